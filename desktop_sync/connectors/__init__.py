@@ -1,0 +1,1 @@
+"""Connectors: typed HTTP clients for Order Desk and for each store platform."""

@@ -1,0 +1,195 @@
+"""The one contract every store platform implements, and the normalised store order.
+
+A platform module (``bigcommerce.py``, ``shopify.py``, ``woocommerce.py``) turns its API's shapes
+into these dataclasses, raises only the errors of ``connectors.errors``, and declares what it can
+do in ``Capabilities`` so the engine never guesses.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol, runtime_checkable
+
+__all__ = [
+    "Capabilities",
+    "FulfillmentLine",
+    "PaymentState",
+    "StoreAddress",
+    "StoreConnector",
+    "StoreFulfillment",
+    "StoreIdentity",
+    "StoreLine",
+    "StoreOrder",
+    "Tracking",
+]
+
+
+class PaymentState(enum.Enum):
+    """A platform's payment status, normalised. The mapping turns it into Order Desk's words."""
+
+    PAID = "paid"
+    AUTHORIZED = "authorized"
+    PENDING = "pending"
+    PARTIALLY_PAID = "partially_paid"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+    VOIDED = "voided"
+    DECLINED = "declined"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a platform's fulfillment API can express."""
+
+    per_line_fulfillments: bool
+    """A fulfillment can cover chosen lines and quantities (not only the whole order)."""
+    tracking_url: bool
+    """A custom tracking URL can be stored with the tracking number."""
+    multiple_tracking_numbers: bool
+    """A second tracking number can be added to an existing fulfillment."""
+    notify_flag: bool
+    """The request itself decides whether the customer is emailed."""
+
+
+@dataclass(frozen=True)
+class StoreIdentity:
+    """What ``verify()`` learned: enough to show "Connected to <name>"."""
+
+    name: str
+    url: str = ""
+    currency: str = ""
+    timezone: str = ""
+
+
+@dataclass(frozen=True)
+class StoreAddress:
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    address1: str = ""
+    address2: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+    """ISO 3166-1 alpha-2 code where the platform gives one, else the country's name."""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class StoreLine:
+    id: str
+    """The platform's own line id (BigCommerce order_product_id, Shopify LineItem id, ...)."""
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    options: tuple[tuple[str, str], ...] = ()
+    """Variant options as (name, value) pairs, in the platform's order."""
+    weight: Decimal = Decimal(0)
+    requires_shipping: bool = True
+
+
+@dataclass(frozen=True)
+class StoreOrder:
+    id: str
+    """The platform's id, used in API paths."""
+    number: str
+    """The order number the merchant and customer see; becomes Order Desk's ``source_id``."""
+    created_at: datetime
+    updated_at: datetime
+    status: str
+    payment_state: PaymentState
+    email: str
+    shipping_address: StoreAddress
+    billing_address: StoreAddress
+    shipping_method: str
+    lines: tuple[StoreLine, ...]
+    shipping_total: Decimal
+    tax_total: Decimal
+    discount_total: Decimal
+    order_total: Decimal
+    currency: str
+    customer_note: str = ""
+    is_cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class Tracking:
+    number: str
+    carrier: str = ""
+    url: str = ""
+    method: str = ""
+
+
+@dataclass(frozen=True)
+class FulfillmentLine:
+    line_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class StoreFulfillment:
+    id: str
+    order_id: str
+    tracking_numbers: tuple[str, ...]
+    lines: tuple[FulfillmentLine, ...]
+
+
+@runtime_checkable
+class StoreConnector(Protocol):
+    """One store platform. Implementations are synchronous and not thread-safe."""
+
+    platform: str
+    """Machine name: ``bigcommerce``, ``shopify``, ``woocommerce``."""
+    display_name: str
+    """What the merchant calls it: ``BigCommerce``, ``Shopify``, ``WooCommerce``."""
+    capabilities: Capabilities
+
+    def verify(self) -> StoreIdentity:
+        """Check the credentials and permissions; raise ``AuthError`` with a readable reason."""
+        ...
+
+    def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[StoreOrder]:
+        """Orders modified in [since, until] (UTC), oldest change first, each fully populated.
+
+        May yield an order more than once (pages shifting under a scan); the caller dedupes.
+        """
+        ...
+
+    def get_order(self, order_id: str) -> StoreOrder:
+        """One order by the platform's id."""
+        ...
+
+    def list_fulfillments(self, order_id: str) -> list[StoreFulfillment]:
+        """The order's existing fulfillments (empty list when none)."""
+        ...
+
+    def create_fulfillment(
+        self,
+        order_id: str,
+        lines: Sequence[FulfillmentLine],
+        tracking: Tracking,
+        notify: bool = True,
+    ) -> StoreFulfillment:
+        """Fulfil exactly ``lines`` with ``tracking``; the store emails the customer if asked."""
+        ...
+
+    def add_tracking(
+        self, order_id: str, fulfillment: StoreFulfillment, tracking: Tracking
+    ) -> StoreFulfillment:
+        """Attach another tracking number to an existing fulfillment.
+
+        Only called when ``capabilities.multiple_tracking_numbers`` is true.
+        """
+        ...
+
+    def close(self) -> None:
+        """Release the HTTP connection pool."""
+        ...

@@ -1,0 +1,1 @@
+"""Local emulators of Order Desk and of the store platforms, for demo mode and tests."""
