@@ -1,1 +1,1 @@
-"""state."""
+"""The SQLite journal: orders, shipments, cursors and the sync log. No Qt, no HTTP."""

@@ -1,0 +1,118 @@
+"""What the engine tells its driver (GUI, CLI, tests): plain dataclasses passed to a callback."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+__all__ = [
+    "CycleResult",
+    "Direction",
+    "EventSink",
+    "Failure",
+    "Health",
+    "Level",
+    "Progress",
+    "PullResult",
+    "PushResult",
+    "SyncEvent",
+]
+
+
+class Level(enum.StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class Direction(enum.StrEnum):
+    PUSH = "orders"
+    """Store orders going to Order Desk."""
+    PULL = "shipments"
+    """Order Desk shipments coming back as store fulfillments."""
+    SYSTEM = "system"
+
+
+class Health(enum.StrEnum):
+    """The one state the dashboard banner and the tray icon show."""
+
+    OK = "ok"
+    PAUSED = "paused"
+    ORDERDESK_AUTH = "orderdesk_auth"
+    """Order Desk refused the key: the merchant must reconnect."""
+    STORE_AUTH = "store_auth"
+    ORDERDESK_OFFLINE = "orderdesk_offline"
+    """Order Desk could not be reached; the engine keeps retrying."""
+    STORE_OFFLINE = "store_offline"
+    FAILING = "failing"
+    """Some orders or shipments keep failing; they wait for the merchant."""
+
+    @property
+    def needs_reconnect(self) -> bool:
+        return self in (Health.ORDERDESK_AUTH, Health.STORE_AUTH)
+
+
+@dataclass(frozen=True)
+class SyncEvent:
+    """One line of the sync log; every event also lands in the journal's ``events`` table."""
+
+    time: datetime
+    level: Level
+    direction: Direction
+    message: str
+    order_number: str = ""
+    orderdesk_order_id: str = ""
+
+
+@dataclass(frozen=True)
+class Progress:
+    direction: Direction
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Failure:
+    order_number: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PushResult:
+    sent: int = 0
+    adopted: int = 0
+    """Already in Order Desk (another PC, a lost journal, an ambiguous send) and linked."""
+    skipped: int = 0
+    failed: tuple[Failure, ...] = ()
+    waiting: int = 0
+    """Orders left for a later attempt (backoff after a temporary error)."""
+
+
+@dataclass(frozen=True)
+class PullResult:
+    fulfillments_created: int = 0
+    tracking_added: int = 0
+    adopted: int = 0
+    skipped: int = 0
+    failed: tuple[Failure, ...] = ()
+    waiting: int = 0
+
+
+@dataclass(frozen=True)
+class CycleResult:
+    health: Health
+    message: str = ""
+    """The banner sentence when health is not OK."""
+    push: PushResult | None = None
+    pull: PullResult | None = None
+    finished_at: datetime | None = None
+
+    @property
+    def failures(self) -> tuple[Failure, ...]:
+        return (self.push.failed if self.push else ()) + (self.pull.failed if self.pull else ())
+
+
+EventSink = Callable[[SyncEvent | Progress], None]
+"""The callback a driver passes in; called on the engine's thread."""

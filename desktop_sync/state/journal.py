@@ -1,0 +1,575 @@
+"""The journal: what has been sent where, so a crash, a restart or a retry never sends twice.
+
+One ``Journal`` per thread (SQLite connections are not shared across threads); WAL mode lets
+the GUI read the log while a worker writes. Every method commits before it returns, so the
+state on disk is always the state the engine last acted on.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from desktop_sync.state.schema import migrate
+
+__all__ = [
+    "EventRow",
+    "Journal",
+    "JournalCounts",
+    "JournalError",
+    "OrderRow",
+    "ShipmentRow",
+]
+
+
+class JournalError(Exception):
+    """The journal could not be read or written (disk full, corrupt file, permissions)."""
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _parse(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    store_order_id: str
+    order_number: str
+    state: str
+    orderdesk_order_id: str | None
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str
+    store_created_at: datetime
+    store_updated_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ShipmentRow:
+    shipment_id: str
+    orderdesk_order_id: str
+    store_order_id: str
+    order_number: str
+    tracking_number: str
+    carrier: str
+    tracking_url: str
+    shipment_method: str
+    lines: tuple[tuple[str, int], ...]
+    kind: str
+    """``fulfil`` (a new store fulfillment) or ``add_tracking`` (another number on one)."""
+    state: str
+    store_fulfillment_id: str | None
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    time: datetime
+    level: str
+    direction: str
+    order_number: str
+    orderdesk_order_id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class JournalCounts:
+    sent: int = 0
+    pending: int = 0
+    failed: int = 0
+    skipped: int = 0
+    fulfillments: int = 0
+    shipments_pending: int = 0
+    shipments_failed: int = 0
+
+
+_ORDER_COLUMNS = (
+    "store_order_id, order_number, state, orderdesk_order_id, attempts, next_attempt_at, "
+    "last_error, store_created_at, store_updated_at, updated_at"
+)
+_SHIPMENT_COLUMNS = (
+    "shipment_id, orderdesk_order_id, store_order_id, order_number, tracking_number, carrier, "
+    "tracking_url, shipment_method, lines, kind, state, store_fulfillment_id, attempts, "
+    "next_attempt_at, last_error"
+)
+
+
+def _order(row: sqlite3.Row) -> OrderRow:
+    return OrderRow(
+        store_order_id=row[0],
+        order_number=row[1],
+        state=row[2],
+        orderdesk_order_id=row[3],
+        attempts=row[4],
+        next_attempt_at=_parse(row[5]),
+        last_error=row[6],
+        store_created_at=_parse(row[7]) or _now(),
+        store_updated_at=_parse(row[8]) or _now(),
+        updated_at=_parse(row[9]) or _now(),
+    )
+
+
+def _shipment(row: sqlite3.Row) -> ShipmentRow:
+    return ShipmentRow(
+        shipment_id=row[0],
+        orderdesk_order_id=row[1],
+        store_order_id=row[2],
+        order_number=row[3],
+        tracking_number=row[4],
+        carrier=row[5],
+        tracking_url=row[6],
+        shipment_method=row[7],
+        lines=tuple((str(line_id), int(qty)) for line_id, qty in json.loads(row[8])),
+        kind=row[9],
+        state=row[10],
+        store_fulfillment_id=row[11],
+        attempts=row[12],
+        next_attempt_at=_parse(row[13]),
+        last_error=row[14],
+    )
+
+
+class Journal:
+    """The SQLite journal at ``path`` (created and migrated on open)."""
+
+    def __init__(self, path: Path | str, *, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self._thread = threading.get_ident()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self.previous_schema = migrate(self._conn)
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(
+                f"The sync journal at {self.path} could not be opened ({exc}). "
+                "Run 'desktop-sync doctor' or remove the file to rebuild it from Order Desk."
+            ) from exc
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; errors become ``JournalError`` with a readable reason."""
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise JournalError(f"The sync journal could not be written: {exc}.") from exc
+        try:
+            yield self._conn
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._conn.execute("ROLLBACK")
+            full = "full" in str(exc).lower()
+            hint = " Free some disk space; nothing was lost." if full else ""
+            raise JournalError(f"The sync journal could not be written: {exc}.{hint}") from exc
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+
+    def _query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise JournalError(f"The sync journal could not be read: {exc}.") from exc
+
+    # -- orders --------------------------------------------------------------------------
+
+    def get_order(self, store_order_id: str) -> OrderRow | None:
+        rows = self._query(
+            f"SELECT {_ORDER_COLUMNS} FROM orders WHERE store_order_id = ?", (store_order_id,)
+        )
+        return _order(rows[0]) if rows else None
+
+    def find_orders_by_number(self, order_number: str) -> list[OrderRow]:
+        rows = self._query(
+            f"SELECT {_ORDER_COLUMNS} FROM orders WHERE order_number = ?", (order_number,)
+        )
+        return [_order(r) for r in rows]
+
+    def find_order_by_orderdesk_id(self, orderdesk_order_id: str) -> OrderRow | None:
+        rows = self._query(
+            f"SELECT {_ORDER_COLUMNS} FROM orders WHERE orderdesk_order_id = ?",
+            (orderdesk_order_id,),
+        )
+        return _order(rows[0]) if rows else None
+
+    def record_order_seen(
+        self,
+        store_order_id: str,
+        order_number: str,
+        created_at: datetime,
+        updated_at: datetime,
+        *,
+        state: str = "pending",
+        reason: str = "",
+    ) -> bool:
+        """Remember a store order; True when it is new to the journal.
+
+        A failed order whose store copy changed since is made pending again: the merchant may
+        have fixed what Order Desk refused.
+        """
+        now = _iso(_now())
+        with self._tx() as conn:
+            existing = conn.execute(
+                "SELECT state, store_updated_at FROM orders WHERE store_order_id = ?",
+                (store_order_id,),
+            ).fetchone()
+            if existing is None:
+                conn.execute(
+                    "INSERT INTO orders (store_order_id, order_number, state, last_error, "
+                    "store_created_at, store_updated_at, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        store_order_id,
+                        order_number,
+                        state,
+                        reason,
+                        _iso(created_at),
+                        _iso(updated_at),
+                        now,
+                        now,
+                    ),
+                )
+                return True
+            if existing[0] == "failed" and _iso(updated_at) != existing[1]:
+                conn.execute(
+                    "UPDATE orders SET state = 'pending', next_attempt_at = NULL, "
+                    "store_updated_at = ?, updated_at = ? WHERE store_order_id = ?",
+                    (_iso(updated_at), now, store_order_id),
+                )
+            return False
+
+    def orders_due(self, now: datetime, limit: int = 10_000) -> list[OrderRow]:
+        """Orders to (re)try now: pending or interrupted while sending, oldest first."""
+        rows = self._query(
+            f"SELECT {_ORDER_COLUMNS} FROM orders WHERE state IN ('pending', 'sending') "
+            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
+            "ORDER BY store_created_at, store_order_id LIMIT ?",
+            (_iso(now), limit),
+        )
+        return [_order(r) for r in rows]
+
+    def orders_in_state(self, *states: str) -> list[OrderRow]:
+        marks = ",".join("?" * len(states))
+        rows = self._query(
+            f"SELECT {_ORDER_COLUMNS} FROM orders WHERE state IN ({marks}) "
+            "ORDER BY store_created_at, store_order_id",
+            states,
+        )
+        return [_order(r) for r in rows]
+
+    def mark_sending(self, store_order_id: str) -> None:
+        """Committed before the POST: a crash from here on is resolved by a lookup."""
+        self._set_order(store_order_id, state="sending", bump_attempts=True)
+
+    def mark_sent(self, store_order_id: str, orderdesk_order_id: str) -> None:
+        self._set_order(
+            store_order_id, state="sent", orderdesk_order_id=orderdesk_order_id, error=""
+        )
+
+    def mark_order_retry(
+        self, store_order_id: str, error: str, next_attempt_at: datetime, *, state: str
+    ) -> None:
+        """A temporary failure: try again at ``next_attempt_at``. ``state`` stays ``sending``
+        when the outcome is unknown, so the next attempt looks the order up first."""
+        self._set_order(store_order_id, state=state, error=error, next_attempt_at=next_attempt_at)
+
+    def mark_failed(self, store_order_id: str, reason: str) -> None:
+        self._set_order(store_order_id, state="failed", error=reason)
+
+    def mark_skipped(self, store_order_id: str, reason: str) -> None:
+        self._set_order(store_order_id, state="skipped", error=reason)
+
+    def requeue_order(self, store_order_id: str) -> bool:
+        """Make a failed or skipped order pending again (the merchant pressed Retry)."""
+        with self._tx() as conn:
+            cursor = conn.execute(
+                "UPDATE orders SET state = 'pending', next_attempt_at = NULL, attempts = 0, "
+                "updated_at = ? WHERE store_order_id = ? AND state IN ('failed', 'skipped')",
+                (_iso(_now()), store_order_id),
+            )
+            return cursor.rowcount > 0
+
+    def _set_order(
+        self,
+        store_order_id: str,
+        *,
+        state: str,
+        orderdesk_order_id: str | None = None,
+        error: str | None = None,
+        next_attempt_at: datetime | None = None,
+        bump_attempts: bool = False,
+    ) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE orders SET state = ?, "
+                "orderdesk_order_id = COALESCE(?, orderdesk_order_id), "
+                "last_error = COALESCE(?, last_error), next_attempt_at = ?, "
+                "attempts = attempts + ?, updated_at = ? WHERE store_order_id = ?",
+                (
+                    state,
+                    orderdesk_order_id,
+                    error,
+                    _iso(next_attempt_at),
+                    int(bump_attempts),
+                    _iso(_now()),
+                    store_order_id,
+                ),
+            )
+
+    # -- shipments -----------------------------------------------------------------------
+
+    def get_shipment(self, shipment_id: str) -> ShipmentRow | None:
+        rows = self._query(
+            f"SELECT {_SHIPMENT_COLUMNS} FROM shipments WHERE shipment_id = ?", (shipment_id,)
+        )
+        return _shipment(rows[0]) if rows else None
+
+    def known_shipment_ids(self, shipment_ids: Sequence[str]) -> set[str]:
+        known: set[str] = set()
+        for start in range(0, len(shipment_ids), 500):
+            chunk = list(shipment_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(
+                f"SELECT shipment_id FROM shipments WHERE shipment_id IN ({marks})", chunk
+            )
+            known.update(r[0] for r in rows)
+        return known
+
+    def shipments_of_orderdesk_order(self, orderdesk_order_id: str) -> list[ShipmentRow]:
+        rows = self._query(
+            f"SELECT {_SHIPMENT_COLUMNS} FROM shipments WHERE orderdesk_order_id = ? "
+            "ORDER BY created_at, shipment_id",
+            (orderdesk_order_id,),
+        )
+        return [_shipment(r) for r in rows]
+
+    def record_shipment(
+        self,
+        *,
+        shipment_id: str,
+        orderdesk_order_id: str,
+        store_order_id: str,
+        order_number: str,
+        tracking_number: str,
+        carrier: str,
+        tracking_url: str,
+        shipment_method: str,
+        lines: Sequence[tuple[str, int]],
+        kind: str,
+        state: str = "pending",
+        reason: str = "",
+    ) -> None:
+        now = _iso(_now())
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO shipments (shipment_id, orderdesk_order_id, store_order_id, "
+                "order_number, tracking_number, carrier, tracking_url, shipment_method, lines, "
+                "kind, state, last_error, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    shipment_id,
+                    orderdesk_order_id,
+                    store_order_id,
+                    order_number,
+                    tracking_number,
+                    carrier,
+                    tracking_url,
+                    shipment_method,
+                    json.dumps([list(x) for x in lines]),
+                    kind,
+                    state,
+                    reason,
+                    now,
+                    now,
+                ),
+            )
+
+    def shipments_due(self, now: datetime) -> list[ShipmentRow]:
+        rows = self._query(
+            f"SELECT {_SHIPMENT_COLUMNS} FROM shipments WHERE state IN ('pending', 'creating') "
+            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
+            "ORDER BY created_at, shipment_id",
+            (_iso(now),),
+        )
+        return [_shipment(r) for r in rows]
+
+    def shipments_in_state(self, *states: str) -> list[ShipmentRow]:
+        marks = ",".join("?" * len(states))
+        rows = self._query(
+            f"SELECT {_SHIPMENT_COLUMNS} FROM shipments WHERE state IN ({marks}) "
+            "ORDER BY created_at, shipment_id",
+            states,
+        )
+        return [_shipment(r) for r in rows]
+
+    def set_shipment(
+        self,
+        shipment_id: str,
+        *,
+        state: str,
+        store_fulfillment_id: str | None = None,
+        error: str | None = None,
+        next_attempt_at: datetime | None = None,
+        bump_attempts: bool = False,
+    ) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE shipments SET state = ?, "
+                "store_fulfillment_id = COALESCE(?, store_fulfillment_id), "
+                "last_error = COALESCE(?, last_error), next_attempt_at = ?, "
+                "attempts = attempts + ?, updated_at = ? WHERE shipment_id = ?",
+                (
+                    state,
+                    store_fulfillment_id,
+                    error,
+                    _iso(next_attempt_at),
+                    int(bump_attempts),
+                    _iso(_now()),
+                    shipment_id,
+                ),
+            )
+
+    def requeue_shipment(self, shipment_id: str) -> bool:
+        with self._tx() as conn:
+            cursor = conn.execute(
+                "UPDATE shipments SET state = 'pending', next_attempt_at = NULL, attempts = 0, "
+                "updated_at = ? WHERE shipment_id = ? AND state = 'failed'",
+                (_iso(_now()), shipment_id),
+            )
+            return cursor.rowcount > 0
+
+    # -- cursors -------------------------------------------------------------------------
+
+    def get_cursor(self, direction: str) -> datetime | None:
+        rows = self._query("SELECT high_water FROM cursors WHERE direction = ?", (direction,))
+        return _parse(rows[0][0]) if rows else None
+
+    def set_cursor(self, direction: str, high_water: datetime, overlap_seconds: int) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO cursors (direction, high_water, overlap_seconds, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (direction) DO UPDATE SET "
+                "high_water = excluded.high_water, overlap_seconds = excluded.overlap_seconds, "
+                "updated_at = excluded.updated_at",
+                (direction, _iso(high_water), overlap_seconds, _iso(_now())),
+            )
+
+    # -- events --------------------------------------------------------------------------
+
+    def add_event(
+        self,
+        time: datetime,
+        level: str,
+        direction: str,
+        message: str,
+        order_number: str = "",
+        orderdesk_order_id: str = "",
+    ) -> int:
+        with self._tx() as conn:
+            cursor = conn.execute(
+                "INSERT INTO events (time, level, direction, order_number, orderdesk_order_id, "
+                "message) VALUES (?, ?, ?, ?, ?, ?)",
+                (_iso(time), level, direction, order_number, orderdesk_order_id, message),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def _event_filter(self, text: str, levels: Sequence[str]) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if levels:
+            clauses.append(f"level IN ({','.join('?' * len(levels))})")
+            params.extend(levels)
+        if text:
+            clauses.append("(message LIKE ? ESCAPE '\\' OR order_number LIKE ? ESCAPE '\\')")
+            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params.extend([like, like])
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def count_events(self, text: str = "", levels: Sequence[str] = ()) -> int:
+        where, params = self._event_filter(text, levels)
+        return int(self._query(f"SELECT COUNT(*) FROM events{where}", params)[0][0])
+
+    def events_page(
+        self,
+        offset: int,
+        limit: int,
+        text: str = "",
+        levels: Sequence[str] = (),
+        *,
+        max_id: int | None = None,
+    ) -> list[EventRow]:
+        """Events newest first; ``max_id`` pins a snapshot so pages stay stable while rows
+        are appended."""
+        where, params = self._event_filter(text, levels)
+        if max_id is not None:
+            where += (" AND " if where else " WHERE ") + "id <= ?"
+            params.append(max_id)
+        rows = self._query(
+            "SELECT id, time, level, direction, order_number, orderdesk_order_id, message "
+            f"FROM events{where} ORDER BY id DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [EventRow(r[0], _parse(r[1]) or _now(), r[2], r[3], r[4], r[5], r[6]) for r in rows]
+
+    def events_after(self, event_id: int, limit: int = 1000) -> list[EventRow]:
+        """Events newer than ``event_id``, oldest first (for live tails)."""
+        rows = self._query(
+            "SELECT id, time, level, direction, order_number, orderdesk_order_id, message "
+            "FROM events WHERE id > ? ORDER BY id LIMIT ?",
+            (event_id, limit),
+        )
+        return [EventRow(r[0], _parse(r[1]) or _now(), r[2], r[3], r[4], r[5], r[6]) for r in rows]
+
+    def last_event_id(self) -> int:
+        return int(self._query("SELECT COALESCE(MAX(id), 0) FROM events")[0][0])
+
+    # -- counts --------------------------------------------------------------------------
+
+    def counts(self) -> JournalCounts:
+        orders: dict[str, int] = {
+            r[0]: r[1] for r in self._query("SELECT state, COUNT(*) FROM orders GROUP BY state")
+        }
+        shipments: dict[str, int] = {
+            r[0]: r[1] for r in self._query("SELECT state, COUNT(*) FROM shipments GROUP BY state")
+        }
+        return JournalCounts(
+            sent=orders.get("sent", 0),
+            pending=orders.get("pending", 0) + orders.get("sending", 0),
+            failed=orders.get("failed", 0),
+            skipped=orders.get("skipped", 0),
+            fulfillments=shipments.get("done", 0),
+            shipments_pending=shipments.get("pending", 0) + shipments.get("creating", 0),
+            shipments_failed=shipments.get("failed", 0),
+        )

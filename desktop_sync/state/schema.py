@@ -1,0 +1,96 @@
+"""The journal's schema and its migrations, one step per schema version."""
+
+from __future__ import annotations
+
+import sqlite3
+
+__all__ = ["SCHEMA_VERSION", "migrate"]
+
+# Each entry upgrades the journal from version i to i + 1. Never edit a released step: add one.
+_MIGRATIONS: tuple[str, ...] = (
+    # 0 -> 1: the first schema.
+    """
+    CREATE TABLE orders (
+        store_order_id      TEXT PRIMARY KEY,
+        order_number        TEXT NOT NULL,
+        state               TEXT NOT NULL
+                            CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
+        orderdesk_order_id  TEXT,
+        attempts            INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at     TEXT,
+        last_error          TEXT NOT NULL DEFAULT '',
+        store_created_at    TEXT NOT NULL,
+        store_updated_at    TEXT NOT NULL,
+        created_at          TEXT NOT NULL,
+        updated_at          TEXT NOT NULL
+    );
+    CREATE INDEX orders_by_state ON orders (state, next_attempt_at);
+    CREATE INDEX orders_by_number ON orders (order_number);
+    CREATE INDEX orders_by_orderdesk_id ON orders (orderdesk_order_id);
+
+    CREATE TABLE shipments (
+        shipment_id          TEXT PRIMARY KEY,
+        orderdesk_order_id   TEXT NOT NULL,
+        store_order_id       TEXT NOT NULL,
+        order_number         TEXT NOT NULL,
+        tracking_number      TEXT NOT NULL,
+        carrier              TEXT NOT NULL DEFAULT '',
+        tracking_url         TEXT NOT NULL DEFAULT '',
+        shipment_method      TEXT NOT NULL DEFAULT '',
+        lines                TEXT NOT NULL,
+        kind                 TEXT NOT NULL CHECK (kind IN ('fulfil', 'add_tracking')),
+        state                TEXT NOT NULL
+                             CHECK (state IN ('pending', 'creating', 'done', 'failed', 'skipped')),
+        store_fulfillment_id TEXT,
+        attempts             INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at      TEXT,
+        last_error           TEXT NOT NULL DEFAULT '',
+        created_at           TEXT NOT NULL,
+        updated_at           TEXT NOT NULL
+    );
+    CREATE INDEX shipments_by_state ON shipments (state, next_attempt_at);
+    CREATE INDEX shipments_by_orderdesk_order ON shipments (orderdesk_order_id);
+
+    CREATE TABLE cursors (
+        direction        TEXT PRIMARY KEY,
+        high_water       TEXT NOT NULL,
+        overlap_seconds  INTEGER NOT NULL,
+        updated_at       TEXT NOT NULL
+    );
+
+    CREATE TABLE events (
+        id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+        time                TEXT NOT NULL,
+        level               TEXT NOT NULL,
+        direction           TEXT NOT NULL,
+        order_number        TEXT NOT NULL DEFAULT '',
+        orderdesk_order_id  TEXT NOT NULL DEFAULT '',
+        message             TEXT NOT NULL
+    );
+    CREATE INDEX events_by_level ON events (level, id);
+    """,
+)
+
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the journal to ``SCHEMA_VERSION``; return the version it had before.
+
+    Each step runs in one transaction with the ``user_version`` bump, so a crash mid-migration
+    leaves the previous version intact.
+    """
+    (before,) = conn.execute("PRAGMA user_version").fetchone()
+    if before > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"This journal was written by a newer version of the app (schema {before}); "
+            "update the app before opening it."
+        )
+    for version in range(before, SCHEMA_VERSION):
+        statements = [s.strip() for s in _MIGRATIONS[version].split(";") if s.strip()]
+        with conn:
+            conn.execute("BEGIN")
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+    return int(before)
