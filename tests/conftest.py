@@ -1,0 +1,39 @@
+"""Fixtures every test gets: a throwaway profile home, an in-memory keyring, a clean environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import keyring.core
+import pytest
+
+from tests.memory_keyring import MemoryKeyring
+
+# Environment variables that override the saved profile (see desktop_sync/app/profile.py);
+# a developer's shell must not leak into the tests.
+_PROFILE_ENV_PREFIXES = ("ORDERDESK_", "STORE_")
+
+
+@pytest.fixture(autouse=True)
+def isolated_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point DESKTOP_SYNC_HOME at a temp dir, clear profile env vars, install a memory keyring.
+
+    Yields the profile home. The keyring backend is ``keyring.get_keyring()``; tests that need
+    the stored values read ``keyring.get_keyring().passwords``.
+    """
+    home = tmp_path / "home"
+    monkeypatch.setenv("DESKTOP_SYNC_HOME", str(home))
+    for name in list(os.environ):
+        if name.startswith(_PROFILE_ENV_PREFIXES):
+            monkeypatch.delenv(name)
+    # Read the module global rather than keyring.get_keyring(): the latter would run keyring's
+    # backend discovery, which can touch the user's real keyring service.
+    previous = keyring.core._keyring_backend
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        yield home
+    finally:
+        keyring.core._keyring_backend = previous
