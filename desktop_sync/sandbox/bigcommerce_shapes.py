@@ -1,0 +1,362 @@
+"""The JSON shapes and validation rules of BigCommerce's v2 orders API, for the emulator."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from decimal import Decimal
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+from desktop_sync.sandbox.samples import SampleLine, SampleOrder
+from desktop_sync.sandbox.server import Request, Response, json_response
+
+__all__ = [
+    "INFO_SCOPE",
+    "NOT_FOUND",
+    "ORDERS_READ_SCOPE",
+    "ORDERS_SCOPE",
+    "SORTABLE",
+    "STATUS_LABELS",
+    "TRACKING_FIELDS",
+    "address_data",
+    "collection",
+    "order_data",
+    "outside_bounds",
+    "page_of",
+    "parse_filter_date",
+    "product_data",
+    "refused_tracking",
+    "rfc2822",
+    "set_tracking",
+    "store_data",
+    "v2_error",
+    "wanted_items",
+]
+
+STATUS_LABELS = {
+    0: "Incomplete",
+    1: "Pending",
+    2: "Shipped",
+    3: "Partially Shipped",
+    4: "Refunded",
+    5: "Cancelled",
+    6: "Declined",
+    7: "Awaiting Payment",
+    8: "Awaiting Pickup",
+    9: "Awaiting Shipment",
+    10: "Completed",
+    11: "Awaiting Fulfillment",
+    12: "Manual Verification Required",
+    13: "Disputed",
+    14: "Partially Refunded",
+}
+PAYMENT_STATUS = {
+    "paid": "captured",
+    "authorized": "authorized",
+    "pending": "pending",
+    "refunded": "refunded",
+    "partially_refunded": "partially refunded",
+    "voided": "void",
+}
+PROVIDERS = {
+    "": ("", ""),
+    "auspost": ("Australia Post", "https://auspost.com.au/mypost/track/#/details/{n}"),
+    "canadapost": (
+        "Canada Post",
+        "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={n}",
+    ),
+    "endicia": ("Endicia", ""),
+    "usps": ("USPS", "https://tools.usps.com/go/TrackConfirmAction?tLabels={n}"),
+    "fedex": ("FedEx", "https://www.fedex.com/fedextrack/?trknbr={n}"),
+    "royalmail": ("Royal Mail", "https://www.royalmail.com/track-your-item#/tracking-results/{n}"),
+    "ups": ("UPS", "https://www.ups.com/track?tracknum={n}"),
+    "upsready": ("UPS Ready", "https://www.ups.com/track?tracknum={n}"),
+    "shipperhq": ("ShipperHQ", ""),
+}
+NOT_FOUND = "The requested resource was not found."
+PRODUCT_ID_READ_ONLY = (
+    "The field 'product_id' cannot be written to. "
+    "Please remove it from your request before trying again."
+)
+SORTABLE = {"id", "customer_id", "status_id", "channel_id", "date_created", "date_modified"}
+MAX_LIMIT = 250
+ORDERS_SCOPE = "store_v2_orders"
+ORDERS_READ_SCOPE = "store_v2_orders_read_only"
+INFO_SCOPE = "store_v2_information_read_only"
+
+
+def rfc2822(moment: datetime) -> str:
+    return format_datetime(moment.astimezone(UTC).replace(microsecond=0))
+
+
+def money(value: Decimal) -> str:
+    return f"{value:.4f}"
+
+
+def v2_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """BigCommerce v2's error envelope: a JSON array of ``{status, message}``."""
+    return json_response(status, [{"status": status, "message": message}], headers)
+
+
+def parse_filter_date(text: str) -> datetime | None:
+    """An RFC-2822 or ISO-8601 filter value in UTC; None when unreadable (then ignored)."""
+    text = text.strip()
+    for parse in (datetime.fromisoformat, parsedate_to_datetime):
+        try:
+            moment = parse(text)
+        except (TypeError, ValueError, IndexError):
+            continue
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return None
+
+
+TRACKING_FIELDS = (
+    "tracking_number",
+    "shipping_provider",
+    "tracking_carrier",
+    "tracking_link",
+    "comments",
+)
+
+
+def outside_bounds(bounds: dict[str, datetime | None], field_name: str, moment: datetime) -> bool:
+    low = bounds.get(f"min_date_{field_name}")
+    high = bounds.get(f"max_date_{field_name}")
+    return (low is not None and moment < low) or (high is not None and moment > high)
+
+
+def page_of(request: Request, items: list[Any]) -> list[Any] | Response:
+    """One 1-based page; 413 above the documented maximum ``limit``."""
+    limit_text = request.query.get("limit", "50")
+    page_text = request.query.get("page", "1")
+    limit = int(limit_text) if limit_text.isdigit() and int(limit_text) > 0 else 50
+    page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
+    if limit > MAX_LIMIT:
+        return v2_error(413, f"The limit must not exceed {MAX_LIMIT}.")
+    return items[(page - 1) * limit : page * limit]
+
+
+def collection(items: list[Any]) -> Response:
+    """An array, or 204 with an empty body when there is nothing to list."""
+    return json_response(200, items) if items else Response(204)
+
+
+def wanted_items(items: Any, order_products: list[dict[str, Any]]) -> dict[int, int] | Response:
+    """``{order_product_id: quantity}`` for a shipment, or the 400 BigCommerce answers."""
+    if not isinstance(items, list) or not items:
+        return v2_error(400, "The field 'items' is invalid.")
+    products = {product["id"]: product for product in order_products}
+    wanted: dict[int, int] = {}
+    for item in items:
+        if not isinstance(item, dict):
+            return v2_error(400, "The field 'items' is invalid.")
+        if "product_id" in item:
+            return v2_error(400, PRODUCT_ID_READ_ONLY)
+        line_id, quantity = item.get("order_product_id"), item.get("quantity")
+        if not isinstance(line_id, int) or line_id not in products:
+            return v2_error(400, "The field 'order_product_id' is invalid.")
+        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
+            return v2_error(400, "The field 'quantity' is invalid.")
+        wanted[line_id] = wanted.get(line_id, 0) + quantity
+    for line_id, quantity in wanted.items():
+        product = products[line_id]
+        left = product["quantity"] - product["quantity_shipped"]
+        if quantity > left:
+            # The live wording is not documented; this one says what was wrong.
+            return v2_error(
+                400,
+                f"The quantity to ship for order product {line_id} ({quantity}) is more "
+                f"than the quantity left to ship ({left}).",
+            )
+    return wanted
+
+
+def refused_tracking(body: dict[str, Any]) -> Response | None:
+    number = body.get("tracking_number", "")
+    if not isinstance(number, str) or len(number) > 50:
+        return v2_error(400, "The field 'tracking_number' must be at most 50 characters.")
+    provider = body.get("shipping_provider", "")
+    if not isinstance(provider, str) or not (
+        provider in PROVIDERS or (provider.startswith("carrier_") and provider[8:].isdigit())
+    ):
+        return v2_error(400, "The field 'shipping_provider' is invalid.")
+    link = body.get("tracking_link", "")
+    if not isinstance(link, str) or len(link) > 500:
+        return v2_error(400, "The field 'tracking_link' must be at most 500 characters.")
+    return None
+
+
+def set_tracking(shipment: dict[str, Any], body: dict[str, Any]) -> None:
+    for key in TRACKING_FIELDS:
+        shipment[key] = str(body.get(key, "") or "")
+    number, provider = shipment["tracking_number"], shipment["shipping_provider"]
+    carrier = shipment["tracking_carrier"]
+    display, template = PROVIDERS.get(provider, (provider, ""))
+    shipment["shipping_provider_display_name"] = display
+    generated = ""
+    if number and (provider or carrier):
+        # Known providers get their own page; anything else falls back to AfterShip.
+        generated = (
+            template.format(n=number)
+            if template
+            else f"https://track.aftership.com/{carrier or provider}/{number}"
+        )
+    shipment["generated_tracking_link"] = generated
+
+
+def order_data(order_id: int, sample: SampleOrder, status_id: int) -> dict[str, Any]:
+    customer = sample.customer
+    subtotal = sample.subtotal
+    resource = f"/orders/{order_id}"
+    return {
+        "id": order_id,
+        "customer_id": 0,
+        "date_created": "",
+        "date_modified": "",
+        "date_shipped": "",
+        "status_id": status_id,
+        "status": STATUS_LABELS[status_id],
+        "custom_status": STATUS_LABELS[status_id],
+        "subtotal_ex_tax": money(subtotal),
+        "subtotal_inc_tax": money(subtotal + sample.tax_total),
+        "subtotal_tax": money(sample.tax_total),
+        "base_shipping_cost": money(sample.shipping_total),
+        "shipping_cost_ex_tax": money(sample.shipping_total),
+        "shipping_cost_inc_tax": money(sample.shipping_total),
+        "total_ex_tax": money(sample.total - sample.tax_total),
+        "total_inc_tax": money(sample.total),
+        "total_tax": money(sample.tax_total),
+        "discount_amount": money(sample.discount_total),
+        "coupon_discount": "0.0000",
+        "items_total": sum(line.quantity for line in sample.lines),
+        "items_shipped": 0,
+        "payment_method": "Credit Card",
+        "payment_status": PAYMENT_STATUS.get(sample.payment, ""),
+        "refunded_amount": "0.0000",
+        "currency_code": "USD",
+        "default_currency_code": "USD",
+        "customer_message": sample.customer_note,
+        "staff_notes": "",
+        "is_deleted": False,
+        "channel_id": 1,
+        "billing_address": {
+            "first_name": customer.first_name,
+            "last_name": customer.last_name,
+            "company": customer.company,
+            "street_1": customer.address1,
+            "street_2": customer.address2,
+            "city": customer.city,
+            "state": customer.state,
+            "zip": customer.postal_code,
+            "country": customer.country_name,
+            "country_iso2": customer.country_code,
+            "phone": customer.phone,
+            "email": customer.email,
+            "form_fields": [],
+        },
+        "products": {"url": "", "resource": f"{resource}/products"},
+        "shipping_addresses": {"url": "", "resource": f"{resource}/shippingaddresses"},
+    }
+
+
+def address_data(sample: SampleOrder, order_id: int, address_id: int) -> dict[str, Any]:
+    customer = sample.customer
+    return {
+        "id": address_id,
+        "order_id": order_id,
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "company": customer.company,
+        "street_1": customer.address1,
+        "street_2": customer.address2,
+        "city": customer.city,
+        "state": customer.state,
+        "zip": customer.postal_code,
+        "country": customer.country_name,
+        "country_iso2": customer.country_code,
+        "email": customer.email,
+        "phone": customer.phone,
+        "items_total": sum(line.quantity for line in sample.lines),
+        "items_shipped": 0,
+        "shipping_method": sample.shipping_method,
+        "base_cost": money(sample.shipping_total),
+        "cost_ex_tax": money(sample.shipping_total),
+        "cost_inc_tax": money(sample.shipping_total),
+        "cost_tax": "0.0000",
+        "form_fields": [],
+    }
+
+
+def product_data(
+    line_id: int, order_id: int, address_id: int, line: SampleLine, sample: SampleOrder
+) -> dict[str, Any]:
+    """One ``/orders/{id}/products`` element."""
+    ratio = (sample.subtotal + sample.tax_total) / sample.subtotal if sample.subtotal else 1
+    price_inc = (line.unit_price * ratio).quantize(Decimal("0.0001"))
+    digest = hashlib.sha256(line.sku.encode()).digest()
+    options = [
+        {
+            "id": line_id * 10 + index,
+            "option_id": index + 1,
+            "order_product_id": line_id,
+            "product_option_id": 100 + index,
+            "display_name": name,
+            "display_value": value,
+            "value": value,
+            "type": "Multiple choice",
+            "name": name,
+            "display_style": "Dropdown",
+        }
+        for index, (name, value) in enumerate(line.options)
+    ]
+    return {
+        "id": line_id,
+        "order_id": order_id,
+        "product_id": int.from_bytes(digest[:2], "big"),
+        "variant_id": int.from_bytes(digest[2:4], "big"),
+        "order_address_id": address_id,
+        "name": line.name,
+        "sku": line.sku,
+        "type": "physical",
+        "base_price": money(line.unit_price),
+        "price_ex_tax": money(line.unit_price),
+        "price_inc_tax": money(price_inc),
+        "price_tax": money(price_inc - line.unit_price),
+        "total_ex_tax": money(line.unit_price * line.quantity),
+        "total_inc_tax": money(price_inc * line.quantity),
+        "total_tax": money((price_inc - line.unit_price) * line.quantity),
+        "weight": money(line.weight),
+        "quantity": line.quantity,
+        "quantity_shipped": 0,
+        "quantity_refunded": 0,
+        "is_refunded": False,
+        "is_bundled_product": False,
+        "product_options": options,
+        "applied_discounts": [],
+    }
+
+
+def store_data(store_hash: str) -> dict[str, Any]:
+    """``GET /v2/store`` for the sandbox store."""
+    return {
+        "id": store_hash,
+        "domain": f"{store_hash}.example.com",
+        "secure_url": f"https://store-{store_hash}.mybigcommerce.com",
+        "name": "Sandbox Store",
+        "status": "live",
+        "language": "en",
+        "currency": "USD",
+        "currency_symbol": "$",
+        "decimal_places": 2,
+        "weight_units": "kg",
+        "timezone": {
+            "name": "America/Chicago",
+            "raw_offset": -21600,
+            "dst_offset": -18000,
+            "dst_correction": True,
+        },
+        "plan_name": "Standard",
+        "plan_level": "Standard",
+        "default_channel_id": 1,
+    }
