@@ -1,0 +1,1 @@
+"""Tests of the local emulators against the platforms' documented behaviour."""
