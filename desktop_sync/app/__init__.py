@@ -1,1 +1,1 @@
-"""app."""
+"""The merchant's profile on this computer: paths, settings, keyring secrets, and their wiring."""
