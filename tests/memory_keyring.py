@@ -10,7 +10,7 @@ class MemoryKeyring(KeyringBackend):
     """Keeps passwords in a dict for the life of the object; behaves like a real backend."""
 
     # A low priority so that keyring's own discovery never prefers it over a real backend.
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()

@@ -28,7 +28,7 @@ from tests.memory_keyring import MemoryKeyring
 class RaisingKeyring(KeyringBackend):
     """A backend that fails every call the way a locked or broken keyring does."""
 
-    priority = 0.5  # type: ignore[assignment]
+    priority = 0.5
 
     def __init__(self, error: Exception) -> None:
         super().__init__()

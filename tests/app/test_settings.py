@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from desktop_sync.app import settings as settings_module
 from desktop_sync.app.paths import settings_path
 from desktop_sync.app.settings import SCHEMA_VERSION, Settings, load_settings, save_settings
 
@@ -149,7 +148,7 @@ def test_save_replaces_the_file_atomically(tmp_path: Path, monkeypatch: pytest.M
         replaced.append((src, dst))
         real_replace(src, dst)
 
-    monkeypatch.setattr(settings_module.os, "replace", spying_replace)
+    monkeypatch.setattr(os, "replace", spying_replace)
     save_settings(Settings(store_url="https://new.io"), target)
 
     assert [Path(dst) for _, dst in replaced] == [target]
@@ -166,7 +165,7 @@ def test_a_failed_save_keeps_the_old_file_and_leaves_no_temp_file(
     def failing_replace(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(settings_module.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)
     with pytest.raises(OSError, match="disk full"):
         save_settings(Settings(store_url="https://new.io"), target)
 
