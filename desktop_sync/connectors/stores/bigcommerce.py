@@ -1,0 +1,405 @@
+"""The BigCommerce store connector: orders and shipments over the REST Management API v2."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from desktop_sync.connectors.errors import AuthError, Rejected, Transient
+from desktop_sync.connectors.retry import Backoff
+from desktop_sync.connectors.stores.base import (
+    Capabilities,
+    FulfillmentLine,
+    StoreFulfillment,
+    StoreIdentity,
+    StoreOrder,
+    Tracking,
+)
+from desktop_sync.connectors.stores.bigcommerce_parsing import (
+    error_message,
+    parse_fulfillment,
+    parse_order,
+    parse_rfc2822,
+)
+from desktop_sync.connectors.stores.http import StoreHttp
+
+__all__ = ["BigCommerceConnector", "from_credentials", "shipping_provider", "store_api_url"]
+
+log = logging.getLogger(__name__)
+
+SERVICE = "BigCommerce"
+MAX_TRACKING_NUMBER = 50
+_ACCOUNT_HINT = (
+    "in the BigCommerce control panel go to Settings › Store-level API accounts, create an "
+    "account with the scopes Orders: modify and Information & Settings: read-only, "
+    "and paste its access token"
+)
+_HASH = re.compile(r"^[a-z0-9]+$", re.IGNORECASE)
+_CONTROL_PANEL = re.compile(r"^store-([a-z0-9]+)\.mybigcommerce\.com$", re.IGNORECASE)
+_API_PATH = re.compile(r"/stores/([a-z0-9]+)(?:/|$)", re.IGNORECASE)
+_PROVIDERS = {
+    "ups": "ups",
+    "usps": "usps",
+    "unitedstatespostalservice": "usps",
+    "fedex": "fedex",
+    "federalexpress": "fedex",
+    "auspost": "auspost",
+    "australiapost": "auspost",
+    "canadapost": "canadapost",
+    "postescanada": "canadapost",
+    "royalmail": "royalmail",
+}
+
+
+def store_api_url(store: str, api_base: str = "https://api.bigcommerce.com") -> str:
+    """``{api}/stores/{hash}`` from what a merchant may paste as "the store".
+
+    Accepted: the store hash (``abc123``), the control-panel address
+    (``store-abc123.mybigcommerce.com``), the API path shown with the API account
+    (``https://api.bigcommerce.com/stores/abc123/v3/``), or a full local emulator URL
+    (``http://127.0.0.1:PORT/stores/sandbox1``), whose own host is then used.
+    """
+    text = store.strip()
+    if _HASH.match(text):
+        return f"{api_base.rstrip('/')}/stores/{text.lower()}"
+    parts = urlsplit(text if "://" in text else f"https://{text}")
+    host = parts.hostname or ""
+    control_panel = _CONTROL_PANEL.match(host)
+    if control_panel:
+        return f"{api_base.rstrip('/')}/stores/{control_panel.group(1).lower()}"
+    api_path = _API_PATH.search(parts.path)
+    if host and api_path:
+        return f"{parts.scheme}://{parts.netloc}/stores/{api_path.group(1)}"
+    raise ValueError(
+        "The BigCommerce store was not recognised; enter the store hash from the API path "
+        "shown with your API account (…/stores/abc123/v3/) and try again."
+    )
+
+
+def shipping_provider(carrier: str) -> str:
+    """BigCommerce's ``shipping_provider`` for a carrier name, or "" when it has none."""
+    return _PROVIDERS.get(re.sub(r"[^a-z]", "", carrier.lower()), "")
+
+
+class BigCommerceConnector:
+    """A BigCommerce store, reached with a store-level API account's access token.
+
+    BigCommerce decides by itself whether creating a shipment emails the customer (the store's
+    Order Notification settings), so ``notify`` cannot be honoured per request. A shipment
+    holds one tracking number, so a second number is not added (the engine logs it).
+    """
+
+    platform = "bigcommerce"
+    display_name = "BigCommerce"
+    capabilities = Capabilities(
+        per_line_fulfillments=True,
+        tracking_url=True,
+        multiple_tracking_numbers=False,
+        notify_flag=False,
+    )
+
+    def __init__(
+        self,
+        store: str,
+        access_token: str,
+        *,
+        api_base: str = "https://api.bigcommerce.com",
+        page_size: int = 250,
+        rate_reserve: int = 1,
+        timeout: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        backoff: Backoff | None = None,
+    ) -> None:
+        if not 1 <= page_size <= 250:
+            raise ValueError("page_size must be between 1 and 250 (the API's maximum)")
+        self.page_size = page_size
+        self.rate_reserve = rate_reserve
+        self.api_url = store_api_url(store, api_base)
+        self._http = StoreHttp(
+            self.api_url,
+            service=SERVICE,
+            headers={"X-Auth-Token": access_token.strip()},
+            retry_after=_retry_after,
+            on_response=self._pace,
+            backoff=backoff,
+            sleep=sleep,
+            clock=clock,
+            transport=transport,
+            timeout=timeout,
+        )
+
+    # -- StoreConnector --------------------------------------------------------------------
+
+    def verify(self) -> StoreIdentity:
+        """``GET /v2/store`` (Information & Settings scope), then one order (Orders scope)."""
+        store = self._json("GET", "/v2/store", scope="Information & Settings: read-only")
+        self._get("/v2/orders", {"limit": 1}, scope="Orders: modify")
+        if not isinstance(store, dict):
+            raise Transient(_garbled(), service=SERVICE)
+        timezone = store.get("timezone")
+        return StoreIdentity(
+            name=str(store.get("name") or ""),
+            url=str(store.get("secure_url") or store.get("domain") or ""),
+            currency=str(store.get("currency") or ""),
+            timezone=str(timezone.get("name") or "") if isinstance(timezone, dict) else "",
+        )
+
+    def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[StoreOrder]:
+        """Orders modified in [since, until], oldest change first; incomplete checkouts skipped.
+
+        BigCommerce silently ignores a filter it cannot read, so each order is checked against
+        the window here as well, and one outside it is left out.
+        """
+        low = _utc(since).replace(microsecond=0)
+        high = _utc(until).replace(microsecond=0) if until is not None else None
+        params: dict[str, Any] = {
+            "min_date_modified": low.isoformat(),
+            "sort": "date_modified:asc",
+            "limit": self.page_size,
+        }
+        if high is not None:
+            params["max_date_modified"] = high.isoformat()
+        page = 1
+        while True:
+            batch = self._list("/v2/orders", {**params, "page": page})
+            for raw in batch:
+                if not isinstance(raw, dict) or raw.get("status_id") == 0:
+                    continue
+                try:
+                    modified = parse_rfc2822(raw.get("date_modified"))
+                except ValueError as exc:
+                    raise Transient(_garbled(), service=SERVICE) from exc
+                if modified < low or (high is not None and modified > high):
+                    log.warning("BigCommerce ignored the date filter; left out %s", raw.get("id"))
+                    continue
+                yield self._complete(raw)
+            if len(batch) < self.page_size:
+                return
+            page += 1
+
+    def get_order(self, order_id: str) -> StoreOrder:
+        raw = self._json("GET", f"/v2/orders/{_order_path_id(order_id)}")
+        if not isinstance(raw, dict):
+            raise Transient(_garbled(), service=SERVICE)
+        return self._complete(raw)
+
+    def list_fulfillments(self, order_id: str) -> list[StoreFulfillment]:
+        path = f"/v2/orders/{_order_path_id(order_id)}/shipments"
+        return [parse_fulfillment(raw) for raw in self._all_pages(path)]
+
+    def create_fulfillment(
+        self,
+        order_id: str,
+        lines: Sequence[FulfillmentLine],
+        tracking: Tracking,
+        notify: bool = True,
+    ) -> StoreFulfillment:
+        """One shipment for exactly ``lines``; BigCommerce emails per the store's settings."""
+        path_id = _order_path_id(order_id)
+        if not lines:
+            raise Rejected(
+                f"There is nothing to ship on BigCommerce order {path_id}; no lines were given.",
+                service=SERVICE,
+            )
+        if len(tracking.number) > MAX_TRACKING_NUMBER:
+            raise Rejected(
+                f"The tracking number for BigCommerce order {path_id} is longer than the "
+                f"{MAX_TRACKING_NUMBER} characters BigCommerce accepts; correct it in Order "
+                "Desk and the shipment will be sent again.",
+                service=SERVICE,
+            )
+        if not notify:
+            log.info("BigCommerce emails customers per the store's settings; notify is ignored")
+        provider = shipping_provider(tracking.carrier)
+        body = {
+            "order_address_id": self._address_id(path_id, lines),
+            "tracking_number": tracking.number,
+            "shipping_provider": provider,
+            "tracking_carrier": "",
+            # A known provider gets BigCommerce's own tracking page; otherwise ours.
+            "tracking_link": "" if provider else tracking.url,
+            "items": [
+                {"order_product_id": _line_id(line.line_id), "quantity": line.quantity}
+                for line in lines
+            ],
+        }
+        created = self._json("POST", f"/v2/orders/{path_id}/shipments", body=body)
+        if not isinstance(created, dict):
+            raise Transient(_garbled(), service=SERVICE)
+        return parse_fulfillment(created)
+
+    def add_tracking(
+        self, order_id: str, fulfillment: StoreFulfillment, tracking: Tracking
+    ) -> StoreFulfillment:
+        raise Rejected(
+            "BigCommerce keeps one tracking number per shipment, so another number cannot be "
+            f"added to shipment {fulfillment.id}; add it by hand in the BigCommerce control panel.",
+            service=SERVICE,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _complete(self, raw: dict[str, Any]) -> StoreOrder:
+        """The order with its two sub-resources, which BigCommerce v2 serves separately."""
+        order_id = _order_path_id(str(raw.get("id", "")))
+        products = self._all_pages(f"/v2/orders/{order_id}/products")
+        addresses = self._list(f"/v2/orders/{order_id}/shipping_addresses", {})
+        try:
+            return parse_order(raw, products, addresses)
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("BigCommerce order %s could not be read: %s", order_id, exc)
+            raise Transient(_garbled(), service=SERVICE) from exc
+
+    def _address_id(self, order_id: str, lines: Sequence[FulfillmentLine]) -> int:
+        addresses = self._list(f"/v2/orders/{order_id}/shipping_addresses", {})
+        ids = [raw["id"] for raw in addresses if isinstance(raw, dict) and "id" in raw]
+        if not ids:
+            raise Rejected(
+                f"BigCommerce order {order_id} has no shipping address, so it cannot be "
+                "shipped; check the order in the BigCommerce control panel.",
+                service=SERVICE,
+            )
+        if len(ids) == 1:
+            return int(ids[0])
+        # Multi-address order: the lines' own order_address_id says where they go.
+        wanted = {_line_id(line.line_id) for line in lines}
+        products = self._all_pages(f"/v2/orders/{order_id}/products")
+        used = {p.get("order_address_id") for p in products if p.get("id") in wanted}
+        address = used.pop() if len(used) == 1 else None
+        if not isinstance(address, int):
+            raise Rejected(
+                f"The shipment for BigCommerce order {order_id} holds items for different "
+                "shipping addresses; split it in Order Desk so each shipment goes to one address.",
+                service=SERVICE,
+            )
+        return address
+
+    def _pace(self, response: httpx.Response) -> float | None:
+        """Hold off until the window resets when the store's quota is nearly spent."""
+        left = _header_number(response, "X-Rate-Limit-Requests-Left")
+        reset_ms = _header_number(response, "X-Rate-Limit-Time-Reset-Ms")
+        if left is None or reset_ms is None or left > self.rate_reserve:
+            return None
+        return reset_ms / 1000.0
+
+    def _all_pages(self, path: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            batch = self._list(path, {"limit": self.page_size, "page": page})
+            items.extend(raw for raw in batch if isinstance(raw, dict))
+            if len(batch) < self.page_size:
+                return items
+            page += 1
+
+    def _list(self, path: str, params: dict[str, Any]) -> list[Any]:
+        """A collection; BigCommerce answers 204 with no body when it is empty."""
+        response = self._get(path, params)
+        if response.status_code == 204 or not response.content:
+            return []
+        data = _decode(response)
+        if not isinstance(data, list):
+            raise Transient(_garbled(), service=SERVICE)
+        return data
+
+    def _get(self, path: str, params: dict[str, Any], *, scope: str = "") -> httpx.Response:
+        response = self._http.request("GET", path, params=params, idempotent=True)
+        _raise_for_status(response, scope)
+        return response
+
+    def _json(
+        self, method: str, path: str, *, body: Any = None, scope: str = "Orders: modify"
+    ) -> Any:
+        response = self._http.request(method, path, json=body, idempotent=method == "GET")
+        _raise_for_status(response, scope)
+        return _decode(response)
+
+
+def from_credentials(url: str, key: str, secret: str, **options: Any) -> BigCommerceConnector:
+    """The connector from a profile's store settings: ``url`` is the store (any form that
+    ``store_api_url`` accepts) and ``key`` the API account's access token. ``secret`` is
+    unused: a store-level API account authenticates with its access token alone (its client
+    id and secret are for apps that use OAuth)."""
+    del secret
+    return BigCommerceConnector(url, key, **options)
+
+
+def _raise_for_status(response: httpx.Response, scope: str = "") -> None:
+    status = response.status_code
+    if status < 400:
+        return
+    if status == 401:
+        raise AuthError(f"BigCommerce refused the access token; {_ACCOUNT_HINT}.", service=SERVICE)
+    if status == 403:
+        needed = scope or "Orders: modify"
+        raise AuthError(
+            f"BigCommerce refused access: the API account lacks the {needed} scope or belongs "
+            f"to another store; {_ACCOUNT_HINT}.",
+            service=SERVICE,
+        )
+    message = error_message(response.content) or f"HTTP {status}"
+    raise Rejected(
+        f"BigCommerce refused the request: {message}", service=SERVICE, status_code=status
+    )
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """After a 429, the longer of ``X-Retry-After`` (s) and ``X-Rate-Limit-Time-Reset-Ms``."""
+    waits = [
+        _header_number(response, "X-Retry-After"),
+        _ms_to_s(_header_number(response, "X-Rate-Limit-Time-Reset-Ms")),
+    ]
+    known = [wait for wait in waits if wait is not None]
+    return max(known) if known else None
+
+
+def _ms_to_s(value: float | None) -> float | None:
+    return None if value is None else value / 1000.0
+
+
+def _header_number(response: httpx.Response, name: str) -> float | None:
+    try:
+        return float(response.headers[name])
+    except (KeyError, ValueError):
+        return None
+
+
+def _decode(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise Transient(_garbled(), service=SERVICE) from exc
+
+
+def _garbled() -> str:
+    return "BigCommerce sent an answer that could not be read; the sync will try again shortly."
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _order_path_id(order_id: str) -> str:
+    text = str(order_id).strip()
+    if not text.isdigit():
+        raise Rejected(f"'{text}' is not a BigCommerce order number.", service=SERVICE)
+    return text
+
+
+def _line_id(line_id: str) -> int:
+    text = str(line_id).strip()
+    if not text.isdigit():
+        raise Rejected(f"'{text}' is not a BigCommerce order line id.", service=SERVICE)
+    return int(text)
