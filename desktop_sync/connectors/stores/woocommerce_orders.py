@@ -1,0 +1,281 @@
+"""WooCommerce ``wc/v3`` order JSON turned into ``StoreOrder``, and the record of which lines each
+tracking number covers (WooCommerce itself keeps none), stored in the order's meta data.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from desktop_sync.connectors.stores.base import (
+    FulfillmentLine,
+    PaymentState,
+    StoreAddress,
+    StoreFulfillment,
+    StoreLine,
+    StoreOrder,
+    Tracking,
+)
+
+__all__ = [
+    "RECORD_KEY",
+    "ShipmentRecord",
+    "ceil_second",
+    "floor_second",
+    "format_gmt",
+    "note_text",
+    "parse_gmt",
+    "parse_order",
+    "payment_state",
+    "read_records",
+    "records_meta",
+]
+
+RECORD_KEY = "_desktop_sync_fulfillments"
+"""Order meta key holding our shipment records; the leading ``_`` hides it from the customer."""
+
+_WP_DATE = "%Y-%m-%dT%H:%M:%S"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def parse_gmt(value: Any) -> datetime | None:
+    """A ``date_*_gmt`` value (no zone, UTC by definition) as an aware UTC datetime."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def format_gmt(moment: datetime) -> str:
+    """A naive UTC timestamp, as ``modified_after`` wants it with ``dates_are_gmt=true``."""
+    return moment.astimezone(UTC).strftime(_WP_DATE)
+
+
+def floor_second(moment: datetime) -> datetime:
+    return moment.replace(microsecond=0)
+
+
+def ceil_second(moment: datetime) -> datetime:
+    return floor_second(moment) + timedelta(seconds=1) if moment.microsecond else moment
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, list | dict | bool):
+        return ""
+    return str(value).strip()
+
+
+def _money(value: Any) -> Decimal:
+    """Money arrives as a string ("44.90"); line prices as a number. Garbage counts as zero."""
+    if value is None or isinstance(value, bool):
+        return Decimal(0)
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return Decimal(0)
+    return number if number.is_finite() else Decimal(0)
+
+
+def _int(value: Any) -> int:
+    number = _money(value)
+    return int(number) if number == number.to_integral_value() else math.floor(number)
+
+
+def payment_state(order: Mapping[str, Any]) -> PaymentState:
+    """WooCommerce has no payment status field; it is read from the order status.
+
+    * ``processing`` and ``completed`` are WooCommerce's "paid" statuses (it sets ``date_paid``
+      on entering them; ``set_paid`` on create does the same): PAID, or PARTIALLY_REFUNDED when
+      ``refunds`` is not empty.
+    * ``on-hold`` with ``date_paid``: PAID; with a gateway ``transaction_id`` but no payment date,
+      AUTHORIZED (authorise-only card gateways); else PENDING (bank transfer, cheque).
+    * ``pending``, ``checkout-draft``: PENDING; ``refunded``: REFUNDED; ``cancelled``: VOIDED;
+      ``failed``: DECLINED; a custom status: PAID when ``date_paid`` is set, else UNKNOWN.
+    """
+    status = _text(order.get("status"))
+    paid = parse_gmt(order.get("date_paid_gmt")) is not None
+    refunded_part = bool(order.get("refunds"))
+    if status in ("processing", "completed"):
+        return PaymentState.PARTIALLY_REFUNDED if refunded_part else PaymentState.PAID
+    if status == "on-hold":
+        if paid:
+            return PaymentState.PAID
+        return (
+            PaymentState.AUTHORIZED if _text(order.get("transaction_id")) else PaymentState.PENDING
+        )
+    fixed = {
+        "pending": PaymentState.PENDING,
+        "checkout-draft": PaymentState.PENDING,
+        "refunded": PaymentState.REFUNDED,
+        "cancelled": PaymentState.VOIDED,
+        "failed": PaymentState.DECLINED,
+    }
+    if status in fixed:
+        return fixed[status]
+    return PaymentState.PAID if paid else PaymentState.UNKNOWN
+
+
+def _address(data: Any, email: str = "") -> StoreAddress:
+    fields = data if isinstance(data, Mapping) else {}
+    return StoreAddress(
+        first_name=_text(fields.get("first_name")),
+        last_name=_text(fields.get("last_name")),
+        company=_text(fields.get("company")),
+        address1=_text(fields.get("address_1")),
+        address2=_text(fields.get("address_2")),
+        city=_text(fields.get("city")),
+        state=_text(fields.get("state")),
+        postal_code=_text(fields.get("postcode")),
+        country=_text(fields.get("country")),
+        phone=_text(fields.get("phone")),
+        email=email or _text(fields.get("email")),
+    )
+
+
+def _line(item: Mapping[str, Any]) -> StoreLine:
+    options: list[tuple[str, str]] = []
+    for meta in item.get("meta_data") or ():
+        if not isinstance(meta, Mapping):
+            continue
+        key = _text(meta.get("key"))
+        if not key or key.startswith("_"):  # private plugin data such as _reduced_stock
+            continue
+        name = _text(meta.get("display_key")) or key
+        value = _text(meta.get("display_value")) or _text(meta.get("value"))
+        if value:
+            options.append((name, value))
+    quantity = _int(item.get("quantity"))
+    price = item.get("price")
+    if price is None and quantity:
+        price = _money(item.get("subtotal")) / quantity
+    # A variation's ``name`` repeats its options ("Logo Tee - Black, M"); the options travel
+    # separately, so the product's own name reads better.
+    name = _text(item.get("parent_name")) if options else ""
+    return StoreLine(
+        id=_text(item.get("id")),
+        sku=_text(item.get("sku")),
+        name=name or _text(item.get("name")),
+        quantity=quantity,
+        unit_price=_money(price),
+        options=tuple(options),
+    )
+
+
+def parse_order(data: Mapping[str, Any]) -> StoreOrder:
+    """One order of ``GET wc/v3/orders``; dates from the ``_gmt`` fields, money as Decimal."""
+    created = parse_gmt(data.get("date_created_gmt")) or _EPOCH
+    updated = parse_gmt(data.get("date_modified_gmt")) or created
+    billing = data.get("billing") if isinstance(data.get("billing"), Mapping) else {}
+    email = _text(billing.get("email")) if isinstance(billing, Mapping) else ""
+    shipping_lines = [s for s in data.get("shipping_lines") or () if isinstance(s, Mapping)]
+    status = _text(data.get("status"))
+    return StoreOrder(
+        id=_text(data.get("id")),
+        number=_text(data.get("number")) or _text(data.get("id")),
+        created_at=created,
+        updated_at=updated,
+        status=status,
+        payment_state=payment_state(data),
+        email=email,
+        shipping_address=_address(data.get("shipping")),
+        billing_address=_address(billing, email),
+        shipping_method=_text(shipping_lines[0].get("method_title")) if shipping_lines else "",
+        lines=tuple(
+            _line(item) for item in data.get("line_items") or () if isinstance(item, Mapping)
+        ),
+        shipping_total=_money(data.get("shipping_total")),
+        tax_total=_money(data.get("total_tax")),
+        discount_total=_money(data.get("discount_total")),
+        order_total=_money(data.get("total")),
+        currency=_text(data.get("currency")),
+        customer_note=_text(data.get("customer_note")),
+        is_cancelled=status in ("cancelled", "trash"),
+    )
+
+
+@dataclass(frozen=True)
+class ShipmentRecord:
+    """What we shipped under one tracking id: kept as JSON in the order's ``RECORD_KEY`` meta."""
+
+    id: str
+    tracking_numbers: tuple[str, ...]
+    lines: tuple[FulfillmentLine, ...]
+
+    def to_fulfillment(self, order_id: str) -> StoreFulfillment:
+        return StoreFulfillment(self.id, order_id, self.tracking_numbers, self.lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "tracking_numbers": list(self.tracking_numbers),
+            "lines": {line.line_id: line.quantity for line in self.lines},
+        }
+
+
+def read_records(order: Mapping[str, Any]) -> list[ShipmentRecord]:
+    """Our records from the order's ``meta_data`` (a JSON string, or an array if a plugin
+    re-saved it); anything unreadable is ignored rather than trusted."""
+    for meta in order.get("meta_data") or ():
+        if not isinstance(meta, Mapping) or meta.get("key") != RECORD_KEY:
+            continue
+        value = meta.get("value")
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return []
+        if not isinstance(value, list):
+            return []
+        records = []
+        for entry in value:
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("lines"), Mapping):
+                continue
+            numbers = tuple(_text(n) for n in entry.get("tracking_numbers") or () if _text(n))
+            lines = tuple(
+                FulfillmentLine(str(line_id), _int(qty)) for line_id, qty in entry["lines"].items()
+            )
+            records.append(ShipmentRecord(_text(entry.get("id")), numbers, lines))
+        return records
+    return []
+
+
+def records_meta(records: Iterable[ShipmentRecord]) -> dict[str, Any]:
+    """The ``meta_data`` entry for a ``PUT`` of the order; the key replaces the earlier value."""
+    payload = [record.to_json() for record in records]
+    return {"key": RECORD_KEY, "value": json.dumps(payload, separators=(",", ":"))}
+
+
+def note_text(
+    order: StoreOrder,
+    lines: Sequence[FulfillmentLine],
+    tracking: Tracking,
+    *,
+    more_to_come: bool,
+) -> str:
+    """The customer note: what shipped, with which carrier, number and link."""
+    names = {line.id: line for line in order.lines}
+    parts = []
+    for line in lines:
+        known = names.get(line.line_id)
+        label = known.name if known else f"item {line.line_id}"
+        if known and known.options:
+            label += " - " + ", ".join(value for _, value in known.options)
+        parts.append(f"{line.quantity} × {label}")
+    text = "Shipped " + ", ".join(parts) if parts else "Shipped"
+    if tracking.carrier:
+        text += f" via {tracking.carrier}"
+    text += f", tracking number {tracking.number}"
+    if tracking.url:
+        text += f": {tracking.url}"
+    text += "."
+    if more_to_come:
+        text += " The rest of your order will follow in another shipment."
+    return text
