@@ -23,8 +23,12 @@ class StoreKit(Protocol):
 
     def stop(self) -> None: ...
 
-    def connector(self) -> StoreConnector:
-        """A connector with good credentials pointed at the emulator."""
+    def connector(self, *, page_size: int | None = None) -> StoreConnector:
+        """A connector with good credentials pointed at the emulator.
+
+        ``page_size`` (when given) is the number of orders per list request, so the contract
+        suite can page through a handful of orders; None keeps the connector's default.
+        """
 
     def bad_connector(self) -> StoreConnector:
         """A connector with a wrong key."""
