@@ -7,6 +7,7 @@ to do next. Secrets never appear in these messages.
 from __future__ import annotations
 
 __all__ = [
+    "ORDERDESK",
     "Ambiguous",
     "AuthError",
     "ConnectorError",
@@ -61,3 +62,7 @@ class Ambiguous(ConnectorError):
 
     The caller must look the object up before sending it again.
     """
+
+
+ORDERDESK = "Order Desk"
+"""The ``service`` name the Order Desk client puts on its errors."""

@@ -1,0 +1,276 @@
+"""Push: every store order reaches Order Desk exactly once (architecture, sync rules 1 and 2).
+
+Order Desk has no idempotency key, so exactly-once rests on three habits:
+- the journal marks an order ``sending`` (committed) before the POST, so a crash, a timeout or a
+  dropped connection leaves a trace that the next attempt resolves by looking the order up by
+  ``source_id`` before sending again;
+- before each batch one list call of this source's recent Order Desk orders (500 per page) finds
+  orders another PC, or a lost journal, already sent; they are adopted, not sent again;
+- Order Desk's own duplicate refusal, when it names the existing order, is an adoption too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from desktop_sync.connectors.errors import (
+    Ambiguous,
+    AuthError,
+    RateLimited,
+    Rejected,
+    Transient,
+)
+from desktop_sync.connectors.stores.base import StoreConnector, StoreOrder
+from desktop_sync.engine.context import EngineContext, OrderDeskApi
+from desktop_sync.engine.events import Direction, Failure, Level, PushResult
+from desktop_sync.engine.mapping import UnmappableOrder, map_order, source_name_for
+from desktop_sync.state.journal import OrderRow
+
+__all__ = ["OrderPusher"]
+
+CURSOR = "push"
+# The batch look-up searches Order Desk from a day before the oldest order in the batch: the
+# reference leaves open whether date filters are UTC or store-local (open question 5), and a
+# day covers every time zone.
+_LOOKUP_MARGIN = timedelta(days=1)
+
+
+class OrderPusher:
+    def __init__(
+        self,
+        ctx: EngineContext,
+        orderdesk: OrderDeskApi,
+        store: StoreConnector,
+        *,
+        folder: int | str | None,
+        overlap: timedelta,
+        start_at: datetime,
+    ) -> None:
+        self.ctx = ctx
+        self.orderdesk = orderdesk
+        self.store = store
+        self.folder = folder
+        self._folder_id: int | None = folder if isinstance(folder, int) else None
+        self.overlap = overlap
+        self.start_at = start_at
+        self.source_name = source_name_for(store.platform)
+        self._seen: dict[str, StoreOrder] = {}
+
+    def push_orders(self) -> PushResult:
+        """Collect new store orders into the journal, then send every order that is due.
+
+        Raises ``AuthError`` (either side) and, when the store cannot be listed, ``Transient``;
+        per-order failures are recorded and reported, never raised.
+        """
+        self._collect_new_orders()
+        due = self.ctx.journal.orders_due(self.ctx.now())
+        tally = _Tally()
+        if due and not self.ctx.stop.is_set():
+            in_orderdesk = self._already_in_orderdesk(due)
+            for done, row in enumerate(due, start=1):
+                if self.ctx.stop.is_set():
+                    break
+                try:
+                    self._push_one(row, in_orderdesk, tally)
+                except RateLimited as exc:
+                    self._retry_later(row, str(exc), state="pending")
+                    tally.waiting += 1
+                    self.ctx.emit(Level.WARNING, Direction.PUSH, str(exc))
+                    break
+                self.ctx.progress(Direction.PUSH, done, len(due))
+        self._seen.clear()
+        return tally.result()
+
+    # -- collecting ----------------------------------------------------------------------
+
+    def _collect_new_orders(self) -> None:
+        """Poll the store from the high-water mark minus the overlap; record what is new."""
+        journal = self.ctx.journal
+        mark = journal.get_cursor(CURSOR)
+        if mark is None:
+            # First run: remember the moment of connection, so a restart before the first
+            # full scan still starts there and nothing in between is missed.
+            journal.set_cursor(CURSOR, self.start_at, 0)
+        since = (mark - self.overlap) if mark else self.start_at
+        until = self.ctx.now()
+        new = 0
+        for order in self.store.iter_orders(since, until):
+            if self.ctx.stop.is_set():
+                return  # the mark stays put: the next cycle scans this window again
+            self._seen[order.id] = order
+            state, reason = (
+                ("skipped", "Cancelled in the store.")
+                if order.is_cancelled
+                else (
+                    "pending",
+                    "",
+                )
+            )
+            if journal.record_order_seen(
+                order.id,
+                order.number,
+                order.created_at,
+                order.updated_at,
+                state=state,
+                reason=reason,
+            ):
+                new += 1
+                if state == "skipped":
+                    self.ctx.emit(
+                        Level.INFO,
+                        Direction.PUSH,
+                        "Not sent: the order is cancelled in the store.",
+                        order_number=order.number,
+                    )
+        journal.set_cursor(CURSOR, until, int(self.overlap.total_seconds()))
+        if new:
+            noun = "order" if new == 1 else "orders"
+            self.ctx.emit(Level.INFO, Direction.PUSH, f"{new} new {noun} found in the store.")
+
+    def _already_in_orderdesk(self, due: Iterable[OrderRow]) -> dict[str, str]:
+        """source_id -> Order Desk id for this source's orders since the oldest due order."""
+        oldest = min(row.store_created_at for row in due)
+        found: dict[str, str] = {}
+        for order in self.orderdesk.iter_orders(
+            source_name=self.source_name, search_start_date=oldest - _LOOKUP_MARGIN
+        ):
+            # A split leaves several orders with one source_id: keep the first (oldest) id.
+            if order.source_name == self.source_name:
+                found.setdefault(order.source_id, order.id)
+        return found
+
+    # -- sending one order ---------------------------------------------------------------
+
+    def _push_one(self, row: OrderRow, in_orderdesk: dict[str, str], tally: _Tally) -> None:
+        journal = self.ctx.journal
+        number = row.order_number
+        if row.state == "sending":
+            # An earlier attempt may have reached Order Desk: look before sending again.
+            existing = self.orderdesk.find_orders(number, self.source_name)
+            if existing:
+                self._adopt(row, existing[0].id, "found in Order Desk after an interrupted send")
+                tally.adopted += 1
+                return
+        if number in in_orderdesk:
+            self._adopt(row, in_orderdesk[number], "already in Order Desk")
+            tally.adopted += 1
+            return
+        try:
+            order = self._seen.get(row.store_order_id) or self.store.get_order(row.store_order_id)
+        except Rejected as exc:
+            self._fail(row, f"The store no longer has this order ({exc.reason}).", tally)
+            return
+        except Transient as exc:
+            self._retry_later(row, str(exc), state=_unchanged(row))
+            tally.waiting += 1
+            return
+        if order.is_cancelled:
+            journal.mark_skipped(row.store_order_id, "Cancelled in the store.")
+            self.ctx.emit(
+                Level.INFO,
+                Direction.PUSH,
+                "Not sent: the order was cancelled in the store.",
+                order_number=number,
+            )
+            tally.skipped += 1
+            return
+        try:
+            draft = map_order(order, platform=self.store.platform, folder_id=self._folder())
+        except UnmappableOrder as exc:
+            self._fail(row, exc.reason, tally)
+            return
+
+        journal.mark_sending(row.store_order_id)
+        try:
+            created = self.orderdesk.create_order(draft)
+        except Ambiguous as exc:
+            # Keep "sending": the next attempt looks the order up before anything else.
+            self._retry_later(row, str(exc), state="sending")
+            self.ctx.emit(
+                Level.WARNING,
+                Direction.PUSH,
+                f"{exc} The app will check Order Desk before sending it again.",
+                order_number=number,
+            )
+            tally.waiting += 1
+        except (Transient, RateLimited, AuthError) as exc:
+            # Nothing reached Order Desk: back to pending.
+            self._retry_later(row, str(exc), state="pending")
+            if not isinstance(exc, Transient):
+                raise
+            self.ctx.emit(Level.WARNING, Direction.PUSH, f"{exc} Will retry.", order_number=number)
+            tally.waiting += 1
+        except Rejected as exc:
+            existing_id = getattr(exc, "existing_order_id", None)
+            if existing_id:
+                self._adopt(row, str(existing_id), "Order Desk already had it")
+                tally.adopted += 1
+            else:
+                self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
+        else:
+            journal.mark_sent(row.store_order_id, created.id)
+            self.ctx.emit(
+                Level.INFO,
+                Direction.PUSH,
+                "Sent to Order Desk.",
+                order_number=number,
+                orderdesk_order_id=created.id,
+            )
+            tally.sent += 1
+
+    def _folder(self) -> int | None:
+        """The chosen folder's id; a name is looked up once in Order Desk's folder list."""
+        if self._folder_id is None and isinstance(self.folder, str) and self.folder:
+            name = self.folder
+            match = self.orderdesk.store().folder_named(name)
+            if match is None:
+                self.folder = None  # warn once, then use Order Desk's first folder
+                self.ctx.emit(
+                    Level.WARNING,
+                    Direction.PUSH,
+                    f"Order Desk has no folder named '{name}'; new orders go to its "
+                    "first folder. Choose a folder in Settings.",
+                )
+            else:
+                self._folder_id = match.id
+        return self._folder_id
+
+    def _adopt(self, row: OrderRow, orderdesk_order_id: str, why: str) -> None:
+        self.ctx.journal.mark_sent(row.store_order_id, orderdesk_order_id)
+        self.ctx.emit(
+            Level.INFO,
+            Direction.PUSH,
+            f"Not sent again: {why}.",
+            order_number=row.order_number,
+            orderdesk_order_id=orderdesk_order_id,
+        )
+
+    def _fail(self, row: OrderRow, reason: str, tally: _Tally) -> None:
+        self.ctx.journal.mark_failed(row.store_order_id, reason)
+        self.ctx.emit(Level.ERROR, Direction.PUSH, reason, order_number=row.order_number)
+        tally.failed.append(Failure(row.order_number, reason))
+
+    def _retry_later(self, row: OrderRow, error: str, *, state: str) -> None:
+        self.ctx.journal.mark_order_retry(
+            row.store_order_id, error, self.ctx.next_attempt(row.attempts + 1), state=state
+        )
+
+
+def _unchanged(row: OrderRow) -> str:
+    return "sending" if row.state == "sending" else "pending"
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.sent = self.adopted = self.skipped = self.waiting = 0
+        self.failed: list[Failure] = []
+
+    def result(self) -> PushResult:
+        return PushResult(
+            sent=self.sent,
+            adopted=self.adopted,
+            skipped=self.skipped,
+            failed=tuple(self.failed),
+            waiting=self.waiting,
+        )
