@@ -4,21 +4,16 @@ Tracking extension or customer notes, and ``completed`` once every line has ship
 
 from __future__ import annotations
 
-import base64
-import email.utils
-import json
+import contextlib
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from desktop_sync.connectors.errors import AuthError, Rejected, Transient
+from desktop_sync.connectors.errors import Rejected, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
     Capabilities,
@@ -28,7 +23,7 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
-from desktop_sync.connectors.stores.http import StoreHttp
+from desktop_sync.connectors.stores.woocommerce_http import SERVICE, WooRest, check, json_or_none
 from desktop_sync.connectors.stores.woocommerce_orders import (
     ShipmentRecord,
     ceil_second,
@@ -44,26 +39,7 @@ __all__ = ["WooCommerceConnector"]
 
 log = logging.getLogger(__name__)
 
-SERVICE = "WooCommerce"
 TRACKING_NAMESPACE = "wc-shipment-tracking/v3"
-_KEYS_HELP = (
-    "create a key with Read/Write permission under WooCommerce > Settings > Advanced > "
-    "REST API and enter it again"
-)
-# What a merchant may paste instead of the site's address: admin pages, the API root.
-_SITE_SUFFIX = re.compile(r"/(wp-admin|wp-json|wp-login\.php|index\.php)(/.*)?$", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def normalise_site_url(url: str) -> str:
-    """The site root from what a merchant typed: ``https://`` added if missing, admin and API
-    paths dropped, a sub-directory install kept. Plain http is refused by ``StoreHttp``."""
-    text = url.strip()
-    if "://" not in text:
-        text = "https://" + text
-    parts = urlsplit(text)
-    path = _SITE_SUFFIX.sub("", parts.path).rstrip("/")
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, "", ""))
 
 
 class WooCommerceConnector:
@@ -108,36 +84,24 @@ class WooCommerceConnector:
         ``min_interval`` paces requests (seconds apart), since hosts and firewalls throttle."""
         if not 1 <= page_size <= 100:
             raise ValueError("page_size must be between 1 and 100 (WooCommerce's maximum)")
-        self.site_url = normalise_site_url(site_url)
+        self._rest = WooRest(
+            site_url,
+            consumer_key,
+            consumer_secret,
+            auth_in_query=auth_in_query,
+            min_interval=min_interval,
+            sleep=sleep,
+            backoff=backoff,
+            transport=transport,
+            timeout=timeout,
+        )
+        self.site_url = self._rest.site_url
         self.statuses = tuple(statuses)
         self.page_size = page_size
         self.max_rescans = max_rescans
         self._now = now or (lambda: datetime.now(UTC))
         self._orderby = "modified"
         self._namespaces: list[str] | None = None
-        headers: dict[str, str] = {}
-        self._auth_params: dict[str, str] = {}
-        if auth_in_query:
-            self._auth_params = {"consumer_key": consumer_key, "consumer_secret": consumer_secret}
-        else:
-            token = base64.b64encode(f"{consumer_key}:{consumer_secret}".encode()).decode()
-            headers["Authorization"] = f"Basic {token}"
-        common: dict[str, Any] = {
-            "service": SERVICE,
-            "retry_after": _retry_after,
-            "on_response": lambda response: min_interval,
-            "backoff": backoff,
-            "sleep": sleep,
-            "transport": transport,
-            "timeout": timeout,
-        }
-        try:
-            self._api = StoreHttp(self.site_url, headers=headers, **common)
-            # The WordPress index is public, and recent WooCommerce refuses API keys outside
-            # its own namespaces, so it is asked without credentials.
-            self._public = StoreHttp(self.site_url, **common)
-        except ValueError as exc:
-            raise ValueError(str(exc).replace(SERVICE, "WooCommerce store")) from None
 
     @classmethod
     def from_credentials(
@@ -146,8 +110,7 @@ class WooCommerceConnector:
         return cls(url, key, secret, **options)
 
     def close(self) -> None:
-        self._api.close()
-        self._public.close()
+        self._rest.close()
 
     # -- verify ----------------------------------------------------------------------------
 
@@ -161,12 +124,11 @@ class WooCommerceConnector:
                 "v3 missing); activate WooCommerce 3.5 or later and try again.",
                 service=SERVICE,
             )
-        sample = self._json(self._get("wp-json/wc/v3/orders", {"per_page": 1}))
-        probe = self._api.request(
-            "PUT", "wp-json/wc/v3/orders/0", params=self._auth_params, json={}, idempotent=True
-        )
-        if probe.status_code in (401, 403):
-            self._check(probe)
+        sample = self._rest.get_json("wc/v3/orders", {"per_page": 1})
+        # Changes nothing (there is no order 0): a read-only key gets 401, any other key 404
+        # "Invalid ID." (open question 7 of the reference).
+        with contextlib.suppress(Rejected):
+            self._rest.write("PUT", "wc/v3/orders/0", {}, idempotent=True)
         currency = ""
         if isinstance(sample, list) and sample and isinstance(sample[0], Mapping):
             currency = str(sample[0].get("currency") or "")
@@ -186,11 +148,11 @@ class WooCommerceConnector:
     def _index(self, *, refresh: bool = False) -> Mapping[str, Any]:
         if self._namespaces is not None and not refresh:
             return {}
-        response = self._public.request("GET", "wp-json/", idempotent=True)
-        body = _json_or_none(response)
+        response = self._rest.index()
+        body = json_or_none(response)
         if response.status_code >= 400 or not isinstance(body, Mapping):
             if response.status_code in (401, 403) and isinstance(body, Mapping):
-                self._check(response)
+                check(response)
             raise Rejected(
                 f"{self.site_url} did not answer as a WordPress site; check the address, and "
                 "that Settings > Permalinks is not set to Plain.",
@@ -245,8 +207,8 @@ class WooCommerceConnector:
             params["status"] = ",".join(self.statuses)
         page, pages = 1, 1
         while page <= pages:
-            response = self._get(
-                "wp-json/wc/v3/orders", {**params, "orderby": self._orderby, "page": page}
+            response = self._rest.get(
+                "wc/v3/orders", {**params, "orderby": self._orderby, "page": page}
             )
             if (
                 response.status_code == 400
@@ -257,7 +219,7 @@ class WooCommerceConnector:
                 log.info("This WooCommerce cannot sort by modified date; sorting locally")
                 self._orderby = "date"
                 continue
-            body = self._json(response)
+            body = self._rest.json(response)
             total = response.headers.get("X-WP-Total", "")
             pages = _int_header(response.headers.get("X-WP-TotalPages"), default=1)
             if not isinstance(body, list) or not body:
@@ -311,7 +273,7 @@ class WooCommerceConnector:
         body: dict[str, Any] = {"meta_data": [records_meta([*records, record])]}
         if last and order.status != "completed":
             body["status"] = "completed"  # WooCommerce now sends its Completed order email
-        self._write("PUT", f"wp-json/wc/v3/orders/{order_id}", body)
+        self._rest.write("PUT", f"wc/v3/orders/{order_id}", body)
         return record.to_fulfillment(order_id)
 
     def add_tracking(
@@ -340,9 +302,7 @@ class WooCommerceConnector:
             target.id, (*target.tracking_numbers, tracking.number), target.lines
         )
         records = [updated if r is target else r for r in records]
-        self._write(
-            "PUT", f"wp-json/wc/v3/orders/{order_id}", {"meta_data": [records_meta(records)]}
-        )
+        self._rest.write("PUT", f"wc/v3/orders/{order_id}", {"meta_data": [records_meta(records)]})
         return updated.to_fulfillment(order_id)
 
     def _check_lines(
@@ -368,11 +328,11 @@ class WooCommerceConnector:
 
     def _complete_if_shipped(self, order: StoreOrder, records: Sequence[ShipmentRecord]) -> None:
         if order.status != "completed" and _all_shipped(order, records):
-            self._write("PUT", f"wp-json/wc/v3/orders/{order.id}", {"status": "completed"})
+            self._rest.write("PUT", f"wc/v3/orders/{order.id}", {"status": "completed"})
 
     def _ensure_tracking(self, order_id: str, tracking: Tracking) -> str:
-        path = f"wp-json/{TRACKING_NAMESPACE}/orders/{order_id}/shipment-trackings"
-        existing = self._json(self._get(path))
+        path = f"{TRACKING_NAMESPACE}/orders/{order_id}/shipment-trackings"
+        existing = self._rest.get_json(path)
         for item in existing if isinstance(existing, list) else ():
             if isinstance(item, Mapping) and str(item.get("tracking_number")) == tracking.number:
                 return str(item.get("tracking_id") or "")
@@ -386,86 +346,29 @@ class WooCommerceConnector:
             body["custom_tracking_link"] = tracking.url
         elif tracking.carrier:
             body["tracking_provider"] = tracking.carrier
-        created = self._json(self._write("POST", path, body))
+        created = self._rest.write("POST", path, body)
         return str(created.get("tracking_id") or "") if isinstance(created, Mapping) else ""
 
     def _ensure_note(self, order_id: str, number: str, text: str, notify: bool) -> str:
-        path = f"wp-json/wc/v3/orders/{order_id}/notes"
-        notes = self._json(self._get(path, {"type": "customer" if notify else "any"}))
+        path = f"wc/v3/orders/{order_id}/notes"
+        notes = self._rest.get_json(path, {"type": "customer" if notify else "any"})
         for note in notes if isinstance(notes, list) else ():
             if isinstance(note, Mapping) and number in str(note.get("note") or ""):
                 return str(note.get("id") or "")
-        created = self._json(self._write("POST", path, {"note": text, "customer_note": notify}))
+        created = self._rest.write("POST", path, {"note": text, "customer_note": notify})
         return str(created.get("id") or "") if isinstance(created, Mapping) else ""
 
     # -- HTTP ------------------------------------------------------------------------------
 
     def _order_json(self, order_id: str) -> Mapping[str, Any]:
-        body = self._json(self._get(f"wp-json/wc/v3/orders/{order_id}"))
+        body = self._rest.get_json(f"wc/v3/orders/{order_id}")
         if not isinstance(body, Mapping):
-            raise Transient(_garbled(), service=SERVICE)
-        return body
-
-    def _get(self, path: str, params: Mapping[str, Any] | None = None) -> httpx.Response:
-        merged = {**(params or {}), **self._auth_params}
-        return self._api.request("GET", path, params=merged, idempotent=True)
-
-    def _write(self, method: str, path: str, body: Any) -> httpx.Response:
-        response = self._api.request(
-            method, path, params=self._auth_params, json=body, idempotent=False
-        )
-        self._json(response)
-        return response
-
-    def _json(self, response: httpx.Response) -> Any:
-        self._check(response)
-        body = _json_or_none(response)
-        if body is None:
-            raise Transient(_garbled(), service=SERVICE)
-        return body
-
-    def _check(self, response: httpx.Response) -> None:
-        """WordPress's ``{"code","message","data":{"status"}}`` as our typed errors."""
-        status = response.status_code
-        if status < 400:
-            return
-        body = _json_or_none(response)
-        code = str(body.get("code") or "") if isinstance(body, Mapping) else ""
-        message = _TAG.sub("", str(body.get("message") or "")).strip() if code else ""
-        if status in (401, 403):
-            raise AuthError(_auth_message(status, code, message), service=SERVICE)
-        if not code:  # an HTML page from the host, a proxy or a firewall
             raise Transient(
-                f"The WooCommerce store answered with an error page (HTTP {status}) instead of "
-                "data; the sync will try again shortly.",
+                "The WooCommerce store sent something other than an order; the sync will try "
+                "again shortly.",
                 service=SERVICE,
             )
-        raise Rejected(
-            f"WooCommerce refused the request: {message or code}",
-            service=SERVICE,
-            status_code=status,
-        )
-
-
-def _auth_message(status: int, code: str, message: str) -> str:
-    if "write permissions" in message:
-        return (
-            "The WooCommerce API key is read-only; edit it under WooCommerce > Settings > "
-            "Advanced > REST API, set Permissions to Read/Write, and try again."
-        )
-    if code == "woocommerce_rest_authentication_error":
-        return f"WooCommerce refused the API key ({message.rstrip('.')}); {_KEYS_HELP}."
-    if code.startswith("woocommerce_rest_cannot"):
-        return (
-            "WooCommerce did not recognise the consumer key, or its user lacks the rights "
-            f"(a shop manager or administrator is needed); {_KEYS_HELP}."
-        )
-    if not code and status == 403:
-        return (
-            "The store's firewall or security plugin blocked the app (HTTP 403); ask your host "
-            "to allow requests to /wp-json/wc/, then try again."
-        )
-    return f"WooCommerce refused the API key ({message or f'HTTP {status}'}); {_KEYS_HELP}."
+        return body
 
 
 def _all_shipped(order: StoreOrder, records: Sequence[ShipmentRecord]) -> bool:
@@ -481,38 +384,8 @@ def _shipped(records: Sequence[ShipmentRecord]) -> dict[str, int]:
     return totals
 
 
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return json.loads(response.content, parse_float=Decimal)
-    except ValueError:
-        return None
-
-
-def _garbled() -> str:
-    return (
-        "The WooCommerce store sent a reply the app could not read (often a plugin printing "
-        "a PHP warning); the sync will try again shortly."
-    )
-
-
 def _int_header(value: str | None, *, default: int) -> int:
     try:
         return int(value) if value is not None else default
     except ValueError:
         return default
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Seconds from ``Retry-After`` (a number or an HTTP date), capped at two minutes."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return min(120.0, max(0.0, float(value)))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return min(120.0, max(0.0, (when - datetime.now(UTC)).total_seconds()))
