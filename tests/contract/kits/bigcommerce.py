@@ -1,0 +1,83 @@
+"""The BigCommerce kit for the shared store contract suite: the v2 emulator and its connector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop_sync.connectors.retry import Backoff
+from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
+from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync.sandbox.samples import SampleOrder
+from desktop_sync.sandbox.server import Fault
+
+# Retries in tests should be quick but still real waits through the connector's own sleep.
+FAST_BACKOFF = Backoff(base=0.01, cap=0.05, floor=0.0, attempts=4)
+
+
+class BigCommerceKit:
+    platform = "bigcommerce"
+
+    def __init__(self) -> None:
+        # A 30 s window squeezed into 0.3 s: paging tests never wait long for the quota.
+        self.emulator = BigCommerceEmulator(access_token="kit-token-0123456789", time_scale=100.0)
+        self._connectors: list[BigCommerceConnector] = []
+
+    def start(self) -> None:
+        self.emulator.start()
+
+    def stop(self) -> None:
+        for connector in self._connectors:
+            connector.close()
+        self._connectors.clear()
+        self.emulator.stop()
+
+    def connector(self, *, page_size: int | None = None) -> BigCommerceConnector:
+        return self._connect(self.emulator.access_token, page_size)
+
+    def bad_connector(self) -> BigCommerceConnector:
+        return self._connect("wrong-token-9876543210", None)
+
+    def _connect(self, token: str, page_size: int | None) -> BigCommerceConnector:
+        connector = BigCommerceConnector(
+            self.emulator.api_url, token, page_size=page_size or 250, backoff=FAST_BACKOFF
+        )
+        self._connectors.append(connector)
+        return connector
+
+    def env(self) -> dict[str, str]:
+        return {
+            "STORE_PLATFORM": self.platform,
+            "STORE_URL": self.emulator.api_url,
+            "STORE_KEY": self.emulator.access_token,
+            "STORE_SECRET": "",
+        }
+
+    def add_orders(self, samples: list[SampleOrder]) -> list[str]:
+        return [str(self.emulator.add_order(sample)) for sample in samples]
+
+    def touch_order(self, order_id: str) -> None:
+        self.emulator.touch(int(order_id))
+
+    def inject(self, fault: Fault, count: int = 1, *, path: str | None = None) -> None:
+        self.emulator.faults.inject(fault, count, path=path)
+
+    def fulfillments(self, order_id: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "tracking_numbers": [shipment["tracking_number"]]
+                if shipment["tracking_number"]
+                else [],
+                "lines": {
+                    str(item["order_product_id"]): item["quantity"] for item in shipment["items"]
+                },
+            }
+            for shipment in self.emulator.shipments(int(order_id))
+        ]
+
+    def customer_emails(self) -> int:
+        with self.emulator.lock:
+            return len(self.emulator.emails_sent)
+
+
+def make_kit() -> BigCommerceKit:
+    return BigCommerceKit()
