@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -664,3 +665,24 @@ def test_no_error_message_ever_contains_the_api_key(
     assert API_KEY not in str(caught.value)
     assert API_KEY not in repr(caught.value.args)
     assert caught.value.__cause__ is None or API_KEY not in str(caught.value.__cause__)
+
+
+def test_debug_log_shows_requests_without_the_api_key(
+    api: respx.MockRouter, client: OrderDeskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.get("/orders/1").mock(return_value=ok({"order": raw_order("1")}, tokens=12))
+    with caplog.at_level(logging.DEBUG, logger="desktop_sync.connectors.orderdesk"):
+        client.get_order("1")
+    assert "GET /orders/1 -> 200" in caplog.text
+    assert "tokens left 12" in caplog.text
+    assert "ORDERDESK-STORE-ID" in caplog.text or "orderdesk-store-id" in caplog.text
+    assert API_KEY not in caplog.text
+
+
+def test_create_order_whose_reply_lacks_the_order_and_cannot_be_found_is_ambiguous(
+    api: respx.MockRouter, client: OrderDeskClient
+) -> None:
+    api.post("/orders").mock(return_value=ok({"message": "Order Created"}))
+    api.get("/orders").mock(return_value=error(503, "Service Unavailable"))
+    with pytest.raises(Ambiguous, match="did not say which order"):
+        client.create_order(new_order())

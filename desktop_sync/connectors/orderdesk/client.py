@@ -15,7 +15,7 @@ import httpx
 
 from desktop_sync import __version__
 from desktop_sync.connectors.errors import Ambiguous, AuthError, RateLimited, Transient
-from desktop_sync.connectors.http_safety import check_api_url
+from desktop_sync.connectors.http_safety import check_api_url, redact_headers
 from desktop_sync.connectors.orderdesk.models import (
     NewOrder,
     NewShipment,
@@ -161,14 +161,19 @@ class OrderDeskClient:
         payload = self._write("POST", "orders", order.to_payload(), "the order")
         if isinstance(payload.get("order"), Mapping) and payload["order"].get("id"):
             return self._order_from(payload, "the new order")
-        # Created, but the reply did not say as what: find it by its own number.
-        found = self.find_orders(order.source_id, order.source_name or None)
+        # Created, but the reply did not say as what: find it by its own number. Failing
+        # that, the order exists under an id we do not know, which is the Ambiguous case.
+        unknown = Ambiguous(
+            "Order Desk accepted the order but did not say which order it created; "
+            "Desktop Sync will look it up before sending it again.",
+            service=SERVICE,
+        )
+        try:
+            found = self.find_orders(order.source_id, order.source_name or None)
+        except (Transient, RateLimited):
+            raise unknown from None
         if not found:
-            raise Ambiguous(
-                "Order Desk accepted the order but did not say which order it created; "
-                "Desktop Sync will look it up before sending it again.",
-                service=SERVICE,
-            )
+            raise unknown
         return max(
             found, key=lambda o: (o.date_added or datetime.min.replace(tzinfo=UTC), _id_key(o.id))
         )
@@ -326,6 +331,15 @@ class OrderDeskClient:
             self._limiter.acquire()
             response = self._send(method, path, params, body, what)
             self._observe_tokens(response)
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug(
+                    "%s /%s -> %d; sent %s; tokens left %s",
+                    method,
+                    path,
+                    response.status_code,
+                    redact_headers(response.request.headers),
+                    response.headers.get("X-Tokens-Remaining", "?"),
+                )
             if response.status_code != 429:
                 return interpret_reply(response, writing=writing, what=what, secret=self._api_key)
             self.rate_limited_seen += 1
