@@ -135,9 +135,9 @@ class OrderPusher:
         for order in self.orderdesk.iter_orders(
             source_name=self.source_name, search_start_date=oldest - _LOOKUP_MARGIN
         ):
-            # A split leaves several orders with one source_id: keep the first (oldest) id.
             if order.source_name == self.source_name:
-                found.setdefault(order.source_id, order.id)
+                known = found.get(order.source_id)
+                found[order.source_id] = order.id if known is None else _oldest(known, order.id)
         return found
 
     # -- sending one order ---------------------------------------------------------------
@@ -149,7 +149,8 @@ class OrderPusher:
             # An earlier attempt may have reached Order Desk: look before sending again.
             existing = self.orderdesk.find_orders(number, self.source_name)
             if existing:
-                self._adopt(row, existing[0].id, "found in Order Desk after an interrupted send")
+                oldest = min((o.id for o in existing), key=_id_order)
+                self._adopt(row, oldest, "found in Order Desk after an interrupted send")
                 tally.adopted += 1
                 return
         if number in in_orderdesk:
@@ -255,6 +256,16 @@ class OrderPusher:
         self.ctx.journal.mark_order_retry(
             row.store_order_id, error, self.ctx.next_attempt(row.attempts + 1), state=state
         )
+
+
+def _id_order(orderdesk_id: str) -> tuple[int, str]:
+    return (int(orderdesk_id), "") if orderdesk_id.isdigit() else (0, orderdesk_id)
+
+
+def _oldest(a: str, b: str) -> str:
+    """A split leaves several Order Desk orders with one source_id; the original is the
+    oldest (lowest id), and it is the one the journal links to."""
+    return min(a, b, key=_id_order)
 
 
 def _unchanged(row: OrderRow) -> str:
