@@ -12,14 +12,19 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from desktop_sync.sandbox.leaky_bucket import LeakyBucket
 from desktop_sync.sandbox.orderdesk_data import OrderBook
 from desktop_sync.sandbox.orderdesk_search import search_orders
-from desktop_sync.sandbox.orderdesk_values import OrderNotFound, OrderRejected, to_wire
+from desktop_sync.sandbox.orderdesk_values import (
+    OrderNotFound,
+    OrderRejected,
+    store_payload,
+    to_wire,
+)
 from desktop_sync.sandbox.server import (
     Emulator,
     Fault,
@@ -35,12 +40,6 @@ API_PREFIX = "/api/v2"
 _ORDER = r"/orders/(?P<order_id>[^/]+)"
 _SHIPMENT = _ORDER + r"/shipments/(?P<shipment_id>[^/]+)"
 DEFAULT_FOLDERS = ("New", "Prepared", "Closed", "Canceled")
-
-
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
 
 
 class OrderDeskEmulator(Emulator):
@@ -70,8 +69,7 @@ class OrderDeskEmulator(Emulator):
         self.api_key = api_key if api_key is not None else secrets.token_hex(16)
         self.store_name = store_name
         self.timezone = timezone
-        self.bucket_size = bucket_size
-        self.refill_per_second = refill_per_second
+        self.bucket = LeakyBucket(bucket_size, refill_per_second)
         self.rate_limit = rate_limit
         self.split_suffix = split_suffix
         self.book = OrderBook(
@@ -82,7 +80,6 @@ class OrderDeskEmulator(Emulator):
             seed=seed,
             reject_duplicates=reject_duplicates,
         )
-        self._buckets: dict[str, _Bucket] = {}
         self._counts = {"requests": 0, "rate_limited": 0}
         self._started = threading.local()
         api = (
@@ -269,13 +266,15 @@ class OrderDeskEmulator(Emulator):
             )
             if not good:
                 return self._reply(401, "Invalid store ID or API key")
-            bucket = self._refill(store_id)
-            if bucket.tokens >= 1 or not self.rate_limit:
-                bucket.tokens = max(0.0, bucket.tokens - 1)
+            now = self.clock.now()
+            if not self.rate_limit:
+                self.bucket.spend(store_id, now)
+                return None
+            wait = self.bucket.take(store_id, now)
+            if wait is None:
                 return None
             # A refused request spends nothing, so a client that waits as told gets through.
             self._counts["rate_limited"] += 1
-            wait = max(1, math.ceil((1 - bucket.tokens) / self.refill_per_second))
         response = self._reply(429, "Too Many Requests")
         response.headers["X-Retry-After"] = self._seconds(wait)
         return response
@@ -283,22 +282,10 @@ class OrderDeskEmulator(Emulator):
     def after_request(self, request: Request, response: Response) -> None:
         store_id = request.header("ORDERDESK-STORE-ID")
         with self.lock:
-            # Only a store that passed auth has a bucket; others see a full one.
-            known = store_id in self._buckets
-            tokens = self._refill(store_id).tokens if known else float(self.bucket_size)
+            tokens = self.bucket.remaining(store_id, self.clock.now())
         if response.status == 429:
-            tokens = 0.0
-        response.headers["X-Tokens-Remaining"] = str(math.floor(tokens))
-
-    def _refill(self, store_id: str) -> _Bucket:
-        now = self.clock.now()
-        bucket = self._buckets.setdefault(store_id, _Bucket(float(self.bucket_size), now))
-        elapsed = max(0.0, now - bucket.updated)
-        bucket.tokens = min(
-            float(self.bucket_size), bucket.tokens + elapsed * self.refill_per_second
-        )
-        bucket.updated = now
-        return bucket
+            tokens = 0
+        response.headers["X-Tokens-Remaining"] = str(tokens)
 
     def _seconds(self, seconds: float) -> str:
         """A wait on the emulator's clock, in the real seconds a client should sleep."""
@@ -313,30 +300,7 @@ class OrderDeskEmulator(Emulator):
 
     def _store(self, request: Request) -> Response:
         with self.lock:
-            folders = {str(i): name for i, name in self.book.folders.items()}
-            store = {
-                "id": self.store_id,
-                "name": self.store_name,
-                # No api_key, smtp_* or security_* keys: secrets are not returned (ref §7).
-                "settings": {
-                    "app_version": "2.0",
-                    "locale_code": "en_US",
-                    "timezone": self.timezone,
-                    "store_country": "US",
-                    "store_email": "orders@sandbox.example",
-                    "admin_email": "owner@sandbox.example",
-                    "date_format": "Y-m-d H:i:s",
-                    "short_date_format": "Y-m-d",
-                    "orders_per_page": 50,
-                    "store_url": "https://sandbox.example",
-                    "all_orders_name": "All Orders",
-                    "shipping_methods": [],
-                    "default_checkout_data_fields": [],
-                    "auto_update_stock_count": "",
-                    "auto_create_inventory_items": "",
-                },
-                "folders": folders,
-            }
+            store = store_payload(self.store_id, self.store_name, self.timezone, self.book.folders)
         return self._reply(200, "Store Settings Found", store=store)
 
     def _list_orders(self, request: Request) -> Response:

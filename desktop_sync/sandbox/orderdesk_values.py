@@ -25,6 +25,7 @@ __all__ = [
     "mapping_field",
     "money",
     "parse_datetime",
+    "store_payload",
     "text_field",
     "to_wire",
 ]
@@ -105,6 +106,35 @@ def to_wire(order: Mapping[str, Any], *, history: bool = False) -> dict[str, Any
         item["variation_list"] = item["variation_list"] or []
         item["metadata"] = item["metadata"] or []
     return out
+
+
+def store_payload(
+    store_id: str, name: str, timezone: str, folders: Mapping[int, str]
+) -> dict[str, Any]:
+    """``GET /store``'s ``store``: folders as an object of id (a string key) to name."""
+    return {
+        "id": store_id,
+        "name": name,
+        # No api_key, smtp_* or security_* keys: secrets are not returned (reference §7).
+        "settings": {
+            "app_version": "2.0",
+            "locale_code": "en_US",
+            "timezone": timezone,
+            "store_country": "US",
+            "store_email": "orders@sandbox.example",
+            "admin_email": "owner@sandbox.example",
+            "date_format": "Y-m-d H:i:s",
+            "short_date_format": "Y-m-d",
+            "orders_per_page": 50,
+            "store_url": "https://sandbox.example",
+            "all_orders_name": "All Orders",
+            "shipping_methods": [],
+            "default_checkout_data_fields": [],
+            "auto_update_stock_count": "",
+            "auto_create_inventory_items": "",
+        },
+        "folders": {str(folder_id): folder for folder_id, folder in folders.items()},
+    }
 
 
 def text_field(value: Any, name: str) -> str:

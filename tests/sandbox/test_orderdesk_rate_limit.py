@@ -103,7 +103,7 @@ def test_a_refused_request_spends_no_token(
 def test_retry_after_is_the_wait_for_one_token_rounded_up(
     emulator: OrderDeskEmulator, client: httpx.Client
 ) -> None:
-    emulator.refill_per_second = 0.25
+    emulator.bucket.per_second = 0.25
     manual(emulator)
     spend(client, 20)
     assert client.get("/test").headers["X-Retry-After"] == "4"
