@@ -1,0 +1,413 @@
+"""A local Shopify shop (GraphQL Admin API and the client-credentials grant) for demo mode and
+tests.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+from desktop_sync.sandbox.samples import SampleOrder, generate_orders
+from desktop_sync.sandbox.server import Emulator, Fault, Request, Response, json_response
+from desktop_sync.sandbox.shopify_graphql import (
+    GraphQLError,
+    Operation,
+    actual_cost,
+    parse_operation,
+    requested_cost,
+    resolve,
+)
+from desktop_sync.sandbox.shopify_shapes import SentEmail, gid
+from desktop_sync.sandbox.shopify_shop import ShopifyShop
+
+__all__ = ["INVALID_TOKEN", "REQUIRED_SCOPES", "SUPPORTED_VERSIONS", "ShopifyEmulator"]
+
+SUPPORTED_VERSIONS = ("2025-07", "2025-10", "2026-01", "2026-04")
+INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+REQUIRED_SCOPES = (
+    "read_orders",
+    "read_merchant_managed_fulfillment_orders",
+    "write_merchant_managed_fulfillment_orders",
+)
+MAX_QUERY_COST = 1000
+TOKEN_LIFETIME = 86399
+_ROOT_SCOPES = {
+    "orders": "read_orders",
+    "order": "read_orders",
+    "fulfillmentOrder": "read_merchant_managed_fulfillment_orders",
+    "fulfillmentCreate": "write_merchant_managed_fulfillment_orders",
+    "fulfillmentTrackingInfoUpdate": "write_merchant_managed_fulfillment_orders",
+}
+_GRAPHQL = r"/admin/api/(?P<version>[^/]+)/graphql\.json"
+
+
+class ShopifyEmulator(Emulator):
+    """``POST /admin/api/{version}/graphql.json`` for a fixed set of operations, recognised by
+    their root fields, with Shopify's calculated-cost bucket and its ``THROTTLED`` answer.
+
+    ``restoreRate`` in ``throttleStatus`` is in real points per second (``restore_rate`` times
+    ``time_scale``), so a client that paces itself from it waits the right amount when the
+    emulator's clock runs fast. A request to an unknown version "falls forward" to the oldest
+    supported one, as Shopify's does; ``X-Shopify-API-Version`` says which was used.
+    """
+
+    name = "shopify"
+
+    def __init__(
+        self,
+        *,
+        shop: str = "sandbox-shop",
+        access_token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        time_scale: float = 1.0,
+        seed: int = 0,
+        bucket_max: float = 2000.0,
+        restore_rate: float = 100.0,
+        now: Callable[[], datetime] | None = None,
+        split_locations: bool = False,
+    ) -> None:
+        super().__init__(time_scale=time_scale, seed=seed)
+        self.shop = shop
+        self.access_token = access_token or "shpat_" + secrets.token_hex(16)
+        self.client_id = client_id or secrets.token_hex(16)
+        self.client_secret = client_secret or "shpss_" + secrets.token_hex(16)
+        self.bucket_max = bucket_max
+        self.restore_rate = restore_rate
+        self.split_locations = split_locations
+        """Put every other line of new orders at a second location (two fulfillment orders)."""
+        self.scopes: set[str] = set(REQUIRED_SCOPES)
+        self.throttle_status = 200
+        """HTTP status of a ``THROTTLED`` answer; community reports say 200, sometimes 429."""
+        self.token_requests = 0
+        self.data = ShopifyShop(now or (lambda: datetime.now(UTC)))
+        self._rng = random.Random(seed)
+        self._issued: dict[str, float] = {}
+        self._available = bucket_max
+        self._refilled_at = self.clock.now()
+        self.route("POST", r"/admin/oauth/access_token", self._access_token)
+        self.route("POST", _GRAPHQL, self._graphql)
+        self.route("POST", "/_admin/orders", self._admin_add_orders, admin=True)
+        self.route("GET", "/_admin/orders", self._admin_orders, admin=True)
+        self.route("GET", "/_admin/emails", self._admin_emails, admin=True)
+        self.route("POST", "/_admin/expire_tokens", self._admin_expire_tokens, admin=True)
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url
+
+    @property
+    def domain(self) -> str:
+        return f"{self.shop}.myshopify.com"
+
+    # -- the merchant's side (tests and the demo) ----------------------------------------
+
+    def add_order(self, sample: SampleOrder | None = None) -> str:
+        """Place one order (a seeded random sample when None), created and updated now; its GID."""
+        if sample is None:
+            sample = generate_orders(1, seed=self._rng.randrange(2**31))[0]
+        with self.lock:
+            return self.data.add(sample, split_locations=self.split_locations)
+
+    def add_sample_orders(self, n: int) -> list[str]:
+        return [self.add_order() for _ in range(n)]
+
+    def touch(self, order_id: str) -> None:
+        """A merchant edit: the order's ``updatedAt`` becomes now."""
+        with self.lock:
+            self.data.touch(order_id)
+
+    def hold(self, order_id: str) -> None:
+        """The merchant puts the order's open fulfillment orders on hold."""
+        with self.lock:
+            for fo in self.data.orders[order_id].fulfillment_orders:
+                if fo.status in ("OPEN", "IN_PROGRESS"):
+                    fo.status = "ON_HOLD"
+
+    def fulfillments(self, order_id: str) -> list[dict[str, Any]]:
+        """``[{"id", "tracking_numbers": [...], "lines": {line item GID: quantity}}]``."""
+        with self.lock:
+            out = []
+            for record in self.data.orders[order_id].fulfillments:
+                lines: dict[str, int] = {}
+                for _, item, quantity in record.lines:
+                    lines[item.id] = lines.get(item.id, 0) + quantity
+                out.append(
+                    {
+                        "id": gid("Fulfillment", record.number),
+                        "tracking_numbers": [str(t["number"]) for t in record.tracking],
+                        "tracking": [dict(t) for t in record.tracking],
+                        "lines": lines,
+                    }
+                )
+            return out
+
+    def remaining(self, order_id: str) -> dict[str, int]:
+        """What is left to ship, per line item GID, across the order's fulfillment orders."""
+        with self.lock:
+            left: dict[str, int] = {}
+            for fo in self.data.orders[order_id].fulfillment_orders:
+                for fl in fo.lines:
+                    left[fl.item.id] = left.get(fl.item.id, 0) + fl.remaining
+            return left
+
+    def line_ids(self, order_id: str) -> list[str]:
+        with self.lock:
+            return [item.id for item in self.data.orders[order_id].items]
+
+    @property
+    def emails_sent(self) -> list[SentEmail]:
+        with self.lock:
+            return list(self.data.emails)
+
+    def expire_tokens(self) -> None:
+        """Every token the client-credentials grant issued stops working (expired early)."""
+        with self.lock:
+            self._issued = dict.fromkeys(self._issued, float("-inf"))
+
+    # -- auth, headers, faults -----------------------------------------------------------
+
+    def before_request(self, request: Request) -> Response | None:
+        if request.path.endswith("/graphql.json") and not self._token_ok(
+            request.header("X-Shopify-Access-Token")
+        ):
+            return json_response(401, {"errors": INVALID_TOKEN})
+        return None
+
+    def _token_ok(self, token: str) -> bool:
+        if not token:
+            return False
+        if secrets.compare_digest(token, self.access_token):
+            return True
+        with self.lock:
+            expiry = self._issued.get(token)
+        return expiry is not None and expiry > self.clock.now()
+
+    def after_request(self, request: Request, response: Response) -> None:
+        response.headers["X-Request-Id"] = str(uuid.UUID(int=self._rng.getrandbits(128)))
+        version = request.params.get("version")
+        if version:
+            served = version if version in SUPPORTED_VERSIONS else SUPPORTED_VERSIONS[0]
+            response.headers["X-Shopify-API-Version"] = served
+
+    def error_response(self, status: int, message: str, request: Request) -> Response:
+        return json_response(status, {"errors": message})
+
+    def fault_response(self, fault: Fault, request: Request) -> Response:
+        if fault is Fault.RATE_LIMIT and request.path.endswith("/graphql.json"):
+            try:
+                cost = requested_cost(_operation(request))
+            except (GraphQLError, ValueError):
+                cost = 50
+            response = self._throttled(cost, available=0.0)
+        elif fault is Fault.SERVER_ERROR:
+            response = json_response(500, {"errors": "Internal Server Error"})
+        else:
+            response = super().fault_response(fault, request)
+        self.after_request(request, response)
+        return response
+
+    # -- the client-credentials grant ----------------------------------------------------
+
+    def _access_token(self, request: Request) -> Response:
+        if "json" in request.header("Content-Type"):
+            body = request.json() or {}
+        else:
+            body = dict(parse_qsl(request.body.decode("utf-8"), keep_blank_values=True))
+        with self.lock:
+            self.token_requests += 1
+        if body.get("grant_type") != "client_credentials":
+            return json_response(
+                400,
+                {"error": "unsupported_grant_type", "error_description": "grant_type is invalid"},
+            )
+        if body.get("client_id") != self.client_id or not secrets.compare_digest(
+            str(body.get("client_secret", "")), self.client_secret
+        ):
+            # The real body is undocumented (reference, open question 1); OAuth's shape is a guess.
+            return json_response(
+                400,
+                {
+                    "error": "invalid_client",
+                    "error_description": "Client authentication failed due to unknown client, "
+                    "no client authentication included, or unsupported authentication method.",
+                },
+            )
+        token = "shpat_" + secrets.token_hex(16)
+        with self.lock:
+            self._issued[token] = self.clock.now() + TOKEN_LIFETIME
+        return json_response(
+            200,
+            {
+                "access_token": token,
+                "scope": ",".join(sorted(self.scopes)),
+                "expires_in": TOKEN_LIFETIME,
+            },
+        )
+
+    # -- GraphQL -------------------------------------------------------------------------
+
+    def _graphql(self, request: Request) -> Response:
+        try:
+            operation = _operation(request)
+        except ValueError:
+            return json_response(
+                400, {"errors": {"query": "Required parameter missing or invalid"}}
+            )
+        except GraphQLError as exc:
+            return json_response(200, {"errors": [_error(exc)]})
+        cost = requested_cost(operation)
+        if cost > MAX_QUERY_COST:
+            message = (
+                f"Query cost is {cost}, which exceeds the single query max cost limit "
+                f"({MAX_QUERY_COST})."
+            )
+            error = {
+                "message": message,
+                "extensions": {"code": "MAX_COST_EXCEEDED", "cost": cost, "maxCost": 1000},
+            }
+            return json_response(200, {"errors": [error], "extensions": self._cost(cost, None)})
+        with self.lock:
+            self._refill()
+            if self._available < cost:
+                return self._throttled(cost, self._available)
+            self._available -= cost
+            data, errors = self._execute(operation)
+            actual = actual_cost(operation, data)
+            self._available = min(self.bucket_max, self._available + max(0, cost - actual))
+            payload: dict[str, Any] = {"data": data}
+            if errors:
+                payload["errors"] = errors
+            payload["extensions"] = self._cost(cost, actual)
+        return json_response(200, payload)
+
+    def _execute(self, operation: Operation) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        shop = self.data
+        if operation.kind == "mutation":
+            root: dict[str, Any] = {
+                "fulfillmentCreate": lambda a: shop.fulfillment_create(a.get("fulfillment")),
+                "fulfillmentTrackingInfoUpdate": lambda a: shop.tracking_update(
+                    a.get("fulfillmentId"), a.get("trackingInfoInput"), a.get("notifyCustomer")
+                ),
+            }
+            type_name = "Mutation"
+        else:
+            root = {
+                "shop": {
+                    "id": gid("Shop", 548380009),
+                    "name": self.shop.replace("-", " ").title(),
+                    "myshopifyDomain": self.domain,
+                    "currencyCode": shop.currency,
+                    "ianaTimezone": "America/New_York",
+                    "email": f"owner@{self.domain}",
+                },
+                "currentAppInstallation": {
+                    "id": gid("AppInstallation", 1),
+                    "accessScopes": [{"handle": h} for h in sorted(self.scopes)],
+                },
+                "orders": shop.search,
+                "order": lambda a: shop.order(str(a.get("id"))),
+                "fulfillmentOrder": lambda a: shop.fulfillment_order(str(a.get("id"))),
+            }
+            type_name = "QueryRoot"
+        data: dict[str, Any] = {}
+        errors: list[dict[str, Any]] = []
+        for selected in operation.fields:
+            scope = _ROOT_SCOPES.get(selected.name)
+            try:
+                if scope and scope not in self.scopes:
+                    raise GraphQLError(
+                        f"Access denied for {selected.name} field. "
+                        f"Required access: `{scope}` access scope.",
+                        "ACCESS_DENIED",
+                        requiredAccess=f"`{scope}` access scope.",
+                    )
+                data[selected.key] = resolve(root, (selected,), type_name)[selected.key]
+            except GraphQLError as exc:
+                data[selected.key] = None
+                errors.append(dict(_error(exc), path=[selected.key]))
+        return data, errors
+
+    def _refill(self) -> None:
+        now = self.clock.now()
+        self._available = min(
+            self.bucket_max, self._available + (now - self._refilled_at) * self.restore_rate
+        )
+        self._refilled_at = now
+
+    def _cost(self, requested: int, actual: int | None) -> dict[str, Any]:
+        return {
+            "cost": {
+                "requestedQueryCost": requested,
+                "actualQueryCost": actual,
+                "throttleStatus": {
+                    "maximumAvailable": self.bucket_max,
+                    "currentlyAvailable": int(self._available),
+                    "restoreRate": self.restore_rate * self.clock.scale,
+                },
+            }
+        }
+
+    def _throttled(self, cost: int, available: float) -> Response:
+        extensions = self._cost(cost, None)
+        extensions["cost"]["throttleStatus"]["currentlyAvailable"] = int(available)
+        error = {
+            "message": "Throttled",
+            "extensions": {
+                "code": "THROTTLED",
+                "documentation": "https://shopify.dev/api/usage/rate-limits",
+            },
+        }
+        return json_response(self.throttle_status, {"errors": [error], "extensions": extensions})
+
+    # -- admin ---------------------------------------------------------------------------
+
+    def _admin_add_orders(self, request: Request) -> Response:
+        body = request.json() or {}
+        ids = self.add_sample_orders(int(body.get("count", 1)))
+        return json_response(200, {"ids": ids})
+
+    def _admin_orders(self, request: Request) -> Response:
+        with self.lock:
+            orders: list[dict[str, Any]] = [
+                {"id": o.id, "name": o.name, "updatedAt": o.updated.isoformat()}
+                for o in self.data.orders.values()
+            ]
+        for entry in orders:
+            entry["fulfillments"] = self.fulfillments(entry["id"])
+        return json_response(200, {"orders": orders})
+
+    def _admin_emails(self, request: Request) -> Response:
+        emails = [
+            {
+                "kind": e.kind,
+                "order_id": e.order_id,
+                "to": e.to,
+                "tracking": list(e.tracking_numbers),
+            }
+            for e in self.emails_sent
+        ]
+        return json_response(200, {"emails": emails})
+
+    def _admin_expire_tokens(self, request: Request) -> Response:
+        self.expire_tokens()
+        return json_response(200, {"status": "success"})
+
+
+def _operation(request: Request) -> Operation:
+    body = request.json()
+    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+        raise ValueError("no query")
+    variables = body.get("variables") or {}
+    if not isinstance(variables, dict):
+        raise ValueError("variables must be an object")
+    return parse_operation(body["query"], variables)
+
+
+def _error(exc: GraphQLError) -> dict[str, Any]:
+    return {"message": exc.message, "extensions": {"code": exc.code, **exc.extensions}}
