@@ -109,6 +109,13 @@ class OrderDeskEmulator(Emulator):
         for method, path, handler in admin:
             self.route(method, "/_admin" + path, self._guarded(handler), admin=True)
 
+    def start(self, port: int = 0) -> OrderDeskEmulator:
+        super().start(port)
+        return self
+
+    def __enter__(self) -> OrderDeskEmulator:
+        return self.start()
+
     @property
     def api_url(self) -> str:
         return f"{self.base_url}{API_PREFIX}"
@@ -229,6 +236,8 @@ class OrderDeskEmulator(Emulator):
                 return self._reply(404, str(exc))
             except OrderRejected as exc:
                 return self._reply(400, str(exc))
+            except (ValueError, TypeError, AttributeError) as exc:  # admin bodies are not checked
+                return self._reply(400, f"Invalid request: {exc}")
 
         return guarded
 
@@ -456,6 +465,8 @@ class OrderDeskEmulator(Emulator):
 
     def _admin_credentials(self, request: Request) -> Response:
         body = request.json() or {}
+        if not (body.get("store_id") and body.get("api_key")):
+            return self._reply(400, "Send store_id and api_key.")
         self.set_credentials(str(body["store_id"]), str(body["api_key"]))
         return self._reply(200, "Credentials Changed")
 

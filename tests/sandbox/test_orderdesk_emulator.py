@@ -293,3 +293,12 @@ def test_faults_injected_over_http_answer_in_order_desk_shape(
     assert failed[0].json()["status"] == "error" and "execution_time" in failed[0].json()
     assert "X-Tokens-Remaining" in failed[0].headers
     assert client.get("/test").status_code == 200
+
+
+def test_admin_routes_refuse_unreadable_bodies_with_400(emulator: OrderDeskEmulator) -> None:
+    order = emulator.create_order(order_payload())
+    admin = f"{emulator.base_url}/_admin"
+    assert httpx.post(f"{admin}/credentials", json={}).status_code == 400
+    garbage = httpx.post(f"{admin}/orders/{order['id']}/split", content=b"{not json")
+    assert garbage.status_code == 400
+    assert emulator.auth_headers()["ORDERDESK-API-KEY"] == "sandbox-key"
