@@ -26,7 +26,7 @@ from desktop_sync.sandbox.woocommerce_shop import (
     parse_wp_date,
 )
 
-__all__ = ["SentEmail", "WooCommerceEmulator"]
+__all__ = ["SentEmail", "WooCommerceEmulator", "status_for_payment"]
 
 TRACKING_NAMESPACE = "wc-shipment-tracking/v3"
 _WC = r"/wp-json/wc/v3"
@@ -131,11 +131,10 @@ class WooCommerceEmulator(Emulator):
 
     def add_sample_orders(self, count: int) -> list[int]:
         """``count`` seeded orders, each in the status its payment would give it on a real site."""
-        by_payment = {"authorized": "on-hold", "pending": "pending"}
         start = self._samples_made
         self._samples_made += count
         samples = generate_orders(start + count, seed=self._seed)[start:]
-        return [self.add_order(s, status=by_payment.get(s.payment, "processing")) for s in samples]
+        return [self.add_order(s, status=status_for_payment(s.payment)) for s in samples]
 
     def touch(self, order_id: int) -> None:
         """Move the order's modified date to now, as a merchant edit would."""
@@ -460,6 +459,17 @@ class WooCommerceEmulator(Emulator):
             orders = [copy.deepcopy(o) for o in self.shop.orders.values()]
             emails = [vars(e) for e in self.shop.emails]
         return json_response(200, {"orders": orders, "emails": emails})
+
+
+def status_for_payment(payment: str) -> str:
+    """The status a real checkout leaves an order in, for a sample's payment: card payments
+    are ``processing``; authorise-only cards and unpaid bank transfers wait ``on-hold``."""
+    return {
+        "authorized": "on-hold",
+        "pending": "on-hold",
+        "refunded": "refunded",
+        "voided": "cancelled",
+    }.get(payment, "processing")
 
 
 def _basic_credentials(header: str) -> tuple[str, str]:

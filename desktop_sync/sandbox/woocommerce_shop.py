@@ -146,7 +146,7 @@ class WooShop:
             "postcode": customer.postal_code,
             "country": customer.country_code,
         }
-        created = sample.created_at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+        created = self.now_gmt()  # placed now; the sample's own date is for its sequence only
         paid = status in PAID_STATUSES or sample.payment in ("paid", "partially_refunded")
         order: dict[str, Any] = {
             "id": order_id,

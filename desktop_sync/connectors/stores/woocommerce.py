@@ -26,7 +26,6 @@ from desktop_sync.connectors.stores.base import (
 from desktop_sync.connectors.stores.woocommerce_http import SERVICE, WooRest, check, json_or_none
 from desktop_sync.connectors.stores.woocommerce_orders import (
     ShipmentRecord,
-    ceil_second,
     floor_second,
     format_gmt,
     note_text,
@@ -167,13 +166,14 @@ class WooCommerceConnector:
     def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[StoreOrder]:
         """Orders of the chosen statuses modified in [since, until], oldest change first.
 
-        Times go out whole-second and one second wider on each side (WordPress compares
-        strictly, to the second); each order is then checked here, since WordPress silently
+        WooCommerce stamps changes to the second and compares strictly, so the query is one
+        second wider on each side; each order is then checked here (an order stamped in
+        ``since``'s own second may be inside, so it counts), also because WordPress silently
         ignores a filter it does not know. When ``X-WP-Total`` moves during a scan, pages have
         shifted, so the scan runs again and yields what it had missed.
         """
         low = floor_second(since.astimezone(UTC))
-        high = ceil_second((until or self._now()).astimezone(UTC))
+        high = (until or self._now()).astimezone(UTC)
         seen: set[tuple[str, datetime]] = set()
         for _ in range(1 + self.max_rescans):
             totals: set[str] = set()
@@ -198,7 +198,7 @@ class WooCommerceConnector:
     def _scan(self, low: datetime, high: datetime) -> Iterator[tuple[StoreOrder, str]]:
         params: dict[str, Any] = {
             "modified_after": format_gmt(low - timedelta(seconds=1)),
-            "modified_before": format_gmt(high + timedelta(seconds=1)),
+            "modified_before": format_gmt(floor_second(high) + timedelta(seconds=1)),
             "dates_are_gmt": "true",
             "order": "asc",
             "per_page": self.page_size,

@@ -8,7 +8,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -25,7 +25,6 @@ from desktop_sync.connectors.stores.base import (
 __all__ = [
     "RECORD_KEY",
     "ShipmentRecord",
-    "ceil_second",
     "floor_second",
     "format_gmt",
     "note_text",
@@ -61,10 +60,6 @@ def format_gmt(moment: datetime) -> str:
 
 def floor_second(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
-
-
-def ceil_second(moment: datetime) -> datetime:
-    return floor_second(moment) + timedelta(seconds=1) if moment.microsecond else moment
 
 
 def _text(value: Any) -> str:

@@ -10,7 +10,7 @@ from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.sandbox.samples import SampleOrder
 from desktop_sync.sandbox.server import Fault
-from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
+from desktop_sync.sandbox.woocommerce import WooCommerceEmulator, status_for_payment
 
 # Retries in tests should be quick but still real waits through the connector's own sleep.
 FAST_BACKOFF = Backoff(base=0.01, cap=0.05, floor=0.0, attempts=4)
@@ -61,7 +61,10 @@ class WooCommerceKit:
         }
 
     def add_orders(self, samples: list[SampleOrder]) -> list[str]:
-        return [str(self.emulator.add_order(sample)) for sample in samples]
+        return [
+            str(self.emulator.add_order(sample, status=status_for_payment(sample.payment)))
+            for sample in samples
+        ]
 
     def touch_order(self, order_id: str) -> None:
         self.emulator.touch(int(order_id))
