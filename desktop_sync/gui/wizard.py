@@ -1,0 +1,279 @@
+"""The first-run wizard: Order Desk, its folder, the store, and where syncing starts; then save."""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import UTC, date, datetime, time
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDateEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from desktop_sync.app.profile import Profile, save_profile
+from desktop_sync.app.secrets import (
+    KeyringUnavailable,
+    MemorySecretStore,
+    SecretStore,
+    usable_backend,
+)
+from desktop_sync.app.settings import Settings, load_settings
+from desktop_sync.gui.keyring_dialog import KeyringChoiceDialog
+from desktop_sync.gui.verify import ERROR_COLOR
+from desktop_sync.gui.wizard_orderdesk import FolderPage, OrderDeskPage
+from desktop_sync.gui.wizard_store import StorePage
+
+__all__ = [
+    "PAGE_FINISH",
+    "PAGE_FOLDER",
+    "PAGE_ORDERDESK",
+    "PAGE_STORE",
+    "FinishPage",
+    "FirstRunWizard",
+]
+
+log = logging.getLogger(__name__)
+
+PAGE_ORDERDESK = 0
+PAGE_FOLDER = 1
+PAGE_STORE = 2
+PAGE_FINISH = 3
+
+# How far back the backfill date starts when the merchant first ticks it.
+_DEFAULT_BACKFILL_DAYS = 7
+
+
+class FinishPage(QWizardPage):
+    """A summary of the connection and the choice of where syncing starts."""
+
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Ready to sync")
+        self.setSubTitle("Check the details below, then press Finish to save them.")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+
+        self.from_now = QRadioButton("New orders from now on")
+        self.since = QRadioButton("Also orders since")
+        self.from_now.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.from_now)
+        group.addButton(self.since)
+        today = QDate.currentDate()
+        self.since_date = QDateEdit(today.addDays(-_DEFAULT_BACKFILL_DAYS))
+        self.since_date.setCalendarPopup(True)
+        self.since_date.setMaximumDate(today)
+        self.since_date.setDisplayFormat("d MMMM yyyy")
+        self.since_date.setEnabled(False)
+        self.since.toggled.connect(self.since_date.setEnabled)
+        since_row = QHBoxLayout()
+        since_row.addWidget(self.since)
+        since_row.addWidget(self.since_date)
+        since_row.addStretch(1)
+        start_box = QGroupBox("Start syncing from")
+        start_layout = QVBoxLayout(start_box)
+        start_layout.addWidget(self.from_now)
+        start_layout.addLayout(since_row)
+
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {ERROR_COLOR};")
+        self.problem.setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addSpacing(8)
+        layout.addWidget(start_box)
+        layout.addWidget(self.problem)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        self.show_problem("")
+        self.summary.setText(self._wizard.summary_html())
+
+    def sync_since(self) -> datetime:
+        """UTC start of the first order scan: now, or local midnight of the chosen date."""
+        if not self.since.isChecked():
+            return datetime.now(UTC)
+        chosen = self.since_date.date()
+        day = date(chosen.year(), chosen.month(), chosen.day())
+        return datetime.combine(day, time()).astimezone().astimezone(UTC)
+
+    def show_problem(self, sentence: str) -> None:
+        self.problem.setText(sentence)
+        self.problem.setVisible(bool(sentence))
+
+    def validatePage(self) -> bool:
+        return self._wizard.save()
+
+
+class FirstRunWizard(QWizard):
+    """Connects Order Desk and a store, then saves the profile and emits ``profile_saved``.
+
+    ``secrets`` is where the keys are saved (default: the system keyring). When no keyring can be
+    used the merchant chooses between keeping them for this session only and going back.
+    ``prefill`` fills the fields (Reconnect, demo); nothing counts as verified until Verify.
+    """
+
+    profile_saved = Signal(object)
+
+    def __init__(
+        self,
+        secrets: SecretStore | None = None,
+        parent: QWidget | None = None,
+        *,
+        prefill: Profile | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._secrets = secrets
+        self._prefill = prefill
+        self.saved_profile: Profile | None = None
+        self.session_only = False
+        """True when the merchant chose to keep the keys in memory for this session."""
+        self.keyring_dialog: KeyringChoiceDialog | None = None
+
+        self.setWindowTitle("Set up Desktop Sync")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setMinimumSize(640, 520)
+        self.orderdesk_page = OrderDeskPage()
+        self.folder_page = FolderPage(self.orderdesk_page)
+        self.store_page = StorePage()
+        self.finish_page = FinishPage(self)
+        self.setPage(PAGE_ORDERDESK, self.orderdesk_page)
+        self.setPage(PAGE_FOLDER, self.folder_page)
+        self.setPage(PAGE_STORE, self.store_page)
+        self.setPage(PAGE_FINISH, self.finish_page)
+        self.setStartId(PAGE_ORDERDESK)
+        if prefill is not None:
+            self._fill(prefill)
+
+    @property
+    def secret_store(self) -> SecretStore | None:
+        """Where the keys were saved: the keyring, or memory when ``session_only``."""
+        return self._secrets
+
+    def _fill(self, profile: Profile) -> None:
+        page = self.orderdesk_page
+        page.store_id.setText(profile.orderdesk_store_id)
+        page.api_key.setText(profile.orderdesk_api_key)
+        page.api_url.setText(profile.orderdesk_api_url)
+        self.folder_page.preferred = profile.folder
+        store = self.store_page
+        store.select_platform(profile.store_platform)
+        store.url.setText(profile.store_url)
+        store.key.setText(profile.store_key)
+        store.secret.setText(profile.store_secret)
+        if profile.sync_since is not None:
+            local = profile.sync_since.astimezone()
+            self.finish_page.since.setChecked(True)
+            self.finish_page.since_date.setDate(QDate(local.year, local.month, local.day))
+
+    def summary_html(self) -> str:
+        """What Finish will save, in the merchant's words (no secrets)."""
+        info = self.orderdesk_page.store_info
+        store_id = self.orderdesk_page.credentials()[0]
+        folder = self.folder_page.chosen_folder()
+        identity = self.store_page.identity
+        platform = self.store_page.platform_info()
+        url = self.store_page.credentials()[1]
+        orderdesk = f"{info.name} (Store ID {store_id})" if info else f"Store ID {store_id}"
+        store = f"{identity.name} ({url})" if identity and identity.name else url
+        rows = [
+            ("Order Desk", orderdesk),
+            ("New orders go to folder", folder.name if folder else ""),
+            (platform.display_name, store),
+        ]
+        cells = "".join(
+            f"<tr><td style='padding-right:12px'><b>{html.escape(label)}</b></td>"
+            f"<td>{html.escape(value)}</td></tr>"
+            for label, value in rows
+        )
+        return f"<table>{cells}</table>"
+
+    def profile(self) -> Profile:
+        """The profile from the pages' current values (intervals kept from before, if any)."""
+        store_id, api_key, api_url = self.orderdesk_page.credentials()
+        platform, url, key, secret = self.store_page.credentials()
+        folder = self.folder_page.chosen_folder()
+        # Reconnect keeps the intervals the merchant chose; a first run takes the saved defaults.
+        kept: Profile | Settings = self._prefill if self._prefill is not None else load_settings()
+        return Profile(
+            orderdesk_store_id=store_id,
+            orderdesk_api_key=api_key,
+            orderdesk_api_url=api_url,
+            orderdesk_folder_id=folder.id if folder else None,
+            orderdesk_folder_name=folder.name if folder else "New",
+            store_platform=platform,
+            store_url=url,
+            store_key=key,
+            store_secret=secret,
+            push_interval_seconds=kept.push_interval_seconds,
+            pull_interval_seconds=kept.pull_interval_seconds,
+            overlap_minutes=kept.overlap_minutes,
+            woocommerce_statuses=kept.woocommerce_statuses,
+            sync_since=self.finish_page.sync_since(),
+        )
+
+    def save(self) -> bool:
+        """Save the profile; False (and a question or a sentence on screen) when it could not."""
+        if self.saved_profile is not None:
+            return True
+        if self._secrets is None:
+            if not usable_backend():
+                self._ask_about_keyring()
+                return False
+            try:
+                self._secrets = SecretStore()
+            except KeyringUnavailable:
+                self._ask_about_keyring()
+                return False
+        profile = self.profile()
+        try:
+            save_profile(profile, self._secrets)
+        except KeyringUnavailable as error:
+            log.warning("The keyring could not be used: %s", error)
+            self._secrets = None
+            self._ask_about_keyring()
+            return False
+        except OSError as error:
+            log.warning("The settings could not be saved: %s", error)
+            self.finish_page.show_problem(
+                f"Your settings could not be saved ({error.strerror or error}). Check that the "
+                "disk is not full and that you may write to your home folder, then press Finish "
+                "again."
+            )
+            return False
+        self.saved_profile = profile
+        self.profile_saved.emit(profile)
+        return True
+
+    def _ask_about_keyring(self) -> None:
+        dialog = KeyringChoiceDialog(self)
+        dialog.accepted.connect(self._keep_for_session)
+        dialog.rejected.connect(self._keyring_declined)
+        self.keyring_dialog = dialog
+        # open(), not exec(): the wizard keeps its event loop and the choice arrives by signal.
+        dialog.open()
+
+    def _keep_for_session(self) -> None:
+        self._secrets = MemorySecretStore()
+        self.session_only = True
+        self.finish_page.show_problem("")
+        self.accept()
+
+    def _keyring_declined(self) -> None:
+        self.finish_page.show_problem(
+            "Nothing was saved. Set up a password store as described, then press Finish again."
+        )

@@ -1,0 +1,264 @@
+"""The wizard's Order Desk pages: credentials with Verify Connection, then the folder choice."""
+
+from __future__ import annotations
+
+import functools
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from desktop_sync.app.settings import DEFAULT_ORDERDESK_API_URL
+from desktop_sync.app.wiring import verify_orderdesk
+from desktop_sync.connectors.orderdesk.models import Folder, StoreInfo
+from desktop_sync.gui.verify import VerifyRow, VerifyRunner
+
+__all__ = ["FolderPage", "OrderDeskPage", "SecretField", "hint_label"]
+
+ORDERDESK_HINT = (
+    "In Order Desk: Store Settings > API tab. Create a key there; the Store ID is shown beside it."
+)
+
+
+def hint_label(text: str = "") -> QLabel:
+    """A small, wrapped line under a field saying where the merchant finds its value."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    palette = label.palette()
+    # The theme's muted text colour keeps the hint readable in light and dark themes.
+    palette.setColor(
+        QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText)
+    )
+    label.setPalette(palette)
+    font = label.font()
+    font.setPointSizeF(max(font.pointSizeF() - 1, 7))
+    label.setFont(font)
+    return label
+
+
+class SecretField(QWidget):
+    """A masked line edit with a Show/Hide toggle; the value is shown only when asked."""
+
+    textChanged = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        # No autocompletion or undo history keeps a pasted key out of other widgets' memory.
+        self.edit.setInputMethodHints(
+            Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhNoPredictiveText
+        )
+        self.edit.textChanged.connect(self.textChanged)
+        self.toggle = QAction("Show", self)
+        self.toggle.setCheckable(True)
+        self.toggle.setToolTip("Show or hide what you typed")
+        self.toggle.toggled.connect(self._reveal)
+        button = QToolButton()
+        button.setDefaultAction(self.toggle)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(button)
+        self.setFocusProxy(self.edit)
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def setText(self, text: str) -> None:
+        self.edit.setText(text)
+
+    @property
+    def revealed(self) -> bool:
+        return self.edit.echoMode() == QLineEdit.EchoMode.Normal
+
+    def _reveal(self, shown: bool) -> None:
+        self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.toggle.setText("Hide" if shown else "Show")
+
+
+class OrderDeskPage(QWizardPage):
+    """Store ID, API Key and (under Advanced) the API URL; Next only after a good verify."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle("Connect to Order Desk")
+        self.setSubTitle(
+            "Desktop Sync sends your store's new orders to Order Desk and brings the tracking "
+            "numbers back to your store."
+        )
+        self.store_info: StoreInfo | None = None
+        """What the last good verify returned; the folder page lists its folders."""
+
+        self.store_id = QLineEdit()
+        self.store_id.setPlaceholderText("e.g. 12345")
+        self.api_key = SecretField()
+        self.api_url = QLineEdit(DEFAULT_ORDERDESK_API_URL)
+        self.advanced = QToolButton()
+        self.advanced.setText("Advanced")
+        self.advanced.setCheckable(True)
+        self.advanced.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced.setAutoRaise(True)
+        self.advanced.toggled.connect(self._show_advanced)
+        self.advanced_box = QWidget()
+        advanced_form = QFormLayout(self.advanced_box)
+        advanced_form.setContentsMargins(0, 0, 0, 0)
+        advanced_form.addRow("API URL", self.api_url)
+        advanced_form.addRow(
+            "",
+            hint_label(
+                "Change this only to use the Order Desk sandbox, or when Order Desk support "
+                "asks you to."
+            ),
+        )
+        self.advanced_box.setVisible(False)
+
+        self.verify_row = VerifyRow("Verify Connection")
+        self.runner = VerifyRunner(self)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Store ID", self.store_id)
+        form.addRow("API Key", self.api_key)
+        form.addRow("", hint_label(ORDERDESK_HINT))
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.advanced, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.advanced_box)
+        layout.addSpacing(8)
+        layout.addWidget(self.verify_row)
+        layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+
+        self.verify_row.verify_clicked.connect(self.verify)
+        self.runner.succeeded.connect(self._verified)
+        self.runner.failed.connect(self._failed)
+        for edit in (self.store_id, self.api_key, self.api_url):
+            edit.textChanged.connect(self._edited)
+
+    def credentials(self) -> tuple[str, str, str]:
+        """Store ID, API key and API URL as entered, without stray spaces from a paste."""
+        url = self.api_url.text().strip() or DEFAULT_ORDERDESK_API_URL
+        return self.store_id.text().strip(), self.api_key.text().strip(), url
+
+    def verify(self) -> None:
+        store_id, api_key, api_url = self.credentials()
+        if not store_id or not api_key:
+            self.verify_row.show_error(
+                "Enter your Store ID and API Key first, then press Verify Connection."
+            )
+            return
+        self.verify_row.show_busy()
+        self.runner.start(functools.partial(verify_orderdesk, store_id, api_key, api_url))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.store_info is not None and not self.runner.busy
+
+    def _verified(self, info: object) -> None:
+        assert isinstance(info, StoreInfo)
+        self.store_info = info
+        name = info.name.strip()
+        self.verify_row.show_ok(f"Enabled — connected to {name}" if name else "Enabled")
+        self.completeChanged.emit()
+
+    def _failed(self, sentence: str) -> None:
+        self.store_info = None
+        self.verify_row.show_error(sentence)
+        self.completeChanged.emit()
+
+    def _edited(self) -> None:
+        # A verify answers for the values it was given; any edit makes that answer stale.
+        self.runner.cancel()
+        self.store_info = None
+        self.verify_row.show_idle()
+        self.completeChanged.emit()
+
+    def _show_advanced(self, shown: bool) -> None:
+        self.advanced_box.setVisible(shown)
+        self.advanced.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+
+
+class FolderPage(QWizardPage):
+    """The Order Desk folder new orders go into, from the verified store's folder list."""
+
+    def __init__(self, orderdesk: OrderDeskPage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._orderdesk = orderdesk
+        self.preferred: int | str | None = None
+        """A folder id or name to select when listed (a previous choice); else "New"."""
+        self.setTitle("Order Desk folder")
+        self.setSubTitle("New orders from your store go into this Order Desk folder.")
+        self.folders = QListWidget()
+        self.folders.setMinimumHeight(120)
+        self.folders.currentItemChanged.connect(self._chosen)
+        self.empty_note = QLabel(
+            "Order Desk did not list any folders for this store. Add a folder in Order Desk, "
+            "then go Back and press Verify Connection again."
+        )
+        self.empty_note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.folders, 1)
+        layout.addWidget(self.empty_note)
+        layout.addWidget(
+            hint_label("You can change the folder later in Settings; orders already sent stay.")
+        )
+
+    def initializePage(self) -> None:
+        info = self._orderdesk.store_info
+        folders = info.folders if info is not None else ()
+        self.folders.blockSignals(True)
+        self.folders.clear()
+        for folder in folders:
+            item = QListWidgetItem(folder.name)
+            item.setData(Qt.ItemDataRole.UserRole, folder.id)
+            self.folders.addItem(item)
+        self.folders.blockSignals(False)
+        self.empty_note.setVisible(not folders)
+        choice = self._preselect(info) if info is not None else None
+        if choice is not None:
+            index = [f.id for f in folders].index(choice.id)
+            self.folders.setCurrentRow(index)
+        self.completeChanged.emit()
+
+    def _preselect(self, info: StoreInfo) -> Folder | None:
+        preferred: Folder | None = None
+        if isinstance(self.preferred, int):
+            preferred = info.folder_by_id(self.preferred)
+        elif isinstance(self.preferred, str) and self.preferred:
+            preferred = info.folder_named(self.preferred)
+        if preferred is None:
+            preferred = info.folder_named("New")
+        if preferred is None and info.folders:
+            preferred = info.folders[0]
+        return preferred
+
+    def chosen_folder(self) -> Folder | None:
+        item = self.folders.currentItem()
+        if item is None:
+            return None
+        return Folder(id=int(item.data(Qt.ItemDataRole.UserRole)), name=item.text())
+
+    def isComplete(self) -> bool:
+        return self.chosen_folder() is not None
+
+    def _chosen(self) -> None:
+        folder = self.chosen_folder()
+        if folder is not None:
+            # Going Back and Next again keeps the merchant's pick rather than resetting to New.
+            self.preferred = folder.id
+        self.completeChanged.emit()

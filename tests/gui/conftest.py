@@ -1,0 +1,60 @@
+"""GUI fixtures: the Order Desk and BigCommerce emulators on free ports; a drained thread pool."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QThreadPool
+
+from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
+
+ORDERDESK_STORE_ID = "100001"
+ORDERDESK_API_KEY = "od-key-3f9a1c7e5b"
+BIGCOMMERCE_TOKEN = "bc-token-8d2e6f0a4c"
+
+
+@pytest.fixture
+def orderdesk() -> Iterator[OrderDeskEmulator]:
+    emulator = OrderDeskEmulator(
+        store_id=ORDERDESK_STORE_ID, api_key=ORDERDESK_API_KEY, time_scale=20.0
+    )
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        _drain()
+        emulator.stop()
+
+
+@pytest.fixture
+def bigcommerce() -> Iterator[BigCommerceEmulator]:
+    emulator = BigCommerceEmulator(access_token=BIGCOMMERCE_TOKEN, time_scale=20.0)
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        _drain()
+        emulator.stop()
+
+
+def _drain() -> None:
+    assert QThreadPool.globalInstance().waitForDone(10_000), "a verify call is still running"
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    """An address on 127.0.0.1 where nothing listens: the "no network" case, for real."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/api/v2"
+
+
+@pytest.fixture(autouse=True)
+def drained_verify_pool(qtbot: object) -> Iterator[None]:
+    """Verify calls run on the global pool; none may outlive its test (or its emulator)."""
+    yield
+    _drain()
