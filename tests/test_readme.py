@@ -1,0 +1,39 @@
+"""The README's headless round trip works exactly as written."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _round_trip_block() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- round-trip:start -->\s*```sh\n(.*?)```", text, re.S)
+    assert match, "README lost its round-trip block"
+    return match.group(1)
+
+
+def test_readme_round_trip_runs_as_written(tmp_path: Path) -> None:
+    bin_dir = Path(sys.executable).parent
+    if not (bin_dir / "desktop-sync").exists():
+        pytest.fail("desktop-sync is not installed in this environment (pip install -e .)")
+    # The block says .venv/bin/; run it against the interpreter running the tests.
+    script = _round_trip_block().replace(".venv/bin/", f"{bin_dir}/")
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Orders sent: 8" in result.stdout
+    assert "shipped in Order Desk" in result.stdout
+    assert "fulfillments created: 1." in result.stdout
+    assert "Store fulfillments created: 1" in result.stdout
