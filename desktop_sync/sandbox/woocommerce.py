@@ -156,6 +156,8 @@ class WooCommerceEmulator(Emulator):
     # -- auth, errors and faults ------------------------------------------------------
 
     def before_request(self, request: Request) -> Response | None:
+        if request.path.startswith(_TRACKING) and not self.shipment_tracking:
+            return self.error_response(404, "", request)  # WordPress routes before it checks keys
         if request.path == "/wp-json" or request.path.endswith("/shipment-trackings/providers"):
             return None  # public routes
         key, secret = (
