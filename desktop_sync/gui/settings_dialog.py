@@ -1,0 +1,316 @@
+"""The Settings dialog: how often to sync, the Order Desk folder, notifications, and the
+connection itself (reconnect, or forget this store)."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_sync.app.profile import Profile, forget_profile
+from desktop_sync.app.secrets import KeyringUnavailable, SecretStore
+from desktop_sync.app.settings import Settings, load_settings, save_settings
+from desktop_sync.app.wiring import verify_orderdesk
+from desktop_sync.connectors.orderdesk.models import StoreInfo
+from desktop_sync.gui.verify import ERROR_COLOR, BusyIndicator, VerifyRunner
+from desktop_sync.gui.wizard_orderdesk import hint_label
+
+__all__ = ["START_AT_LOGIN_LATER", "SettingsDialog"]
+
+log = logging.getLogger(__name__)
+
+START_AT_LOGIN_LATER = "Coming in a later version"
+_MAX_MINUTES = 24 * 60
+
+
+def _minutes_box(minimum: int, value_seconds: int) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(minimum, _MAX_MINUTES)
+    box.setSuffix(" min")
+    box.setValue(max(minimum, round(value_seconds / 60)))
+    return box
+
+
+class SettingsDialog(QDialog):
+    """Edits the saved ``Settings``; ``profile`` supplies the credentials to list the folders.
+
+    Without a profile (not connected, or the keyring is locked) the folder stays as saved.
+    """
+
+    settings_changed = Signal(object)
+    reconnect_requested = Signal()
+    forgotten = Signal()
+
+    def __init__(
+        self,
+        profile: Profile | None = None,
+        secrets: SecretStore | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._profile = profile
+        self._secrets = secrets
+        self._saved = load_settings()
+        self.forget_box: QMessageBox | None = None
+        self.delete_history: QCheckBox | None = None
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(480)
+
+        saved = self._saved
+        self.push_minutes = _minutes_box(1, saved.push_interval_seconds)
+        self.pull_minutes = _minutes_box(1, saved.pull_interval_seconds)
+        self.overlap_minutes = QSpinBox()
+        self.overlap_minutes.setRange(0, _MAX_MINUTES)
+        self.overlap_minutes.setSuffix(" min")
+        self.overlap_minutes.setValue(saved.overlap_minutes)
+        sync_box = QGroupBox("Syncing")
+        sync_form = QFormLayout(sync_box)
+        sync_form.addRow("Send new orders to Order Desk every", self.push_minutes)
+        sync_form.addRow("Bring shipments back to the store every", self.pull_minutes)
+        sync_form.addRow("Look back over the last", self.overlap_minutes)
+        sync_form.addRow(
+            hint_label(
+                "Each check also looks this far back, so an order saved late by the store is "
+                "not missed. Orders are never sent twice."
+            )
+        )
+
+        self.folder = QComboBox()
+        self.folder.setMinimumContentsLength(16)
+        self.folder_busy = BusyIndicator()
+        self.folder_status = QLabel()
+        self.folder_status.setWordWrap(True)
+        self.folder_status.setStyleSheet(f"color: {ERROR_COLOR};")
+        self.folder_status.setVisible(False)
+        self._show_saved_folder()
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.folder_busy)
+        folder_box = QGroupBox("Order Desk folder")
+        folder_layout = QVBoxLayout(folder_box)
+        folder_layout.addWidget(QLabel("New orders from your store go into this folder:"))
+        folder_layout.addLayout(folder_row)
+        folder_layout.addWidget(self.folder_status)
+
+        self.notify_errors = QCheckBox("Tell me when something goes wrong")
+        self.notify_errors.setChecked(saved.notify_errors)
+        self.notify_shipments = QCheckBox("Tell me when tracking numbers reach the store")
+        self.notify_shipments.setChecked(saved.notify_shipments)
+        notify_box = QGroupBox("Notifications")
+        notify_layout = QVBoxLayout(notify_box)
+        notify_layout.addWidget(self.notify_errors)
+        notify_layout.addWidget(self.notify_shipments)
+
+        self.start_minimized = QCheckBox("Start minimized to the tray")
+        self.start_minimized.setChecked(saved.start_minimized)
+        # Nothing registers the app with the OS's login items yet: say so rather than pretend.
+        self.start_at_login = QCheckBox("Start Desktop Sync when I log in")
+        self.start_at_login.setEnabled(False)
+        self.start_at_login.setToolTip(START_AT_LOGIN_LATER)
+        startup_box = QGroupBox("Startup")
+        startup_layout = QVBoxLayout(startup_box)
+        startup_layout.addWidget(self.start_minimized)
+        startup_layout.addWidget(self.start_at_login)
+
+        self.reconnect_button = QPushButton("Reconnect…")
+        self.reconnect_button.setToolTip("Enter new keys, or connect another store or account")
+        self.reconnect_button.clicked.connect(self._reconnect)
+        self.forget_button = QPushButton("Forget this store…")
+        self.forget_button.clicked.connect(self._confirm_forget)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {ERROR_COLOR};")
+        self.problem.setVisible(False)
+        connection_box = QGroupBox("Connection")
+        connection_row = QHBoxLayout(connection_box)
+        connection_row.addWidget(self.reconnect_button)
+        connection_row.addWidget(self.forget_button)
+        connection_row.addStretch(1)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        for box in (sync_box, folder_box, notify_box, startup_box, connection_box):
+            layout.addWidget(box)
+        layout.addWidget(self.problem)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        self.runner = VerifyRunner(self)
+        self.runner.succeeded.connect(self._folders_loaded)
+        self.runner.failed.connect(self._folders_failed)
+        self.runner.busy_changed.connect(self.folder_busy.set_running)
+        self.load_folders()
+
+    def _show_saved_folder(self) -> None:
+        self.folder.clear()
+        saved = self._saved
+        self.folder.addItem(saved.orderdesk_folder_name or "New", saved.orderdesk_folder_id)
+
+    def load_folders(self) -> None:
+        """List the Order Desk folders (on a worker thread) with the saved credentials."""
+        if self._profile is None:
+            self._folder_problem(
+                "Desktop Sync is not connected to Order Desk, so the folder list cannot be "
+                "loaded. Use Reconnect to connect, then choose the folder here."
+            )
+            return
+        profile = self._profile
+        self.folder.setEnabled(False)
+        self.folder_status.setVisible(False)
+        self.runner.start(
+            functools.partial(
+                verify_orderdesk,
+                profile.orderdesk_store_id,
+                profile.orderdesk_api_key,
+                profile.orderdesk_api_url,
+            )
+        )
+
+    def _folders_loaded(self, info: object) -> None:
+        assert isinstance(info, StoreInfo)
+        saved = self._saved
+        chosen = (
+            info.folder_by_id(saved.orderdesk_folder_id)
+            if saved.orderdesk_folder_id is not None
+            else None
+        )
+        chosen = chosen or info.folder_named(saved.orderdesk_folder_name or "New")
+        self.folder.clear()
+        for folder in info.folders:
+            self.folder.addItem(folder.name, folder.id)
+        if chosen is not None:
+            self.folder.setCurrentIndex(self.folder.findData(chosen.id))
+        elif info.folders:
+            # The saved folder was renamed or deleted in Order Desk: keep its name visible so
+            # saving without touching the combo does not silently move orders elsewhere.
+            self.folder.insertItem(0, saved.orderdesk_folder_name, saved.orderdesk_folder_id)
+            self.folder.setCurrentIndex(0)
+        else:
+            self._show_saved_folder()
+        self.folder.setEnabled(True)
+
+    def _folders_failed(self, sentence: str) -> None:
+        self._folder_problem(
+            f"{sentence} The folder stays as it is until the list can be loaded; reopen "
+            "Settings to try again."
+        )
+
+    def _folder_problem(self, sentence: str) -> None:
+        self._show_saved_folder()
+        self.folder.setEnabled(False)
+        self.folder_status.setText(sentence)
+        self.folder_status.setVisible(True)
+
+    def settings(self) -> Settings:
+        """The saved settings (read now, so other changes are kept) with this dialog's values."""
+        current = load_settings()
+        folder_id = self.folder.currentData()
+        return dataclasses.replace(
+            current,
+            push_interval_seconds=self._seconds(self.push_minutes, current.push_interval_seconds),
+            pull_interval_seconds=self._seconds(self.pull_minutes, current.pull_interval_seconds),
+            overlap_minutes=self.overlap_minutes.value(),
+            orderdesk_folder_id=folder_id if isinstance(folder_id, int) else None,
+            orderdesk_folder_name=self.folder.currentText() or current.orderdesk_folder_name,
+            notify_errors=self.notify_errors.isChecked(),
+            notify_shipments=self.notify_shipments.isChecked(),
+            start_minimized=self.start_minimized.isChecked(),
+        )
+
+    @staticmethod
+    def _seconds(box: QSpinBox, saved_seconds: int) -> int:
+        # An interval saved in seconds (say 90) is shown rounded; keep it unless it was changed.
+        if box.value() == max(box.minimum(), round(saved_seconds / 60)):
+            return saved_seconds
+        return box.value() * 60
+
+    def save(self) -> None:
+        new = self.settings()
+        try:
+            save_settings(new)
+        except OSError as error:
+            log.warning("The settings could not be saved: %s", error)
+            self._problem(
+                f"Your settings could not be saved ({error.strerror or error}). Check that the "
+                "disk is not full, then press Save again."
+            )
+            return
+        self._saved = new
+        self.settings_changed.emit(new)
+        self.accept()
+
+    def _problem(self, sentence: str) -> None:
+        self.problem.setText(sentence)
+        self.problem.setVisible(bool(sentence))
+
+    def _reconnect(self) -> None:
+        self.runner.cancel()
+        self.reconnect_requested.emit()
+        self.reject()
+
+    def _confirm_forget(self) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Forget this store?")
+        box.setText("Forget this store and stop syncing?")
+        box.setInformativeText(
+            "Desktop Sync removes your saved keys and settings from this computer. Orders "
+            "already in Order Desk and tracking already in your store stay as they are."
+        )
+        # Held on self: the message box does not keep the Python wrapper alive.
+        history = QCheckBox("Also delete the sync history")
+        self.delete_history = history
+        history.setToolTip(
+            "Keep the history if you may connect this store again: it stops orders from being "
+            "sent twice."
+        )
+        box.setCheckBox(history)
+        forget = box.addButton("Forget", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(
+            lambda button: self._forget(history.isChecked()) if button is forget else None
+        )
+        self.forget_box = box
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+
+    def _forget(self, delete_history: bool) -> None:
+        try:
+            secrets = self._secrets if self._secrets is not None else SecretStore()
+            forget_profile(secrets, keep_journal=not delete_history)
+        except KeyringUnavailable as error:
+            self._problem(str(error))
+            return
+        except OSError as error:
+            log.warning("The store could not be forgotten: %s", error)
+            self._problem(
+                f"Desktop Sync could not remove everything ({error.strerror or error}). Quit "
+                "Desktop Sync, open it again, and choose Forget this store again."
+            )
+            return
+        self.runner.cancel()
+        self.forgotten.emit()
+        self.accept()
