@@ -1,0 +1,285 @@
+"""The sync log as a read-only, lazily fetched, live-updating table model over the journal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from desktop_sync.engine.events import Direction, Level
+from desktop_sync.gui.icons import level_icon
+from desktop_sync.state.journal import EventRow, Journal
+
+__all__ = [
+    "COLUMNS",
+    "PAGE_SIZE",
+    "SyncLogModel",
+    "direction_label",
+    "event_matches",
+    "level_label",
+    "readable_time",
+]
+
+COLUMNS = ("Time", "Level", "Direction", "Order", "Message")
+TIME, LEVEL, DIRECTION, ORDER, MESSAGE = range(len(COLUMNS))
+PAGE_SIZE = 200
+# A live refresh pulls at most this many new rows per tick so one tick never stalls the GUI;
+# the rest arrive on the next ticks.
+_LIVE_BATCH = 1000
+
+_LEVEL_LABELS = {
+    Level.INFO.value: "Info",
+    Level.WARNING.value: "Warning",
+    Level.ERROR.value: "Error",
+}
+_LEVEL_COLOURS = {Level.WARNING.value: QColor("#b45309"), Level.ERROR.value: QColor("#b91c1c")}
+_DIRECTION_LABELS = {
+    Direction.PUSH.value: "Orders",
+    Direction.PULL.value: "Shipments",
+    Direction.SYSTEM.value: "App",
+}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def level_label(level: str) -> str:
+    return _LEVEL_LABELS.get(level, level.capitalize())
+
+
+def direction_label(direction: str) -> str:
+    return _DIRECTION_LABELS.get(direction, direction.capitalize())
+
+
+def readable_time(moment: datetime, *, now: datetime | None = None) -> str:
+    """Local time, short for today and yesterday, with the date otherwise."""
+    local = moment.astimezone()
+    today = (now or datetime.now().astimezone()).astimezone().date()
+    clock = local.strftime("%H:%M:%S")
+    if local.date() == today:
+        return f"Today {clock}"
+    if local.date() == today - timedelta(days=1):
+        return f"Yesterday {clock}"
+    if local.year == today.year:
+        return f"{local.strftime('%b')} {local.day}, {clock}"
+    return f"{local.strftime('%b')} {local.day} {local.year}, {clock}"
+
+
+def event_matches(event: EventRow, text: str, levels: Sequence[str]) -> bool:
+    """The journal's filter (``Journal.events_page``), for rows that arrive live."""
+    if levels and event.level not in levels:
+        return False
+    if not text:
+        return True
+    needle = text.casefold()
+    return needle in event.message.casefold() or needle in event.order_number.casefold()
+
+
+class SyncLogModel(QAbstractTableModel):
+    """Newest first. The first page loads at once; the view asks for more as it scrolls
+    (``canFetchMore``/``fetchMore``), so a log of 100,000 events opens as fast as one of 10.
+
+    Pages are read with keyset paging (``max_id`` = the oldest loaded id - 1), so rows the
+    engine appends meanwhile never shift a page; those arrive through ``refresh``.
+    """
+
+    filter_applied = Signal()
+    """Emitted after a (debounced) filter change has re-queried the journal."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        parent: QObject | None = None,
+        *,
+        page_size: int = PAGE_SIZE,
+        debounce_ms: int = 250,
+    ) -> None:
+        super().__init__(parent)
+        self._journal = journal
+        self._page_size = page_size
+        self._rows: list[EventRow] = []
+        self._text = ""
+        self._levels: tuple[str, ...] = ()
+        self._last_id = 0
+        self._oldest_id: int | None = None
+        self._exhausted = False
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(debounce_ms)
+        self._debounce.timeout.connect(self.apply_filter)
+        self._live = QTimer(self)
+        self._live.timeout.connect(self.refresh)
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(150)
+        self._soon.timeout.connect(self.refresh)
+        self._load_first_page()
+
+    # -- Qt model API --------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid() or self._exhausted:
+            return
+        page, more = self._page()
+        self._exhausted = not more
+        if not page:
+            return
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+        self._rows.extend(page)
+        self._oldest_id = page[-1].id
+        self.endInsertRows()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        event = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(event, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == LEVEL:
+            return level_icon(event.level)
+        if role == Qt.ItemDataRole.ForegroundRole and column in (LEVEL, MESSAGE):
+            colour = _LEVEL_COLOURS.get(event.level)
+            return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            local = event.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            order = f" Order {event.order_number}." if event.order_number else ""
+            return f"{local} ({level_label(event.level)}).{order}\n{event.message}"
+        if role == Qt.ItemDataRole.UserRole:
+            return event
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # -- our API -------------------------------------------------------------------------
+
+    @property
+    def journal(self) -> Journal:
+        return self._journal
+
+    @property
+    def text_filter(self) -> str:
+        return self._text
+
+    @property
+    def level_filter(self) -> tuple[str, ...]:
+        return self._levels
+
+    def event_at(self, row: int) -> EventRow:
+        return self._rows[row]
+
+    def set_filter(
+        self, text: str | None = None, levels: Iterable[str] | None = None, *, now: bool = False
+    ) -> None:
+        """Filter by text (message or order number) and levels; the query waits for typing to
+        pause (debounced) unless ``now``."""
+        if text is not None:
+            self._text = text.strip()
+        if levels is not None:
+            self._levels = tuple(str(level) for level in levels)
+        if now:
+            self._debounce.stop()
+            self.apply_filter()
+        else:
+            self._debounce.start()
+
+    def apply_filter(self) -> None:
+        self.beginResetModel()
+        self._load_first_page()
+        self.endResetModel()
+        self.filter_applied.emit()
+
+    def refresh(self) -> int:
+        """Put events written since the last look at the top; the number of rows added."""
+        added = 0
+        fresh = self._journal.events_after(self._last_id, limit=_LIVE_BATCH)
+        if not fresh:
+            return 0
+        self._last_id = fresh[-1].id
+        matching = [e for e in fresh if event_matches(e, self._text, self._levels)]
+        if matching:
+            matching.reverse()  # events_after is oldest first; the table is newest first
+            self.beginInsertRows(QModelIndex(), 0, len(matching) - 1)
+            self._rows[0:0] = matching
+            self.endInsertRows()
+            added = len(matching)
+        if len(fresh) == _LIVE_BATCH:
+            self._soon.start()
+        return added
+
+    def refresh_soon(self) -> None:
+        """Coalesce a burst of engine events into one refresh a moment later."""
+        if not self._soon.isActive():
+            self._soon.start()
+
+    def start_live(self, interval_ms: int = 1000) -> None:
+        self._live.start(interval_ms)
+
+    def stop_live(self) -> None:
+        self._live.stop()
+        self._soon.stop()
+        self._debounce.stop()
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _load_first_page(self) -> None:
+        self._last_id = self._journal.last_event_id()
+        self._oldest_id = None
+        self._exhausted = False
+        page, more = self._page()
+        self._rows = page
+        if page:
+            self._oldest_id = page[-1].id
+        self._exhausted = not more
+
+    def _page(self) -> tuple[list[EventRow], bool]:
+        """The next page older than what is loaded, and whether any older rows remain."""
+        max_id = self._last_id if self._oldest_id is None else self._oldest_id - 1
+        if max_id <= 0:
+            return [], False
+        # One row more than a page says whether to offer another fetch, without a COUNT.
+        rows = self._journal.events_page(
+            0, self._page_size + 1, self._text, self._levels, max_id=max_id
+        )
+        return rows[: self._page_size], len(rows) > self._page_size
+
+    def _display(self, event: EventRow, column: int) -> str:
+        if column == TIME:
+            return readable_time(event.time)
+        if column == LEVEL:
+            return level_label(event.level)
+        if column == DIRECTION:
+            return direction_label(event.direction)
+        if column == ORDER:
+            return event.order_number
+        # One line in the table; the tooltip carries the whole message.
+        return event.message.replace("\n", " ")

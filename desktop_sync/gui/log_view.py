@@ -1,0 +1,277 @@
+"""The sync log panel: a filterable table of events; copy, open in Order Desk, export to CSV."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QPoint, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_sync.engine.events import Level
+from desktop_sync.gui.log_model import (
+    MESSAGE,
+    SyncLogModel,
+    direction_label,
+    level_label,
+    readable_time,
+)
+from desktop_sync.state.journal import EventRow, Journal, JournalError
+
+__all__ = ["LEVEL_CHOICES", "CsvExport", "LogView", "orderdesk_order_url"]
+
+log = logging.getLogger(__name__)
+
+LEVEL_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("All messages", ()),
+    ("Warnings and errors", (Level.WARNING.value, Level.ERROR.value)),
+    ("Errors only", (Level.ERROR.value,)),
+)
+_EXPORT_PAGE = 5000
+
+
+def orderdesk_order_url(orderdesk_order_id: str) -> QUrl:
+    # A guess: Order Desk documents no deep link, but its web app shows an order at this path.
+    return QUrl(f"https://app.orderdesk.me/orders/view/{orderdesk_order_id}")
+
+
+def row_text(event: EventRow) -> str:
+    """One event as a line of text for the clipboard."""
+    order = f"order {event.order_number}" if event.order_number else ""
+    parts = [
+        readable_time(event.time),
+        level_label(event.level),
+        direction_label(event.direction),
+        order,
+        event.message,
+    ]
+    return "\t".join(part for part in parts if part)
+
+
+class _ExportSignals(QObject):
+    finished = Signal(str, int)
+    failed = Signal(str)
+
+
+class CsvExport(QRunnable):
+    """Write every event matching a filter to a CSV file, on a pool thread with its own Journal
+    (a 100,000-row log takes a moment; the window stays responsive)."""
+
+    def __init__(self, journal_file: Path, target: Path, text: str, levels: Sequence[str]) -> None:
+        super().__init__()
+        self.signals = _ExportSignals()
+        self._journal_file = journal_file
+        self._target = target
+        self._text = text
+        self._levels = tuple(levels)
+
+    def run(self) -> None:
+        try:
+            rows = self._write()
+        except (OSError, JournalError) as exc:
+            log.warning("Log export to %s failed: %s", self._target, exc)
+            self.signals.failed.emit(
+                f"The log could not be saved to {self._target} ({exc}). "
+                "Choose another folder and try again."
+            )
+            return
+        self.signals.finished.emit(str(self._target), rows)
+
+    def _write(self) -> int:
+        written = 0
+        journal = Journal(self._journal_file)
+        try:
+            with self._target.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(
+                    ["Time", "Level", "Direction", "Order", "Order Desk order", "Message"]
+                )
+                max_id = journal.last_event_id()
+                while max_id > 0:
+                    page = journal.events_page(
+                        0, _EXPORT_PAGE, self._text, self._levels, max_id=max_id
+                    )
+                    for event in page:
+                        writer.writerow(
+                            [
+                                event.time.astimezone().isoformat(timespec="seconds"),
+                                level_label(event.level),
+                                direction_label(event.direction),
+                                event.order_number,
+                                event.orderdesk_order_id,
+                                event.message,
+                            ]
+                        )
+                    written += len(page)
+                    if len(page) < _EXPORT_PAGE:
+                        break
+                    max_id = page[-1].id - 1
+        finally:
+            journal.close()
+        return written
+
+
+class LogView(QWidget):
+    """The table plus its filter bar. Double-click or right-click a row for its actions."""
+
+    export_finished = Signal(str, int)
+    """The CSV path and the number of events written."""
+    export_failed = Signal(str)
+
+    def __init__(self, model: SyncLogModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.order_link: Callable[[str], QUrl] | None = orderdesk_order_url
+        """Builds the Order Desk page of an order; None hides "Open in Order Desk" (demo)."""
+        self._exports: list[CsvExport] = []
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search messages and order numbers")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda text: self.model.set_filter(text=text))
+        self.levels = QComboBox()
+        for label, levels in LEVEL_CHOICES:
+            self.levels.addItem(label, levels)
+        self.levels.currentIndexChanged.connect(self._level_chosen)
+
+        self.table = QTableView()
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        # Fixed widths, not ResizeToContents: measuring every row of a long log would stall.
+        for column, width in enumerate((150, 90, 90, 90)):
+            header.resizeSection(column, width)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(MESSAGE, QHeaderView.ResizeMode.Stretch)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.doubleClicked.connect(
+            lambda index: self._context_menu(self.table.visualRect(index).center())
+        )
+
+        self.empty_note = QLabel("Nothing here yet: the sync log fills in as orders move.")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setStyleSheet("color: palette(mid);")
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("<b>Sync log</b>"))
+        bar.addStretch(1)
+        bar.addWidget(self.search, 2)
+        bar.addWidget(self.levels)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_note)
+        for signal in (model.modelReset, model.rowsInserted):
+            signal.connect(self._update_empty_note)
+        self._update_empty_note()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def selected_event(self) -> EventRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.event_at(rows[0].row()) if rows else None
+
+    def copy_row(self, event: EventRow) -> None:
+        QGuiApplication.clipboard().setText(row_text(event))
+
+    def copy_order_number(self, event: EventRow) -> None:
+        QGuiApplication.clipboard().setText(event.order_number)
+
+    def open_in_orderdesk(self, event: EventRow) -> bool:
+        if not event.orderdesk_order_id or self.order_link is None:
+            return False
+        return QDesktopServices.openUrl(self.order_link(event.orderdesk_order_id))
+
+    def actions_for(self, event: EventRow) -> list[QAction]:
+        """The row's menu; built per row so disabled entries say why they are off."""
+        copy_row = QAction("Copy row", self)
+        copy_row.triggered.connect(lambda: self.copy_row(event))
+        copy_number = QAction("Copy order number", self)
+        copy_number.setEnabled(bool(event.order_number))
+        copy_number.triggered.connect(lambda: self.copy_order_number(event))
+        actions = [copy_row, copy_number]
+        if self.order_link is not None:
+            open_od = QAction("Open in Order Desk", self)
+            open_od.setEnabled(bool(event.orderdesk_order_id))
+            open_od.triggered.connect(lambda: self.open_in_orderdesk(event))
+            actions.append(open_od)
+        export = QAction("Export to CSV...", self)
+        export.triggered.connect(lambda: self.export_csv())
+        actions.append(export)
+        return actions
+
+    def export_csv(self, target: Path | None = None) -> CsvExport | None:
+        """Save every event matching the current filter; asks where unless ``target``."""
+        if target is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self,
+                "Export sync log",
+                str(Path.home() / "desktop-sync-log.csv"),
+                "CSV files (*.csv)",
+            )
+            if not chosen:
+                return None
+            target = Path(chosen)
+        job = CsvExport(
+            self.model.journal.path, target, self.model.text_filter, self.model.level_filter
+        )
+        job.setAutoDelete(False)  # we hold it until its signals have been delivered
+        job.signals.finished.connect(self.export_finished)
+        job.signals.failed.connect(self.export_failed)
+        job.signals.finished.connect(lambda *_: self._forget(job))
+        job.signals.failed.connect(lambda *_: self._forget(job))
+        self._exports.append(job)
+        QThreadPool.globalInstance().start(job)
+        return job
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _forget(self, job: CsvExport) -> None:
+        if job in self._exports:
+            self._exports.remove(job)
+
+    def _level_chosen(self, position: int) -> None:
+        self.model.set_filter(levels=self.levels.itemData(position), now=True)
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.table.indexAt(point)
+        if not index.isValid():
+            return
+        self.table.selectRow(index.row())
+        menu = QMenu(self)
+        menu.addActions(self.actions_for(self.model.event_at(index.row())))
+        menu.popup(self.table.viewport().mapToGlobal(point))
+
+    def _update_empty_note(self) -> None:
+        filtered = bool(self.model.text_filter or self.model.level_filter)
+        if filtered:
+            self.empty_note.setText("No log lines match this search.")
+        else:
+            self.empty_note.setText("Nothing here yet: the sync log fills in as orders move.")
+        self.empty_note.setVisible(self.model.rowCount() == 0)
