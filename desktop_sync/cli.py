@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     backfill = commands.add_parser("backfill", help="also send store orders since a date")
     backfill.add_argument("--since", required=True, help="a date (YYYY-MM-DD) or ISO time, UTC")
 
+    commands.add_parser("doctor", help="print what support needs to help (no secrets)")
+
     sandbox = commands.add_parser(
         "sandbox", help="start local Order Desk and store emulators (for trying things out)"
     )
@@ -103,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "retry": _retry,
         "backfill": _backfill,
         "sandbox": _sandbox,
+        "doctor": _doctor,
     }
     return handlers[command](args)
 
@@ -164,21 +167,38 @@ def _exit_code(result: Any) -> int:
     return EXIT_FAILURES if result.failures else EXIT_OK
 
 
+def _profile_lock() -> Any:
+    """The profile's lock, held, or None after saying another sync runs."""
+    from desktop_sync.app.lock import ProfileBusy, ProfileLock
+
+    try:
+        return ProfileLock().acquire()
+    except ProfileBusy as exc:
+        _say(f"Cannot sync: {exc}", sys.stderr)
+        return None
+
+
 def _sync(args: argparse.Namespace) -> int:
     profile = _load_profile()
     if profile is None:
         return EXIT_CONFIG
+    lock = _profile_lock()
+    if lock is None:
+        return EXIT_CONFIG
     from desktop_sync.state.journal import JournalError
 
     try:
-        engine = _engine(profile, verbose=not args.json)
-    except (JournalError, ValueError) as exc:
-        _say(f"Cannot sync: {exc}", sys.stderr)
-        return EXIT_CONFIG
-    try:
-        result = engine.run_cycle()
+        try:
+            engine = _engine(profile, verbose=not args.json)
+        except (JournalError, ValueError) as exc:
+            _say(f"Cannot sync: {exc}", sys.stderr)
+            return EXIT_CONFIG
+        try:
+            result = engine.run_cycle()
+        finally:
+            engine.close()
     finally:
-        engine.close()
+        lock.release()
     summary = _summary(result)
     if args.json:
         _say(json.dumps(summary, ensure_ascii=False))
@@ -199,11 +219,18 @@ def _run(args: argparse.Namespace) -> int:
     profile = _load_profile()
     if profile is None:
         return EXIT_CONFIG
+    lock = _profile_lock()
+    if lock is None:
+        return EXIT_CONFIG
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     interval = args.interval or profile.push_interval_seconds
-    engine = _engine(profile, verbose=True, stop=stop)
+    try:
+        engine = _engine(profile, verbose=True, stop=stop)
+    except BaseException:
+        lock.release()
+        raise
     cycles = 0
     code = EXIT_OK
     try:
@@ -220,6 +247,7 @@ def _run(args: argparse.Namespace) -> int:
             stop.wait(interval)
     finally:
         engine.close()
+        lock.release()
         signal.signal(signal.SIGINT, previous)
     _say("Stopped.", sys.stderr)
     return code if code == EXIT_CONFIG else EXIT_OK
@@ -324,6 +352,23 @@ def _backfill(args: argparse.Namespace) -> int:
         f"The next sync also sends store orders changed since {since:%Y-%m-%d %H:%M} UTC; "
         "orders already in Order Desk are recognised and not sent twice."
     )
+    return EXIT_OK
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from desktop_sync.app import diagnostics
+
+    secrets = [
+        os.environ.get(name, "") for name in ("ORDERDESK_API_KEY", "STORE_KEY", "STORE_SECRET")
+    ]
+    try:
+        from desktop_sync.app.profile import load_profile
+
+        profile = load_profile(os.environ)
+        secrets += [profile.orderdesk_api_key, profile.store_key, profile.store_secret]
+    except Exception:  # an incomplete profile is itself something the bundle reports
+        pass
+    _say(diagnostics.render(diagnostics.collect(), secrets))
     return EXIT_OK
 
 

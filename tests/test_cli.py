@@ -1,0 +1,102 @@
+"""The command line: version, sandbox, doctor, and one sync per profile at a time."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from desktop_sync import __version__, cli
+from desktop_sync.app.lock import ProfileLock
+from desktop_sync.sandbox.demo import DemoSandbox
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_version_answers(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--version"])
+    assert exit_info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_sandbox_prints_one_json_line_whose_credentials_work(tmp_path: Path) -> None:
+    env = {**os.environ, "DESKTOP_SYNC_HOME": str(tmp_path)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "desktop_sync", "sandbox", "--orders", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()  # blocks until the sandbox is up
+        described = json.loads(line)
+        od = described["orderdesk"]
+        good = httpx.get(
+            od["url"] + "/test",
+            headers={"ORDERDESK-STORE-ID": od["store_id"], "ORDERDESK-API-KEY": od["api_key"]},
+        )
+        assert good.status_code == 200
+        assert good.json()["message"] == "Connection Successful"
+        bad = httpx.get(
+            od["url"] + "/test",
+            headers={"ORDERDESK-STORE-ID": od["store_id"], "ORDERDESK-API-KEY": "wrong"},
+        )
+        assert bad.status_code == 401
+        assert bad.json() == {
+            "status": "error",
+            "message": "Invalid store ID or API key",
+            "execution_time": bad.json()["execution_time"],
+        }
+        assert set(described["env"]) >= {"ORDERDESK_API_URL", "STORE_PLATFORM", "STORE_KEY"}
+    finally:
+        child.terminate()
+        child.wait(timeout=10)
+    assert child.returncode == 0
+
+
+def test_a_second_sync_on_the_same_profile_is_refused_with_a_sentence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with DemoSandbox(new_order_every=None, initial_orders=1) as sandbox:
+        for name, value in sandbox.env().items():
+            monkeypatch.setenv(name, value)
+        with ProfileLock():
+            code = cli.main(["sync", "--once"])
+        assert code == cli.EXIT_CONFIG
+        assert "already running" in capsys.readouterr().err
+        assert cli.main(["sync", "--once", "--json"]) == cli.EXIT_OK
+
+
+def test_doctor_reports_everything_support_needs_and_no_secret(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with DemoSandbox(new_order_every=None, initial_orders=2) as sandbox:
+        env = sandbox.env()
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        cli.main(["backfill", "--since", "2000-01-01"])
+        cli.main(["sync", "--once"])
+        capsys.readouterr()
+        assert cli.main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    bundle = json.loads(out)
+    assert bundle["journal"]["counts"]["sent"] == 2
+    assert bundle["app"]["version"] == __version__
+    assert "keyring" in bundle and "settings" in bundle
+    for secret in (env["ORDERDESK_API_KEY"], env["STORE_KEY"]):
+        assert secret not in out
+
+
+def test_sync_without_a_profile_says_what_is_missing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["sync", "--once"]) == cli.EXIT_CONFIG
+    err = capsys.readouterr().err
+    assert "ORDERDESK_STORE_ID" in err or "Order Desk" in err
