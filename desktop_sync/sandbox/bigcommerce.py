@@ -21,6 +21,7 @@ from desktop_sync.sandbox.bigcommerce_shapes import (
     TRACKING_FIELDS,
     address_data,
     collection,
+    order_counts,
     order_data,
     outside_bounds,
     page_of,
@@ -29,6 +30,7 @@ from desktop_sync.sandbox.bigcommerce_shapes import (
     refused_tracking,
     rfc2822,
     set_tracking,
+    shipment_data,
     store_data,
     v2_error,
     wanted_items,
@@ -294,18 +296,7 @@ class BigCommerceEmulator(Emulator):
     def _count_orders(self, request: Request) -> Response:
         with self.lock:
             found = self._matching(request)
-        statuses = [
-            {
-                "id": status_id,
-                "name": label,
-                "system_label": label,
-                "custom_label": label,
-                "count": sum(1 for record in found if record.data["status_id"] == status_id),
-                "sort_order": status_id,
-            }
-            for status_id, label in STATUS_LABELS.items()
-        ]
-        return json_response(200, {"statuses": statuses, "count": len(found)})
+        return json_response(200, order_counts([record.data["status_id"] for record in found]))
 
     def _get_order(self, request: Request) -> Response:
         with self.lock:
@@ -396,20 +387,8 @@ class BigCommerceEmulator(Emulator):
         data["date_shipped"] = rfc2822(now)
         record.modified = now
         self._stamp(record)
-        shipment: dict[str, Any] = {
-            "id": self._next_shipment,
-            "order_id": data["id"],
-            "customer_id": data["customer_id"],
-            "order_address_id": record.address["id"],
-            "date_created": rfc2822(now),
-            "merchant_shipping_cost": "0.0000",
-            "shipping_method": "None",
-            "billing_address": copy.deepcopy(data["billing_address"]),
-            "shipping_address": copy.deepcopy(record.address),
-            "items": items,
-        }
+        shipment = shipment_data(self._next_shipment, data, record.address, items, now, body)
         self._next_shipment += 1
-        set_tracking(shipment, body)
         record.shipments.append(shipment)
         self.emails_sent.append(
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -21,6 +22,7 @@ __all__ = [
     "TRACKING_FIELDS",
     "address_data",
     "collection",
+    "order_counts",
     "order_data",
     "outside_bounds",
     "page_of",
@@ -29,6 +31,7 @@ __all__ = [
     "refused_tracking",
     "rfc2822",
     "set_tracking",
+    "shipment_data",
     "store_data",
     "v2_error",
     "wanted_items",
@@ -360,3 +363,44 @@ def store_data(store_hash: str) -> dict[str, Any]:
         "plan_level": "Standard",
         "default_channel_id": 1,
     }
+
+
+def order_counts(status_ids: list[int]) -> dict[str, Any]:
+    """``GET /v2/orders/count``: the number of matching orders per status, and in all."""
+    statuses = [
+        {
+            "id": status_id,
+            "name": label,
+            "system_label": label,
+            "custom_label": label,
+            "count": status_ids.count(status_id),
+            "sort_order": status_id,
+        }
+        for status_id, label in STATUS_LABELS.items()
+    ]
+    return {"statuses": statuses, "count": len(status_ids)}
+
+
+def shipment_data(
+    shipment_id: int,
+    order: dict[str, Any],
+    address: dict[str, Any],
+    items: list[dict[str, Any]],
+    created: datetime,
+    tracking: dict[str, Any],
+) -> dict[str, Any]:
+    """A new shipment as ``POST /v2/orders/{id}/shipments`` answers it (201)."""
+    shipment: dict[str, Any] = {
+        "id": shipment_id,
+        "order_id": order["id"],
+        "customer_id": order["customer_id"],
+        "order_address_id": address["id"],
+        "date_created": rfc2822(created),
+        "merchant_shipping_cost": "0.0000",
+        "shipping_method": "None",
+        "billing_address": copy.deepcopy(order["billing_address"]),
+        "shipping_address": copy.deepcopy(address),
+        "items": items,
+    }
+    set_tracking(shipment, tracking)
+    return shipment
