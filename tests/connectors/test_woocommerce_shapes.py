@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -128,6 +129,16 @@ def test_basic_auth_by_default_and_the_query_string_only_when_asked(
     request = route.calls.last.request
     assert "authorization" not in request.headers
     assert request.url.params["consumer_secret"] == "cs_fixture"
+
+
+@respx.mock
+def test_query_string_credentials_never_reach_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    respx.get(f"{ORDERS}/4821").respond(json=order_json())
+    fallback = WooCommerceConnector(SITE, "ck_fixture", "cs_fixture", auth_in_query=True)
+    with caplog.at_level(logging.DEBUG):
+        fallback.get_order("4821")
+    assert "/wc/v3/orders/4821" in caplog.text  # httpx did log the request
+    assert "cs_fixture" not in caplog.text and "ck_fixture" not in caplog.text
 
 
 @respx.mock

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import email.utils
 import json
+import logging
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -67,7 +68,8 @@ class WooRest:
         headers: dict[str, str] = {}
         self._auth_params: dict[str, str] = {}
         if auth_in_query:
-            # StoreHttp logs paths without their query, so the secret stays out of the logs.
+            # StoreHttp logs paths without their query; httpx logs whole URLs, so mask there.
+            _mask_query_credentials_in_httpx_log()
             self._auth_params = {"consumer_key": consumer_key, "consumer_secret": consumer_secret}
         else:
             token = base64.b64encode(f"{consumer_key}:{consumer_secret}".encode()).decode()
@@ -165,6 +167,25 @@ def _auth_message(status: int, code: str, message: str) -> str:
             "to allow requests to /wp-json/wc/, then try again."
         )
     return f"WooCommerce refused the API key ({message or f'HTTP {status}'}); {_KEYS_HELP}."
+
+
+_QUERY_SECRET = re.compile(r"(consumer_(?:key|secret)=)[^&\s\"']+")
+
+
+class _MaskQueryCredentials(logging.Filter):
+    """Masks ``consumer_key``/``consumer_secret`` values in httpx's request log lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "consumer_" in record.getMessage():
+            record.msg = _QUERY_SECRET.sub(r"\1***", record.getMessage())
+            record.args = ()
+        return True
+
+
+def _mask_query_credentials_in_httpx_log() -> None:
+    logger = logging.getLogger("httpx")
+    if not any(isinstance(f, _MaskQueryCredentials) for f in logger.filters):
+        logger.addFilter(_MaskQueryCredentials())
 
 
 def json_or_none(response: httpx.Response) -> Any:
