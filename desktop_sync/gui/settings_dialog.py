@@ -8,6 +8,7 @@ import functools
 import logging
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -81,11 +82,15 @@ class SettingsDialog(QDialog):
         self.overlap_minutes.setSuffix(" min")
         self.overlap_minutes.setValue(saved.overlap_minutes)
         sync_box = QGroupBox("Syncing")
-        sync_form = QFormLayout(sync_box)
+        sync_form = QFormLayout()
+        sync_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         sync_form.addRow("Send new orders to Order Desk every", self.push_minutes)
         sync_form.addRow("Bring shipments back to the store every", self.pull_minutes)
         sync_form.addRow("Look back over the last", self.overlap_minutes)
-        sync_form.addRow(
+        # Outside the form: a wrapped label in a form row gets too little height and clips.
+        sync_layout = QVBoxLayout(sync_box)
+        sync_layout.addLayout(sync_form)
+        sync_layout.addWidget(
             hint_label(
                 "Each check also looks this far back, so an order saved late by the store is "
                 "not missed. Orders are never sent twice."
@@ -163,6 +168,18 @@ class SettingsDialog(QDialog):
         self.runner.busy_changed.connect(self.folder_busy.set_running)
         self.load_folders()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        # Wrapped sentences need more height at this width than the size hint says; grow to
+        # fit them rather than squeeze the rows.
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(self.width()) if layout is not None else -1
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
     def _show_saved_folder(self) -> None:
         self.folder.clear()
         saved = self._saved
@@ -222,6 +239,7 @@ class SettingsDialog(QDialog):
         self.folder.setEnabled(False)
         self.folder_status.setText(sentence)
         self.folder_status.setVisible(True)
+        self._fit_height()
 
     def settings(self) -> Settings:
         """The saved settings (read now, so other changes are kept) with this dialog's values."""
@@ -264,6 +282,7 @@ class SettingsDialog(QDialog):
     def _problem(self, sentence: str) -> None:
         self.problem.setText(sentence)
         self.problem.setVisible(bool(sentence))
+        self._fit_height()
 
     def _reconnect(self) -> None:
         self.runner.cancel()

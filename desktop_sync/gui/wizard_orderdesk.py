@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -25,7 +24,7 @@ from desktop_sync.app.wiring import verify_orderdesk
 from desktop_sync.connectors.orderdesk.models import Folder, StoreInfo
 from desktop_sync.gui.verify import VerifyRow, VerifyRunner
 
-__all__ = ["FolderPage", "OrderDeskPage", "SecretField", "hint_label"]
+__all__ = ["FolderPage", "OrderDeskPage", "SecretField", "hint_label", "with_hint"]
 
 ORDERDESK_HINT = (
     "In Order Desk: Store Settings > API tab. Create a key there; the Store ID is shown beside it."
@@ -46,6 +45,17 @@ def hint_label(text: str = "") -> QLabel:
     font.setPointSizeF(max(font.pointSizeF() - 1, 7))
     label.setFont(font)
     return label
+
+
+def with_hint(field: QWidget, hint: QLabel) -> QWidget:
+    """``field`` with ``hint`` right under it, as one form row (a separate row leaves a gap)."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(field)
+    layout.addWidget(hint)
+    return box
 
 
 class SecretField(QWidget):
@@ -114,35 +124,30 @@ class OrderDeskPage(QWizardPage):
         self.advanced.setArrowType(Qt.ArrowType.RightArrow)
         self.advanced.setAutoRaise(True)
         self.advanced.toggled.connect(self._show_advanced)
-        self.advanced_box = QWidget()
-        advanced_form = QFormLayout(self.advanced_box)
-        advanced_form.setContentsMargins(0, 0, 0, 0)
-        advanced_form.addRow("API URL", self.api_url)
-        advanced_form.addRow(
-            "",
+        self.api_url_row = with_hint(
+            self.api_url,
             hint_label(
                 "Change this only to use the Order Desk sandbox, or when Order Desk support "
                 "asks you to."
             ),
         )
-        self.advanced_box.setVisible(False)
 
         self.verify_row = VerifyRow("Verify Connection")
         self.runner = VerifyRunner(self)
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Store ID", self.store_id)
-        form.addRow("API Key", self.api_key)
-        form.addRow("", hint_label(ORDERDESK_HINT))
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.addRow("Store ID", self.store_id)
+        self.form.addRow("API Key", with_hint(self.api_key, hint_label(ORDERDESK_HINT)))
+        self.form.addRow(self.advanced)
+        self.form.addRow("API URL", self.api_url_row)
+        # Hidden until asked for: only the sandbox, or Order Desk support, needs another URL.
+        self.form.setRowVisible(self.api_url_row, False)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.advanced, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.advanced_box)
+        layout.addLayout(self.form)
         layout.addSpacing(8)
         layout.addWidget(self.verify_row)
         layout.addStretch(1)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
         self.verify_row.verify_clicked.connect(self.verify)
         self.runner.succeeded.connect(self._verified)
@@ -189,7 +194,7 @@ class OrderDeskPage(QWizardPage):
         self.completeChanged.emit()
 
     def _show_advanced(self, shown: bool) -> None:
-        self.advanced_box.setVisible(shown)
+        self.form.setRowVisible(self.api_url_row, shown)
         self.advanced.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from desktop_sync.app.wiring import PLATFORMS, PlatformInfo, verify_store
 from desktop_sync.connectors.stores.base import StoreIdentity
 from desktop_sync.gui.verify import VerifyRow, VerifyRunner
-from desktop_sync.gui.wizard_orderdesk import SecretField, hint_label
+from desktop_sync.gui.wizard_orderdesk import SecretField, hint_label, with_hint
 
 __all__ = ["StorePage", "uses_secret"]
 
@@ -57,12 +57,10 @@ class StorePage(QWizardPage):
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.addRow("Platform", self.platform)
-        self.form.addRow(self.url_label, self.url)
-        self.form.addRow("", self.url_hint)
-        self.form.addRow(self.key_label, self.key)
-        self.form.addRow("", self.key_hint)
-        self.form.addRow(self.secret_label, self.secret)
-        self.form.addRow("", self.secret_hint)
+        self.form.addRow(self.url_label, with_hint(self.url, self.url_hint))
+        self.form.addRow(self.key_label, with_hint(self.key, self.key_hint))
+        self.secret_row = with_hint(self.secret, self.secret_hint)
+        self.form.addRow(self.secret_label, self.secret_row)
 
         self.verify_row = VerifyRow("Verify")
         self.runner = VerifyRunner(self)
@@ -124,8 +122,7 @@ class StorePage(QWizardPage):
         self.secret_label.setText(info.secret_label + optional)
         self.secret_hint.setText(info.secret_hint)
         shown = uses_secret(info)
-        self.form.setRowVisible(self.secret, shown)
-        self.form.setRowVisible(self.secret_hint, shown)
+        self.form.setRowVisible(self.secret_row, shown)
         self._edited()
 
     def _verified(self, identity: object) -> None:
