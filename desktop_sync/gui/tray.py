@@ -1,0 +1,188 @@
+"""The tray icon: status at a glance, a short menu, and notifications the merchant can turn off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from desktop_sync import APP_DISPLAY_NAME
+from desktop_sync.engine.events import CycleResult, Health
+from desktop_sync.gui.icons import health_icon
+
+__all__ = ["Notice", "SyncTray", "cycle_notices", "health_tooltip"]
+
+_HEALTH_WORDS = {
+    Health.OK: "In sync",
+    Health.PAUSED: "Paused",
+    Health.ORDERDESK_AUTH: "Order Desk needs you to reconnect",
+    Health.STORE_AUTH: "Your store needs you to reconnect",
+    Health.ORDERDESK_OFFLINE: "Order Desk cannot be reached",
+    Health.STORE_OFFLINE: "Your store cannot be reached",
+    Health.FAILING: "Some orders need attention",
+}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One tray notification: ``kind`` is ``error`` or ``shipments`` (each switchable)."""
+
+    kind: str
+    title: str
+    message: str
+
+
+def health_tooltip(health: Health, *, syncing: bool = False) -> str:
+    words = "Syncing..." if syncing and health is Health.OK else _HEALTH_WORDS[health]
+    return f"{APP_DISPLAY_NAME}: {words}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def cycle_notices(
+    result: CycleResult, previous: CycleResult | None, *, errors: bool, shipments: bool
+) -> list[Notice]:
+    """What to tell the merchant after a cycle: a new problem (not the same one every cycle),
+    more failing orders than before, and one summary of the shipments sent to the store."""
+    notices: list[Notice] = []
+    was = previous.health if previous is not None else Health.OK
+    quiet = (Health.OK, Health.PAUSED, Health.FAILING)
+    if errors and result.health not in quiet and result.health is not was:
+        notices.append(Notice("error", _HEALTH_WORDS[result.health], result.message))
+    if errors:
+        failed_before = len(previous.failures) if previous is not None else 0
+        failed_now = len(result.failures)
+        if failed_now > failed_before or (result.health is Health.FAILING and was is Health.OK):
+            count = max(failed_now, 1)
+            reason = result.failures[0].reason if result.failures else result.message
+            notices.append(
+                Notice(
+                    "error",
+                    f"{_plural(count, 'order')} could not be synced",
+                    f"{reason} Open Desktop Sync to see the list and retry.",
+                )
+            )
+    if shipments and result.pull is not None:
+        shipped = result.pull.fulfillments_created + result.pull.tracking_added
+        if shipped:
+            notices.append(
+                Notice(
+                    "shipments",
+                    f"{_plural(shipped, 'order')} shipped",
+                    f"{_plural(shipped, 'order')} shipped: tracking sent to your store.",
+                )
+            )
+    return notices
+
+
+class SyncTray(QObject):
+    """Wraps a ``QSystemTrayIcon``; the actions work (and are tested) where no tray exists."""
+
+    open_requested = Signal()
+    sync_now_requested = Signal()
+    pause_toggled = Signal(bool)
+    quit_requested = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.health = Health.OK
+        self.syncing = False
+        self.notify_errors = True
+        self.notify_shipments = True
+        self.shown: list[Notice] = []
+        """Every notice shown this session (newest last), for the tests and diagnostics."""
+        self._previous: CycleResult | None = None
+
+        self.menu = QMenu()
+        self.open_action = QAction("Open Desktop Sync", self)
+        self.open_action.triggered.connect(self.open_requested)
+        self.sync_now_action = QAction("Sync now", self)
+        self.sync_now_action.triggered.connect(self.sync_now_requested)
+        self.pause_action = QAction("Pause syncing", self)
+        self.pause_action.setCheckable(True)
+        self.pause_action.toggled.connect(self._pause_toggled)
+        self.quit_action = QAction("Quit", self)
+        self.quit_action.triggered.connect(self.quit_requested)
+        self.menu.addAction(self.open_action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.sync_now_action)
+        self.menu.addAction(self.pause_action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.quit_action)
+
+        self.icon = QSystemTrayIcon(health_icon(Health.OK), self)
+        self.icon.setContextMenu(self.menu)
+        self.icon.setToolTip(health_tooltip(Health.OK))
+        self.icon.activated.connect(self._activated)
+
+    @staticmethod
+    def available() -> bool:
+        return QSystemTrayIcon.isSystemTrayAvailable()
+
+    def show(self) -> None:
+        if self.available():
+            self.icon.show()
+
+    def hide(self) -> None:
+        self.icon.hide()
+
+    def set_health(self, health: Health) -> None:
+        self.health = health
+        self._blocked_set_paused(health is Health.PAUSED)
+        self._refresh()
+
+    def set_syncing(self, syncing: bool) -> None:
+        self.syncing = syncing
+        self.sync_now_action.setEnabled(not syncing)
+        self._refresh()
+
+    def set_paused(self, paused: bool) -> None:
+        """Mirror a pause made elsewhere (the dashboard) without echoing it back."""
+        self._blocked_set_paused(paused)
+        self._refresh()
+
+    def cycle_finished(self, result: CycleResult) -> list[Notice]:
+        """Show the notices this cycle deserves; returns them."""
+        notices = cycle_notices(
+            result, self._previous, errors=self.notify_errors, shipments=self.notify_shipments
+        )
+        self._previous = result
+        for notice in notices:
+            self.notify(notice)
+        return notices
+
+    def notify(self, notice: Notice) -> None:
+        self.shown.append(notice)
+        icon = (
+            QSystemTrayIcon.MessageIcon.Warning
+            if notice.kind == "error"
+            else QSystemTrayIcon.MessageIcon.Information
+        )
+        if self.icon.isVisible() and QSystemTrayIcon.supportsMessages():
+            self.icon.showMessage(notice.title, notice.message, icon, 10_000)
+
+    def _blocked_set_paused(self, paused: bool) -> None:
+        blocked = self.pause_action.blockSignals(True)
+        self.pause_action.setChecked(paused)
+        self.pause_action.setText("Resume syncing" if paused else "Pause syncing")
+        self.pause_action.blockSignals(blocked)
+
+    def _pause_toggled(self, paused: bool) -> None:
+        self.pause_action.setText("Resume syncing" if paused else "Pause syncing")
+        self.pause_toggled.emit(paused)
+
+    def _refresh(self) -> None:
+        health = Health.PAUSED if self.pause_action.isChecked() else self.health
+        self.icon.setIcon(health_icon(health, syncing=self.syncing))
+        self.icon.setToolTip(health_tooltip(health, syncing=self.syncing))
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
+            self.open_requested.emit()

@@ -1,0 +1,126 @@
+"""The tray: its menu, its status picture, and which notifications a cycle deserves."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop_sync.engine.events import CycleResult, Failure, Health, PullResult, PushResult
+from desktop_sync.gui.tray import SyncTray, cycle_notices
+
+pytestmark = pytest.mark.gui
+
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def tray(qtbot: QtBot) -> SyncTray:
+    return SyncTray()
+
+
+def test_menu_has_open_sync_now_pause_and_quit(tray: SyncTray) -> None:
+    texts = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
+    assert texts == ["Open Desktop Sync", "Sync now", "Pause syncing", "Quit"]
+
+
+def test_each_menu_action_asks_for_its_thing(tray: SyncTray, qtbot: QtBot) -> None:
+    with qtbot.waitSignal(tray.open_requested, timeout=1000):
+        tray.open_action.trigger()
+    with qtbot.waitSignal(tray.sync_now_requested, timeout=1000):
+        tray.sync_now_action.trigger()
+    with qtbot.waitSignal(tray.pause_toggled, timeout=1000) as paused:
+        tray.pause_action.trigger()
+    assert paused.args == [True]
+    assert tray.pause_action.text() == "Resume syncing"
+    with qtbot.waitSignal(tray.pause_toggled, timeout=1000) as resumed:
+        tray.pause_action.trigger()
+    assert resumed.args == [False]
+    with qtbot.waitSignal(tray.quit_requested, timeout=1000):
+        tray.quit_action.trigger()
+
+
+def test_status_picture_and_tooltip_follow_health_and_syncing(tray: SyncTray) -> None:
+    before = tray.icon.icon().cacheKey()
+    tray.set_syncing(True)
+    assert tray.icon.toolTip() == "Desktop Sync for Order Desk: Syncing..."
+    assert not tray.sync_now_action.isEnabled()
+    syncing = tray.icon.icon().cacheKey()
+    tray.set_syncing(False)
+    tray.set_health(Health.ORDERDESK_AUTH)
+    assert tray.icon.toolTip() == "Desktop Sync for Order Desk: Order Desk needs you to reconnect"
+    error = tray.icon.icon().cacheKey()
+    tray.set_health(Health.PAUSED)
+    assert tray.pause_action.isChecked()
+    assert tray.pause_action.text() == "Resume syncing"
+    paused = tray.icon.icon().cacheKey()
+    assert len({before, syncing, error, paused}) == 4
+
+
+def test_a_pause_made_elsewhere_is_mirrored_without_echo(tray: SyncTray, qtbot: QtBot) -> None:
+    echoed: list[bool] = []
+    tray.pause_toggled.connect(echoed.append)
+    tray.set_paused(True)
+    assert tray.pause_action.isChecked()
+    assert echoed == []
+
+
+def test_no_tray_on_this_desktop_means_nothing_is_shown(tray: SyncTray) -> None:
+    # Offscreen Qt has no system tray: the app must notice rather than assume one.
+    assert not SyncTray.available()
+    tray.show()
+    assert not tray.icon.isVisible()
+
+
+def _shipped(n: int) -> CycleResult:
+    return CycleResult(Health.OK, pull=PullResult(fulfillments_created=n), finished_at=NOW)
+
+
+def test_one_summary_per_cycle_for_shipped_orders() -> None:
+    notices = cycle_notices(_shipped(3), None, errors=True, shipments=True)
+    assert [(n.kind, n.message) for n in notices] == [
+        ("shipments", "3 orders shipped: tracking sent to your store.")
+    ]
+    one = cycle_notices(_shipped(1), None, errors=True, shipments=True)
+    assert one[0].message == "1 order shipped: tracking sent to your store."
+    assert cycle_notices(_shipped(0), None, errors=True, shipments=True) == []
+    assert cycle_notices(_shipped(3), None, errors=True, shipments=False) == []
+
+
+def test_an_auth_failure_is_told_once_not_every_cycle() -> None:
+    refused = CycleResult(
+        Health.ORDERDESK_AUTH,
+        "Order Desk refused the API key. Syncing is stopped until you reconnect.",
+        finished_at=NOW,
+    )
+    first = cycle_notices(refused, None, errors=True, shipments=True)
+    assert [(n.kind, n.title) for n in first] == [("error", "Order Desk needs you to reconnect")]
+    assert first[0].message == refused.message
+    assert cycle_notices(refused, refused, errors=True, shipments=True) == []
+    assert cycle_notices(refused, None, errors=False, shipments=True) == []
+
+
+def test_more_failing_orders_are_told_with_the_first_reason() -> None:
+    failing = CycleResult(
+        Health.FAILING,
+        "2 orders could not be sent to Order Desk.",
+        push=PushResult(
+            failed=(
+                Failure("1001", "Order Desk refused the order: the SKU is missing."),
+                Failure("1002", "Order Desk refused the order: no address."),
+            )
+        ),
+        finished_at=NOW,
+    )
+    notices = cycle_notices(failing, _shipped(0), errors=True, shipments=True)
+    assert [n.title for n in notices] == ["2 orders could not be synced"]
+    assert notices[0].message.startswith("Order Desk refused the order: the SKU is missing.")
+
+
+def test_tray_records_what_it_told(tray: SyncTray) -> None:
+    tray.notify_shipments = True
+    tray.cycle_finished(_shipped(2))
+    tray.notify_shipments = False
+    tray.cycle_finished(_shipped(5))
+    assert [n.message for n in tray.shown] == ["2 orders shipped: tracking sent to your store."]
