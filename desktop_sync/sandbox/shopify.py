@@ -40,6 +40,7 @@ _ROOT_SCOPES = {
     "orders": "read_orders",
     "order": "read_orders",
     "fulfillmentOrder": "read_merchant_managed_fulfillment_orders",
+    "fulfillment": "read_orders",
     "fulfillmentCreate": "write_merchant_managed_fulfillment_orders",
     "fulfillmentTrackingInfoUpdate": "write_merchant_managed_fulfillment_orders",
 }
@@ -313,6 +314,7 @@ class ShopifyEmulator(Emulator):
                 "orders": shop.search,
                 "order": lambda a: shop.order(str(a.get("id"))),
                 "fulfillmentOrder": lambda a: shop.fulfillment_order(str(a.get("id"))),
+                "fulfillment": lambda a: shop.fulfillment(str(a.get("id"))),
             }
             type_name = "QueryRoot"
         data: dict[str, Any] = {}

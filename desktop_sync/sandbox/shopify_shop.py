@@ -94,6 +94,13 @@ class ShopifyShop:
         found = self._find_fo(fo_id)
         return None if found is None else fulfillment_order_source(found[1], self.currency)
 
+    def fulfillment(self, fulfillment_id: str) -> dict[str, Any] | None:
+        for order in self.orders.values():
+            for record in order.fulfillments:
+                if gid("Fulfillment", record.number) == fulfillment_id:
+                    return fulfillment_source(record, self.currency)
+        return None
+
     def search(self, args: dict[str, Any]) -> dict[str, Any]:
         """``orders(first:, after:, query:, sortKey:, reverse:)``, keyset-paginated."""
         size = page_size(args, "orders")

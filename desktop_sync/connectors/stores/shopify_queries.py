@@ -1,0 +1,167 @@
+"""The GraphQL Admin API documents the Shopify connector sends, sized to stay under Shopify's
+1,000-point cap per query (objects cost 1, connections 2 + ``first`` x node cost).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "FULFILLMENTS",
+    "FULFILLMENT_CREATE",
+    "FULFILLMENT_LINE_ITEMS",
+    "FULFILLMENT_ORDERS",
+    "FULFILLMENT_ORDER_LINE_ITEMS",
+    "LINE_ITEMS_PER_ORDER",
+    "ORDER",
+    "ORDERS",
+    "ORDER_LINE_ITEMS",
+    "TRACKING_UPDATE",
+    "VERIFY",
+]
+
+LINE_ITEMS_PER_ORDER = 50
+
+VERIFY = """
+query VerifyShop {
+  shop { name myshopifyDomain currencyCode ianaTimezone }
+  currentAppInstallation { accessScopes { handle } }
+}
+"""
+
+_ADDRESS = (
+    "{ firstName lastName company address1 address2 city province provinceCode zip "
+    "countryCodeV2 country phone }"
+)
+_MONEY = "{ shopMoney { amount currencyCode } }"
+_LINE_ITEM = (
+    "id sku title quantity currentQuantity requiresShipping "
+    f"originalUnitPriceSet {_MONEY} variant {{ selectedOptions {{ name value }} }}"
+)
+# Weight would cost two more objects per line (variant > inventoryItem > measurement); it is
+# left out so a page of orders stays affordable.
+_ORDER = f"""
+id name email note createdAt updatedAt cancelledAt
+displayFinancialStatus displayFulfillmentStatus currencyCode
+shippingAddress {_ADDRESS}
+billingAddress {_ADDRESS}
+shippingLine {{ title }}
+totalShippingPriceSet {_MONEY}
+totalTaxSet {_MONEY}
+totalDiscountsSet {_MONEY}
+totalPriceSet {_MONEY}
+lineItems(first: {LINE_ITEMS_PER_ORDER}) {{
+  pageInfo {{ hasNextPage endCursor }}
+  nodes {{ {_LINE_ITEM} }}
+}}
+"""
+
+ORDERS = f"""
+query OrdersSince($first: Int!, $after: String, $q: String!) {{
+  orders(first: $first, after: $after, query: $q, sortKey: UPDATED_AT) {{
+    pageInfo {{ hasNextPage endCursor }}
+    nodes {{ {_ORDER} }}
+  }}
+}}
+"""
+
+ORDER = f"""
+query Order($id: ID!) {{
+  order(id: $id) {{ {_ORDER} }}
+}}
+"""
+
+ORDER_LINE_ITEMS = f"""
+query OrderLineItems($id: ID!, $after: String) {{
+  order(id: $id) {{
+    lineItems(first: 100, after: $after) {{
+      pageInfo {{ hasNextPage endCursor }}
+      nodes {{ {_LINE_ITEM} }}
+    }}
+  }}
+}}
+"""
+
+_FO_LINE = "id remainingQuantity lineItem { id sku }"
+
+FULFILLMENT_ORDERS = f"""
+query FulfillmentOrders($id: ID!, $after: String) {{
+  order(id: $id) {{
+    id name
+    fulfillmentOrders(first: 5, after: $after) {{
+      pageInfo {{ hasNextPage endCursor }}
+      nodes {{
+        id status
+        supportedActions {{ action }}
+        assignedLocation {{ name location {{ id }} }}
+        lineItems(first: 50) {{
+          pageInfo {{ hasNextPage endCursor }}
+          nodes {{ {_FO_LINE} }}
+        }}
+      }}
+    }}
+  }}
+}}
+"""
+
+FULFILLMENT_ORDER_LINE_ITEMS = f"""
+query FulfillmentOrderLineItems($id: ID!, $after: String) {{
+  fulfillmentOrder(id: $id) {{
+    lineItems(first: 200, after: $after) {{
+      pageInfo {{ hasNextPage endCursor }}
+      nodes {{ {_FO_LINE} }}
+    }}
+  }}
+}}
+"""
+
+_FULFILLMENT = """
+id status
+trackingInfo(first: 10) { company number url }
+fulfillmentLineItems(first: 10) {
+  pageInfo { hasNextPage endCursor }
+  nodes { quantity lineItem { id } }
+}
+"""
+
+# ``Order.fulfillments`` is a plain list (no cursor), so ``first`` must cover them all.
+FULFILLMENTS = f"""
+query Fulfillments($id: ID!) {{
+  order(id: $id) {{
+    name
+    fulfillments(first: 20) {{ {_FULFILLMENT} }}
+  }}
+}}
+"""
+
+FULFILLMENT_LINE_ITEMS = """
+query FulfillmentLineItems($id: ID!, $after: String) {
+  fulfillment(id: $id) {
+    fulfillmentLineItems(first: 250, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { quantity lineItem { id } }
+    }
+  }
+}
+"""
+
+FULFILLMENT_CREATE = f"""
+mutation Ship($fulfillment: FulfillmentInput!) {{
+  fulfillmentCreate(fulfillment: $fulfillment) {{
+    fulfillment {{ {_FULFILLMENT} }}
+    userErrors {{ field message }}
+  }}
+}}
+"""
+
+TRACKING_UPDATE = f"""
+mutation AddTracking(
+  $fulfillmentId: ID!, $trackingInfoInput: FulfillmentTrackingInput!, $notifyCustomer: Boolean
+) {{
+  fulfillmentTrackingInfoUpdate(
+    fulfillmentId: $fulfillmentId, trackingInfoInput: $trackingInfoInput,
+    notifyCustomer: $notifyCustomer
+  ) {{
+    fulfillment {{ {_FULFILLMENT} }}
+    userErrors {{ field message }}
+  }}
+}}
+"""
