@@ -9,7 +9,8 @@ from pathlib import Path
 import keyring
 import keyring.backends.fail
 import pytest
-from PySide6.QtCore import QDate
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QDate, QThreadPool
 from PySide6.QtWidgets import QLabel, QLineEdit, QWizard
 from pytestqt.qtbot import QtBot
 
@@ -25,6 +26,7 @@ from desktop_sync.gui.wizard import (
 )
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync.sandbox.server import Fault
 from tests.gui.conftest import BIGCOMMERCE_TOKEN, ORDERDESK_API_KEY, ORDERDESK_STORE_ID
 from tests.memory_keyring import MemoryKeyring
 
@@ -328,3 +330,46 @@ def test_prefill_fills_every_field_but_nothing_counts_as_verified(qtbot: QtBot) 
     assert wizard.folder_page.preferred == "Prepared"
     assert wizard.orderdesk_page.verify_row.status.text() == "Not verified"
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_an_answer_for_values_since_edited_is_ignored(
+    qtbot: QtBot, orderdesk: OrderDeskEmulator
+) -> None:
+    orderdesk.faults.delay = 0.5
+    orderdesk.faults.inject(Fault.DELAY, path="/test")
+    wizard = make_wizard(qtbot)
+    page = wizard.orderdesk_page
+    page.store_id.setText(ORDERDESK_STORE_ID)
+    page.api_key.setText(ORDERDESK_API_KEY)
+    page.api_url.setText(orderdesk.api_url)
+    page.verify_row.button.click()
+    assert page.verify_row.busy.running
+
+    page.api_key.setText(ORDERDESK_API_KEY + "x")
+    assert QThreadPool.globalInstance().waitForDone(WAIT_MS)
+    QCoreApplication.processEvents()  # delivers the late answer, already posted
+
+    assert page.verify_row.status.text() == "Not verified"
+    assert page.store_info is None and not page.verify_row.busy.running
+    assert orderdesk.faults.injected.get(Fault.DELAY) == 1
+
+
+def test_closing_the_wizard_during_a_verify_is_safe(
+    qtbot: QtBot, orderdesk: OrderDeskEmulator
+) -> None:
+    orderdesk.faults.delay = 0.5
+    orderdesk.faults.inject(Fault.DELAY, path="/test")
+    wizard = FirstRunWizard()
+    wizard.show()
+    verify = wizard.orderdesk_page
+    verify.store_id.setText(ORDERDESK_STORE_ID)
+    verify.api_key.setText(ORDERDESK_API_KEY)
+    verify.api_url.setText(orderdesk.api_url)
+    verify.verify_row.button.click()
+
+    wizard.reject()
+    shiboken6.delete(wizard)
+    assert QThreadPool.globalInstance().waitForDone(WAIT_MS)
+    QCoreApplication.processEvents()
+
+    assert orderdesk.faults.injected.get(Fault.DELAY) == 1
