@@ -1,0 +1,187 @@
+"""The GUI's entry point: the application object, the profile (or the setup wizard), then the
+main window, the tray and the background sync; in demo mode, the sandbox behind all of it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop_sync import APP_DISPLAY_NAME, APP_NAME, __version__
+from desktop_sync.app.paths import HOME_ENV, journal_path
+from desktop_sync.app.profile import Profile, ProfileIncomplete, load_profile
+from desktop_sync.app.secrets import KeyringUnavailable, MemorySecretStore, SecretStore
+from desktop_sync.app.settings import Settings, load_settings
+from desktop_sync.gui.icons import app_icon
+from desktop_sync.gui.main_window import MainWindow
+from desktop_sync.gui.tray import SyncTray
+from desktop_sync.gui.workers import SyncController
+from desktop_sync.state.journal import Journal, JournalError
+
+__all__ = ["GuiSession", "application", "run_gui"]
+
+log = logging.getLogger(__name__)
+
+
+def application() -> QApplication:
+    """The one QApplication, named and with its icon; the app lives on in the tray."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    app.setOrganizationName("Desktop Sync")
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)
+    return app
+
+
+class GuiSession:
+    """Everything one run of the GUI owns, built in order and torn down in reverse."""
+
+    def __init__(self, *, demo: bool = False, minimized: bool = False) -> None:
+        self.demo = demo
+        self.minimized = minimized
+        self.sandbox: object | None = None
+        self.profile: Profile | None = None
+        self.secrets: SecretStore | None = None
+        self.settings = Settings()
+        self.journal: Journal | None = None
+        self.controller: SyncController | None = None
+        self.tray: SyncTray | None = None
+        self.window: MainWindow | None = None
+
+    # -- building ------------------------------------------------------------------------
+
+    def prepare_demo(self) -> None:
+        """Start the sandbox with a throwaway profile home, so no real settings are touched."""
+        from desktop_sync.sandbox.demo import DemoSandbox
+
+        os.environ[HOME_ENV] = tempfile.mkdtemp(prefix="desktop-sync-demo-")
+        sandbox = DemoSandbox()
+        sandbox.start()
+        self.sandbox = sandbox
+        self.profile = sandbox.profile()
+        self.secrets = MemorySecretStore()  # the demo's keys live in memory only
+        self.settings = Settings(
+            push_interval_seconds=self.profile.push_interval_seconds,
+            pull_interval_seconds=self.profile.pull_interval_seconds,
+        )
+
+    def load(self) -> bool:
+        """The saved profile, else the wizard; False when the merchant cancelled the setup."""
+        self.settings = load_settings()
+        try:
+            self.secrets = SecretStore()
+            self.profile = load_profile(os.environ, secrets=self.secrets, settings=self.settings)
+            return True
+        except ProfileIncomplete as exc:
+            log.info("Setup needed: %s", exc)
+        except KeyringUnavailable as exc:
+            # The wizard asks again and offers to keep the keys for this session only.
+            log.warning("No keyring: %s", exc)
+            self.secrets = None
+        return self.run_wizard()
+
+    def run_wizard(self) -> bool:
+        from desktop_sync.gui.wizard import FirstRunWizard
+
+        wizard = FirstRunWizard(self.secrets)
+        wizard.setWindowIcon(app_icon())
+        wizard.exec()
+        if wizard.saved_profile is None and wizard.session_only:
+            wizard.save()  # the merchant chose memory after Finish failed on the keyring
+        if wizard.saved_profile is None:
+            return False
+        self.profile = wizard.saved_profile
+        self.secrets = wizard.secret_store
+        self.settings = load_settings()
+        return True
+
+    def open_journal(self, path: Path | None = None) -> bool:
+        try:
+            self.journal = Journal(path or journal_path())
+        except JournalError as exc:
+            QMessageBox.critical(None, APP_DISPLAY_NAME, str(exc))
+            return False
+        return True
+
+    def make_controller(self, profile: Profile) -> SyncController:
+        return SyncController(
+            profile,
+            push_interval_seconds=profile.push_interval_seconds,
+            pull_interval_seconds=profile.pull_interval_seconds,
+            paused=self.settings.paused,
+        )
+
+    def show(self) -> MainWindow:
+        assert self.journal is not None and self.profile is not None
+        self.tray = SyncTray()
+        self.controller = self.make_controller(self.profile)
+        window = MainWindow(
+            self.journal,
+            self.controller,
+            settings=self.settings,
+            profile=self.profile,
+            secrets=self.secrets,
+            tray=self.tray,
+            controller_factory=self.make_controller,
+        )
+        self.window = window
+        if self.sandbox is not None:
+            from desktop_sync.gui.demo_panel import DemoPanel
+            from desktop_sync.sandbox.demo import DemoSandbox
+
+            assert isinstance(self.sandbox, DemoSandbox)
+            window.set_demo_panel(DemoPanel(self.sandbox))
+            window.setWindowTitle(f"{APP_DISPLAY_NAME} (demo)")
+            window.log_view.order_link = None  # sandbox orders have no page on orderdesk.me
+        self.tray.show()
+        hidden = (self.minimized or self.settings.start_minimized) and SyncTray.available()
+        if not hidden:
+            window.show()
+        self.controller.start()
+        return window
+
+    # -- tearing down --------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Idempotent: the worker stops before the journal closes, the sandbox last."""
+        if self.window is not None:
+            self.window.log_model.stop_live()
+            self.window.controller.shutdown()
+        if self.controller is not None:
+            self.controller.shutdown()
+        if self.tray is not None:
+            self.tray.hide()
+        if self.journal is not None:
+            self.journal.close()
+            self.journal = None
+        sandbox, self.sandbox = self.sandbox, None
+        if sandbox is not None:
+            from desktop_sync.sandbox.demo import DemoSandbox
+
+            assert isinstance(sandbox, DemoSandbox)
+            sandbox.stop()
+
+
+def run_gui(*, demo: bool = False, minimized: bool = False) -> int:
+    """Run the app until the merchant quits; the process exit code."""
+    app = application()
+    session = GuiSession(demo=demo, minimized=minimized)
+    try:
+        if demo:
+            session.prepare_demo()
+        elif not session.load():
+            return 0
+        if not session.open_journal():
+            return 2
+        session.show()
+        return int(app.exec())
+    finally:
+        session.close()

@@ -1,0 +1,324 @@
+"""The main window: the dashboard above the live sync log, the menus, and close-to-tray."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_sync import APP_DISPLAY_NAME, __version__
+from desktop_sync.app.profile import Profile
+from desktop_sync.app.secrets import SecretStore
+from desktop_sync.app.settings import Settings, save_settings
+from desktop_sync.engine.events import CycleResult, Health
+from desktop_sync.gui.dashboard import Dashboard
+from desktop_sync.gui.icons import app_icon
+from desktop_sync.gui.log_model import SyncLogModel
+from desktop_sync.gui.log_view import LogView
+from desktop_sync.gui.tray import SyncTray
+from desktop_sync.gui.workers import SyncController
+from desktop_sync.state.journal import Journal
+
+__all__ = ["ABOUT_TEXT", "MainWindow", "store_words"]
+
+log = logging.getLogger(__name__)
+
+ABOUT_TEXT = (
+    "Sends your online store's orders to Order Desk, and brings tracking numbers back to your "
+    "store when Order Desk ships them."
+)
+
+ControllerFactory = Callable[[Profile], SyncController]
+
+
+def store_words(profile: Profile | None) -> tuple[str, str, str]:
+    """(Order Desk subtitle, store title, store subtitle) for the dashboard cards."""
+    if profile is None:
+        return "", "Your store", ""
+    try:
+        from desktop_sync.app.wiring import platform_info
+
+        title = platform_info(profile.store_platform).display_name
+    except ValueError:
+        title = profile.store_platform.capitalize() or "Your store"
+    folder = profile.orderdesk_folder_name or str(profile.orderdesk_folder_id or "")
+    orderdesk = f"Store ID {profile.orderdesk_store_id}" + (f", folder {folder}" if folder else "")
+    return orderdesk, title, profile.store_url
+
+
+class MainWindow(QMainWindow):
+    """Shows and drives one ``SyncController``; ``quit_app`` stops it before the app ends."""
+
+    quitting = Signal()
+
+    def __init__(
+        self,
+        journal: Journal,
+        controller: SyncController,
+        *,
+        settings: Settings,
+        profile: Profile | None = None,
+        secrets: SecretStore | None = None,
+        tray: SyncTray | None = None,
+        controller_factory: ControllerFactory | None = None,
+        tray_available: Callable[[], bool] | None = None,
+        save: Callable[[Settings], None] = save_settings,
+        end_app: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(APP_DISPLAY_NAME)
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(780, 560)
+        self.resize(1040, 740)
+        self.journal = journal
+        self.settings = settings
+        self.profile = profile
+        self.secrets = secrets
+        self.tray = tray
+        self.controller = controller
+        self._controller_factory = controller_factory
+        self._tray_available = tray_available or SyncTray.available
+        self._save = save
+        self._end_app = end_app or QApplication.quit
+        self._quitting = False
+        self.dialogs: list[QWidget] = []
+        """Open Settings dialogs and wizards, kept alive while shown."""
+
+        orderdesk, store_title, store_subtitle = store_words(profile)
+        self.dashboard = Dashboard(
+            journal,
+            orderdesk_subtitle=orderdesk,
+            store_title=store_title,
+            store_subtitle=store_subtitle,
+        )
+        self.log_model = SyncLogModel(journal, self)
+        self.log_view = LogView(self.log_model)
+        self.log_view.export_finished.connect(
+            lambda path, rows: self.statusBar().showMessage(f"Saved {rows:,} log lines to {path}.")
+        )
+        self.log_view.export_failed.connect(self._export_failed)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.dashboard)
+        splitter.addWidget(self.log_view)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        central = QWidget()
+        self._layout = QVBoxLayout(central)
+        self._layout.setContentsMargins(12, 10, 12, 6)
+        self._layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+
+        self.dashboard.sync_now_clicked.connect(self.sync_now)
+        self.dashboard.pause_toggled.connect(self.set_paused)
+        self.dashboard.retry_requested.connect(lambda number: self.controller.retry(number))
+        self.dashboard.reconnect_clicked.connect(self.reconnect)
+        if tray is not None:
+            tray.notify_errors = settings.notify_errors
+            tray.notify_shipments = settings.notify_shipments
+            tray.open_requested.connect(self.bring_to_front)
+            tray.sync_now_requested.connect(self.sync_now)
+            tray.pause_toggled.connect(self.set_paused)
+            tray.quit_requested.connect(self.quit_app)
+            tray.set_paused(settings.paused)
+        self.dashboard.set_paused(settings.paused)
+        self._attach(controller)
+        self.log_model.start_live(1000)
+
+    # -- the controller ------------------------------------------------------------------
+
+    def _attach(self, controller: SyncController) -> None:
+        self.controller = controller
+        controller.event.connect(self.log_model.refresh_soon)
+        controller.progress.connect(self.dashboard.on_progress)
+        controller.cycle_started.connect(self.dashboard.on_cycle_started)
+        controller.cycle_finished.connect(self._cycle_finished)
+        controller.health_changed.connect(self._health_changed)
+        controller.schedule_changed.connect(self.dashboard.on_schedule_changed)
+        controller.cycle_started.connect(self._cycle_started)
+
+    def _cycle_started(self) -> None:
+        if self.tray is not None:
+            self.tray.set_syncing(True)
+
+    def _cycle_finished(self, result: CycleResult) -> None:
+        self.log_model.refresh()
+        self.dashboard.on_cycle_finished(result)
+        if self.tray is not None:
+            self.tray.set_syncing(False)
+            self.tray.cycle_finished(result)
+
+    def _health_changed(self, health: Health) -> None:
+        self.dashboard.on_health_changed(health)
+        if self.tray is not None:
+            self.tray.set_health(health)
+
+    def sync_now(self) -> None:
+        if not self.controller.running:
+            self.controller.sync_now()
+
+    def set_paused(self, paused: bool) -> None:
+        self.controller.set_paused(paused)
+        self.dashboard.set_paused(paused)
+        if self.tray is not None:
+            self.tray.set_paused(paused)
+        self._remember(dataclasses.replace(self.settings, paused=paused))
+
+    def restart_sync(self, profile: Profile) -> None:
+        """A new connection (Reconnect or a new setup): stop the old worker, start a new one."""
+        self.profile = profile
+        self.controller.shutdown()
+        if self._controller_factory is None:
+            log.error("No way to start syncing for the new profile was given")
+            return
+        orderdesk, store_title, store_subtitle = store_words(profile)
+        self.dashboard.orderdesk_card.subtitle.setText(orderdesk)
+        self.dashboard.store_card.title.setText(f"<b>{html.escape(store_title)}</b>")
+        self.dashboard.store_card.subtitle.setText(store_subtitle)
+        controller = self._controller_factory(profile)
+        self._attach(controller)
+        controller.start()
+
+    # -- menus and dialogs ---------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.settings_action = QAction("&Settings...", self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.triggered.connect(self.open_settings)
+        self.export_action = QAction("&Export log...", self)
+        self.export_action.triggered.connect(lambda: self.log_view.export_csv())
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.quit_app)
+        file_menu.addAction(self.settings_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        self.about_action = QAction("&About Desktop Sync", self)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def set_demo_panel(self, panel: QWidget) -> None:
+        self._layout.insertWidget(0, panel)
+
+    def about_html(self) -> str:
+        return (
+            f"<h3>{html.escape(APP_DISPLAY_NAME)}</h3><p>Version {html.escape(__version__)}</p>"
+            f"<p>{html.escape(ABOUT_TEXT, quote=False)}</p>"
+        )
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"About {APP_DISPLAY_NAME}", self.about_html())
+
+    def open_settings(self) -> None:
+        from desktop_sync.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.profile, self.secrets, self)
+        dialog.settings_changed.connect(self.apply_settings)
+        dialog.reconnect_requested.connect(self.reconnect)
+        dialog.forgotten.connect(self._forgotten)
+        self._keep(dialog)
+        dialog.open()
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Settings saved by the dialog: new intervals and notification switches apply now."""
+        self.settings = settings
+        self.controller.set_intervals(
+            settings.push_interval_seconds, settings.pull_interval_seconds
+        )
+        if self.tray is not None:
+            self.tray.notify_errors = settings.notify_errors
+            self.tray.notify_shipments = settings.notify_shipments
+
+    def reconnect(self) -> None:
+        """The wizard, filled with the current connection, to enter a new key."""
+        self._open_wizard(self.profile)
+
+    def _forgotten(self) -> None:
+        # The connection is gone: nothing may sync with the old keys; set up again or quit.
+        self.controller.shutdown()
+        self.profile = None
+        wizard = self._open_wizard(None)
+        wizard.rejected.connect(self.quit_app)
+
+    def _open_wizard(self, prefill: Profile | None) -> QDialog:
+        from desktop_sync.gui.wizard import FirstRunWizard
+
+        wizard = FirstRunWizard(self.secrets, self, prefill=prefill)
+        wizard.profile_saved.connect(self.restart_sync)
+        self._keep(wizard)
+        wizard.open()
+        return wizard
+
+    def _keep(self, dialog: QWidget) -> None:
+        self.dialogs.append(dialog)
+        dialog.destroyed.connect(lambda *_: self.dialogs.remove(dialog))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def _export_failed(self, sentence: str) -> None:
+        QMessageBox.warning(self, "The log could not be saved", sentence)
+
+    def _remember(self, settings: Settings) -> None:
+        self.settings = settings
+        try:
+            self._save(settings)
+        except OSError as exc:
+            self.statusBar().showMessage(
+                f"Your choice applies now but could not be saved for next time ({exc.strerror})."
+            )
+
+    # -- window life ---------------------------------------------------------------------
+
+    def bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._quitting:
+            event.accept()
+            return
+        if self.tray is not None and self._tray_available():
+            # The window closes to the tray: syncing goes on, which the merchant is told once.
+            event.ignore()
+            self.hide()
+            if not self.settings.close_to_tray_notice_shown:
+                self.tray.icon.showMessage(
+                    APP_DISPLAY_NAME,
+                    "Desktop Sync keeps syncing in the background. Open it from this icon; "
+                    "choose Quit in its menu to stop syncing.",
+                )
+                self._remember(dataclasses.replace(self.settings, close_to_tray_notice_shown=True))
+            return
+        event.accept()
+        self.quit_app()
+
+    def quit_app(self) -> None:
+        """Stop syncing cleanly (the worker finishes its current order), then end the app."""
+        if self._quitting:
+            return
+        self._quitting = True
+        self.log_model.stop_live()
+        self.controller.shutdown()
+        if self.tray is not None:
+            self.tray.hide()
+        self.quitting.emit()
+        self.close()
+        self._end_app()
