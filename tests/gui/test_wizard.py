@@ -373,3 +373,16 @@ def test_closing_the_wizard_during_a_verify_is_safe(
     QCoreApplication.processEvents()
 
     assert orderdesk.faults.injected.get(Fault.DELAY) == 1
+
+
+def test_every_page_is_reachable_by_its_id(qtbot: QtBot) -> None:
+    wizard = make_wizard(qtbot)
+
+    for page_id in (PAGE_FOLDER, PAGE_STORE, PAGE_FINISH):
+        wizard.setCurrentId(page_id)
+        assert wizard.currentId() == page_id
+
+    # Unverified, the folder page says why it is empty and the finish page still renders.
+    assert wizard.folder_page.folders.count() == 0
+    assert not wizard.folder_page.empty_note.isHidden()
+    assert "Order Desk" in wizard.finish_page.summary.text()
