@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +101,35 @@ def test_sync_without_a_profile_says_what_is_missing(capsys: pytest.CaptureFixtu
     assert cli.main(["sync", "--once"]) == cli.EXIT_CONFIG
     err = capsys.readouterr().err
     assert "ORDERDESK_STORE_ID" in err or "Order Desk" in err
+
+
+def test_run_syncs_on_a_schedule_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    with DemoSandbox(new_order_every=None, initial_orders=3) as sandbox:
+        env = {**os.environ, **sandbox.env(), "DESKTOP_SYNC_HOME": str(tmp_path)}
+        subprocess.run(
+            [sys.executable, "-m", "desktop_sync", "backfill", "--since", "2000-01-01"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        child = subprocess.Popen(
+            [sys.executable, "-m", "desktop_sync", "run", "--interval", "0.2"],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
+        assert child.stderr is not None
+        seen = []
+        for line in child.stderr:  # each line arrives as the engine logs it
+            seen.append(line)
+            if "Sent to Order Desk" in line:
+                break
+        child.send_signal(signal.SIGINT)
+        _, rest = child.communicate(timeout=20)
+        assert child.returncode == 0
+        assert "Stopped." in rest
+        assert "Traceback" not in "".join(seen) + rest
+        assert len(sandbox.orderdesk.orders()) == 3
