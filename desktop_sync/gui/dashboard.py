@@ -35,7 +35,7 @@ QFrame#banner { border: 1px solid #f59e0b; border-radius: 8px; background: #fef3
 QFrame#banner[severity="error"] { border-color: #dc2626; background: #fee2e2; }
 QFrame#banner QLabel { color: #1f2937; }
 QLabel#number { font-size: 20pt; font-weight: 600; }
-QLabel#caption, QLabel#subtitle { color: palette(mid); }
+QLabel#caption, QLabel#subtitle { color: #4b5563; }
 """
 
 
@@ -163,27 +163,36 @@ class Dashboard(QWidget):
         self.pause_button = QPushButton("Pause")
         self.pause_button.setCheckable(True)
         self.pause_button.toggled.connect(self._pause_clicked)
-        self.activity = QLabel("Waiting for the first sync.")
-        self.activity.setWordWrap(True)
-        self.activity.setObjectName("caption")
+        for button in (self.sync_button, self.pause_button):
+            button.setMinimumHeight(32)
         buttons = QVBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.sync_button)
         buttons.addWidget(self.pause_button)
-        buttons.addWidget(self.activity)
         buttons.addStretch(1)
         button_box = QWidget()
         button_box.setLayout(buttons)
-        button_box.setMinimumWidth(170)
-        button_box.setMaximumWidth(220)
+        button_box.setMinimumWidth(150)
+        button_box.setMaximumWidth(200)
 
         self.sent = _Counter("Orders sent")
         self.pending = _Counter("Waiting to send")
         self.failed = _Counter("Need attention")
         self.fulfilled = _Counter("Shipments sent to store")
-        counters = QHBoxLayout()
+        self.activity = QLabel("Waiting for the first sync.")
+        self.activity.setWordWrap(True)
+        self.activity.setObjectName("caption")
+        self.activity.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.activity.setMinimumWidth(220)
+        counters_box = QFrame()
+        counters_box.setObjectName("card")
+        counters = QHBoxLayout(counters_box)
+        counters.setContentsMargins(12, 6, 12, 6)
+        counters.setSpacing(18)
         for counter in (self.sent, self.pending, self.failed, self.fulfilled):
             counters.addWidget(counter)
         counters.addStretch(1)
+        counters.addWidget(self.activity, 1)
 
         self.failed_box = QFrame()
         self.failed_box.setObjectName("card")
@@ -224,7 +233,7 @@ class Dashboard(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
         layout.addLayout(top)
-        layout.addLayout(counters)
+        layout.addWidget(counters_box)
         layout.addWidget(self.failed_box)
 
         # While a cycle runs the counters follow the journal once a second, not per event.
