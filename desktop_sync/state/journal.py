@@ -12,10 +12,22 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+from desktop_sync.state.records import (
+    ORDER_COLUMNS,
+    SHIPMENT_COLUMNS,
+    EventRow,
+    JournalCounts,
+    OrderRow,
+    ShipmentRow,
+    iso,
+    order_from,
+    parse_time,
+    shipment_from,
+    utc_now,
+)
 from desktop_sync.state.schema import migrate
 
 __all__ = [
@@ -30,122 +42,6 @@ __all__ = [
 
 class JournalError(Exception):
     """The journal could not be read or written (disk full, corrupt file, permissions)."""
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _parse(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class OrderRow:
-    store_order_id: str
-    order_number: str
-    state: str
-    orderdesk_order_id: str | None
-    attempts: int
-    next_attempt_at: datetime | None
-    last_error: str
-    store_created_at: datetime
-    store_updated_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class ShipmentRow:
-    shipment_id: str
-    orderdesk_order_id: str
-    store_order_id: str
-    order_number: str
-    tracking_number: str
-    carrier: str
-    tracking_url: str
-    shipment_method: str
-    lines: tuple[tuple[str, int], ...]
-    kind: str
-    """``fulfil`` (a new store fulfillment) or ``add_tracking`` (another number on one)."""
-    state: str
-    store_fulfillment_id: str | None
-    attempts: int
-    next_attempt_at: datetime | None
-    last_error: str
-
-
-@dataclass(frozen=True)
-class EventRow:
-    id: int
-    time: datetime
-    level: str
-    direction: str
-    order_number: str
-    orderdesk_order_id: str
-    message: str
-
-
-@dataclass(frozen=True)
-class JournalCounts:
-    sent: int = 0
-    pending: int = 0
-    failed: int = 0
-    skipped: int = 0
-    fulfillments: int = 0
-    shipments_pending: int = 0
-    shipments_failed: int = 0
-
-
-_ORDER_COLUMNS = (
-    "store_order_id, order_number, state, orderdesk_order_id, attempts, next_attempt_at, "
-    "last_error, store_created_at, store_updated_at, updated_at"
-)
-_SHIPMENT_COLUMNS = (
-    "shipment_id, orderdesk_order_id, store_order_id, order_number, tracking_number, carrier, "
-    "tracking_url, shipment_method, lines, kind, state, store_fulfillment_id, attempts, "
-    "next_attempt_at, last_error"
-)
-
-
-def _order(row: sqlite3.Row) -> OrderRow:
-    return OrderRow(
-        store_order_id=row[0],
-        order_number=row[1],
-        state=row[2],
-        orderdesk_order_id=row[3],
-        attempts=row[4],
-        next_attempt_at=_parse(row[5]),
-        last_error=row[6],
-        store_created_at=_parse(row[7]) or _now(),
-        store_updated_at=_parse(row[8]) or _now(),
-        updated_at=_parse(row[9]) or _now(),
-    )
-
-
-def _shipment(row: sqlite3.Row) -> ShipmentRow:
-    return ShipmentRow(
-        shipment_id=row[0],
-        orderdesk_order_id=row[1],
-        store_order_id=row[2],
-        order_number=row[3],
-        tracking_number=row[4],
-        carrier=row[5],
-        tracking_url=row[6],
-        shipment_method=row[7],
-        lines=tuple((str(line_id), int(qty)) for line_id, qty in json.loads(row[8])),
-        kind=row[9],
-        state=row[10],
-        store_fulfillment_id=row[11],
-        attempts=row[12],
-        next_attempt_at=_parse(row[13]),
-        last_error=row[14],
-    )
 
 
 class Journal:
@@ -207,22 +103,22 @@ class Journal:
 
     def get_order(self, store_order_id: str) -> OrderRow | None:
         rows = self._query(
-            f"SELECT {_ORDER_COLUMNS} FROM orders WHERE store_order_id = ?", (store_order_id,)
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE store_order_id = ?", (store_order_id,)
         )
-        return _order(rows[0]) if rows else None
+        return order_from(rows[0]) if rows else None
 
     def find_orders_by_number(self, order_number: str) -> list[OrderRow]:
         rows = self._query(
-            f"SELECT {_ORDER_COLUMNS} FROM orders WHERE order_number = ?", (order_number,)
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE order_number = ?", (order_number,)
         )
-        return [_order(r) for r in rows]
+        return [order_from(r) for r in rows]
 
     def find_order_by_orderdesk_id(self, orderdesk_order_id: str) -> OrderRow | None:
         rows = self._query(
-            f"SELECT {_ORDER_COLUMNS} FROM orders WHERE orderdesk_order_id = ?",
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE orderdesk_order_id = ?",
             (orderdesk_order_id,),
         )
-        return _order(rows[0]) if rows else None
+        return order_from(rows[0]) if rows else None
 
     def record_order_seen(
         self,
@@ -239,7 +135,7 @@ class Journal:
         A failed order whose store copy changed since is made pending again: the merchant may
         have fixed what Order Desk refused.
         """
-        now = _iso(_now())
+        now = iso(utc_now())
         with self._tx() as conn:
             existing = conn.execute(
                 "SELECT state, store_updated_at FROM orders WHERE store_order_id = ?",
@@ -255,39 +151,39 @@ class Journal:
                         order_number,
                         state,
                         reason,
-                        _iso(created_at),
-                        _iso(updated_at),
+                        iso(created_at),
+                        iso(updated_at),
                         now,
                         now,
                     ),
                 )
                 return True
-            if existing[0] == "failed" and _iso(updated_at) != existing[1]:
+            if existing[0] == "failed" and iso(updated_at) != existing[1]:
                 conn.execute(
                     "UPDATE orders SET state = 'pending', next_attempt_at = NULL, "
                     "store_updated_at = ?, updated_at = ? WHERE store_order_id = ?",
-                    (_iso(updated_at), now, store_order_id),
+                    (iso(updated_at), now, store_order_id),
                 )
             return False
 
     def orders_due(self, now: datetime, limit: int = 10_000) -> list[OrderRow]:
         """Orders to (re)try now: pending or interrupted while sending, oldest first."""
         rows = self._query(
-            f"SELECT {_ORDER_COLUMNS} FROM orders WHERE state IN ('pending', 'sending') "
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state IN ('pending', 'sending') "
             "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
             "ORDER BY store_created_at, store_order_id LIMIT ?",
-            (_iso(now), limit),
+            (iso(now), limit),
         )
-        return [_order(r) for r in rows]
+        return [order_from(r) for r in rows]
 
     def orders_in_state(self, *states: str) -> list[OrderRow]:
         marks = ",".join("?" * len(states))
         rows = self._query(
-            f"SELECT {_ORDER_COLUMNS} FROM orders WHERE state IN ({marks}) "
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state IN ({marks}) "
             "ORDER BY store_created_at, store_order_id",
             states,
         )
-        return [_order(r) for r in rows]
+        return [order_from(r) for r in rows]
 
     def mark_sending(self, store_order_id: str) -> None:
         """Committed before the POST: a crash from here on is resolved by a lookup."""
@@ -317,7 +213,7 @@ class Journal:
             cursor = conn.execute(
                 "UPDATE orders SET state = 'pending', next_attempt_at = NULL, attempts = 0, "
                 "updated_at = ? WHERE store_order_id = ? AND state IN ('failed', 'skipped')",
-                (_iso(_now()), store_order_id),
+                (iso(utc_now()), store_order_id),
             )
             return cursor.rowcount > 0
 
@@ -341,9 +237,9 @@ class Journal:
                     state,
                     orderdesk_order_id,
                     error,
-                    _iso(next_attempt_at),
+                    iso(next_attempt_at),
                     int(bump_attempts),
-                    _iso(_now()),
+                    iso(utc_now()),
                     store_order_id,
                 ),
             )
@@ -352,9 +248,9 @@ class Journal:
 
     def get_shipment(self, shipment_id: str) -> ShipmentRow | None:
         rows = self._query(
-            f"SELECT {_SHIPMENT_COLUMNS} FROM shipments WHERE shipment_id = ?", (shipment_id,)
+            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE shipment_id = ?", (shipment_id,)
         )
-        return _shipment(rows[0]) if rows else None
+        return shipment_from(rows[0]) if rows else None
 
     def known_shipment_ids(self, shipment_ids: Sequence[str]) -> set[str]:
         known: set[str] = set()
@@ -369,11 +265,11 @@ class Journal:
 
     def shipments_of_orderdesk_order(self, orderdesk_order_id: str) -> list[ShipmentRow]:
         rows = self._query(
-            f"SELECT {_SHIPMENT_COLUMNS} FROM shipments WHERE orderdesk_order_id = ? "
+            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE orderdesk_order_id = ? "
             "ORDER BY created_at, shipment_id",
             (orderdesk_order_id,),
         )
-        return [_shipment(r) for r in rows]
+        return [shipment_from(r) for r in rows]
 
     def record_shipment(
         self,
@@ -391,7 +287,7 @@ class Journal:
         state: str = "pending",
         reason: str = "",
     ) -> None:
-        now = _iso(_now())
+        now = iso(utc_now())
         with self._tx() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO shipments (shipment_id, orderdesk_order_id, store_order_id, "
@@ -418,21 +314,21 @@ class Journal:
 
     def shipments_due(self, now: datetime) -> list[ShipmentRow]:
         rows = self._query(
-            f"SELECT {_SHIPMENT_COLUMNS} FROM shipments WHERE state IN ('pending', 'creating') "
+            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE state IN ('pending', 'creating') "
             "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
             "ORDER BY created_at, shipment_id",
-            (_iso(now),),
+            (iso(now),),
         )
-        return [_shipment(r) for r in rows]
+        return [shipment_from(r) for r in rows]
 
     def shipments_in_state(self, *states: str) -> list[ShipmentRow]:
         marks = ",".join("?" * len(states))
         rows = self._query(
-            f"SELECT {_SHIPMENT_COLUMNS} FROM shipments WHERE state IN ({marks}) "
+            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE state IN ({marks}) "
             "ORDER BY created_at, shipment_id",
             states,
         )
-        return [_shipment(r) for r in rows]
+        return [shipment_from(r) for r in rows]
 
     def set_shipment(
         self,
@@ -454,9 +350,9 @@ class Journal:
                     state,
                     store_fulfillment_id,
                     error,
-                    _iso(next_attempt_at),
+                    iso(next_attempt_at),
                     int(bump_attempts),
-                    _iso(_now()),
+                    iso(utc_now()),
                     shipment_id,
                 ),
             )
@@ -466,7 +362,7 @@ class Journal:
             cursor = conn.execute(
                 "UPDATE shipments SET state = 'pending', next_attempt_at = NULL, attempts = 0, "
                 "updated_at = ? WHERE shipment_id = ? AND state = 'failed'",
-                (_iso(_now()), shipment_id),
+                (iso(utc_now()), shipment_id),
             )
             return cursor.rowcount > 0
 
@@ -474,7 +370,7 @@ class Journal:
 
     def get_cursor(self, direction: str) -> datetime | None:
         rows = self._query("SELECT high_water FROM cursors WHERE direction = ?", (direction,))
-        return _parse(rows[0][0]) if rows else None
+        return parse_time(rows[0][0]) if rows else None
 
     def set_cursor(self, direction: str, high_water: datetime, overlap_seconds: int) -> None:
         with self._tx() as conn:
@@ -483,7 +379,7 @@ class Journal:
                 "VALUES (?, ?, ?, ?) ON CONFLICT (direction) DO UPDATE SET "
                 "high_water = excluded.high_water, overlap_seconds = excluded.overlap_seconds, "
                 "updated_at = excluded.updated_at",
-                (direction, _iso(high_water), overlap_seconds, _iso(_now())),
+                (direction, iso(high_water), overlap_seconds, iso(utc_now())),
             )
 
     # -- events --------------------------------------------------------------------------
@@ -501,7 +397,7 @@ class Journal:
             cursor = conn.execute(
                 "INSERT INTO events (time, level, direction, order_number, orderdesk_order_id, "
                 "message) VALUES (?, ?, ?, ?, ?, ?)",
-                (_iso(time), level, direction, order_number, orderdesk_order_id, message),
+                (iso(time), level, direction, order_number, orderdesk_order_id, message),
             )
             return int(cursor.lastrowid or 0)
 
@@ -541,7 +437,10 @@ class Journal:
             f"FROM events{where} ORDER BY id DESC LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
-        return [EventRow(r[0], _parse(r[1]) or _now(), r[2], r[3], r[4], r[5], r[6]) for r in rows]
+        return [
+            EventRow(r[0], parse_time(r[1]) or utc_now(), r[2], r[3], r[4], r[5], r[6])
+            for r in rows
+        ]
 
     def events_after(self, event_id: int, limit: int = 1000) -> list[EventRow]:
         """Events newer than ``event_id``, oldest first (for live tails)."""
@@ -550,7 +449,10 @@ class Journal:
             "FROM events WHERE id > ? ORDER BY id LIMIT ?",
             (event_id, limit),
         )
-        return [EventRow(r[0], _parse(r[1]) or _now(), r[2], r[3], r[4], r[5], r[6]) for r in rows]
+        return [
+            EventRow(r[0], parse_time(r[1]) or utc_now(), r[2], r[3], r[4], r[5], r[6])
+            for r in rows
+        ]
 
     def last_event_id(self) -> int:
         return int(self._query("SELECT COALESCE(MAX(id), 0) FROM events")[0][0])
