@@ -52,6 +52,22 @@ class EngineContext:
     def next_attempt(self, attempts: int) -> datetime:
         return self.now() + timedelta(seconds=self.retry_schedule.delay(max(1, attempts)))
 
+    def scan_window(
+        self, cursor: str, overlap: timedelta, start_at: datetime
+    ) -> tuple[datetime, datetime]:
+        """(since, until) of the next scan: the high-water mark minus the overlap, up to now.
+
+        On the first run the start (the moment of connection, or a backfill date) is written as
+        the mark before anything is scanned, so a restart before the first full scan still
+        starts there and nothing in between is missed. The caller moves the mark to ``until``
+        once the whole window is recorded.
+        """
+        mark = self.journal.get_cursor(cursor)
+        if mark is None:
+            self.journal.set_cursor(cursor, start_at, 0)
+            return start_at, self.now()
+        return mark - overlap, self.now()
+
     def emit(
         self,
         level: Level,

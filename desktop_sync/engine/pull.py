@@ -75,13 +75,7 @@ class ShipmentPuller:
 
     def _collect_new_shipments(self) -> None:
         journal = self.ctx.journal
-        mark = journal.get_cursor(CURSOR)
-        if mark is None:
-            # First run: remember the moment of connection, so a restart before the first
-            # full scan still starts there and nothing in between is missed.
-            journal.set_cursor(CURSOR, self.start_at, 0)
-        since = (mark - self.overlap) if mark else self.start_at
-        query_time = self.ctx.now()
+        since, query_time = self.ctx.scan_window(CURSOR, self.overlap, self.start_at)
         found = 0
         for order in self.orderdesk.iter_orders(
             source_name=self.source_name,

@@ -87,13 +87,7 @@ class OrderPusher:
     def _collect_new_orders(self) -> None:
         """Poll the store from the high-water mark minus the overlap; record what is new."""
         journal = self.ctx.journal
-        mark = journal.get_cursor(CURSOR)
-        if mark is None:
-            # First run: remember the moment of connection, so a restart before the first
-            # full scan still starts there and nothing in between is missed.
-            journal.set_cursor(CURSOR, self.start_at, 0)
-        since = (mark - self.overlap) if mark else self.start_at
-        until = self.ctx.now()
+        since, until = self.ctx.scan_window(CURSOR, self.overlap, self.start_at)
         new = 0
         for order in self.store.iter_orders(since, until):
             if self.ctx.stop.is_set():

@@ -9,8 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,38 +22,9 @@ from desktop_sync.sandbox.samples import SampleCustomer, generate_orders
 from desktop_sync.sandbox.server import Fault
 from desktop_sync.state.journal import Journal
 from tests.contract.kits.bigcommerce import BigCommerceKit
-from tests.harness import make_engine, minute_ago, orderdesk_emulator, source_counts
+from tests.harness import Clock, make_engine, minute_ago, orderdesk_emulator, source_counts
 
 PLATFORM = "bigcommerce"
-
-
-@pytest.fixture
-def store() -> Iterator[BigCommerceKit]:
-    kit = BigCommerceKit()
-    kit.start()
-    yield kit
-    kit.stop()
-
-
-@pytest.fixture
-def orderdesk() -> Iterator[OrderDeskEmulator]:
-    emulator = orderdesk_emulator()
-    emulator.start()
-    yield emulator
-    emulator.stop()
-
-
-class Clock:
-    """Engine time that a test can move on, so retry back-offs come due at once."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def skip(self, hours: float = 2) -> None:
-        self.offset += timedelta(hours=hours)
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:

@@ -15,29 +15,7 @@ from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.sandbox.server import Fault
 from tests.contract.kits.bigcommerce import BigCommerceKit
-from tests.engine.test_exactly_once import Clock
-from tests.harness import make_engine, minute_ago, orderdesk_emulator
-
-
-@pytest.fixture
-def store() -> Iterator[BigCommerceKit]:
-    kit = BigCommerceKit()
-    kit.start()
-    yield kit
-    kit.stop()
-
-
-@pytest.fixture
-def orderdesk() -> Iterator[OrderDeskEmulator]:
-    emulator = orderdesk_emulator()
-    emulator.start()
-    yield emulator
-    emulator.stop()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+from tests.harness import Clock, make_engine, minute_ago
 
 
 @pytest.fixture

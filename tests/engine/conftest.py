@@ -1,0 +1,33 @@
+"""Fixtures of the engine tests: a BigCommerce store and an Order Desk on 127.0.0.1, and a
+clock the test can move on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
+from tests.contract.kits.bigcommerce import BigCommerceKit
+from tests.harness import Clock, orderdesk_emulator
+
+
+@pytest.fixture
+def store() -> Iterator[BigCommerceKit]:
+    kit = BigCommerceKit()
+    kit.start()
+    yield kit
+    kit.stop()
+
+
+@pytest.fixture
+def orderdesk() -> Iterator[OrderDeskEmulator]:
+    emulator = orderdesk_emulator()
+    emulator.start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
