@@ -364,7 +364,6 @@ def test_split_locations_give_one_fulfillment_order_per_location(
     clock: Clock,
 ) -> None:
     with ShopifyEmulator(split_locations=True, now=clock) as shop:
-        assert isinstance(shop, ShopifyEmulator)
         order_id = shop.add_order(two_line_sample())
         headers = {"X-Shopify-Access-Token": shop.access_token}
         with httpx.Client(base_url=shop.api_url, headers=headers) as http:
