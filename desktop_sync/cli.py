@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 from desktop_sync import APP_DISPLAY_NAME, __version__
 
@@ -80,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
         "named by the environment it printed)",
     )
     sandbox.add_argument("--order", help="with ship: the order number to ship")
+    sandbox.add_argument(
+        "--platform",
+        default="bigcommerce",
+        choices=("bigcommerce", "shopify", "woocommerce"),
+        help="which store platform the sandbox store speaks",
+    )
     sandbox.add_argument("--orders", type=int, default=8, help="sample orders to start with")
     sandbox.add_argument(
         "--new-order-every",
@@ -442,7 +449,8 @@ def _sandbox_admin_add_order() -> int:
     if "127.0.0.1" not in store_url:
         _say("Set the environment printed by 'desktop-sync sandbox' first.", sys.stderr)
         return EXIT_CONFIG
-    base = store_url.split("/stores/")[0]
+    parts = urlsplit(store_url)
+    base = f"{parts.scheme}://{parts.netloc}"
     _admin_call(base, "POST", "/_admin/orders", {"count": 1})
     _say("A new order was placed in the sandbox store.")
     return EXIT_OK

@@ -141,3 +141,21 @@ def test_run_syncs_on_a_schedule_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> 
             capture_output=True,
         )
         assert sorted(o["source_id"] for o in sandbox.orderdesk.orders()) == ["100", "101", "102"]
+
+
+@pytest.mark.parametrize("platform", ["bigcommerce", "shopify", "woocommerce"])
+def test_headless_round_trip_works_for_each_store_platform(
+    platform: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with DemoSandbox(platform=platform, new_order_every=None, initial_orders=3) as sandbox:
+        for name, value in sandbox.env().items():
+            monkeypatch.setenv(name, value)
+        assert os.environ["STORE_PLATFORM"] == platform
+        assert cli.main(["backfill", "--since", "2000-01-01"]) == 0
+        assert cli.main(["sync", "--once"]) == 0
+        assert len(sandbox.orderdesk.orders()) == 3
+        assert "shipped in Order Desk" in sandbox.ship_an_order()
+        capsys.readouterr()
+        assert cli.main(["sync", "--once", "--json"]) == 0
+        summary = json.loads(capsys.readouterr().out)
+    assert (summary["pushed"], summary["fulfillments_created"]) == (0, 1)

@@ -14,9 +14,12 @@ from typing import Any
 from desktop_sync.app.profile import Profile
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.sandbox.server import Emulator
+from desktop_sync.sandbox.shopify import ShopifyEmulator
+from desktop_sync.sandbox.woocommerce import WooCommerceEmulator, status_for_payment
 
-__all__ = ["DemoSandbox"]
+__all__ = ["PLATFORMS", "DemoSandbox"]
 
 _CARRIERS = (
     ("UPS", "Ground", "1Z999AA1"),
@@ -40,20 +43,15 @@ class DemoSandbox:
         seed: int = 7,
         time_scale: float = 1.0,
     ) -> None:
-        if platform != "bigcommerce":
-            raise ValueError(f"The sandbox has no {platform} store yet; use bigcommerce.")
+        if platform not in PLATFORMS:
+            raise ValueError(f"The sandbox has no {platform} store; use one of {PLATFORMS}.")
         self.platform = platform
         self.initial_orders = initial_orders
         self.new_order_every = new_order_every
         self.orderdesk = OrderDeskEmulator(
             store_id="100001", api_key="sandbox-" + _token(seed), time_scale=time_scale, seed=seed
         )
-        self.store = BigCommerceEmulator(
-            store_hash="sandbox1",
-            access_token="sandbox-" + _token(seed + 1),
-            time_scale=time_scale,
-            seed=seed,
-        )
+        self.store = _store_emulator(platform, seed, time_scale)
         self.started_at = datetime.now(UTC)
         self._rng = random.Random(seed)
         self._stop = threading.Event()
@@ -63,12 +61,29 @@ class DemoSandbox:
     def emulators(self) -> tuple[Emulator, Emulator]:
         return self.orderdesk, self.store
 
+    @property
+    def store_key(self) -> str:
+        if isinstance(self.store, BigCommerceEmulator | ShopifyEmulator):
+            return self.store.access_token
+        return self.store.consumer_key
+
+    @property
+    def store_secret(self) -> str:
+        return self.store.consumer_secret if isinstance(self.store, WooCommerceEmulator) else ""
+
+    def _place_orders(self, count: int) -> None:
+        if isinstance(self.store, WooCommerceEmulator):
+            for sample in generate_orders(count, seed=self._rng.randrange(2**31)):
+                self.store.add_order(sample, status=status_for_payment(sample.payment))
+        else:
+            self.store.add_sample_orders(count)
+
     def start(self) -> DemoSandbox:
         # A minute back, so the sample orders placed now are inside the first sync window.
         self.started_at = datetime.now(UTC) - timedelta(minutes=1)
         self.orderdesk.start()
         self.store.start()
-        self.store.add_sample_orders(self.initial_orders)
+        self._place_orders(self.initial_orders)
         if self.new_order_every:
             self._stop.clear()
             self._ticker = threading.Thread(target=self._tick, name="sandbox-orders", daemon=True)
@@ -92,7 +107,7 @@ class DemoSandbox:
     def _tick(self) -> None:
         assert self.new_order_every is not None
         while not self._stop.wait(self.new_order_every):
-            self.store.add_order()
+            self._place_orders(1)
 
     # -- what the app and the CLI need ---------------------------------------------------
 
@@ -105,8 +120,8 @@ class DemoSandbox:
             "ORDERDESK_FOLDER": "New",
             "STORE_PLATFORM": self.platform,
             "STORE_URL": self.store.api_url,
-            "STORE_KEY": self.store.access_token,
-            "STORE_SECRET": "",
+            "STORE_KEY": self.store_key,
+            "STORE_SECRET": self.store_secret,
         }
 
     def profile(self) -> Profile:
@@ -117,7 +132,8 @@ class DemoSandbox:
             orderdesk_folder_name="New",
             store_platform=self.platform,
             store_url=self.store.api_url,
-            store_key=self.store.access_token,
+            store_key=self.store_key,
+            store_secret=self.store_secret,
             push_interval_seconds=15,
             pull_interval_seconds=15,
             overlap_minutes=10,
@@ -135,7 +151,8 @@ class DemoSandbox:
             "store": {
                 "platform": self.platform,
                 "url": self.store.api_url,
-                "access_token": self.store.access_token,
+                "key": self.store_key,
+                "secret": self.store_secret,
             },
             "env": self.env(),
         }
@@ -143,8 +160,8 @@ class DemoSandbox:
     # -- the merchant's actions in the demo panel ----------------------------------------
 
     def add_store_order(self) -> str:
-        order_id = self.store.add_order()
-        return f"Order {order_id} was placed in the sandbox store."
+        self._place_orders(1)
+        return "A new order was placed in the sandbox store."
 
     def ship_an_order(self, order_number: str | None = None) -> str:
         """Add tracking in Order Desk to one order the app sent (the oldest unshipped one)."""
@@ -164,6 +181,27 @@ class DemoSandbox:
             order["id"], tracking, carrier_code=carrier, shipment_method=method
         )
         return f"Order {order['source_id']} shipped in Order Desk with {carrier} {tracking}."
+
+
+PLATFORMS = ("bigcommerce", "shopify", "woocommerce")
+
+
+def _store_emulator(
+    platform: str, seed: int, time_scale: float
+) -> BigCommerceEmulator | ShopifyEmulator | WooCommerceEmulator:
+    token = "sandbox-" + _token(seed + 1)
+    if platform == "shopify":
+        return ShopifyEmulator(access_token="shpat_" + token, time_scale=time_scale, seed=seed)
+    if platform == "woocommerce":
+        return WooCommerceEmulator(
+            consumer_key="ck_" + token,
+            consumer_secret="cs_" + _token(seed + 2),
+            time_scale=time_scale,
+            seed=seed,
+        )
+    return BigCommerceEmulator(
+        store_hash="sandbox1", access_token=token, time_scale=time_scale, seed=seed
+    )
 
 
 def _token(seed: int) -> str:

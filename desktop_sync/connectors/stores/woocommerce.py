@@ -34,7 +34,7 @@ from desktop_sync.connectors.stores.woocommerce_orders import (
     records_meta,
 )
 
-__all__ = ["WooCommerceConnector"]
+__all__ = ["WooCommerceConnector", "from_credentials"]
 
 log = logging.getLogger(__name__)
 
@@ -369,6 +369,12 @@ class WooCommerceConnector:
                 service=SERVICE,
             )
         return body
+
+
+def from_credentials(url: str, key: str, secret: str, **options: Any) -> WooCommerceConnector:
+    """The connector for a site URL, consumer key and consumer secret (``options``: statuses,
+    page_size, ...); the same factory every platform module offers."""
+    return WooCommerceConnector(url, key, secret, **options)
 
 
 def _all_shipped(order: StoreOrder, records: Sequence[ShipmentRecord]) -> bool:
