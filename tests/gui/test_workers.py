@@ -3,17 +3,19 @@ reports by signals, pauses, retries, and stops without leaving a thread or a hal
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
+from PySide6.QtCore import QObject, Signal
 from pytestqt.qtbot import QtBot
 
 from desktop_sync.app.paths import journal_path
 from desktop_sync.app.profile import Profile
 from desktop_sync.engine.events import CycleResult, Health, SyncEvent
-from desktop_sync.gui.workers import Schedule, SyncController
+from desktop_sync.gui.workers import Schedule, SyncController, keep_bools_alive
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.state.journal import Journal
@@ -194,3 +196,19 @@ def test_retry_sends_a_failed_order_again(
         controller.retry(str(first))
     assert retried == [1]
     assert sorted(o["source_id"] for o in orderdesk.orders()) == sorted([str(first), str(second)])
+
+
+class _Chatty(QObject):
+    said = Signal(object)
+
+
+def test_tens_of_thousands_of_emits_do_not_wear_out_true() -> None:
+    # PySide6 6.12 on Python 3.11 drops a reference to True per emit; unguarded, CPython
+    # aborts after a few hundred. A long sync emits once per order and step.
+    chatty = _Chatty()
+    for i in range(30_000):
+        chatty.said.emit(i)
+        if i % 1000 == 0:
+            keep_bools_alive()
+    keep_bools_alive()
+    assert sys.getrefcount(True) > 1000

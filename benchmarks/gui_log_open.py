@@ -1,0 +1,264 @@
+"""How the GUI copes with a big log and a big sync: time to first paint of the main window over a
+100,000-event journal, and the longest GUI-thread stall while 2,000 orders sync against the
+emulators (a 5 ms heartbeat timer measures the gaps). Prints a table and one JSON line.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/gui_log_open.py
+
+Not a test: numbers depend on the machine. The emulators run in a child process, as a real
+Order Desk and store run elsewhere, so their work does not count against the GUI thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from desktop_sync.app.profile import Profile  # noqa: E402
+from desktop_sync.app.settings import Settings  # noqa: E402
+from desktop_sync.app.wiring import make_store_connector  # noqa: E402
+from desktop_sync.connectors.orderdesk.client import OrderDeskClient  # noqa: E402
+from desktop_sync.connectors.orderdesk.ratelimit import TokenBucket  # noqa: E402
+from desktop_sync.engine.events import CycleResult, EventSink  # noqa: E402
+from desktop_sync.engine.sync import SyncEngine  # noqa: E402
+from desktop_sync.gui.main_window import MainWindow  # noqa: E402
+from desktop_sync.gui.workers import SyncController  # noqa: E402
+from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator  # noqa: E402
+from desktop_sync.sandbox.orderdesk import OrderDeskEmulator  # noqa: E402
+from desktop_sync.state.journal import Journal  # noqa: E402
+
+HEARTBEAT_MS = 5
+STORE_ID, API_KEY, TOKEN = "100001", "bench-key-1", "bench-token-1"
+
+
+def load_events(path: Path, count: int) -> None:
+    """``count`` log lines in one transaction (the journal's own add_event commits per line)."""
+    Journal(path).close()  # creates and migrates the schema
+    start = datetime.now(UTC) - timedelta(days=30)
+    levels = ("info",) * 8 + ("warning", "error")
+    rows = (
+        (
+            (start + timedelta(seconds=i * 20)).isoformat(timespec="microseconds"),
+            levels[i % len(levels)],
+            "orders" if i % 3 else "shipments",
+            str(100_000 + i // 3),
+            str(5_000_000 + i // 3),
+            f"Sent to Order Desk (benchmark line {i}).",
+        )
+        for i in range(count)
+    )
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO events (time, level, direction, order_number, orderdesk_order_id, "
+            "message) VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    conn.close()
+
+
+def serve_emulators(conn: Any, orders: int, scale: float) -> None:
+    """The child process: both emulators with ``orders`` store orders, until told to stop."""
+    orderdesk = OrderDeskEmulator(store_id=STORE_ID, api_key=API_KEY, time_scale=scale)
+    store = BigCommerceEmulator(access_token=TOKEN, time_scale=scale)
+    orderdesk.start()
+    store.start()
+    try:
+        store.add_sample_orders(orders)
+        conn.send((orderdesk.api_url, store.api_url))
+        conn.recv()
+    finally:
+        store.stop()
+        orderdesk.stop()
+
+
+def fast_engine_factory(scale: float, journal_file: Path) -> Callable[..., SyncEngine]:
+    """``build_engine`` with the client's bucket as fast as the emulator's scaled one, so 2,000
+    orders take seconds rather than Order Desk's real 3 requests a second."""
+
+    def build(profile: Profile, *, sink: EventSink | None = None, stop: Any = None) -> SyncEngine:
+        client = OrderDeskClient(
+            profile.orderdesk_store_id,
+            profile.orderdesk_api_key,
+            base_url=profile.orderdesk_api_url,
+            limiter=TokenBucket(20, 3.0 * scale),
+        )
+        store = make_store_connector(profile.store_platform, profile.store_url, profile.store_key)
+        return SyncEngine(
+            orderdesk=client,
+            store=store,
+            journal=Journal(journal_file),
+            folder=profile.folder,
+            start_at=profile.sync_since,
+            sink=sink,
+            stop=stop or threading.Event(),
+            on_close=client.close,
+        )
+
+    return build
+
+
+class _FirstPaint(QObject):
+    def __init__(self, loop: QEventLoop) -> None:
+        super().__init__()
+        self.at: float | None = None
+        self._loop = loop
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.at is None:
+            self.at = time.perf_counter()
+            QTimer.singleShot(0, self._loop.quit)
+        return False
+
+
+class Heartbeat(QObject):
+    """A 5 ms timer on the GUI thread; a long gap between beats is a stall the merchant feels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._beat)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start(HEARTBEAT_MS)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append((now - self._last) * 1000)
+        self._last = now
+
+
+def measure(journal_file: Path, profile: Profile, scale: float) -> dict[str, Any]:
+    loop = QEventLoop()
+    painted = _FirstPaint(loop)
+    opened = time.perf_counter()
+    journal = Journal(journal_file)
+    controller = SyncController(
+        profile,
+        push_interval_seconds=3600,
+        pull_interval_seconds=3600,
+        run_at_start=False,
+        engine_factory=fast_engine_factory(scale, journal_file),
+    )
+    window = MainWindow(
+        journal, controller, settings=Settings(), profile=profile, end_app=lambda: None
+    )
+    window.log_view.table.viewport().installEventFilter(painted)
+    window.show()
+    QTimer.singleShot(30_000, loop.quit)
+    loop.exec()
+    if painted.at is None:
+        raise SystemExit("The log was never painted")
+    first_paint_ms = (painted.at - opened) * 1000
+
+    controller.start()
+    heartbeat = Heartbeat()
+    finished: list[CycleResult] = []
+    done = QEventLoop()
+    controller.cycle_finished.connect(lambda result: (finished.append(result), done.quit()))
+    started = time.perf_counter()
+    heartbeat.start()
+    window.sync_now()
+    QTimer.singleShot(600_000, done.quit)
+    done.exec()
+    heartbeat.stop()
+    sync_seconds = time.perf_counter() - started
+    if not finished:
+        raise SystemExit("The sync did not finish within 10 minutes")
+    window.log_model.refresh()
+    rows_loaded = window.log_model.rowCount()
+    window.quit_app()
+    journal.close()
+    gaps = sorted(heartbeat.gaps) or [0.0]
+    push = finished[0].push
+    return {
+        "first_paint_ms": round(first_paint_ms, 1),
+        "sync_s": round(sync_seconds, 2),
+        "orders_sent": push.sent if push else 0,
+        "health": finished[0].health.value,
+        "longest_stall_ms": round(max(gaps[-1] - HEARTBEAT_MS, 0.0), 1),
+        "p99_gap_ms": round(gaps[max(int(len(gaps) * 0.99) - 1, 0)], 1),
+        "heartbeats": len(gaps),
+        "log_rows_loaded": rows_loaded,
+    }
+
+
+def run(events: int, orders: int, scale: float) -> dict[str, Any]:
+    home = Path(tempfile.mkdtemp(prefix="desktop-sync-bench-"))
+    os.environ["DESKTOP_SYNC_HOME"] = str(home)
+    journal_file = home / "journal.sqlite3"
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    child = context.Process(target=serve_emulators, args=(theirs, orders, scale), daemon=True)
+    child.start()
+    try:
+        app = QApplication.instance() or QApplication(sys.argv)
+        started = time.perf_counter()
+        load_events(journal_file, events)
+        load_seconds = time.perf_counter() - started
+        if not ours.poll(120):
+            raise SystemExit("The emulators did not start")
+        orderdesk_url, store_url = ours.recv()
+        profile = Profile(
+            orderdesk_store_id=STORE_ID,
+            orderdesk_api_key=API_KEY,
+            orderdesk_api_url=orderdesk_url,
+            store_platform="bigcommerce",
+            store_url=store_url,
+            store_key=TOKEN,
+            sync_since=datetime.now(UTC) - timedelta(minutes=10),
+        )
+        results = measure(journal_file, profile, scale)
+    finally:
+        ours.send("stop")
+        child.join(30)
+    return {
+        "events": events,
+        "orders": orders,
+        "load_events_s": round(load_seconds, 2),
+        **results,
+        "platform": QApplication.platformName() if app else "",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--orders", type=int, default=2_000)
+    parser.add_argument("--time-scale", type=float, default=50.0)
+    args = parser.parse_args(argv)
+    report = run(args.events, args.orders, args.time_scale)
+    width = max(len(k) for k in report)
+    print(f"{'measure':<{width}}  value")
+    for key, value in report.items():
+        print(f"{key:<{width}}  {value}")
+    print(json.dumps(report, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
