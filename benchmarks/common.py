@@ -261,6 +261,8 @@ class Report:
     figures: list[Figure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    scaled: bool = True
+    """False for a benchmark that talks to no API (the time scale means nothing there)."""
 
     def add(
         self,
@@ -277,7 +279,9 @@ class Report:
     def lines(self) -> list[str]:
         """The human table and notes, then the JSON line last."""
         head = f"{self.benchmark} ({'smoke' if self.options.smoke else 'full size'}"
-        head += f", rate limits at {self.options.scale:g}x real time)"
+        if self.scaled:
+            head += f", rate limits at {self.options.scale:g}x real time"
+        head += ")"
         rows = [("figure", "value", "goal", "met")]
         for f in self.figures:
             met = "" if f.met is None else ("yes" if f.met else "NO")

@@ -1,0 +1,47 @@
+"""Each benchmark runs in its smoke mode and ends with its one JSON line (figures not judged)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+EXPECTED = {
+    "backlog_push": {"efficiency", "requests_per_order", "rate_limited"},
+    "shipment_pull": {
+        "orderdesk_requests_first_cycle",
+        "orderdesk_requests_next_cycle",
+        "store_requests_per_fulfillment",
+        "fulfillments_per_second",
+    },
+    "idle_cost": {
+        "orderdesk_requests_per_hour",
+        "store_requests_per_hour",
+        "engine_cpu_seconds_per_hour",
+    },
+    "mapping_journal": {"mapping_multiple", "journal_multiple"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_benchmark_smoke_run_ends_with_its_json_line(name: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{name}", "--smoke"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    report = json.loads(lines[-1])
+    assert report["benchmark"] == name
+    assert report["smoke"] is True
+    assert EXPECTED[name] <= set(report["figures"])
+    assert any(line.startswith("figure") for line in lines[:-1]), "the table comes first"
