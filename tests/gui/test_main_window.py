@@ -3,6 +3,7 @@ failed orders with Retry, the reconnect banner, pausing, closing to the tray, an
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from email.utils import parsedate_to_datetime
 
@@ -12,8 +13,11 @@ from pytestqt.qtbot import QtBot
 
 from desktop_sync import __version__
 from desktop_sync.app.paths import journal_path
+from desktop_sync.app.profile import save_profile
+from desktop_sync.app.secrets import SecretStore
 from desktop_sync.app.settings import Settings, load_settings
 from desktop_sync.engine.events import Health
+from desktop_sync.gui.app import GuiSession
 from desktop_sync.gui.demo_panel import DemoPanel
 from desktop_sync.gui.main_window import ABOUT_TEXT, MainWindow
 from desktop_sync.gui.tray import SyncTray
@@ -222,3 +226,38 @@ def test_demo_panel_places_an_order_in_the_sandbox_off_the_gui_thread(qtbot: QtB
         with qtbot.waitSignal(panel.action_done, timeout=10_000) as shipped:
             panel.ship_an_order()
         assert shipped.args[0].startswith("There is no unshipped order")
+
+
+def test_a_saved_profile_opens_without_the_wizard(
+    orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceEmulator
+) -> None:
+    profile = make_profile(orderdesk, bigcommerce)
+    save_profile(profile, SecretStore())
+    session = GuiSession()
+    assert session.load()
+    assert session.profile is not None
+    assert session.profile.orderdesk_api_key == profile.orderdesk_api_key
+    assert session.profile.store_url == profile.store_url
+
+
+def test_demo_session_syncs_the_sandbox_and_close_stops_everything(qtbot: QtBot) -> None:
+    session = GuiSession(demo=True)
+    session.prepare_demo()
+    try:
+        assert isinstance(session.sandbox, DemoSandbox)
+        sandbox = session.sandbox
+        port = sandbox.orderdesk.port
+        assert session.open_journal()
+        window = session.show()
+        qtbot.addWidget(window)
+        assert window.windowTitle() == "Desktop Sync for Order Desk (demo)"
+        assert window.log_view.order_link is None
+        with qtbot.waitSignal(window.controller.cycle_finished, timeout=20_000) as finished:
+            pass
+        assert finished.args[0].push.sent == sandbox.initial_orders
+        assert window.dashboard.sent.number.text() == str(sandbox.initial_orders)
+    finally:
+        session.close()
+    assert session.controller is not None and not session.controller.is_alive()
+    with pytest.raises(OSError):  # the sandbox's Order Desk is gone
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
