@@ -278,6 +278,10 @@ class ShipmentPuller:
             lines = [FulfillmentLine(line_id, qty) for line_id, qty in row.lines]
             created = self.store.create_fulfillment(row.store_order_id, lines, tracking, True)
         except Rejected as exc:
+            # Another PC (or our own lost answer) may have fulfilled it between the look and
+            # the create; the store then refuses ours as already shipped. Look once more.
+            if self._adopt_after_refusal(row, tally):
+                return
             self._fail(
                 row, f"{self.store.display_name} refused the fulfillment: {exc.reason}", tally
             )
@@ -344,6 +348,19 @@ class ShipmentPuller:
             self.store.add_tracking(row.store_order_id, fulfillment, tracking)
         self._done(row, fulfillment.id, f"Tracking {row.tracking_number} added.", tally)
         tally.tracking_added += 1
+
+    def _adopt_after_refusal(self, row: ShipmentRow, tally: _Tally) -> bool:
+        if row.kind != "fulfil":
+            return False
+        try:
+            existing = self._fulfillment_with(row.store_order_id, row.tracking_number)
+        except (Rejected, Transient, Ambiguous, RateLimited):
+            return False  # the refusal stands; its reason is the one to show
+        if existing is None:
+            return False
+        self._done(row, existing.id, "Already in the store; not created again.", tally)
+        tally.adopted += 1
+        return True
 
     def _fulfillment_with(self, store_order_id: str, tracking: str) -> StoreFulfillment | None:
         for fulfillment in self.store.list_fulfillments(store_order_id):
