@@ -19,7 +19,7 @@ from desktop_sync.app.settings import Settings, load_settings
 from desktop_sync.gui.icons import app_icon
 from desktop_sync.gui.main_window import MainWindow
 from desktop_sync.gui.tray import SyncTray
-from desktop_sync.gui.workers import SyncController, keep_bools_alive
+from desktop_sync.gui.workers import SyncController
 from desktop_sync.state.journal import Journal, JournalError
 
 __all__ = ["GuiSession", "application", "run_gui"]
@@ -38,7 +38,6 @@ def application() -> QApplication:
     app.setDesktopFileName(APP_NAME)
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)
-    keep_bools_alive()
     return app
 
 

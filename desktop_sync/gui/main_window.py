@@ -29,7 +29,7 @@ from desktop_sync.gui.icons import app_icon
 from desktop_sync.gui.log_model import SyncLogModel
 from desktop_sync.gui.log_view import LogView
 from desktop_sync.gui.tray import SyncTray
-from desktop_sync.gui.workers import SyncController, keep_bools_alive
+from desktop_sync.gui.workers import SyncController
 from desktop_sync.state.journal import Journal
 
 __all__ = ["ABOUT_TEXT", "MainWindow", "store_words"]
@@ -157,7 +157,6 @@ class MainWindow(QMainWindow):
             self.tray.set_syncing(True)
 
     def _cycle_finished(self, result: CycleResult) -> None:
-        keep_bools_alive()  # the GUI side emits too (see workers.py)
         self.log_model.refresh()
         self.dashboard.on_cycle_finished(result)
         if self.tray is not None:

@@ -3,9 +3,7 @@ controller on the GUI side starts it, talks to it by signals only, and stops it 
 
 from __future__ import annotations
 
-import ctypes
 import logging
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,50 +15,13 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from desktop_sync.engine.events import CycleResult, Health, Progress, SyncEvent
 
 __all__ = [
-    "EMIT_DROPS_BOOL_REFERENCE",
     "EngineFactory",
     "Schedule",
     "SyncController",
     "SyncWorker",
-    "keep_bools_alive",
 ]
 
 log = logging.getLogger(__name__)
-
-
-def _emit_drops_a_bool_reference() -> bool:
-    """PySide6 6.12 on Python 3.11 returns ``True`` from ``SignalInstance.emit`` without a new
-    reference, so every emit made from Python lowers True's reference count by one; after a few
-    hundred emits CPython aborts ("bool_dealloc: deallocating True or False"). Measured, not
-    assumed by version: a fixed PySide, or Python 3.12's immortal bools, turn the guard off."""
-
-    class _Probe(QObject):
-        ping = Signal()
-
-    probe = _Probe()
-    before = sys.getrefcount(True)
-    for _ in range(16):
-        probe.ping.emit()
-    dropped = before - sys.getrefcount(True) >= 16
-    if dropped:
-        ctypes.c_ssize_t.from_address(id(True)).value += 16  # give back what the probe took
-    return dropped
-
-
-EMIT_DROPS_BOOL_REFERENCE = _emit_drops_a_bool_reference()
-_BOOL_FLOOR = 1 << 20
-
-
-def keep_bools_alive() -> None:
-    """Keep True's and False's reference counts far from zero while the PySide bug above is
-    present: a cheap check, called where the app emits most (every sync event). Raising the
-    count of an object that is never freed is harmless; a slightly racy update (another thread
-    emitting meanwhile) only moves it by one against a margin of a million."""
-    if not EMIT_DROPS_BOOL_REFERENCE:
-        return
-    for value in (True, False):
-        if sys.getrefcount(value) < _BOOL_FLOOR:
-            ctypes.c_ssize_t.from_address(id(value)).value += 2 * _BOOL_FLOOR
 
 
 EngineFactory = Callable[..., Any]
@@ -196,7 +157,6 @@ class SyncWorker(QObject):
 
     def _sink(self, item: SyncEvent | Progress) -> None:
         # Called by the engine on this thread; signals cross to the GUI thread queued.
-        keep_bools_alive()
         if isinstance(item, SyncEvent):
             self.event.emit(item)
         else:
@@ -219,7 +179,6 @@ class SyncWorker(QObject):
         self._finish(result)
 
     def _finish(self, result: CycleResult) -> None:
-        keep_bools_alive()
         self.cycle_finished.emit(result)
         self._set_health(Health.PAUSED if self._paused else result.health)
 

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from desktop_sync.app.paths import journal_path
 from desktop_sync.app.profile import Profile
 from desktop_sync.engine.events import CycleResult, Health, SyncEvent
-from desktop_sync.gui.workers import Schedule, SyncController, keep_bools_alive
+from desktop_sync.gui.workers import Schedule, SyncController
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.state.journal import Journal
@@ -202,13 +202,12 @@ class _Chatty(QObject):
     said = Signal(object)
 
 
-def test_tens_of_thousands_of_emits_do_not_wear_out_true() -> None:
-    # PySide6 6.12 on Python 3.11 drops a reference to True per emit; unguarded, CPython
-    # aborts after a few hundred. A long sync emits once per order and step.
+def test_emitting_a_signal_does_not_leak_a_reference_to_true() -> None:
+    # PySide6 6.12.0 on Python 3.11 drops a reference to True on every emit, and CPython
+    # aborts after a few hundred ("bool_dealloc"); pyproject.toml excludes that series. A long
+    # sync emits once per order and step, so this guards the pin.
     chatty = _Chatty()
-    for i in range(30_000):
+    before = sys.getrefcount(True)
+    for i in range(500):
         chatty.said.emit(i)
-        if i % 1000 == 0:
-            keep_bools_alive()
-    keep_bools_alive()
-    assert sys.getrefcount(True) > 1000
+    assert sys.getrefcount(True) >= before - 5
