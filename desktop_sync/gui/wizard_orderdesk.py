@@ -210,6 +210,9 @@ class FolderPage(QWizardPage):
         self.setSubTitle("New orders from your store go into this Order Desk folder.")
         self.folders = QListWidget()
         self.folders.setMinimumHeight(120)
+        # Roomy rows, easy to click; the list is only as tall as a dozen of them.
+        self.folders.setStyleSheet("QListWidget::item { padding: 6px 4px; }")
+        self.folders.setMaximumHeight(320)
         self.folders.currentItemChanged.connect(self._chosen)
         self.empty_note = QLabel(
             "Order Desk did not list any folders for this store. Add a folder in Order Desk, "
@@ -217,11 +220,12 @@ class FolderPage(QWizardPage):
         )
         self.empty_note.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.folders, 1)
+        layout.addWidget(self.folders)
         layout.addWidget(self.empty_note)
         layout.addWidget(
             hint_label("You can change the folder later in Settings; orders already sent stay.")
         )
+        layout.addStretch(1)
 
     def initializePage(self) -> None:
         info = self._orderdesk.store_info
