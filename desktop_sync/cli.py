@@ -114,7 +114,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sandbox": _sandbox,
         "doctor": _doctor,
     }
-    return handlers[command](args)
+    from desktop_sync.state.journal import JournalError
+
+    try:
+        return handlers[command](args)
+    except JournalError as exc:  # a damaged or full journal: its sentence, not a traceback
+        _say(str(exc), sys.stderr)
+        return EXIT_CONFIG
 
 
 # -- headless sync -----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from desktop_sync.engine.events import (
     Level,
     PullResult,
     PushResult,
+    SyncEvent,
 )
 from desktop_sync.engine.pull import ShipmentPuller
 from desktop_sync.engine.push import OrderPusher
@@ -105,7 +106,13 @@ class SyncEngine:
         else:  # Rejected or Ambiguous on a listing call: the remote side misbehaves
             health = Health.ORDERDESK_OFFLINE if on_orderdesk else Health.STORE_OFFLINE
             message = f"{exc} The app will try again at the next sync."
-        self.ctx.emit(Level.ERROR, direction, message)
+        try:
+            self.ctx.emit(Level.ERROR, direction, message)
+        except JournalError:
+            # The journal itself cannot be written (a full disk): the line cannot be logged,
+            # but the driver still hears it, and the result carries it.
+            if self.ctx.sink is not None:
+                self.ctx.sink(SyncEvent(self.ctx.now(), Level.ERROR, direction, message))
         return health, message
 
     def _health(self, problems: list[tuple[Health, str]]) -> tuple[Health, str]:

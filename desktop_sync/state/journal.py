@@ -11,7 +11,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -40,8 +40,15 @@ __all__ = [
 ]
 
 
+_REBUILD_HINT = "Run 'desktop-sync doctor' or remove the file to rebuild it from Order Desk."
+
+
 class JournalError(Exception):
     """The journal could not be read or written (disk full, corrupt file, permissions)."""
+
+
+class _NewerJournal(JournalError, RuntimeError):
+    """A journal from a newer app; still the ``RuntimeError`` that ``migrate`` raises."""
 
 
 class Journal:
@@ -59,10 +66,12 @@ class Journal:
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self.previous_schema = migrate(self._conn)
+        except RuntimeError as exc:  # written by a newer app: its sentence says what to do
+            self._conn.close()
+            raise _NewerJournal(str(exc)) from exc
         except sqlite3.DatabaseError as exc:
             raise JournalError(
-                f"The sync journal at {self.path} could not be opened ({exc}). "
-                "Run 'desktop-sync doctor' or remove the file to rebuild it from Order Desk."
+                f"The sync journal at {self.path} could not be opened ({exc}). {_REBUILD_HINT}"
             ) from exc
 
     def close(self) -> None:
@@ -85,19 +94,28 @@ class Journal:
             yield self._conn
             self._conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            self._conn.execute("ROLLBACK")
+            self._rollback()
             full = "full" in str(exc).lower()
             hint = " Free some disk space; nothing was lost." if full else ""
             raise JournalError(f"The sync journal could not be written: {exc}.{hint}") from exc
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._rollback()
             raise
+
+    def _rollback(self) -> None:
+        # After some errors (a full disk, for one) SQLite has already rolled back, and a second
+        # ROLLBACK would raise over the error that says what happened.
+        if self._conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
 
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         try:
             return self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise JournalError(f"The sync journal could not be read: {exc}.") from exc
+            damaged = isinstance(exc, sqlite3.DatabaseError) and "malformed" in str(exc)
+            hint = f" {_REBUILD_HINT}" if damaged else ""
+            raise JournalError(f"The sync journal could not be read: {exc}.{hint}") from exc
 
     # -- orders --------------------------------------------------------------------------
 
