@@ -10,7 +10,13 @@ if [ ! -x "$venv/bin/python" ]; then
   "${PYTHON:-python3}" -m venv "$venv"
 fi
 echo "== installing the app and PyInstaller into $venv =="
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[packaging]'
+mkdir -p build
+# Quiet unless it fails: the build backend's warnings are not news.
+if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[packaging]' \
+  >build/pip-install.log 2>&1; then
+  cat build/pip-install.log
+  exit 1
+fi
 
 version=$("$venv/bin/python" -c 'import desktop_sync; print(desktop_sync.__version__)')
 arch=$(uname -m)
