@@ -39,6 +39,7 @@ from desktop_sync.connectors.orderdesk.client import OrderDeskClient  # noqa: E4
 from desktop_sync.connectors.orderdesk.ratelimit import TokenBucket  # noqa: E402
 from desktop_sync.engine.events import CycleResult, EventSink  # noqa: E402
 from desktop_sync.engine.sync import SyncEngine  # noqa: E402
+from desktop_sync.gui.app import freeze_startup_objects  # noqa: E402
 from desktop_sync.gui.main_window import MainWindow  # noqa: E402
 from desktop_sync.gui.workers import SyncController  # noqa: E402
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator  # noqa: E402
@@ -128,6 +129,9 @@ class _FirstPaint(QObject):
         return False
 
 
+IDLE_CONTROL_MS = 5_000
+
+
 class Heartbeat(QObject):
     """A 5 ms timer on the GUI thread; a long gap between beats is a stall the merchant feels."""
 
@@ -169,11 +173,21 @@ def measure(journal_file: Path, profile: Profile, scale: float) -> dict[str, Any
     )
     window.log_view.table.viewport().installEventFilter(painted)
     window.show()
+    freeze_startup_objects()  # as GuiSession.show() does at the end of start-up
     QTimer.singleShot(30_000, loop.quit)
     loop.exec()
     if painted.at is None:
         raise SystemExit("The log was never painted")
     first_paint_ms = (painted.at - opened) * 1000
+
+    # Control, same run: the heartbeat with the window open and nothing syncing. On a loaded
+    # machine the OS alone delays the GUI thread; the sync's own cost is the difference.
+    idle = Heartbeat()
+    idle_loop = QEventLoop()
+    idle.start()
+    QTimer.singleShot(IDLE_CONTROL_MS, idle_loop.quit)
+    idle_loop.exec()
+    idle.stop()
 
     controller.start()
     heartbeat = Heartbeat()
@@ -194,8 +208,11 @@ def measure(journal_file: Path, profile: Profile, scale: float) -> dict[str, Any
     window.quit_app()
     journal.close()
     gaps = sorted(heartbeat.gaps) or [0.0]
+    idle_gaps = sorted(idle.gaps) or [0.0]
     push = finished[0].push
     return {
+        "idle_longest_stall_ms": round(max(idle_gaps[-1] - HEARTBEAT_MS, 0.0), 1),
+        "idle_p99_gap_ms": round(idle_gaps[max(int(len(idle_gaps) * 0.99) - 1, 0)], 1),
         "first_paint_ms": round(first_paint_ms, 1),
         "sync_s": round(sync_seconds, 2),
         "orders_sent": push.sent if push else 0,

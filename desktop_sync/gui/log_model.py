@@ -110,6 +110,10 @@ class SyncLogModel(QAbstractTableModel):
         self._text = ""
         self._levels: tuple[str, ...] = ()
         self._last_id = 0
+        # The time column is formatted once per row, not on every paint: a repaint during a
+        # busy sync asks for hundreds of cells, and local-time formatting is not cheap.
+        self._times: dict[int, str] = {}
+        self._now = datetime.now().astimezone()
         self._oldest_id: int | None = None
         self._exhausted = False
         self._debounce = QTimer(self)
@@ -221,6 +225,7 @@ class SyncLogModel(QAbstractTableModel):
     def refresh(self) -> int:
         """Put events written since the last look at the top; the number of rows added."""
         added = 0
+        self._roll_over_the_day()
         fresh = self._journal.events_after(self._last_id, limit=_LIVE_BATCH)
         if not fresh:
             return 0
@@ -251,6 +256,16 @@ class SyncLogModel(QAbstractTableModel):
 
     # -- internals -----------------------------------------------------------------------
 
+    def _roll_over_the_day(self) -> None:
+        """After midnight "Today" becomes "Yesterday": format the time column afresh."""
+        now = datetime.now().astimezone()
+        if now.date() == self._now.date():
+            return
+        self._now = now
+        self._times.clear()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, TIME), self.index(len(self._rows) - 1, TIME))
+
     def _load_first_page(self) -> None:
         self._last_id = self._journal.last_event_id()
         self._oldest_id = None
@@ -274,7 +289,10 @@ class SyncLogModel(QAbstractTableModel):
 
     def _display(self, event: EventRow, column: int) -> str:
         if column == TIME:
-            return readable_time(event.time)
+            text = self._times.get(event.id)
+            if text is None:
+                text = self._times[event.id] = readable_time(event.time, now=self._now)
+            return text
         if column == LEVEL:
             return level_label(event.level)
         if column == DIRECTION:
