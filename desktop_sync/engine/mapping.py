@@ -154,6 +154,8 @@ def _drop_unpaired_flag_half(text: str) -> str:
 
 def map_order(order: StoreOrder, *, platform: str, folder_id: int | None) -> NewOrder:
     """The Order Desk order for ``order``; ``UnmappableOrder`` if Order Desk would refuse it."""
+    if order.problem:
+        raise UnmappableOrder(order.problem)
     number = (order.number or order.id).strip()
     store = platform_display_name(platform)
     label = f"Order {number}" if number else "An order"

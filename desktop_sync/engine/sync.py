@@ -105,7 +105,7 @@ class SyncEngine:
             health, message = Health.FAILING, str(exc)
         else:  # Rejected or Ambiguous on a listing call: the remote side misbehaves
             health = Health.ORDERDESK_OFFLINE if on_orderdesk else Health.STORE_OFFLINE
-            message = f"{exc} The app will try again at the next sync."
+            message = f"{_sentence(exc)} The app will try again at the next sync."
         try:
             self.ctx.emit(Level.ERROR, direction, message)
         except JournalError:
@@ -175,3 +175,13 @@ class SyncEngine:
             if self._on_close is not None:
                 self._on_close()
             self.journal.close()
+
+
+def _sentence(exc: Exception) -> str:
+    """The error as a sentence naming its service: a refusal may carry only the remote side's
+    own words ("Temporary database issue"), which alone would not say who said it."""
+    text = str(exc).strip()
+    service = exc.service if isinstance(exc, ConnectorError) else ""
+    if service and service not in text:
+        text = f"{service} refused a request ({text.rstrip('.')})."
+    return text if text.endswith((".", "!", "?")) else f"{text}."

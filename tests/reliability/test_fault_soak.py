@@ -112,4 +112,4 @@ def test_faults_on_both_sides_end_with_each_order_and_shipment_exactly_once(
 @pytest.mark.slow
 @pytest.mark.timeout(1800)
 def test_long_fault_soak_500_orders_200_shipments(tmp_path: Path) -> None:
-    run_soak(tmp_path, orders=500, shipments=200, seed=22, timeout=1.5, max_cycles=400)
+    run_soak(tmp_path, orders=500, shipments=200, seed=22, timeout=1.2, max_cycles=400)

@@ -118,6 +118,10 @@ class StoreOrder:
     currency: str
     customer_note: str = ""
     is_cancelled: bool = False
+    problem: str = ""
+    """Why the platform's data for this order cannot be read, in the merchant's words ("" when
+    it was read). A connector yields such an order rather than stopping the scan on it, and
+    the engine fails just this order with the reason."""
 
 
 @dataclass(frozen=True)

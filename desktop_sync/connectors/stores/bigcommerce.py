@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +18,8 @@ from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
     Capabilities,
     FulfillmentLine,
+    PaymentState,
+    StoreAddress,
     StoreFulfillment,
     StoreIdentity,
     StoreOrder,
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 
 SERVICE = "BigCommerce"
 MAX_TRACKING_NUMBER = 50
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ACCOUNT_HINT = (
     "in the BigCommerce control panel go to Settings › Store-level API accounts, create an "
     "account with the scopes Orders: modify and Information & Settings: read-only, "
@@ -175,10 +179,12 @@ class BigCommerceConnector:
                 if not isinstance(raw, dict) or raw.get("status_id") == 0:
                     continue
                 try:
-                    modified = parse_rfc2822(raw.get("date_modified"))
-                except ValueError as exc:
-                    raise Transient(_garbled(), service=SERVICE) from exc
-                if modified < low or (high is not None and modified > high):
+                    modified: datetime | None = parse_rfc2822(raw.get("date_modified"))
+                except ValueError:
+                    modified = None  # BigCommerce's own filter let it in; it is read below
+                if modified is not None and (
+                    modified < low or (high is not None and modified > high)
+                ):
                     log.warning("BigCommerce ignored the date filter; left out %s", raw.get("id"))
                     continue
                 yield self._complete(raw)
@@ -259,8 +265,11 @@ class BigCommerceConnector:
         try:
             return parse_order(raw, products, addresses)
         except (KeyError, TypeError, ValueError) as exc:
+            # Well-formed JSON with values that make no sense will read the same next time:
+            # fail this one order with a reason rather than stop the scan (and every order
+            # after it) on it for good.
             log.warning("BigCommerce order %s could not be read: %s", order_id, exc)
-            raise Transient(_garbled(), service=SERVICE) from exc
+            return _unreadable(raw, order_id, exc)
 
     def _address_id(self, order_id: str, lines: Sequence[FulfillmentLine]) -> int:
         addresses = self._list(f"/v2/orders/{order_id}/shipping_addresses", {})
@@ -315,14 +324,17 @@ class BigCommerceConnector:
         return data
 
     def _get(self, path: str, params: dict[str, Any], *, scope: str = "") -> httpx.Response:
-        response = self._http.request("GET", path, params=params, idempotent=True)
+        response = self._http.request("GET", path, params=params, idempotent=True, expect_json=True)
         _raise_for_status(response, scope)
         return response
 
     def _json(
         self, method: str, path: str, *, body: Any = None, scope: str = "Orders: modify"
     ) -> Any:
-        response = self._http.request(method, path, json=body, idempotent=method == "GET")
+        reading = method == "GET"
+        response = self._http.request(
+            method, path, json=body, idempotent=reading, expect_json=reading
+        )
         _raise_for_status(response, scope)
         return _decode(response)
 
@@ -381,6 +393,43 @@ def _decode(response: httpx.Response) -> Any:
         return response.json()
     except ValueError as exc:
         raise Transient(_garbled(), service=SERVICE) from exc
+
+
+def _unreadable(raw: dict[str, Any], order_id: str, exc: Exception) -> StoreOrder:
+    detail = str(exc) if isinstance(exc, ValueError) else f"missing or wrong field {exc}"
+    if len(detail) > 120:
+        detail = detail[:119] + "…"
+    created = _moment_or(raw.get("date_created"), _EPOCH)
+    return StoreOrder(
+        id=order_id,
+        number=order_id,
+        created_at=created,
+        # A stable date, so the order is not taken for changed at every scan.
+        updated_at=_moment_or(raw.get("date_modified"), created),
+        status="",
+        payment_state=PaymentState.UNKNOWN,
+        email="",
+        shipping_address=StoreAddress(),
+        billing_address=StoreAddress(),
+        shipping_method="",
+        lines=(),
+        shipping_total=Decimal(0),
+        tax_total=Decimal(0),
+        discount_total=Decimal(0),
+        order_total=Decimal(0),
+        currency="",
+        problem=(
+            f"BigCommerce order {order_id} has data the app cannot read ({detail}); check the "
+            "order in the BigCommerce control panel, then press Retry."
+        ),
+    )
+
+
+def _moment_or(value: Any, default: datetime) -> datetime:
+    try:
+        return parse_rfc2822(value)
+    except ValueError:
+        return default
 
 
 def _garbled() -> str:

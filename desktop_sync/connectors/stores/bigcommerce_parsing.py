@@ -49,7 +49,14 @@ def parse_rfc2822(value: Any) -> datetime:
     """A v2 timestamp (``"Tue, 05 Mar 2019 21:40:11 +0000"``) as an aware UTC datetime."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"not a timestamp: {value!r}")
-    moment = parsedate_to_datetime(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        # v2 documents RFC 2822 only, but an ISO 8601 time (as v3 sends) means the same moment.
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"not a timestamp: {value!r}") from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -79,8 +80,12 @@ class StoreHttp:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         idempotent: bool,
+        expect_json: bool = False,
     ) -> httpx.Response:
-        """Send one request (retrying as described above) and return the final response."""
+        """Send one request (retrying as described above) and return the final response.
+
+        With ``expect_json``, an idempotent request answered 2xx with a body that is not JSON
+        (a proxy's page, a body cut off) is retried like a 5xx, rather than handed back."""
         attempt = 0
         waits = 0
         while True:
@@ -112,14 +117,18 @@ class StoreHttp:
                     self._sleep(self._wait_for_429(response, waits))
                     attempt -= 1  # a 429 was not processed: it does not use up a retry
                     continue
-                if response.status_code < 500:
+                garbled = expect_json and idempotent and not _json_or_empty(response)
+                if response.status_code < 500 and not garbled:
                     return response
                 if not idempotent:
                     raise Ambiguous(
                         self._unconfirmed(f"HTTP {response.status_code}"), service=self.service
                     )
                 failure = Transient(
-                    f"{self.service} answered with a server error "
+                    f"{self.service} sent an answer that could not be read; "
+                    "the sync will try again shortly."
+                    if garbled
+                    else f"{self.service} answered with a server error "
                     f"(HTTP {response.status_code}); the sync will try again shortly.",
                     service=self.service,
                 )
@@ -162,3 +171,13 @@ class StoreHttp:
             f"{self.service} did not confirm the change ({what}); the sync will check "
             "whether it went through before trying again."
         )
+
+
+def _json_or_empty(response: httpx.Response) -> bool:
+    if not 200 <= response.status_code < 300 or not response.content:
+        return True  # errors and empty answers are the caller's to read
+    try:
+        json.loads(response.content)
+    except ValueError:
+        return False
+    return True
