@@ -101,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "gui"
+    if command != "sandbox" and not args.demo:
+        _start_logging_and_upgrade()
     if command == "gui":
         from desktop_sync.gui.app import run_gui
 
@@ -123,6 +125,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
 
 
+def _start_logging_and_upgrade() -> None:
+    """The rotating log file, then any migration an upgrade needs (backed up first)."""
+    from desktop_sync.app.logs import setup_logging
+    from desktop_sync.app.upgrade import migrate_on_start
+
+    setup_logging()
+    for line in migrate_on_start():
+        _say(line, sys.stderr)
+
+
 # -- headless sync -----------------------------------------------------------------------
 
 
@@ -132,14 +144,17 @@ def _say(line: str, stream: TextIO | None = None) -> None:
 
 def _load_profile() -> Any:
     """The profile from the environment and the saved settings, or None after saying why."""
+    from desktop_sync.app.logs import register_secrets
     from desktop_sync.app.profile import ProfileIncomplete, load_profile
     from desktop_sync.app.secrets import KeyringUnavailable
 
     try:
-        return load_profile(os.environ)
+        profile = load_profile(os.environ)
     except (ProfileIncomplete, KeyringUnavailable) as exc:
         _say(f"Cannot sync: {exc}", sys.stderr)
         return None
+    register_secrets(profile)
+    return profile
 
 
 def _engine(profile: Any, *, verbose: bool, stop: threading.Event | None = None) -> Any:

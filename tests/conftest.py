@@ -26,6 +26,8 @@ def isolated_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     """
     home = tmp_path / "home"
     monkeypatch.setenv("DESKTOP_SYNC_HOME", str(home))
+    # Start-at-login writes under XDG_CONFIG_HOME: never the developer's real autostart folder.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     for name in list(os.environ):
         if name.startswith(_PROFILE_ENV_PREFIXES):
             monkeypatch.delenv(name)

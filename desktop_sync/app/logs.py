@@ -8,10 +8,13 @@ import threading
 from collections.abc import Mapping
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_sync.app.paths import log_dir
 from desktop_sync.connectors.http_safety import redact_headers
+
+if TYPE_CHECKING:
+    from desktop_sync.app.profile import Profile
 
 __all__ = [
     "BACKUP_COUNT",
@@ -22,6 +25,7 @@ __all__ = [
     "log_folder",
     "mask",
     "register_secret",
+    "register_secrets",
     "setup_logging",
 ]
 
@@ -144,3 +148,9 @@ def setup_logging(level: int = logging.INFO, *, folder: Path | None = None) -> P
     # httpx logs each request line at INFO; with query strings that is noise, not history.
     logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
     return path
+
+
+def register_secrets(profile: Profile) -> None:
+    """Mask a profile's keys in every log line from now on."""
+    for value in (profile.orderdesk_api_key, profile.store_key, profile.store_secret):
+        register_secret(value)

@@ -13,12 +13,14 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_sync import APP_DISPLAY_NAME, APP_NAME, __version__
+from desktop_sync.app.logs import register_secrets
 from desktop_sync.app.paths import HOME_ENV, journal_path
 from desktop_sync.app.profile import Profile, ProfileIncomplete, load_profile
 from desktop_sync.app.secrets import KeyringUnavailable, MemorySecretStore, SecretStore
 from desktop_sync.app.settings import Settings, load_settings
 from desktop_sync.gui.icons import app_icon
 from desktop_sync.gui.main_window import MainWindow
+from desktop_sync.gui.single_instance import SingleInstance
 from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
 from desktop_sync.state.journal import Journal, JournalError
@@ -125,6 +127,7 @@ class GuiSession:
         return True
 
     def make_controller(self, profile: Profile) -> SyncController:
+        register_secrets(profile)  # every profile the app syncs with: its keys never in a log
         return SyncController(
             profile,
             push_interval_seconds=profile.push_interval_seconds,
@@ -187,6 +190,11 @@ class GuiSession:
 def run_gui(*, demo: bool = False, minimized: bool = False) -> int:
     """Run the app until the merchant quits; the process exit code."""
     app = application()
+    # One app per profile: a second start asks the first to show itself and leaves. The demo
+    # runs on a throwaway profile, so it never collides with the merchant's own app.
+    instance = SingleInstance()
+    if not demo and not instance.start():
+        return 0
     session = GuiSession(demo=demo, minimized=minimized)
     try:
         if demo:
@@ -195,7 +203,9 @@ def run_gui(*, demo: bool = False, minimized: bool = False) -> int:
             return 0
         if not session.open_journal():
             return 2
-        session.show()
+        window = session.show()
+        instance.activation_requested.connect(window.bring_to_front)
         return int(app.exec())
     finally:
+        instance.close()
         session.close()

@@ -7,8 +7,8 @@ import html
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_sync import APP_DISPLAY_NAME, __version__
+from desktop_sync.app.logs import log_folder
 from desktop_sync.app.profile import Profile
 from desktop_sync.app.secrets import SecretStore
 from desktop_sync.app.settings import Settings, save_settings
@@ -211,9 +212,16 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu("&Help")
+        self.log_folder_action = QAction("Open &log folder", self)
+        self.log_folder_action.triggered.connect(self.open_log_folder)
+        help_menu.addAction(self.log_folder_action)
         self.about_action = QAction("&About Desktop Sync", self)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+
+    def open_log_folder(self) -> None:
+        """The folder of the app's log files, in the system's file manager (for support)."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_folder())))
 
     def set_demo_panel(self, panel: QWidget) -> None:
         self._layout.insertWidget(0, panel)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_sync.app.autostart import StartAtLogin, StartAtLoginFailed, launch_command
 from desktop_sync.app.profile import Profile, forget_profile
 from desktop_sync.app.secrets import KeyringUnavailable, SecretStore
 from desktop_sync.app.settings import Settings, load_settings, save_settings
@@ -33,11 +34,10 @@ from desktop_sync.connectors.orderdesk.models import StoreInfo
 from desktop_sync.gui.verify import ERROR_COLOR, BusyIndicator, VerifyRunner
 from desktop_sync.gui.wizard_orderdesk import hint_label
 
-__all__ = ["START_AT_LOGIN_LATER", "SettingsDialog"]
+__all__ = ["SettingsDialog"]
 
 log = logging.getLogger(__name__)
 
-START_AT_LOGIN_LATER = "Coming in a later version"
 _MAX_MINUTES = 24 * 60
 
 
@@ -64,8 +64,11 @@ class SettingsDialog(QDialog):
         profile: Profile | None = None,
         secrets: SecretStore | None = None,
         parent: QWidget | None = None,
+        *,
+        login_item: StartAtLogin | None = None,
     ) -> None:
         super().__init__(parent)
+        self._login = login_item or StartAtLogin()
         self._profile = profile
         self._secrets = secrets
         self._saved = load_settings()
@@ -127,8 +130,10 @@ class SettingsDialog(QDialog):
         self.start_minimized.setChecked(saved.start_minimized)
         # Nothing registers the app with the OS's login items yet: say so rather than pretend.
         self.start_at_login = QCheckBox("Start Desktop Sync when I log in")
-        self.start_at_login.setEnabled(False)
-        self.start_at_login.setToolTip(START_AT_LOGIN_LATER)
+        self.start_at_login.setChecked(self._login.is_enabled())
+        self.start_at_login.setToolTip(
+            "Desktop Sync starts in the system tray when you log in to this computer."
+        )
         startup_box = QGroupBox("Startup")
         startup_layout = QVBoxLayout(startup_box)
         startup_layout.addWidget(self.start_minimized)
@@ -265,6 +270,16 @@ class SettingsDialog(QDialog):
         return box.value() * 60
 
     def save(self) -> None:
+        try:
+            wanted = self.start_at_login.isChecked()
+            if wanted != self._login.is_enabled():
+                if wanted:
+                    self._login.enable(launch_command())
+                else:
+                    self._login.disable()
+        except StartAtLoginFailed as error:
+            self._problem(str(error))
+            return
         new = self.settings()
         try:
             save_settings(new)

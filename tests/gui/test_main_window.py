@@ -207,12 +207,26 @@ def test_window_title_menus_and_about(make_window: WindowMaker) -> None:
     }
     assert menus == {
         "&File": ["&Settings...", "&Export log...", "&Quit"],
-        "&Help": ["&About Desktop Sync"],
+        "&Help": ["Open &log folder", "&About Desktop Sync"],
     }
     about = window.about_html()
     assert "Desktop Sync for Order Desk" in about
     assert f"Version {__version__}" in about
     assert ABOUT_TEXT in about
+
+
+def test_open_log_folder_shows_the_app_log_folder(
+    make_window: WindowMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_sync.app.logs import log_folder
+
+    opened: list[str] = []
+    monkeypatch.setattr(
+        "desktop_sync.gui.main_window.QDesktopServices.openUrl",
+        lambda url: opened.append(url.toLocalFile()) or True,
+    )
+    make_window().log_folder_action.trigger()
+    assert opened == [str(log_folder())]
 
 
 def test_demo_panel_places_an_order_in_the_sandbox_off_the_gui_thread(qtbot: QtBot) -> None:

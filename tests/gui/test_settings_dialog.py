@@ -13,7 +13,7 @@ from desktop_sync.app.paths import journal_path, settings_path
 from desktop_sync.app.profile import Profile, save_profile
 from desktop_sync.app.secrets import SecretStore, orderdesk_api_key_name
 from desktop_sync.app.settings import load_settings, save_settings
-from desktop_sync.gui.settings_dialog import START_AT_LOGIN_LATER, SettingsDialog
+from desktop_sync.gui.settings_dialog import SettingsDialog
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from tests.gui.conftest import ORDERDESK_API_KEY, ORDERDESK_STORE_ID
 
@@ -118,12 +118,27 @@ def test_an_interval_saved_in_seconds_is_kept_when_not_touched(
     assert load_settings().push_interval_seconds == 90
 
 
-def test_start_at_login_is_not_offered_yet(qtbot: QtBot) -> None:
+def test_start_at_login_writes_and_removes_the_autostart_entry(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.platform", "linux")
+    entry = tmp_path / "xdg-config" / "autostart"
     dialog = make_dialog(qtbot, None)
-
-    assert not dialog.start_at_login.isEnabled()
-    assert dialog.start_at_login.toolTip() == START_AT_LOGIN_LATER
+    assert not dialog.start_at_login.isChecked()
     assert "not connected to Order Desk" in dialog.folder_status.text()
+
+    dialog.start_at_login.setChecked(True)
+    with qtbot.waitSignal(dialog.settings_changed, timeout=WAIT_MS):
+        dialog.save()
+    (written,) = entry.glob("*.desktop")
+    assert "--minimized" in written.read_text(encoding="utf-8")
+
+    again = make_dialog(qtbot, None)
+    assert again.start_at_login.isChecked()
+    again.start_at_login.setChecked(False)
+    with qtbot.waitSignal(again.settings_changed, timeout=WAIT_MS):
+        again.save()
+    assert not list(entry.glob("*.desktop"))
 
 
 def test_reconnect_asks_for_the_wizard(qtbot: QtBot) -> None:
