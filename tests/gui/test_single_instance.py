@@ -114,3 +114,18 @@ def test_a_socket_left_by_a_crash_does_not_block_the_next_start(qtbot: QtBot) ->
         assert first.listening
     finally:
         first.close()
+
+
+def test_starting_the_app_again_brings_the_first_forward_and_exits_zero(
+    qtbot: QtBot, isolated_profile: Path
+) -> None:
+    # The running app holds the default key of this profile, as run_gui does.
+    first = SingleInstance()
+    assert first.start()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    try:
+        with qtbot.waitSignal(first.activation_requested, timeout=15000):
+            second = subprocess.Popen([sys.executable, "-m", "desktop_sync"], cwd=ROOT, env=env)
+        assert second.wait(timeout=15) == 0
+    finally:
+        first.close()
