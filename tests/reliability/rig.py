@@ -196,12 +196,12 @@ class Rig:
         for cycle in range(1, max_cycles + 1):
             engine.run_cycle()
             counts = engine.journal.counts()
-            if not counts.pending and not counts.shipments_pending and self._all_seen(engine):
+            if not counts.pending and not counts.shipments_pending and self.all_seen(engine):
                 return cycle
             self.clock.skip()
         raise AssertionError(f"still work left after {max_cycles} cycles: {counts}")
 
-    def _all_seen(self, engine: SyncEngine) -> bool:
+    def all_seen(self, engine: SyncEngine) -> bool:
         journal = engine.journal
         if any(journal.get_order(sid) is None for sid in self.store_ids):
             return False

@@ -62,7 +62,7 @@ def run_soak(
                     rig.ship_some(min(wanted, max(3, shipments // 5)))
                 counts = engine.journal.counts()
                 done = not counts.pending and not counts.shipments_pending
-                if done and len(rig.tracking) == shipments and rig._all_seen(engine):
+                if done and len(rig.tracking) == shipments and rig.all_seen(engine):
                     break
                 rig.clock.skip()  # every back-off is now due
             else:
