@@ -39,7 +39,7 @@ from desktop_sync.connectors.orderdesk.client import OrderDeskClient  # noqa: E4
 from desktop_sync.connectors.orderdesk.ratelimit import TokenBucket  # noqa: E402
 from desktop_sync.engine.events import CycleResult, EventSink  # noqa: E402
 from desktop_sync.engine.sync import SyncEngine  # noqa: E402
-from desktop_sync.gui.app import freeze_startup_objects  # noqa: E402
+from desktop_sync.gui.app import keep_the_window_responsive  # noqa: E402
 from desktop_sync.gui.main_window import MainWindow  # noqa: E402
 from desktop_sync.gui.workers import SyncController  # noqa: E402
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator  # noqa: E402
@@ -173,7 +173,7 @@ def measure(journal_file: Path, profile: Profile, scale: float) -> dict[str, Any
     )
     window.log_view.table.viewport().installEventFilter(painted)
     window.show()
-    freeze_startup_objects()  # as GuiSession.show() does at the end of start-up
+    keep_the_window_responsive()  # as GuiSession.show() does at the end of start-up
     QTimer.singleShot(30_000, loop.quit)
     loop.exec()
     if painted.at is None:

@@ -25,7 +25,7 @@ from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
 from desktop_sync.state.journal import Journal, JournalError
 
-__all__ = ["GuiSession", "application", "freeze_startup_objects", "run_gui"]
+__all__ = ["GuiSession", "application", "keep_the_window_responsive", "run_gui"]
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +44,20 @@ def application() -> QApplication:
     return app
 
 
-def freeze_startup_objects() -> None:
-    """Keep the objects alive after start-up out of later full garbage collections.
+def keep_the_window_responsive() -> None:
+    """Interpreter settings for a window that shares the interpreter with a busy sync thread;
+    call once start-up is done. Measured with benchmarks/gui_log_open.py.
 
-    Qt's bindings, the modules and the window are tens of thousands of long-lived objects; a
-    full collection walks them all with every thread stopped, which froze the window for
-    50-170 ms during a big sync (benchmarks/gui_log_open.py). Frozen, they are never scanned
-    again; what the sync creates and drops is still collected as usual.
+    - Every C++-to-Python call Qt makes while painting (the log model's ``data()``, hundreds
+      per repaint) must win the GIL back from the sync thread, and CPython hands it over only
+      every "switch interval": 5 ms by default, which added up to stalls of 40-80 ms. At 1 ms
+      the window waits at most that long per call.
+    - Qt's bindings, the modules and the window are tens of thousands of long-lived objects;
+      a full garbage collection walks them all with every thread stopped (50-170 ms pauses).
+      Frozen after start-up, they are never scanned again; what the sync creates and drops is
+      still collected as usual.
     """
+    sys.setswitchinterval(0.001)
     gc.collect()
     gc.freeze()
 
@@ -161,7 +167,7 @@ class GuiSession:
         hidden = (self.minimized or self.settings.start_minimized) and SyncTray.available()
         if not hidden:
             window.show()
-        freeze_startup_objects()
+        keep_the_window_responsive()
         self.controller.start()
         return window
 

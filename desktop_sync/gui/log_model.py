@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     Qt,
@@ -124,7 +125,9 @@ class SyncLogModel(QAbstractTableModel):
         self._live.timeout.connect(self.refresh)
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
-        self._soon.setInterval(150)
+        # During a busy sync events arrive by the hundred; a repaint every half second at
+        # most keeps the log live without making the window repaint for each of them.
+        self._soon.setInterval(500)
         self._soon.timeout.connect(self.refresh)
         self._load_first_page()
 
@@ -179,10 +182,12 @@ class SyncLogModel(QAbstractTableModel):
             return event
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+        """Every role of one cell in one call. Painting asks for about seven roles per cell;
+        each call from Qt into Python must win the interpreter lock back from the sync
+        thread, so one call per cell instead of seven keeps repaints short during a sync."""
+        for role_data in roleDataSpan:
+            role_data.setData(self.data(index, role_data.role()))
 
     # -- our API -------------------------------------------------------------------------
 
