@@ -14,7 +14,9 @@ import argparse
 import json
 import multiprocessing
 import os
+import resource
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import threading
@@ -224,6 +226,57 @@ def measure(journal_file: Path, profile: Profile, scale: float) -> dict[str, Any
     }
 
 
+def launch_child(journal_file: Path) -> int:
+    """In a fresh process: the app's window over ``journal_file``, until its log has painted."""
+    from desktop_sync.gui.app import application
+
+    application()
+    loop = QEventLoop()
+    painted = _FirstPaint(loop)
+    profile = Profile(
+        orderdesk_store_id=STORE_ID,
+        orderdesk_api_key=API_KEY,
+        orderdesk_api_url="http://127.0.0.1:9/api/v2",
+        store_platform="bigcommerce",
+        store_url="http://127.0.0.1:9/stores/x",
+        store_key=TOKEN,
+    )
+    controller = SyncController(
+        profile, push_interval_seconds=3600, pull_interval_seconds=3600, run_at_start=False
+    )
+    window = MainWindow(
+        Journal(journal_file),
+        controller,
+        settings=Settings(),
+        profile=profile,
+        end_app=lambda: None,
+    )
+    window.log_view.table.viewport().installEventFilter(painted)
+    window.show()
+    QTimer.singleShot(30_000, loop.quit)
+    loop.exec()
+    print("painted" if painted.at is not None else "never painted", flush=True)
+    controller.shutdown()
+    return 0 if painted.at is not None else 1
+
+
+def measure_launch(journal_file: Path) -> float:
+    """Milliseconds from starting a new process to its window's first paint of the log:
+    interpreter start, imports, the journal's first page, Qt's first frame."""
+    started = time.perf_counter()
+    child = subprocess.run(
+        [sys.executable, "-m", "benchmarks.gui_log_open", "--launch-child", str(journal_file)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    elapsed = (time.perf_counter() - started) * 1000
+    if "painted" not in child.stdout.splitlines():
+        raise SystemExit(f"The launched app never painted: {child.stderr[-500:]}")
+    return elapsed
+
+
 def run(events: int, orders: int, scale: float) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="desktop-sync-bench-"))
     os.environ["DESKTOP_SYNC_HOME"] = str(home)
@@ -237,6 +290,7 @@ def run(events: int, orders: int, scale: float) -> dict[str, Any]:
         started = time.perf_counter()
         load_events(journal_file, events)
         load_seconds = time.perf_counter() - started
+        launch_ms = measure_launch(journal_file)
         if not ours.poll(120):
             raise SystemExit("The emulators did not start")
         orderdesk_url, store_url = ours.recv()
@@ -257,7 +311,10 @@ def run(events: int, orders: int, scale: float) -> dict[str, Any]:
         "events": events,
         "orders": orders,
         "load_events_s": round(load_seconds, 2),
+        "launch_to_paint_ms": round(launch_ms, 1),
         **results,
+        # The GUI process (window, log model, sync engine); the emulators run in a child.
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "platform": QApplication.platformName() if app else "",
     }
 
@@ -267,7 +324,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--orders", type=int, default=2_000)
     parser.add_argument("--time-scale", type=float, default=50.0)
+    parser.add_argument("--launch-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.launch_child:
+        return launch_child(args.launch_child)
     report = run(args.events, args.orders, args.time_scale)
     width = max(len(k) for k in report)
     print(f"{'measure':<{width}}  value")

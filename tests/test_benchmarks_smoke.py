@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,3 +46,21 @@ def test_benchmark_smoke_run_ends_with_its_json_line(name: str) -> None:
     assert report["smoke"] is True
     assert EXPECTED[name] <= set(report["figures"])
     assert any(line.startswith("figure") for line in lines[:-1]), "the table comes first"
+
+
+def test_gui_benchmark_smoke_run_ends_with_its_json_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.gui_log_open", "--events", "500", "--orders", "10"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["orders_sent"] == 10
+    assert {"launch_to_paint_ms", "first_paint_ms", "longest_stall_ms", "peak_rss_mb"} <= set(
+        report
+    )
