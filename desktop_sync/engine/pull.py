@@ -282,9 +282,10 @@ class ShipmentPuller:
             # the create; the store then refuses ours as already shipped. Look once more.
             if self._adopt_after_refusal(row, tally):
                 return
-            self._fail(
-                row, f"{self.store.display_name} refused the fulfillment: {exc.reason}", tally
-            )
+            name = self.store.display_name
+            # Connectors usually name themselves ("BigCommerce refused the request: ...").
+            reason = exc.reason if name in exc.reason else f"{name} refused it: {exc.reason}"
+            self._fail(row, f"The fulfillment was not created. {reason}", tally)
             return
         except (Transient, Ambiguous) as exc:
             # After an ambiguous create the next attempt finds it by tracking number.

@@ -14,6 +14,7 @@ import json
 import random
 import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -352,7 +353,7 @@ class Emulator:
         if self._server is not None:
             return self
         self._stopping.clear()
-        server = ThreadingHTTPServer(("127.0.0.1", port), _make_handler(self))
+        server = _QuietServer(("127.0.0.1", port), _make_handler(self))
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(
@@ -392,6 +393,16 @@ class Emulator:
                 self._connections.add(conn)
             else:
                 self._connections.discard(conn)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that vanished mid-request (killed by a crash test, or timed out) is normal
+    here; everything else still reports as socketserver does."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
 
 def _make_handler(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
