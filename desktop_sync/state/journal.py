@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -49,6 +50,19 @@ class JournalError(Exception):
 
 class _NewerJournal(JournalError, RuntimeError):
     """A journal from a newer app; still the ``RuntimeError`` that ``migrate`` raises."""
+
+
+@dataclass(frozen=True)
+class _Table:
+    """The columns the shared state updates name (constants, never user input)."""
+
+    name: str
+    key: str
+    link: str
+
+
+_ORDERS = _Table("orders", "store_order_id", "orderdesk_order_id")
+_SHIPMENTS = _Table("shipments", "shipment_id", "store_fulfillment_id")
 
 
 class Journal:
@@ -227,13 +241,7 @@ class Journal:
 
     def requeue_order(self, store_order_id: str) -> bool:
         """Make a failed or skipped order pending again (the merchant pressed Retry)."""
-        with self._tx() as conn:
-            cursor = conn.execute(
-                "UPDATE orders SET state = 'pending', next_attempt_at = NULL, attempts = 0, "
-                "updated_at = ? WHERE store_order_id = ? AND state IN ('failed', 'skipped')",
-                (iso(utc_now()), store_order_id),
-            )
-            return cursor.rowcount > 0
+        return self._requeue(_ORDERS, store_order_id, ("failed", "skipped"))
 
     def _set_order(
         self,
@@ -245,22 +253,46 @@ class Journal:
         next_attempt_at: datetime | None = None,
         bump_attempts: bool = False,
     ) -> None:
+        self._set_state(
+            _ORDERS,
+            store_order_id,
+            state,
+            orderdesk_order_id,
+            error,
+            next_attempt_at,
+            bump_attempts,
+        )
+
+    def _set_state(
+        self,
+        table: _Table,
+        key: str,
+        state: str,
+        link: str | None,
+        error: str | None,
+        next_attempt_at: datetime | None,
+        bump_attempts: bool,
+    ) -> None:
+        """One row's state, with its link on the other side (kept when None), its last error
+        (kept when None), when to try next, and one more attempt when asked."""
         with self._tx() as conn:
             conn.execute(
-                "UPDATE orders SET state = ?, "
-                "orderdesk_order_id = COALESCE(?, orderdesk_order_id), "
+                f"UPDATE {table.name} SET state = ?, "
+                f"{table.link} = COALESCE(?, {table.link}), "
                 "last_error = COALESCE(?, last_error), next_attempt_at = ?, "
-                "attempts = attempts + ?, updated_at = ? WHERE store_order_id = ?",
-                (
-                    state,
-                    orderdesk_order_id,
-                    error,
-                    iso(next_attempt_at),
-                    int(bump_attempts),
-                    iso(utc_now()),
-                    store_order_id,
-                ),
+                f"attempts = attempts + ?, updated_at = ? WHERE {table.key} = ?",
+                (state, link, error, iso(next_attempt_at), int(bump_attempts), iso(utc_now()), key),
             )
+
+    def _requeue(self, table: _Table, key: str, from_states: tuple[str, ...]) -> bool:
+        with self._tx() as conn:
+            marks = ",".join("?" * len(from_states))
+            cursor = conn.execute(
+                f"UPDATE {table.name} SET state = 'pending', next_attempt_at = NULL, "
+                f"attempts = 0, updated_at = ? WHERE {table.key} = ? AND state IN ({marks})",
+                (iso(utc_now()), key, *from_states),
+            )
+            return cursor.rowcount > 0
 
     # -- shipments -----------------------------------------------------------------------
 
@@ -358,31 +390,18 @@ class Journal:
         next_attempt_at: datetime | None = None,
         bump_attempts: bool = False,
     ) -> None:
-        with self._tx() as conn:
-            conn.execute(
-                "UPDATE shipments SET state = ?, "
-                "store_fulfillment_id = COALESCE(?, store_fulfillment_id), "
-                "last_error = COALESCE(?, last_error), next_attempt_at = ?, "
-                "attempts = attempts + ?, updated_at = ? WHERE shipment_id = ?",
-                (
-                    state,
-                    store_fulfillment_id,
-                    error,
-                    iso(next_attempt_at),
-                    int(bump_attempts),
-                    iso(utc_now()),
-                    shipment_id,
-                ),
-            )
+        self._set_state(
+            _SHIPMENTS,
+            shipment_id,
+            state,
+            store_fulfillment_id,
+            error,
+            next_attempt_at,
+            bump_attempts,
+        )
 
     def requeue_shipment(self, shipment_id: str) -> bool:
-        with self._tx() as conn:
-            cursor = conn.execute(
-                "UPDATE shipments SET state = 'pending', next_attempt_at = NULL, attempts = 0, "
-                "updated_at = ? WHERE shipment_id = ? AND state = 'failed'",
-                (iso(utc_now()), shipment_id),
-            )
-            return cursor.rowcount > 0
+        return self._requeue(_SHIPMENTS, shipment_id, ("failed",))
 
     # -- cursors -------------------------------------------------------------------------
 
