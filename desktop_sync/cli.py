@@ -389,14 +389,16 @@ def _doctor(args: argparse.Namespace) -> int:
     secrets = [
         os.environ.get(name, "") for name in ("ORDERDESK_API_KEY", "STORE_KEY", "STORE_SECRET")
     ]
+    bundle = diagnostics.collect()
     try:
         from desktop_sync.app.profile import load_profile
 
         profile = load_profile(os.environ)
         secrets += [profile.orderdesk_api_key, profile.store_key, profile.store_secret]
-    except Exception:  # an incomplete profile is itself something the bundle reports
-        pass
-    _say(diagnostics.render(diagnostics.collect(), secrets))
+        bundle["profile"] = f"complete ({profile.store_platform})"
+    except Exception as exc:  # support needs to see why the profile does not load
+        bundle["profile"] = f"not usable: {exc}"
+    _say(diagnostics.render(bundle, secrets))
     return EXIT_OK
 
 

@@ -93,6 +93,7 @@ def test_doctor_reports_everything_support_needs_and_no_secret(
     assert bundle["journal"]["counts"]["sent"] == 2
     assert bundle["app"]["version"] == __version__
     assert "keyring" in bundle and "settings" in bundle
+    assert bundle["profile"] == "complete (bigcommerce)"
     for secret in (env["ORDERDESK_API_KEY"], env["STORE_KEY"]):
         assert secret not in out
 
