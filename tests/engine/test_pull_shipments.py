@@ -15,7 +15,7 @@ from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.sandbox.server import Fault
 from tests.contract.kits.bigcommerce import BigCommerceKit
-from tests.harness import Clock, make_engine, minute_ago
+from tests.harness import Clock, make_engine, minute_ago, orderdesk_emulator
 
 
 @pytest.fixture
@@ -142,3 +142,31 @@ def test_shipments_added_while_offline_are_found_after_the_overlap(
     assert back.health.value == "ok"
     assert back.pull is not None and back.pull.fulfillments_created == 1
     assert [f["tracking_numbers"] for f in store.fulfillments(sid)] == [["1ZOFFLINE01"]]
+
+
+def test_a_split_whose_new_order_gets_a_suffixed_source_id_still_ships_its_own_lines(
+    store: BigCommerceKit, tmp_path: Path
+) -> None:
+    orderdesk = orderdesk_emulator(split_suffix="-1")
+    orderdesk.start()
+    engine = make_engine(
+        orderdesk, store.connector(), tmp_path / "j.sqlite3", start_at=minute_ago()
+    )
+    try:
+        pushed = _pushed(store, orderdesk, engine, 8, seed=26)
+        sid, od = next((s, o) for s, o in pushed if len(o["order_items"]) >= 2)
+        moved, kept = od["order_items"][:1], od["order_items"][1:]
+        child = orderdesk.split_order(od["id"], [moved[0]["id"]])
+        assert orderdesk.get(child)["source_id"] == sid + "-1"
+        orderdesk.add_shipment(child, "1ZSUFFIXED01")
+        orderdesk.add_shipment(od["id"], "1ZORIGINAL01")
+        result = engine.run_cycle()
+        assert result.pull is not None and result.pull.fulfillments_created == 2
+        made = {f["tracking_numbers"][0]: f["lines"] for f in store.fulfillments(sid)}
+        assert made == {
+            "1ZSUFFIXED01": {i["metadata"]["store_line_id"]: i["quantity"] for i in moved},
+            "1ZORIGINAL01": {i["metadata"]["store_line_id"]: i["quantity"] for i in kept},
+        }
+    finally:
+        engine.close()
+        orderdesk.stop()
