@@ -35,6 +35,7 @@ from desktop_sync.connectors.stores.bigcommerce_parsing import (
 )
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync.sandbox.server import Fault
+from tests.fakes import FakeTime
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "bigcommerce"
 API = "https://api.bigcommerce.com/stores/abc123/v2"
@@ -44,21 +45,6 @@ NO_WAIT = Backoff(base=0.0, cap=0.0, floor=0.0, attempts=3)
 
 def fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-class FakeTime:
-    """A monotonic clock that only moves when the code under test sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture

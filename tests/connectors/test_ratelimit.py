@@ -7,21 +7,7 @@ import threading
 import pytest
 
 from desktop_sync.connectors.orderdesk.ratelimit import TokenBucket, limiter_for
-
-
-class FakeTime:
-    """A clock that only moves when the bucket sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.fakes import FakeTime
 
 
 def make_bucket(fake: FakeTime, reserve: int = 1) -> TokenBucket:

@@ -28,6 +28,7 @@ from desktop_sync.connectors.stores.base import (
 )
 from desktop_sync.connectors.stores.shopify import ShopifyConnector
 from desktop_sync.connectors.stores.shopify_parsing import parse_fulfillment, parse_order
+from tests.fakes import FakeTime
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "shopify"
 SHOP = "https://acme-tees.myshopify.com"
@@ -50,24 +51,9 @@ def parsed(node: dict[str, Any]) -> StoreOrder:
     return parse_order(node, node["lineItems"]["nodes"])
 
 
-class FakeTime:
-    """The connector's clock and sleep: sleeping moves the clock, nobody waits."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
 def fake_time() -> FakeTime:
-    return FakeTime()
+    return FakeTime(start=100.0)
 
 
 @pytest.fixture
