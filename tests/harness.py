@@ -13,6 +13,7 @@ from desktop_sync.connectors.orderdesk.client import OrderDeskClient
 from desktop_sync.connectors.orderdesk.ratelimit import TokenBucket
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import StoreConnector
+from desktop_sync.engine.context import utc_now
 from desktop_sync.engine.events import EventSink
 from desktop_sync.engine.mapping import source_name_for
 from desktop_sync.engine.sync import SyncEngine
@@ -67,7 +68,7 @@ def make_engine(
         start_at=start_at,
         sink=sink,
         on_close=client.close,
-        **({"clock": clock} if clock else {}),
+        clock=clock or utc_now,
     )
 
 

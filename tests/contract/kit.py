@@ -7,8 +7,9 @@ platform's connector against it. One module per platform in ``tests/contract/kit
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
+from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import StoreConnector
 from desktop_sync.sandbox.samples import SampleOrder
 from desktop_sync.sandbox.server import Emulator, Fault
@@ -51,3 +52,34 @@ class StoreKit(Protocol):
 
     def customer_emails(self) -> int:
         """How many shipment emails the store has sent to customers so far."""
+
+
+# Retries in tests should be quick but still real waits through the connector's own sleep.
+FAST_BACKOFF = Backoff(base=0.01, cap=0.05, floor=0.0, attempts=4)
+
+
+C = TypeVar("C", bound=StoreConnector)
+E = TypeVar("E", bound=Emulator)
+
+
+class KitLifecycle(Generic[E]):
+    """What every kit does alike: start and stop its emulator, and close the connectors it
+    built when it stops."""
+
+    emulator: E
+
+    def __init__(self) -> None:
+        self._connectors: list[StoreConnector] = []
+
+    def start(self) -> None:
+        self.emulator.start()
+
+    def stop(self) -> None:
+        for connector in self._connectors:
+            connector.close()
+        self._connectors.clear()
+        self.emulator.stop()
+
+    def _keep(self, connector: C) -> C:
+        self._connectors.append(connector)
+        return connector

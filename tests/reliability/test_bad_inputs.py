@@ -27,7 +27,7 @@ from desktop_sync.engine.mapping import source_name_for
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.state.journal import Journal
-from tests.contract.kits.bigcommerce import FAST_BACKOFF
+from tests.contract.kit import FAST_BACKOFF
 from tests.harness import minute_ago, orderdesk_client, orderdesk_emulator
 from tests.reliability.rig import Clock, Rig
 

@@ -4,32 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync.sandbox.samples import SampleOrder
 from desktop_sync.sandbox.server import Fault
-
-# Retries in tests should be quick but still real waits through the connector's own sleep.
-FAST_BACKOFF = Backoff(base=0.01, cap=0.05, floor=0.0, attempts=4)
+from tests.contract.kit import FAST_BACKOFF, KitLifecycle
 
 
-class BigCommerceKit:
+class BigCommerceKit(KitLifecycle[BigCommerceEmulator]):
     platform = "bigcommerce"
 
     def __init__(self) -> None:
+        super().__init__()
         # A 30 s window squeezed into 0.3 s: paging tests never wait long for the quota.
         self.emulator = BigCommerceEmulator(access_token="kit-token-0123456789", time_scale=100.0)
-        self._connectors: list[BigCommerceConnector] = []
-
-    def start(self) -> None:
-        self.emulator.start()
-
-    def stop(self) -> None:
-        for connector in self._connectors:
-            connector.close()
-        self._connectors.clear()
-        self.emulator.stop()
 
     def connector(self, *, page_size: int | None = None) -> BigCommerceConnector:
         return self._connect(self.emulator.access_token, page_size)
@@ -41,8 +29,7 @@ class BigCommerceKit:
         connector = BigCommerceConnector(
             self.emulator.api_url, token, page_size=page_size or 250, backoff=FAST_BACKOFF
         )
-        self._connectors.append(connector)
-        return connector
+        return self._keep(connector)
 
     def env(self) -> dict[str, str]:
         return {

@@ -6,34 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.shopify import ShopifyConnector
 from desktop_sync.sandbox.samples import SampleOrder
 from desktop_sync.sandbox.server import Fault
 from desktop_sync.sandbox.shopify import ShopifyEmulator
-
-# Retries in tests should be quick but still real waits through the connector's own sleep.
-FAST_BACKOFF = Backoff(base=0.01, cap=0.05, floor=0.0, attempts=4)
+from tests.contract.kit import FAST_BACKOFF, KitLifecycle
 
 
-class ShopifyKit:
+class ShopifyKit(KitLifecycle[ShopifyEmulator]):
     platform = "shopify"
 
     def __init__(self) -> None:
+        super().__init__()
         # The cost bucket refills 50 times faster than a real shop's, so paging never waits long.
         self.emulator = ShopifyEmulator(
             client_id="kit-client-id-0123", client_secret="shpss_kit-secret-0123", time_scale=50.0
         )
-        self._connectors: list[ShopifyConnector] = []
-
-    def start(self) -> None:
-        self.emulator.start()
-
-    def stop(self) -> None:
-        for connector in self._connectors:
-            connector.close()
-        self._connectors.clear()
-        self.emulator.stop()
 
     def connector(self, *, page_size: int | None = None) -> ShopifyConnector:
         return self._keep(
@@ -54,10 +42,6 @@ class ShopifyKit:
                 backoff=FAST_BACKOFF,
             )
         )
-
-    def _keep(self, connector: ShopifyConnector) -> ShopifyConnector:
-        self._connectors.append(connector)
-        return connector
 
     def env(self) -> dict[str, str]:
         return {

@@ -6,33 +6,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.sandbox.samples import SampleOrder
 from desktop_sync.sandbox.server import Fault
 from desktop_sync.sandbox.woocommerce import WooCommerceEmulator, status_for_payment
+from tests.contract.kit import FAST_BACKOFF, KitLifecycle
 
-# Retries in tests should be quick but still real waits through the connector's own sleep.
-FAST_BACKOFF = Backoff(base=0.01, cap=0.05, floor=0.0, attempts=4)
 RECORD_KEY = "_desktop_sync_fulfillments"
 
 
-class WooCommerceKit:
+class WooCommerceKit(KitLifecycle[WooCommerceEmulator]):
     platform = "woocommerce"
 
     def __init__(self, *, shipment_tracking: bool = True) -> None:
+        super().__init__()
         # WooCommerce has no rate limit in core, so there is no clock to speed up.
         self.emulator = WooCommerceEmulator(shipment_tracking=shipment_tracking)
-        self._connectors: list[WooCommerceConnector] = []
-
-    def start(self) -> None:
-        self.emulator.start()
-
-    def stop(self) -> None:
-        for connector in self._connectors:
-            connector.close()
-        self._connectors.clear()
-        self.emulator.stop()
 
     def connector(self, *, page_size: int | None = None) -> WooCommerceConnector:
         return self._connect(self.emulator.consumer_secret, page_size)
@@ -49,8 +38,7 @@ class WooCommerceKit:
             min_interval=0.0,
             backoff=FAST_BACKOFF,
         )
-        self._connectors.append(connector)
-        return connector
+        return self._keep(connector)
 
     def env(self) -> dict[str, str]:
         return {
