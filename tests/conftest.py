@@ -39,3 +39,28 @@ def isolated_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
         yield home
     finally:
         keyring.core._keyring_backend = previous
+
+
+# Spec tests (marked ``spec``, see tests/specs.py) may skip on a clone without ../shared/specs,
+# never in CI: there a skipped one fails the run, whatever made it skip.
+_skipped_spec_tests: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and "spec" in report.keywords:
+        _skipped_spec_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from tests.specs import require_specs
+
+    if _skipped_spec_tests and require_specs():
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                f"{len(_skipped_spec_tests)} spec test(s) skipped in CI, which fails the run:",
+                red=True,
+            )
+            for nodeid in _skipped_spec_tests:
+                reporter.write_line(f"  {nodeid}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -98,6 +98,20 @@ class StoreLine:
 
 @dataclass(frozen=True)
 class StoreOrder:
+    """One store order, with its money in Order Desk's terms.
+
+    The money fields obey one rule, which the mapping and the money tests hold every platform
+    to: ``sum(line.unit_price * line.quantity) + shipping_total + tax_total + handling_total -
+    discount_total == order_total``, to the cent. So ``unit_price`` is the line's price before
+    discounts and before tax (an unrounded ``Decimal`` where the store's line total does not
+    divide by its quantity), ``shipping_total`` is shipping before tax, ``tax_total`` is all
+    tax (goods, shipping, handling), ``handling_total`` every other charge (handling fees, gift
+    wrapping, WooCommerce fee lines; a negative fee line counts as a discount), and
+    ``discount_total`` every discount (coupons, automatic discounts, shipping discounts).
+    A tax-inclusive store (VAT) is converted to this form; ``prices_include_tax`` records that
+    it was, for the order's metadata.
+    """
+
     id: str
     """The platform's id, used in API paths."""
     number: str
@@ -117,6 +131,10 @@ class StoreOrder:
     order_total: Decimal
     currency: str
     customer_note: str = ""
+    handling_total: Decimal = Decimal(0)
+    """Charges other than goods, shipping and tax (handling, gift wrapping, fees), before tax."""
+    prices_include_tax: bool = False
+    """The store shows tax-inclusive prices; the money fields above are already tax-exclusive."""
     is_cancelled: bool = False
     problem: str = ""
     """Why the platform's data for this order cannot be read, in the merchant's words ("" when
