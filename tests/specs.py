@@ -45,7 +45,7 @@ def specs_dir() -> Path:
         if candidate.is_dir():
             return candidate
     where = " or ".join(str(c) for c in _candidates())
-    _unavailable(f"the platforms' published specs are not here ({where}); see shared/specs/README.md")
+    _unavailable(f"the platforms' published specs are not here ({where}); see their README")
     raise AssertionError("unreachable")
 
 
