@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from desktop_sync.sandbox.leaky_bucket import LeakyBucket
-from desktop_sync.sandbox.orderdesk_data import OrderBook
+from desktop_sync.sandbox.orderdesk_data import DUPLICATE_MESSAGE, OrderBook
 from desktop_sync.sandbox.orderdesk_search import search_orders
 from desktop_sync.sandbox.orderdesk_values import (
     OrderNotFound,
@@ -63,6 +63,11 @@ class OrderDeskEmulator(Emulator):
         store_name: str = "Sandbox Store",
         timezone: str = "America/Los_Angeles",
         now: Callable[[], datetime] | None = None,
+        shipment_moves_date_updated: bool = True,
+        shipment_in_reply: bool = False,
+        duplicate_message: str = DUPLICATE_MESSAGE,
+        list_seconds_per_order: float = 0.0,
+        firewall: bool = False,
     ) -> None:
         super().__init__(time_scale=time_scale, seed=seed)
         self.store_id = store_id
@@ -72,6 +77,10 @@ class OrderDeskEmulator(Emulator):
         self.bucket = LeakyBucket(bucket_size, refill_per_second)
         self.rate_limit = rate_limit
         self.split_suffix = split_suffix
+        # Readings Order Desk does not document, each switchable (docs/emulators.md).
+        self.shipment_in_reply = shipment_in_reply
+        self.list_seconds_per_order = list_seconds_per_order
+        self.firewall = firewall
         self.book = OrderBook(
             store_id=store_id,
             folders=folders,
@@ -79,6 +88,8 @@ class OrderDeskEmulator(Emulator):
             now=now or (lambda: datetime.now(UTC)),
             seed=seed,
             reject_duplicates=reject_duplicates,
+            shipment_moves_date_updated=shipment_moves_date_updated,
+            duplicate_message=duplicate_message,
         )
         self._counts = {"requests": 0, "rate_limited": 0}
         self._started = threading.local()
@@ -93,6 +104,7 @@ class OrderDeskEmulator(Emulator):
             ("GET", _ORDER + "/shipments", self._list_shipments),
             ("POST", _ORDER + "/shipments", self._create_shipment),
             ("GET", _SHIPMENT, self._get_shipment),
+            ("PUT", _SHIPMENT, self._update_shipment),
             ("DELETE", _SHIPMENT, self._delete_shipment),
             ("POST", "/move-orders", self._move_orders),
             ("POST", "/batch-shipments", self._batch_shipments),
@@ -154,7 +166,20 @@ class OrderDeskEmulator(Emulator):
             "order_items": list(order_items or []),
         }
         with self.lock:
-            return dict(self.book.add_shipment(order_id, fields))
+            return dict(self.book.add_shipment(order_id, fields, source="Manual"))
+
+    def delete_shipment(self, order_id: str, shipment_id: str) -> bool:
+        """Delete a shipment in the Order Desk UI; False when there was none."""
+        with self.lock:
+            return self.book.delete_shipment(order_id, shipment_id)
+
+    def update_shipment(self, order_id: str, shipment_id: str, **fields: str) -> dict[str, Any]:
+        """Correct a shipment in the UI (``tracking_number``, ``carrier_code``, ...)."""
+        with self.lock:
+            shipment = self.book.update_shipment(order_id, shipment_id, fields)
+        if shipment is None:
+            raise KeyError(shipment_id)
+        return shipment
 
     def split_order(self, order_id: str, item_ids: Sequence[str]) -> str:
         """Split ``item_ids`` off into a new order, as the UI's Split Order does; its id."""
@@ -264,6 +289,14 @@ class OrderDeskEmulator(Emulator):
         return response
 
     def before_request(self, request: Request) -> Response | None:
+        if self.firewall:
+            # A web application firewall in front of the API refuses before Order Desk sees it.
+            page = (
+                b"<!DOCTYPE html><html><head><title>Attention Required!</title></head><body>"
+                b"<h1>Sorry, you have been blocked</h1><p>Access denied. Error 1020.</p>"
+                b"</body></html>"
+            )
+            return Response(403, page, {"Content-Type": "text/html; charset=UTF-8"})
         store_id = request.header("ORDERDESK-STORE-ID")
         api_key = request.header("ORDERDESK-API-KEY")
         with self.lock:
@@ -289,6 +322,8 @@ class OrderDeskEmulator(Emulator):
         return response
 
     def after_request(self, request: Request, response: Response) -> None:
+        if self.firewall:
+            return
         store_id = request.header("ORDERDESK-STORE-ID")
         with self.lock:
             tokens = self.bucket.remaining(store_id, self.clock.now())
@@ -322,6 +357,9 @@ class OrderDeskEmulator(Emulator):
                 zone=self.book.zone,
             )
             orders = [to_wire(o, history=history) for o in page.orders]
+        if self.list_seconds_per_order > 0:
+            # A slow account: building each full order object takes the server this long.
+            self._stopping.wait(self.list_seconds_per_order * len(orders))
         return self._reply(
             200,
             self._took(),
@@ -368,8 +406,12 @@ class OrderDeskEmulator(Emulator):
 
     def _create_shipment(self, request: Request) -> Response:
         with self.lock:
-            shipment = self.book.add_shipment(request.params["order_id"], request.json())
-            return self._reply(200, "Shipment Added", shipment=dict(shipment))
+            shipment = self.book.add_shipment(
+                request.params["order_id"], request.json(), source="API"
+            )
+        if not self.shipment_in_reply:  # the documented reply (reference section 6.2)
+            return self._reply(200, "Shipment Added")
+        return self._reply(200, "Shipment Added", shipment=dict(shipment))
 
     def _get_shipment(self, request: Request) -> Response:
         def answer(order: dict[str, Any]) -> Response:
@@ -379,6 +421,15 @@ class OrderDeskEmulator(Emulator):
             return self._reply(404, "Shipment not found")
 
         return self._with_order(request, answer)
+
+    def _update_shipment(self, request: Request) -> Response:
+        with self.lock:
+            shipment = self.book.update_shipment(
+                request.params["order_id"], request.params["shipment_id"], request.json()
+            )
+        if shipment is None:
+            return self._reply(404, "Shipment not found")
+        return self._reply(200, "Shipment Updated", shipment=shipment)
 
     def _delete_shipment(self, request: Request) -> Response:
         shipment_id = request.params["shipment_id"]

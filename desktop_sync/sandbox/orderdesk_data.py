@@ -31,7 +31,24 @@ from desktop_sync.sandbox.orderdesk_values import (
     text_field,
 )
 
-__all__ = ["OrderBook"]
+__all__ = ["DUPLICATE_MESSAGE", "RETURN_ADDRESS_FIELDS", "OrderBook"]
+
+# Our reading of the duplicate refusal (no Order Desk text gives its wording); ``{id}`` is the
+# existing order's id. Clients must not depend on it: the emulator can be given any other.
+DUPLICATE_MESSAGE = "Duplicate order: existing order id {id}"
+# The keys of ``return_address`` in Order Desk's sample shipment notification.
+RETURN_ADDRESS_FIELDS = (
+    "title",
+    "name",
+    "company",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "phone",
+)
 
 _TEXT_FIELDS = (
     "email",
@@ -64,6 +81,8 @@ class OrderBook:
         now: Callable[[], datetime],
         seed: int = 0,
         reject_duplicates: bool = True,
+        shipment_moves_date_updated: bool = True,
+        duplicate_message: str = DUPLICATE_MESSAGE,
     ) -> None:
         if not folders:
             raise ValueError("An Order Desk store has at least one folder")
@@ -73,6 +92,10 @@ class OrderBook:
         self.zone = zone
         self.now = now
         self.reject_duplicates = reject_duplicates
+        # Order Desk's own sample shows an order whose date_updated is older than its
+        # shipment: whether a shipment moves it is unknown, so both readings are emulated.
+        self.shipment_moves_date_updated = shipment_moves_date_updated
+        self.duplicate_message = duplicate_message
         self.orders: dict[str, dict[str, Any]] = {}
         self._rng = random.Random(seed)
         self._next = {"order": FIRST_ORDER_ID, "item": FIRST_ITEM_ID, "shipment": FIRST_SHIPMENT_ID}
@@ -122,7 +145,7 @@ class OrderBook:
                     order["source_id"],
                     order["source_name"],
                 ):
-                    raise OrderRejected(f"Duplicate order: existing order id {existing['id']}")
+                    raise OrderRejected(self.duplicate_message.format(id=existing["id"]))
         order["id"] = self._new_id("order")
         order["source_id"] = order["source_id"] or order["id"]
         for item in order["order_items"]:
@@ -226,7 +249,10 @@ class OrderBook:
         order["cc_number_masked"] = masked
         order["shipping"] = shipping
         order["customer"] = customer
-        order["return_address"] = mapping_field(payload.get("return_address"), "return_address")
+        # Sent as an object with every key, as in Order Desk's sample shipment notification.
+        order["return_address"] = address_field(
+            payload.get("return_address"), RETURN_ADDRESS_FIELDS, "return_address"
+        )
         order["checkout_data"] = mapping_field(payload.get("checkout_data"), "checkout_data")
         order["order_metadata"] = mapping_field(payload.get("order_metadata"), "order_metadata")
         order["discount_list"] = [self._discount(d) for d in payload.get("discount_list") or []]
@@ -305,7 +331,8 @@ class OrderBook:
 
     # -- shipments -----------------------------------------------------------------------
 
-    def add_shipment(self, order_id: str, fields: Any) -> dict[str, Any]:
+    def add_shipment(self, order_id: str, fields: Any, *, source: str = "API") -> dict[str, Any]:
+        """Add a shipment; ``source`` is who added it ("Manual" in the UI, as in the sample)."""
         order = self.order(order_id)
         if not isinstance(fields, Mapping):
             raise OrderRejected("The shipment must be a JSON object.")
@@ -334,15 +361,43 @@ class OrderBook:
             "label_image": "",
             "print_status": "0",
             "order_items": self._shipment_items(order, fields.get("order_items")),
+            "source": source,
             "cart_shipment_id": text_field(fields.get("cart_shipment_id"), "cart_shipment_id"),
             "label_shipment_id": "",
             "date_shipped": text_field(fields.get("date_shipped"), "date_shipped") or now[:10],
             "date_added": now,
         }
         order["order_shipments"].append(shipment)
-        order["date_updated"] = now
+        self._touch(order)
         self._note(order, f"Shipment Added: {tracking}")
         return shipment
+
+    def _touch(self, order: dict[str, Any]) -> None:
+        """A shipment changed: ``date_updated`` moves only under that reading."""
+        if self.shipment_moves_date_updated:
+            order["date_updated"] = self.now_text()
+
+    def update_shipment(
+        self, order_id: str, shipment_id: str, fields: Any
+    ) -> dict[str, Any] | None:
+        """``PUT /orders/{id}/shipments/{sid}``: tracking number, carrier and method; None when
+        the order has no such shipment."""
+        order = self.order(order_id)
+        if not isinstance(fields, Mapping):
+            raise OrderRejected("The shipment must be a JSON object.")
+        for shipment in order["order_shipments"]:
+            if shipment["id"] == shipment_id:
+                break
+        else:
+            return None
+        for name in ("tracking_number", "carrier_code", "shipment_method", "tracking_url"):
+            if name in fields:
+                shipment[name] = text_field(fields[name], name).strip()
+        if not shipment["tracking_number"]:
+            raise OrderRejected("A shipment needs a tracking_number.")
+        self._touch(order)
+        self._note(order, f"Shipment Updated: {shipment['tracking_number']}")
+        return dict(copy.deepcopy(shipment))
 
     @staticmethod
     def _shipment_items(order: Mapping[str, Any], raw: Any) -> str | list[dict[str, str]]:
@@ -372,7 +427,7 @@ class OrderBook:
         if len(kept) == len(order["order_shipments"]):
             return False
         order["order_shipments"] = kept
-        order["date_updated"] = self.now_text()
+        self._touch(order)
         return True
 
     # -- splits --------------------------------------------------------------------------

@@ -100,7 +100,7 @@ def to_wire(order: Mapping[str, Any], *, history: bool = False) -> dict[str, Any
     out = copy.deepcopy(dict(order))
     if not history:
         out.pop("order_history", None)
-    for key in ("order_metadata", "checkout_data", "return_address"):
+    for key in ("order_metadata", "checkout_data"):
         out[key] = out[key] or []
     for item in out["order_items"]:
         item["variation_list"] = item["variation_list"] or []

@@ -405,16 +405,20 @@ def test_pagination_by_offset_with_default_50_and_max_500(client: httpx.Client) 
 # -- shipments, moves and batches -------------------------------------------------------------
 
 
-def test_shipment_fields_are_all_strings_and_the_reply_includes_it(client: httpx.Client) -> None:
+def test_shipment_fields_are_all_strings_and_the_reply_is_only_shipment_added(
+    client: httpx.Client,
+) -> None:
     order = create(client)
     reply = client.post(
         f"/orders/{order['id']}/shipments",
         json={"tracking_number": "1Z999AA1", "carrier_code": "UPS", "shipment_method": "Ground"},
     )
     body = assert_envelope(reply, "success")
-    assert body["message"] == "Shipment Added"
-    shipment = body["shipment"]
+    # The documented reply (reference section 6.2) names no shipment: clients re-read the list.
+    assert body["message"] == "Shipment Added" and "shipment" not in body
+    (shipment,) = client.get(f"/orders/{order['id']}/shipments").json()["shipments"]
     assert all(isinstance(value, str) for value in shipment.values())
+    assert shipment["source"] == "API"
     assert shipment["order_id"] == order["id"] and shipment["tracking_url"].startswith("https://")
     assert DATETIME.match(shipment["date_added"]) and shipment["date_shipped"] == "2026-11-02"
     listed = client.get(f"/orders/{order['id']}/shipments").json()

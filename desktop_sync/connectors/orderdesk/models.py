@@ -133,6 +133,10 @@ class Shipment:
     date_added: datetime | None = None
     # Empty when the shipment covers the whole order (Order Desk sends "" for that).
     order_items: tuple[ShipmentItem, ...] = ()
+    source: str = ""
+    """Who added it: "Manual" (the Order Desk UI) in Order Desk's sample, an app's name, ..."""
+    status: str = ""
+    cart_shipment_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,8 @@ class Order:
     tax_total: Decimal = Decimal(0)
     discount_total: Decimal = Decimal(0)
     order_total: Decimal = Decimal(0)
+    # An object of title, name, company, address1, ... in Order Desk's sample; [] when empty.
+    return_address: Mapping[str, str] = field(default_factory=dict)
 
 
 def _money(value: Decimal) -> float:

@@ -174,6 +174,9 @@ def parse_shipment(data: Any, order_id: str = "") -> Shipment:
         date_shipped=_text(fields.get("date_shipped")),
         date_added=parse_datetime(fields.get("date_added")),
         order_items=_parse_shipment_items(fields.get("order_items")),
+        source=_text(fields.get("source")),
+        status=_text(fields.get("status")),
+        cart_shipment_id=_text(fields.get("cart_shipment_id")),
     )
 
 
@@ -213,6 +216,7 @@ def parse_order(data: Any) -> Order:
         tax_total=_decimal(fields.get("tax_total")),
         discount_total=_decimal(fields.get("discount_total")),
         order_total=_decimal(fields.get("order_total")),
+        return_address=_string_mapping(fields.get("return_address")),
     )
 
 
