@@ -1,16 +1,24 @@
 """Pull: every Order Desk shipment becomes exactly one store fulfillment (sync rule 3).
 
-A shipment on an Order Desk order covers that order's items: the whole order, or after a split
-just the split's items, mapped back to store lines through the ``store_line_id`` item metadata
-set at push time (SKU as the fallback). The first shipment of an order or split creates the
-fulfillment; a later one adds its tracking where the platform can hold several numbers and is
-logged where it cannot. Before creating, the store's fulfillments are checked for the same
-tracking number, so a retry never doubles one.
+Order Desk does not say whether adding a shipment moves an order's ``date_updated`` (its own
+sample shows one that did not), so the pull never relies on it: each cycle lists this
+source's Order Desk orders placed since the oldest sent order that is not fully shipped yet
+(500 per page, one request per 500 orders, none per order), and reads the shipments of the
+orders this journal sent and of their splits (``pull_parts``). Orders placed more than
+``HORIZON`` ago are no longer looked for.
+
+What a shipment covers is decided by ``pull_parts.plan_shipment``. A shipment deleted in
+Order Desk before its fulfillment was made is dropped; one corrected in place is sent with
+its new tracking. Before creating, the store's fulfillments are checked for one with the same
+tracking number over the same lines, so a retry never doubles one and two split parts sent
+under one tracking number are both fulfilled.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from desktop_sync.connectors.errors import Ambiguous, AuthError, RateLimited, Rejected, Transient
@@ -24,15 +32,44 @@ from desktop_sync.connectors.stores.base import (
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PullResult
 from desktop_sync.engine.mapping import source_name_for, store_line_id
-from desktop_sync.state.journal import ShipmentRow
+from desktop_sync.engine.pull_parts import (
+    Lines,
+    add_lines,
+    claimed_store_order_id,
+    is_split_of,
+    lines_left,
+    plan_shipment,
+)
+from desktop_sync.state.journal import OrderRow, ShipmentRow
 
-__all__ = ["ShipmentPuller"]
+__all__ = ["HORIZON", "ShipmentPuller"]
 
 CURSOR = "pull"
+HORIZON = timedelta(days=60)
+"""Shipments are looked for until this long after the order was placed in the store."""
+# Order Desk may read search_start_date in UTC or in the store's time zone (reference open
+# question 5), and keeps the date_added the push sends or stamps a later one: a day earlier
+# than the store's order date is safe under every reading.
+LOOKUP_MARGIN = timedelta(days=1)
+_LIVE = ("pending", "creating")
 
 
 class _Unmatched(Exception):
     """An Order Desk item that matches no store line."""
+
+
+@dataclass
+class _Scan:
+    """One complete listing: the open orders it covered and the shipments Order Desk has."""
+
+    open_orders: dict[str, OrderRow] = field(default_factory=dict)
+    present: set[str] = field(default_factory=set)
+    parts: dict[str, list[Order]] = field(default_factory=dict)
+    """store order id -> its Order Desk parts (the sent order first, then its splits)."""
+
+    def gone(self, row: ShipmentRow) -> bool:
+        """The shipment's order was listed, and Order Desk no longer has the shipment."""
+        return row.store_order_id in self.open_orders and row.shipment_id not in self.present
 
 
 class ShipmentPuller:
@@ -51,130 +88,240 @@ class ShipmentPuller:
         self.overlap = overlap
         self.start_at = start_at
         self.source_name = source_name_for(store.platform)
-        self._timezone_guard: timedelta | None = None
+        self._store_lines: dict[str, dict[str, list[str]]] = {}
 
     def pull_shipments(self) -> PullResult:
         """Find new Order Desk shipments, then create the store fulfillments that are due."""
-        self._collect_new_shipments()
+        self._store_lines = {}
+        scan = self._scan()
         tally = _Tally()
+        if scan is None:  # stopped mid-listing
+            return tally.result()
         due = self.ctx.journal.shipments_due(self.ctx.now())
         for done, row in enumerate(due, start=1):
             if self.ctx.stop.is_set():
                 break
             try:
-                self._fulfil(row, tally)
+                if scan.gone(row):
+                    self._drop_deleted(row, tally)
+                else:
+                    self._fulfil(row, tally)
             except RateLimited as exc:
                 self._retry_later(row, str(exc))
                 tally.waiting += 1
                 self.ctx.emit(Level.WARNING, Direction.PULL, str(exc))
                 break
             self.ctx.progress(Direction.PULL, done, len(due))
+        if not self.ctx.stop.is_set():
+            self._close_shipped(scan)
         return tally.result()
 
-    # -- collecting ----------------------------------------------------------------------
+    # -- finding shipments ---------------------------------------------------------------
 
-    def _collect_new_shipments(self) -> None:
+    def _scan(self) -> _Scan | None:
         journal = self.ctx.journal
-        since, query_time = self.ctx.scan_window(CURSOR, self.overlap, self.start_at)
-        found = 0
+        now = self.ctx.now()
+        scan = _Scan()
+        scan.open_orders = {
+            r.store_order_id: r for r in journal.orders_awaiting_shipment(now - HORIZON)
+        }
+        if scan.open_orders:
+            if not self._list(scan):
+                return None
+            found = sum(self._record_parts(row, scan) for row in scan.open_orders.values())
+            if found:
+                noun = "shipment" if found == 1 else "shipments"
+                self.ctx.emit(
+                    Level.INFO, Direction.PULL, f"{found} new {noun} found in Order Desk."
+                )
+        journal.set_cursor(CURSOR, now, int(self.overlap.total_seconds()))
+        return scan
+
+    def _list(self, scan: _Scan) -> bool:
+        """List this source's orders since the oldest open one; False when stopped."""
+        by_orderdesk_id = {r.orderdesk_order_id: r for r in scan.open_orders.values()}
+        numbers = {r.order_number for r in scan.open_orders.values()}
+        oldest = min(r.store_created_at for r in scan.open_orders.values())
+        sent: dict[str, Order] = {}
+        claimants: list[Order] = []
         for order in self.orderdesk.iter_orders(
-            source_name=self.source_name,
-            modified_start_date=since - self._guard_for_store_local_dates(),
+            source_name=self.source_name, search_start_date=oldest - LOOKUP_MARGIN
         ):
             if self.ctx.stop.is_set():
-                return
-            if order.source_name != self.source_name or not order.shipments:
+                return False
+            if order.source_name != self.source_name:
                 continue
-            known = journal.known_shipment_ids([s.id for s in order.shipments])
-            new = [s for s in order.shipments if s.id not in known]
-            if new:
-                found += self._record(order, new)
-        journal.set_cursor(CURSOR, query_time, int(self.overlap.total_seconds()))
-        if found:
-            noun = "shipment" if found == 1 else "shipments"
-            self.ctx.emit(Level.INFO, Direction.PULL, f"{found} new {noun} found in Order Desk.")
+            if order.id in by_orderdesk_id:
+                sent[order.id] = order
+            elif claimed_store_order_id(order) in scan.open_orders or order.source_id in numbers:
+                claimants.append(order)
+            elif order.shipments:
+                self._leave_alone(order)
+        for row in scan.open_orders.values():
+            original = sent.get(row.orderdesk_order_id or "")
+            if original is not None:
+                scan.parts[row.store_order_id] = [original]
+        for order in claimants:
+            parts = scan.parts.get(claimed_store_order_id(order), [])
+            if parts and is_split_of(order, parts[0]):
+                parts.append(order)
+            elif order.shipments:
+                self._leave_alone(order)
+        scan.present = {s.id for parts in scan.parts.values() for o in parts for s in o.shipments}
+        return True
 
-    def _guard_for_store_local_dates(self) -> timedelta:
-        """Widen the window by the store's offset west of UTC.
+    def _leave_alone(self, order: Order) -> None:
+        """Shipments on an Order Desk order this journal did not send: recorded once, skipped."""
+        known = self.ctx.journal.known_shipment_ids([s.id for s in order.shipments])
+        new = [s for s in order.shipments if s.id not in known]
+        if not new:
+            return
+        for shipment in new:
+            self._record_row(
+                order,
+                shipment,
+                "",
+                order.source_id,
+                (),
+                "fulfil",
+                state="skipped",
+                reason="Not an order this app sent.",
+            )
+        self.ctx.emit(
+            Level.WARNING,
+            Direction.PULL,
+            "A shipment was added to an Order Desk order this app did not send; it was left alone.",
+            order_number=order.source_id,
+            orderdesk_order_id=order.id,
+        )
 
-        The reference's open question 5: Order Desk may read ``modified_start_date`` in the
-        store's local time. If it does, a store behind UTC would see our window start late and
-        miss shipments; starting earlier by that offset is safe either way (shipment ids dedupe).
-        """
-        if self._timezone_guard is None:
-            self._timezone_guard = timedelta(0)
-            try:
-                from zoneinfo import ZoneInfo
+    def _record_parts(self, row: OrderRow, scan: _Scan) -> int:
+        return sum(self._record_part(row, part) for part in scan.parts.get(row.store_order_id, []))
 
-                tz = ZoneInfo(self.orderdesk.store().timezone)
-                offset = self.ctx.now().astimezone(tz).utcoffset() or timedelta(0)
-                self._timezone_guard = max(timedelta(0), -offset)
-            except (Transient, Rejected, ValueError, KeyError):
-                self._timezone_guard = timedelta(hours=12)  # unknown zone: the widest west offset
-        return self._timezone_guard
-
-    def _record(self, order: Order, new: Sequence[Shipment]) -> int:
+    def _record_part(self, row: OrderRow, part: Order) -> int:
+        """Record the part's new shipments with the lines each covers; how many were new."""
         journal = self.ctx.journal
-        link = self._store_order_for(order)
-        if link is None:
-            for shipment in new:
+        if not part.shipments:
+            return 0
+        known = {r.shipment_id: r for r in journal.shipments_of_orderdesk_order(part.id)}
+        present = {s.id: s for s in part.shipments}
+        self._take_corrections(row, known, present)
+        new = sorted(
+            (s for s in part.shipments if s.id not in known),
+            key=lambda s: (s.date_added is None, s.date_added, s.id),
+        )
+        if not new:
+            return 0
+        covered: Counter[str] = Counter()
+        fulfilled: list[Lines] = []
+        for earlier in known.values():
+            # A fulfillment in the store covers its lines; one not made yet only while its
+            # shipment is still in Order Desk, and a failed one not at all.
+            counts = earlier.state == "done" or (
+                earlier.state in _LIVE and earlier.shipment_id in present
+            )
+            if earlier.kind == "fulfil" and counts:
+                add_lines(covered, earlier.lines)
+                fulfilled.append(earlier.lines)
+        count = 0
+        for shipment in new:
+            try:
+                named = (
+                    self._explicit_lines(part, shipment, row.store_order_id)
+                    if shipment.order_items
+                    else None
+                )
+                whole = self._all_lines(part, row.store_order_id) if named is None else ()
+            except _Unmatched as exc:
+                self._record_unmatched(part, shipment, row, str(exc))
+                continue
+            plan = plan_shipment(named, whole, covered, fulfilled)
+            if plan is None:
                 self._record_row(
-                    order,
+                    part,
                     shipment,
-                    "",
-                    order.source_id,
+                    row.store_order_id,
+                    row.order_number,
                     (),
                     "fulfil",
                     state="skipped",
-                    reason="Not an order this app sent.",
-                )
-            self.ctx.emit(
-                Level.WARNING,
-                Direction.PULL,
-                "A shipment was added to an Order Desk order this app did not send; "
-                "it was left alone.",
-                order_number=order.source_id,
-                orderdesk_order_id=order.id,
-            )
-            return 0
-        store_order_id, number = link
-        earlier = [r for r in journal.shipments_of_orderdesk_order(order.id) if r.kind == "fulfil"]
-        count = 0
-        for shipment in sorted(new, key=lambda s: (s.date_added is None, s.date_added, s.id)):
-            try:
-                if shipment.order_items:
-                    lines = self._explicit_lines(order, shipment, store_order_id)
-                    kind = "fulfil"
-                elif earlier:
-                    lines, kind = earlier[0].lines, "add_tracking"
-                else:
-                    lines, kind = self._all_lines(order, store_order_id), "fulfil"
-            except _Unmatched as exc:
-                self._record_row(
-                    order,
-                    shipment,
-                    store_order_id,
-                    number,
-                    (),
-                    "fulfil",
-                    state="failed",
-                    reason=str(exc),
-                )
-                self.ctx.emit(
-                    Level.ERROR,
-                    Direction.PULL,
-                    str(exc),
-                    order_number=number,
-                    orderdesk_order_id=order.id,
+                    reason="Nothing on this Order Desk order is left to ship.",
                 )
                 continue
-            self._record_row(order, shipment, store_order_id, number, lines, kind)
-            if kind == "fulfil" and not shipment.order_items:
-                earlier = [
-                    r for r in journal.shipments_of_orderdesk_order(order.id) if r.kind == "fulfil"
-                ]
+            if plan.kind == "fulfil":
+                fulfilled.append(plan.lines)
+            self._record_row(
+                part, shipment, row.store_order_id, row.order_number, plan.lines, plan.kind
+            )
             count += 1
         return count
+
+    def _take_corrections(
+        self, row: OrderRow, known: dict[str, ShipmentRow], present: dict[str, Shipment]
+    ) -> None:
+        """A shipment whose tracking was corrected in Order Desk before it reached the store
+        is sent with the corrected number."""
+        for shipment_id, earlier in known.items():
+            now = present.get(shipment_id)
+            if now is None or earlier.state not in ("failed", "pending"):
+                continue
+            if now.tracking_number == earlier.tracking_number:
+                continue
+            self.ctx.journal.correct_shipment_tracking(
+                shipment_id, now.tracking_number, now.carrier_code, now.tracking_url
+            )
+            self.ctx.emit(
+                Level.INFO,
+                Direction.PULL,
+                f"Tracking corrected in Order Desk to {now.tracking_number}; it will be sent.",
+                order_number=row.order_number,
+                orderdesk_order_id=earlier.orderdesk_order_id,
+            )
+
+    def _record_unmatched(self, order: Order, shipment: Shipment, row: OrderRow, why: str) -> None:
+        self._record_row(
+            order,
+            shipment,
+            row.store_order_id,
+            row.order_number,
+            (),
+            "fulfil",
+            state="failed",
+            reason=why,
+        )
+        self.ctx.emit(
+            Level.ERROR,
+            Direction.PULL,
+            why,
+            order_number=row.order_number,
+            orderdesk_order_id=order.id,
+        )
+
+    def _close_shipped(self, scan: _Scan) -> None:
+        """Orders whose every part is fully covered by fulfillments in the store are no
+        longer looked for."""
+        journal = self.ctx.journal
+        for store_order_id, parts in scan.parts.items():
+            try:
+                shipped = all(self._part_shipped(part, store_order_id) for part in parts)
+            except (_Unmatched, Rejected, Transient, Ambiguous, RateLimited):
+                shipped = False
+            if shipped:
+                journal.mark_order_shipped(store_order_id)
+
+    def _part_shipped(self, part: Order, store_order_id: str) -> bool:
+        rows = self.ctx.journal.shipments_of_orderdesk_order(part.id)
+        if any(r.state in (*_LIVE, "failed") for r in rows):
+            return False
+        if not any(i.delivery_type != "noship" and i.quantity > 0 for i in part.items):
+            return True
+        if not rows:
+            return False
+        covered: Counter[str] = Counter()
+        for r in rows:
+            if r.kind == "fulfil" and r.state == "done":
+                add_lines(covered, r.lines)
+        return not lines_left(self._all_lines(part, store_order_id), covered)
 
     def _record_row(
         self,
@@ -203,19 +350,6 @@ class ShipmentPuller:
             reason=reason,
         )
 
-    def _store_order_for(self, order: Order) -> tuple[str, str] | None:
-        """(store order id, order number) of the store order this Order Desk order came from."""
-        journal = self.ctx.journal
-        store_id = str(order.order_metadata.get("store_order_id") or "")
-        if store_id:
-            row = journal.get_order(store_id)
-            return store_id, (row.order_number if row else order.source_id)
-        row = journal.find_order_by_orderdesk_id(order.id)
-        if row is None:
-            matches = journal.find_orders_by_number(order.source_id)
-            row = matches[0] if len(matches) == 1 else None
-        return (row.store_order_id, row.order_number) if row else None
-
     def _all_lines(self, order: Order, store_order_id: str) -> tuple[tuple[str, int], ...]:
         items = [i for i in order.items if i.delivery_type != "noship" and i.quantity > 0]
         return self._to_store_lines(order, [(i, i.quantity) for i in items], store_order_id)
@@ -240,16 +374,10 @@ class ShipmentPuller:
         self, order: Order, items: Sequence[tuple[OrderItem, int]], store_order_id: str
     ) -> tuple[tuple[str, int], ...]:
         lines: dict[str, int] = {}
-        by_sku: dict[str, list[str]] | None = None
         for item, quantity in items:
             line_id = store_line_id(item.metadata)
             if line_id is None:
-                if by_sku is None:
-                    store_order = self.store.get_order(store_order_id)
-                    by_sku = {}
-                    for line in store_order.lines:
-                        by_sku.setdefault(line.sku, []).append(line.id)
-                candidates = by_sku.get(item.code) or []
+                candidates = self._lines_by_sku(store_order_id).get(item.code) or []
                 if not item.code or not candidates:
                     raise _Unmatched(
                         f"The Order Desk item '{item.name}' (SKU {item.code or 'none'}) matches "
@@ -261,7 +389,31 @@ class ShipmentPuller:
             raise _Unmatched("The Order Desk order has no items to ship.")
         return tuple(lines.items())
 
+    def _lines_by_sku(self, store_order_id: str) -> dict[str, list[str]]:
+        """SKU -> store line ids, read from the store once per order per cycle."""
+        if store_order_id not in self._store_lines:
+            by_sku: dict[str, list[str]] = {}
+            for line in self.store.get_order(store_order_id).lines:
+                by_sku.setdefault(line.sku, []).append(line.id)
+            self._store_lines[store_order_id] = by_sku
+        return self._store_lines[store_order_id]
+
     # -- fulfilling ----------------------------------------------------------------------
+
+    def _drop_deleted(self, row: ShipmentRow, tally: _Tally) -> None:
+        """The shipment was deleted in Order Desk before its fulfillment was made."""
+        if row.kind == "fulfil" and row.attempts > 0:
+            # An earlier attempt may have reached the store before the deletion; then it stands.
+            existing = self._fulfillment_with(row)
+            if existing is not None:
+                self._adopt(row, existing, tally)
+                return
+        reason = (
+            f"The shipment with tracking {row.tracking_number} was deleted in Order Desk "
+            "before it reached the store, so it was not sent."
+        )
+        self._settle(row, "skipped", Level.INFO, reason)
+        tally.skipped += 1
 
     def _fulfil(self, row: ShipmentRow, tally: _Tally) -> None:
         tracking = Tracking(row.tracking_number, row.carrier, row.tracking_url, row.shipment_method)
@@ -269,10 +421,9 @@ class ShipmentPuller:
             if row.kind == "add_tracking":
                 self._add_tracking(row, tracking, tally)
                 return
-            existing = self._fulfillment_with(row.store_order_id, row.tracking_number)
+            existing = self._fulfillment_with(row)
             if existing is not None:
-                self._done(row, existing.id, "Already in the store; not created again.", tally)
-                tally.adopted += 1
+                self._adopt(row, existing, tally)
                 return
             self.ctx.journal.set_shipment(row.shipment_id, state="creating", bump_attempts=True)
             lines = [FulfillmentLine(line_id, qty) for line_id, qty in row.lines]
@@ -312,19 +463,19 @@ class ShipmentPuller:
                 f"{self.store.display_name} keeps one tracking number per shipment, so tracking "
                 f"{row.tracking_number} was not added; the order's first tracking number stands."
             )
-            self.ctx.journal.set_shipment(row.shipment_id, state="skipped", error=reason)
-            self.ctx.emit(Level.WARNING, Direction.PULL, reason, order_number=row.order_number)
+            self._settle(row, "skipped", Level.WARNING, reason)
             tally.skipped += 1
             return
+        siblings = [
+            r
+            for r in self.ctx.journal.shipments_of_orderdesk_order(row.orderdesk_order_id)
+            if r.kind == "fulfil" and r.lines == row.lines
+        ]
         first = next(
-            (
-                r
-                for r in self.ctx.journal.shipments_of_orderdesk_order(row.orderdesk_order_id)
-                if r.kind == "fulfil" and r.state == "done" and r.store_fulfillment_id
-            ),
+            (r for r in siblings if r.state == "done" and r.store_fulfillment_id),
             None,
         )
-        if first is None:  # the first shipment is not in the store yet; try after it
+        if first is None:  # the fulfillment is not in the store yet; try after it
             self._retry_later(row, "Waiting for the order's first shipment.")
             tally.waiting += 1
             return
@@ -354,18 +505,22 @@ class ShipmentPuller:
         if row.kind != "fulfil":
             return False
         try:
-            existing = self._fulfillment_with(row.store_order_id, row.tracking_number)
+            existing = self._fulfillment_with(row)
         except (Rejected, Transient, Ambiguous, RateLimited):
             return False  # the refusal stands; its reason is the one to show
         if existing is None:
             return False
-        self._done(row, existing.id, "Already in the store; not created again.", tally)
-        tally.adopted += 1
+        self._adopt(row, existing, tally)
         return True
 
-    def _fulfillment_with(self, store_order_id: str, tracking: str) -> StoreFulfillment | None:
-        for fulfillment in self.store.list_fulfillments(store_order_id):
-            if tracking in fulfillment.tracking_numbers:
+    def _fulfillment_with(self, row: ShipmentRow) -> StoreFulfillment | None:
+        """The store's fulfillment of this shipment: its tracking number over its lines.
+
+        Two split parts may ship under one tracking number; each is its own fulfillment, so
+        the number alone would let the second part "find" the first one's and never ship.
+        """
+        for fulfillment in self.store.list_fulfillments(row.store_order_id):
+            if row.tracking_number in fulfillment.tracking_numbers and _covers(fulfillment, row):
                 return fulfillment
         return None
 
@@ -381,16 +536,24 @@ class ShipmentPuller:
             orderdesk_order_id=row.orderdesk_order_id,
         )
 
+    def _adopt(self, row: ShipmentRow, existing: StoreFulfillment, tally: _Tally) -> None:
+        self._done(row, existing.id, "Already in the store; not created again.", tally)
+        tally.adopted += 1
+
     def _fail(self, row: ShipmentRow, reason: str, tally: _Tally) -> None:
-        self.ctx.journal.set_shipment(row.shipment_id, state="failed", error=reason)
+        self._settle(row, "failed", Level.ERROR, reason)
+        tally.failed.append(Failure(row.order_number, reason))
+
+    def _settle(self, row: ShipmentRow, state: str, level: Level, reason: str) -> None:
+        """A shipment that will not be sent: its state and reason, and one log line."""
+        self.ctx.journal.set_shipment(row.shipment_id, state=state, error=reason)
         self.ctx.emit(
-            Level.ERROR,
+            level,
             Direction.PULL,
             reason,
             order_number=row.order_number,
             orderdesk_order_id=row.orderdesk_order_id,
         )
-        tally.failed.append(Failure(row.order_number, reason))
 
     def _retry_later(self, row: ShipmentRow, error: str) -> None:
         self.ctx.journal.set_shipment(
@@ -416,3 +579,12 @@ class _Tally:
             failed=tuple(self.failed),
             waiting=self.waiting,
         )
+
+
+def _covers(fulfillment: StoreFulfillment, row: ShipmentRow) -> bool:
+    """The fulfillment holds at least the row's lines (platforms without per-line
+    fulfillments report the whole order)."""
+    held = {line.line_id: line.quantity for line in fulfillment.lines}
+    if not held:
+        return True
+    return all(held.get(line_id, 0) >= quantity for line_id, quantity in row.lines)

@@ -239,6 +239,25 @@ class Journal:
     def mark_skipped(self, store_order_id: str, reason: str) -> None:
         self._set_order(store_order_id, state="skipped", error=reason)
 
+    def orders_awaiting_shipment(self, placed_since: datetime) -> list[OrderRow]:
+        """Sent orders placed since ``placed_since`` whose lines are not all shipped yet,
+        oldest first: the orders the pull looks for shipments of."""
+        rows = self._query(
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state = 'sent' "
+            "AND orderdesk_order_id IS NOT NULL AND shipped_at IS NULL "
+            "AND store_created_at >= ? ORDER BY store_created_at, store_order_id",
+            (iso(placed_since),),
+        )
+        return [order_from(r) for r in rows]
+
+    def mark_order_shipped(self, store_order_id: str) -> None:
+        """Every line of the order is covered by a shipment that reached the store."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE orders SET shipped_at = ?, updated_at = ? WHERE store_order_id = ?",
+                (iso(utc_now()), iso(utc_now()), store_order_id),
+            )
+
     def requeue_order(self, store_order_id: str) -> bool:
         """Make a failed or skipped order pending again (the merchant pressed Retry)."""
         return self._requeue(_ORDERS, store_order_id, ("failed", "skipped"))
@@ -399,6 +418,18 @@ class Journal:
             next_attempt_at,
             bump_attempts,
         )
+
+    def correct_shipment_tracking(
+        self, shipment_id: str, tracking_number: str, carrier: str, tracking_url: str
+    ) -> None:
+        """The merchant corrected a shipment's tracking in Order Desk: due again with it."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE shipments SET tracking_number = ?, carrier = ?, tracking_url = ?, "
+                "state = 'pending', next_attempt_at = NULL, attempts = 0, last_error = '', "
+                "updated_at = ? WHERE shipment_id = ?",
+                (tracking_number, carrier, tracking_url, iso(utc_now()), shipment_id),
+            )
 
     def requeue_shipment(self, shipment_id: str) -> bool:
         return self._requeue(_SHIPMENTS, shipment_id, ("failed",))

@@ -69,6 +69,12 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX events_by_level ON events (level, id);
     """,
+    # 1 -> 2: when every line of a sent order was covered by Order Desk shipments; the pull
+    # looks for shipments of the sent orders where this is still NULL.
+    """
+    ALTER TABLE orders ADD COLUMN shipped_at TEXT;
+    CREATE INDEX orders_awaiting_shipment ON orders (state, shipped_at, store_created_at);
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -1,0 +1,88 @@
+"""Which Order Desk orders are parts of an order this journal sent, and which store lines each
+of their shipments covers (sync rule 3; pure, no I/O).
+
+A sent order's parts are the Order Desk order the journal recorded when it was sent, and the
+orders Order Desk split off it. A split copies the original's ``date_added`` and
+``order_metadata`` (the store's identity included) and keeps its ``source_id``, perhaps with a
+suffix; an order that only claims the same store order id (another store of the same
+platform numbering from 100 too, a copy made by hand) is not a part, and the pull leaves it
+alone.
+
+A shipment naming items covers those. One naming none covers every line of its part not yet
+covered; only when nothing is left is it another tracking number for the part's last
+fulfillment.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from desktop_sync.connectors.orderdesk.models import Order
+from desktop_sync.engine.mapping import STORE_ORDER_ID_KEY
+
+__all__ = ["Lines", "claimed_store_order_id", "is_split_of", "lines_left", "plan_shipment"]
+
+Lines = tuple[tuple[str, int], ...]
+"""(store line id, quantity) pairs, as the journal keeps them."""
+
+
+def claimed_store_order_id(order: Order) -> str:
+    """The store order id the Order Desk order says it came from ("" when none)."""
+    return str(order.order_metadata.get(STORE_ORDER_ID_KEY) or "").strip()
+
+
+def is_split_of(candidate: Order, original: Order) -> bool:
+    """True when ``candidate`` is an order Order Desk split off ``original``."""
+    return (
+        candidate.id != original.id
+        and candidate.source_name == original.source_name
+        and candidate.source_id.startswith(original.source_id)
+        and candidate.date_added is not None
+        and candidate.date_added == original.date_added
+        and dict(candidate.order_metadata) == dict(original.order_metadata)
+    )
+
+
+def lines_left(whole: Lines, covered: Mapping[str, int]) -> Lines:
+    """The lines (and quantities) of ``whole`` that ``covered`` does not cover yet."""
+    left = []
+    for line_id, quantity in whole:
+        rest = quantity - covered.get(line_id, 0)
+        if rest > 0:
+            left.append((line_id, rest))
+    return tuple(left)
+
+
+def add_lines(counter: Counter[str], lines: Iterable[tuple[str, int]]) -> None:
+    for line_id, quantity in lines:
+        counter[line_id] += quantity
+
+
+@dataclass(frozen=True)
+class ShipmentPlan:
+    kind: str
+    """``fulfil`` (a new store fulfillment) or ``add_tracking`` (another number on one)."""
+    lines: Lines
+
+
+def plan_shipment(
+    named: Lines | None, whole: Lines, covered: Counter[str], fulfilled: Sequence[Lines]
+) -> ShipmentPlan | None:
+    """What one shipment does; ``covered`` grows by the lines it takes.
+
+    ``named`` is the lines a shipment names (None when it names none), ``whole`` the part's
+    shippable lines, ``fulfilled`` the lines of the part's fulfillments so far, oldest first.
+    None when the shipment has nothing to cover and no fulfillment to add its number to.
+    """
+    if named is not None:
+        add_lines(covered, named)
+        return ShipmentPlan("fulfil", named)
+    left = lines_left(whole, covered)
+    if left:
+        add_lines(covered, left)
+        return ShipmentPlan("fulfil", left)
+    if fulfilled:
+        return ShipmentPlan("add_tracking", fulfilled[-1])
+    return None
