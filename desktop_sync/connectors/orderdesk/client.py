@@ -14,7 +14,7 @@ from urllib.parse import quote
 import httpx
 
 from desktop_sync import __version__
-from desktop_sync.connectors.errors import Ambiguous, AuthError, RateLimited, Transient
+from desktop_sync.connectors.errors import Ambiguous, AuthError, RateLimited, Rejected, Transient
 from desktop_sync.connectors.http_safety import check_api_url, redact_headers
 from desktop_sync.connectors.orderdesk.models import (
     NewOrder,
@@ -50,6 +50,11 @@ DEFAULT_API_URL = "https://app.orderdesk.me/api/v2"
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 DEFAULT_BACKOFF = Backoff()
 MAX_PAGE_SIZE = 500
+# A page of 500 full orders can take a slow account longer than the read timeout, and would
+# then fail every cycle: a page that times out is asked for again at half the size, one that
+# takes over half the timeout halves the next (down to this), and quick pages grow back to
+# 500. The size is remembered between listings.
+MIN_PAGE_SIZE = 25
 # Consecutive 429s tolerated before giving up: each one already waited as Order Desk asked.
 MAX_RATE_LIMITED = 5
 
@@ -93,6 +98,9 @@ class OrderDeskClient:
         self._sleep = sleep
         self.requests_sent = 0
         """Requests put on the wire (retries included)."""
+        self.list_page_size = MAX_PAGE_SIZE
+        """Orders asked for per list page now (smaller while the account answers slowly)."""
+        self._page_budget = timeout.read / 2 if timeout.read else None
         self.rate_limited_seen = 0
         """429 answers received."""
         self._http = httpx.Client(
@@ -157,8 +165,20 @@ class OrderDeskClient:
         return self._order_from(payload, "an order")
 
     def create_order(self, order: NewOrder) -> Order:
-        """Create an order. Never retried: see ``Ambiguous`` and ``DuplicateOrder``."""
-        payload = self._write("POST", "orders", order.to_payload(), "the order")
+        """Create an order. Never retried: see ``Ambiguous`` and ``DuplicateOrder``.
+
+        Order Desk's duplicate refusal is not documented (neither its wording nor whether it
+        names the existing order), so any refusal that does not name one is checked by looking
+        the order up: when Order Desk has it, the refusal is a ``DuplicateOrder`` naming it.
+        """
+        try:
+            payload = self._write("POST", "orders", order.to_payload(), "the order")
+        except DuplicateOrder as refusal:
+            if refusal.existing_order_id:
+                raise
+            raise self._refusal_checked(order, refusal) from None
+        except Rejected as refusal:
+            raise self._refusal_checked(order, refusal) from None
         if isinstance(payload.get("order"), Mapping) and payload["order"].get("id"):
             return self._order_from(payload, "the new order")
         # Created, but the reply did not say as what: find it by its own number. Failing
@@ -176,6 +196,27 @@ class OrderDeskClient:
             raise unknown
         return max(
             found, key=lambda o: (o.date_added or datetime.min.replace(tzinfo=UTC), _id_key(o.id))
+        )
+
+    def _refusal_checked(self, order: NewOrder, refusal: Rejected) -> Rejected:
+        """The refusal of ``order``, or a ``DuplicateOrder`` when Order Desk already has it.
+
+        A look-up that fails raises its own (temporary) error: the caller tries again later,
+        and its look-up before sending settles it then.
+        """
+        # The same number from another store is not this order: everything this order says
+        # about its store (order_metadata: the store's order id, its identity) must match.
+        wanted = {str(k): str(v) for k, v in order.order_metadata.items()}
+        found = [
+            o
+            for o in self.find_orders(order.source_id, order.source_name or None)
+            if all(str(o.order_metadata.get(k, "")) == v for k, v in wanted.items())
+        ]
+        if not found:
+            return refusal
+        oldest = min(found, key=lambda o: _id_key(o.id))
+        return DuplicateOrder(
+            refusal.reason, existing_order_id=oldest.id, status_code=refusal.status_code
         )
 
     def iter_orders(
@@ -213,15 +254,30 @@ class OrderDeskClient:
             **extra_filters,
         }
         params = {k: _query_value(v) for k, v in filters.items() if v is not None}
-        limit = max(1, min(MAX_PAGE_SIZE, int(page_size)))
+        wanted = max(1, min(MAX_PAGE_SIZE, int(page_size)))
         offset = 0
         seen: set[str] = set()
         while True:
-            payload = self._get("orders", {**params, "limit": str(limit), "offset": str(offset)})
+            limit = min(wanted, self.list_page_size)
+            started = time.monotonic()
+            try:
+                payload = self._get(
+                    "orders", {**params, "limit": str(limit), "offset": str(offset)}
+                )
+            except Transient:
+                # Only a page that failed by running out of time is retried smaller.
+                spent = time.monotonic() - started
+                if limit <= MIN_PAGE_SIZE or self._page_budget is None:
+                    raise
+                if spent < 2 * self._page_budget:
+                    raise
+                self._resize_pages(limit // 2, f"timed out after {spent:.0f} s")
+                continue
             raw_orders = payload.get("orders")
             page = list(
                 raw_orders.values() if isinstance(raw_orders, Mapping) else raw_orders or []
             )
+            self._time_page(limit, wanted, len(page), time.monotonic() - started)
             if not page:
                 return
             for raw in page:
@@ -242,6 +298,23 @@ class OrderDeskClient:
             elif offset + returned >= total:
                 return
             offset += len(page)
+
+    def _time_page(self, limit: int, wanted: int, returned: int, seconds: float) -> None:
+        if self._page_budget is None:
+            return
+        if seconds > self._page_budget and limit > MIN_PAGE_SIZE:
+            self._resize_pages(limit // 2, f"took {seconds:.1f} s")
+            return
+        # Grow only when a page twice this size, at this page's pace per order, is quick too.
+        doubled = seconds / max(1, returned) * limit * 2
+        if limit < wanted and returned and doubled < self._page_budget / 2:
+            self._resize_pages(limit * 2, "was quick")
+
+    def _resize_pages(self, size: int, why: str) -> None:
+        self.list_page_size = max(MIN_PAGE_SIZE, min(MAX_PAGE_SIZE, size))
+        log.info(
+            "An Order Desk list page %s; asking for %d orders a page.", why, self.list_page_size
+        )
 
     def find_orders(self, source_id: str, source_name: str | None = None) -> list[Order]:
         """Orders carrying this store's order number (several after a split)."""

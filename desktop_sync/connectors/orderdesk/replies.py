@@ -19,6 +19,7 @@ from desktop_sync.connectors.errors import (
 
 __all__ = [
     "AUTH_SENTENCE",
+    "FIREWALL_SENTENCE",
     "RETRY_LATER",
     "SERVICE",
     "DuplicateOrder",
@@ -36,6 +37,11 @@ AUTH_SENTENCE = (
     "Store Settings > API, then press Verify Connection."
 )
 RETRY_LATER = "Desktop Sync will try again shortly."
+FIREWALL_SENTENCE = (
+    "A firewall in front of Order Desk refused this computer's connection (error 403) before "
+    "the Store ID and API Key were checked; if this lasts, try without a VPN or proxy, or ask "
+    "Order Desk support why this network is blocked."
+)
 
 # Order Desk documents no auth status code; its messages name the key or the store id.
 _AUTH_WORDS = ("api key", "store id", "unauthori", "authenticat", "credential", "access denied")
@@ -121,6 +127,10 @@ def interpret_reply(
     payload = _json_object(response)
     message = clean_message(payload.get("message"), secret) if payload else ""
     refused = status >= 400 or (payload is not None and payload.get("status") == "error")
+    if status == 403 and payload is None:
+        # Order Desk answers in JSON; a web page is a firewall (Cloudflare, a proxy) that
+        # refused the request before Order Desk saw the credentials.
+        raise Transient(FIREWALL_SENTENCE, service=SERVICE)
     if status in (401, 403) or (refused and any(w in message.lower() for w in _AUTH_WORDS)):
         raise AuthError(AUTH_SENTENCE, service=SERVICE)
     if status >= 500 or status == 408:
@@ -140,6 +150,8 @@ def interpret_reply(
     if refused:
         reason = message or f"Order Desk refused the request (error {status})."
         if "duplicate" in message.lower():
+            # Our reading of the wording, never relied on: without an id, the client looks
+            # the order up (``OrderDeskClient.create_order``).
             match = _DUPLICATE_ID.search(message)
             raise DuplicateOrder(
                 reason, existing_order_id=match.group(1) if match else None, status_code=status
