@@ -125,23 +125,22 @@ class ShipmentPuller:
         scan.open_orders = {
             r.store_order_id: r for r in journal.orders_awaiting_shipment(now - HORIZON)
         }
-        if scan.open_orders:
-            if not self._list(scan):
-                return None
-            found = sum(self._record_parts(row, scan) for row in scan.open_orders.values())
-            if found:
-                noun = "shipment" if found == 1 else "shipments"
-                self.ctx.emit(
-                    Level.INFO, Direction.PULL, f"{found} new {noun} found in Order Desk."
-                )
+        # With nothing open, the listing of the last day is one request: it still tells a
+        # revoked key or an unreachable Order Desk, as every pull has.
+        if not self._list(scan, now):
+            return None
+        found = sum(self._record_parts(row, scan) for row in scan.open_orders.values())
+        if found:
+            noun = "shipment" if found == 1 else "shipments"
+            self.ctx.emit(Level.INFO, Direction.PULL, f"{found} new {noun} found in Order Desk.")
         journal.set_cursor(CURSOR, now, int(self.overlap.total_seconds()))
         return scan
 
-    def _list(self, scan: _Scan) -> bool:
+    def _list(self, scan: _Scan, now: datetime) -> bool:
         """List this source's orders since the oldest open one; False when stopped."""
         by_orderdesk_id = {r.orderdesk_order_id: r for r in scan.open_orders.values()}
         numbers = {r.order_number for r in scan.open_orders.values()}
-        oldest = min(r.store_created_at for r in scan.open_orders.values())
+        oldest = min((r.store_created_at for r in scan.open_orders.values()), default=now)
         sent: dict[str, Order] = {}
         claimants: list[Order] = []
         for order in self.orderdesk.iter_orders(
@@ -161,8 +160,10 @@ class ShipmentPuller:
             original = sent.get(row.orderdesk_order_id or "")
             if original is not None:
                 scan.parts[row.store_order_id] = [original]
+        by_number = {r.order_number: r.store_order_id for r in scan.open_orders.values()}
         for order in claimants:
-            parts = scan.parts.get(claimed_store_order_id(order), [])
+            claimed = claimed_store_order_id(order) or by_number.get(order.source_id, "")
+            parts = scan.parts.get(claimed, [])
             if parts and is_split_of(order, parts[0]):
                 parts.append(order)
             elif order.shipments:
@@ -466,11 +467,13 @@ class ShipmentPuller:
             self._settle(row, "skipped", Level.WARNING, reason)
             tally.skipped += 1
             return
-        siblings = [
+        fulfils = [
             r
             for r in self.ctx.journal.shipments_of_orderdesk_order(row.orderdesk_order_id)
-            if r.kind == "fulfil" and r.lines == row.lines
+            if r.kind == "fulfil"
         ]
+        # The fulfillment over the same lines; any of the part's when none matches exactly.
+        siblings = [r for r in fulfils if r.lines == row.lines] or fulfils
         first = next(
             (r for r in siblings if r.state == "done" and r.store_fulfillment_id),
             None,

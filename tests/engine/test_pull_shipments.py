@@ -205,7 +205,7 @@ def test_a_shipment_added_a_day_after_the_push_comes_back(
     assert [f["tracking_numbers"] for f in store.fulfillments(sid)] == [["1ZNEXTDAY01"]]
 
 
-def test_each_pull_lists_open_orders_a_page_at_a_time_and_none_once_all_shipped(
+def test_each_pull_lists_open_orders_a_page_at_a_time_and_stops_looking_once_shipped(
     store: BigCommerceKit, orderdesk: OrderDeskEmulator, engine: SyncEngine, clock: Clock
 ) -> None:
     pushed = _pushed(store, orderdesk, engine, 6, seed=31)
@@ -218,9 +218,11 @@ def test_each_pull_lists_open_orders_a_page_at_a_time_and_none_once_all_shipped(
     clock.skip(hours=0.1)
     result = engine.run_cycle()
     assert result.pull is not None and result.pull.fulfillments_created == 6
+    assert engine.journal.orders_awaiting_shipment(clock() - timedelta(days=365)) == []
     start = len(orderdesk.request_log)
-    engine.run_cycle()
-    assert [p for m, p, _ in orderdesk.request_log[start:] if p.endswith("/orders")] == []
+    again = engine.run_cycle()
+    assert again.pull is not None and again.pull.fulfillments_created == 0
+    assert [p for m, p, _ in orderdesk.request_log[start:] if m == "GET"] == ["/api/v2/orders"]
 
 
 # -- issue 12, item 10: what a shipment naming no items covers -----------------------------
