@@ -26,9 +26,10 @@ PAYMENT = {
 }
 
 
-@pytest.fixture
-def orderdesk() -> Any:
-    emulator = orderdesk_emulator()
+@pytest.fixture(params=[True, False], ids=["date_updated_moves", "date_updated_stays"])
+def orderdesk(request: pytest.FixtureRequest) -> Any:
+    # Order Desk does not say whether a shipment moves the order's date_updated: both ways.
+    emulator = orderdesk_emulator(shipment_moves_date_updated=request.param)
     emulator.start()
     yield emulator
     emulator.stop()
