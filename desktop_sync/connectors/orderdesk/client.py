@@ -265,11 +265,12 @@ class OrderDeskClient:
                     "orders", {**params, "limit": str(limit), "offset": str(offset)}
                 )
             except Transient:
-                # Only a page that failed by running out of time is retried smaller.
+                # Only a page whose every attempt ran out of read time is retried smaller; a
+                # network that is down (connect timeouts, refusals) is reported at once.
                 spent = time.monotonic() - started
                 if limit <= MIN_PAGE_SIZE or self._page_budget is None:
                     raise
-                if spent < 2 * self._page_budget:
+                if spent < 0.9 * self._backoff.attempts * 2 * self._page_budget:
                     raise
                 self._resize_pages(limit // 2, f"timed out after {spent:.0f} s")
                 continue
