@@ -302,3 +302,56 @@ def test_admin_routes_refuse_unreadable_bodies_with_400(emulator: OrderDeskEmula
     garbage = httpx.post(f"{admin}/orders/{order['id']}/split", content=b"{not json")
     assert garbage.status_code == 400
     assert emulator.auth_headers()["ORDERDESK-API-KEY"] == "sandbox-key"
+
+
+# -- switches for what Order Desk does not document ---------------------------------------
+
+
+@pytest.mark.parametrize("moves", [True, False])
+def test_a_shipment_moves_date_updated_only_under_that_reading(
+    wall: WallClock, moves: bool
+) -> None:
+    emulator = started(now=wall, shipment_moves_date_updated=moves)
+    try:
+        order = emulator.create_order(order_payload("D1"))
+        wall.advance(days=1)
+        shipment = emulator.add_shipment(order["id"], "1ZDATE0001")
+        updated = emulator.get(order["id"])["date_updated"]
+        assert (updated == shipment["date_added"]) is moves
+        assert (updated == order["date_updated"]) is not moves
+    finally:
+        emulator.stop()
+
+
+def test_a_shipment_is_corrected_with_put_and_an_unknown_one_is_not_found(
+    emulator: OrderDeskEmulator, client: httpx.Client
+) -> None:
+    order = emulator.create_order(order_payload("P1"))
+    shipment = emulator.add_shipment(order["id"], "1ZTYPO0001")
+    path = f"/orders/{order['id']}/shipments/{shipment['id']}"
+    reply = client.put(path, json={"tracking_number": "1ZRIGHT001"})
+    assert reply.status_code == 200 and reply.json()["shipment"]["tracking_number"] == "1ZRIGHT001"
+    (kept,) = emulator.get(order["id"])["order_shipments"]
+    assert (kept["id"], kept["tracking_number"]) == (shipment["id"], "1ZRIGHT001")
+    assert client.put(f"/orders/{order['id']}/shipments/1", json={}).status_code == 404
+
+
+def test_a_firewall_answers_every_api_request_with_an_html_403() -> None:
+    emulator = started(firewall=True)
+    try:
+        with httpx.Client(base_url=emulator.api_url, headers=emulator.auth_headers()) as http:
+            reply = http.get("/test")
+        assert reply.status_code == 403 and reply.headers["Content-Type"].startswith("text/html")
+        assert "X-Tokens-Remaining" not in reply.headers
+    finally:
+        emulator.stop()
+
+
+def test_the_duplicate_refusal_takes_any_wording() -> None:
+    emulator = started(duplicate_message="Order {id} exists already")
+    try:
+        first = emulator.create_order(order_payload("W1"))
+        with pytest.raises(OrderRejected, match=f"Order {first['id']} exists already"):
+            emulator.create_order(order_payload("W1"))
+    finally:
+        emulator.stop()
