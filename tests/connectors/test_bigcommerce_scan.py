@@ -12,6 +12,7 @@ import pytest
 
 from desktop_sync.connectors.errors import AuthError, Transient
 from desktop_sync.connectors.retry import Backoff
+from desktop_sync.connectors.stores.base import FulfillmentLine, Tracking
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
 from desktop_sync.engine.events import Health
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
@@ -162,3 +163,58 @@ def test_every_order_reaches_order_desk_whole(store: BigCommerceEmulator, tmp_pa
         assert_money_whole(received[source_id], total)
     gift_items = received[str(max(int(i) for i in totals))]["order_items"]
     assert gift_items[0]["delivery_type"] == "noship"
+
+
+def test_the_look_before_shipping_reads_a_page_of_orders_once(store: BigCommerceEmulator) -> None:
+    ids = [store.add_order(sample) for sample in generate_orders(10, seed=15)]
+    connector = connect(store)
+    lines = {i: connector.get_order(str(i)).lines[0].id for i in ids}
+    before = len(store.request_log)
+
+    for order_id in ids:
+        assert connector.list_fulfillments(str(order_id)) == []
+        connector.create_fulfillment(
+            str(order_id), [FulfillmentLine(lines[order_id], 1)], Tracking(f"1Z{order_id}", "UPS")
+        )
+    after = store.request_log[before:]
+    again = connector.list_fulfillments(str(ids[0]))
+    connector.close()
+
+    # One snapshot of the ten orders, then one POST each: nothing else.
+    assert [(method, path.rsplit("/v2", 1)[1]) for method, path, _ in after] == [
+        ("GET", "/orders")
+    ] + [("POST", f"/orders/{i}/shipments") for i in ids]
+    assert again and again[0].tracking_numbers == (f"1Z{ids[0]}",)  # read anew after shipping
+
+
+def test_an_order_shipped_elsewhere_has_its_shipments_read(store: BigCommerceEmulator) -> None:
+    (order_id,) = [store.add_order(sample) for sample in generate_orders(1, seed=16)]
+    other_pc = connect(store)
+    line = other_pc.get_order(str(order_id)).lines[0].id
+    other_pc.create_fulfillment(str(order_id), [FulfillmentLine(line, 1)], Tracking("1ZA", "UPS"))
+    other_pc.close()
+    connector = connect(store)
+
+    found = connector.list_fulfillments(str(order_id))
+    connector.close()
+
+    assert [f.tracking_numbers for f in found] == [("1ZA",)]
+
+
+def test_a_snapshot_older_than_a_minute_is_read_again(store: BigCommerceEmulator) -> None:
+    (order_id,) = [store.add_order(sample) for sample in generate_orders(1, seed=17)]
+    now = [0.0]
+    connector = BigCommerceConnector(
+        store.api_url, TOKEN, backoff=NO_WAIT, clock=lambda: now[0], sleep=lambda _: None
+    )
+    assert connector.list_fulfillments(str(order_id)) == []
+    other_pc = connect(store)
+    line = other_pc.get_order(str(order_id)).lines[0].id
+    other_pc.create_fulfillment(str(order_id), [FulfillmentLine(line, 1)], Tracking("1ZB", "UPS"))
+    other_pc.close()
+    now[0] = 61.0
+
+    found = connector.list_fulfillments(str(order_id))
+    connector.close()
+
+    assert [f.tracking_numbers for f in found] == [("1ZB",)]

@@ -33,6 +33,7 @@ from desktop_sync.connectors.stores.bigcommerce_parsing import (
     parse_order,
     parse_rfc2822,
 )
+from desktop_sync.connectors.stores.bigcommerce_shipping import ShippingSnapshots
 from desktop_sync.connectors.stores.http import StoreHttp
 
 __all__ = [
@@ -178,6 +179,7 @@ class BigCommerceConnector:
             raise ValueError("page_size must be between 1 and 250 (the API's maximum)")
         self.page_size = page_size
         self.rate_reserve = rate_reserve
+        self._shipping = ShippingSnapshots(self._orders_from, clock)
         self.api_url = store_api_url(store, api_base)
         self._http = StoreHttp(
             self.api_url,
@@ -281,7 +283,13 @@ class BigCommerceConnector:
         return self._complete(raw)
 
     def list_fulfillments(self, order_id: str) -> list[StoreFulfillment]:
-        path = f"/v2/orders/{_order_path_id(order_id)}/shipments"
+        """The order's shipments; none, without reading them, when a fresh snapshot of its
+        page of orders shows nothing of it shipped (``bigcommerce_shipping``)."""
+        path_id = _order_path_id(order_id)
+        state = self._shipping.get(int(path_id))
+        if state is not None and not state.shipped_anything:
+            return []
+        path = f"/v2/orders/{path_id}/shipments"
         return [parse_fulfillment(raw) for raw in self._all_pages(path)]
 
     def create_fulfillment(
@@ -333,7 +341,10 @@ class BigCommerceConnector:
                 for line in lines
             ],
         }
-        created = self._json("POST", f"/v2/orders/{path_id}/shipments", body=body)
+        try:
+            created = self._json("POST", f"/v2/orders/{path_id}/shipments", body=body)
+        finally:
+            self._shipping.forget(int(path_id))
         if not isinstance(created, dict):
             raise Transient(_garbled(), service=SERVICE)
         return parse_fulfillment(created)
@@ -378,6 +389,13 @@ class BigCommerceConnector:
             _raise_for_status(response, "Orders: modify")
 
     def _address_id(self, order_id: str, lines: Sequence[FulfillmentLine]) -> int:
+        state = self._shipping.peek(int(order_id))
+        if state is not None and state.addresses:
+            wanted = {state.line_addresses.get(_line_id(line.line_id)) for line in lines}
+            if len(state.addresses) == 1:
+                return state.addresses[0]
+            if len(wanted) == 1 and None not in wanted:
+                return int(next(iter(wanted)))  # type: ignore[arg-type]
         addresses = self._all_pages(f"/v2/orders/{order_id}/shipping_addresses")
         ids = [raw["id"] for raw in addresses if isinstance(raw, dict) and "id" in raw]
         if not ids:
@@ -400,6 +418,11 @@ class BigCommerceConnector:
                 service=SERVICE,
             )
         return address
+
+    def _orders_from(self, first_id: int) -> list[Any]:
+        """A page of orders from ``first_id`` on, with their lines and addresses."""
+        params = {"min_id": first_id, "sort": "id", "limit": self.page_size, **_INCLUDE}
+        return self._list("/v2/orders", params)
 
     def _pace(self, response: httpx.Response) -> float | None:
         """Hold off until the window resets when the store's quota is nearly spent."""
