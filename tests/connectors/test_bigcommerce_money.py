@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from desktop_sync.connectors.stores.bigcommerce_parsing import parse_order
+from desktop_sync.connectors.stores.bigcommerce_parsing import order_lines, parse_order
 from desktop_sync.engine.mapping import map_order
 from tests.money import assert_money_whole
 from tests.specs import spec_path
@@ -210,3 +210,11 @@ def test_the_specs_own_order_example_arrives_whole() -> None:
     assert store_order.tax_total == Decimal("5.3100")
     payload = map_order(store_order, platform="bigcommerce", folder_id=None).to_payload()
     assert_money_whole(payload, Decimal("69.84"))
+
+
+def test_an_order_answered_with_a_consignments_link_has_its_lines_read_separately() -> None:
+    link = {
+        "url": "https://api.example/orders/500/consignments",
+        "resource": "/orders/500/consignments",
+    }
+    assert order_lines(order(consignments=link)) is None

@@ -179,7 +179,7 @@ class BigCommerceConnector:
             raise ValueError("page_size must be between 1 and 250 (the API's maximum)")
         self.page_size = page_size
         self.rate_reserve = rate_reserve
-        self._shipping = ShippingSnapshots(self._orders_from, clock)
+        self._shipping = ShippingSnapshots(self._orders_from, clock, span=page_size)
         self.api_url = store_api_url(store, api_base)
         self._http = StoreHttp(
             self.api_url,

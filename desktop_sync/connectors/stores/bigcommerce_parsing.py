@@ -47,6 +47,7 @@ CANCELLED = 5
 NOT_SHIPPED = {"digital", "giftcertificate"}
 """Product types (spec ``orderProducts.type``) with nothing to put in a parcel."""
 CENT = Decimal("0.01")
+_CONSIGNMENT_KINDS = {"shipping", "pickups", "downloads", "email"}
 _MAX_MESSAGE = 300
 
 
@@ -170,8 +171,8 @@ def order_lines(raw: dict[str, Any]) -> list[dict[str, Any]] | None:
     """The order's products from ``include=consignments.line_items``, or None when the answer
     does not hold them (then ``/orders/{id}/products`` must be read)."""
     consignments = raw.get("consignments")
-    if not isinstance(consignments, dict):
-        return None
+    if not isinstance(consignments, dict) or not _CONSIGNMENT_KINDS & consignments.keys():
+        return None  # absent, or a link ({url, resource}) where the object was asked for
     groups: list[Any] = []
     for key in ("shipping", "pickups", "downloads"):
         value = consignments.get(key)

@@ -70,12 +70,16 @@ class ShippingSnapshots:
         self,
         fetch: Callable[[int], list[Any]],
         clock: Callable[[], float],
+        *,
+        span: int = 250,
         fresh_seconds: float = FRESH_SECONDS,
     ) -> None:
         self._fetch = fetch
         self._clock = clock
+        self._span = span
         self._fresh = fresh_seconds
         self._known: dict[int, tuple[float, OrderShipping]] = {}
+        self._last_miss: int | None = None
 
     def get(self, order_id: int) -> OrderShipping | None:
         """The order's state, reading its page of orders when no fresh snapshot holds it."""
@@ -83,13 +87,26 @@ class ShippingSnapshots:
         if found is not None:
             return found
         taken = self._clock()
-        for raw in self._fetch(order_id):
+        for raw in self._fetch(self._first_of_page(order_id)):
             if not isinstance(raw, dict) or not isinstance(raw.get("id"), int):
                 continue
             state = read_shipping(raw)
             if state is not None:
                 self._known[raw["id"]] = (taken, state)
         return self.peek(order_id)
+
+    def _first_of_page(self, order_id: int) -> int:
+        """Where the page of ``span`` orders to read starts: the engine asks for orders in
+        the order it found their shipments, newest or oldest first, so the page reaches
+        ahead in the direction the questions have been going (both ways at first)."""
+        last, self._last_miss = self._last_miss, order_id
+        if last is None:
+            ahead = self._span // 2
+        elif order_id < last:
+            ahead = self._span - 1  # going down: the page ends at this order
+        else:
+            ahead = 0  # going up: the page starts at this order
+        return max(1, order_id - ahead)
 
     def peek(self, order_id: int) -> OrderShipping | None:
         """A fresh snapshot of the order, or None; never reads."""
