@@ -659,3 +659,16 @@ def test_pacing_from_the_headers_keeps_a_sync_clear_of_429s() -> None:
 
     assert len(orders) == 7
     assert len(statuses) == 8 and 429 not in statuses
+
+
+def test_a_sub_resource_that_repeats_its_pages_stops_with_a_sentence(fake_time: FakeTime) -> None:
+    products = fixture("order_218_products.json")
+    full = [{**products[0], "id": 194 + i} for i in range(2)]
+    with respx.mock(base_url=API) as mock:
+        listing = mock.get("/orders/218/products").respond(200, json=full)  # page ignored
+        mock.get("/orders/218").respond(200, json=fixture("order_218.json"))
+        conn = BigCommerceConnector("abc123", TOKEN, page_size=2, backoff=NO_WAIT)
+        with pytest.raises(Transient, match="already read"):
+            conn.get_order("218")
+
+    assert listing.call_count == 2

@@ -12,7 +12,7 @@ import pytest
 
 from desktop_sync.connectors.errors import AuthError, Transient
 from desktop_sync.connectors.retry import Backoff
-from desktop_sync.connectors.stores.base import FulfillmentLine, Tracking
+from desktop_sync.connectors.stores.base import FulfillmentLine, StoreOrder, Tracking
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
 from desktop_sync.engine.events import Health
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
@@ -218,3 +218,42 @@ def test_a_snapshot_older_than_a_minute_is_read_again(store: BigCommerceEmulator
     connector.close()
 
     assert [f.tracking_numbers for f in found] == [("1ZB",)]
+
+
+class EditedMidScan(BigCommerceConnector):
+    """The merchant edits the first order while the engine's scan reads its first page."""
+
+    def __init__(self, store: BigCommerceEmulator, clock: StoreClock, edit: int) -> None:
+        super().__init__(store.api_url, TOKEN, backoff=NO_WAIT)
+        self._store, self._clock, self._edit = store, clock, edit
+
+    def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[StoreOrder]:
+        for n, order in enumerate(super().iter_orders(since, until)):
+            if n == 0:
+                self._clock.now = T0 + timedelta(minutes=5)
+                self._store.touch(self._edit)
+            yield order
+
+
+def test_a_300_order_backfill_with_an_edit_mid_scan_sends_every_order(
+    store: BigCommerceEmulator, clock: StoreClock, tmp_path: Path
+) -> None:
+    placed = [store.add_order(sample) for sample in generate_orders(300, seed=18)]
+    orderdesk = orderdesk_emulator()
+    orderdesk.start()
+    try:
+        engine = make_engine(
+            orderdesk,
+            EditedMidScan(store, clock, placed[0]),
+            tmp_path / "journal.sqlite3",
+            start_at=T0 - timedelta(hours=1),
+            clock=lambda: T0 + timedelta(minutes=1),  # the scan's window ends before the edit
+        )
+        result = engine.run_cycle()
+        engine.close()
+        sent = sorted(int(order["source_id"]) for order in orderdesk.orders())
+    finally:
+        orderdesk.stop()
+
+    assert result.health is Health.OK
+    assert sent == placed  # order 350 among them

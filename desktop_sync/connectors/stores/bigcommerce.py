@@ -433,18 +433,20 @@ class BigCommerceConnector:
         return reset_ms / 1000.0
 
     def _all_pages(self, path: str) -> list[dict[str, Any]]:
-        """Every page of a sub-resource; a page that repeats the one before stops it."""
+        """Every page of a sub-resource; a page holding nothing new (a proxy ignoring
+        ``page``, a cursor going round) stops it with a sentence instead of a loop."""
         items: list[dict[str, Any]] = []
+        seen: set[Any] = set()
         page = 1
-        previous: list[Any] | None = None
         while True:
             batch = self._list(path, {"limit": self.page_size, "page": page})
-            if batch == previous:
+            ids = {raw.get("id") for raw in batch if isinstance(raw, dict)}
+            if page > 1 and batch and ids <= seen:
                 raise Transient(_repeated_page(), service=SERVICE)
+            seen |= ids
             items.extend(raw for raw in batch if isinstance(raw, dict))
             if len(batch) < self.page_size:
                 return items
-            previous = batch
             page += 1
 
     def _list(self, path: str, params: dict[str, Any]) -> list[Any]:
