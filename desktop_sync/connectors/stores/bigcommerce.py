@@ -25,6 +25,7 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
+from desktop_sync.connectors.stores.bigcommerce_carriers import shipping_provider, tracking_carrier
 from desktop_sync.connectors.stores.bigcommerce_parsing import (
     error_message,
     order_addresses,
@@ -60,47 +61,6 @@ _ACCOUNT_HINT = (
 _HASH = re.compile(r"^[a-z0-9]+$", re.IGNORECASE)
 _CONTROL_PANEL = re.compile(r"^store-([a-z0-9]+)\.mybigcommerce\.com$", re.IGNORECASE)
 _API_PATH = re.compile(r"/stores/([a-z0-9]+)(?:/|$)", re.IGNORECASE)
-_PROVIDERS = {
-    "ups": "ups",
-    "usps": "usps",
-    "unitedstatespostalservice": "usps",
-    "fedex": "fedex",
-    "federalexpress": "fedex",
-    "auspost": "auspost",
-    "australiapost": "auspost",
-    "canadapost": "canadapost",
-    "postescanada": "canadapost",
-    "royalmail": "royalmail",
-}
-# Order Desk carrier names (and what merchants type) to AfterShip courier slugs.
-_CARRIERS = {
-    **{key: value for key, value in _PROVIDERS.items() if value in {"ups", "usps", "fedex"}},
-    "auspost": "australia-post",
-    "australiapost": "australia-post",
-    "canadapost": "canada-post",
-    "postescanada": "canada-post",
-    "royalmail": "royal-mail",
-    "dhl": "dhl",
-    "dhlexpress": "dhl",
-    "dhlecommerce": "dhlglobalmail",
-    "dhlglobalmail": "dhlglobalmail",
-    "dpd": "dpd",
-    "dpduk": "dpd-uk",
-    "gls": "gls",
-    "tnt": "tnt",
-    "ontrac": "ontrac",
-    "lasership": "lasership",
-    "purolator": "purolator",
-    "evri": "hermes",
-    "hermes": "hermes",
-    "postnl": "postnl",
-    "deutschepost": "deutsch-post",
-    "parcelforce": "parcel-force",
-    "yodel": "yodel",
-    "asendia": "asendia-usa",
-    "amazon": "amazon",
-    "amazonlogistics": "amazon",
-}
 
 
 def store_api_url(store: str, api_base: str = "https://api.bigcommerce.com") -> str:
@@ -126,22 +86,6 @@ def store_api_url(store: str, api_base: str = "https://api.bigcommerce.com") -> 
         "The BigCommerce store was not recognised; enter the store hash from the API path "
         "shown with your API account (…/stores/abc123/v3/) and try again."
     )
-
-
-def shipping_provider(carrier: str) -> str:
-    """BigCommerce's ``shipping_provider`` for a carrier name, or "" when it has none."""
-    return _PROVIDERS.get(_carrier_key(carrier), "")
-
-
-def tracking_carrier(carrier: str) -> str:
-    """The AfterShip courier slug (the spec's ``tracking_carrier``) for a carrier name, or ""
-    when the carrier is not one the app knows."""
-    key = _carrier_key(carrier)
-    return _CARRIERS.get(key, "")
-
-
-def _carrier_key(carrier: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", carrier.lower())
 
 
 class BigCommerceConnector:
