@@ -28,6 +28,7 @@ import httpx
 import pytest
 import yaml
 from openapi_core import OpenAPI
+from openapi_core.datatypes import RequestParameters
 from openapi_core.exceptions import OpenAPIError
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
@@ -76,8 +77,6 @@ class SpecRequest:
 
     @classmethod
     def of(cls, request: httpx.Request) -> SpecRequest:
-        from openapi_core.datatypes import RequestParameters
-
         url = urlsplit(str(request.url))
         content = request.content or None
         return cls(
@@ -298,3 +297,22 @@ def test_the_recorded_exchanges_cover_every_call_the_connector_makes(
     assert ("GET", "ordersNshipping_addresses") in shapes
     assert ("POST", "ordersNshipments") in shapes
     assert ("PUT", "ordersNshipmentsN") in shapes
+
+
+@pytest.mark.parametrize(("sort", "valid"), [("id", True), ("date_modified:asc", False)])
+def test_sort_is_held_to_the_specs_enum_not_its_description(
+    specs: dict[str, Spec], sort: str, valid: bool
+) -> None:
+    request = httpx.Request(
+        "GET",
+        f"{HOST}/stores/abc123/v2/orders",
+        params={"sort": sort},
+        headers={"Accept": "application/json", "X-Auth-Token": TOKEN},
+    )
+    try:
+        specs["orders"].api(request).validate_request(SpecRequest.of(request))
+        accepted = True
+    except OpenAPIError:
+        accepted = False
+
+    assert accepted is valid
