@@ -180,12 +180,17 @@ def test_the_currency_is_the_one_the_shopper_paid_in() -> None:
     assert parse_order(raw, [product(1, 1, "10.00", "0")], [ADDRESS]).currency == "USD"
 
 
-def test_an_order_whose_parts_do_not_make_its_total_is_not_sent_silently() -> None:
-    raw = order(shipping_cost_ex_tax="5.0000", total_tax="0.0000", total_inc_tax="40.0000")
-    store_order = parse_order(raw, [product(1, 1, "20.00", "0")], [ADDRESS])
+@pytest.mark.parametrize(
+    ("total", "handling", "discount"), [("40.0000", 15.0, 0.0), ("20.0000", 0.0, 5.0)]
+)
+def test_money_in_no_field_the_app_reads_is_carried_so_the_total_is_the_stores(
+    total: str, handling: float, discount: float
+) -> None:
+    # Goods 20 + shipping 5 = 25: a charge of 15, or a reduction of 5, the order names nowhere.
+    raw = order(shipping_cost_ex_tax="5.0000", total_tax="0.0000", total_inc_tax=total)
+    payload = whole(raw, [product(1, 1, "20.00", "0")])
 
-    assert "totals 40.00" in store_order.problem
-    assert "press Retry" in store_order.problem
+    assert (payload["handling_total"], payload["discount_total"]) == (handling, discount)
 
 
 def test_an_archived_order_is_not_sent() -> None:

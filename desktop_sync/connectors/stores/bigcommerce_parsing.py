@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
@@ -43,6 +44,8 @@ PAYMENT_STATES = {
     "refunded": PaymentState.REFUNDED,
     "void": PaymentState.VOIDED,
 }
+log = logging.getLogger(__name__)
+
 CANCELLED = 5
 NOT_SHIPPED = {"digital", "giftcertificate"}
 """Product types (spec ``orderProducts.type``) with nothing to put in a parcel."""
@@ -230,9 +233,10 @@ def parse_order(
     total = _money(raw.get("total_inc_tax"))
     goods = sum((line.unit_price * line.quantity for line in lines), Decimal(0))
     residual = total - (goods + shipping + handling + tax - discount)
-    problem = _archived(raw) or _unbalanced(raw, total - residual, total, len(lines))
-    # What is left is BigCommerce rounding its 4-decimal figures: it goes to the side it
-    # belongs to, so the order's parts add up to its total exactly.
+    _warn_if_unbalanced(raw, residual, len(lines))
+    # What is left over is BigCommerce rounding its 4-decimal figures, or a charge or
+    # reduction this app does not know by name: by the StoreOrder rule a charge is handling
+    # and a reduction a discount, so the order reaches Order Desk with the store's own total.
     if residual > 0:
         handling += residual
     elif residual < 0:
@@ -262,7 +266,7 @@ def parse_order(
         customer_note=_text(raw, "customer_message"),
         prices_include_tax=inclusive,
         is_cancelled=status_id == CANCELLED,
-        problem=problem,
+        problem=_archived(raw),
     )
 
 
@@ -275,17 +279,16 @@ def _archived(raw: dict[str, Any]) -> str:
     )
 
 
-def _unbalanced(raw: dict[str, Any], parts: Decimal, total: Decimal, lines: int) -> str:
-    """A reason when the parts do not come to ``total_inc_tax``: a charge the app does not
-    know of would otherwise reach Order Desk as a wrong total, silently."""
-    # BigCommerce keeps 4 decimals; a cent per line and per charge is its own rounding.
-    if abs(total - parts) <= CENT * (lines + 4):
-        return ""
-    return (
-        f"BigCommerce order {raw.get('id')} totals {total:.2f}, but its items, shipping, "
-        f"handling and tax less discounts come to {parts:.2f}; check the order's charges in "
-        "the BigCommerce control panel, then press Retry."
-    )
+def _warn_if_unbalanced(raw: dict[str, Any], residual: Decimal, lines: int) -> None:
+    # BigCommerce keeps 4 decimals; up to a cent per line and per charge is its own rounding.
+    if abs(residual) > CENT * (lines + 4):
+        log.warning(
+            "BigCommerce order %s: %.2f of its total is in no field the app reads; it is "
+            "sent as %s",
+            raw.get("id"),
+            residual,
+            "handling" if residual > 0 else "a discount",
+        )
 
 
 def parse_fulfillment(raw: dict[str, Any]) -> StoreFulfillment:
