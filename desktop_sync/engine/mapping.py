@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from desktop_sync.connectors.orderdesk.models import Address, NewOrder, NewOrderItem
 from desktop_sync.connectors.stores.base import PaymentState, StoreAddress, StoreLine, StoreOrder
@@ -17,6 +19,8 @@ __all__ = [
     "MAX_SOURCE_NAME_LENGTH",
     "MAX_TEXT_LENGTH",
     "PAYMENT_STATUS_FOR",
+    "PRICES_INCLUDE_TAX_KEY",
+    "ROUNDING_NAME",
     "STORE_ORDER_ID_KEY",
     "STORE_ORDER_NUMBER_KEY",
     "STORE_PLATFORM_KEY",
@@ -36,6 +40,11 @@ STORE_ORDER_ID_KEY = "store_order_id"
 STORE_ORDER_NUMBER_KEY = "store_order_number"
 CURRENCY_KEY = "currency"
 CUSTOMER_NOTE_KEY = "Customer Note"
+PRICES_INCLUDE_TAX_KEY = "prices_include_tax"
+"""Order metadata: the store showed tax-inclusive prices (the amounts sent are before tax)."""
+ROUNDING_NAME = "Rounding"
+"""The ``discount_list`` entry that reconciles unit prices rounded to cents."""
+CENT = Decimal("0.01")
 
 MAX_SOURCE_NAME_LENGTH = 64
 MAX_TEXT_LENGTH = 255
@@ -186,6 +195,7 @@ def map_order(order: StoreOrder, *, platform: str, folder_id: int | None) -> New
     if note:
         checkout_data[CUSTOMER_NOTE_KEY] = note
 
+    money = _money(order, items)
     return NewOrder(
         source_id=number,
         source_name=source_name_for(platform),
@@ -197,18 +207,63 @@ def map_order(order: StoreOrder, *, platform: str, folder_id: int | None) -> New
         customer=customer,
         items=items,
         date_added=_as_utc(order.created_at),
-        shipping_total=order.shipping_total,
-        tax_total=order.tax_total,
-        # Order Desk discounts are positive amounts; a platform that signs them must not add money.
-        discount_total=abs(order.discount_total),
+        shipping_total=money.shipping,
+        handling_total=money.handling,
+        tax_total=money.tax,
+        discount_total=sum((amount for _, amount in money.discounts), Decimal(0)),
+        discounts=money.discounts,
         order_metadata={
             STORE_PLATFORM_KEY: platform,
             STORE_ORDER_ID_KEY: order.id,
             STORE_ORDER_NUMBER_KEY: number,
             CURRENCY_KEY: order.currency,
+            # The amounts above are before tax either way; this says how the shop showed them.
+            PRICES_INCLUDE_TAX_KEY: order.prices_include_tax,
         },
         checkout_data=checkout_data,
     )
+
+
+@dataclass(frozen=True)
+class _Money:
+    shipping: Decimal
+    handling: Decimal
+    tax: Decimal
+    discounts: tuple[tuple[str, Decimal], ...]
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _money(order: StoreOrder, items: tuple[NewOrderItem, ...]) -> _Money:
+    """The order's charges in cents, with the rounding of its parts reconciled.
+
+    Every amount sent has exactly two decimals, so Order Desk's sum cannot depend on what it
+    does with more (round, truncate, keep). Rounding each unit price (6 x 8.3333 = 49.98, not
+    50.00) and each charge to cents leaves a few cents between the sum of the parts and the
+    order's exact total; that difference is sent as a handling charge (when the parts came
+    out short) or as a discount entry named "Rounding" (when they came out over). Both are
+    plain order-level amounts every reading of Order Desk's totals adds, and a packer never
+    sees them as goods; changing a line's price instead would misstate what the item cost.
+    """
+    # Order Desk discounts are positive amounts; a platform that signs them must not add money.
+    discount = abs(order.discount_total)
+    handling = order.handling_total
+    if handling < 0:  # a negative charge is a discount by another name
+        discount, handling = discount - handling, Decimal(0)
+    goods = sum((line.unit_price * line.quantity for line in order.lines), Decimal(0))
+    exact = _cents(goods + order.shipping_total + handling + order.tax_total - discount)
+    shipping, tax = _cents(order.shipping_total), _cents(order.tax_total)
+    handling, discount = _cents(handling), _cents(discount)
+    sent_goods = sum((item.price * item.quantity for item in items), Decimal(0))
+    difference = exact - (sent_goods + shipping + handling + tax - discount)
+    discounts: list[tuple[str, Decimal]] = [("Discount", discount)] if discount else []
+    if difference > 0:
+        handling += difference
+    elif difference < 0:
+        discounts.append((ROUNDING_NAME, -difference))
+    return _Money(shipping=shipping, handling=handling, tax=tax, discounts=tuple(discounts))
 
 
 def _map_lines(lines: tuple[StoreLine, ...], *, label: str, store: str) -> tuple[NewOrderItem, ...]:
@@ -232,7 +287,7 @@ def _map_lines(lines: tuple[StoreLine, ...], *, label: str, store: str) -> tuple
             NewOrderItem(
                 name=trim_text(line.name or line.sku or f"Item {line.id}", MAX_TEXT_LENGTH),
                 code=trim_text(line.sku, MAX_TEXT_LENGTH),
-                price=line.unit_price,
+                price=_cents(line.unit_price),
                 quantity=line.quantity,
                 variation_list=_variation_list(line.options),
                 metadata={LINE_ID_KEY: line.id},

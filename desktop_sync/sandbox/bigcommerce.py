@@ -13,14 +13,18 @@ from typing import Any
 
 from desktop_sync.sandbox.bigcommerce_shapes import (
     INFO_SCOPE,
+    NO_CHARGES,
     NOT_FOUND,
     ORDERS_READ_SCOPE,
     ORDERS_SCOPE,
     SORTABLE,
     STATUS_LABELS,
     TRACKING_FIELDS,
+    Charges,
     address_data,
     collection,
+    consignments_data,
+    fee_data,
     order_counts,
     order_data,
     outside_bounds,
@@ -49,6 +53,7 @@ class _Order:
     products: list[dict[str, Any]]
     address: dict[str, Any]
     shipments: list[dict[str, Any]] = field(default_factory=list)
+    charges: Charges = NO_CHARGES
 
 
 class BigCommerceEmulator(Emulator):
@@ -57,6 +62,8 @@ class BigCommerceEmulator(Emulator):
     Durations in the rate-limit headers are real milliseconds (``ScaledClock.to_real``), so a
     client that waits as told waits the right amount when ``time_scale`` speeds the window up.
     ``scopes`` may be narrowed by a test to see the 403s of a badly configured API account.
+    ``ignore_paging`` plays a caching proxy that answers every list with its first page
+    (``page`` and ``min_id`` ignored).
     """
 
     name = "bigcommerce"
@@ -78,6 +85,7 @@ class BigCommerceEmulator(Emulator):
         self.quota = quota
         self.window_seconds = window_seconds
         self.scopes = {ORDERS_SCOPE, INFO_SCOPE}
+        self.ignore_paging = False
         self.emails_sent: list[dict[str, Any]] = []
         """One entry per shipment email the store would send to the customer."""
         self._now = now or (lambda: datetime.now(UTC))
@@ -98,6 +106,7 @@ class BigCommerceEmulator(Emulator):
         self.route("GET", order, self._get_order)
         self.route("GET", order + "/products", self._products)
         self.route("GET", order + "/shipping_?addresses", self._addresses)
+        self.route("GET", order + "/fees", self._fees)
         self.route("GET", order + "/shipments", self._list_shipments)
         self.route("POST", order + "/shipments", self._create_shipment)
         self.route("GET", order + r"/shipments/(?P<sid>\d+)", self._get_shipment)
@@ -112,8 +121,15 @@ class BigCommerceEmulator(Emulator):
 
     # -- the merchant's side (tests and the demo) ----------------------------------------------
 
-    def add_order(self, sample: SampleOrder | None = None, *, status_id: int = 11) -> int:
-        """Place one order (a seeded random sample when None), created and modified now."""
+    def add_order(
+        self,
+        sample: SampleOrder | None = None,
+        *,
+        status_id: int = 11,
+        charges: Charges = NO_CHARGES,
+    ) -> int:
+        """Place one order (a seeded random sample when None), created and modified now;
+        ``charges`` adds what a sample lacks (shipping tax, handling, wrapping, VAT, ...)."""
         if sample is None:
             sample = generate_orders(1, seed=self._rng.randrange(2**31))[0]
         with self.lock:
@@ -123,12 +139,17 @@ class BigCommerceEmulator(Emulator):
             address_id = self._next_address
             self._next_address += 1
             products = [
-                product_data(self._take_line_id(), order_id, address_id, line, sample)
+                product_data(self._take_line_id(), order_id, address_id, line, sample, charges)
                 for line in sample.lines
             ]
             address = address_data(sample, order_id, address_id)
             self._orders[order_id] = _Order(
-                order_data(order_id, sample, status_id), now, now, products, address
+                order_data(order_id, sample, status_id, charges),
+                now,
+                now,
+                products,
+                address,
+                charges=charges,
             )
             self._stamp(self._orders[order_id])
             return order_id
@@ -140,6 +161,14 @@ class BigCommerceEmulator(Emulator):
         """A merchant edit: the order's ``date_modified`` becomes now."""
         with self.lock:
             record = self._orders[order_id]
+            record.modified = self._now().astimezone(UTC).replace(microsecond=0)
+            self._stamp(record)
+
+    def archive(self, order_id: int) -> None:
+        """The merchant archives (deletes) the order: ``is_deleted`` becomes true."""
+        with self.lock:
+            record = self._orders[order_id]
+            record.data["is_deleted"] = True
             record.modified = self._now().astimezone(UTC).replace(microsecond=0)
             self._stamp(record)
 
@@ -262,8 +291,16 @@ class BigCommerceEmulator(Emulator):
             if name in query
         }
         status = query.get("status_id", "")
+        ids = {name: query[name] for name in ("min_id", "max_id") if query.get(name, "").isdigit()}
+        if self.ignore_paging:
+            ids = {}
         found: list[_Order] = []
         for record in self._orders.values():
+            order_id = record.data["id"]
+            if "min_id" in ids and order_id < int(ids["min_id"]):
+                continue
+            if "max_id" in ids and order_id > int(ids["max_id"]):
+                continue
             if status.isdigit():
                 if record.data["status_id"] != int(status):
                     continue
@@ -282,16 +319,41 @@ class BigCommerceEmulator(Emulator):
             if key in ("date_created", "date_modified"):
                 moment = record.created if key == "date_created" else record.modified
                 return (moment, record.data["id"])
-            return (record.data[key], record.data["id"])
+            value = record.data[key]
+            return ("" if value is None else value, record.data["id"])
 
         return sorted(found, key=sort_key, reverse=direction == "desc")
 
     def _list_orders(self, request: Request) -> Response:
         with self.lock:
-            page = page_of(request, self._matching(request))
+            page = self._page(request, self._matching(request))
             if isinstance(page, Response):
                 return page
-            return collection([copy.deepcopy(record.data) for record in page])
+            return collection([self._order_json(record, request) for record in page])
+
+    def _page(self, request: Request, items: list[Any]) -> list[Any] | Response:
+        if self.ignore_paging:
+            request.query.pop("page", None)
+        return page_of(request, items)
+
+    def _order_json(self, record: _Order, request: Request) -> dict[str, Any]:
+        """The order, with what ``include`` asks for in place of the links (spec
+        ``order_includes``; consignments as objects only with ``consignment_structure``)."""
+        data = copy.deepcopy(record.data)
+        wanted = set(request.query.get("include", "").split(","))
+        structured = request.query.get("consignment_structure") == "object"
+        if structured and wanted & {"consignments", "consignments.line_items"}:
+            consignments = consignments_data(record.address, record.products)
+            if "consignments.line_items" not in wanted:
+                for group in consignments["shipping"]:
+                    group["line_items"] = [
+                        {"url": "", "resource": f"/orders/{data['id']}/products/{item['id']}"}
+                        for item in group["line_items"]
+                    ]
+            data["consignments"] = consignments
+        if "fees" in wanted:
+            data["fees"] = fee_data(data["id"], record.charges)
+        return data
 
     def _count_orders(self, request: Request) -> Response:
         with self.lock:
@@ -303,14 +365,14 @@ class BigCommerceEmulator(Emulator):
             record = self._record(request)
             if record is None:
                 return v2_error(404, NOT_FOUND)
-            return json_response(200, copy.deepcopy(record.data))
+            return json_response(200, self._order_json(record, request))
 
     def _products(self, request: Request) -> Response:
         with self.lock:
             record = self._record(request)
             if record is None:
                 return v2_error(404, NOT_FOUND)
-            page = page_of(request, record.products)
+            page = self._page(request, record.products)
             return page if isinstance(page, Response) else collection(copy.deepcopy(page))
 
     def _addresses(self, request: Request) -> Response:
@@ -318,7 +380,15 @@ class BigCommerceEmulator(Emulator):
             record = self._record(request)
             if record is None:
                 return v2_error(404, NOT_FOUND)
-            return collection([copy.deepcopy(record.address)])
+            page = self._page(request, [record.address])
+            return page if isinstance(page, Response) else collection(copy.deepcopy(page))
+
+    def _fees(self, request: Request) -> Response:
+        with self.lock:
+            record = self._record(request)
+            if record is None:
+                return v2_error(404, NOT_FOUND)
+            return collection(fee_data(record.data["id"], record.charges))
 
     # -- shipments -------------------------------------------------------------------------
 
@@ -327,7 +397,7 @@ class BigCommerceEmulator(Emulator):
             record = self._record(request)
             if record is None:
                 return v2_error(404, NOT_FOUND)
-            page = page_of(request, record.shipments)
+            page = self._page(request, record.shipments)
             return page if isinstance(page, Response) else collection(copy.deepcopy(page))
 
     def _get_shipment(self, request: Request) -> Response:
@@ -409,7 +479,10 @@ class BigCommerceEmulator(Emulator):
                 return v2_error(404, NOT_FOUND)
             if not isinstance(body, dict):
                 return v2_error(400, "The request body must be a JSON object.")
-            for read_only in ("items", "order_address_id", "product_id"):
+            # The spec's orderShipment_Put takes order_address_id (one of the order's own).
+            if "order_address_id" in body and body["order_address_id"] != record.address["id"]:
+                return v2_error(400, "The field 'order_address_id' is invalid.")
+            for read_only in ("items", "product_id"):
                 if read_only in body:
                     return v2_error(
                         400,

@@ -9,21 +9,27 @@ from decimal import Decimal
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
+from desktop_sync.sandbox.bigcommerce_charges import NO_CHARGES, Charges, fee_data, order_total
 from desktop_sync.sandbox.samples import SampleLine, SampleOrder
 from desktop_sync.sandbox.server import Request, Response, json_response
 
 __all__ = [
     "INFO_SCOPE",
     "NOT_FOUND",
+    "NO_CHARGES",
     "ORDERS_READ_SCOPE",
     "ORDERS_SCOPE",
     "SORTABLE",
     "STATUS_LABELS",
     "TRACKING_FIELDS",
+    "Charges",
     "address_data",
     "collection",
+    "consignments_data",
+    "fee_data",
     "order_counts",
     "order_data",
+    "order_total",
     "outside_bounds",
     "page_of",
     "parse_filter_date",
@@ -75,6 +81,7 @@ PROVIDERS = {
     "royalmail": ("Royal Mail", "https://www.royalmail.com/track-your-item#/tracking-results/{n}"),
     "ups": ("UPS", "https://www.ups.com/track?tracknum={n}"),
     "upsready": ("UPS Ready", "https://www.ups.com/track?tracknum={n}"),
+    "upsonline": ("UPS", "https://www.ups.com/track?tracknum={n}"),
     "shipperhq": ("ShipperHQ", ""),
 }
 NOT_FOUND = "The requested resource was not found."
@@ -82,7 +89,15 @@ PRODUCT_ID_READ_ONLY = (
     "The field 'product_id' cannot be written to. "
     "Please remove it from your request before trying again."
 )
-SORTABLE = {"id", "customer_id", "status_id", "channel_id", "date_created", "date_modified"}
+SORTABLE = {
+    "id",
+    "customer_id",
+    "status_id",
+    "channel_id",
+    "date_created",
+    "date_modified",
+    "external_id",
+}
 MAX_LIMIT = 250
 ORDERS_SCOPE = "store_v2_orders"
 ORDERS_READ_SCOPE = "store_v2_orders_read_only"
@@ -198,7 +213,9 @@ def set_tracking(shipment: dict[str, Any], body: dict[str, Any]) -> None:
     display, template = PROVIDERS.get(provider, (provider, ""))
     shipment["shipping_provider_display_name"] = display
     generated = ""
-    if number and (provider or carrier):
+    # The spec: generated_tracking_link "will be empty if the custom tracking_link value is
+    # provided".
+    if number and (provider or carrier) and not shipment["tracking_link"]:
         # Known providers get their own page; anything else falls back to AfterShip.
         generated = (
             template.format(n=number)
@@ -208,10 +225,16 @@ def set_tracking(shipment: dict[str, Any], body: dict[str, Any]) -> None:
     shipment["generated_tracking_link"] = generated
 
 
-def order_data(order_id: int, sample: SampleOrder, status_id: int) -> dict[str, Any]:
+def order_data(
+    order_id: int, sample: SampleOrder, status_id: int, charges: Charges = NO_CHARGES
+) -> dict[str, Any]:
     customer = sample.customer
     subtotal = sample.subtotal
     resource = f"/orders/{order_id}"
+    total = order_total(sample, charges)
+    tax = sample.tax_total + charges.extra_tax
+    shipping_inc = sample.shipping_total + charges.shipping_tax
+    base_shipping = shipping_inc if charges.tax_inclusive else sample.shipping_total
     return {
         "id": order_id,
         "customer_id": 0,
@@ -224,24 +247,45 @@ def order_data(order_id: int, sample: SampleOrder, status_id: int) -> dict[str, 
         "subtotal_ex_tax": money(subtotal),
         "subtotal_inc_tax": money(subtotal + sample.tax_total),
         "subtotal_tax": money(sample.tax_total),
-        "base_shipping_cost": money(sample.shipping_total),
+        "base_shipping_cost": money(base_shipping),
         "shipping_cost_ex_tax": money(sample.shipping_total),
-        "shipping_cost_inc_tax": money(sample.shipping_total),
-        "total_ex_tax": money(sample.total - sample.tax_total),
-        "total_inc_tax": money(sample.total),
-        "total_tax": money(sample.tax_total),
+        "shipping_cost_inc_tax": money(shipping_inc),
+        "shipping_cost_tax": money(charges.shipping_tax),
+        "shipping_cost_tax_class_id": 0,
+        "base_handling_cost": money(charges.handling),
+        "handling_cost_ex_tax": money(charges.handling),
+        "handling_cost_inc_tax": money(charges.handling + charges.handling_tax),
+        "handling_cost_tax": money(charges.handling_tax),
+        "handling_cost_tax_class_id": 0,
+        "base_wrapping_cost": money(charges.wrapping),
+        "wrapping_cost_ex_tax": money(charges.wrapping),
+        "wrapping_cost_inc_tax": money(charges.wrapping + charges.wrapping_tax),
+        "wrapping_cost_tax": money(charges.wrapping_tax),
+        "wrapping_cost_tax_class_id": 0,
+        "total_ex_tax": money(total - tax),
+        "total_inc_tax": money(total),
+        "total_tax": money(tax),
+        "is_tax_inclusive_pricing": charges.tax_inclusive,
         "discount_amount": money(sample.discount_total),
-        "coupon_discount": "0.0000",
+        "coupon_discount": money(charges.coupon),
+        "store_credit_amount": "0.0000",
+        "gift_certificate_amount": "0.0000",
+        "currency_id": 1,
+        "default_currency_id": 1,
+        "currency_exchange_rate": "1.0000000000",
+        "order_is_digital": all(charges.type_of(line.sku) != "physical" for line in sample.lines),
+        "shipping_address_count": 1,
+        "external_id": None,
         "items_total": sum(line.quantity for line in sample.lines),
         "items_shipped": 0,
         "payment_method": "Credit Card",
         "payment_status": PAYMENT_STATUS.get(sample.payment, ""),
         "refunded_amount": "0.0000",
-        "currency_code": "USD",
-        "default_currency_code": "USD",
+        "currency_code": charges.currency_code,
+        "default_currency_code": charges.default_currency_code,
         "customer_message": sample.customer_note,
         "staff_notes": "",
-        "is_deleted": False,
+        "is_deleted": charges.is_deleted,
         "channel_id": 1,
         "billing_address": {
             "first_name": customer.first_name,
@@ -260,6 +304,36 @@ def order_data(order_id: int, sample: SampleOrder, status_id: int) -> dict[str, 
         },
         "products": {"url": "", "resource": f"{resource}/products"},
         "shipping_addresses": {"url": "", "resource": f"{resource}/shippingaddresses"},
+        "coupons": {"url": "", "resource": f"{resource}/coupons"},
+        "consignments": {"url": "", "resource": f"{resource}/consignments"},
+        "fees": {"url": "", "resource": f"{resource}/fees"},
+    }
+
+
+def consignments_data(address: dict[str, Any], products: list[dict[str, Any]]) -> dict[str, Any]:
+    """``include=consignments.line_items&consignment_structure=object`` (spec
+    ``orderConsignment_Get``): physical lines with their address, the rest by email."""
+    shipped = [p for p in products if p["type"] == "physical"]
+    digital = [p for p in products if p["type"] == "digital"]
+    gifts = [p for p in products if p["type"] == "giftcertificate"]
+    shipping = []
+    if shipped:
+        consignment = {key: value for key, value in address.items() if key != "order_id"}
+        for key in ("base_cost", "cost_ex_tax", "cost_inc_tax", "cost_tax"):
+            consignment[key] = float(consignment[key])
+        shipping.append({**consignment, "line_items": copy.deepcopy(shipped)})
+    email = address["email"]
+    return {
+        "pickups": [],
+        "shipping": shipping,
+        "downloads": [{"recipient_email": email, "line_items": copy.deepcopy(digital)}]
+        if digital
+        else [],
+        "email": {
+            "gift_certificates": [{"recipient_email": email, "line_items": copy.deepcopy(gifts)}]
+            if gifts
+            else []
+        },
     }
 
 
@@ -292,7 +366,12 @@ def address_data(sample: SampleOrder, order_id: int, address_id: int) -> dict[st
 
 
 def product_data(
-    line_id: int, order_id: int, address_id: int, line: SampleLine, sample: SampleOrder
+    line_id: int,
+    order_id: int,
+    address_id: int,
+    line: SampleLine,
+    sample: SampleOrder,
+    charges: Charges = NO_CHARGES,
 ) -> dict[str, Any]:
     """One ``/orders/{id}/products`` element."""
     ratio = (sample.subtotal + sample.tax_total) / sample.subtotal if sample.subtotal else 1
@@ -321,8 +400,8 @@ def product_data(
         "order_address_id": address_id,
         "name": line.name,
         "sku": line.sku,
-        "type": "physical",
-        "base_price": money(line.unit_price),
+        "type": charges.type_of(line.sku),
+        "base_price": money(price_inc if charges.tax_inclusive else line.unit_price),
         "price_ex_tax": money(line.unit_price),
         "price_inc_tax": money(price_inc),
         "price_tax": money(price_inc - line.unit_price),

@@ -56,6 +56,13 @@ def fake_time() -> FakeTime:
 def mock() -> Iterator[respx.MockRouter]:
     """The BigCommerce API of store ``abc123``; routes are relative to ``/v2``."""
     with respx.mock(base_url=API, assert_all_called=False) as router:
+        # verify()'s write probe: a token that may write is told order 0 does not exist.
+        router.put("/orders/0/shipments/0").respond(
+            404, json=[{"status": 404, "message": "The requested resource was not found."}]
+        )
+        # The shipping snapshot of a page of orders (list_fulfillments): none here, so each
+        # test's own shipments route answers.
+        router.get(url__regex=r"/v2/orders\?min_id=").respond(204)
         yield router
 
 
@@ -197,6 +204,7 @@ def test_from_credentials_uses_the_key_as_access_token_and_ignores_the_secret() 
     with respx.mock(base_url=API) as mock:
         route = mock.get("/store").respond(200, json=fixture("store.json"))
         mock.get("/orders").respond(204)
+        mock.put("/orders/0/shipments/0").respond(404, json=[{"status": 404}])
         conn = from_credentials("abc123", TOKEN, "unused-secret", backoff=NO_WAIT)
         identity = conn.verify()
 
@@ -282,7 +290,7 @@ def test_an_empty_order_list_answered_with_204_yields_nothing(
     assert route.call_count == 1
 
 
-def test_the_window_is_sent_encoded_once_and_sorted_by_modified_time(
+def test_the_window_is_sent_encoded_once_sorted_by_id_with_the_lines_included(
     mock: respx.MockRouter,
     connector: BigCommerceConnector,
 ) -> None:
@@ -295,7 +303,9 @@ def test_the_window_is_sent_encoded_once_and_sorted_by_modified_time(
     assert "min_date_modified=2025-07-14T09%3A00%3A00%2B00%3A00" in query
     assert "max_date_modified=2025-07-14T10%3A00%3A00%2B00%3A00" in query
     assert "%25" not in query
-    assert "sort=date_modified%3Aasc" in query or "sort=date_modified:asc" in query
+    assert "sort=id&" in query
+    assert "include=consignments.line_items%2Cfees" in query
+    assert "consignment_structure=object" in query
 
 
 def test_orders_outside_the_window_are_left_out_when_the_filter_was_ignored(
@@ -317,7 +327,9 @@ def test_orders_outside_the_window_are_left_out_when_the_filter_was_ignored(
     assert [order.id for order in orders] == ["218"]
 
 
-def test_a_full_page_asks_for_the_next_one_until_a_short_page(fake_time: FakeTime) -> None:
+def test_a_full_page_asks_for_the_orders_after_its_last_id_until_a_short_page(
+    fake_time: FakeTime,
+) -> None:
     orders = [{**fixture("order_218.json"), "id": i} for i in (1, 2, 3)]
     with respx.mock(base_url=API) as mock:
         listing = mock.get("/orders").mock(
@@ -329,7 +341,8 @@ def test_a_full_page_asks_for_the_next_one_until_a_short_page(fake_time: FakeTim
         found = [order.id for order in conn.iter_orders(datetime(2025, 7, 14, tzinfo=UTC))]
 
     assert found == ["1", "2", "3"]
-    assert [call.request.url.params["page"] for call in listing.calls] == ["1", "2"]
+    assert [call.request.url.params.get("min_id") for call in listing.calls] == [None, "3"]
+    assert all("page" not in call.request.url.params for call in listing.calls)
 
 
 def test_a_v3_style_validation_error_is_rejected_with_its_words(
@@ -488,11 +501,77 @@ def test_an_unknown_carrier_sends_the_tracking_url_as_a_custom_link(
     post = mock.post("/orders/218/shipments").respond(201, json=fixture("shipment_201.json"))
 
     connector.create_fulfillment(
-        "218", [FulfillmentLine("194", 1)], Tracking("JD0001", "DHL", "https://dhl.example/JD0001")
+        "218",
+        [FulfillmentLine("194", 1)],
+        Tracking("JD0001", "Speedy Parcels Ltd", "https://speedy.example/JD0001"),
     )
 
     sent = json.loads(post.calls.last.request.content)
-    assert (sent["shipping_provider"], sent["tracking_link"]) == ("", "https://dhl.example/JD0001")
+    assert (sent["shipping_provider"], sent["tracking_carrier"], sent["tracking_link"]) == (
+        "",
+        "",
+        "https://speedy.example/JD0001",
+    )
+
+
+@pytest.mark.parametrize(
+    ("carrier", "slug"), [("DHL", "dhl"), ("DPD", "dpd"), ("GLS", "gls"), ("Evri", "hermes")]
+)
+def test_a_known_carrier_without_a_provider_gets_its_tracking_carrier(
+    mock: respx.MockRouter, connector: BigCommerceConnector, carrier: str, slug: str
+) -> None:
+    mock.get("/orders/218/shipping_addresses").respond(
+        200, json=fixture("order_218_shipping_addresses.json")
+    )
+    post = mock.post("/orders/218/shipments").respond(201, json=fixture("shipment_201.json"))
+
+    connector.create_fulfillment(
+        "218", [FulfillmentLine("194", 1)], Tracking("JD0001", carrier, "https://x.example/1")
+    )
+
+    sent = json.loads(post.calls.last.request.content)
+    assert (sent["shipping_provider"], sent["tracking_carrier"], sent["tracking_link"]) == (
+        "",
+        slug,
+        "",
+    )
+
+
+def test_a_tracking_link_over_500_characters_is_left_out_and_the_shipment_sent(
+    mock: respx.MockRouter, connector: BigCommerceConnector
+) -> None:
+    mock.get("/orders/218/shipping_addresses").respond(
+        200, json=fixture("order_218_shipping_addresses.json")
+    )
+    post = mock.post("/orders/218/shipments").respond(201, json=fixture("shipment_201.json"))
+    link = "https://speedy.example/track?" + "x" * 500
+
+    connector.create_fulfillment(
+        "218", [FulfillmentLine("194", 1)], Tracking("JD0001", "Speedy Parcels", link)
+    )
+
+    sent = json.loads(post.calls.last.request.content)
+    assert (sent["tracking_number"], sent["tracking_link"]) == ("JD0001", "")
+
+
+def test_shipping_addresses_past_the_first_page_are_read(fake_time: FakeTime) -> None:
+    first = fixture("order_218_shipping_addresses.json")[0]
+    pages = [
+        [{**first, "id": 1}, {**first, "id": 2}],
+        [{**first, "id": 131}],
+    ]
+    products = [{**fixture("order_218_products.json")[0], "order_address_id": 131}]
+    with respx.mock(base_url=API) as mock:
+        listing = mock.get("/orders/218/shipping_addresses").mock(
+            side_effect=[httpx.Response(200, json=page) for page in pages]
+        )
+        mock.get("/orders/218/products").respond(200, json=products)
+        post = mock.post("/orders/218/shipments").respond(201, json=fixture("shipment_201.json"))
+        conn = BigCommerceConnector("abc123", TOKEN, page_size=2, backoff=NO_WAIT)
+        conn.create_fulfillment("218", [FulfillmentLine("194", 1)], Tracking("1Z9", "UPS"))
+
+    assert [call.request.url.params["page"] for call in listing.calls] == ["1", "2"]
+    assert json.loads(post.calls.last.request.content)["order_address_id"] == 131
 
 
 def test_a_multi_address_order_ships_to_the_lines_own_address(
@@ -570,11 +649,26 @@ def test_pacing_from_the_headers_keeps_a_sync_clear_of_429s() -> None:
     # A quota of 4 per 30 s, with 30 s passing in one real second.
     with BigCommerceEmulator(access_token=TOKEN, quota=4, time_scale=30.0) as store:
         assert isinstance(store, BigCommerceEmulator)
-        store.add_sample_orders(3)
-        conn = BigCommerceConnector(store.api_url, TOKEN, backoff=NO_WAIT, rate_reserve=0)
+        store.add_sample_orders(7)
+        conn = BigCommerceConnector(
+            store.api_url, TOKEN, page_size=1, backoff=NO_WAIT, rate_reserve=0
+        )
         orders = list(conn.iter_orders(datetime(2000, 1, 1, tzinfo=UTC)))
         conn.close()
         statuses = [status for _, _, status in store.request_log]
 
-    assert len(orders) == 3
-    assert len(statuses) == 7 and 429 not in statuses
+    assert len(orders) == 7
+    assert len(statuses) == 8 and 429 not in statuses
+
+
+def test_a_sub_resource_that_repeats_its_pages_stops_with_a_sentence(fake_time: FakeTime) -> None:
+    products = fixture("order_218_products.json")
+    full = [{**products[0], "id": 194 + i} for i in range(2)]
+    with respx.mock(base_url=API) as mock:
+        listing = mock.get("/orders/218/products").respond(200, json=full)  # page ignored
+        mock.get("/orders/218").respond(200, json=fixture("order_218.json"))
+        conn = BigCommerceConnector("abc123", TOKEN, page_size=2, backoff=NO_WAIT)
+        with pytest.raises(Transient, match="already read"):
+            conn.get_order("218")
+
+    assert listing.call_count == 2

@@ -16,12 +16,15 @@ from desktop_sync.engine.mapping import (
     MAX_NOTE_LENGTH,
     MAX_SOURCE_NAME_LENGTH,
     MAX_TEXT_LENGTH,
+    PRICES_INCLUDE_TAX_KEY,
+    ROUNDING_NAME,
     UnmappableOrder,
     map_order,
     source_name_for,
     store_line_id,
     trim_text,
 )
+from tests.money import assert_money_whole
 
 ANA = StoreAddress(
     first_name="Ana",
@@ -154,11 +157,13 @@ def test_full_order_matches_the_golden_payload() -> None:
         "handling_total": 0.0,
         "tax_total": 4.36,
         "discount_list": [{"name": "Discount", "amount": "5.00"}],
+        "discount_total": 5.0,
         "order_metadata": {
             "store_platform": "bigcommerce",
             "store_order_id": "9001",
             "store_order_number": "1042",
             "currency": "USD",
+            "prices_include_tax": False,
         },
         "checkout_data": {"Customer Note": "Please gift wrap 🎁"},
     }
@@ -366,6 +371,7 @@ def test_order_metadata_remembers_where_the_order_came_from(platform: str) -> No
         "store_order_id": "abc",
         "store_order_number": "77",
         "currency": "EUR",
+        "prices_include_tax": False,
     }
 
 
@@ -506,3 +512,114 @@ def test_store_line_id_reads_back_what_the_push_wrote(
     metadata: dict[str, Any], line_id: str | None
 ) -> None:
     assert store_line_id(metadata) == line_id
+
+
+# -- money: Order Desk's total is the store's, under every reading ---------------------------
+
+
+def whole_order(**changes: Any) -> StoreOrder:
+    """``make_order`` with its total recomputed by the StoreOrder money rule."""
+    order = make_order(**changes)
+    goods = sum((line.unit_price * line.quantity for line in order.lines), Decimal(0))
+    total = (
+        goods
+        + order.shipping_total
+        + order.handling_total
+        + order.tax_total
+        - abs(order.discount_total)
+    )
+    return dataclasses.replace(order, order_total=total.quantize(Decimal("0.01")))
+
+
+def test_discounts_are_sent_as_a_list_and_as_a_total_that_agree() -> None:
+    payload = map_order(whole_order(), platform="bigcommerce", folder_id=None).to_payload()
+
+    assert payload["discount_list"] == [{"name": "Discount", "amount": "5.00"}]
+    assert payload["discount_total"] == 5.0
+    assert_money_whole(payload, whole_order().order_total)
+
+
+def test_handling_is_carried() -> None:
+    order = whole_order(handling_total=Decimal("2.00"))
+    payload = map_order(order, platform="bigcommerce", folder_id=None).to_payload()
+
+    assert payload["handling_total"] == 2.0
+    assert_money_whole(payload, order.order_total)
+
+
+@pytest.mark.parametrize(
+    ("line_total", "quantity"),
+    [
+        (Decimal("50.00"), 6),  # 8.333... each: rounded down per unit, 2 cents short
+        (Decimal("10.00"), 3),  # 3.333... each
+        (Decimal("20.00"), 3),  # 6.666... each: rounded up per unit, 2 cents over
+        (Decimal("0.05"), 7),
+        (Decimal("99.99"), 11),
+    ],
+)
+def test_unit_prices_that_do_not_divide_are_rounded_and_the_total_stays_whole(
+    line_total: Decimal, quantity: int
+) -> None:
+    line = dataclasses.replace(TEE, quantity=quantity, unit_price=line_total / quantity)
+    order = whole_order(lines=(line, MUG))
+    mapped = map_order(order, platform="woocommerce", folder_id=None)
+    payload = mapped.to_payload()
+
+    assert all(
+        Decimal(str(item["price"])).as_tuple().exponent >= -2 for item in payload["order_items"]
+    )
+    assert all(len(d["amount"].split(".")[1]) == 2 for d in payload.get("discount_list", []))
+    assert_money_whole(payload, order.order_total)
+
+
+def test_rounding_over_the_total_is_a_named_discount_entry() -> None:
+    line = dataclasses.replace(TEE, quantity=3, unit_price=Decimal("20.00") / 3)  # 6.67 x 3
+    order = whole_order(lines=(line,), discount_total=Decimal(0))
+    payload = map_order(order, platform="woocommerce", folder_id=None).to_payload()
+
+    assert payload["discount_list"] == [{"name": ROUNDING_NAME, "amount": "0.01"}]
+    assert payload["discount_total"] == 0.01
+    assert_money_whole(payload, order.order_total)
+
+
+def test_rounding_under_the_total_is_added_to_handling() -> None:
+    line = dataclasses.replace(TEE, quantity=6, unit_price=Decimal("50.00") / 6)  # 8.33 x 6
+    order = whole_order(lines=(line,), handling_total=Decimal("1.00"))
+    payload = map_order(order, platform="woocommerce", folder_id=None).to_payload()
+
+    assert payload["handling_total"] == 1.02
+    assert_money_whole(payload, order.order_total)
+
+
+def test_a_negative_charge_is_sent_as_a_discount() -> None:
+    order = whole_order(handling_total=Decimal("-3.00"))
+    payload = map_order(order, platform="woocommerce", folder_id=None).to_payload()
+
+    assert payload["handling_total"] == 0.0
+    assert payload["discount_total"] == 8.0
+    assert_money_whole(payload, order.order_total)
+
+
+def test_lines_that_do_not_ship_keep_their_money_but_are_not_goods_to_ship() -> None:
+    gift = StoreLine(
+        id="103",
+        sku="GIFT-25",
+        name="Gift Certificate",
+        quantity=1,
+        unit_price=Decimal("25.00"),
+        requires_shipping=False,
+    )
+    order = whole_order(lines=(TEE, gift))
+    mapped = map_order(order, platform="bigcommerce", folder_id=None)
+
+    assert [item.delivery_type for item in mapped.items] == ["ship", "noship"]
+    assert_money_whole(mapped.to_payload(), order.order_total)
+
+
+@pytest.mark.parametrize("inclusive", [True, False])
+def test_a_tax_inclusive_store_is_stated_in_the_metadata(inclusive: bool) -> None:
+    order = whole_order(prices_include_tax=inclusive)
+    payload = map_order(order, platform="shopify", folder_id=None).to_payload()
+
+    assert payload["order_metadata"][PRICES_INCLUDE_TAX_KEY] is inclusive
+    assert_money_whole(payload, order.order_total)

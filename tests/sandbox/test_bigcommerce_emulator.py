@@ -420,3 +420,97 @@ def test_a_missing_scope_is_403(store: BigCommerceEmulator, api: httpx.Client) -
     assert api.get("store").status_code == 403
     assert api.get("orders").status_code == 200
     assert ship(api, order_id, [{"order_product_id": 1, "quantity": 1}]).status_code == 403
+
+
+# -- where the emulator departed from orders.v2.oas2.yml -----------------------------------
+
+
+def test_upsonline_is_a_provider(store: BigCommerceEmulator, api: httpx.Client) -> None:
+    order_id = store.add_order()
+    line = api.get(f"orders/{order_id}/products").json()[0]["id"]
+
+    response = ship(
+        api, order_id, [{"order_product_id": line, "quantity": 1}], shipping_provider="upsonline"
+    )
+
+    assert response.status_code == 201
+
+
+def test_a_custom_tracking_link_generates_no_link_of_its_own(
+    store: BigCommerceEmulator, api: httpx.Client
+) -> None:
+    order_id = store.add_order()
+    line = api.get(f"orders/{order_id}/products").json()[0]["id"]
+
+    shipment = ship(
+        api,
+        order_id,
+        [{"order_product_id": line, "quantity": 1}],
+        tracking_link="https://track.example/1Z999",
+    ).json()
+
+    assert shipment["tracking_link"] == "https://track.example/1Z999"
+    assert shipment["generated_tracking_link"] == ""
+
+
+def test_a_shipment_update_may_name_the_orders_own_address(
+    store: BigCommerceEmulator, api: httpx.Client
+) -> None:
+    order_id = store.add_order()
+    line = api.get(f"orders/{order_id}/products").json()[0]["id"]
+    shipment = ship(api, order_id, [{"order_product_id": line, "quantity": 1}]).json()
+
+    same = api.put(
+        f"orders/{order_id}/shipments/{shipment['id']}",
+        json={"order_address_id": shipment["order_address_id"], "tracking_number": "1Z1000"},
+    )
+    other = api.put(
+        f"orders/{order_id}/shipments/{shipment['id']}", json={"order_address_id": 99999}
+    )
+
+    assert same.status_code == 200 and same.json()["tracking_number"] == "1Z1000"
+    assert other.status_code == 400
+
+
+def test_orders_sort_by_external_id_and_filter_by_id(
+    store: BigCommerceEmulator, api: httpx.Client
+) -> None:
+    ids = store.add_sample_orders(4)
+
+    by_external = api.get("orders", params={"sort": "external_id"})
+    after = api.get("orders", params={"min_id": ids[2]})
+    upto = api.get("orders", params={"max_id": ids[1]})
+
+    assert sorted(o["id"] for o in by_external.json()) == ids
+    assert [o["id"] for o in after.json()] == ids[2:]
+    assert [o["id"] for o in upto.json()] == ids[:2]
+
+
+def test_include_puts_the_lines_addresses_and_fees_in_the_order(
+    store: BigCommerceEmulator, api: httpx.Client
+) -> None:
+    order_id = store.add_order()
+    params = {"include": "consignments.line_items,fees", "consignment_structure": "object"}
+
+    (order,) = api.get("orders", params=params).json()
+    plain = api.get(f"orders/{order_id}").json()
+
+    (shipping,) = order["consignments"]["shipping"]
+    products = api.get(f"orders/{order_id}/products").json()
+    assert shipping["line_items"] == products
+    assert shipping["id"] == api.get(f"orders/{order_id}/shipping_addresses").json()[0]["id"]
+    assert order["fees"] == []
+    assert set(plain["consignments"]) == {"url", "resource"}
+
+
+def test_a_proxy_that_ignores_paging_answers_the_first_page_again(
+    store: BigCommerceEmulator, api: httpx.Client
+) -> None:
+    ids = store.add_sample_orders(3)
+    store.ignore_paging = True
+
+    second = api.get("orders", params={"limit": 2, "page": 2})
+    after = api.get("orders", params={"limit": 2, "min_id": ids[2]})
+
+    assert [o["id"] for o in second.json()] == ids[:2]
+    assert [o["id"] for o in after.json()] == ids[:2]

@@ -165,9 +165,12 @@ class Order:
     return_address: Mapping[str, str] = field(default_factory=dict)
 
 
+CENT = Decimal("0.01")
+
+
 def _money(value: Decimal) -> float:
     # Order Desk takes JSON numbers; two decimals is what its UI shows.
-    return float(value.quantize(Decimal("0.01")))
+    return float(value.quantize(CENT))
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,14 @@ class NewOrder:
     discount_total: Decimal = Decimal(0)
     order_metadata: Mapping[str, Any] = field(default_factory=dict)
     checkout_data: Mapping[str, Any] = field(default_factory=dict)
+    discounts: tuple[tuple[str, Decimal], ...] = ()
+    """Named discounts, (name, positive amount); when empty, ``discount_total`` is sent as one
+    entry named "Discount"."""
+
+    def discount_entries(self) -> tuple[tuple[str, Decimal], ...]:
+        """The ``discount_list`` entries, in cents; ``discount_total`` is sent as their sum."""
+        entries = self.discounts or (("Discount", self.discount_total),)
+        return tuple((name, amount.quantize(CENT)) for name, amount in entries if amount)
 
     def to_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -235,10 +246,14 @@ class NewOrder:
             payload["folder_id"] = self.folder_id
         if self.date_added is not None:
             payload["date_added"] = self.date_added.strftime("%Y-%m-%d %H:%M:%S")
-        if self.discount_total:
+        entries = self.discount_entries()
+        if entries:
             payload["discount_list"] = [
-                {"name": "Discount", "amount": f"{self.discount_total.quantize(Decimal('0.01'))}"}
+                {"name": name, "amount": f"{amount}"} for name, amount in entries
             ]
+        # Order Desk documents discount_total as read-only (the sum of discount_list) but may
+        # take it as given: both say the same amount, so either reading gives the same total.
+        payload["discount_total"] = _money(sum((amount for _, amount in entries), Decimal(0)))
         return payload
 
 

@@ -25,21 +25,34 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
+from desktop_sync.connectors.stores.bigcommerce_carriers import shipping_provider, tracking_carrier
 from desktop_sync.connectors.stores.bigcommerce_parsing import (
     error_message,
+    order_addresses,
+    order_lines,
     parse_fulfillment,
     parse_order,
     parse_rfc2822,
 )
+from desktop_sync.connectors.stores.bigcommerce_shipping import ShippingSnapshots
 from desktop_sync.connectors.stores.http import StoreHttp
 
-__all__ = ["BigCommerceConnector", "from_credentials", "shipping_provider", "store_api_url"]
+__all__ = [
+    "BigCommerceConnector",
+    "from_credentials",
+    "shipping_provider",
+    "store_api_url",
+    "tracking_carrier",
+]
 
 log = logging.getLogger(__name__)
 
 SERVICE = "BigCommerce"
 MAX_TRACKING_NUMBER = 50
+MAX_TRACKING_LINK = 500
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_INCLUDE = {"include": "consignments.line_items,fees", "consignment_structure": "object"}
+"""Products, shipping addresses and fees within the order (spec ``order_includes``)."""
 _ACCOUNT_HINT = (
     "in the BigCommerce control panel go to Settings › Store-level API accounts, create an "
     "account with the scopes Orders: modify and Information & Settings: read-only, "
@@ -48,18 +61,6 @@ _ACCOUNT_HINT = (
 _HASH = re.compile(r"^[a-z0-9]+$", re.IGNORECASE)
 _CONTROL_PANEL = re.compile(r"^store-([a-z0-9]+)\.mybigcommerce\.com$", re.IGNORECASE)
 _API_PATH = re.compile(r"/stores/([a-z0-9]+)(?:/|$)", re.IGNORECASE)
-_PROVIDERS = {
-    "ups": "ups",
-    "usps": "usps",
-    "unitedstatespostalservice": "usps",
-    "fedex": "fedex",
-    "federalexpress": "fedex",
-    "auspost": "auspost",
-    "australiapost": "auspost",
-    "canadapost": "canadapost",
-    "postescanada": "canadapost",
-    "royalmail": "royalmail",
-}
 
 
 def store_api_url(store: str, api_base: str = "https://api.bigcommerce.com") -> str:
@@ -85,11 +86,6 @@ def store_api_url(store: str, api_base: str = "https://api.bigcommerce.com") -> 
         "The BigCommerce store was not recognised; enter the store hash from the API path "
         "shown with your API account (…/stores/abc123/v3/) and try again."
     )
-
-
-def shipping_provider(carrier: str) -> str:
-    """BigCommerce's ``shipping_provider`` for a carrier name, or "" when it has none."""
-    return _PROVIDERS.get(re.sub(r"[^a-z]", "", carrier.lower()), "")
 
 
 class BigCommerceConnector:
@@ -127,6 +123,7 @@ class BigCommerceConnector:
             raise ValueError("page_size must be between 1 and 250 (the API's maximum)")
         self.page_size = page_size
         self.rate_reserve = rate_reserve
+        self._shipping = ShippingSnapshots(self._orders_from, clock, span=page_size)
         self.api_url = store_api_url(store, api_base)
         self._http = StoreHttp(
             self.api_url,
@@ -144,11 +141,21 @@ class BigCommerceConnector:
     # -- StoreConnector --------------------------------------------------------------------
 
     def verify(self) -> StoreIdentity:
-        """``GET /v2/store`` (Information & Settings scope), then one order (Orders scope)."""
+        """``GET /v2/store`` (Information & Settings scope), one order (Orders scope), then a
+        write that cannot change anything, to tell a read-only Orders token from one that may
+        create shipments.
+
+        BigCommerce says nothing of a token's scopes, and a read-only token reads orders as
+        well as a full one; only a write tells them apart. ``PUT`` of shipment 0 of order 0
+        names an order no store has (order ids start at 100): a token without the
+        ``Orders: modify`` scope is refused (403) before the order is looked up, one with it
+        is told the order does not exist (404).
+        """
         store = self._json("GET", "/v2/store", scope="Information & Settings: read-only")
         self._get("/v2/orders", {"limit": 1}, scope="Orders: modify")
         if not isinstance(store, dict):
             raise Transient(_garbled(), service=SERVICE)
+        self._probe_write()
         timezone = store.get("timezone")
         return StoreIdentity(
             name=str(store.get("name") or ""),
@@ -158,7 +165,16 @@ class BigCommerceConnector:
         )
 
     def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[StoreOrder]:
-        """Orders modified in [since, until], oldest change first; incomplete checkouts skipped.
+        """Orders modified in [since, until], by order id; incomplete checkouts and archived
+        orders skipped.
+
+        The scan pages by order id (``min_id`` after the last id seen, sorted by ``id``), not
+        by page number: an order edited during the scan moves out of the window (its new
+        ``date_modified`` is past ``until``) or stays where it was, and no other order shifts
+        into a page already read. The next scan's window holds the edited order. Each order
+        comes with its products and shipping addresses (``include=consignments.line_items``)
+        and its fees, so a page of 250 orders is one request. A store (or a proxy before it)
+        that answers a page already seen stops the scan with a sentence, not a loop.
 
         BigCommerce silently ignores a filter it cannot read, so each order is checked against
         the window here as well, and one outside it is left out.
@@ -167,16 +183,28 @@ class BigCommerceConnector:
         high = _utc(until).replace(microsecond=0) if until is not None else None
         params: dict[str, Any] = {
             "min_date_modified": low.isoformat(),
-            "sort": "date_modified:asc",
+            # The spec's enum has no ":asc" though its description asks for one; "id" alone
+            # is in the enum and sorts lowest first ("The default sort is by order id").
+            "sort": "id",
             "limit": self.page_size,
+            **_INCLUDE,
         }
         if high is not None:
             params["max_date_modified"] = high.isoformat()
-        page = 1
+        after = 0
         while True:
-            batch = self._list("/v2/orders", {**params, "page": page})
-            for raw in batch:
-                if not isinstance(raw, dict) or raw.get("status_id") == 0:
+            batch = self._list("/v2/orders", {**params, **({"min_id": after + 1} if after else {})})
+            fresh = sorted(
+                (raw for raw in batch if isinstance(raw, dict) and _numeric_id(raw) > after),
+                key=_numeric_id,
+            )
+            if batch and not fresh:
+                raise Transient(_repeated_page(), service=SERVICE)
+            for raw in fresh:
+                if raw.get("status_id") == 0:
+                    continue
+                if raw.get("is_deleted") is True:
+                    log.info("BigCommerce order %s is archived; not sent", raw.get("id"))
                     continue
                 try:
                     modified: datetime | None = parse_rfc2822(raw.get("date_modified"))
@@ -190,16 +218,22 @@ class BigCommerceConnector:
                 yield self._complete(raw)
             if len(batch) < self.page_size:
                 return
-            page += 1
+            after = _numeric_id(fresh[-1])
 
     def get_order(self, order_id: str) -> StoreOrder:
-        raw = self._json("GET", f"/v2/orders/{_order_path_id(order_id)}")
+        raw = self._json("GET", f"/v2/orders/{_order_path_id(order_id)}", params=_INCLUDE)
         if not isinstance(raw, dict):
             raise Transient(_garbled(), service=SERVICE)
         return self._complete(raw)
 
     def list_fulfillments(self, order_id: str) -> list[StoreFulfillment]:
-        path = f"/v2/orders/{_order_path_id(order_id)}/shipments"
+        """The order's shipments; none, without reading them, when a fresh snapshot of its
+        page of orders shows nothing of it shipped (``bigcommerce_shipping``)."""
+        path_id = _order_path_id(order_id)
+        state = self._shipping.get(int(path_id))
+        if state is not None and not state.shipped_anything:
+            return []
+        path = f"/v2/orders/{path_id}/shipments"
         return [parse_fulfillment(raw) for raw in self._all_pages(path)]
 
     def create_fulfillment(
@@ -226,19 +260,35 @@ class BigCommerceConnector:
         if not notify:
             log.info("BigCommerce emails customers per the store's settings; notify is ignored")
         provider = shipping_provider(tracking.carrier)
+        carrier = tracking_carrier(tracking.carrier)
+        link = "" if provider or carrier else tracking.url
+        if len(link) > MAX_TRACKING_LINK:
+            # The spec caps tracking_link at 500 characters; the number still reaches the
+            # customer, and a link cut short would lead nowhere.
+            log.warning(
+                "The tracking link for BigCommerce order %s is longer than %d characters; "
+                "the shipment is sent without it",
+                path_id,
+                MAX_TRACKING_LINK,
+            )
+            link = ""
         body = {
             "order_address_id": self._address_id(path_id, lines),
             "tracking_number": tracking.number,
             "shipping_provider": provider,
-            "tracking_carrier": "",
-            # A known provider gets BigCommerce's own tracking page; otherwise ours.
-            "tracking_link": "" if provider else tracking.url,
+            # AfterShip's slug, for carriers BigCommerce has no provider of its own for.
+            "tracking_carrier": "" if provider else carrier,
+            # A known provider or carrier gets its own tracking page; otherwise ours.
+            "tracking_link": link,
             "items": [
                 {"order_product_id": _line_id(line.line_id), "quantity": line.quantity}
                 for line in lines
             ],
         }
-        created = self._json("POST", f"/v2/orders/{path_id}/shipments", body=body)
+        try:
+            created = self._json("POST", f"/v2/orders/{path_id}/shipments", body=body)
+        finally:
+            self._shipping.forget(int(path_id))
         if not isinstance(created, dict):
             raise Transient(_garbled(), service=SERVICE)
         return parse_fulfillment(created)
@@ -258,10 +308,14 @@ class BigCommerceConnector:
     # -- internals -------------------------------------------------------------------------
 
     def _complete(self, raw: dict[str, Any]) -> StoreOrder:
-        """The order with its two sub-resources, which BigCommerce v2 serves separately."""
+        """The order with its products and shipping addresses: from ``include=consignments``
+        when the answer holds them, else from the two sub-resources (every page of each)."""
         order_id = _order_path_id(str(raw.get("id", "")))
-        products = self._all_pages(f"/v2/orders/{order_id}/products")
-        addresses = self._list(f"/v2/orders/{order_id}/shipping_addresses", {})
+        products = order_lines(raw)
+        addresses = order_addresses(raw)
+        if products is None or addresses is None:
+            products = self._all_pages(f"/v2/orders/{order_id}/products")
+            addresses = self._all_pages(f"/v2/orders/{order_id}/shipping_addresses")
         try:
             return parse_order(raw, products, addresses)
         except (KeyError, TypeError, ValueError) as exc:
@@ -271,8 +325,22 @@ class BigCommerceConnector:
             log.warning("BigCommerce order %s could not be read: %s", order_id, exc)
             return _unreadable(raw, order_id, exc)
 
+    def _probe_write(self) -> None:
+        response = self._http.request(
+            "PUT", "/v2/orders/0/shipments/0", json={}, idempotent=True, expect_json=False
+        )
+        if response.status_code in (401, 403):
+            _raise_for_status(response, "Orders: modify")
+
     def _address_id(self, order_id: str, lines: Sequence[FulfillmentLine]) -> int:
-        addresses = self._list(f"/v2/orders/{order_id}/shipping_addresses", {})
+        state = self._shipping.peek(int(order_id))
+        if state is not None and state.addresses:
+            wanted = {state.line_addresses.get(_line_id(line.line_id)) for line in lines}
+            if len(state.addresses) == 1:
+                return state.addresses[0]
+            if len(wanted) == 1 and None not in wanted:
+                return int(next(iter(wanted)))  # type: ignore[arg-type]
+        addresses = self._all_pages(f"/v2/orders/{order_id}/shipping_addresses")
         ids = [raw["id"] for raw in addresses if isinstance(raw, dict) and "id" in raw]
         if not ids:
             raise Rejected(
@@ -295,6 +363,11 @@ class BigCommerceConnector:
             )
         return address
 
+    def _orders_from(self, first_id: int) -> list[Any]:
+        """A page of orders from ``first_id`` on, with their lines and addresses."""
+        params = {"min_id": first_id, "sort": "id", "limit": self.page_size, **_INCLUDE}
+        return self._list("/v2/orders", params)
+
     def _pace(self, response: httpx.Response) -> float | None:
         """Hold off until the window resets when the store's quota is nearly spent."""
         left = _header_number(response, "X-Rate-Limit-Requests-Left")
@@ -304,10 +377,17 @@ class BigCommerceConnector:
         return reset_ms / 1000.0
 
     def _all_pages(self, path: str) -> list[dict[str, Any]]:
+        """Every page of a sub-resource; a page holding nothing new (a proxy ignoring
+        ``page``, a cursor going round) stops it with a sentence instead of a loop."""
         items: list[dict[str, Any]] = []
+        seen: set[Any] = set()
         page = 1
         while True:
             batch = self._list(path, {"limit": self.page_size, "page": page})
+            ids = {raw.get("id") for raw in batch if isinstance(raw, dict)}
+            if page > 1 and batch and ids <= seen:
+                raise Transient(_repeated_page(), service=SERVICE)
+            seen |= ids
             items.extend(raw for raw in batch if isinstance(raw, dict))
             if len(batch) < self.page_size:
                 return items
@@ -329,11 +409,17 @@ class BigCommerceConnector:
         return response
 
     def _json(
-        self, method: str, path: str, *, body: Any = None, scope: str = "Orders: modify"
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: dict[str, Any] | None = None,
+        scope: str = "Orders: modify",
     ) -> Any:
         reading = method == "GET"
         response = self._http.request(
-            method, path, json=body, idempotent=reading, expect_json=reading
+            method, path, params=params, json=body, idempotent=reading, expect_json=reading
         )
         _raise_for_status(response, scope)
         return _decode(response)
@@ -430,6 +516,20 @@ def _moment_or(value: Any, default: datetime) -> datetime:
         return parse_rfc2822(value)
     except ValueError:
         return default
+
+
+def _numeric_id(raw: dict[str, Any]) -> int:
+    value = raw.get("id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _repeated_page() -> str:
+    return (
+        "BigCommerce (or a proxy in front of it) answered the next page with one the app had "
+        "already read, so reading stopped instead of going round for ever; if the store's API "
+        "is reached through a caching proxy, exclude it from the cache. The sync will try "
+        "again shortly."
+    )
 
 
 def _garbled() -> str:
