@@ -5,7 +5,8 @@ into the connector's typed errors, each with one sentence a merchant can act on.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -17,18 +18,44 @@ __all__ = [
     "SERVICE",
     "TOKEN_HELP",
     "QueryTooCostly",
+    "access_denied_sentence",
     "client_credentials_refusal",
     "error_code",
     "garbled",
+    "missing_scopes_sentence",
     "raise_errors",
     "response_text",
 ]
 
 SERVICE = "Shopify"
 TOKEN_HELP = (
-    "Shopify refused the access token; in Shopify admin open Settings › Apps › Develop apps, "
-    "open your app's API credentials and copy the Admin API access token (shpat_…) again."
+    "Shopify refused the access token; for a Dev Dashboard app enter its Client ID and "
+    "Client secret instead (dev.shopify.com › your app › Settings), or, for a custom app made "
+    "in Shopify admin before 2026, copy its Admin API access token (shpat_…) again from "
+    "Settings › Apps › Develop apps › your app › API credentials."
 )
+SCOPE_HELP = (
+    "Dev Dashboard (dev.shopify.com) › your app › Versions: create a version with the scope, "
+    "release it and install the update on the store (a custom app made in Shopify admin: "
+    "Settings › Apps › Develop apps › Configuration), then verify again"
+)
+PROTECTED_HELP = (
+    "in the Dev Dashboard open your app's API access › Protected customer data, select "
+    "name, email, phone and address, and install the update (a custom app made in Shopify "
+    "admin may need a higher Shopify plan for these fields)"
+)
+# Which protected customer field of the connector's documents holds what.
+_PROTECTED_FIELDS = {
+    "email": "email addresses",
+    "phone": "phone numbers",
+    "firstName": "names",
+    "lastName": "names",
+    "name": "names",
+    "address1": "addresses",
+    "address2": "addresses",
+    "zip": "addresses",
+}
+_SCOPE_NAME = re.compile(r"`([a-z][a-z0-9_]*)`")
 CLIENT_HELP = (
     "Shopify refused the client ID and secret; in the Dev Dashboard (dev.shopify.com) open your "
     "app's Settings, copy its Client ID and Client secret again, and check the app is "
@@ -73,11 +100,7 @@ def raise_errors(errors: Any, write: bool) -> None:
         first = errors[0].get("extensions", {})
         raise QueryTooCostly(int(first.get("cost") or 0), int(first.get("maxCost") or 1000))
     if code == "ACCESS_DENIED":
-        raise AuthError(
-            f"Shopify denied access ({text}); add the missing scope to the app's Admin API "
-            "scopes, release the new version and install it on the store.",
-            service=SERVICE,
-        )
+        raise AuthError(access_denied_sentence(errors), service=SERVICE)
     if code == "SHOP_INACTIVE":
         raise AuthError(
             "Shopify says this store is inactive; check the store's plan in Shopify admin.",
@@ -95,6 +118,62 @@ def raise_errors(errors: Any, write: bool) -> None:
             service=SERVICE,
         )
     raise Rejected(f"Shopify refused the request: {text}.", service=SERVICE)
+
+
+def missing_scopes_sentence(missing: Sequence[str]) -> str:
+    """The app lacks ``missing`` (scope handles): which, and where to add them."""
+    names = " and ".join(missing) if len(missing) <= 2 else ", ".join(missing)
+    what = "permission" if len(missing) == 1 else "permissions"
+    return f"The Shopify app is missing the {what} {names}; add {names} in the {SCOPE_HELP}."
+
+
+def _denied_field(error: Mapping[str, Any]) -> str:
+    path = [p for p in error.get("path") or () if isinstance(p, str)]
+    return path[-1] if path else ""
+
+
+def access_denied_sentence(errors: Any) -> str:
+    """Shopify's ``ACCESS_DENIED`` errors (one per field and per order or line it withheld)
+    said once: the scope it needs, or the protected customer data it withholds, with how
+    many times it was withheld."""
+    denials = [
+        e
+        for e in errors or ()
+        if isinstance(e, Mapping) and (e.get("extensions") or {}).get("code") == "ACCESS_DENIED"
+    ]
+    scopes: dict[str, int] = {}
+    protected: dict[str, int] = {}
+    for error in denials:
+        extensions = error.get("extensions") or {}
+        required = str(extensions.get("requiredAccess") or "")
+        names = _SCOPE_NAME.findall(required) or _SCOPE_NAME.findall(str(error.get("message")))
+        if names:
+            key = " or ".join(dict.fromkeys(names))
+            scopes[key] = scopes.get(key, 0) + 1
+        else:
+            kind = _PROTECTED_FIELDS.get(_denied_field(error), "customer details")
+            protected[kind] = protected.get(kind, 0) + 1
+    parts = []
+    if scopes:
+        needed = "; ".join(
+            f"{names} ({_times(n)})" if n > 1 else names for names, n in scopes.items()
+        )
+        parts.append(
+            f"Shopify withheld data for lack of the permission {needed}; add it in the {SCOPE_HELP}"
+        )
+    if protected:
+        kinds = ", ".join(f"{k} ({_times(n)})" if n > 1 else k for k, n in protected.items())
+        parts.append(
+            f"Shopify withholds customers' {kinds} from this app as protected customer data; "
+            f"{PROTECTED_HELP}"
+        )
+    if not parts:
+        return "Shopify denied access; check the app's access scopes and install the update."
+    return "; also, ".join(parts) + "."
+
+
+def _times(count: int) -> str:
+    return f"{count} times in one answer"
 
 
 def garbled(write: bool) -> Exception:
