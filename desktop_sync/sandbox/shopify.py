@@ -46,7 +46,6 @@ REQUIRED_SCOPES = (
     "read_orders",
     "read_products",
     "read_locations",
-    "read_merchant_managed_fulfillment_orders",
     "write_merchant_managed_fulfillment_orders",
 )
 """What the README tells a merchant to grant: the shop's default grant."""

@@ -114,7 +114,7 @@ def test_a_missing_scope_is_named_with_where_to_add_it(
         connector.verify()
 
     message = str(caught.value)
-    assert "read_merchant_managed_fulfillment_orders" in message
+    # Shopify's write scope includes the read scope: the one to add is the write scope.
     assert "write_merchant_managed_fulfillment_orders" in message
     assert "Dev Dashboard" in message
 

@@ -70,14 +70,14 @@ REQUIRED_SCOPES = (
     "read_orders",
     "read_products",
     "read_locations",
-    "read_merchant_managed_fulfillment_orders",
     "write_merchant_managed_fulfillment_orders",
 )
 """The scopes the connector's documents need, derived from Shopify's schema (``requiredAccess``
 of every field selected; ``tests/spec/test_shopify_schema.py`` checks the list): ``read_orders``
 (orders, line items, fulfillments), ``read_products`` (a line's variant options),
-``read_locations`` (the location of a fulfillment order), and the merchant-managed fulfillment
-order scopes (reading and fulfilling them)."""
+``read_locations`` (the location of a fulfillment order) and
+``write_merchant_managed_fulfillment_orders`` (fulfilling them; Shopify's write scope includes
+``read_merchant_managed_fulfillment_orders``, which reading them needs)."""
 ALL_ORDERS_SCOPE = "read_all_orders"
 RECENT_ORDER_DAYS = 60
 """Without ``read_all_orders`` Shopify shows an app only the orders of the last 60 days."""

@@ -134,46 +134,52 @@ def _denied_field(error: Mapping[str, Any]) -> str:
 
 def access_denied_sentence(errors: Any) -> str:
     """Shopify's ``ACCESS_DENIED`` errors (one per field and per order or line it withheld)
-    said once: the scope it needs, or the protected customer data it withholds, with how
-    many times it was withheld."""
+    said once: the scope each withheld field needs, or the protected customer data withheld,
+    with how many times it came in the answer."""
     denials = [
         e
         for e in errors or ()
         if isinstance(e, Mapping) and (e.get("extensions") or {}).get("code") == "ACCESS_DENIED"
     ]
-    scopes: dict[str, int] = {}
+    scopes: dict[str, dict[str, int]] = {}
     protected: dict[str, int] = {}
     for error in denials:
         extensions = error.get("extensions") or {}
         required = str(extensions.get("requiredAccess") or "")
         names = _SCOPE_NAME.findall(required) or _SCOPE_NAME.findall(str(error.get("message")))
+        field = _denied_field(error) or "data"
         if names:
-            key = " or ".join(dict.fromkeys(names))
-            scopes[key] = scopes.get(key, 0) + 1
+            fields = scopes.setdefault(" or ".join(dict.fromkeys(names)), {})
+            fields[field] = fields.get(field, 0) + 1
         else:
-            kind = _PROTECTED_FIELDS.get(_denied_field(error), "customer details")
+            kind = _PROTECTED_FIELDS.get(field, "customer details")
             protected[kind] = protected.get(kind, 0) + 1
     parts = []
-    if scopes:
-        needed = "; ".join(
-            f"{names} ({_times(n)})" if n > 1 else names for names, n in scopes.items()
-        )
+    for scope, fields in scopes.items():
+        listed = _and(sorted(fields))
+        count = sum(fields.values())
         parts.append(
-            f"Shopify withheld data for lack of the permission {needed}; add it in the {SCOPE_HELP}"
+            f"Shopify withheld the field{'s' if len(fields) > 1 else ''} {listed}"
+            f"{_times(count)} for lack of the permission {scope}; add {scope} in the "
+            f"{SCOPE_HELP}"
         )
     if protected:
-        kinds = ", ".join(f"{k} ({_times(n)})" if n > 1 else k for k, n in protected.items())
+        count = sum(protected.values())
         parts.append(
-            f"Shopify withholds customers' {kinds} from this app as protected customer data; "
-            f"{PROTECTED_HELP}"
+            f"Shopify withholds customers' {_and(list(protected))} from this app as protected "
+            f"customer data{_times(count, 'fields')}; {PROTECTED_HELP}"
         )
     if not parts:
         return "Shopify denied access; check the app's access scopes and install the update."
     return "; also, ".join(parts) + "."
 
 
-def _times(count: int) -> str:
-    return f"{count} times in one answer"
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _times(count: int, what: str = "times") -> str:
+    return f" ({count} {what} in one answer)" if count > 1 else ""
 
 
 def garbled(write: bool) -> Exception:

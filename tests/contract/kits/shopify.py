@@ -4,24 +4,35 @@ signed in through the client-credentials grant (a Dev Dashboard app's client ID 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from desktop_sync.connectors.stores.shopify import ShopifyConnector
 from desktop_sync.sandbox.samples import SampleOrder
 from desktop_sync.sandbox.server import Fault
 from desktop_sync.sandbox.shopify import ShopifyEmulator
+from desktop_sync.sandbox.shopify_access import AccessSchema
 from tests.contract.kit import FAST_BACKOFF, KitLifecycle
 
 
 class ShopifyKit(KitLifecycle[ShopifyEmulator]):
     platform = "shopify"
 
-    def __init__(self) -> None:
+    def __init__(
+        self, *, schema: AccessSchema | None = None, scopes: Iterable[str] | None = None
+    ) -> None:
+        """``schema`` (Shopify's published one) makes the emulator check every field's
+        scopes; ``scopes`` are what the shop granted (the README's list by default)."""
         super().__init__()
         # The cost bucket refills 50 times faster than a real shop's, so paging never waits long.
         self.emulator = ShopifyEmulator(
-            client_id="kit-client-id-0123", client_secret="shpss_kit-secret-0123", time_scale=50.0
+            client_id="kit-client-id-0123",
+            client_secret="shpss_kit-secret-0123",
+            time_scale=50.0,
+            schema=schema,
         )
+        if scopes is not None:
+            self.emulator.scopes = set(scopes)
 
     def connector(self, *, page_size: int | None = None) -> ShopifyConnector:
         return self._keep(
