@@ -18,6 +18,7 @@ from desktop_sync.sandbox.shopify_access import (
     PROTECTED_CONTENTS,
     AccessSchema,
     expand_granted,
+    unknown_fields,
     withhold,
 )
 from desktop_sync.sandbox.shopify_graphql import (
@@ -113,6 +114,9 @@ class ShopifyEmulator(Emulator):
         self.schema = schema
         self.protected_data: set[str] = set(PROTECTED_CONTENTS)
         """The protected customer fields the shop lets this app read."""
+        self.redact_protected = False
+        """Withheld protected fields come back null without an error (Shopify's documentation
+        allows "errors or redacted data"; both are modelled)."""
         self.repeat_cursor = False
         """A misbehaving proxy: ``orders(after:)`` answers the first page again, for ever."""
         self.throttle_status = 200
@@ -321,6 +325,10 @@ class ShopifyEmulator(Emulator):
             )
         except GraphQLError as exc:
             return json_response(200, {"errors": [_error(exc)]})
+        if self.schema is not None:
+            unknown = unknown_fields(self.schema, operation)
+            if unknown:
+                return json_response(200, {"errors": unknown})
         cost = requested_cost(operation)
         if cost > MAX_QUERY_COST:
             message = (
@@ -403,6 +411,8 @@ class ShopifyEmulator(Emulator):
                 expand_granted(self.scopes),
                 frozenset(self.protected_data),
             ):
+                if self.redact_protected and not denial.required_access:
+                    continue
                 extensions: dict[str, Any] = {
                     "code": denial.code,
                     "documentation": "https://shopify.dev/api/usage/access-scopes",

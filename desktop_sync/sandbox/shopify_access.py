@@ -25,6 +25,8 @@ __all__ = [
     "expand_granted",
     "parse_required_access",
     "satisfied",
+    "unknown_fields",
+    "withhold",
 ]
 
 Requirement = tuple[frozenset[str], ...]
@@ -277,3 +279,30 @@ def _walk(
                 protected_granted,
                 denials,
             )
+
+
+def unknown_fields(schema: AccessSchema, operation: Any) -> list[dict[str, Any]]:
+    """Shopify's errors for fields ``operation`` (the emulator's parsed one) selects that the
+    schema does not have; Shopify answers such a document with these errors and no data."""
+    root = schema.mutation_type if operation.kind == "mutation" else schema.query_type
+    errors: list[dict[str, Any]] = []
+
+    def walk(type_name: str, fields: tuple[Any, ...]) -> None:
+        for selected in fields:
+            rule = schema.field(type_name, selected.name)
+            if rule is None:
+                errors.append(
+                    {
+                        "message": f"Field '{selected.name}' doesn't exist on type '{type_name}'",
+                        "extensions": {
+                            "code": "undefinedField",
+                            "typeName": type_name,
+                            "fieldName": selected.name,
+                        },
+                    }
+                )
+                continue
+            walk(rule.type_name, selected.selections)
+
+    walk(root, tuple(operation.fields))
+    return errors

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import respx
 
 from desktop_sync.connectors.errors import Rejected
 from desktop_sync.connectors.stores.base import FulfillmentLine, Tracking
-from desktop_sync.connectors.stores.shopify import ShopifyConnector
+from desktop_sync.connectors.stores.shopify import SHOPIFY_API_VERSION, ShopifyConnector
 from desktop_sync.sandbox.shopify import ShopifyEmulator
 from tests.connectors.test_shopify import UPS, ShopClock, connect, graphql_calls, sample_with
 from tests.spec.shopify_schema import big_sample
@@ -150,3 +151,19 @@ def test_an_order_hidden_by_the_60_days_says_why(
         connector.get_order(old)
 
     assert "60 days" in str(caught.value) and "read_all_orders" in str(caught.value)
+
+
+def test_an_error_shopify_repeats_for_every_order_is_said_once_with_its_count() -> None:
+    errors = [{"message": "Order is archived", "extensions": {"code": "BAD_REQUEST"}}] * 21
+    body = {"data": {"orders": None}, "errors": errors}
+
+    with (
+        respx.mock(base_url="https://acme-tees.myshopify.com") as router,
+        ShopifyConnector("acme-tees", access_token="shpat_test0123456789") as connector,
+    ):
+        router.post(f"/admin/api/{SHOPIFY_API_VERSION}/graphql.json").respond(200, json=body)
+        with pytest.raises(Rejected) as caught:
+            list(connector.iter_orders(datetime(2026, 11, 1, tzinfo=UTC)))
+
+    assert str(caught.value).count("Order is archived") == 1
+    assert "(21 times)" in str(caught.value)

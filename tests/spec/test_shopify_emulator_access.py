@@ -115,3 +115,32 @@ def test_without_read_all_orders_an_order_older_than_60_days_is_null(
     assert ask(shop, old)["data"]["order"] is None
     shop.scopes.add("read_all_orders")
     assert ask(shop, old)["data"]["order"]["name"]
+
+
+def test_a_field_the_schema_does_not_have_is_refused_without_data(shop: ShopifyEmulator) -> None:
+    response = httpx.post(
+        f"{shop.api_url}/admin/api/{SHOPIFY_API_VERSION}/graphql.json",
+        json={"query": "{ shop { name totalOrders } }"},
+        headers={"X-Shopify-Access-Token": shop.access_token},
+    )
+
+    body = response.json()
+    assert "data" not in body
+    assert body["errors"][0]["message"] == "Field 'totalOrders' doesn't exist on type 'Shop'"
+
+
+def test_redacted_protected_fields_stop_the_sync_with_the_reason(shop: ShopifyEmulator) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from desktop_sync.connectors.errors import AuthError
+    from tests.connectors.test_shopify import connect
+
+    shop.protected_data = {"email", "phone"}
+    shop.redact_protected = True
+    shop.add_order()
+
+    with connect(shop) as connector, pytest.raises(AuthError) as caught:
+        list(connector.iter_orders(datetime.now(UTC) - timedelta(minutes=5)))
+
+    assert "protected customer data" in str(caught.value)
+    assert "names and addresses" in str(caught.value)

@@ -21,7 +21,10 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
-from desktop_sync.connectors.stores.shopify_errors import missing_scopes_sentence
+from desktop_sync.connectors.stores.shopify_errors import (
+    missing_scopes_sentence,
+    redacted_sentence,
+)
 from desktop_sync.connectors.stores.shopify_fulfillment import (
     plan_fulfillment,
     tracking_input,
@@ -387,7 +390,14 @@ class ShopifyConnector:
         self.page_size = max(1, min(self.page_size - 1, fitting))
 
     def _complete_order(self, node: Mapping[str, Any]) -> StoreOrder:
-        """The order with every page of its line items (50 come with the order)."""
+        """The order with every page of its line items (20 come with the order).
+
+        An address whose protected fields (name, street) are all empty while the rest is
+        there was redacted by Shopify: no order can ship without them, so the sync stops
+        with the reason rather than sending address-less orders one by one.
+        """
+        if _redacted(node.get("shippingAddress")):
+            raise AuthError(redacted_sentence(), service=SERVICE)
         connection = node.get("lineItems") or {}
         lines = list(connection.get("nodes") or ())
         lines += self._rest_of(
@@ -494,6 +504,15 @@ def from_credentials(url: str, key: str, secret: str, **options: Any) -> Shopify
     if secret.strip():
         return ShopifyConnector(url, client_id=key, client_secret=secret, **options)
     return ShopifyConnector(url, access_token=key, **options)
+
+
+def _redacted(address: Any) -> bool:
+    if not isinstance(address, Mapping):
+        return False
+    protected = ("firstName", "lastName", "address1", "zip")
+    return not any(address.get(k) for k in protected) and bool(
+        address.get("city") or address.get("countryCodeV2")
+    )
 
 
 def _order_gid(order_id: str) -> str:

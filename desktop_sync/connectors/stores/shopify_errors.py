@@ -24,6 +24,7 @@ __all__ = [
     "garbled",
     "missing_scopes_sentence",
     "raise_errors",
+    "redacted_sentence",
     "response_text",
 ]
 
@@ -89,7 +90,16 @@ def _messages(errors: Any) -> str:
     texts = [
         str(e.get("message", "")).strip() if isinstance(e, Mapping) else str(e) for e in errors
     ]
-    return "; ".join(t.splitlines()[0] for t in texts if t) or "no reason given"
+    # Shopify repeats an error once per order or line it met it on: say each once, counted.
+    counted: dict[str, int] = {}
+    for text in texts:
+        if text:
+            first = text.splitlines()[0]
+            counted[first] = counted.get(first, 0) + 1
+    return (
+        "; ".join(f"{t} ({n} times)" if n > 1 else t for t, n in counted.items())
+        or "no reason given"
+    )
 
 
 def raise_errors(errors: Any, write: bool) -> None:
@@ -165,13 +175,22 @@ def access_denied_sentence(errors: Any) -> str:
         )
     if protected:
         count = sum(protected.values())
-        parts.append(
-            f"Shopify withholds customers' {_and(list(protected))} from this app as protected "
-            f"customer data{_times(count, 'fields')}; {PROTECTED_HELP}"
-        )
+        parts.append(_protected(list(protected), _times(count, "fields")))
     if not parts:
         return "Shopify denied access; check the app's access scopes and install the update."
     return "; also, ".join(parts) + "."
+
+
+def _protected(kinds: list[str], counted: str = "") -> str:
+    return (
+        f"Shopify withholds customers' {_and(kinds)} from this app as protected customer "
+        f"data{counted}; {PROTECTED_HELP}"
+    )
+
+
+def redacted_sentence() -> str:
+    """Shopify answered with addresses emptied of their protected fields (redacted)."""
+    return _protected(["names", "addresses"]) + "."
 
 
 def _and(items: list[str]) -> str:
