@@ -104,3 +104,19 @@ def test_withheld_protected_customer_data_stops_the_sync_saying_what_is_withheld
     assert "names, addresses and phone numbers" in result.message
     assert result.message.count("Shopify withholds") == 1
     assert orderdesk.orders() == []
+
+
+@pytest.mark.parametrize("redacted", [False, True], ids=["denied", "redacted"])
+def test_verify_says_when_shopify_withholds_protected_customer_data(redacted: bool) -> None:
+    kit = started(REQUIRED_SCOPES)
+    kit.emulator.protected_data = {"email", "phone"}
+    kit.emulator.redact_protected = redacted
+    kit.add_orders(generate_orders(1, seed=2))
+    try:
+        with pytest.raises(AuthError) as caught:
+            kit.connector().verify()
+    finally:
+        kit.stop()
+
+    assert "protected customer data" in str(caught.value)
+    assert "names" in str(caught.value) and "addresses" in str(caught.value)

@@ -22,6 +22,7 @@ from desktop_sync.connectors.stores.base import (
     Tracking,
 )
 from desktop_sync.connectors.stores.shopify_errors import (
+    access_denied_sentence,
     missing_scopes_sentence,
     redacted_sentence,
 )
@@ -170,8 +171,11 @@ class ShopifyConnector:
     # -- StoreConnector ------------------------------------------------------------------
 
     def verify(self) -> StoreIdentity:
-        """The shop's name, currency and time zone; ``AuthError`` naming any missing scope."""
-        data = self.graphql.run(VERIFY)
+        """The shop's name, currency and time zone; ``AuthError`` naming any missing scope,
+        or the protected customer data Shopify withholds from the app (read from the newest
+        order, when there is one)."""
+        denied: list[Mapping[str, Any]] = []
+        data = self.graphql.run(VERIFY, denied=denied)
         shop = data.get("shop")
         if not isinstance(shop, Mapping):
             raise Transient(
@@ -182,6 +186,11 @@ class ShopifyConnector:
         missing = [scope for scope in REQUIRED_SCOPES if scope not in granted]
         if missing:
             raise AuthError(missing_scopes_sentence(missing), service=SERVICE)
+        if denied:
+            raise AuthError(access_denied_sentence(denied), service=SERVICE)
+        newest = ((data.get("orders") or {}).get("nodes") or [None])[0]
+        if isinstance(newest, Mapping) and _redacted(newest.get("shippingAddress")):
+            raise AuthError(redacted_sentence(), service=SERVICE)
         domain = str(shop.get("myshopifyDomain") or "")
         return StoreIdentity(
             name=str(shop.get("name") or domain),

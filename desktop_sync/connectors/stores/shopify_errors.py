@@ -41,9 +41,9 @@ SCOPE_HELP = (
     "Settings › Apps › Develop apps › Configuration), then verify again"
 )
 PROTECTED_HELP = (
-    "in the Dev Dashboard open your app's API access › Protected customer data, select "
-    "name, email, phone and address, and install the update (a custom app made in Shopify "
-    "admin may need a higher Shopify plan for these fields)"
+    "in the Dev Dashboard (dev.shopify.com) select name, email, phone and address in your "
+    "app's protected customer data settings and install the update (for a custom app made in "
+    "Shopify admin these fields depend on the store's Shopify plan)"
 )
 # Which protected customer field of the connector's documents holds what.
 _PROTECTED_FIELDS = {

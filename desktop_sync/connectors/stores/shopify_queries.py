@@ -21,10 +21,14 @@ __all__ = [
 
 LINE_ITEMS_PER_ORDER = 20
 
+# The newest order tells whether Shopify lets the app read customers' protected fields.
 VERIFY = """
 query VerifyShop {
   shop { name myshopifyDomain currencyCode ianaTimezone }
   currentAppInstallation { accessScopes { handle } }
+  orders(first: 1, sortKey: CREATED_AT, reverse: true) {
+    nodes { email shippingAddress { firstName lastName address1 zip city countryCodeV2 } }
+  }
 }
 """
 

@@ -176,12 +176,19 @@ class ShopifyGraphQL:
     # -- queries -------------------------------------------------------------------------
 
     def run(
-        self, document: str, variables: Mapping[str, Any] | None = None, *, write: bool = False
+        self,
+        document: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        write: bool = False,
+        denied: list[Mapping[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """The ``data`` of one query or mutation; Shopify's errors become typed errors.
 
         ``write`` marks a mutation: it is never re-sent after a timeout or a 5xx (that raises
         ``Ambiguous``); a ``THROTTLED`` or 401 answer means it did not run, so it is re-sent.
+        With ``denied`` (a list), an answer whose only errors are ``ACCESS_DENIED`` returns
+        its partial data and puts those errors in the list, for the caller to judge.
         """
         renewed = False
         throttled = 0
@@ -217,6 +224,13 @@ class ShopifyGraphQL:
                         )
                     self._sleep(wait)
                     continue
+                if (
+                    denied is not None
+                    and _only_denials(errors)
+                    and isinstance(body.get("data"), dict)
+                ):
+                    denied.extend(errors)
+                    return dict(body["data"])
                 raise_errors(errors, write)
             data = body.get("data")
             if not isinstance(data, dict):
@@ -374,3 +388,10 @@ def _cost(body: Mapping[str, Any]) -> Mapping[str, Any]:
     extensions = body.get("extensions")
     cost = extensions.get("cost") if isinstance(extensions, Mapping) else None
     return cost if isinstance(cost, Mapping) else {}
+
+
+def _only_denials(errors: Any) -> bool:
+    return isinstance(errors, list) and all(
+        isinstance(e, Mapping) and (e.get("extensions") or {}).get("code") == "ACCESS_DENIED"
+        for e in errors
+    )
