@@ -4,6 +4,7 @@ mapping -> Order Desk emulator): coupons, automatic and shipping discounts, a ta
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -184,3 +185,48 @@ def test_a_shipping_discount_is_a_discount_not_cheaper_shipping(
     assert store_order.shipping_total == D("7.50")
     assert store_order.discount_total == D("7.50")
     assert D(str(od_order["shipping_total"])) == D("7.50")
+
+
+def random_case(rng: random.Random) -> Case:
+    """Lines, discounts on some of them, a shipping discount, and taxes, VAT-style or added."""
+    lines = tuple(
+        line(f"R{n}", rng.randint(1, 7), f"{rng.randint(100, 9999) / 100:.2f}")
+        for n in range(rng.randint(1, 4))
+    )
+    included = rng.random() < 0.5
+    discounts = tuple(
+        D(rng.randint(0, int(ln.unit_price * ln.quantity * 30))) / 100
+        if rng.random() < 0.6
+        else D(0)
+        for ln in lines
+    )
+    taxes = tuple(
+        ((ln.unit_price * ln.quantity - d) * D("0.2") / (D("1.2") if included else 1)).quantize(
+            CENT
+        )
+        for ln, d in zip(lines, discounts, strict=True)
+    )
+    shipping = D(rng.randint(0, 1500)) / 100
+    shipping_off = shipping if rng.random() < 0.3 else D(0)
+    shipping_tax = ((shipping - shipping_off) * D("0.2") / (D("1.2") if included else 1)).quantize(
+        CENT
+    )
+    money = OrderMoney(discounts, taxes, shipping_off, shipping_tax, taxes_included=included)
+    return Case(lines, str(shipping), money, "0")
+
+
+def test_random_orders_keep_the_money_rule_to_the_cent() -> None:
+    rng = random.Random(1414)
+    cases = [random_case(rng) for _ in range(40)]
+    with ShopifyEmulator(time_scale=50.0) as shop:
+        ids = [shop.add_order(sample(c), money=c.money) for c in cases]
+        with connect(shop) as connector:
+            orders = {o.id: o for o in connector.iter_orders(minute_ago())}
+
+    for order_id, case in zip(ids, cases, strict=True):
+        order = orders[order_id]
+        assert order.order_total == case.money.total(sample(case))
+        assert parts_total(order).quantize(CENT) == order.order_total, case
+        # Pre-tax lines in a VAT shop: the line's total is whole cents.
+        for ln in order.lines:
+            assert (ln.unit_price * ln.quantity).quantize(D("0.000001")) % CENT == 0
