@@ -20,6 +20,7 @@ from typing import Any
 __all__ = [
     "PROTECTED_CONTENTS",
     "AccessSchema",
+    "Denial",
     "FieldRule",
     "Requirement",
     "expand_granted",
