@@ -21,6 +21,13 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
+from desktop_sync.connectors.stores.shopify_answers import (
+    Pages,
+    mutation_result,
+    order_gid,
+    redacted,
+    required,
+)
 from desktop_sync.connectors.stores.shopify_errors import (
     access_denied_sentence,
     missing_scopes_sentence,
@@ -189,7 +196,7 @@ class ShopifyConnector:
         if denied:
             raise AuthError(access_denied_sentence(denied), service=SERVICE)
         newest = ((data.get("orders") or {}).get("nodes") or [None])[0]
-        if isinstance(newest, Mapping) and _redacted(newest.get("shippingAddress")):
+        if isinstance(newest, Mapping) and redacted(newest.get("shippingAddress")):
             raise AuthError(redacted_sentence(), service=SERVICE)
         domain = str(shop.get("myshopifyDomain") or "")
         return StoreIdentity(
@@ -245,7 +252,7 @@ class ShopifyConnector:
         if high is not None:
             query += f" AND updated_at:<'{format_datetime(high)}'"
         after: str | None = None
-        pages = _Pages("orders")
+        pages = Pages("orders")
         while True:
             try:
                 data = self.graphql.run(
@@ -254,7 +261,7 @@ class ShopifyConnector:
             except QueryTooCostly as exc:
                 self._shrink_page(exc)
                 continue
-            connection = _mapping(data.get("orders"), "orders")
+            connection = required(data.get("orders"), "orders")
             for node in connection.get("nodes") or ():
                 order = self._complete_order(node)
                 if order.updated_at >= low and (high is None or order.updated_at < high):
@@ -265,7 +272,7 @@ class ShopifyConnector:
             after = pages.next(page["endCursor"])
 
     def get_order(self, order_id: str) -> StoreOrder:
-        data = self.graphql.run(ORDER, {"id": _order_gid(order_id)})
+        data = self.graphql.run(ORDER, {"id": order_gid(order_id)})
         node = data.get("order")
         if not isinstance(node, Mapping):
             raise Rejected(self._no_order(order_id), service=SERVICE)
@@ -297,7 +304,7 @@ class ShopifyConnector:
             }
             try:
                 data = self.graphql.run(FULFILLMENT_CREATE, {"fulfillment": payload}, write=True)
-                created.append(_mutation_result(data, "fulfillmentCreate"))
+                created.append(mutation_result(data, "fulfillmentCreate"))
             except Rejected as exc:
                 if not created:
                     raise
@@ -345,7 +352,7 @@ class ShopifyConnector:
                 "notifyCustomer": index == 0,
             }
             data = self.graphql.run(TRACKING_UPDATE, variables, write=True)
-            result = _mutation_result(data, "fulfillmentTrackingInfoUpdate")
+            result = mutation_result(data, "fulfillmentTrackingInfoUpdate")
             if index == 0:
                 updated = result
         return parse_fulfillment(updated, order_id, target[1])
@@ -405,7 +412,7 @@ class ShopifyConnector:
         there was redacted by Shopify: no order can ship without them, so the sync stops
         with the reason rather than sending address-less orders one by one.
         """
-        if _redacted(node.get("shippingAddress")):
+        if redacted(node.get("shippingAddress")):
             raise AuthError(redacted_sentence(), service=SERVICE)
         connection = node.get("lineItems") or {}
         lines = list(connection.get("nodes") or ())
@@ -420,27 +427,27 @@ class ShopifyConnector:
         """Follow-up pages of a nested connection, read through its owner's root field."""
         found: list[Mapping[str, Any]] = []
         page = page_info if isinstance(page_info, Mapping) else {}
-        pages = _Pages(field)
+        pages = Pages(field)
         while page.get("hasNextPage") and page.get("endCursor"):
             after = pages.next(page["endCursor"])
             data = self.graphql.run(document, {"id": owner_id, "after": after})
-            connection = _mapping(_mapping(data.get(owner), owner).get(field), field)
+            connection = required(required(data.get(owner), owner).get(field), field)
             found.extend(connection.get("nodes") or ())
             page = connection.get("pageInfo") or {}
         return found
 
     def _fulfillment_orders(self, order_id: str) -> tuple[str, list[dict[str, Any]]]:
         """The order's name and fulfillment orders, each with all of its line items."""
-        gid = _order_gid(order_id)
+        gid = order_gid(order_id)
         name, found, after = order_id, [], None
-        pages = _Pages("fulfillment orders")
+        pages = Pages("fulfillment orders")
         while True:
             data = self.graphql.run(FULFILLMENT_ORDERS, {"id": gid, "after": after})
             order = data.get("order")
             if not isinstance(order, Mapping):
                 raise Rejected(self._no_order(order_id), service=SERVICE)
             name = order_number(order.get("name")) or order_id
-            connection = _mapping(order.get("fulfillmentOrders"), "fulfillmentOrders")
+            connection = required(order.get("fulfillmentOrders"), "fulfillmentOrders")
             for node in connection.get("nodes") or ():
                 items = node.get("lineItems") or {}
                 lines = list(items.get("nodes") or ())
@@ -465,7 +472,7 @@ class ShopifyConnector:
         ``Order.fulfillments`` is a plain list: when ``fulfillmentsCount`` says the first read
         did not hold them all, they are read again with room for all of them.
         """
-        gid, first = _order_gid(order_id), FIRST_FULFILLMENTS
+        gid, first = order_gid(order_id), FIRST_FULFILLMENTS
         while True:
             data = self.graphql.run(FULFILLMENTS, {"id": gid, "first": first})
             order = data.get("order")
@@ -513,59 +520,3 @@ def from_credentials(url: str, key: str, secret: str, **options: Any) -> Shopify
     if secret.strip():
         return ShopifyConnector(url, client_id=key, client_secret=secret, **options)
     return ShopifyConnector(url, access_token=key, **options)
-
-
-def _redacted(address: Any) -> bool:
-    if not isinstance(address, Mapping):
-        return False
-    protected = ("firstName", "lastName", "address1", "zip")
-    return not any(address.get(k) for k in protected) and bool(
-        address.get("city") or address.get("countryCodeV2")
-    )
-
-
-def _order_gid(order_id: str) -> str:
-    """A GID, also from the numeric id a merchant sees in an admin address."""
-    text = str(order_id).strip()
-    return f"gid://shopify/Order/{text}" if text.isdigit() else text
-
-
-class _Pages:
-    """The cursors of one scan: a cursor seen before means the shop (or a proxy in between)
-    is answering the same page again, and the scan stops instead of asking for ever."""
-
-    def __init__(self, what: str) -> None:
-        self._what = what
-        self._seen: set[str] = set()
-
-    def next(self, cursor: Any) -> str:
-        text = str(cursor)
-        if text in self._seen:
-            raise Rejected(
-                f"Shopify sent the same page of {self._what} twice (its cursor did not move "
-                f"on), so the app stopped reading after {len(self._seen) + 1} pages instead "
-                "of asking for ever; if this keeps happening, check for a proxy or firewall "
-                "between this computer and Shopify.",
-                service=SERVICE,
-            )
-        self._seen.add(text)
-        return text
-
-
-def _mapping(value: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise Transient(
-            f"Shopify answered without the {what} asked for; the sync will try again shortly.",
-            service=SERVICE,
-        )
-    return value
-
-
-def _mutation_result(data: Mapping[str, Any], field: str) -> Mapping[str, Any]:
-    """The mutation's ``fulfillment``; its ``userErrors`` become ``Rejected`` in their words."""
-    payload = _mapping(data.get(field), field)
-    errors = [e for e in payload.get("userErrors") or () if isinstance(e, Mapping)]
-    if errors:
-        text = "; ".join(str(e.get("message", "")).strip().rstrip(".") for e in errors)
-        raise Rejected(f"Shopify refused the fulfillment: {text}.", service=SERVICE)
-    return _mapping(payload.get("fulfillment"), "fulfillment")
