@@ -61,10 +61,12 @@ PLATFORMS: tuple[PlatformInfo, ...] = (
         key_label="Admin API access token or Client ID",
         secret_label="Client secret",
         url_hint="Your permanent shop address, e.g. my-store.myshopify.com.",
-        key_hint="Shopify admin: Settings > Apps > Develop apps > your app > API credentials "
-        "(a token starting shpat_), or the Client ID of your Dev Dashboard app.",
-        secret_hint="Only for Dev Dashboard apps: the Client secret (starts shpss_). "
-        "Leave empty when you pasted an access token.",
+        key_hint="The Client ID of your Dev Dashboard app (dev.shopify.com > your app > "
+        "Settings), with the scopes read_orders, read_products, read_locations and "
+        "write_merchant_managed_fulfillment_orders. A custom app made in Shopify admin before "
+        "2026: its Admin API access token (starts shpat_).",
+        secret_hint="The Dev Dashboard app's Client secret (starts shpss_). Leave empty when "
+        "you pasted an access token.",
         secret_optional=True,
     ),
     PlatformInfo(

@@ -14,6 +14,13 @@ from urllib.parse import parse_qsl
 
 from desktop_sync.sandbox.samples import SampleOrder, generate_orders
 from desktop_sync.sandbox.server import Emulator, Fault, Request, Response, json_response
+from desktop_sync.sandbox.shopify_access import (
+    PROTECTED_CONTENTS,
+    AccessSchema,
+    expand_granted,
+    unknown_fields,
+    withhold,
+)
 from desktop_sync.sandbox.shopify_graphql import (
     GraphQLError,
     Operation,
@@ -22,18 +29,27 @@ from desktop_sync.sandbox.shopify_graphql import (
     requested_cost,
     resolve,
 )
+from desktop_sync.sandbox.shopify_money import OrderMoney
 from desktop_sync.sandbox.shopify_shapes import SentEmail, gid
 from desktop_sync.sandbox.shopify_shop import ShopifyShop
+from desktop_sync.sandbox.shopify_versions import served_version, supported_versions
 
-__all__ = ["INVALID_TOKEN", "REQUIRED_SCOPES", "SUPPORTED_VERSIONS", "ShopifyEmulator"]
+__all__ = [
+    "INVALID_TOKEN",
+    "REQUIRED_SCOPES",
+    "ShopifyEmulator",
+    "served_version",
+    "supported_versions",
+]
 
-SUPPORTED_VERSIONS = ("2025-07", "2025-10", "2026-01", "2026-04")
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 REQUIRED_SCOPES = (
     "read_orders",
-    "read_merchant_managed_fulfillment_orders",
+    "read_products",
+    "read_locations",
     "write_merchant_managed_fulfillment_orders",
 )
+"""What the README tells a merchant to grant: the shop's default grant."""
 MAX_QUERY_COST = 1000
 TOKEN_LIFETIME = 86399
 _ROOT_SCOPES = {
@@ -54,7 +70,18 @@ class ShopifyEmulator(Emulator):
     ``restoreRate`` in ``throttleStatus`` is in real points per second (``restore_rate`` times
     ``time_scale``), so a client that paces itself from it waits the right amount when the
     emulator's clock runs fast. A request to an unknown version "falls forward" to the oldest
-    supported one, as Shopify's does; ``X-Shopify-API-Version`` says which was used.
+    supported one, as Shopify's does; ``X-Shopify-API-Version`` says which was used. The
+    support window is Shopify's: each quarterly version for twelve months from its release,
+    at the emulator's own date.
+
+    With ``schema`` (Shopify's published introspection file, loaded as an ``AccessSchema``)
+    every field is checked against its ``requiredAccess`` and the token's ``scopes``: a field
+    the token may not read comes back null with an ``ACCESS_DENIED`` error naming its path,
+    and the rest of the data is returned. Protected customer fields (names, addresses, emails,
+    phones) come back the same way unless their kind is in ``protected_data`` (all of them by
+    default, as for a Dev Dashboard app; an admin-created custom app's access varies by plan).
+    Without ``schema`` (the demo) only the root fields' scopes are checked. Orders created
+    more than 60 days ago are hidden unless ``read_all_orders`` is granted, as Shopify does.
     """
 
     name = "shopify"
@@ -72,6 +99,7 @@ class ShopifyEmulator(Emulator):
         restore_rate: float = 100.0,
         now: Callable[[], datetime] | None = None,
         split_locations: bool = False,
+        schema: AccessSchema | None = None,
     ) -> None:
         super().__init__(time_scale=time_scale, seed=seed)
         self.shop = shop
@@ -83,10 +111,21 @@ class ShopifyEmulator(Emulator):
         self.split_locations = split_locations
         """Put every other line of new orders at a second location (two fulfillment orders)."""
         self.scopes: set[str] = set(REQUIRED_SCOPES)
+        self.schema = schema
+        self.protected_data: set[str] = set(PROTECTED_CONTENTS)
+        """The protected customer fields the shop lets this app read."""
+        self.redact_protected = False
+        """Withheld protected fields come back null without an error (Shopify's documentation
+        allows "errors or redacted data"; both are modelled)."""
+        self.repeat_cursor = False
+        """A misbehaving proxy: ``orders(after:)`` answers the first page again, for ever."""
         self.throttle_status = 200
         """HTTP status of a ``THROTTLED`` answer; community reports say 200, sometimes 429."""
         self.token_requests = 0
-        self.data = ShopifyShop(now or (lambda: datetime.now(UTC)))
+        self.data = ShopifyShop(
+            now or (lambda: datetime.now(UTC)),
+            all_orders=lambda: "read_all_orders" in expand_granted(self.scopes),
+        )
         self._rng = random.Random(seed)
         self._issued: dict[str, float] = {}
         self._available = bucket_max
@@ -115,12 +154,28 @@ class ShopifyEmulator(Emulator):
 
     # -- the merchant's side (tests and the demo) ----------------------------------------
 
-    def add_order(self, sample: SampleOrder | None = None) -> str:
-        """Place one order (a seeded random sample when None), created and updated now; its GID."""
+    def add_order(
+        self,
+        sample: SampleOrder | None = None,
+        *,
+        money: OrderMoney | None = None,
+        created: datetime | None = None,
+    ) -> str:
+        """Place one order (a seeded random sample when None), created (now unless given) and
+        updated now; its GID. ``money`` gives Shopify's own money detail (discount
+        allocations, tax lines, shipping discounts, tax-inclusive prices, lines that do not
+        ship); without it the sample's discount and tax are spread over its lines."""
         if sample is None:
             sample = generate_orders(1, seed=self._rng.randrange(2**31))[0]
         with self.lock:
-            return self.data.add(sample, split_locations=self.split_locations)
+            return self.data.add(
+                sample, split_locations=self.split_locations, money=money, created=created
+            )
+
+    def set_fulfillment_status(self, order_id: str, index: int, status: str) -> None:
+        """The order's ``index``-th fulfillment gets Shopify status ``status`` (e.g. ERROR)."""
+        with self.lock:
+            self.data.orders[order_id].fulfillments[index].status = status
 
     def add_sample_orders(self, n: int) -> list[str]:
         return [self.add_order() for _ in range(n)]
@@ -200,8 +255,9 @@ class ShopifyEmulator(Emulator):
         response.headers["X-Request-Id"] = str(uuid.UUID(int=self._rng.getrandbits(128)))
         version = request.params.get("version")
         if version:
-            served = version if version in SUPPORTED_VERSIONS else SUPPORTED_VERSIONS[0]
-            response.headers["X-Shopify-API-Version"] = served
+            response.headers["X-Shopify-API-Version"] = served_version(
+                version, self.data.now().date()
+            )
 
     def error_response(self, status: int, message: str, request: Request) -> Response:
         return json_response(status, {"errors": message})
@@ -269,6 +325,10 @@ class ShopifyEmulator(Emulator):
             )
         except GraphQLError as exc:
             return json_response(200, {"errors": [_error(exc)]})
+        if self.schema is not None:
+            unknown = unknown_fields(self.schema, operation)
+            if unknown:
+                return json_response(200, {"errors": unknown})
         cost = requested_cost(operation)
         if cost > MAX_QUERY_COST:
             message = (
@@ -318,7 +378,7 @@ class ShopifyEmulator(Emulator):
                     "id": gid("AppInstallation", 1),
                     "accessScopes": [{"handle": h} for h in sorted(self.scopes)],
                 },
-                "orders": shop.search,
+                "orders": lambda a: shop.search(dict(a, after=None) if self.repeat_cursor else a),
                 "order": lambda a: shop.order(str(a.get("id"))),
                 "fulfillmentOrder": lambda a: shop.fulfillment_order(str(a.get("id"))),
                 "fulfillment": lambda a: shop.fulfillment(str(a.get("id"))),
@@ -327,7 +387,7 @@ class ShopifyEmulator(Emulator):
         data: dict[str, Any] = {}
         errors: list[dict[str, Any]] = []
         for selected in operation.fields:
-            scope = _ROOT_SCOPES.get(selected.name)
+            scope = None if self.schema else _ROOT_SCOPES.get(selected.name)
             try:
                 if scope and scope not in self.scopes:
                     raise GraphQLError(
@@ -340,6 +400,28 @@ class ShopifyEmulator(Emulator):
             except GraphQLError as exc:
                 data[selected.key] = None
                 errors.append(dict(_error(exc), path=[selected.key]))
+        if self.schema is not None:
+            schema = self.schema
+            root_type = schema.mutation_type if operation.kind == "mutation" else schema.query_type
+            for denial in withhold(
+                self.schema,
+                root_type,
+                operation.fields,
+                data,
+                expand_granted(self.scopes),
+                frozenset(self.protected_data),
+            ):
+                if self.redact_protected and not denial.required_access:
+                    continue
+                extensions: dict[str, Any] = {
+                    "code": denial.code,
+                    "documentation": "https://shopify.dev/api/usage/access-scopes",
+                }
+                if denial.required_access:
+                    extensions["requiredAccess"] = denial.required_access
+                errors.append(
+                    {"message": denial.message, "path": denial.path, "extensions": extensions}
+                )
         return data, errors
 
     def _refill(self) -> None:

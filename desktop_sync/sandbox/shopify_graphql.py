@@ -1,9 +1,10 @@
 """Just enough GraphQL for the Shopify emulator: parse a document's selections, resolve them
 against plain dicts, and price them the way Shopify's calculated query cost does.
 
-This is not a GraphQL engine: no schema, no fragments, no directives. A field the emulator's
-objects do not have is an error, as Shopify's own "Field 'x' doesn't exist" would be, so a
-connector that asks for something the emulator cannot answer fails loudly in tests.
+This is not a GraphQL engine: no fragments, no directives, and no schema of its own (given
+Shopify's published one, ``shopify_access`` checks fields and scopes against it). A field the
+emulator's objects do not have is an error, as Shopify's own "Field 'x' doesn't exist" would
+be, so a connector that asks for something the emulator cannot answer fails loudly in tests.
 """
 
 from __future__ import annotations

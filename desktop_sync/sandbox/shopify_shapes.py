@@ -13,6 +13,7 @@ from typing import Any
 
 from desktop_sync.sandbox.samples import SampleLine, SampleOrder
 from desktop_sync.sandbox.shopify_graphql import GraphQLError
+from desktop_sync.sandbox.shopify_money import OrderMoney, default_money
 
 __all__ = [
     "MAX_PAGE",
@@ -127,6 +128,10 @@ class SentEmail:
 class LineItem:
     number: int
     line: SampleLine
+    discount: Decimal = Decimal(0)
+    """Every discount allocated to this line (line-level and its share of order-level ones)."""
+    tax: Decimal = Decimal(0)
+    requires_shipping: bool = True
 
     @property
     def id(self) -> str:
@@ -157,6 +162,7 @@ class Fulfillment:
     tracking: list[dict[str, str | None]]
     lines: list[tuple[int, LineItem, int]]
     """(FulfillmentLineItem number, line item, quantity)."""
+    status: str = "SUCCESS"
 
 
 @dataclass
@@ -170,15 +176,49 @@ class Order:
     fulfillment_orders: list[FulfillmentOrder]
     fulfillments: list[Fulfillment] = field(default_factory=list)
     cancelled: datetime | None = None
+    money: OrderMoney | None = None
+
+    @property
+    def order_money(self) -> OrderMoney:
+        return self.money or default_money(self.sample)
 
     @property
     def id(self) -> str:
         return gid("Order", self.number)
 
 
+def _allocations(amount: Decimal, title: str, currency: str) -> list[dict[str, Any]]:
+    if not amount:
+        return []
+    return [
+        {
+            "allocatedAmountSet": money(amount, currency),
+            "discountApplication": {"__typename": "DiscountCodeApplication", "code": title},
+        }
+    ]
+
+
+def _tax_lines(amount: Decimal, currency: str) -> list[dict[str, Any]]:
+    if not amount:
+        return []
+    return [{"title": "Tax", "rate": None, "priceSet": money(amount, currency)}]
+
+
 def order_source(order: Order, currency: str) -> dict[str, Any]:
     sample, cur = order.sample, currency
+    cash = order.order_money
     address = address_source(sample)
+    shipping_line = {
+        "id": gid("ShippingLine", order.number),
+        "title": sample.shipping_method,
+        "code": sample.shipping_method,
+        "source": "shopify",
+        "isRemoved": False,
+        "originalPriceSet": money(sample.shipping_total, cur),
+        "discountedPriceSet": money(sample.shipping_total - cash.shipping_discount, cur),
+        "discountAllocations": _allocations(cash.shipping_discount, cash.discount_title, cur),
+        "taxLines": _tax_lines(cash.shipping_tax, cur),
+    }
     return {
         "__typename": "Order",
         "id": order.id,
@@ -197,17 +237,18 @@ def order_source(order: Order, currency: str) -> dict[str, Any]:
         "currencyCode": cur,
         "shippingAddress": address,
         "billingAddress": dict(address, phone=None),
-        "shippingLine": {
-            "title": sample.shipping_method,
-            "code": sample.shipping_method,
-            "source": "shopify",
-            "originalPriceSet": money(sample.shipping_total, cur),
-        },
-        "subtotalPriceSet": money(sample.subtotal - sample.discount_total, cur),
+        "shippingLine": shipping_line,
+        "shippingLines": lambda args: index_connection([shipping_line], args, "shippingLines"),
+        "taxesIncluded": cash.taxes_included,
+        "subtotalPriceSet": money(cash.subtotal(sample), cur),
         "totalShippingPriceSet": money(sample.shipping_total, cur),
-        "totalTaxSet": money(sample.tax_total, cur),
-        "totalDiscountsSet": money(sample.discount_total, cur),
-        "totalPriceSet": money(sample.total, cur),
+        "totalTaxSet": money(cash.tax_total, cur),
+        "totalDiscountsSet": money(cash.discount_total, cur),
+        "totalPriceSet": money(cash.total(sample), cur),
+        # No duties or import fees in the sample shop: Shopify answers null for those.
+        "originalTotalDutiesSet": None,
+        "originalTotalAdditionalFeesSet": None,
+        "fulfillmentsCount": {"count": len(order.fulfillments), "precision": "EXACT"},
         "lineItems": lambda args: index_connection(
             [line_source(i, currency) for i in order.items], args, "lineItems"
         ),
@@ -237,9 +278,11 @@ def line_source(item: LineItem, currency: str) -> dict[str, Any]:
         "variantTitle": variant_title,
         "quantity": line.quantity,
         "currentQuantity": line.quantity,
-        "requiresShipping": True,
+        "requiresShipping": item.requires_shipping,
         "originalUnitPriceSet": money(line.unit_price, cur),
         "discountedUnitPriceSet": money(line.unit_price, cur),
+        "discountAllocations": _allocations(item.discount, "SAVE", cur),
+        "taxLines": _tax_lines(item.tax, cur),
         "variant": {
             "id": gid("ProductVariant", 44_000_000_000_000 + item.number % 1_000_000),
             "title": variant_title or "Default Title",
@@ -287,7 +330,7 @@ def fulfillment_source(f: Fulfillment, currency: str) -> dict[str, Any]:
         "id": gid("Fulfillment", f.number),
         "legacyResourceId": str(f.number),
         "name": f.name,
-        "status": "SUCCESS",
+        "status": f.status,
         "createdAt": iso(f.created),
         "updatedAt": iso(f.created),
         "trackingInfo": lambda args: [dict(t) for t in f.tracking][

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from desktop_sync.sandbox.samples import SampleOrder
 from desktop_sync.sandbox.shopify_graphql import GraphQLError
+from desktop_sync.sandbox.shopify_money import OrderMoney, default_money
 from desktop_sync.sandbox.shopify_shapes import (
     OPEN_STATES,
     FOLine,
@@ -38,13 +40,22 @@ _BOUND_FIELDS = {"updated_at": "updated", "created_at": "created"}
 _SORT_KEYS = {"UPDATED_AT": "updated", "CREATED_AT": "created", "ID": "number"}
 QUANTITY_ERROR = "Invalid fulfillment order line item quantity requested."
 NOT_OPEN_ERROR = "The fulfillment order is not in an open state."
+RECENT_ORDERS = timedelta(days=60)
+"""Without ``read_all_orders`` an app sees only orders created in the last 60 days."""
 
 
 class ShopifyShop:
     """Orders of one shop; builds GraphQL source objects and applies the two mutations."""
 
-    def __init__(self, now: Callable[[], datetime], *, currency: str = "USD") -> None:
+    def __init__(
+        self,
+        now: Callable[[], datetime],
+        *,
+        currency: str = "USD",
+        all_orders: Callable[[], bool] = lambda: False,
+    ) -> None:
         self._now = now
+        self._all_orders = all_orders
         self.currency = currency
         self.orders: dict[str, Order] = {}
         self.emails: list[SentEmail] = []
@@ -61,9 +72,26 @@ class ShopifyShop:
 
     # -- the merchant's side --------------------------------------------------------------
 
-    def add(self, sample: SampleOrder, *, split_locations: bool = False) -> str:
+    def add(
+        self,
+        sample: SampleOrder,
+        *,
+        split_locations: bool = False,
+        money: OrderMoney | None = None,
+        created: datetime | None = None,
+    ) -> str:
         moment = self.now()
-        items = [LineItem(self._take(), line) for line in sample.lines]
+        cash = money or default_money(sample)
+        items = [
+            LineItem(
+                self._take(),
+                line,
+                cash.line_discounts[i] if i < len(cash.line_discounts) else Decimal(0),
+                cash.line_taxes[i] if i < len(cash.line_taxes) else Decimal(0),
+                cash.ships(i),
+            )
+            for i, line in enumerate(sample.lines)
+        ]
         by_location: dict[tuple[int, str], list[LineItem]] = {}
         for index, item in enumerate(items):
             location = self.locations[index % 2 if split_locations else 0]
@@ -76,7 +104,10 @@ class ShopifyShop:
             )
             for location, group in by_location.items()
         ]
-        order = Order(self._take(), f"#{self._next_name}", sample, moment, moment, items, fos)
+        born = created.astimezone(UTC).replace(microsecond=0) if created else moment
+        order = Order(
+            self._take(), f"#{self._next_name}", sample, born, moment, items, fos, money=money
+        )
         self._next_name += 1
         self.orders[order.id] = order
         return order.id
@@ -86,9 +117,15 @@ class ShopifyShop:
 
     # -- queries --------------------------------------------------------------------------
 
+    def visible(self, order: Order) -> bool:
+        """Shopify hides orders older than 60 days from apps without ``read_all_orders``."""
+        return self._all_orders() or order.created >= self.now() - RECENT_ORDERS
+
     def order(self, order_id: str) -> dict[str, Any] | None:
         order = self.orders.get(order_id)
-        return None if order is None else order_source(order, self.currency)
+        if order is None or not self.visible(order):
+            return None
+        return order_source(order, self.currency)
 
     def fulfillment_order(self, fo_id: str) -> dict[str, Any] | None:
         found = self._find_fo(fo_id)
@@ -116,7 +153,11 @@ class ShopifyShop:
             return (iso(moment) or "", order.number)
 
         matching = sorted(
-            (o for o in self.orders.values() if _matches(o, str(args.get("query") or ""))),
+            (
+                o
+                for o in self.orders.values()
+                if self.visible(o) and _matches(o, str(args.get("query") or ""))
+            ),
             key=key,
             reverse=reverse,
         )

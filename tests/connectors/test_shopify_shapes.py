@@ -26,13 +26,13 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
-from desktop_sync.connectors.stores.shopify import ShopifyConnector
+from desktop_sync.connectors.stores.shopify import SHOPIFY_API_VERSION, ShopifyConnector
 from desktop_sync.connectors.stores.shopify_parsing import parse_fulfillment, parse_order
 from tests.fakes import FakeTime
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "shopify"
 SHOP = "https://acme-tees.myshopify.com"
-GRAPHQL = "/admin/api/2025-07/graphql.json"
+GRAPHQL = f"/admin/api/{SHOPIFY_API_VERSION}/graphql.json"
 TOKEN = "shpat_static0123456789abcdef"
 ORDER_ID = "gid://shopify/Order/5678901234567"
 UPS = Tracking("1Z999AA10123456784", "UPS")
@@ -466,6 +466,11 @@ def test_a_second_tracking_number_sends_the_whole_list(
 
     assert result.tracking_numbers == (UPS.number, "1Z2")
     variables = sent(route.calls.last)["variables"]
-    # A url for only one of the two numbers cannot be paired, so urls are left to Shopify.
-    assert variables["trackingInfoInput"] == {"numbers": [UPS.number, "1Z2"], "company": "UPS"}
+    # Shopify pairs urls with numbers by position: the numbers with a url come first, and
+    # the first number keeps its own url.
+    assert variables["trackingInfoInput"] == {
+        "numbers": [UPS.number, "1Z2"],
+        "urls": ["https://u/1"],
+        "company": "UPS",
+    }
     assert variables["notifyCustomer"] is True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,10 +12,15 @@ import pytest
 
 from desktop_sync.sandbox.samples import SampleLine, SampleOrder, generate_orders
 from desktop_sync.sandbox.server import Fault
-from desktop_sync.sandbox.shopify import INVALID_TOKEN, ShopifyEmulator
+from desktop_sync.sandbox.shopify import (
+    INVALID_TOKEN,
+    ShopifyEmulator,
+    served_version,
+    supported_versions,
+)
 from desktop_sync.sandbox.shopify_graphql import parse_operation, requested_cost
 
-GRAPHQL = "/admin/api/2025-07/graphql.json"
+GRAPHQL = "/admin/api/2026-10/graphql.json"
 ORDERS = """
 query($first: Int!, $after: String, $q: String!) {
   orders(first: $first, after: $after, query: $q, sortKey: UPDATED_AT) {
@@ -104,7 +109,7 @@ def test_without_a_valid_token_the_api_answers_401_with_shopifys_text(
     assert response.status_code == 401
     assert response.json() == {"errors": INVALID_TOKEN}
     assert response.headers["X-Request-Id"]
-    assert response.headers["X-Shopify-API-Version"] == "2025-07"
+    assert response.headers["X-Shopify-API-Version"] == "2026-10"
 
 
 @pytest.mark.parametrize("as_json", [True, False], ids=["json", "form"])
@@ -156,7 +161,14 @@ def test_an_unsupported_version_falls_forward_to_the_oldest_supported(
 ) -> None:
     response = http.post("/admin/api/2023-01/graphql.json", json={"query": "{ shop { name } }"})
 
-    assert response.headers["X-Shopify-API-Version"] == "2025-07"
+    # On 2026-11-02 Shopify supports 2026-01 to 2026-10 (twelve months each).
+    assert response.headers["X-Shopify-API-Version"] == "2026-01"
+
+
+def test_2025_07_left_the_support_window_on_2026_07_01() -> None:
+    assert served_version("2025-07", date(2026, 6, 30)) == "2025-07"
+    assert served_version("2025-07", date(2026, 7, 1)) == "2025-10"
+    assert supported_versions(date(2026, 12, 1)) == ("2026-01", "2026-04", "2026-07", "2026-10")
 
 
 def test_every_answer_carries_the_cost_and_the_bucket_level(http: httpx.Client) -> None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
 import httpx
 
-from desktop_sync.connectors.errors import AuthError, Rejected, Transient
+from desktop_sync.connectors.errors import AuthError, ConnectorError, Rejected, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
     Capabilities,
@@ -19,6 +20,18 @@ from desktop_sync.connectors.stores.base import (
     StoreIdentity,
     StoreOrder,
     Tracking,
+)
+from desktop_sync.connectors.stores.shopify_answers import (
+    Pages,
+    mutation_result,
+    order_gid,
+    redacted,
+    required,
+)
+from desktop_sync.connectors.stores.shopify_errors import (
+    access_denied_sentence,
+    missing_scopes_sentence,
+    redacted_sentence,
 )
 from desktop_sync.connectors.stores.shopify_fulfillment import (
     plan_fulfillment,
@@ -40,6 +53,7 @@ from desktop_sync.connectors.stores.shopify_queries import (
     ORDER,
     ORDER_LINE_ITEMS,
     ORDERS,
+    SCOPES,
     TRACKING_UPDATE,
     VERIFY,
 )
@@ -52,6 +66,8 @@ from desktop_sync.connectors.stores.shopify_transport import (
 )
 
 __all__ = [
+    "ALL_ORDERS_SCOPE",
+    "RECENT_ORDER_DAYS",
     "REQUIRED_SCOPES",
     "SHOPIFY_API_VERSION",
     "ShopifyConnector",
@@ -59,15 +75,32 @@ __all__ = [
     "shop_url",
 ]
 
+log = logging.getLogger(__name__)
+
 REQUIRED_SCOPES = (
     "read_orders",
-    "read_merchant_managed_fulfillment_orders",
+    "read_products",
+    "read_locations",
     "write_merchant_managed_fulfillment_orders",
 )
-# ORDERS costs about 2 + 264 x first points (50 line items per order); three orders stay
+"""The scopes the connector's documents need, derived from Shopify's schema (``requiredAccess``
+of every field selected; ``tests/spec/test_shopify_schema.py`` checks the list): ``read_orders``
+(orders, line items, fulfillments), ``read_products`` (a line's variant options),
+``read_locations`` (the location of a fulfillment order) and
+``write_merchant_managed_fulfillment_orders`` (fulfilling them; Shopify's write scope includes
+``read_merchant_managed_fulfillment_orders``, which reading them needs)."""
+ALL_ORDERS_SCOPE = "read_all_orders"
+RECENT_ORDER_DAYS = 60
+"""Without ``read_all_orders`` Shopify shows an app only the orders of the last 60 days."""
+# ORDERS costs about 2 + 280 x first points (20 line items per order); three orders stay
 # under Shopify's 1,000-point cap. A "MAX_COST_EXCEEDED" answer shrinks the page further.
 DEFAULT_PAGE_SIZE = 3
 MAX_PAGE_SIZE = 250
+# ``Order.fulfillments`` has no cursor; this many cost about 900 points, Shopify's cap is 1,000.
+MAX_FULFILLMENTS = 25
+FIRST_FULFILLMENTS = 10
+NOT_STANDING = ("CANCELLED", "ERROR", "FAILURE")
+"""Fulfillment statuses that ship nothing: Shopify's cancelled and failed fulfillments."""
 
 
 class ShopifyConnector:
@@ -123,6 +156,8 @@ class ShopifyConnector:
             backoff=backoff,
         )
         self.shop_url = self.graphql.shop_url
+        self._granted: frozenset[str] | None = None
+        self._history_warned = False
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -143,30 +178,26 @@ class ShopifyConnector:
     # -- StoreConnector ------------------------------------------------------------------
 
     def verify(self) -> StoreIdentity:
-        """The shop's name, currency and time zone; ``AuthError`` naming any missing scope."""
-        data = self.graphql.run(VERIFY)
+        """The shop's name, currency and time zone; ``AuthError`` naming any missing scope,
+        or the protected customer data Shopify withholds from the app (read from the newest
+        order, when there is one)."""
+        denied: list[Mapping[str, Any]] = []
+        data = self.graphql.run(VERIFY, denied=denied)
         shop = data.get("shop")
         if not isinstance(shop, Mapping):
             raise Transient(
                 "Shopify answered without the shop's details; try Verify Connection again.",
                 service=SERVICE,
             )
-        installation = data.get("currentAppInstallation") or {}
-        granted = {
-            str(s.get("handle"))
-            for s in installation.get("accessScopes") or ()
-            if isinstance(s, Mapping)
-        }
-        # A write scope includes its read scope.
-        granted |= {"read_" + h.removeprefix("write_") for h in granted if h.startswith("write_")}
+        granted = self._note_scopes(data)
         missing = [scope for scope in REQUIRED_SCOPES if scope not in granted]
         if missing:
-            raise AuthError(
-                f"The Shopify app is missing the permission {', '.join(missing)}; add it to the "
-                "app's Admin API scopes (Dev Dashboard › your app › Versions, or Settings › Apps "
-                "› Develop apps › Configuration), release or save, and install the update.",
-                service=SERVICE,
-            )
+            raise AuthError(missing_scopes_sentence(missing), service=SERVICE)
+        if denied:
+            raise AuthError(access_denied_sentence(denied), service=SERVICE)
+        newest = ((data.get("orders") or {}).get("nodes") or [None])[0]
+        if isinstance(newest, Mapping) and redacted(newest.get("shippingAddress")):
+            raise AuthError(redacted_sentence(), service=SERVICE)
         domain = str(shop.get("myshopifyDomain") or "")
         return StoreIdentity(
             name=str(shop.get("name") or domain),
@@ -175,18 +206,53 @@ class ShopifyConnector:
             timezone=str(shop.get("ianaTimezone") or ""),
         )
 
+    def granted_scopes(self) -> frozenset[str]:
+        """The access scopes the shop granted this app (a write scope counts as its read
+        scope too); read from Shopify once, and again after ``verify()``."""
+        if self._granted is None:
+            self._note_scopes(self.graphql.run(SCOPES))
+        return self._granted or frozenset()
+
+    def backfill_notice(self, since: datetime, *, now: datetime | None = None) -> str:
+        """What a merchant should hear before a backfill from ``since``: "" when Shopify will
+        show every order, else one sentence on the 60-day limit and ``read_all_orders``.
+
+        Shopify shows an app the orders created in the last 60 days only, unless the app has
+        the ``read_all_orders`` scope (which a Dev Dashboard app requests under its API access
+        settings); older orders are left out of every listing without a word.
+        """
+        moment = now or datetime.now(UTC)
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        if since >= moment - timedelta(days=RECENT_ORDER_DAYS):
+            return ""
+        if ALL_ORDERS_SCOPE in self.granted_scopes():
+            return ""
+        return (
+            f"Shopify shows this app only the orders of the last {RECENT_ORDER_DAYS} days, so "
+            f"orders from before {(moment - timedelta(days=RECENT_ORDER_DAYS)):%Y-%m-%d} will "
+            f"not be sent; to include them, request the {ALL_ORDERS_SCOPE} scope for the app "
+            "(Dev Dashboard › your app › API access), add it to the app's scopes, install the "
+            "update and start the backfill again."
+        )
+
     def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[StoreOrder]:
         """Orders updated in [since, until], oldest change first, by ``updatedAt`` cursor.
 
         Shopify keeps times to the second, so the search runs from ``since``'s second to the
-        second after ``until``'s; each order is then checked against the window itself.
+        second after ``until``'s; each order is then checked against the window itself. A
+        window reaching back past Shopify's 60 days without ``read_all_orders`` is logged
+        once (``backfill_notice`` says it before a backfill). A cursor that does not move on
+        stops the scan with ``Rejected`` instead of paging for ever.
         """
+        self._warn_history(since)
         low = since.replace(microsecond=0)
         high = until.replace(microsecond=0) + timedelta(seconds=1) if until else None
         query = f"updated_at:>='{format_datetime(low)}'"
         if high is not None:
             query += f" AND updated_at:<'{format_datetime(high)}'"
         after: str | None = None
+        pages = Pages("orders")
         while True:
             try:
                 data = self.graphql.run(
@@ -195,7 +261,7 @@ class ShopifyConnector:
             except QueryTooCostly as exc:
                 self._shrink_page(exc)
                 continue
-            connection = _mapping(data.get("orders"), "orders")
+            connection = required(data.get("orders"), "orders")
             for node in connection.get("nodes") or ():
                 order = self._complete_order(node)
                 if order.updated_at >= low and (high is None or order.updated_at < high):
@@ -203,17 +269,18 @@ class ShopifyConnector:
             page = connection.get("pageInfo") or {}
             if not page.get("hasNextPage") or not page.get("endCursor"):
                 return
-            after = str(page["endCursor"])
+            after = pages.next(page["endCursor"])
 
     def get_order(self, order_id: str) -> StoreOrder:
-        data = self.graphql.run(ORDER, {"id": _order_gid(order_id)})
+        data = self.graphql.run(ORDER, {"id": order_gid(order_id)})
         node = data.get("order")
         if not isinstance(node, Mapping):
-            raise Rejected(_no_order(order_id), service=SERVICE)
+            raise Rejected(self._no_order(order_id), service=SERVICE)
         return self._complete_order(node)
 
     def list_fulfillments(self, order_id: str) -> list[StoreFulfillment]:
-        """The order's fulfillments that still stand (cancelled ones are left out)."""
+        """The order's fulfillments that still stand (cancelled and failed ones, Shopify's
+        ``CANCELLED``, ``ERROR`` and ``FAILURE``, are left out)."""
         _, nodes = self._fulfillment_nodes(order_id)
         return [parse_fulfillment(node, order_id, lines) for node, lines in nodes]
 
@@ -237,7 +304,7 @@ class ShopifyConnector:
             }
             try:
                 data = self.graphql.run(FULFILLMENT_CREATE, {"fulfillment": payload}, write=True)
-                created.append(_mutation_result(data, "fulfillmentCreate"))
+                created.append(mutation_result(data, "fulfillmentCreate"))
             except Rejected as exc:
                 if not created:
                     raise
@@ -285,12 +352,47 @@ class ShopifyConnector:
                 "notifyCustomer": index == 0,
             }
             data = self.graphql.run(TRACKING_UPDATE, variables, write=True)
-            result = _mutation_result(data, "fulfillmentTrackingInfoUpdate")
+            result = mutation_result(data, "fulfillmentTrackingInfoUpdate")
             if index == 0:
                 updated = result
         return parse_fulfillment(updated, order_id, target[1])
 
     # -- reads ---------------------------------------------------------------------------
+
+    def _note_scopes(self, data: Mapping[str, Any]) -> frozenset[str]:
+        installation = data.get("currentAppInstallation") or {}
+        handles = {
+            str(s.get("handle"))
+            for s in installation.get("accessScopes") or ()
+            if isinstance(s, Mapping) and s.get("handle")
+        }
+        # A write scope includes its read scope.
+        handles |= {"read_" + h.removeprefix("write_") for h in handles if h.startswith("write_")}
+        self._granted = frozenset(handles)
+        return self._granted
+
+    def _warn_history(self, since: datetime) -> None:
+        # Only with the scopes already known (from verify()): a scan asks nothing extra.
+        if self._history_warned or self._granted is None:
+            return
+        notice = self.backfill_notice(since)
+        if notice:
+            self._history_warned = True
+            log.warning("%s", notice)
+
+    def _no_order(self, order_id: str) -> str:
+        """Why ``order(id:)`` came back null: deleted, or older than Shopify shows the app."""
+        try:
+            limited = ALL_ORDERS_SCOPE not in self.granted_scopes()
+        except ConnectorError:
+            limited = False
+        if limited:
+            return (
+                f"Shopify shows no order {order_id}: it was deleted, or it is older than the "
+                f"{RECENT_ORDER_DAYS} days Shopify shows this app without the "
+                f"{ALL_ORDERS_SCOPE} scope; add that scope to the app to reach older orders."
+            )
+        return f"Shopify has no order {order_id} any more; it may have been deleted."
 
     def _shrink_page(self, exc: QueryTooCostly) -> None:
         if self.page_size <= 1:
@@ -304,7 +406,14 @@ class ShopifyConnector:
         self.page_size = max(1, min(self.page_size - 1, fitting))
 
     def _complete_order(self, node: Mapping[str, Any]) -> StoreOrder:
-        """The order with every page of its line items (50 come with the order)."""
+        """The order with every page of its line items (20 come with the order).
+
+        An address whose protected fields (name, street) are all empty while the rest is
+        there was redacted by Shopify: no order can ship without them, so the sync stops
+        with the reason rather than sending address-less orders one by one.
+        """
+        if redacted(node.get("shippingAddress")):
+            raise AuthError(redacted_sentence(), service=SERVICE)
         connection = node.get("lineItems") or {}
         lines = list(connection.get("nodes") or ())
         lines += self._rest_of(
@@ -318,24 +427,27 @@ class ShopifyConnector:
         """Follow-up pages of a nested connection, read through its owner's root field."""
         found: list[Mapping[str, Any]] = []
         page = page_info if isinstance(page_info, Mapping) else {}
+        pages = Pages(field)
         while page.get("hasNextPage") and page.get("endCursor"):
-            data = self.graphql.run(document, {"id": owner_id, "after": page["endCursor"]})
-            connection = _mapping(_mapping(data.get(owner), owner).get(field), field)
+            after = pages.next(page["endCursor"])
+            data = self.graphql.run(document, {"id": owner_id, "after": after})
+            connection = required(required(data.get(owner), owner).get(field), field)
             found.extend(connection.get("nodes") or ())
             page = connection.get("pageInfo") or {}
         return found
 
     def _fulfillment_orders(self, order_id: str) -> tuple[str, list[dict[str, Any]]]:
         """The order's name and fulfillment orders, each with all of its line items."""
-        gid = _order_gid(order_id)
+        gid = order_gid(order_id)
         name, found, after = order_id, [], None
+        pages = Pages("fulfillment orders")
         while True:
             data = self.graphql.run(FULFILLMENT_ORDERS, {"id": gid, "after": after})
             order = data.get("order")
             if not isinstance(order, Mapping):
-                raise Rejected(_no_order(order_id), service=SERVICE)
+                raise Rejected(self._no_order(order_id), service=SERVICE)
             name = order_number(order.get("name")) or order_id
-            connection = _mapping(order.get("fulfillmentOrders"), "fulfillmentOrders")
+            connection = required(order.get("fulfillmentOrders"), "fulfillmentOrders")
             for node in connection.get("nodes") or ():
                 items = node.get("lineItems") or {}
                 lines = list(items.get("nodes") or ())
@@ -350,19 +462,38 @@ class ShopifyConnector:
             page = connection.get("pageInfo") or {}
             if not page.get("hasNextPage") or not page.get("endCursor"):
                 return name, found
-            after = page["endCursor"]
+            after = pages.next(page["endCursor"])
 
     def _fulfillment_nodes(
         self, order_id: str
     ) -> tuple[str, list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]]]:
-        """The order's name and its standing fulfillments, each with all its line items."""
-        data = self.graphql.run(FULFILLMENTS, {"id": _order_gid(order_id)})
-        order = data.get("order")
-        if not isinstance(order, Mapping):
-            raise Rejected(_no_order(order_id), service=SERVICE)
+        """The order's name and its standing fulfillments, each with all its line items.
+
+        ``Order.fulfillments`` is a plain list: when ``fulfillmentsCount`` says the first read
+        did not hold them all, they are read again with room for all of them.
+        """
+        gid, first = order_gid(order_id), FIRST_FULFILLMENTS
+        while True:
+            data = self.graphql.run(FULFILLMENTS, {"id": gid, "first": first})
+            order = data.get("order")
+            if not isinstance(order, Mapping):
+                raise Rejected(self._no_order(order_id), service=SERVICE)
+            listed = list(order.get("fulfillments") or ())
+            count = (order.get("fulfillmentsCount") or {}).get("count")
+            total = int(count) if isinstance(count, int) else len(listed)
+            if total <= len(listed) or len(listed) < first:
+                break
+            if first >= MAX_FULFILLMENTS:
+                raise Rejected(
+                    f"Shopify order #{order_number(order.get('name')) or order_id} has "
+                    f"{total} fulfillments, more than the {MAX_FULFILLMENTS} the app can "
+                    "check for this tracking number; add the shipment in Shopify admin.",
+                    service=SERVICE,
+                )
+            first = min(MAX_FULFILLMENTS, total)
         out = []
-        for node in order.get("fulfillments") or ():
-            if str(node.get("status", "")).upper() == "CANCELLED":
+        for node in listed:
+            if str(node.get("status", "")).upper() in NOT_STANDING:
                 continue
             items = node.get("fulfillmentLineItems") or {}
             lines = list(items.get("nodes") or ())
@@ -389,32 +520,3 @@ def from_credentials(url: str, key: str, secret: str, **options: Any) -> Shopify
     if secret.strip():
         return ShopifyConnector(url, client_id=key, client_secret=secret, **options)
     return ShopifyConnector(url, access_token=key, **options)
-
-
-def _order_gid(order_id: str) -> str:
-    """A GID, also from the numeric id a merchant sees in an admin address."""
-    text = str(order_id).strip()
-    return f"gid://shopify/Order/{text}" if text.isdigit() else text
-
-
-def _no_order(order_id: str) -> str:
-    return f"Shopify has no order {order_id} any more; it may have been deleted."
-
-
-def _mapping(value: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise Transient(
-            f"Shopify answered without the {what} asked for; the sync will try again shortly.",
-            service=SERVICE,
-        )
-    return value
-
-
-def _mutation_result(data: Mapping[str, Any], field: str) -> Mapping[str, Any]:
-    """The mutation's ``fulfillment``; its ``userErrors`` become ``Rejected`` in their words."""
-    payload = _mapping(data.get(field), field)
-    errors = [e for e in payload.get("userErrors") or () if isinstance(e, Mapping)]
-    if errors:
-        text = "; ".join(str(e.get("message", "")).strip().rstrip(".") for e in errors)
-        raise Rejected(f"Shopify refused the fulfillment: {text}.", service=SERVICE)
-    return _mapping(payload.get("fulfillment"), "fulfillment")

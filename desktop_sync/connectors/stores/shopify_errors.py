@@ -5,7 +5,8 @@ into the connector's typed errors, each with one sentence a merchant can act on.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -17,18 +18,45 @@ __all__ = [
     "SERVICE",
     "TOKEN_HELP",
     "QueryTooCostly",
+    "access_denied_sentence",
     "client_credentials_refusal",
     "error_code",
     "garbled",
+    "missing_scopes_sentence",
     "raise_errors",
+    "redacted_sentence",
     "response_text",
 ]
 
 SERVICE = "Shopify"
 TOKEN_HELP = (
-    "Shopify refused the access token; in Shopify admin open Settings › Apps › Develop apps, "
-    "open your app's API credentials and copy the Admin API access token (shpat_…) again."
+    "Shopify refused the access token; for a Dev Dashboard app enter its Client ID and "
+    "Client secret instead (dev.shopify.com › your app › Settings), or, for a custom app made "
+    "in Shopify admin before 2026, copy its Admin API access token (shpat_…) again from "
+    "Settings › Apps › Develop apps › your app › API credentials."
 )
+SCOPE_HELP = (
+    "Dev Dashboard (dev.shopify.com) › your app › Versions: create a version with the scope, "
+    "release it and install the update on the store (a custom app made in Shopify admin: "
+    "Settings › Apps › Develop apps › Configuration), then verify again"
+)
+PROTECTED_HELP = (
+    "in the Dev Dashboard (dev.shopify.com) select name, email, phone and address in your "
+    "app's protected customer data settings and install the update (for a custom app made in "
+    "Shopify admin these fields depend on the store's Shopify plan)"
+)
+# Which protected customer field of the connector's documents holds what.
+_PROTECTED_FIELDS = {
+    "email": "email addresses",
+    "phone": "phone numbers",
+    "firstName": "names",
+    "lastName": "names",
+    "name": "names",
+    "address1": "addresses",
+    "address2": "addresses",
+    "zip": "addresses",
+}
+_SCOPE_NAME = re.compile(r"`([a-z][a-z0-9_]*)`")
 CLIENT_HELP = (
     "Shopify refused the client ID and secret; in the Dev Dashboard (dev.shopify.com) open your "
     "app's Settings, copy its Client ID and Client secret again, and check the app is "
@@ -62,7 +90,16 @@ def _messages(errors: Any) -> str:
     texts = [
         str(e.get("message", "")).strip() if isinstance(e, Mapping) else str(e) for e in errors
     ]
-    return "; ".join(t.splitlines()[0] for t in texts if t) or "no reason given"
+    # Shopify repeats an error once per order or line it met it on: say each once, counted.
+    counted: dict[str, int] = {}
+    for text in texts:
+        if text:
+            first = text.splitlines()[0]
+            counted[first] = counted.get(first, 0) + 1
+    return (
+        "; ".join(f"{t} ({n} times)" if n > 1 else t for t, n in counted.items())
+        or "no reason given"
+    )
 
 
 def raise_errors(errors: Any, write: bool) -> None:
@@ -73,11 +110,7 @@ def raise_errors(errors: Any, write: bool) -> None:
         first = errors[0].get("extensions", {})
         raise QueryTooCostly(int(first.get("cost") or 0), int(first.get("maxCost") or 1000))
     if code == "ACCESS_DENIED":
-        raise AuthError(
-            f"Shopify denied access ({text}); add the missing scope to the app's Admin API "
-            "scopes, release the new version and install it on the store.",
-            service=SERVICE,
-        )
+        raise AuthError(access_denied_sentence(errors), service=SERVICE)
     if code == "SHOP_INACTIVE":
         raise AuthError(
             "Shopify says this store is inactive; check the store's plan in Shopify admin.",
@@ -95,6 +128,77 @@ def raise_errors(errors: Any, write: bool) -> None:
             service=SERVICE,
         )
     raise Rejected(f"Shopify refused the request: {text}.", service=SERVICE)
+
+
+def missing_scopes_sentence(missing: Sequence[str]) -> str:
+    """The app lacks ``missing`` (scope handles): which, and where to add them."""
+    names = " and ".join(missing) if len(missing) <= 2 else ", ".join(missing)
+    what = "permission" if len(missing) == 1 else "permissions"
+    return f"The Shopify app is missing the {what} {names}; add {names} in the {SCOPE_HELP}."
+
+
+def _denied_field(error: Mapping[str, Any]) -> str:
+    path = [p for p in error.get("path") or () if isinstance(p, str)]
+    return path[-1] if path else ""
+
+
+def access_denied_sentence(errors: Any) -> str:
+    """Shopify's ``ACCESS_DENIED`` errors (one per field and per order or line it withheld)
+    said once: the scope each withheld field needs, or the protected customer data withheld,
+    with how many times it came in the answer."""
+    denials = [
+        e
+        for e in errors or ()
+        if isinstance(e, Mapping) and (e.get("extensions") or {}).get("code") == "ACCESS_DENIED"
+    ]
+    scopes: dict[str, dict[str, int]] = {}
+    protected: dict[str, int] = {}
+    for error in denials:
+        extensions = error.get("extensions") or {}
+        required = str(extensions.get("requiredAccess") or "")
+        names = _SCOPE_NAME.findall(required) or _SCOPE_NAME.findall(str(error.get("message")))
+        field = _denied_field(error) or "data"
+        if names:
+            fields = scopes.setdefault(" or ".join(dict.fromkeys(names)), {})
+            fields[field] = fields.get(field, 0) + 1
+        else:
+            kind = _PROTECTED_FIELDS.get(field, "customer details")
+            protected[kind] = protected.get(kind, 0) + 1
+    parts = []
+    for scope, fields in scopes.items():
+        listed = _and(sorted(fields))
+        count = sum(fields.values())
+        parts.append(
+            f"Shopify withheld the field{'s' if len(fields) > 1 else ''} {listed}"
+            f"{_times(count)} for lack of the permission {scope}; add {scope} in the "
+            f"{SCOPE_HELP}"
+        )
+    if protected:
+        count = sum(protected.values())
+        parts.append(_protected(list(protected), _times(count, "fields")))
+    if not parts:
+        return "Shopify denied access; check the app's access scopes and install the update."
+    return "; also, ".join(parts) + "."
+
+
+def _protected(kinds: list[str], counted: str = "") -> str:
+    return (
+        f"Shopify withholds customers' {_and(kinds)} from this app as protected customer "
+        f"data{counted}; {PROTECTED_HELP}"
+    )
+
+
+def redacted_sentence() -> str:
+    """Shopify answered with addresses emptied of their protected fields (redacted)."""
+    return _protected(["names", "addresses"]) + "."
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _times(count: int, what: str = "times") -> str:
+    return f" ({count} {what} in one answer)" if count > 1 else ""
 
 
 def garbled(write: bool) -> Exception:

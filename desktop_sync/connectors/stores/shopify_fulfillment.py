@@ -135,15 +135,25 @@ def tracking_input(tracking: Tracking) -> dict[str, str]:
 
 def tracking_update_input(existing: Any, tracking: Tracking) -> dict[str, Any]:
     """The full tracking list for ``fulfillmentTrackingInfoUpdate`` (it replaces, not adds):
-    the numbers already there, then ``tracking``. Urls go along only when every number has
-    one, because Shopify pairs them by position."""
-    current = [t for t in existing or () if isinstance(t, Mapping) and t.get("number")]
-    numbers = [str(t["number"]) for t in current] + [tracking.number]
-    urls = [str(t.get("url") or "") for t in current] + [tracking.url]
-    company = next((str(t["company"]) for t in current if t.get("company")), tracking.carrier)
-    spec: dict[str, Any] = {"numbers": numbers}
-    if company:
-        spec["company"] = company
-    if all(urls):
+    the numbers already there, then ``tracking``.
+
+    Each number keeps its own URL: Shopify pairs ``urls`` with ``numbers`` by position, so the
+    numbers that have a URL go first and the list of URLs covers exactly them. A fulfillment
+    has one ``company`` for all its numbers, so it is sent only when no number belongs to
+    another company; a number from a second carrier is never labelled with the first one's.
+    """
+    entries = [
+        (str(t["number"]), str(t.get("company") or ""), str(t.get("url") or ""))
+        for t in existing or ()
+        if isinstance(t, Mapping) and t.get("number")
+    ]
+    entries.append((tracking.number, tracking.carrier, tracking.url))
+    ordered = [e for e in entries if e[2]] + [e for e in entries if not e[2]]
+    spec: dict[str, Any] = {"numbers": [number for number, _, _ in ordered]}
+    urls = [url for _, _, url in ordered if url]
+    if urls:
         spec["urls"] = urls
+    companies = {company for _, company, _ in entries if company}
+    if len(companies) == 1:
+        spec["company"] = companies.pop()
     return spec

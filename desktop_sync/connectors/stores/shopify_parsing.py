@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from desktop_sync.connectors.errors import Transient
@@ -38,6 +39,7 @@ PAYMENT_STATES = {
     # An authorisation that lapsed uncaptured: no money was taken, as with a voided one.
     "EXPIRED": PaymentState.VOIDED,
 }
+CENT = Decimal("0.01")
 # What Shopify reports as the options of a product that has none.
 _DEFAULT_OPTION = ("Title", "Default Title")
 
@@ -102,7 +104,47 @@ def _address(value: Any, email: str) -> StoreAddress:
     )
 
 
-def parse_line(node: Mapping[str, Any]) -> StoreLine:
+def _sum(items: Any, key: str) -> Decimal:
+    """The total of ``key`` (a MoneyBag) over a list of Shopify objects."""
+    return sum(
+        (_money(item.get(key)) for item in items or () if isinstance(item, Mapping)), Decimal(0)
+    )
+
+
+def _pre_tax(gross: Decimal, discount: Decimal, tax: Decimal) -> tuple[Decimal, Decimal]:
+    """A tax-inclusive ``gross`` and its ``discount`` (both with tax inside) before tax.
+
+    Shopify's tax is on the discounted amount: ``gross - discount - tax`` is what was sold
+    before tax. The discount loses its tax share at the same rate (to the cent), and the
+    gross keeps whatever makes ``gross' - discount' == gross - discount - tax`` exact.
+    """
+    paid = gross - discount
+    net = paid - tax
+    share = (discount * net / paid).quantize(CENT, ROUND_HALF_UP) if paid > 0 else discount
+    return net + share, share
+
+
+def _line_money(node: Mapping[str, Any], quantity: int, taxes_included: bool) -> LineMoney:
+    unit = _money(node.get("originalUnitPriceSet"))
+    discount = _sum(node.get("discountAllocations"), "allocatedAmountSet")
+    if not taxes_included:
+        return LineMoney(unit, discount)
+    tax = _sum(node.get("taxLines"), "priceSet")
+    gross, share = _pre_tax(unit * quantity, discount, tax)
+    # Unrounded where the pre-tax line total does not divide by its quantity; the mapping
+    # rounds the line, not the unit price.
+    return LineMoney(gross / quantity if quantity else unit, share)
+
+
+@dataclass(frozen=True)
+class LineMoney:
+    unit_price: Decimal
+    """Before discounts and before tax."""
+    discount: Decimal
+    """Every discount allocated to the line (line, order-level and code discounts)."""
+
+
+def parse_line(node: Mapping[str, Any], taxes_included: bool = False) -> StoreLine:
     """A LineItem: ``currentQuantity`` (ordered minus refunded or removed) is what ships."""
     variant = node.get("variant")
     options = variant.get("selectedOptions") if isinstance(variant, Mapping) else None
@@ -111,13 +153,14 @@ def parse_line(node: Mapping[str, Any]) -> StoreLine:
         for o in options or ()
         if isinstance(o, Mapping)
     )
-    quantity = node.get("currentQuantity")
+    current = node.get("currentQuantity")
+    quantity = int(current if current is not None else node.get("quantity") or 0)
     return StoreLine(
         id=str(node["id"]),
         sku=_text(node.get("sku")),
         name=_text(node.get("title") or node.get("name")),
-        quantity=int(quantity if quantity is not None else node.get("quantity") or 0),
-        unit_price=_money(node.get("originalUnitPriceSet")),
+        quantity=quantity,
+        unit_price=_line_money(node, quantity, taxes_included).unit_price,
         options=() if pairs == (_DEFAULT_OPTION,) else pairs,
         requires_shipping=bool(node.get("requiresShipping", True)),
     )
@@ -127,10 +170,29 @@ def parse_order(node: Mapping[str, Any], line_nodes: Sequence[Mapping[str, Any]]
     """An Order node with all its line items (``line_nodes``, every page of them).
 
     Lines whose current quantity is zero (removed or refunded in full) are left out: there is
-    nothing of them to ship.
+    nothing of them to ship. Lines that need no shipping (``requiresShipping: false``: gift
+    cards, digital goods) are kept with ``requires_shipping=False``.
+
+    Money, in ``StoreOrder``'s terms: a line's price is Shopify's original unit price (before
+    discounts); every discount Shopify allocated, to lines (line, order and code discounts) or
+    to shipping lines (shipping discounts), is the order's discount; shipping is the shipping
+    lines' original price; tax is ``totalTaxSet``; duties and additional fees are handling.
+    A tax-inclusive shop (``taxesIncluded``: prices and shipping with tax inside, as in VAT
+    countries) has the tax taken out of each line's price, each discount and shipping, so the
+    parts add up to ``totalPriceSet`` just the same.
     """
     email = _text(node.get("email"))
-    lines = tuple(line for line in map(parse_line, line_nodes) if line.quantity > 0)
+    taxes_included = bool(node.get("taxesIncluded"))
+    lines = tuple(
+        line for line in (parse_line(n, taxes_included) for n in line_nodes) if line.quantity > 0
+    )
+    line_discount = Decimal(0)
+    for line_node in line_nodes:
+        current = line_node.get("currentQuantity")
+        quantity = int(current if current is not None else line_node.get("quantity") or 0)
+        if quantity > 0:
+            line_discount += _line_money(line_node, quantity, taxes_included).discount
+    shipping, shipping_discount = _shipping_money(node, taxes_included)
     cancelled = node.get("cancelledAt") is not None
     fulfillment = _text(node.get("displayFulfillmentStatus")).lower()
     shipping_line = node.get("shippingLine")
@@ -150,14 +212,36 @@ def parse_order(node: Mapping[str, Any], line_nodes: Sequence[Mapping[str, Any]]
         if isinstance(shipping_line, Mapping)
         else "",
         lines=lines,
-        shipping_total=_money(node.get("totalShippingPriceSet")),
+        shipping_total=shipping,
         tax_total=_money(node.get("totalTaxSet")),
-        discount_total=_money(node.get("totalDiscountsSet")),
+        discount_total=line_discount + shipping_discount,
         order_total=_money(node.get("totalPriceSet")),
+        handling_total=_money(node.get("originalTotalDutiesSet"))
+        + _money(node.get("originalTotalAdditionalFeesSet")),
+        prices_include_tax=taxes_included,
         currency=_text(node.get("currencyCode")),
         customer_note=_text(node.get("note")),
         is_cancelled=cancelled,
     )
+
+
+def _shipping_money(node: Mapping[str, Any], taxes_included: bool) -> tuple[Decimal, Decimal]:
+    """Shipping before discounts and tax, and the shipping discounts, over every shipping
+    line (``totalShippingPriceSet`` when the order came without its shipping lines)."""
+    connection = node.get("shippingLines")
+    if not isinstance(connection, Mapping):
+        return _money(node.get("totalShippingPriceSet")), Decimal(0)
+    shipping, discount = Decimal(0), Decimal(0)
+    for line in connection.get("nodes") or ():
+        if not isinstance(line, Mapping) or line.get("isRemoved"):
+            continue
+        gross = _money(line.get("originalPriceSet"))
+        off = _sum(line.get("discountAllocations"), "allocatedAmountSet")
+        if taxes_included:
+            gross, off = _pre_tax(gross, off, _sum(line.get("taxLines"), "priceSet"))
+        shipping += gross
+        discount += off
+    return shipping, discount
 
 
 def parse_fulfillment(

@@ -14,15 +14,26 @@ __all__ = [
     "ORDER",
     "ORDERS",
     "ORDER_LINE_ITEMS",
+    "SCOPES",
     "TRACKING_UPDATE",
     "VERIFY",
 ]
 
-LINE_ITEMS_PER_ORDER = 50
+LINE_ITEMS_PER_ORDER = 20
 
+# The newest order tells whether Shopify lets the app read customers' protected fields.
 VERIFY = """
 query VerifyShop {
   shop { name myshopifyDomain currencyCode ianaTimezone }
+  currentAppInstallation { accessScopes { handle } }
+  orders(first: 1, sortKey: CREATED_AT, reverse: true) {
+    nodes { email shippingAddress { firstName lastName address1 zip city countryCodeV2 } }
+  }
+}
+"""
+
+SCOPES = """
+query GrantedScopes {
   currentAppInstallation { accessScopes { handle } }
 }
 """
@@ -31,10 +42,14 @@ _ADDRESS = (
     "{ firstName lastName company address1 address2 city province provinceCode zip "
     "countryCodeV2 country phone }"
 )
-_MONEY = "{ shopMoney { amount currencyCode } }"
+_MONEY = "{ shopMoney { amount } }"
+# Every discount is allocated to a line or a shipping line (line, order and shipping
+# discounts alike), and each carries its tax lines: what a tax-inclusive shop needs to state
+# its prices before tax.
 _LINE_ITEM = (
     "id sku title quantity currentQuantity requiresShipping "
-    f"originalUnitPriceSet {_MONEY} variant {{ selectedOptions {{ name value }} }}"
+    f"originalUnitPriceSet {_MONEY} variant {{ selectedOptions {{ name value }} }} "
+    f"discountAllocations {{ allocatedAmountSet {_MONEY} }} taxLines {{ priceSet {_MONEY} }}"
 )
 # Weight would cost two more objects per line (variant > inventoryItem > measurement); it is
 # left out so a page of orders stays affordable.
@@ -43,10 +58,18 @@ id name email note createdAt updatedAt cancelledAt
 displayFinancialStatus displayFulfillmentStatus currencyCode
 shippingAddress {_ADDRESS}
 billingAddress {_ADDRESS}
+taxesIncluded
 shippingLine {{ title }}
-totalShippingPriceSet {_MONEY}
+shippingLines(first: 5) {{
+  nodes {{
+    originalPriceSet {_MONEY}
+    discountAllocations {{ allocatedAmountSet {_MONEY} }}
+    taxLines {{ priceSet {_MONEY} }}
+  }}
+}}
 totalTaxSet {_MONEY}
-totalDiscountsSet {_MONEY}
+originalTotalDutiesSet {_MONEY}
+originalTotalAdditionalFeesSet {_MONEY}
 totalPriceSet {_MONEY}
 lineItems(first: {LINE_ITEMS_PER_ORDER}) {{
   pageInfo {{ hasNextPage endCursor }}
@@ -72,7 +95,7 @@ query Order($id: ID!) {{
 ORDER_LINE_ITEMS = f"""
 query OrderLineItems($id: ID!, $after: String) {{
   order(id: $id) {{
-    lineItems(first: 100, after: $after) {{
+    lineItems(first: 75, after: $after) {{
       pageInfo {{ hasNextPage endCursor }}
       nodes {{ {_LINE_ITEM} }}
     }}
@@ -122,12 +145,14 @@ fulfillmentLineItems(first: 10) {
 }
 """
 
-# ``Order.fulfillments`` is a plain list (no cursor), so ``first`` must cover them all.
+# ``Order.fulfillments`` is a plain list (no cursor): ``fulfillmentsCount`` (cancelled ones
+# included, as in the list) says whether ``first`` covered them all.
 FULFILLMENTS = f"""
-query Fulfillments($id: ID!) {{
+query Fulfillments($id: ID!, $first: Int!) {{
   order(id: $id) {{
     name
-    fulfillments(first: 20) {{ {_FULFILLMENT} }}
+    fulfillmentsCount {{ count }}
+    fulfillments(first: $first) {{ {_FULFILLMENT} }}
   }}
 }}
 """

@@ -41,8 +41,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SHOPIFY_API_VERSION = "2025-07"
-"""The pinned dated Admin API version; a response served by another one is logged."""
+SHOPIFY_API_VERSION = "2026-10"
+"""The pinned dated Admin API version; a response served by another one is logged. Shopify
+supports each version for twelve months from its release (this one until 2027-10-01);
+``tests/spec/test_shopify_schema.py`` fails once the pin falls out of that window."""
 # Renew a client-credentials token this long before Shopify says it expires.
 RENEW_MARGIN = 300.0
 MAX_THROTTLE_WAITS = 8
@@ -174,12 +176,19 @@ class ShopifyGraphQL:
     # -- queries -------------------------------------------------------------------------
 
     def run(
-        self, document: str, variables: Mapping[str, Any] | None = None, *, write: bool = False
+        self,
+        document: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        write: bool = False,
+        denied: list[Mapping[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """The ``data`` of one query or mutation; Shopify's errors become typed errors.
 
         ``write`` marks a mutation: it is never re-sent after a timeout or a 5xx (that raises
         ``Ambiguous``); a ``THROTTLED`` or 401 answer means it did not run, so it is re-sent.
+        With ``denied`` (a list), an answer whose only errors are ``ACCESS_DENIED`` returns
+        its partial data and puts those errors in the list, for the caller to judge.
         """
         renewed = False
         throttled = 0
@@ -215,6 +224,13 @@ class ShopifyGraphQL:
                         )
                     self._sleep(wait)
                     continue
+                if (
+                    denied is not None
+                    and _only_denials(errors)
+                    and isinstance(body.get("data"), dict)
+                ):
+                    denied.extend(errors)
+                    return dict(body["data"])
                 raise_errors(errors, write)
             data = body.get("data")
             if not isinstance(data, dict):
@@ -372,3 +388,10 @@ def _cost(body: Mapping[str, Any]) -> Mapping[str, Any]:
     extensions = body.get("extensions")
     cost = extensions.get("cost") if isinstance(extensions, Mapping) else None
     return cost if isinstance(cost, Mapping) else {}
+
+
+def _only_denials(errors: Any) -> bool:
+    return isinstance(errors, list) and all(
+        isinstance(e, Mapping) and (e.get("extensions") or {}).get("code") == "ACCESS_DENIED"
+        for e in errors
+    )
