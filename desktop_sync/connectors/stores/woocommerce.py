@@ -39,6 +39,14 @@ __all__ = ["WooCommerceConnector", "from_credentials"]
 log = logging.getLogger(__name__)
 
 TRACKING_NAMESPACE = "wc-shipment-tracking/v3"
+# Statuses in which the merchant has closed the order: completing it would reopen it and send
+# the customer WooCommerce's "Completed order" email, so the app leaves such an order alone.
+_CLOSED = {
+    "cancelled": "cancelled",
+    "refunded": "refunded",
+    "failed": "marked Failed",
+    "trash": "in the trash",
+}
 
 
 class WooCommerceConnector:
@@ -257,15 +265,19 @@ class WooCommerceConnector:
         records = read_records(raw)
         for record in records:
             if tracking.number in record.tracking_numbers:
-                self._complete_if_shipped(order, records)
+                if order.status not in _CLOSED:
+                    self._complete_if_shipped(order, records)
                 return record.to_fulfillment(order_id)
+        _refuse_if_closed(order)
         self._check_lines(order, records, lines)
         after = [*records, ShipmentRecord("", (tracking.number,), tuple(lines))]
         last = _all_shipped(order, after)
         record_id = ""
         if self.has_shipment_tracking:
             record_id = self._ensure_tracking(order_id, tracking)
-        if not last or not self.has_shipment_tracking:
+        # The "Completed order" email carries the tracking; an order that is completed already
+        # gets no such email, so the customer hears of the shipment through a note instead.
+        if not last or not self.has_shipment_tracking or order.status == "completed":
             text = note_text(order, lines, tracking, more_to_come=not last)
             note_id = self._ensure_note(order_id, tracking.number, text, notify)
             record_id = record_id or f"note-{note_id}"
@@ -293,6 +305,7 @@ class WooCommerceConnector:
             )
         if tracking.number in target.tracking_numbers:
             return target.to_fulfillment(order_id)
+        _refuse_if_closed(order)
         if self.has_shipment_tracking:
             self._ensure_tracking(order_id, tracking)
         else:
@@ -375,6 +388,17 @@ def from_credentials(url: str, key: str, secret: str, **options: Any) -> WooComm
     """The connector for a site URL, consumer key and consumer secret (``options``: statuses,
     page_size, ...); the same factory every platform module offers."""
     return WooCommerceConnector(url, key, secret, **options)
+
+
+def _refuse_if_closed(order: StoreOrder) -> None:
+    closed = _CLOSED.get(order.status)
+    if closed:
+        raise Rejected(
+            f"WooCommerce order #{order.number} is {closed}, so the app left it as it is (no "
+            "tracking, no status change, no email to the customer); if it did ship, set the "
+            "order back to Processing in WooCommerce and press Retry.",
+            service=SERVICE,
+        )
 
 
 def _all_shipped(order: StoreOrder, records: Sequence[ShipmentRecord]) -> bool:
