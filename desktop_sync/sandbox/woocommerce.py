@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from desktop_sync.sandbox.samples import SampleOrder, generate_orders
 from desktop_sync.sandbox.server import Emulator, Fault, Request, Response, json_response
+from desktop_sync.sandbox.woocommerce_money import WooPricing
 from desktop_sync.sandbox.woocommerce_shop import (
     ORDER_STATUSES,
     PROVIDERS,
@@ -97,6 +98,8 @@ class WooCommerceEmulator(Emulator):
         self.route("GET", rf"{_WC}/orders/(?P<id>\d+)", self._get_order)
         for method in ("PUT", "POST", "PATCH"):
             self.route(method, rf"{_WC}/orders/(?P<id>\d+)", self._update_order)
+        self.route("GET", rf"{_WC}/products", self._list_products)
+        self.route("GET", rf"{_WC}/products/(?P<id>\d+)/variations", self._list_variations)
         self.route("GET", rf"{_WC}/orders/(?P<id>\d+)/notes", self._list_notes)
         self.route("POST", rf"{_WC}/orders/(?P<id>\d+)/notes", self._create_note)
         self.route("GET", rf"{_TRACKING}/shipment-trackings/providers", self._providers)
@@ -128,6 +131,15 @@ class WooCommerceEmulator(Emulator):
                 self._samples_made += 1
                 sample = generate_orders(self._samples_made, seed=self._seed)[-1]
             return self.shop.add(sample, status)
+
+    def add_priced_order(self, pricing: WooPricing, *, status: str = "processing") -> int:
+        """An order with the given lines, coupons, fees, shipping and tax, priced the way
+        WooCommerce prices it (``woocommerce_money``), for the first sample customer."""
+        if status not in ORDER_STATUSES:
+            raise ValueError(f"unknown WooCommerce order status {status!r}")
+        customer = generate_orders(1, seed=self._seed)[0].customer
+        with self.lock:
+            return self.shop.add_priced(pricing, customer, status)
 
     def add_sample_orders(self, count: int) -> list[int]:
         """``count`` seeded orders, each in the status its payment would give it on a real site."""
@@ -322,6 +334,18 @@ class WooCommerceEmulator(Emulator):
             headers["Link"] = ", ".join(links)
         return json_response(200, chunk, headers)
 
+    def _list_products(self, request: Request) -> Response:
+        with self.lock:
+            return _included(request, list(self.shop.products.values()))
+
+    def _list_variations(self, request: Request) -> Response:
+        parent = int(request.params["id"])
+        with self.lock:
+            if parent not in self.shop.products:
+                return wp_error(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
+            found = [v for v in self.shop.variations.values() if v["parent_id"] == parent]
+            return _included(request, found)
+
     def _order_or_404(
         self, request: Request, code: str = "woocommerce_rest_shop_order_invalid_id"
     ) -> dict[str, Any] | Response:
@@ -472,6 +496,22 @@ def status_for_payment(payment: str) -> str:
         "refunded": "refunded",
         "voided": "cancelled",
     }.get(payment, "processing")
+
+
+def _included(request: Request, records: list[dict[str, Any]]) -> Response:
+    """A product list filtered by ``include`` (ids, comma separated), one page of ``per_page``."""
+    wanted = {int(i) for i in request.query.get("include", "").split(",") if i.strip().isdigit()}
+    per_page = int(request.query.get("per_page", "10"))
+    if not 1 <= per_page <= 100:
+        return _invalid_param(
+            "per_page", "per_page must be between 1 (inclusive) and 100 (inclusive)"
+        )
+    found = [copy.deepcopy(r) for r in records if not wanted or r["id"] in wanted]
+    headers = {
+        "X-WP-Total": str(len(found)),
+        "X-WP-TotalPages": str(math.ceil(len(found) / per_page)),
+    }
+    return json_response(200, found[:per_page], headers)
 
 
 def _basic_credentials(header: str) -> tuple[str, str]:

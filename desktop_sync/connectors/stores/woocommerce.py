@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from desktop_sync.connectors.errors import Rejected, Transient
+from desktop_sync.connectors.errors import AuthError, Rejected, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
     Capabilities,
@@ -109,6 +109,8 @@ class WooCommerceConnector:
         self._now = now or (lambda: datetime.now(UTC))
         self._orderby = "modified"
         self._namespaces: list[str] | None = None
+        self._ships: dict[int, bool] = {}
+        """Product or variation id -> whether it is goods to ship, read once a session."""
 
     @classmethod
     def from_credentials(
@@ -232,13 +234,66 @@ class WooCommerceConnector:
             pages = _int_header(response.headers.get("X-WP-TotalPages"), default=1)
             if not isinstance(body, list) or not body:
                 return
-            for raw in body:
-                if isinstance(raw, Mapping):
-                    yield parse_order(raw), total
+            raws = [raw for raw in body if isinstance(raw, Mapping)]
+            ships = self._shipping_products(raws)
+            for raw in raws:
+                yield parse_order(raw, ships), total
             page += 1
 
     def get_order(self, order_id: str) -> StoreOrder:
-        return parse_order(self._order_json(order_id))
+        return self._parse(self._order_json(order_id))
+
+    def _parse(self, raw: Mapping[str, Any]) -> StoreOrder:
+        return parse_order(raw, self._shipping_products([raw]))
+
+    def _shipping_products(
+        self, orders: Sequence[Mapping[str, Any]]
+    ) -> Callable[[Mapping[str, Any]], bool]:
+        """Which lines are goods to ship: WooCommerce's order lines do not say, their products
+        do (``virtual``, ``downloadable``). Read once per product for the session, with one
+        request per page of orders (and one per variable product); a product that cannot be
+        read (deleted, or the key may not read products) counts as goods to ship."""
+        simple: set[int] = set()
+        variations: dict[int, set[int]] = {}
+        for order in orders:
+            for item in order.get("line_items") or ():
+                if not isinstance(item, Mapping):
+                    continue
+                product, variation = (
+                    _int_id(item.get("product_id")),
+                    _int_id(item.get("variation_id")),
+                )
+                if variation and variation not in self._ships:
+                    variations.setdefault(product, set()).add(variation)
+                elif not variation and product and product not in self._ships:
+                    simple.add(product)
+        try:
+            if simple:
+                self._read_products("wc/v3/products", simple)
+            for parent, ids in variations.items():
+                self._read_products(f"wc/v3/products/{parent}/variations", ids)
+        except (AuthError, Rejected) as exc:
+            log.info("WooCommerce products could not be read (%s); counting lines as goods", exc)
+        for wanted in (simple, *variations.values()):
+            for missing in wanted - self._ships.keys():
+                self._ships[missing] = True
+
+        def ships(item: Mapping[str, Any]) -> bool:
+            key = _int_id(item.get("variation_id")) or _int_id(item.get("product_id"))
+            return self._ships.get(key, True)
+
+        return ships
+
+    def _read_products(self, path: str, ids: set[int]) -> None:
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 100):
+            chunk = ordered[start : start + 100]
+            params = {"include": ",".join(map(str, chunk)), "per_page": len(chunk)}
+            for product in self._rest.get_json(path, params) or ():
+                if isinstance(product, Mapping) and _int_id(product.get("id")):
+                    virtual = product.get("virtual") is True
+                    downloadable = product.get("downloadable") is True
+                    self._ships[_int_id(product.get("id"))] = not (virtual or downloadable)
 
     # -- fulfillments ----------------------------------------------------------------------
 
@@ -261,7 +316,7 @@ class WooCommerceConnector:
         (or when there is no tracking extension), and complete the order once every line has
         shipped. Each step first checks whether an earlier, interrupted attempt did it."""
         raw = self._order_json(order_id)
-        order = parse_order(raw)
+        order = self._parse(raw)
         records = read_records(raw)
         for record in records:
             if tracking.number in record.tracking_numbers:
@@ -294,7 +349,7 @@ class WooCommerceConnector:
         """Another tracking number for the same lines: a tracking item (or a note) and the
         record updated; the order status is left as it is."""
         raw = self._order_json(order_id)
-        order = parse_order(raw)
+        order = self._parse(raw)
         records = read_records(raw)
         target = next((r for r in records if r.id == fulfillment.id), None)
         if target is None:
@@ -402,8 +457,11 @@ def _refuse_if_closed(order: StoreOrder) -> None:
 
 
 def _all_shipped(order: StoreOrder, records: Sequence[ShipmentRecord]) -> bool:
+    """Every line that is goods to ship has shipped (virtual and downloadable lines never do)."""
     shipped = _shipped(records)
-    return all(shipped.get(line.id, 0) >= line.quantity for line in order.lines)
+    return all(
+        shipped.get(line.id, 0) >= line.quantity for line in order.lines if line.requires_shipping
+    )
 
 
 def _shipped(records: Sequence[ShipmentRecord]) -> dict[str, int]:
@@ -412,6 +470,10 @@ def _shipped(records: Sequence[ShipmentRecord]) -> dict[str, int]:
         for line in record.lines:
             totals[line.line_id] = totals.get(line.line_id, 0) + line.quantity
     return totals
+
+
+def _int_id(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def _int_header(value: str | None, *, default: int) -> int:

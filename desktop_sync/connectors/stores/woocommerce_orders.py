@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -135,7 +135,7 @@ def _address(data: Any, email: str = "") -> StoreAddress:
     )
 
 
-def _line(item: Mapping[str, Any]) -> StoreLine:
+def _line(item: Mapping[str, Any], ships: Callable[[Mapping[str, Any]], bool]) -> StoreLine:
     options: list[tuple[str, str]] = []
     for meta in item.get("meta_data") or ():
         if not isinstance(meta, Mapping):
@@ -148,9 +148,14 @@ def _line(item: Mapping[str, Any]) -> StoreLine:
         if value:
             options.append((name, value))
     quantity = _int(item.get("quantity"))
-    price = item.get("price")
-    if price is None and quantity:
-        price = _money(item.get("subtotal")) / quantity
+    # ``price`` is the line total after coupons over the quantity; the price before discounts
+    # is the ``subtotal`` (before tax, also in a tax-inclusive shop) over the quantity, kept
+    # unrounded (6 x 8.333... is 50.00, not 49.98).
+    subtotal = item.get("subtotal")
+    if subtotal is not None and quantity:
+        price = _money(subtotal) / quantity
+    else:
+        price = _money(item.get("price"))
     # A variation's ``name`` repeats its options ("Logo Tee - Black, M"); the options travel
     # separately, so the product's own name reads better.
     name = _text(item.get("parent_name")) if options else ""
@@ -159,19 +164,32 @@ def _line(item: Mapping[str, Any]) -> StoreLine:
         sku=_text(item.get("sku")),
         name=name or _text(item.get("name")),
         quantity=quantity,
-        unit_price=_money(price),
+        unit_price=price,
         options=tuple(options),
+        requires_shipping=ships(item),
     )
 
 
-def parse_order(data: Mapping[str, Any]) -> StoreOrder:
-    """One order of ``GET wc/v3/orders``; dates from the ``_gmt`` fields, money as Decimal."""
+def _ships_always(item: Mapping[str, Any]) -> bool:
+    return True
+
+
+def parse_order(
+    data: Mapping[str, Any], ships: Callable[[Mapping[str, Any]], bool] = _ships_always
+) -> StoreOrder:
+    """One order of ``GET wc/v3/orders``; dates from the ``_gmt`` fields, money as Decimal.
+
+    Money in ``StoreOrder``'s terms: lines at their subtotal (before coupons and tax), the
+    coupons as ``discount_total`` (before tax), positive fee lines as ``handling_total`` and
+    negative ones added to the discount, all tax in ``tax_total``. ``ships(line_item)`` says
+    whether a line is goods to ship (virtual and downloadable products are not)."""
     created = parse_gmt(data.get("date_created_gmt")) or _EPOCH
     updated = parse_gmt(data.get("date_modified_gmt")) or created
     billing = data.get("billing") if isinstance(data.get("billing"), Mapping) else {}
     email = _text(billing.get("email")) if isinstance(billing, Mapping) else ""
     shipping_lines = [s for s in data.get("shipping_lines") or () if isinstance(s, Mapping)]
     status = _text(data.get("status"))
+    charges, credits = _fees(data)
     return StoreOrder(
         id=_text(data.get("id")),
         number=_text(data.get("number")) or _text(data.get("id")),
@@ -184,16 +202,27 @@ def parse_order(data: Mapping[str, Any]) -> StoreOrder:
         billing_address=_address(billing, email),
         shipping_method=_text(shipping_lines[0].get("method_title")) if shipping_lines else "",
         lines=tuple(
-            _line(item) for item in data.get("line_items") or () if isinstance(item, Mapping)
+            _line(item, ships) for item in data.get("line_items") or () if isinstance(item, Mapping)
         ),
         shipping_total=_money(data.get("shipping_total")),
         tax_total=_money(data.get("total_tax")),
-        discount_total=_money(data.get("discount_total")),
+        discount_total=_money(data.get("discount_total")) + credits,
+        handling_total=charges,
         order_total=_money(data.get("total")),
         currency=_text(data.get("currency")),
         customer_note=_text(data.get("customer_note")),
+        prices_include_tax=data.get("prices_include_tax") is True,
         is_cancelled=status in ("cancelled", "trash"),
     )
+
+
+def _fees(data: Mapping[str, Any]) -> tuple[Decimal, Decimal]:
+    """Fee lines before tax (their tax is in ``total_tax``), as (charges, credits): a negative
+    fee is a discount given as a fee; the two are kept apart so one never hides the other."""
+    totals = [_money(f.get("total")) for f in data.get("fee_lines") or () if isinstance(f, Mapping)]
+    charges = sum((t for t in totals if t > 0), Decimal(0))
+    credits = -sum((t for t in totals if t < 0), Decimal(0))
+    return charges, credits
 
 
 @dataclass(frozen=True)
