@@ -55,13 +55,15 @@ def wp_error(status: int, code: str, message: str, **data: Any) -> Response:
     )
 
 
-def _invalid_param(param: str, reason: str) -> Response:
+def _invalid_param(param: str, reason: str, code: str = "rest_invalid_param") -> Response:
+    """WordPress's answer to a query argument its schema refuses; ``details`` names the rule
+    (``rest_not_in_enum``, ``rest_invalid_type``, ...)."""
     return wp_error(
         400,
         "rest_invalid_param",
         f"Invalid parameter(s): {param}",
         params={param: reason},
-        details={param: {"code": "rest_invalid_param", "message": reason, "data": None}},
+        details={param: {"code": code, "message": reason, "data": None}},
     )
 
 
@@ -293,9 +295,13 @@ class WooCommerceEmulator(Emulator):
             return _invalid_param("page", "page must be greater than or equal to 1")
         orderby, direction = query.get("orderby", "date"), query.get("order", "desc")
         if orderby not in _ORDERBY:
-            return _invalid_param("orderby", f"orderby is not one of {', '.join(_ORDERBY)}.")
+            return _invalid_param(
+                "orderby",
+                f"orderby is not one of {', '.join(_ORDERBY[:-1])}, and {_ORDERBY[-1]}.",
+                "rest_not_in_enum",
+            )
         if direction not in ("asc", "desc"):
-            return _invalid_param("order", "order is not one of asc, and desc.")
+            return _invalid_param("order", "order is not one of asc and desc.", "rest_not_in_enum")
         statuses = [s for s in query.get("status", "any").split(",") if s]
         for status in statuses:
             if status not in (*ORDER_STATUSES, "any"):
@@ -310,18 +316,18 @@ class WooCommerceEmulator(Emulator):
                     bound = parse_wp_date(query[param])
                 except ValueError:
                     return _invalid_param(param, "Invalid date.")
-                if bound.tzinfo is not None:  # an explicit zone wins over dates_are_gmt
-                    bound = bound.astimezone(UTC).replace(tzinfo=None)
-                    bounds[param] = bound if gmt else bound + self.shop.utc_offset
-                else:
-                    bounds[param] = bound
+                if bound.tzinfo is not None:
+                    # WP_Date_Query turns a value with a zone into site time, and compares
+                    # that with the GMT column too when dates_are_gmt is set.
+                    bound = bound.astimezone(UTC).replace(tzinfo=None) + self.shop.utc_offset
+                bounds[param] = bound
         with self.lock:
             matching = self.shop.find(statuses, bounds, gmt=gmt, orderby=orderby)
             if direction == "desc":
                 matching.reverse()
             total = len(matching)
             start = int(query.get("offset", (page - 1) * per_page))
-            chunk = copy.deepcopy(matching[start : start + per_page])
+            chunk = [self._order_out(o) for o in matching[start : start + per_page]]
         total_pages = math.ceil(total / per_page) if total else 0
         headers = {"X-WP-Total": str(total), "X-WP-TotalPages": str(total_pages)}
         links = []
@@ -347,21 +353,32 @@ class WooCommerceEmulator(Emulator):
             return _included(request, found)
 
     def _order_or_404(
-        self, request: Request, code: str = "woocommerce_rest_shop_order_invalid_id"
+        self,
+        request: Request,
+        code: str = "woocommerce_rest_shop_order_invalid_id",
+        message: str = "Invalid ID.",
+        status: int = 404,
     ) -> dict[str, Any] | Response:
+        """The order, or WooCommerce's refusal: ``GET orders/<id>`` 404 "Invalid ID.", an
+        update 400 "Invalid ID.", notes 404 "Invalid order ID." (all ``shop_order``); the
+        tracking extensions say ``woocommerce_rest_order_invalid_id``."""
         order = self.shop.orders.get(int(request.params["id"]))
         if order is None:
-            message = (
-                "Invalid ID." if code.endswith("shop_order_invalid_id") else "Invalid order ID."
-            )
-            return wp_error(404, code, message)
+            return wp_error(status, code, message)
         return order
+
+    def _order_out(self, order: dict[str, Any]) -> dict[str, Any]:
+        links = {
+            "self": [{"href": f"{self.base_url}{_WC}/orders/{order['id']}"}],
+            "collection": [{"href": f"{self.base_url}{_WC}/orders"}],
+        }
+        return {**copy.deepcopy(order), "_links": links}
 
     def _get_order(self, request: Request) -> Response:
         with self.lock:
             order = self._order_or_404(request)
             return (
-                order if isinstance(order, Response) else json_response(200, copy.deepcopy(order))
+                order if isinstance(order, Response) else json_response(200, self._order_out(order))
             )
 
     def _update_order(self, request: Request) -> Response:
@@ -369,7 +386,7 @@ class WooCommerceEmulator(Emulator):
         if not isinstance(body, dict):
             return wp_error(400, "rest_invalid_json", "Invalid JSON body passed.")
         with self.lock:
-            order = self._order_or_404(request)
+            order = self._order_or_404(request, status=400)
             if isinstance(order, Response):
                 return order
             status = body.get("status")
@@ -391,18 +408,22 @@ class WooCommerceEmulator(Emulator):
             if status is not None:
                 self.shop.set_status(order, status)
             self.shop.bump(order)
-            return json_response(200, copy.deepcopy(order))
+            return json_response(200, self._order_out(order))
 
     def _list_notes(self, request: Request) -> Response:
         kind = request.query.get("type", "any")
+        if kind not in ("any", "customer", "internal"):
+            return _invalid_param(
+                "type", "type is not one of any, customer, and internal.", "rest_not_in_enum"
+            )
         with self.lock:
-            order = self._order_or_404(request, "woocommerce_rest_order_invalid_id")
+            order = self._order_or_404(request, message="Invalid order ID.")
             if isinstance(order, Response):
                 return order
             notes = self.shop.notes[order["id"]]
             if kind != "any":
                 notes = [n for n in notes if n["customer_note"] == (kind == "customer")]
-            return json_response(200, copy.deepcopy(notes))
+            return json_response(200, [self._note_out(order["id"], n) for n in notes])
 
     def _create_note(self, request: Request) -> Response:
         body = request.json() or {}
@@ -411,13 +432,22 @@ class WooCommerceEmulator(Emulator):
                 400, "rest_missing_callback_param", "Missing parameter(s): note", params=["note"]
             )
         with self.lock:
-            order = self._order_or_404(request, "woocommerce_rest_order_invalid_id")
+            order = self._order_or_404(request, message="Invalid order ID.")
             if isinstance(order, Response):
                 return order
             note = self.shop.add_note(
                 order["id"], str(body["note"]), bool(body.get("customer_note"))
             )
-            return json_response(201, note)
+            return json_response(201, self._note_out(order["id"], note))
+
+    def _note_out(self, order_id: int, note: dict[str, Any]) -> dict[str, Any]:
+        up = f"{self.base_url}{_WC}/orders/{order_id}"
+        links = {
+            "self": [{"href": f"{up}/notes/{note['id']}"}],
+            "collection": [{"href": f"{up}/notes"}],
+            "up": [{"href": up}],
+        }
+        return {**copy.deepcopy(note), "_links": links}
 
     def _providers(self, request: Request) -> Response:
         if not self.shipment_tracking:
@@ -428,7 +458,9 @@ class WooCommerceEmulator(Emulator):
         if not self.shipment_tracking:
             return self.error_response(404, "", request)
         with self.lock:
-            order = self._order_or_404(request, "woocommerce_rest_order_invalid_id")
+            order = self._order_or_404(
+                request, "woocommerce_rest_order_invalid_id", "Invalid order ID."
+            )
             if isinstance(order, Response):
                 return order
             return json_response(
@@ -453,7 +485,9 @@ class WooCommerceEmulator(Emulator):
                 "Cannot create existing shipment tracking.",
             )
         with self.lock:
-            order = self._order_or_404(request, "woocommerce_rest_order_invalid_id")
+            order = self._order_or_404(
+                request, "woocommerce_rest_order_invalid_id", "Invalid order ID."
+            )
             if isinstance(order, Response):
                 return order
             item = self._tracking_out(order["id"], self.shop.add_tracking(order["id"], body))

@@ -212,7 +212,10 @@ class WooShop:
             "refunds": [],
         }
         if payment == "partially_refunded":
-            order["refunds"] = [{"id": order_id + 50000, "reason": "", "total": "-5.00"}]
+            # The documented examples name the reason "refund"; the code names it "reason".
+            order["refunds"] = [
+                {"id": order_id + 50000, "reason": "", "refund": "", "total": "-5.00"}
+            ]
         self._stamp(order, "date_created", created)
         self._stamp(order, "date_paid", created if paid else None)
         self._stamp(order, "date_completed", None)
@@ -339,7 +342,6 @@ class WooShop:
             "date_created_gmt": format_wp_date(now),
             "note": text,
             "customer_note": customer_note,
-            "added_by_user": False,
         }
         self._next_note_id += 1
         self.notes[order_id].insert(0, note)  # WooCommerce lists the newest note first

@@ -4,8 +4,10 @@ tracking number covers (WooCommerce itself keeps none), stored in the order's me
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -135,18 +137,51 @@ def _address(data: Any, email: str = "") -> StoreAddress:
     )
 
 
-def _line(item: Mapping[str, Any], ships: Callable[[Mapping[str, Any]], bool]) -> StoreLine:
+# WooCommerce core's own line meta that is no variant option (its key is translated; the
+# English one is what the REST API of an English shop shows).
+_CORE_ITEM_META = {"backordered"}
+# "Ship Your Idea – Color: Black, Size: M Test": a variation's name with its shown options.
+_NAMED_OPTIONS = re.compile(r"^(?P<name>.+?) (?:–|-) (?P<options>[^:]+: .+)$")
+
+
+def _line_options(item: Mapping[str, Any], name: str) -> tuple[str, list[tuple[str, str]]]:
+    """The product's own name and the variant options as the shop shows them.
+
+    Current WooCommerce gives line meta ``display_key``/``display_value``; older stores send
+    only ``pa_color: black``, and the line's name then holds the shown words, which are used
+    when they match the meta one for one."""
     options: list[tuple[str, str]] = []
+    bare = False
     for meta in item.get("meta_data") or ():
         if not isinstance(meta, Mapping):
             continue
         key = _text(meta.get("key"))
-        if not key or key.startswith("_"):  # private plugin data such as _reduced_stock
-            continue
-        name = _text(meta.get("display_key")) or key
+        if not key or key.startswith("_") or key.lower() in _CORE_ITEM_META:
+            continue  # private plugin data (_reduced_stock) and core notes (Backordered)
         value = _text(meta.get("display_value")) or _text(meta.get("value"))
-        if value:
-            options.append((name, value))
+        if not value:
+            continue
+        shown = _text(meta.get("display_key"))
+        bare = bare or not shown
+        if not shown and key.startswith("pa_"):
+            shown = key[3:].replace("-", " ").replace("_", " ").capitalize()
+            value = value.replace("-", " ").title() if value == value.lower() else value
+        options.append((html.unescape(shown or key), html.unescape(value)))
+    parent = html.unescape(_text(item.get("parent_name")))
+    named = _NAMED_OPTIONS.match(name)
+    if bare and named:
+        pairs = [p.partition(": ") for p in named["options"].split(", ")]
+        if len(pairs) == len(options) and all(sep for _, sep, _ in pairs):
+            return parent or named["name"], [(k.strip(), v.strip()) for k, _, v in pairs]
+    # A variation's ``name`` repeats its options ("Logo Tee - Black, M"); the options travel
+    # separately, so the product's own name reads better.
+    if options and (parent or named):
+        return parent or (named["name"] if named else name), options
+    return name, options
+
+
+def _line(item: Mapping[str, Any], ships: Callable[[Mapping[str, Any]], bool]) -> StoreLine:
+    name, options = _line_options(item, html.unescape(_text(item.get("name"))))
     quantity = _int(item.get("quantity"))
     # ``price`` is the line total after coupons over the quantity; the price before discounts
     # is the ``subtotal`` (before tax, also in a tax-inclusive shop) over the quantity, kept
@@ -156,13 +191,10 @@ def _line(item: Mapping[str, Any], ships: Callable[[Mapping[str, Any]], bool]) -
         price = _money(subtotal) / quantity
     else:
         price = _money(item.get("price"))
-    # A variation's ``name`` repeats its options ("Logo Tee - Black, M"); the options travel
-    # separately, so the product's own name reads better.
-    name = _text(item.get("parent_name")) if options else ""
     return StoreLine(
         id=_text(item.get("id")),
         sku=_text(item.get("sku")),
-        name=name or _text(item.get("name")),
+        name=name,
         quantity=quantity,
         unit_price=price,
         options=tuple(options),
