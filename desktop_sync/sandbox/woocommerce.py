@@ -7,10 +7,10 @@ and firewalls that throttle are played by the fault switches (429 and 503 HTML p
 
 from __future__ import annotations
 
-import base64
 import copy
 import math
 import secrets
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from desktop_sync.sandbox.samples import SampleOrder, generate_orders
 from desktop_sync.sandbox.server import Emulator, Fault, Request, Response, json_response
+from desktop_sync.sandbox.woocommerce_auth import KeyCheck
 from desktop_sync.sandbox.woocommerce_money import WooPricing
 from desktop_sync.sandbox.woocommerce_shop import (
     ORDER_STATUSES,
@@ -42,6 +43,10 @@ _MAINTENANCE_PAGE = (
 _PHP_NOTICE = (
     b"<br />\n<b>Notice</b>:  Undefined index: id in <b>/wp-content/plugins/x.php</b>"
     b' on line <b>12</b><br />\n[{"id":'
+)
+_NOT_IMPLEMENTED_PAGE = (
+    b"<html><head><title>501 Method Not Implemented</title></head><body><h1>Method Not "
+    b"Implemented</h1><p>PUT not supported for current URL.</p></body></html>"
 )
 _WRONG_SECRET_CHALLENGE = (
     'Basic realm="WooCommerce API. Use a consumer key in the username field and a consumer '
@@ -90,6 +95,19 @@ class WooCommerceEmulator(Emulator):
         self.key_permissions = key_permissions
         """``read``, ``write`` or ``read_write``, as chosen when the key was made."""
         self.shipment_tracking = shipment_tracking
+        self.refused_methods: set[str] = set()
+        """Methods the web server refuses with 501 before WordPress sees them (ModSecurity)."""
+        self.strips_authorization = False
+        """The server drops the ``Authorization`` header (some CGI/FastCGI setups)."""
+        self.wordpress_sees_https = True
+        """False behind a proxy that ends TLS: ``is_ssl()`` is false, so WooCommerce takes
+        only an OAuth 1.0a signature for the ``http://`` address."""
+        self.canonical_host = ""
+        """``host:port`` WordPress redirects every other host to (apex to www)."""
+        self.rest_locked = False
+        """A plugin (Disable REST API) refuses visitors everywhere but WooCommerce's routes."""
+        self._keys = KeyCheck(self.consumer_key, self.consumer_secret)
+        self._raw = threading.local()
         self.site_name = site_name
         self.shop = WooShop(now or (lambda: datetime.now(UTC)))
         self._seed = seed
@@ -167,6 +185,24 @@ class WooCommerceEmulator(Emulator):
         with self.lock:
             return copy.deepcopy(self.shop.trackings[order_id])
 
+    # -- the web server in front of WordPress, and WordPress's own routing ------------
+
+    def dispatch(self, request: Request) -> Response:
+        self._raw.method = request.method
+        if request.method in self.refused_methods:
+            return Response(501, _NOT_IMPLEMENTED_PAGE, {"Content-Type": "text/html"})
+        if self.strips_authorization:
+            request.headers = {k: v for k, v in request.headers.items() if k != "authorization"}
+        if self.canonical_host and request.header("host") != self.canonical_host:
+            query = f"?{urlencode(request.query_list)}" if request.query_list else ""
+            location = f"http://{self.canonical_host}{request.path}{query}"
+            return Response(301, b"", {"Location": location, "X-Redirect-By": "WordPress"})
+        if request.method == "POST":  # WP_REST_Server::serve_request
+            override = request.query.get("_method") or request.header("x-http-method-override")
+            if override:
+                request.method = override.upper()
+        return super().dispatch(request)
+
     # -- auth, errors and faults ------------------------------------------------------
 
     def before_request(self, request: Request) -> Response | None:
@@ -174,19 +210,23 @@ class WooCommerceEmulator(Emulator):
             return self.error_response(404, "", request)  # WordPress routes before it checks keys
         if request.path == "/wp-json" or request.path.endswith("/shipment-trackings/providers"):
             return None  # public routes
-        key, secret = (
-            request.query.get("consumer_key", ""),
-            request.query.get("consumer_secret", ""),
+        if self.rest_locked and not request.path.startswith(("/wp-json/wc/", "/wp-json/wc-")):
+            return wp_error(
+                401, "rest_cannot_access", "Only authenticated users can access the REST API."
+            )
+        found = self._keys.credentials(
+            request,
+            ssl=self.wordpress_sees_https,
+            raw_method=getattr(self._raw, "method", request.method),
+            home=self.base_url,
         )
-        if not key:  # WooCommerce reads the query string first, then Basic auth
-            key, secret = _basic_credentials(request.header("authorization"))
-        if key != self.consumer_key:
+        if found is None or not found.key:
+            if found is not None:  # an OAuth request with an unknown key
+                return wp_error(401, "woocommerce_rest_authentication_error", found.error)
             # An unknown key leaves the request unauthenticated; the permission check refuses it.
             return _permission_error(request)
-        if not secrets.compare_digest(secret, self.consumer_secret):
-            response = wp_error(
-                401, "woocommerce_rest_authentication_error", "Consumer secret is invalid."
-            )
+        if found.error:
+            response = wp_error(401, "woocommerce_rest_authentication_error", found.error)
             response.headers["WWW-Authenticate"] = _WRONG_SECRET_CHALLENGE
             return response
         writing = request.method in ("POST", "PUT", "PATCH", "DELETE")
@@ -546,18 +586,6 @@ def _included(request: Request, records: list[dict[str, Any]]) -> Response:
         "X-WP-TotalPages": str(math.ceil(len(found) / per_page)),
     }
     return json_response(200, found[:per_page], headers)
-
-
-def _basic_credentials(header: str) -> tuple[str, str]:
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "basic" or not token:
-        return "", ""
-    try:
-        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
-        return "", ""
-    key, _, secret = decoded.partition(":")
-    return key, secret
 
 
 def _permission_error(request: Request) -> Response:

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from desktop_sync.connectors.errors import AuthError, Rejected, Transient
+from desktop_sync.connectors.errors import Ambiguous, AuthError, Rejected, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
     Capabilities,
@@ -23,7 +23,7 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
-from desktop_sync.connectors.stores.woocommerce_http import SERVICE, WooRest, check, json_or_none
+from desktop_sync.connectors.stores.woocommerce_http import SERVICE, WooRest
 from desktop_sync.connectors.stores.woocommerce_orders import (
     ShipmentRecord,
     floor_second,
@@ -33,6 +33,7 @@ from desktop_sync.connectors.stores.woocommerce_orders import (
     read_records,
     records_meta,
 )
+from desktop_sync.connectors.stores.woocommerce_site import SiteIndex, read_index
 
 __all__ = ["WooCommerceConnector", "from_credentials"]
 
@@ -78,6 +79,7 @@ class WooCommerceConnector:
         statuses: Sequence[str] = ("processing", "on-hold"),
         page_size: int = 100,
         auth_in_query: bool = False,
+        method_override: bool = False,
         min_interval: float = 0.25,
         max_rescans: int = 2,
         now: Callable[[], datetime] | None = None,
@@ -86,8 +88,11 @@ class WooCommerceConnector:
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
     ) -> None:
-        """``auth_in_query`` is WooCommerce's documented fallback for servers that strip the
-        ``Authorization`` header; the key then travels in the query string (never logged).
+        """``auth_in_query`` sends the key in the query string from the start (never logged),
+        for servers that strip the ``Authorization`` header; without it the connector finds
+        that out by itself, as it does a proxy that ends TLS (see ``WooRest``).
+        ``method_override`` sends every PUT as a POST with ``_method=PUT`` from the start, for
+        servers that refuse PUT (found out by itself otherwise, in ``verify``).
         ``min_interval`` paces requests (seconds apart), since hosts and firewalls throttle."""
         if not 1 <= page_size <= 100:
             raise ValueError("page_size must be between 1 and 100 (WooCommerce's maximum)")
@@ -96,6 +101,7 @@ class WooCommerceConnector:
             consumer_key,
             consumer_secret,
             auth_in_query=auth_in_query,
+            method_override=method_override,
             min_interval=min_interval,
             sleep=sleep,
             backoff=backoff,
@@ -108,7 +114,7 @@ class WooCommerceConnector:
         self.max_rescans = max_rescans
         self._now = now or (lambda: datetime.now(UTC))
         self._orderby = "modified"
-        self._namespaces: list[str] | None = None
+        self._site: SiteIndex | None = None
         self._ships: dict[int, bool] = {}
         """Product or variation id -> whether it is goods to ship, read once a session."""
 
@@ -127,7 +133,7 @@ class WooCommerceConnector:
         """The site answers as WordPress with WooCommerce active, the key reads orders, and
         the key may write (a ``PUT`` of order 0 is refused for a read-only key, else 404)."""
         index = self._index(refresh=True)
-        if "wc/v3" not in (self._namespaces or []):
+        if "wc/v3" not in index.namespaces:
             raise Rejected(
                 f"{self.site_url} is a WordPress site without an active WooCommerce (REST API "
                 "v3 missing); activate WooCommerce 3.5 or later and try again.",
@@ -136,40 +142,31 @@ class WooCommerceConnector:
         sample = self._rest.get_json("wc/v3/orders", {"per_page": 1})
         # Changes nothing (there is no order 0): a read-only key gets 401, any other key 404
         # "Invalid ID." (open question 7 of the reference).
-        with contextlib.suppress(Rejected):
-            self._rest.write("PUT", "wc/v3/orders/0", {}, idempotent=True)
+        # It also finds out, before any customer is emailed, whether the web server lets PUT
+        # through to WordPress (else later writes use the method override).
+        with contextlib.suppress(Rejected, Ambiguous):
+            self._rest.write("PUT", "wc/v3/orders/0", {})
         currency = ""
         if isinstance(sample, list) and sample and isinstance(sample[0], Mapping):
             currency = str(sample[0].get("currency") or "")
+        self.site_url = self._rest.site_url  # the site's canonical address, if it moved
         return StoreIdentity(
-            name=str(index.get("name") or self.site_url),
-            url=str(index.get("home") or self.site_url),
+            name=index.name or self.site_url,
+            url=index.home or self.site_url,
             currency=currency,
-            timezone=str(index.get("timezone_string") or index.get("gmt_offset") or ""),
+            timezone=index.timezone,
         )
 
     @property
     def has_shipment_tracking(self) -> bool:
         """The Shipment Tracking extension answers on this site (read from the REST index)."""
-        self._index()
-        return TRACKING_NAMESPACE in (self._namespaces or [])
+        return TRACKING_NAMESPACE in self._index().namespaces
 
-    def _index(self, *, refresh: bool = False) -> Mapping[str, Any]:
-        if self._namespaces is not None and not refresh:
-            return {}
-        response = self._rest.index()
-        body = json_or_none(response)
-        if response.status_code >= 400 or not isinstance(body, Mapping):
-            if response.status_code in (401, 403) and isinstance(body, Mapping):
-                check(response)
-            raise Rejected(
-                f"{self.site_url} did not answer as a WordPress site; check the address, and "
-                "that Settings > Permalinks is not set to Plain.",
-                service=SERVICE,
-                status_code=response.status_code,
-            )
-        self._namespaces = [str(n) for n in body.get("namespaces") or ()]
-        return body
+    def _index(self, *, refresh: bool = False) -> SiteIndex:
+        if self._site is None or refresh:
+            self._site = read_index(self._rest)
+            self.site_url = self._rest.site_url
+        return self._site
 
     # -- orders ----------------------------------------------------------------------------
 
