@@ -104,6 +104,8 @@ class WooCommerceEmulator(Emulator):
         only an OAuth 1.0a signature for the ``http://`` address."""
         self.canonical_host = ""
         """``host:port`` WordPress redirects every other host to (apex to www)."""
+        self.ignores_page = False
+        """A cache in front of WordPress that drops ``page`` and answers page 1 every time."""
         self.rest_locked = False
         """A plugin (Disable REST API) refuses visitors everywhere but WooCommerce's routes."""
         self._keys = KeyCheck(self.consumer_key, self.consumer_secret)
@@ -328,7 +330,7 @@ class WooCommerceEmulator(Emulator):
                 "per_page", "per_page must be between 1 (inclusive) and 100 (inclusive)"
             )
         try:
-            page = int(query.get("page", "1"))
+            page = 1 if self.ignores_page else int(query.get("page", "1"))
         except ValueError:
             return _invalid_param("page", "page is not of type integer.")
         if page < 1:

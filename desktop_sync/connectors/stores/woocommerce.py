@@ -213,6 +213,8 @@ class WooCommerceConnector:
         if self.statuses:
             params["status"] = ",".join(self.statuses)
         page, pages = 1, 1
+        allowed: int | None = None
+        seen: dict[tuple[tuple[str, str], ...], int] = {}
         while page <= pages:
             response = self._rest.get(
                 "wc/v3/orders", {**params, "orderby": self._orderby, "page": page}
@@ -228,10 +230,34 @@ class WooCommerceConnector:
                 continue
             body = self._rest.json(response)
             total = response.headers.get("X-WP-Total", "")
-            pages = _int_header(response.headers.get("X-WP-TotalPages"), default=1)
             if not isinstance(body, list) or not body:
                 return
+            full = len(body) >= self.page_size
+            pages = _int_header(
+                response.headers.get("X-WP-TotalPages"), default=page + 1 if full else page
+            )
+            # One more page than the first answer counted may come (an order placed during
+            # the scan); past that, or a full page seen before, the store or a cache in front
+            # of it ignores ``page`` and would page for ever.
+            allowed = pages + 1 if allowed is None else allowed
             raws = [raw for raw in body if isinstance(raw, Mapping)]
+            fingerprint = tuple(
+                (_text_id(r.get("id")), str(r.get("date_modified_gmt"))) for r in raws
+            )
+            if page > allowed or (full and fingerprint in seen):
+                repeated = (
+                    f"page {page} came back the same as page {seen[fingerprint]}"
+                    if fingerprint in seen
+                    else f"more pages came than the {allowed - 1} it counted"
+                )
+                raise Rejected(
+                    f"The WooCommerce store keeps sending orders it already sent ({repeated}), "
+                    "so the app stopped reading them; a caching plugin or proxy is probably "
+                    "answering for WordPress: exclude /wp-json/ from its cache, then the sync "
+                    "goes on by itself.",
+                    service=SERVICE,
+                )
+            seen[fingerprint] = page
             ships = self._shipping_products(raws)
             for raw in raws:
                 yield parse_order(raw, ships), total
@@ -467,6 +493,10 @@ def _shipped(records: Sequence[ShipmentRecord]) -> dict[str, int]:
         for line in record.lines:
             totals[line.line_id] = totals.get(line.line_id, 0) + line.quantity
     return totals
+
+
+def _text_id(value: Any) -> str:
+    return str(value) if value is not None else ""
 
 
 def _int_id(value: Any) -> int:
