@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 import secrets
 import threading
 from collections.abc import Callable
@@ -106,6 +107,12 @@ class WooCommerceEmulator(Emulator):
         """``host:port`` WordPress redirects every other host to (apex to www)."""
         self.ignores_page = False
         """A cache in front of WordPress that drops ``page`` and answers page 1 every time."""
+        self.ast = False
+        """The tracking routes are zorem's Advanced Shipment Tracking (``wc-ast/v3`` listed too):
+        tracking numbers only of letters, digits, dashes and spaces, and order ids read as
+        order numbers of Custom Order Numbers (``custom_numbers``)."""
+        self.custom_numbers: dict[str, int] = {}
+        """Custom order number -> order id, as the Custom Order Numbers plugin keeps them."""
         self.rest_locked = False
         """A plugin (Disable REST API) refuses visitors everywhere but WooCommerce's routes."""
         self._keys = KeyCheck(self.consumer_key, self.consumer_secret)
@@ -124,7 +131,9 @@ class WooCommerceEmulator(Emulator):
         self.route("GET", rf"{_WC}/products/(?P<id>\d+)/variations", self._list_variations)
         self.route("GET", rf"{_WC}/orders/(?P<id>\d+)/notes", self._list_notes)
         self.route("POST", rf"{_WC}/orders/(?P<id>\d+)/notes", self._create_note)
-        self.route("GET", rf"{_TRACKING}/shipment-trackings/providers", self._providers)
+        self.route(
+            "GET", rf"{_TRACKING}/orders/(?P<id>\d+)/shipment-trackings/providers", self._providers
+        )
         self.route("GET", rf"{_TRACKING}/orders/(?P<id>\d+)/shipment-trackings", self._trackings)
         self.route(
             "POST", rf"{_TRACKING}/orders/(?P<id>\d+)/shipment-trackings", self._create_tracking
@@ -210,8 +219,8 @@ class WooCommerceEmulator(Emulator):
     def before_request(self, request: Request) -> Response | None:
         if request.path.startswith(_TRACKING) and not self.shipment_tracking:
             return self.error_response(404, "", request)  # WordPress routes before it checks keys
-        if request.path == "/wp-json" or request.path.endswith("/shipment-trackings/providers"):
-            return None  # public routes
+        if request.path == "/wp-json":
+            return None  # the public index
         if self.rest_locked and not request.path.startswith(("/wp-json/wc/", "/wp-json/wc-")):
             return wp_error(
                 401, "rest_cannot_access", "Only authenticated users can access the REST API."
@@ -278,6 +287,8 @@ class WooCommerceEmulator(Emulator):
         ]
         if self.shipment_tracking:
             namespaces.insert(0, TRACKING_NAMESPACE)
+        if self.shipment_tracking and self.ast:
+            namespaces.insert(0, "wc-ast/v3")
         offset_hours = self.shop.utc_offset.total_seconds() / 3600
         return json_response(
             200,
@@ -526,6 +537,16 @@ class WooCommerceEmulator(Emulator):
                 "woocommerce_rest_shop_order_shipment_tracking_exists",
                 "Cannot create existing shipment tracking.",
             )
+        if self.ast:
+            number = self.custom_numbers.get(request.params["id"])
+            if number is not None:  # AST's get_formated_order_id
+                request.params["id"] = str(number)
+            if re.search(r"[^a-z0-9- \x08]", str(body["tracking_number"]), re.IGNORECASE):
+                return wp_error(
+                    404,
+                    "woocommerce_rest_order_invalid_id",
+                    "Special character not allowd in tracking number",
+                )
         with self.lock:
             order = self._order_or_404(
                 request, "woocommerce_rest_order_invalid_id", "Invalid order ID."

@@ -30,6 +30,7 @@ __all__ = [
     "WooShop",
     "format_wp_date",
     "parse_wp_date",
+    "wc_clean",
 ]
 
 ORDER_STATUSES = (
@@ -88,6 +89,20 @@ def parse_wp_date(text: str) -> datetime:
     """A WordPress ISO-8601 date; a zone-less value is taken as given (the caller says which)."""
     parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     return parsed.replace(tzinfo=None) if parsed.tzinfo is None else parsed
+
+
+_OCTET = re.compile(r"%[a-fA-F0-9]{2}")
+_TAG = re.compile(r"<[^>]*>?")
+
+
+def wc_clean(text: str) -> str:
+    """WordPress's ``sanitize_text_field``, the parts that change a tracking field: tags and
+    line breaks removed, every percent-encoded octet removed (so ``%20`` vanishes from a link),
+    whitespace squeezed."""
+    cleaned = _TAG.sub("", text)
+    while _OCTET.search(cleaned):
+        cleaned = _OCTET.sub("", cleaned)
+    return re.sub(r"\s+", " ", cleaned).strip()
 
 
 def _slug(text: str) -> str:
@@ -354,20 +369,22 @@ class WooShop:
         return note
 
     def add_tracking(self, order_id: int, body: dict[str, Any]) -> dict[str, Any]:
-        """Store a tracking item as the Shipment Tracking extension does (names to slugs,
-        placeholders filled)."""
+        """Store a tracking item as the Shipment Tracking extension does: every field through
+        ``wc_clean`` (``sanitize_text_field``, which drops each ``%XX``), the provider kept as
+        a slug and shown only when it is in the provider list (else no provider, no link); a
+        custom provider keeps its own link."""
         order = self.orders[order_id]
-        number = str(body["tracking_number"])
-        provider = str(body.get("tracking_provider") or "")
-        custom = str(body.get("custom_tracking_provider") or "")
-        link_format = str(body.get("custom_tracking_link") or "")
+        number = wc_clean(str(body["tracking_number"]))
+        provider = _slug(wc_clean(str(body.get("tracking_provider") or "")))
+        custom = wc_clean(str(body.get("custom_tracking_provider") or ""))
+        link_format = wc_clean(str(body.get("custom_tracking_link") or ""))
         display = custom
-        if provider and not custom:
+        if not custom:
+            link_format = ""
             for group in PROVIDERS.values():
                 for name, url in group.items():
-                    if _slug(name) == _slug(provider):
+                    if _slug(name) == provider:
                         display, link_format = name, url
-            display = display or provider
         link = (
             link_format.replace("%1$s", number)
             .replace("%2$s", order["shipping"]["postcode"])

@@ -43,8 +43,10 @@ def order_json(**changes: Any) -> dict[str, Any]:
 
 @pytest.fixture(autouse=True)
 def products() -> Iterator[respx.Route]:
-    """The product look-ups (virtual or not) answer with no products: every line ships."""
+    """The product look-ups (virtual or not) answer with no products, so every line ships;
+    the tracking plugin's provider list is empty."""
     route = respx.route(path__regex=r"/wp-json/wc/v3/products(/\d+/variations)?$").respond(json=[])
+    respx.route(path__regex=r"/wp-json/.*/shipment-trackings/providers$").respond(json={})
     yield route
     respx.routes.clear()
 

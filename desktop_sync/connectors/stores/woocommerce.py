@@ -34,12 +34,19 @@ from desktop_sync.connectors.stores.woocommerce_orders import (
     records_meta,
 )
 from desktop_sync.connectors.stores.woocommerce_site import SiteIndex, read_index
+from desktop_sync.connectors.stores.woocommerce_tracking import (
+    TRACKING_NAMESPACE,
+    TrackingPlugin,
+    ast_refuses,
+    plugin_of,
+    provider_names,
+    tracking_item,
+)
 
 __all__ = ["WooCommerceConnector", "from_credentials"]
 
 log = logging.getLogger(__name__)
 
-TRACKING_NAMESPACE = "wc-shipment-tracking/v3"
 # Statuses in which the merchant has closed the order: completing it would reopen it and send
 # the customer WooCommerce's "Completed order" email, so the app leaves such an order alone.
 _CLOSED = {
@@ -115,6 +122,7 @@ class WooCommerceConnector:
         self._now = now or (lambda: datetime.now(UTC))
         self._orderby = "modified"
         self._site: SiteIndex | None = None
+        self._provider_names: dict[str, str] | None = None
         self._ships: dict[int, bool] = {}
         """Product or variation id -> whether it is goods to ship, read once a session."""
 
@@ -159,8 +167,8 @@ class WooCommerceConnector:
 
     @property
     def has_shipment_tracking(self) -> bool:
-        """The Shipment Tracking extension answers on this site (read from the REST index)."""
-        return TRACKING_NAMESPACE in self._index().namespaces
+        """A tracking plugin (Shipment Tracking, or AST) answers on this site."""
+        return self.tracking_plugin is not TrackingPlugin.NONE
 
     def _index(self, *, refresh: bool = False) -> SiteIndex:
         if self._site is None or refresh:
@@ -350,12 +358,11 @@ class WooCommerceConnector:
         self._check_lines(order, records, lines)
         after = [*records, ShipmentRecord("", (tracking.number,), tuple(lines))]
         last = _all_shipped(order, after)
-        record_id = ""
-        if self.has_shipment_tracking:
-            record_id = self._ensure_tracking(order_id, tracking)
+        record_id, item_ok = self._ensure_tracking(order, tracking)
         # The "Completed order" email carries the tracking; an order that is completed already
-        # gets no such email, so the customer hears of the shipment through a note instead.
-        if not last or not self.has_shipment_tracking or order.status == "completed":
+        # gets no such email, so the customer hears of the shipment through a note instead,
+        # as they do when the tracking plugin could not take the number or its link.
+        if not last or not item_ok or order.status == "completed":
             text = note_text(order, lines, tracking, more_to_come=not last)
             note_id = self._ensure_note(order_id, tracking.number, text, notify)
             record_id = record_id or f"note-{note_id}"
@@ -384,9 +391,8 @@ class WooCommerceConnector:
         if tracking.number in target.tracking_numbers:
             return target.to_fulfillment(order_id)
         _refuse_if_closed(order)
-        if self.has_shipment_tracking:
-            self._ensure_tracking(order_id, tracking)
-        else:
+        _, item_ok = self._ensure_tracking(order, tracking)
+        if not item_ok:
             text = note_text(order, target.lines, tracking, more_to_come=False)
             self._ensure_note(order_id, tracking.number, text, notify=True)
         updated = ShipmentRecord(
@@ -421,24 +427,46 @@ class WooCommerceConnector:
         if order.status != "completed" and _all_shipped(order, records):
             self._rest.write("PUT", f"wc/v3/orders/{order.id}", {"status": "completed"})
 
-    def _ensure_tracking(self, order_id: str, tracking: Tracking) -> str:
-        path = f"{TRACKING_NAMESPACE}/orders/{order_id}/shipment-trackings"
+    @property
+    def tracking_plugin(self) -> TrackingPlugin:
+        """Which tracking plugin answers on this site (read from the REST index)."""
+        return plugin_of(self._index().namespaces)
+
+    def _ensure_tracking(self, order: StoreOrder, tracking: Tracking) -> tuple[str, bool]:
+        """The tracking item's id, and whether the item says it all (number and link); an
+        item already there from an interrupted attempt is reused. ("", False) when there is
+        no tracking plugin or it cannot take this number (the caller writes a note)."""
+        plugin = self.tracking_plugin
+        if plugin is TrackingPlugin.NONE:
+            return "", False
+        if plugin is TrackingPlugin.AST:
+            refused = ast_refuses(tracking, order.id, order.number)
+            if refused:
+                log.info("Order #%s: tracking goes in a customer note (%s)", order.number, refused)
+                return "", False
+        path = f"{TRACKING_NAMESPACE}/orders/{order.id}/shipment-trackings"
         existing = self._rest.get_json(path)
-        for item in existing if isinstance(existing, list) else ():
-            if isinstance(item, Mapping) and str(item.get("tracking_number")) == tracking.number:
-                return str(item.get("tracking_id") or "")
-        body: dict[str, Any] = {
-            "tracking_number": tracking.number,
-            "date_shipped": self._now().astimezone(UTC).date().isoformat(),
-        }
-        if tracking.url:
-            # The link Order Desk gives is the right one whatever the carrier's name.
-            body["custom_tracking_provider"] = tracking.carrier or tracking.method or "Carrier"
-            body["custom_tracking_link"] = tracking.url
-        elif tracking.carrier:
-            body["tracking_provider"] = tracking.carrier
-        created = self._rest.write("POST", path, body)
-        return str(created.get("tracking_id") or "") if isinstance(created, Mapping) else ""
+        item = tracking_item(tracking, self._providers(order.id), self._today())
+        for found in existing if isinstance(existing, list) else ():
+            if isinstance(found, Mapping) and str(found.get("tracking_number")) == tracking.number:
+                return str(found.get("tracking_id") or ""), not item.link_lost
+        created = self._rest.write("POST", path, item.body)
+        made = str(created.get("tracking_id") or "") if isinstance(created, Mapping) else ""
+        return made, not item.link_lost
+
+    def _providers(self, order_id: str) -> Mapping[str, str]:
+        """The tracking plugin's provider names (slug -> name), read once a session."""
+        if self._provider_names is None:
+            path = f"{TRACKING_NAMESPACE}/orders/{order_id}/shipment-trackings/providers"
+            try:
+                self._provider_names = provider_names(self._rest.get_json(path))
+            except Rejected as exc:
+                log.info("The tracking plugin's providers could not be read (%s)", exc)
+                self._provider_names = {}
+        return self._provider_names
+
+    def _today(self) -> str:
+        return self._now().astimezone(UTC).date().isoformat()
 
     def _ensure_note(self, order_id: str, number: str, text: str, notify: bool) -> str:
         path = f"wc/v3/orders/{order_id}/notes"
