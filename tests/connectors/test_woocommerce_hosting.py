@@ -6,7 +6,6 @@ says what is really wrong where it cannot."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -17,20 +16,19 @@ from desktop_sync.connectors.stores.base import FulfillmentLine, Tracking
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.connectors.stores.woocommerce_http import AuthMode
 from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
-from tests.connectors.test_woocommerce import START, UPS, FakeClock, connect, two_line_order
+from tests.connectors.test_woocommerce import (
+    START,
+    UPS,
+    FakeClock,
+    clock,
+    connect,
+    shop,
+    sleeps,
+    two_line_order,
+    woo,
+)
 
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def shop(clock: FakeClock) -> Iterator[WooCommerceEmulator]:
-    emulator = WooCommerceEmulator(now=clock)
-    emulator.start()
-    yield emulator
-    emulator.stop()
+__all__ = ["clock", "shop", "sleeps", "woo"]  # fixtures shared with test_woocommerce
 
 
 def _ship_everything(woo: WooCommerceConnector, order_id: int) -> None:

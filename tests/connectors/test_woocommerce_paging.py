@@ -4,7 +4,6 @@ scan stops with a sentence when a full page repeats or more pages come than the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
@@ -14,23 +13,14 @@ import respx
 from desktop_sync.connectors.errors import Rejected
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
-from tests.connectors.test_woocommerce import START, FakeClock, connect
+from tests.connectors.test_woocommerce import START, FakeClock, clock, connect, shop
 from tests.connectors.test_woocommerce_shapes import NOW, ORDERS, SITE, order_json, products
 
-__all__ = ["products"]  # the shapes tests' product look-ups, answered with no products
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def shop(clock: FakeClock) -> Iterator[WooCommerceEmulator]:
-    emulator = WooCommerceEmulator(now=clock)
-    emulator.start()
-    yield emulator
-    emulator.stop()
+__all__ = [
+    "clock",
+    "products",
+    "shop",
+]  # the shapes tests' product look-ups, answered with no products
 
 
 def test_a_cache_that_ignores_page_stops_the_scan_with_a_sentence(

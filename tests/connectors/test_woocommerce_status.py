@@ -3,35 +3,23 @@ items 1 and 2), against the WooCommerce emulator over real sockets."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from desktop_sync.connectors.errors import Rejected
 from desktop_sync.connectors.stores.base import FulfillmentLine
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
-from tests.connectors.test_woocommerce import DHL, UPS, FakeClock, connect, two_line_order
+from tests.connectors.test_woocommerce import (
+    DHL,
+    UPS,
+    clock,
+    shop,
+    sleeps,
+    two_line_order,
+    woo,
+)
 
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def shop(clock: FakeClock) -> Iterator[WooCommerceEmulator]:
-    emulator = WooCommerceEmulator(now=clock)
-    emulator.start()
-    yield emulator
-    emulator.stop()
-
-
-@pytest.fixture
-def woo(shop: WooCommerceEmulator, clock: FakeClock) -> Iterator[WooCommerceConnector]:
-    connector = connect(shop, clock)
-    yield connector
-    connector.close()
+__all__ = ["clock", "shop", "sleeps", "woo"]  # fixtures shared with test_woocommerce
 
 
 def _all_lines(woo: WooCommerceConnector, order_id: int) -> list[FulfillmentLine]:

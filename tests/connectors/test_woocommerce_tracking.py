@@ -4,35 +4,15 @@ the same routes, against the emulator over real sockets."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from desktop_sync.connectors.stores.base import FulfillmentLine, Tracking
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.connectors.stores.woocommerce_tracking import TrackingPlugin, clean_safe_link
 from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
-from tests.connectors.test_woocommerce import FakeClock, connect
+from tests.connectors.test_woocommerce import clock, shop, sleeps, woo
 
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def shop(clock: FakeClock) -> Iterator[WooCommerceEmulator]:
-    emulator = WooCommerceEmulator(now=clock)
-    emulator.start()
-    yield emulator
-    emulator.stop()
-
-
-@pytest.fixture
-def woo(shop: WooCommerceEmulator, clock: FakeClock) -> Iterator[WooCommerceConnector]:
-    connector = connect(shop, clock)
-    yield connector
-    connector.close()
+__all__ = ["clock", "shop", "sleeps", "woo"]  # fixtures shared with test_woocommerce
 
 
 def _ship(woo: WooCommerceConnector, order_id: int, tracking: Tracking) -> None:
