@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from desktop_sync.connectors.errors import Ambiguous, AuthError, Rejected, Transient
+from desktop_sync.connectors.errors import Ambiguous, Rejected, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
     Capabilities,
@@ -33,14 +33,12 @@ from desktop_sync.connectors.stores.woocommerce_orders import (
     read_records,
     records_meta,
 )
+from desktop_sync.connectors.stores.woocommerce_products import ProductShipping
 from desktop_sync.connectors.stores.woocommerce_site import SiteIndex, read_index
 from desktop_sync.connectors.stores.woocommerce_tracking import (
-    TRACKING_NAMESPACE,
+    TrackingItems,
     TrackingPlugin,
-    ast_refuses,
     plugin_of,
-    provider_names,
-    tracking_item,
 )
 
 __all__ = ["WooCommerceConnector", "from_credentials"]
@@ -122,9 +120,8 @@ class WooCommerceConnector:
         self._now = now or (lambda: datetime.now(UTC))
         self._orderby = "modified"
         self._site: SiteIndex | None = None
-        self._provider_names: dict[str, str] | None = None
-        self._ships: dict[int, bool] = {}
-        """Product or variation id -> whether it is goods to ship, read once a session."""
+        self._trackings = TrackingItems(self._rest)
+        self._products = ProductShipping(self._rest)
 
     @classmethod
     def from_credentials(
@@ -266,7 +263,7 @@ class WooCommerceConnector:
                     service=SERVICE,
                 )
             seen[fingerprint] = page
-            ships = self._shipping_products(raws)
+            ships = self._products.shipping_of(raws)
             for raw in raws:
                 yield parse_order(raw, ships), total
             page += 1
@@ -275,56 +272,7 @@ class WooCommerceConnector:
         return self._parse(self._order_json(order_id))
 
     def _parse(self, raw: Mapping[str, Any]) -> StoreOrder:
-        return parse_order(raw, self._shipping_products([raw]))
-
-    def _shipping_products(
-        self, orders: Sequence[Mapping[str, Any]]
-    ) -> Callable[[Mapping[str, Any]], bool]:
-        """Which lines are goods to ship: WooCommerce's order lines do not say, their products
-        do (``virtual``, ``downloadable``). Read once per product for the session, with one
-        request per page of orders (and one per variable product); a product that cannot be
-        read (deleted, or the key may not read products) counts as goods to ship."""
-        simple: set[int] = set()
-        variations: dict[int, set[int]] = {}
-        for order in orders:
-            for item in order.get("line_items") or ():
-                if not isinstance(item, Mapping):
-                    continue
-                product, variation = (
-                    _int_id(item.get("product_id")),
-                    _int_id(item.get("variation_id")),
-                )
-                if variation and variation not in self._ships:
-                    variations.setdefault(product, set()).add(variation)
-                elif not variation and product and product not in self._ships:
-                    simple.add(product)
-        try:
-            if simple:
-                self._read_products("wc/v3/products", simple)
-            for parent, ids in variations.items():
-                self._read_products(f"wc/v3/products/{parent}/variations", ids)
-        except (AuthError, Rejected) as exc:
-            log.info("WooCommerce products could not be read (%s); counting lines as goods", exc)
-        for wanted in (simple, *variations.values()):
-            for missing in wanted - self._ships.keys():
-                self._ships[missing] = True
-
-        def ships(item: Mapping[str, Any]) -> bool:
-            key = _int_id(item.get("variation_id")) or _int_id(item.get("product_id"))
-            return self._ships.get(key, True)
-
-        return ships
-
-    def _read_products(self, path: str, ids: set[int]) -> None:
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), 100):
-            chunk = ordered[start : start + 100]
-            params = {"include": ",".join(map(str, chunk)), "per_page": len(chunk)}
-            for product in self._rest.get_json(path, params) or ():
-                if isinstance(product, Mapping) and _int_id(product.get("id")):
-                    virtual = product.get("virtual") is True
-                    downloadable = product.get("downloadable") is True
-                    self._ships[_int_id(product.get("id"))] = not (virtual or downloadable)
+        return parse_order(raw, self._products.shipping_of([raw]))
 
     # -- fulfillments ----------------------------------------------------------------------
 
@@ -433,40 +381,8 @@ class WooCommerceConnector:
         return plugin_of(self._index().namespaces)
 
     def _ensure_tracking(self, order: StoreOrder, tracking: Tracking) -> tuple[str, bool]:
-        """The tracking item's id, and whether the item says it all (number and link); an
-        item already there from an interrupted attempt is reused. ("", False) when there is
-        no tracking plugin or it cannot take this number (the caller writes a note)."""
-        plugin = self.tracking_plugin
-        if plugin is TrackingPlugin.NONE:
-            return "", False
-        if plugin is TrackingPlugin.AST:
-            refused = ast_refuses(tracking, order.id, order.number)
-            if refused:
-                log.info("Order #%s: tracking goes in a customer note (%s)", order.number, refused)
-                return "", False
-        path = f"{TRACKING_NAMESPACE}/orders/{order.id}/shipment-trackings"
-        existing = self._rest.get_json(path)
-        item = tracking_item(tracking, self._providers(order.id), self._today())
-        for found in existing if isinstance(existing, list) else ():
-            if isinstance(found, Mapping) and str(found.get("tracking_number")) == tracking.number:
-                return str(found.get("tracking_id") or ""), not item.link_lost
-        created = self._rest.write("POST", path, item.body)
-        made = str(created.get("tracking_id") or "") if isinstance(created, Mapping) else ""
-        return made, not item.link_lost
-
-    def _providers(self, order_id: str) -> Mapping[str, str]:
-        """The tracking plugin's provider names (slug -> name), read once a session."""
-        if self._provider_names is None:
-            path = f"{TRACKING_NAMESPACE}/orders/{order_id}/shipment-trackings/providers"
-            try:
-                self._provider_names = provider_names(self._rest.get_json(path))
-            except Rejected as exc:
-                log.info("The tracking plugin's providers could not be read (%s)", exc)
-                self._provider_names = {}
-        return self._provider_names
-
-    def _today(self) -> str:
-        return self._now().astimezone(UTC).date().isoformat()
+        today = self._now().astimezone(UTC).date().isoformat()
+        return self._trackings.ensure(self.tracking_plugin, order, tracking, today)
 
     def _ensure_note(self, order_id: str, number: str, text: str, notify: bool) -> str:
         path = f"wc/v3/orders/{order_id}/notes"
@@ -525,10 +441,6 @@ def _shipped(records: Sequence[ShipmentRecord]) -> dict[str, int]:
 
 def _text_id(value: Any) -> str:
     return str(value) if value is not None else ""
-
-
-def _int_id(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def _int_header(value: str | None, *, default: int) -> int:

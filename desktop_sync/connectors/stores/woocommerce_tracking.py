@@ -11,6 +11,7 @@ removes each percent-encoded octet, so a link is sent in a form without them or 
 from __future__ import annotations
 
 import enum
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -18,12 +19,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from desktop_sync.connectors.stores.base import Tracking
+from desktop_sync.connectors.errors import Rejected
+from desktop_sync.connectors.stores.base import StoreOrder, Tracking
+from desktop_sync.connectors.stores.woocommerce_http import WooRest
 
 __all__ = [
     "AST_NAMESPACE",
     "TRACKING_NAMESPACE",
     "TrackingItem",
+    "TrackingItems",
     "TrackingPlugin",
     "ast_refuses",
     "carrier_page",
@@ -32,6 +36,8 @@ __all__ = [
     "provider_names",
     "tracking_item",
 ]
+
+log = logging.getLogger(__name__)
 
 TRACKING_NAMESPACE = "wc-shipment-tracking/v3"
 AST_NAMESPACE = "wc-ast/v3"
@@ -171,3 +177,45 @@ def tracking_item(tracking: Tracking, providers: Mapping[str, str], shipped: str
     if page:
         body["custom_tracking_link"] = page
     return TrackingItem(body, link_lost=tracking.url)
+
+
+class TrackingItems:
+    """Tracking items on orders, through whichever plugin the site has."""
+
+    def __init__(self, rest: WooRest) -> None:
+        self._rest = rest
+        self._names: dict[str, str] | None = None
+
+    def ensure(
+        self, plugin: TrackingPlugin, order: StoreOrder, tracking: Tracking, shipped: str
+    ) -> tuple[str, bool]:
+        """The tracking item's id, and whether the item says it all (number and link); an
+        item already there from an interrupted attempt is reused. ("", False) when there is
+        no tracking plugin or it cannot take this number (the caller writes a note)."""
+        if plugin is TrackingPlugin.NONE:
+            return "", False
+        if plugin is TrackingPlugin.AST:
+            refused = ast_refuses(tracking, order.id, order.number)
+            if refused:
+                log.info("Order #%s: tracking goes in a customer note (%s)", order.number, refused)
+                return "", False
+        path = f"{TRACKING_NAMESPACE}/orders/{order.id}/shipment-trackings"
+        existing = self._rest.get_json(path)
+        item = tracking_item(tracking, self._providers(order.id), shipped)
+        for found in existing if isinstance(existing, list) else ():
+            if isinstance(found, Mapping) and str(found.get("tracking_number")) == tracking.number:
+                return str(found.get("tracking_id") or ""), not item.link_lost
+        created = self._rest.write("POST", path, item.body)
+        made = str(created.get("tracking_id") or "") if isinstance(created, Mapping) else ""
+        return made, not item.link_lost
+
+    def _providers(self, order_id: str) -> Mapping[str, str]:
+        """The plugin's provider names (slug -> name), read once a session."""
+        if self._names is None:
+            path = f"{TRACKING_NAMESPACE}/orders/{order_id}/shipment-trackings/providers"
+            try:
+                self._names = provider_names(self._rest.get_json(path))
+            except Rejected as exc:
+                log.info("The tracking plugin's providers could not be read (%s)", exc)
+                self._names = {}
+        return self._names
