@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from desktop_sync.connectors.stores.woocommerce_orders import parse_order
 from desktop_sync.engine.events import Health
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.sandbox.woocommerce_money import WooCoupon, WooFee, WooItem, WooPricing
@@ -115,3 +116,22 @@ def test_order_desk_totals_the_woocommerce_order_to_the_cent(
     shipped = {item["code"]: item.get("delivery_type", "ship") for item in od_order["order_items"]}
     for item in pricing.items:
         assert shipped[item.sku] == ("noship" if item.virtual else "ship")
+
+
+def test_a_cent_lost_to_rounding_at_subtotal_is_kept_in_the_tax() -> None:
+    """With "Round tax at subtotal level", three 10.00 lines of a 20 % VAT shop are shown as
+    8.33 + 1.67 tax each, while the order's tax is 5.00 and its total 30.00: the parts miss the
+    total by a cent, which is tax rounding, so it is kept in the tax and the order adds up."""
+    line = {"quantity": 1, "subtotal": "8.33", "total": "8.33", "total_tax": "1.67"}
+    order = parse_order(
+        {
+            "id": 5,
+            "total": "30.00",
+            "total_tax": "5.00",
+            "prices_include_tax": True,
+            "line_items": [{**line, "id": n, "name": f"Tin {n}"} for n in (1, 2, 3)],
+        }
+    )
+    goods = sum((ln.unit_price * ln.quantity for ln in order.lines), D(0))
+    assert order.tax_total == D("5.01")
+    assert goods + order.tax_total == order.order_total == D("30.00")

@@ -41,6 +41,7 @@ RECORD_KEY = "_desktop_sync_fulfillments"
 """Order meta key holding our shipment records; the leading ``_`` hides it from the customer."""
 
 _WP_DATE = "%Y-%m-%dT%H:%M:%S"
+CENT = Decimal("0.01")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -222,6 +223,19 @@ def parse_order(
     shipping_lines = [s for s in data.get("shipping_lines") or () if isinstance(s, Mapping)]
     status = _text(data.get("status"))
     charges, credits = _fees(data)
+    lines = tuple(
+        _line(item, ships) for item in data.get("line_items") or () if isinstance(item, Mapping)
+    )
+    shipping = _money(data.get("shipping_total"))
+    discount = _money(data.get("discount_total")) + credits
+    total = _money(data.get("total"))
+    goods = sum((line.unit_price * line.quantity for line in lines), Decimal(0))
+    tax = _money(data.get("total_tax"))
+    # Each amount is shown rounded to cents; where WooCommerce rounds tax "at subtotal"
+    # instead of per line, they can miss its total by a cent or so, which is tax rounding.
+    residual = (total - (goods + shipping + charges + tax - discount)).quantize(CENT)
+    if residual and abs(residual) <= CENT * (len(lines) + 2):
+        tax += residual
     return StoreOrder(
         id=_text(data.get("id")),
         number=_text(data.get("number")) or _text(data.get("id")),
@@ -233,14 +247,12 @@ def parse_order(
         shipping_address=_address(data.get("shipping")),
         billing_address=_address(billing, email),
         shipping_method=_text(shipping_lines[0].get("method_title")) if shipping_lines else "",
-        lines=tuple(
-            _line(item, ships) for item in data.get("line_items") or () if isinstance(item, Mapping)
-        ),
-        shipping_total=_money(data.get("shipping_total")),
-        tax_total=_money(data.get("total_tax")),
-        discount_total=_money(data.get("discount_total")) + credits,
+        lines=lines,
+        shipping_total=shipping,
+        tax_total=tax,
+        discount_total=discount,
         handling_total=charges,
-        order_total=_money(data.get("total")),
+        order_total=total,
         currency=_text(data.get("currency")),
         customer_note=_text(data.get("customer_note")),
         prices_include_tax=data.get("prices_include_tax") is True,
