@@ -169,6 +169,7 @@ class WooRest:
     def write(self, method: str, path: str, body: Any, *, idempotent: bool = False) -> Any:
         """A write, never repeated blindly (``Ambiguous`` when unconfirmed); its parsed answer."""
         if method != "POST" and not self.method_override:
+            self._last_status = 0  # so a lost answer is never taken for a refusal
             try:
                 response = self._send(method, path, {}, body, idempotent=idempotent)
             except Ambiguous:
