@@ -7,10 +7,11 @@ and firewalls that throttle are played by the fault switches (429 and 503 HTML p
 
 from __future__ import annotations
 
-import base64
 import copy
 import math
+import re
 import secrets
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +19,8 @@ from urllib.parse import urlencode
 
 from desktop_sync.sandbox.samples import SampleOrder, generate_orders
 from desktop_sync.sandbox.server import Emulator, Fault, Request, Response, json_response
+from desktop_sync.sandbox.woocommerce_auth import KeyCheck
+from desktop_sync.sandbox.woocommerce_money import WooPricing
 from desktop_sync.sandbox.woocommerce_shop import (
     ORDER_STATUSES,
     PROVIDERS,
@@ -42,6 +45,10 @@ _PHP_NOTICE = (
     b"<br />\n<b>Notice</b>:  Undefined index: id in <b>/wp-content/plugins/x.php</b>"
     b' on line <b>12</b><br />\n[{"id":'
 )
+_NOT_IMPLEMENTED_PAGE = (
+    b"<html><head><title>501 Method Not Implemented</title></head><body><h1>Method Not "
+    b"Implemented</h1><p>PUT not supported for current URL.</p></body></html>"
+)
 _WRONG_SECRET_CHALLENGE = (
     'Basic realm="WooCommerce API. Use a consumer key in the username field and a consumer '
     'secret in the password field"'
@@ -54,13 +61,15 @@ def wp_error(status: int, code: str, message: str, **data: Any) -> Response:
     )
 
 
-def _invalid_param(param: str, reason: str) -> Response:
+def _invalid_param(param: str, reason: str, code: str = "rest_invalid_param") -> Response:
+    """WordPress's answer to a query argument its schema refuses; ``details`` names the rule
+    (``rest_not_in_enum``, ``rest_invalid_type``, ...)."""
     return wp_error(
         400,
         "rest_invalid_param",
         f"Invalid parameter(s): {param}",
         params={param: reason},
-        details={param: {"code": "rest_invalid_param", "message": reason, "data": None}},
+        details={param: {"code": code, "message": reason, "data": None}},
     )
 
 
@@ -87,6 +96,27 @@ class WooCommerceEmulator(Emulator):
         self.key_permissions = key_permissions
         """``read``, ``write`` or ``read_write``, as chosen when the key was made."""
         self.shipment_tracking = shipment_tracking
+        self.refused_methods: set[str] = set()
+        """Methods the web server refuses with 501 before WordPress sees them (ModSecurity)."""
+        self.strips_authorization = False
+        """The server drops the ``Authorization`` header (some CGI/FastCGI setups)."""
+        self.wordpress_sees_https = True
+        """False behind a proxy that ends TLS: ``is_ssl()`` is false, so WooCommerce takes
+        only an OAuth 1.0a signature for the ``http://`` address."""
+        self.canonical_host = ""
+        """``host:port`` WordPress redirects every other host to (apex to www)."""
+        self.ignores_page = False
+        """A cache in front of WordPress that drops ``page`` and answers page 1 every time."""
+        self.ast = False
+        """The tracking routes are zorem's Advanced Shipment Tracking (``wc-ast/v3`` listed too):
+        tracking numbers only of letters, digits, dashes and spaces, and order ids read as
+        order numbers of Custom Order Numbers (``custom_numbers``)."""
+        self.custom_numbers: dict[str, int] = {}
+        """Custom order number -> order id, as the Custom Order Numbers plugin keeps them."""
+        self.rest_locked = False
+        """A plugin (Disable REST API) refuses visitors everywhere but WooCommerce's routes."""
+        self._keys = KeyCheck(self.consumer_key, self.consumer_secret)
+        self._raw = threading.local()
         self.site_name = site_name
         self.shop = WooShop(now or (lambda: datetime.now(UTC)))
         self._seed = seed
@@ -97,9 +127,13 @@ class WooCommerceEmulator(Emulator):
         self.route("GET", rf"{_WC}/orders/(?P<id>\d+)", self._get_order)
         for method in ("PUT", "POST", "PATCH"):
             self.route(method, rf"{_WC}/orders/(?P<id>\d+)", self._update_order)
+        self.route("GET", rf"{_WC}/products", self._list_products)
+        self.route("GET", rf"{_WC}/products/(?P<id>\d+)/variations", self._list_variations)
         self.route("GET", rf"{_WC}/orders/(?P<id>\d+)/notes", self._list_notes)
         self.route("POST", rf"{_WC}/orders/(?P<id>\d+)/notes", self._create_note)
-        self.route("GET", rf"{_TRACKING}/shipment-trackings/providers", self._providers)
+        self.route(
+            "GET", rf"{_TRACKING}/orders/(?P<id>\d+)/shipment-trackings/providers", self._providers
+        )
         self.route("GET", rf"{_TRACKING}/orders/(?P<id>\d+)/shipment-trackings", self._trackings)
         self.route(
             "POST", rf"{_TRACKING}/orders/(?P<id>\d+)/shipment-trackings", self._create_tracking
@@ -129,6 +163,15 @@ class WooCommerceEmulator(Emulator):
                 sample = generate_orders(self._samples_made, seed=self._seed)[-1]
             return self.shop.add(sample, status)
 
+    def add_priced_order(self, pricing: WooPricing, *, status: str = "processing") -> int:
+        """An order with the given lines, coupons, fees, shipping and tax, priced the way
+        WooCommerce prices it (``woocommerce_money``), for the first sample customer."""
+        if status not in ORDER_STATUSES:
+            raise ValueError(f"unknown WooCommerce order status {status!r}")
+        customer = generate_orders(1, seed=self._seed)[0].customer
+        with self.lock:
+            return self.shop.add_priced(pricing, customer, status)
+
     def add_sample_orders(self, count: int) -> list[int]:
         """``count`` seeded orders, each in the status its payment would give it on a real site."""
         start = self._samples_made
@@ -153,26 +196,48 @@ class WooCommerceEmulator(Emulator):
         with self.lock:
             return copy.deepcopy(self.shop.trackings[order_id])
 
+    # -- the web server in front of WordPress, and WordPress's own routing ------------
+
+    def dispatch(self, request: Request) -> Response:
+        self._raw.method = request.method
+        if request.method in self.refused_methods:
+            return Response(501, _NOT_IMPLEMENTED_PAGE, {"Content-Type": "text/html"})
+        if self.strips_authorization:
+            request.headers = {k: v for k, v in request.headers.items() if k != "authorization"}
+        if self.canonical_host and request.header("host") != self.canonical_host:
+            query = f"?{urlencode(request.query_list)}" if request.query_list else ""
+            location = f"http://{self.canonical_host}{request.path}{query}"
+            return Response(301, b"", {"Location": location, "X-Redirect-By": "WordPress"})
+        if request.method == "POST":  # WP_REST_Server::serve_request
+            override = request.query.get("_method") or request.header("x-http-method-override")
+            if override:
+                request.method = override.upper()
+        return super().dispatch(request)
+
     # -- auth, errors and faults ------------------------------------------------------
 
     def before_request(self, request: Request) -> Response | None:
         if request.path.startswith(_TRACKING) and not self.shipment_tracking:
             return self.error_response(404, "", request)  # WordPress routes before it checks keys
-        if request.path == "/wp-json" or request.path.endswith("/shipment-trackings/providers"):
-            return None  # public routes
-        key, secret = (
-            request.query.get("consumer_key", ""),
-            request.query.get("consumer_secret", ""),
+        if request.path == "/wp-json":
+            return None  # the public index
+        if self.rest_locked and not request.path.startswith(("/wp-json/wc/", "/wp-json/wc-")):
+            return wp_error(
+                401, "rest_cannot_access", "Only authenticated users can access the REST API."
+            )
+        found = self._keys.credentials(
+            request,
+            ssl=self.wordpress_sees_https,
+            raw_method=getattr(self._raw, "method", request.method),
+            home=self.base_url,
         )
-        if not key:  # WooCommerce reads the query string first, then Basic auth
-            key, secret = _basic_credentials(request.header("authorization"))
-        if key != self.consumer_key:
+        if found is None or not found.key:
+            if found is not None:  # an OAuth request with an unknown key
+                return wp_error(401, "woocommerce_rest_authentication_error", found.error)
             # An unknown key leaves the request unauthenticated; the permission check refuses it.
             return _permission_error(request)
-        if not secrets.compare_digest(secret, self.consumer_secret):
-            response = wp_error(
-                401, "woocommerce_rest_authentication_error", "Consumer secret is invalid."
-            )
+        if found.error:
+            response = wp_error(401, "woocommerce_rest_authentication_error", found.error)
             response.headers["WWW-Authenticate"] = _WRONG_SECRET_CHALLENGE
             return response
         writing = request.method in ("POST", "PUT", "PATCH", "DELETE")
@@ -222,6 +287,8 @@ class WooCommerceEmulator(Emulator):
         ]
         if self.shipment_tracking:
             namespaces.insert(0, TRACKING_NAMESPACE)
+        if self.shipment_tracking and self.ast:
+            namespaces.insert(0, "wc-ast/v3")
         offset_hours = self.shop.utc_offset.total_seconds() / 3600
         return json_response(
             200,
@@ -274,16 +341,20 @@ class WooCommerceEmulator(Emulator):
                 "per_page", "per_page must be between 1 (inclusive) and 100 (inclusive)"
             )
         try:
-            page = int(query.get("page", "1"))
+            page = 1 if self.ignores_page else int(query.get("page", "1"))
         except ValueError:
             return _invalid_param("page", "page is not of type integer.")
         if page < 1:
             return _invalid_param("page", "page must be greater than or equal to 1")
         orderby, direction = query.get("orderby", "date"), query.get("order", "desc")
         if orderby not in _ORDERBY:
-            return _invalid_param("orderby", f"orderby is not one of {', '.join(_ORDERBY)}.")
+            return _invalid_param(
+                "orderby",
+                f"orderby is not one of {', '.join(_ORDERBY[:-1])}, and {_ORDERBY[-1]}.",
+                "rest_not_in_enum",
+            )
         if direction not in ("asc", "desc"):
-            return _invalid_param("order", "order is not one of asc, and desc.")
+            return _invalid_param("order", "order is not one of asc and desc.", "rest_not_in_enum")
         statuses = [s for s in query.get("status", "any").split(",") if s]
         for status in statuses:
             if status not in (*ORDER_STATUSES, "any"):
@@ -298,18 +369,18 @@ class WooCommerceEmulator(Emulator):
                     bound = parse_wp_date(query[param])
                 except ValueError:
                     return _invalid_param(param, "Invalid date.")
-                if bound.tzinfo is not None:  # an explicit zone wins over dates_are_gmt
-                    bound = bound.astimezone(UTC).replace(tzinfo=None)
-                    bounds[param] = bound if gmt else bound + self.shop.utc_offset
-                else:
-                    bounds[param] = bound
+                if bound.tzinfo is not None:
+                    # WP_Date_Query turns a value with a zone into site time, and compares
+                    # that with the GMT column too when dates_are_gmt is set.
+                    bound = bound.astimezone(UTC).replace(tzinfo=None) + self.shop.utc_offset
+                bounds[param] = bound
         with self.lock:
             matching = self.shop.find(statuses, bounds, gmt=gmt, orderby=orderby)
             if direction == "desc":
                 matching.reverse()
             total = len(matching)
             start = int(query.get("offset", (page - 1) * per_page))
-            chunk = copy.deepcopy(matching[start : start + per_page])
+            chunk = [self._order_out(o) for o in matching[start : start + per_page]]
         total_pages = math.ceil(total / per_page) if total else 0
         headers = {"X-WP-Total": str(total), "X-WP-TotalPages": str(total_pages)}
         links = []
@@ -322,22 +393,45 @@ class WooCommerceEmulator(Emulator):
             headers["Link"] = ", ".join(links)
         return json_response(200, chunk, headers)
 
+    def _list_products(self, request: Request) -> Response:
+        with self.lock:
+            return _included(request, list(self.shop.products.values()))
+
+    def _list_variations(self, request: Request) -> Response:
+        parent = int(request.params["id"])
+        with self.lock:
+            if parent not in self.shop.products:
+                return wp_error(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
+            found = [v for v in self.shop.variations.values() if v["parent_id"] == parent]
+            return _included(request, found)
+
     def _order_or_404(
-        self, request: Request, code: str = "woocommerce_rest_shop_order_invalid_id"
+        self,
+        request: Request,
+        code: str = "woocommerce_rest_shop_order_invalid_id",
+        message: str = "Invalid ID.",
+        status: int = 404,
     ) -> dict[str, Any] | Response:
+        """The order, or WooCommerce's refusal: ``GET orders/<id>`` 404 "Invalid ID.", an
+        update 400 "Invalid ID.", notes 404 "Invalid order ID." (all ``shop_order``); the
+        tracking extensions say ``woocommerce_rest_order_invalid_id``."""
         order = self.shop.orders.get(int(request.params["id"]))
         if order is None:
-            message = (
-                "Invalid ID." if code.endswith("shop_order_invalid_id") else "Invalid order ID."
-            )
-            return wp_error(404, code, message)
+            return wp_error(status, code, message)
         return order
+
+    def _order_out(self, order: dict[str, Any]) -> dict[str, Any]:
+        links = {
+            "self": [{"href": f"{self.base_url}{_WC}/orders/{order['id']}"}],
+            "collection": [{"href": f"{self.base_url}{_WC}/orders"}],
+        }
+        return {**copy.deepcopy(order), "_links": links}
 
     def _get_order(self, request: Request) -> Response:
         with self.lock:
             order = self._order_or_404(request)
             return (
-                order if isinstance(order, Response) else json_response(200, copy.deepcopy(order))
+                order if isinstance(order, Response) else json_response(200, self._order_out(order))
             )
 
     def _update_order(self, request: Request) -> Response:
@@ -345,7 +439,7 @@ class WooCommerceEmulator(Emulator):
         if not isinstance(body, dict):
             return wp_error(400, "rest_invalid_json", "Invalid JSON body passed.")
         with self.lock:
-            order = self._order_or_404(request)
+            order = self._order_or_404(request, status=400)
             if isinstance(order, Response):
                 return order
             status = body.get("status")
@@ -367,18 +461,22 @@ class WooCommerceEmulator(Emulator):
             if status is not None:
                 self.shop.set_status(order, status)
             self.shop.bump(order)
-            return json_response(200, copy.deepcopy(order))
+            return json_response(200, self._order_out(order))
 
     def _list_notes(self, request: Request) -> Response:
         kind = request.query.get("type", "any")
+        if kind not in ("any", "customer", "internal"):
+            return _invalid_param(
+                "type", "type is not one of any, customer, and internal.", "rest_not_in_enum"
+            )
         with self.lock:
-            order = self._order_or_404(request, "woocommerce_rest_order_invalid_id")
+            order = self._order_or_404(request, message="Invalid order ID.")
             if isinstance(order, Response):
                 return order
             notes = self.shop.notes[order["id"]]
             if kind != "any":
                 notes = [n for n in notes if n["customer_note"] == (kind == "customer")]
-            return json_response(200, copy.deepcopy(notes))
+            return json_response(200, [self._note_out(order["id"], n) for n in notes])
 
     def _create_note(self, request: Request) -> Response:
         body = request.json() or {}
@@ -387,13 +485,22 @@ class WooCommerceEmulator(Emulator):
                 400, "rest_missing_callback_param", "Missing parameter(s): note", params=["note"]
             )
         with self.lock:
-            order = self._order_or_404(request, "woocommerce_rest_order_invalid_id")
+            order = self._order_or_404(request, message="Invalid order ID.")
             if isinstance(order, Response):
                 return order
             note = self.shop.add_note(
                 order["id"], str(body["note"]), bool(body.get("customer_note"))
             )
-            return json_response(201, note)
+            return json_response(201, self._note_out(order["id"], note))
+
+    def _note_out(self, order_id: int, note: dict[str, Any]) -> dict[str, Any]:
+        up = f"{self.base_url}{_WC}/orders/{order_id}"
+        links = {
+            "self": [{"href": f"{up}/notes/{note['id']}"}],
+            "collection": [{"href": f"{up}/notes"}],
+            "up": [{"href": up}],
+        }
+        return {**copy.deepcopy(note), "_links": links}
 
     def _providers(self, request: Request) -> Response:
         if not self.shipment_tracking:
@@ -404,7 +511,9 @@ class WooCommerceEmulator(Emulator):
         if not self.shipment_tracking:
             return self.error_response(404, "", request)
         with self.lock:
-            order = self._order_or_404(request, "woocommerce_rest_order_invalid_id")
+            order = self._order_or_404(
+                request, "woocommerce_rest_order_invalid_id", "Invalid order ID."
+            )
             if isinstance(order, Response):
                 return order
             return json_response(
@@ -428,8 +537,20 @@ class WooCommerceEmulator(Emulator):
                 "woocommerce_rest_shop_order_shipment_tracking_exists",
                 "Cannot create existing shipment tracking.",
             )
+        if self.ast:
+            number = self.custom_numbers.get(request.params["id"])
+            if number is not None:  # AST's get_formated_order_id
+                request.params["id"] = str(number)
+            if re.search(r"[^a-z0-9- \x08]", str(body["tracking_number"]), re.IGNORECASE):
+                return wp_error(
+                    404,
+                    "woocommerce_rest_order_invalid_id",
+                    "Special character not allowd in tracking number",
+                )
         with self.lock:
-            order = self._order_or_404(request, "woocommerce_rest_order_invalid_id")
+            order = self._order_or_404(
+                request, "woocommerce_rest_order_invalid_id", "Invalid order ID."
+            )
             if isinstance(order, Response):
                 return order
             item = self._tracking_out(order["id"], self.shop.add_tracking(order["id"], body))
@@ -474,16 +595,20 @@ def status_for_payment(payment: str) -> str:
     }.get(payment, "processing")
 
 
-def _basic_credentials(header: str) -> tuple[str, str]:
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "basic" or not token:
-        return "", ""
-    try:
-        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
-        return "", ""
-    key, _, secret = decoded.partition(":")
-    return key, secret
+def _included(request: Request, records: list[dict[str, Any]]) -> Response:
+    """A product list filtered by ``include`` (ids, comma separated), one page of ``per_page``."""
+    wanted = {int(i) for i in request.query.get("include", "").split(",") if i.strip().isdigit()}
+    per_page = int(request.query.get("per_page", "10"))
+    if not 1 <= per_page <= 100:
+        return _invalid_param(
+            "per_page", "per_page must be between 1 (inclusive) and 100 (inclusive)"
+        )
+    found = [copy.deepcopy(r) for r in records if not wanted or r["id"] in wanted]
+    headers = {
+        "X-WP-Total": str(len(found)),
+        "X-WP-TotalPages": str(math.ceil(len(found) / per_page)),
+    }
+    return json_response(200, found[:per_page], headers)
 
 
 def _permission_error(request: Request) -> Response:

@@ -13,10 +13,15 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-from desktop_sync.sandbox.samples import SampleOrder
+from desktop_sync.sandbox.samples import SampleCustomer, SampleOrder
+from desktop_sync.sandbox.woocommerce_money import (
+    WooCoupon,
+    WooItem,
+    WooPricing,
+    price_order,
+)
 
 __all__ = [
     "ORDER_STATUSES",
@@ -25,6 +30,7 @@ __all__ = [
     "WooShop",
     "format_wp_date",
     "parse_wp_date",
+    "wc_clean",
 ]
 
 ORDER_STATUSES = (
@@ -85,14 +91,24 @@ def parse_wp_date(text: str) -> datetime:
     return parsed.replace(tzinfo=None) if parsed.tzinfo is None else parsed
 
 
+_OCTET = re.compile(r"%[a-fA-F0-9]{2}")
+_TAG = re.compile(r"<[^>]*>?")
+
+
+def wc_clean(text: str) -> str:
+    """WordPress's ``sanitize_text_field``, the parts that change a tracking field: tags and
+    line breaks removed, every percent-encoded octet removed (so ``%20`` vanishes from a link),
+    whitespace squeezed."""
+    cleaned = _TAG.sub("", text)
+    while _OCTET.search(cleaned):
+        cleaned = _OCTET.sub("", cleaned)
+    return re.sub(r"\s+", " ", cleaned).strip()
+
+
 def _slug(text: str) -> str:
     """WordPress ``sanitize_title``, close enough: lower-case ASCII words joined by dashes."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:.2f}"
 
 
 class WooShop:
@@ -112,6 +128,8 @@ class WooShop:
         self.notes: dict[int, list[dict[str, Any]]] = {}
         self.trackings: dict[int, list[dict[str, Any]]] = {}
         self.emails: list[SentEmail] = []
+        self.products: dict[int, dict[str, Any]] = {}
+        self.variations: dict[int, dict[str, Any]] = {}
         self._next_order_id = 1001
         self._next_item_id = 1
         self._next_note_id = 1
@@ -132,9 +150,40 @@ class WooShop:
     # -- orders -----------------------------------------------------------------------
 
     def add(self, sample: SampleOrder, status: str) -> int:
+        """A seeded sample as a checkout would leave it: its discount as a coupon, its tax as
+        the amount it states."""
+        coupons = (
+            (WooCoupon("SAVE5", amount=sample.discount_total),) if sample.discount_total else ()
+        )
+        pricing = WooPricing(
+            items=tuple(
+                WooItem(line.name, line.quantity, line.unit_price, line.sku, line.options)
+                for line in sample.lines
+            ),
+            shipping=sample.shipping_total,
+            shipping_method=sample.shipping_method,
+            coupons=coupons,
+            goods_tax=sample.tax_total,
+        )
+        return self.add_priced(
+            pricing,
+            sample.customer,
+            status,
+            payment=sample.payment,
+            customer_note=sample.customer_note,
+        )
+
+    def add_priced(
+        self,
+        pricing: WooPricing,
+        customer: SampleCustomer,
+        status: str,
+        *,
+        payment: str = "paid",
+        customer_note: str = "",
+    ) -> int:
         order_id = self._next_order_id
         self._next_order_id += 1
-        customer = sample.customer
         address = {
             "first_name": customer.first_name,
             "last_name": customer.last_name,
@@ -147,7 +196,12 @@ class WooShop:
             "country": customer.country_code,
         }
         created = self.now_gmt()  # placed now; the sample's own date is for its sequence only
-        paid = status in PAID_STATUSES or sample.payment in ("paid", "partially_refunded")
+        paid = status in PAID_STATUSES or payment in ("paid", "partially_refunded")
+        priced = price_order(pricing, self._item_id)
+        priced["line_items"] = [
+            self._line_item(item, line)
+            for item, line in zip(pricing.items, priced["line_items"], strict=True)
+        ]
         order: dict[str, Any] = {
             "id": order_id,
             "parent_id": 0,
@@ -157,43 +211,26 @@ class WooShop:
             "version": "10.3.0",
             "status": status,
             "currency": self.currency,
-            "prices_include_tax": False,
             "customer_id": 0,
-            "customer_note": sample.customer_note,
+            "customer_ip_address": "203.0.113.7",
+            "customer_user_agent": "Mozilla/5.0",
+            "customer_note": customer_note,
             "billing": {**address, "email": customer.email, "phone": customer.phone},
             "shipping": {**address, "phone": ""},
             "payment_method": "stripe",
             "payment_method_title": "Credit card",
-            "transaction_id": "" if sample.payment == "pending" else f"pi_{order_id:08d}",
-            "discount_total": _money(sample.discount_total),
-            "discount_tax": "0.00",
-            "shipping_total": _money(sample.shipping_total),
-            "shipping_tax": "0.00",
-            "cart_tax": _money(sample.tax_total),
-            "total": _money(sample.total),
-            "total_tax": _money(sample.tax_total),
+            "transaction_id": "" if payment == "pending" else f"pi_{order_id:08d}",
+            "cart_hash": secrets.token_hex(16),
             "needs_payment": not paid,
             "meta_data": [],
-            "line_items": [self._line_item(line) for line in sample.lines],
-            "tax_lines": [],
-            "shipping_lines": [
-                {
-                    "id": self._item_id(),
-                    "method_title": sample.shipping_method,
-                    "method_id": _slug(sample.shipping_method).replace("-", "_"),
-                    "instance_id": "1",
-                    "total": _money(sample.shipping_total),
-                    "total_tax": "0.00",
-                    "taxes": [],
-                    "meta_data": [],
-                }
-            ],
-            "fee_lines": [],
-            "coupon_lines": [],
+            **priced,
             "refunds": [],
         }
-        if sample.payment == "partially_refunded":
-            order["refunds"] = [{"id": order_id + 50000, "reason": "", "total": "-5.00"}]
+        if payment == "partially_refunded":
+            # The documented examples name the reason "refund"; the code names it "reason".
+            order["refunds"] = [
+                {"id": order_id + 50000, "reason": "", "refund": "", "total": "-5.00"}
+            ]
         self._stamp(order, "date_created", created)
         self._stamp(order, "date_paid", created if paid else None)
         self._stamp(order, "date_completed", None)
@@ -208,7 +245,7 @@ class WooShop:
         self._next_item_id += 1
         return item_id
 
-    def _line_item(self, line: Any) -> dict[str, Any]:
+    def _line_item(self, item: WooItem, priced: dict[str, Any]) -> dict[str, Any]:
         item_id = self._item_id()
         meta: list[dict[str, Any]] = [
             {
@@ -218,36 +255,59 @@ class WooShop:
                 "display_key": axis,
                 "display_value": value,
             }
-            for index, (axis, value) in enumerate(line.options, start=1)
+            for index, (axis, value) in enumerate(item.options, start=1)
         ]
         # Real stores show this private key in line-item meta; clients must skip "_" keys.
         meta.append(
             {
                 "id": item_id * 10,
                 "key": "_reduced_stock",
-                "value": str(line.quantity),
+                "value": str(item.quantity),
                 "display_key": "_reduced_stock",
-                "display_value": str(line.quantity),
+                "display_value": str(item.quantity),
             }
         )
-        values = ", ".join(value for _, value in line.options)
-        subtotal = line.unit_price * line.quantity
+        if item.backordered:
+            # WooCommerce core adds this (translated) when stock ran out at checkout.
+            meta.append(
+                {
+                    "id": item_id * 10 + 9,
+                    "key": "Backordered",
+                    "value": str(item.backordered),
+                    "display_key": "Backordered",
+                    "display_value": str(item.backordered),
+                }
+            )
+        values = ", ".join(value for _, value in item.options)
+        product_id = 90 + item_id
+        variation_id = 900 + item_id if values else 0
+        product = {
+            "id": product_id,
+            "name": item.name,
+            "type": "variable" if variation_id else "simple",
+            "sku": "" if variation_id else item.sku,
+            "virtual": item.virtual and not variation_id,
+            "downloadable": item.downloadable and not variation_id,
+            "parent_id": 0,
+        }
+        self.products[product_id] = product
+        if variation_id:
+            self.variations[variation_id] = {
+                "id": variation_id,
+                "parent_id": product_id,
+                "type": "variation",
+                "sku": item.sku,
+                "virtual": item.virtual,
+                "downloadable": item.downloadable,
+            }
         return {
             "id": item_id,
-            "name": f"{line.name} - {values}" if values else line.name,
-            "parent_name": line.name if values else None,
-            "product_id": 90 + item_id,
-            "variation_id": 900 + item_id if values else 0,
-            "quantity": line.quantity,
-            "tax_class": "",
-            "subtotal": _money(subtotal),
-            "subtotal_tax": "0.00",
-            "total": _money(subtotal),
-            "total_tax": "0.00",
-            "taxes": [],
+            "name": f"{item.name} - {values}" if values else item.name,
+            "parent_name": item.name if values else None,
+            "product_id": product_id,
+            "variation_id": variation_id,
+            **priced,
             "meta_data": meta,
-            "sku": line.sku,
-            "price": float(line.unit_price),
         }
 
     def set_status(self, order: dict[str, Any], status: str) -> None:
@@ -297,7 +357,6 @@ class WooShop:
             "date_created_gmt": format_wp_date(now),
             "note": text,
             "customer_note": customer_note,
-            "added_by_user": False,
         }
         self._next_note_id += 1
         self.notes[order_id].insert(0, note)  # WooCommerce lists the newest note first
@@ -310,20 +369,22 @@ class WooShop:
         return note
 
     def add_tracking(self, order_id: int, body: dict[str, Any]) -> dict[str, Any]:
-        """Store a tracking item as the Shipment Tracking extension does (names to slugs,
-        placeholders filled)."""
+        """Store a tracking item as the Shipment Tracking extension does: every field through
+        ``wc_clean`` (``sanitize_text_field``, which drops each ``%XX``), the provider kept as
+        a slug and shown only when it is in the provider list (else no provider, no link); a
+        custom provider keeps its own link."""
         order = self.orders[order_id]
-        number = str(body["tracking_number"])
-        provider = str(body.get("tracking_provider") or "")
-        custom = str(body.get("custom_tracking_provider") or "")
-        link_format = str(body.get("custom_tracking_link") or "")
+        number = wc_clean(str(body["tracking_number"]))
+        provider = _slug(wc_clean(str(body.get("tracking_provider") or "")))
+        custom = wc_clean(str(body.get("custom_tracking_provider") or ""))
+        link_format = wc_clean(str(body.get("custom_tracking_link") or ""))
         display = custom
-        if provider and not custom:
+        if not custom:
+            link_format = ""
             for group in PROVIDERS.values():
                 for name, url in group.items():
-                    if _slug(name) == _slug(provider):
+                    if _slug(name) == provider:
                         display, link_format = name, url
-            display = display or provider
         link = (
             link_format.replace("%1$s", number)
             .replace("%2$s", order["shipping"]["postcode"])

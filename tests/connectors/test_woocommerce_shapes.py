@@ -41,6 +41,16 @@ def order_json(**changes: Any) -> dict[str, Any]:
     return {**fixture("order_4821.json"), **changes}
 
 
+@pytest.fixture(autouse=True)
+def products() -> Iterator[respx.Route]:
+    """The product look-ups (virtual or not) answer with no products, so every line ships;
+    the tracking plugin's provider list is empty."""
+    route = respx.route(path__regex=r"/wp-json/wc/v3/products(/\d+/variations)?$").respond(json=[])
+    respx.route(path__regex=r"/wp-json/.*/shipment-trackings/providers$").respond(json={})
+    yield route
+    respx.routes.clear()
+
+
 @pytest.fixture
 def sleeps() -> list[float]:
     return []
@@ -179,10 +189,10 @@ def test_orders_outside_the_window_or_statuses_are_dropped_when_a_filter_is_igno
     old = order_json(id=1, date_modified_gmt="2025-07-01T08:00:00")
     held = order_json(id=2, date_modified_gmt="2025-07-14T10:20:00", status="pending")
     good = order_json(id=3, date_modified_gmt="2025-07-14T10:30:00")
-    respx.get(ORDERS).respond(json=[old, held, good], headers={"X-WP-TotalPages": "1"})
+    listing = respx.get(ORDERS).respond(json=[old, held, good], headers={"X-WP-TotalPages": "1"})
     since = datetime(2025, 7, 14, 10, 0, tzinfo=UTC)
     assert [o.id for o in woo.iter_orders(since)] == ["3"]
-    sent = respx.calls.last.request.url.params
+    sent = listing.calls.last.request.url.params
     assert sent["modified_after"] == "2025-07-14T09:59:59" and sent["dates_are_gmt"] == "true"
     assert sent["status"] == "processing,on-hold" and sent["orderby"] == "modified"
 

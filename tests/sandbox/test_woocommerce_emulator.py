@@ -234,3 +234,31 @@ def test_sample_orders_carry_variation_meta_and_money_as_strings(
     assert any(key.startswith("pa_") for key in keys) and "_reduced_stock" in keys
     assert all(isinstance(order["total"], str) for order in orders)
     assert orders[0]["date_created_gmt"] != orders[0]["date_created"]  # the site is UTC+2
+
+
+def test_errors_and_dates_answer_as_woocommerce_and_wordpress_do(
+    shop: WooCommerceEmulator, clock: FakeClock, http: httpx.Client
+) -> None:
+    """Issue 15, item 9: an update of an unknown order is 400 (a read is 404), notes name the
+    ``shop_order`` type, a bad ``orderby`` is ``rest_not_in_enum``, and a date with a zone is
+    turned into site time (UTC+2 here) even with ``dates_are_gmt``."""
+    update = http.put("/wp-json/wc/v3/orders/999", json={"status": "completed"})
+    assert (update.status_code, update.json()["code"]) == (
+        400,
+        "woocommerce_rest_shop_order_invalid_id",
+    )
+    notes = http.get("/wp-json/wc/v3/orders/999/notes")
+    assert (notes.status_code, notes.json()["code"], notes.json()["message"]) == (
+        404,
+        "woocommerce_rest_shop_order_invalid_id",
+        "Invalid order ID.",
+    )
+    orderby = http.get("/wp-json/wc/v3/orders", params={"orderby": "modified_gmt"}).json()
+    assert orderby["code"] == "rest_invalid_param"
+    assert orderby["data"]["details"]["orderby"]["code"] == "rest_not_in_enum"
+    order_id = shop.add_order()
+    stamp = shop.order(order_id)["date_modified_gmt"]
+    an_hour_before = (datetime.fromisoformat(stamp) - timedelta(hours=1)).isoformat() + "+00:00"
+    zoned = {"modified_after": an_hour_before, "dates_are_gmt": "true"}
+    # 11:00 UTC becomes 13:00 site time, compared with the GMT column: the 12:00 order is out.
+    assert http.get("/wp-json/wc/v3/orders", params=zoned).json() == []

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from desktop_sync.connectors.errors import Rejected, Transient
+from desktop_sync.connectors.errors import Ambiguous, Rejected, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
     Capabilities,
@@ -23,7 +23,7 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
-from desktop_sync.connectors.stores.woocommerce_http import SERVICE, WooRest, check, json_or_none
+from desktop_sync.connectors.stores.woocommerce_http import SERVICE, WooRest
 from desktop_sync.connectors.stores.woocommerce_orders import (
     ShipmentRecord,
     floor_second,
@@ -33,12 +33,26 @@ from desktop_sync.connectors.stores.woocommerce_orders import (
     read_records,
     records_meta,
 )
+from desktop_sync.connectors.stores.woocommerce_products import ProductShipping
+from desktop_sync.connectors.stores.woocommerce_site import SiteIndex, read_index
+from desktop_sync.connectors.stores.woocommerce_tracking import (
+    TrackingItems,
+    TrackingPlugin,
+    plugin_of,
+)
 
 __all__ = ["WooCommerceConnector", "from_credentials"]
 
 log = logging.getLogger(__name__)
 
-TRACKING_NAMESPACE = "wc-shipment-tracking/v3"
+# Statuses in which the merchant has closed the order: completing it would reopen it and send
+# the customer WooCommerce's "Completed order" email, so the app leaves such an order alone.
+_CLOSED = {
+    "cancelled": "cancelled",
+    "refunded": "refunded",
+    "failed": "marked Failed",
+    "trash": "in the trash",
+}
 
 
 class WooCommerceConnector:
@@ -70,6 +84,7 @@ class WooCommerceConnector:
         statuses: Sequence[str] = ("processing", "on-hold"),
         page_size: int = 100,
         auth_in_query: bool = False,
+        method_override: bool = False,
         min_interval: float = 0.25,
         max_rescans: int = 2,
         now: Callable[[], datetime] | None = None,
@@ -78,8 +93,11 @@ class WooCommerceConnector:
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
     ) -> None:
-        """``auth_in_query`` is WooCommerce's documented fallback for servers that strip the
-        ``Authorization`` header; the key then travels in the query string (never logged).
+        """``auth_in_query`` sends the key in the query string from the start (never logged),
+        for servers that strip the ``Authorization`` header; without it the connector finds
+        that out by itself, as it does a proxy that ends TLS (see ``WooRest``).
+        ``method_override`` sends every PUT as a POST with ``_method=PUT`` from the start, for
+        servers that refuse PUT (found out by itself otherwise, in ``verify``).
         ``min_interval`` paces requests (seconds apart), since hosts and firewalls throttle."""
         if not 1 <= page_size <= 100:
             raise ValueError("page_size must be between 1 and 100 (WooCommerce's maximum)")
@@ -88,6 +106,7 @@ class WooCommerceConnector:
             consumer_key,
             consumer_secret,
             auth_in_query=auth_in_query,
+            method_override=method_override,
             min_interval=min_interval,
             sleep=sleep,
             backoff=backoff,
@@ -100,7 +119,9 @@ class WooCommerceConnector:
         self.max_rescans = max_rescans
         self._now = now or (lambda: datetime.now(UTC))
         self._orderby = "modified"
-        self._namespaces: list[str] | None = None
+        self._site: SiteIndex | None = None
+        self._trackings = TrackingItems(self._rest)
+        self._products = ProductShipping(self._rest)
 
     @classmethod
     def from_credentials(
@@ -117,7 +138,7 @@ class WooCommerceConnector:
         """The site answers as WordPress with WooCommerce active, the key reads orders, and
         the key may write (a ``PUT`` of order 0 is refused for a read-only key, else 404)."""
         index = self._index(refresh=True)
-        if "wc/v3" not in (self._namespaces or []):
+        if "wc/v3" not in index.namespaces:
             raise Rejected(
                 f"{self.site_url} is a WordPress site without an active WooCommerce (REST API "
                 "v3 missing); activate WooCommerce 3.5 or later and try again.",
@@ -126,40 +147,31 @@ class WooCommerceConnector:
         sample = self._rest.get_json("wc/v3/orders", {"per_page": 1})
         # Changes nothing (there is no order 0): a read-only key gets 401, any other key 404
         # "Invalid ID." (open question 7 of the reference).
-        with contextlib.suppress(Rejected):
-            self._rest.write("PUT", "wc/v3/orders/0", {}, idempotent=True)
+        # It also finds out, before any customer is emailed, whether the web server lets PUT
+        # through to WordPress (else later writes use the method override).
+        with contextlib.suppress(Rejected, Ambiguous):
+            self._rest.write("PUT", "wc/v3/orders/0", {})
         currency = ""
         if isinstance(sample, list) and sample and isinstance(sample[0], Mapping):
             currency = str(sample[0].get("currency") or "")
+        self.site_url = self._rest.site_url  # the site's canonical address, if it moved
         return StoreIdentity(
-            name=str(index.get("name") or self.site_url),
-            url=str(index.get("home") or self.site_url),
+            name=index.name or self.site_url,
+            url=index.home or self.site_url,
             currency=currency,
-            timezone=str(index.get("timezone_string") or index.get("gmt_offset") or ""),
+            timezone=index.timezone,
         )
 
     @property
     def has_shipment_tracking(self) -> bool:
-        """The Shipment Tracking extension answers on this site (read from the REST index)."""
-        self._index()
-        return TRACKING_NAMESPACE in (self._namespaces or [])
+        """A tracking plugin (Shipment Tracking, or AST) answers on this site."""
+        return self.tracking_plugin is not TrackingPlugin.NONE
 
-    def _index(self, *, refresh: bool = False) -> Mapping[str, Any]:
-        if self._namespaces is not None and not refresh:
-            return {}
-        response = self._rest.index()
-        body = json_or_none(response)
-        if response.status_code >= 400 or not isinstance(body, Mapping):
-            if response.status_code in (401, 403) and isinstance(body, Mapping):
-                check(response)
-            raise Rejected(
-                f"{self.site_url} did not answer as a WordPress site; check the address, and "
-                "that Settings > Permalinks is not set to Plain.",
-                service=SERVICE,
-                status_code=response.status_code,
-            )
-        self._namespaces = [str(n) for n in body.get("namespaces") or ()]
-        return body
+    def _index(self, *, refresh: bool = False) -> SiteIndex:
+        if self._site is None or refresh:
+            self._site = read_index(self._rest)
+            self.site_url = self._rest.site_url
+        return self._site
 
     # -- orders ----------------------------------------------------------------------------
 
@@ -206,6 +218,8 @@ class WooCommerceConnector:
         if self.statuses:
             params["status"] = ",".join(self.statuses)
         page, pages = 1, 1
+        allowed: int | None = None
+        seen: dict[tuple[tuple[str, str], ...], int] = {}
         while page <= pages:
             response = self._rest.get(
                 "wc/v3/orders", {**params, "orderby": self._orderby, "page": page}
@@ -221,16 +235,44 @@ class WooCommerceConnector:
                 continue
             body = self._rest.json(response)
             total = response.headers.get("X-WP-Total", "")
-            pages = _int_header(response.headers.get("X-WP-TotalPages"), default=1)
             if not isinstance(body, list) or not body:
                 return
-            for raw in body:
-                if isinstance(raw, Mapping):
-                    yield parse_order(raw), total
+            full = len(body) >= self.page_size
+            pages = _int_header(
+                response.headers.get("X-WP-TotalPages"), default=page + 1 if full else page
+            )
+            # One more page than the first answer counted may come (an order placed during
+            # the scan); past that, or a full page seen before, the store or a cache in front
+            # of it ignores ``page`` and would page for ever.
+            allowed = pages + 1 if allowed is None else allowed
+            raws = [raw for raw in body if isinstance(raw, Mapping)]
+            fingerprint = tuple(
+                (_text_id(r.get("id")), str(r.get("date_modified_gmt"))) for r in raws
+            )
+            if page > allowed or (full and fingerprint in seen):
+                repeated = (
+                    f"page {page} came back the same as page {seen[fingerprint]}"
+                    if fingerprint in seen
+                    else f"more pages came than the {allowed - 1} it counted"
+                )
+                raise Rejected(
+                    f"The WooCommerce store keeps sending orders it already sent ({repeated}), "
+                    "so the app stopped reading them; a caching plugin or proxy is probably "
+                    "answering for WordPress: exclude /wp-json/ from its cache, then the sync "
+                    "goes on by itself.",
+                    service=SERVICE,
+                )
+            seen[fingerprint] = page
+            ships = self._products.shipping_of(raws)
+            for raw in raws:
+                yield parse_order(raw, ships), total
             page += 1
 
     def get_order(self, order_id: str) -> StoreOrder:
-        return parse_order(self._order_json(order_id))
+        return self._parse(self._order_json(order_id))
+
+    def _parse(self, raw: Mapping[str, Any]) -> StoreOrder:
+        return parse_order(raw, self._products.shipping_of([raw]))
 
     # -- fulfillments ----------------------------------------------------------------------
 
@@ -253,19 +295,22 @@ class WooCommerceConnector:
         (or when there is no tracking extension), and complete the order once every line has
         shipped. Each step first checks whether an earlier, interrupted attempt did it."""
         raw = self._order_json(order_id)
-        order = parse_order(raw)
+        order = self._parse(raw)
         records = read_records(raw)
         for record in records:
             if tracking.number in record.tracking_numbers:
-                self._complete_if_shipped(order, records)
+                if order.status not in _CLOSED:
+                    self._complete_if_shipped(order, records)
                 return record.to_fulfillment(order_id)
+        _refuse_if_closed(order)
         self._check_lines(order, records, lines)
         after = [*records, ShipmentRecord("", (tracking.number,), tuple(lines))]
         last = _all_shipped(order, after)
-        record_id = ""
-        if self.has_shipment_tracking:
-            record_id = self._ensure_tracking(order_id, tracking)
-        if not last or not self.has_shipment_tracking:
+        record_id, item_ok = self._ensure_tracking(order, tracking)
+        # The "Completed order" email carries the tracking; an order that is completed already
+        # gets no such email, so the customer hears of the shipment through a note instead,
+        # as they do when the tracking plugin could not take the number or its link.
+        if not last or not item_ok or order.status == "completed":
             text = note_text(order, lines, tracking, more_to_come=not last)
             note_id = self._ensure_note(order_id, tracking.number, text, notify)
             record_id = record_id or f"note-{note_id}"
@@ -282,7 +327,7 @@ class WooCommerceConnector:
         """Another tracking number for the same lines: a tracking item (or a note) and the
         record updated; the order status is left as it is."""
         raw = self._order_json(order_id)
-        order = parse_order(raw)
+        order = self._parse(raw)
         records = read_records(raw)
         target = next((r for r in records if r.id == fulfillment.id), None)
         if target is None:
@@ -293,9 +338,9 @@ class WooCommerceConnector:
             )
         if tracking.number in target.tracking_numbers:
             return target.to_fulfillment(order_id)
-        if self.has_shipment_tracking:
-            self._ensure_tracking(order_id, tracking)
-        else:
+        _refuse_if_closed(order)
+        _, item_ok = self._ensure_tracking(order, tracking)
+        if not item_ok:
             text = note_text(order, target.lines, tracking, more_to_come=False)
             self._ensure_note(order_id, tracking.number, text, notify=True)
         updated = ShipmentRecord(
@@ -330,24 +375,14 @@ class WooCommerceConnector:
         if order.status != "completed" and _all_shipped(order, records):
             self._rest.write("PUT", f"wc/v3/orders/{order.id}", {"status": "completed"})
 
-    def _ensure_tracking(self, order_id: str, tracking: Tracking) -> str:
-        path = f"{TRACKING_NAMESPACE}/orders/{order_id}/shipment-trackings"
-        existing = self._rest.get_json(path)
-        for item in existing if isinstance(existing, list) else ():
-            if isinstance(item, Mapping) and str(item.get("tracking_number")) == tracking.number:
-                return str(item.get("tracking_id") or "")
-        body: dict[str, Any] = {
-            "tracking_number": tracking.number,
-            "date_shipped": self._now().astimezone(UTC).date().isoformat(),
-        }
-        if tracking.url:
-            # The link Order Desk gives is the right one whatever the carrier's name.
-            body["custom_tracking_provider"] = tracking.carrier or tracking.method or "Carrier"
-            body["custom_tracking_link"] = tracking.url
-        elif tracking.carrier:
-            body["tracking_provider"] = tracking.carrier
-        created = self._rest.write("POST", path, body)
-        return str(created.get("tracking_id") or "") if isinstance(created, Mapping) else ""
+    @property
+    def tracking_plugin(self) -> TrackingPlugin:
+        """Which tracking plugin answers on this site (read from the REST index)."""
+        return plugin_of(self._index().namespaces)
+
+    def _ensure_tracking(self, order: StoreOrder, tracking: Tracking) -> tuple[str, bool]:
+        today = self._now().astimezone(UTC).date().isoformat()
+        return self._trackings.ensure(self.tracking_plugin, order, tracking, today)
 
     def _ensure_note(self, order_id: str, number: str, text: str, notify: bool) -> str:
         path = f"wc/v3/orders/{order_id}/notes"
@@ -377,9 +412,23 @@ def from_credentials(url: str, key: str, secret: str, **options: Any) -> WooComm
     return WooCommerceConnector(url, key, secret, **options)
 
 
+def _refuse_if_closed(order: StoreOrder) -> None:
+    closed = _CLOSED.get(order.status)
+    if closed:
+        raise Rejected(
+            f"WooCommerce order #{order.number} is {closed}, so the app left it as it is (no "
+            "tracking, no status change, no email to the customer); if it did ship, set the "
+            "order back to Processing in WooCommerce and press Retry.",
+            service=SERVICE,
+        )
+
+
 def _all_shipped(order: StoreOrder, records: Sequence[ShipmentRecord]) -> bool:
+    """Every line that is goods to ship has shipped (virtual and downloadable lines never do)."""
     shipped = _shipped(records)
-    return all(shipped.get(line.id, 0) >= line.quantity for line in order.lines)
+    return all(
+        shipped.get(line.id, 0) >= line.quantity for line in order.lines if line.requires_shipping
+    )
 
 
 def _shipped(records: Sequence[ShipmentRecord]) -> dict[str, int]:
@@ -388,6 +437,10 @@ def _shipped(records: Sequence[ShipmentRecord]) -> dict[str, int]:
         for line in record.lines:
             totals[line.line_id] = totals.get(line.line_id, 0) + line.quantity
     return totals
+
+
+def _text_id(value: Any) -> str:
+    return str(value) if value is not None else ""
 
 
 def _int_header(value: str | None, *, default: int) -> int:

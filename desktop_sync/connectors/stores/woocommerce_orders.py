@@ -4,9 +4,11 @@ tracking number covers (WooCommerce itself keeps none), stored in the order's me
 
 from __future__ import annotations
 
+import html
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -39,6 +41,7 @@ RECORD_KEY = "_desktop_sync_fulfillments"
 """Order meta key holding our shipment records; the leading ``_`` hides it from the customer."""
 
 _WP_DATE = "%Y-%m-%dT%H:%M:%S"
+CENT = Decimal("0.01")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -135,43 +138,104 @@ def _address(data: Any, email: str = "") -> StoreAddress:
     )
 
 
-def _line(item: Mapping[str, Any]) -> StoreLine:
+# WooCommerce core's own line meta that is no variant option (its key is translated; the
+# English one is what the REST API of an English shop shows).
+_CORE_ITEM_META = {"backordered"}
+# "Ship Your Idea – Color: Black, Size: M Test": a variation's name with its shown options.
+_NAMED_OPTIONS = re.compile(r"^(?P<name>.+?) (?:–|-) (?P<options>[^:]+: .+)$")
+
+
+def _line_options(item: Mapping[str, Any], name: str) -> tuple[str, list[tuple[str, str]]]:
+    """The product's own name and the variant options as the shop shows them.
+
+    Current WooCommerce gives line meta ``display_key``/``display_value``; older stores send
+    only ``pa_color: black``, and the line's name then holds the shown words, which are used
+    when they match the meta one for one."""
     options: list[tuple[str, str]] = []
+    bare = False
     for meta in item.get("meta_data") or ():
         if not isinstance(meta, Mapping):
             continue
         key = _text(meta.get("key"))
-        if not key or key.startswith("_"):  # private plugin data such as _reduced_stock
-            continue
-        name = _text(meta.get("display_key")) or key
+        if not key or key.startswith("_") or key.lower() in _CORE_ITEM_META:
+            continue  # private plugin data (_reduced_stock) and core notes (Backordered)
         value = _text(meta.get("display_value")) or _text(meta.get("value"))
-        if value:
-            options.append((name, value))
-    quantity = _int(item.get("quantity"))
-    price = item.get("price")
-    if price is None and quantity:
-        price = _money(item.get("subtotal")) / quantity
+        if not value:
+            continue
+        shown = _text(meta.get("display_key"))
+        bare = bare or not shown
+        if not shown and key.startswith("pa_"):
+            shown = key[3:].replace("-", " ").replace("_", " ").capitalize()
+            value = value.replace("-", " ").title() if value == value.lower() else value
+        options.append((html.unescape(shown or key), html.unescape(value)))
+    parent = html.unescape(_text(item.get("parent_name")))
+    named = _NAMED_OPTIONS.match(name)
+    if bare and named:
+        pairs = [p.partition(": ") for p in named["options"].split(", ")]
+        if len(pairs) == len(options) and all(sep for _, sep, _ in pairs):
+            return parent or named["name"], [(k.strip(), v.strip()) for k, _, v in pairs]
     # A variation's ``name`` repeats its options ("Logo Tee - Black, M"); the options travel
     # separately, so the product's own name reads better.
-    name = _text(item.get("parent_name")) if options else ""
+    if options and (parent or named):
+        return parent or (named["name"] if named else name), options
+    return name, options
+
+
+def _line(item: Mapping[str, Any], ships: Callable[[Mapping[str, Any]], bool]) -> StoreLine:
+    name, options = _line_options(item, html.unescape(_text(item.get("name"))))
+    quantity = _int(item.get("quantity"))
+    # ``price`` is the line total after coupons over the quantity; the price before discounts
+    # is the ``subtotal`` (before tax, also in a tax-inclusive shop) over the quantity, kept
+    # unrounded (6 x 8.333... is 50.00, not 49.98).
+    subtotal = item.get("subtotal")
+    if subtotal is not None and quantity:
+        price = _money(subtotal) / quantity
+    else:
+        price = _money(item.get("price"))
     return StoreLine(
         id=_text(item.get("id")),
         sku=_text(item.get("sku")),
-        name=name or _text(item.get("name")),
+        name=name,
         quantity=quantity,
-        unit_price=_money(price),
+        unit_price=price,
         options=tuple(options),
+        requires_shipping=ships(item),
     )
 
 
-def parse_order(data: Mapping[str, Any]) -> StoreOrder:
-    """One order of ``GET wc/v3/orders``; dates from the ``_gmt`` fields, money as Decimal."""
+def _ships_always(item: Mapping[str, Any]) -> bool:
+    return True
+
+
+def parse_order(
+    data: Mapping[str, Any], ships: Callable[[Mapping[str, Any]], bool] = _ships_always
+) -> StoreOrder:
+    """One order of ``GET wc/v3/orders``; dates from the ``_gmt`` fields, money as Decimal.
+
+    Money in ``StoreOrder``'s terms: lines at their subtotal (before coupons and tax), the
+    coupons as ``discount_total`` (before tax), positive fee lines as ``handling_total`` and
+    negative ones added to the discount, all tax in ``tax_total``. ``ships(line_item)`` says
+    whether a line is goods to ship (virtual and downloadable products are not)."""
     created = parse_gmt(data.get("date_created_gmt")) or _EPOCH
     updated = parse_gmt(data.get("date_modified_gmt")) or created
     billing = data.get("billing") if isinstance(data.get("billing"), Mapping) else {}
     email = _text(billing.get("email")) if isinstance(billing, Mapping) else ""
     shipping_lines = [s for s in data.get("shipping_lines") or () if isinstance(s, Mapping)]
     status = _text(data.get("status"))
+    charges, credits = _fees(data)
+    lines = tuple(
+        _line(item, ships) for item in data.get("line_items") or () if isinstance(item, Mapping)
+    )
+    shipping = _money(data.get("shipping_total"))
+    discount = _money(data.get("discount_total")) + credits
+    total = _money(data.get("total"))
+    goods = sum((line.unit_price * line.quantity for line in lines), Decimal(0))
+    tax = _money(data.get("total_tax"))
+    # Each amount is shown rounded to cents; where WooCommerce rounds tax "at subtotal"
+    # instead of per line, they can miss its total by a cent or so, which is tax rounding.
+    residual = (total - (goods + shipping + charges + tax - discount)).quantize(CENT)
+    if residual and abs(residual) <= CENT * (len(lines) + 2):
+        tax += residual
     return StoreOrder(
         id=_text(data.get("id")),
         number=_text(data.get("number")) or _text(data.get("id")),
@@ -183,17 +247,26 @@ def parse_order(data: Mapping[str, Any]) -> StoreOrder:
         shipping_address=_address(data.get("shipping")),
         billing_address=_address(billing, email),
         shipping_method=_text(shipping_lines[0].get("method_title")) if shipping_lines else "",
-        lines=tuple(
-            _line(item) for item in data.get("line_items") or () if isinstance(item, Mapping)
-        ),
-        shipping_total=_money(data.get("shipping_total")),
-        tax_total=_money(data.get("total_tax")),
-        discount_total=_money(data.get("discount_total")),
-        order_total=_money(data.get("total")),
+        lines=lines,
+        shipping_total=shipping,
+        tax_total=tax,
+        discount_total=discount,
+        handling_total=charges,
+        order_total=total,
         currency=_text(data.get("currency")),
         customer_note=_text(data.get("customer_note")),
+        prices_include_tax=data.get("prices_include_tax") is True,
         is_cancelled=status in ("cancelled", "trash"),
     )
+
+
+def _fees(data: Mapping[str, Any]) -> tuple[Decimal, Decimal]:
+    """Fee lines before tax (their tax is in ``total_tax``), as (charges, credits): a negative
+    fee is a discount given as a fee; the two are kept apart so one never hides the other."""
+    totals = [_money(f.get("total")) for f in data.get("fee_lines") or () if isinstance(f, Mapping)]
+    charges = sum((t for t in totals if t > 0), Decimal(0))
+    credits = -sum((t for t in totals if t < 0), Decimal(0))
+    return charges, credits
 
 
 @dataclass(frozen=True)
