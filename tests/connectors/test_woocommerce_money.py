@@ -28,16 +28,6 @@ D = Decimal
 SHIRT = WooItem("Logo Tee", 2, D("20.00"), "TEE-1")
 MUG = WooItem("Mug", 1, D("12.50"), "MUG-1")
 EBOOK = WooItem("Brewing e-book", 1, D("9.00"), "EBOOK", virtual=True, downloadable=True)
-# Order Desk must receive handling_total and cent-rounded line prices for these to come out
-# whole; engine/mapping.py (the BigCommerce engineer's) makes that change. Until it is in,
-# they are expected to fail.
-NEEDS_MAPPING_HANDLING = pytest.mark.xfail(
-    reason="mapping.py does not yet send handling_total to Order Desk", strict=False
-)
-NEEDS_MAPPING_ROUNDING = pytest.mark.xfail(
-    reason="mapping.py rounds an unrounded unit price to cents before multiplying",
-    strict=False,
-)
 
 PRICINGS: dict[str, Any] = {
     "percent coupon, tax on goods and shipping": WooPricing(
@@ -60,15 +50,7 @@ PRICINGS: dict[str, Any] = {
     "6 x 8.333333 is 50.00": WooPricing((WooItem("Sixth", 6, D("8.333333"), "SIX"),)),
     "a virtual line beside goods": WooPricing((SHIRT, EBOOK), D("4.90"), tax_rate=D(5)),
 }
-WAITING_FOR_MAPPING = {
-    "fee lines, positive and negative": NEEDS_MAPPING_HANDLING,
-    "VAT-inclusive prices": NEEDS_MAPPING_ROUNDING,
-    "6 x 8.333333 is 50.00": NEEDS_MAPPING_ROUNDING,
-}
-END_TO_END = [
-    pytest.param(pricing, id=name, marks=WAITING_FOR_MAPPING.get(name, ()))
-    for name, pricing in PRICINGS.items()
-]
+END_TO_END = [pytest.param(pricing, id=name) for name, pricing in PRICINGS.items()]
 
 
 @pytest.fixture
