@@ -176,7 +176,10 @@ class VerifyRow(QWidget):
     def __init__(self, button_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.button = QPushButton(button_text)
+        # Not a dialog's auto-default: Enter on it means the wizard's Next, never a second check.
+        self.button.setAutoDefault(False)
         self.button.clicked.connect(self.verify_clicked)
+        self._focus_parked = False
         self.busy = BusyIndicator()
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -193,6 +196,11 @@ class VerifyRow(QWidget):
         self._show(text, "")
 
     def show_busy(self) -> None:
+        if self.button.hasFocus():
+            # A disabled button loses the focus to the next in the chain (the dialog's Cancel,
+            # where Enter would quit): park it on this row, and hand it back when done.
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._focus_parked = True
         self.button.setEnabled(False)
         self.busy.set_running(True)
         self.status.setText("Checking…")
@@ -206,6 +214,10 @@ class VerifyRow(QWidget):
 
     def _show(self, text: str, style: str) -> None:
         self.button.setEnabled(True)
+        if self._focus_parked:
+            self._focus_parked = False
+            if self.hasFocus():
+                self.button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.busy.set_running(False)
         self.status.setText(text)
         self.status.setStyleSheet(style)

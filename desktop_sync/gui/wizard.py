@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -142,6 +143,8 @@ class FirstRunWizard(QWizard):
         self.session_only = False
         """True when the merchant chose to keep the keys in memory for this session."""
         self.keyring_dialog: KeyringChoiceDialog | None = None
+        self.discard_box: QMessageBox | None = None
+        """The "Discard this setup?" question, while it is asked."""
 
         self.setWindowTitle("Set up Desktop Sync")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -158,6 +161,36 @@ class FirstRunWizard(QWizard):
         self.setStartId(PAGE_ORDERDESK)
         if prefill is not None:
             self._fill(prefill)
+        self._untouched = self._typed()
+
+    def _typed(self) -> tuple[str, ...]:
+        """Everything the merchant can type, to tell whether Cancel would throw work away."""
+        return (*self.orderdesk_page.credentials(), *self.store_page.credentials())
+
+    def reject(self) -> None:
+        """Escape, Cancel or the window's close: ask first when anything was typed."""
+        if self.saved_profile is not None or self._typed() == self._untouched:
+            super().reject()
+            return
+        if self.discard_box is not None and self.discard_box.isVisible():
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Discard this setup?")
+        box.setText("Discard this setup?")
+        box.setInformativeText("What you entered is not saved, and nothing will sync.")
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.buttonClicked.connect(lambda button: self._discard() if button is discard else None)
+        self.discard_box = box
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+
+    def _discard(self) -> None:
+        self._untouched = self._typed()
+        super().reject()
 
     @property
     def secret_store(self) -> SecretStore | None:

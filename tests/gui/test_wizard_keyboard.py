@@ -1,0 +1,113 @@
+"""Issue 17 items 1 and 4: the wizard's keyboard (Enter, Escape, focus) and the session-only
+restart, against the Order Desk emulator over a real socket."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_sync.gui.wizard import PAGE_FOLDER, PAGE_ORDERDESK, FirstRunWizard
+from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
+from tests.gui.conftest import ORDERDESK_API_KEY, ORDERDESK_STORE_ID
+
+pytestmark = pytest.mark.gui
+
+WAIT_MS = 10_000
+
+
+def shown_wizard(qtbot: QtBot) -> FirstRunWizard:
+    wizard = FirstRunWizard()
+    qtbot.addWidget(wizard)
+    wizard.show()
+    with qtbot.waitActive(wizard):
+        wizard.activateWindow()
+    return wizard
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+def press(qtbot: QtBot, key: Qt.Key) -> None:
+    """A key as the merchant presses it: to whatever has the focus."""
+    qtbot.keyClick(focused(), key)
+
+
+def verify_by_keyboard(qtbot: QtBot, wizard: FirstRunWizard, api_url: str) -> None:
+    page = wizard.orderdesk_page
+    page.store_id.setFocus()
+    qtbot.keyClicks(page.store_id, ORDERDESK_STORE_ID)
+    qtbot.keyClicks(page.api_key.edit, ORDERDESK_API_KEY)
+    page.api_url.setText(api_url)
+    page.verify_row.button.setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    assert page.runner.busy
+    # While the check runs, focus is parked off the buttons, never on Cancel.
+    assert focused() is not wizard.button(FirstRunWizard.WizardButton.CancelButton)
+    qtbot.waitUntil(lambda: not page.runner.busy, timeout=WAIT_MS)
+    assert page.verify_row.status.text().startswith("Enabled")
+
+
+def test_enter_after_verify_goes_to_the_next_page_and_never_quits(
+    qtbot: QtBot, orderdesk: OrderDeskEmulator
+) -> None:
+    wizard = shown_wizard(qtbot)
+    verify_by_keyboard(qtbot, wizard, orderdesk.api_url)
+    assert focused() is not wizard.button(FirstRunWizard.WizardButton.CancelButton)
+    press(qtbot, Qt.Key.Key_Return)
+    assert wizard.isVisible()
+    assert wizard.result() == 0
+    assert wizard.currentId() == PAGE_FOLDER
+
+
+def test_enter_in_a_field_before_verify_does_nothing(qtbot: QtBot) -> None:
+    wizard = shown_wizard(qtbot)
+    wizard.orderdesk_page.store_id.setFocus()
+    qtbot.keyClicks(wizard.orderdesk_page.store_id, "123")
+    press(qtbot, Qt.Key.Key_Return)
+    assert wizard.isVisible()
+    assert wizard.currentId() == PAGE_ORDERDESK
+
+
+def test_escape_with_nothing_typed_closes_without_asking(qtbot: QtBot) -> None:
+    wizard = shown_wizard(qtbot)
+    wizard.orderdesk_page.store_id.setFocus()
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not wizard.isVisible()
+    assert wizard.discard_box is None
+
+
+def test_escape_after_typing_asks_and_keep_editing_keeps_everything(qtbot: QtBot) -> None:
+    wizard = shown_wizard(qtbot)
+    wizard.orderdesk_page.store_id.setFocus()
+    qtbot.keyClicks(wizard.orderdesk_page.store_id, "100001")
+    press(qtbot, Qt.Key.Key_Escape)
+    box = wizard.discard_box
+    assert box is not None and box.isVisible()
+    assert box.text() == "Discard this setup?"
+    assert wizard.isVisible()
+    # Escape in the question means "no": back to the wizard, nothing lost.
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=WAIT_MS)
+    assert wizard.isVisible()
+    assert wizard.orderdesk_page.store_id.text() == "100001"
+
+
+def test_cancel_after_typing_asks_and_discard_closes(qtbot: QtBot) -> None:
+    wizard = shown_wizard(qtbot)
+    wizard.orderdesk_page.store_id.setText("100001")
+    wizard.button(FirstRunWizard.WizardButton.CancelButton).click()
+    box = wizard.discard_box
+    assert box is not None and box.isVisible()
+    assert wizard.isVisible()
+    discard = next(
+        b for b in box.buttons() if box.buttonRole(b) is QMessageBox.ButtonRole.DestructiveRole
+    )
+    discard.click()
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=WAIT_MS)
+    assert wizard.result() == 0
+    assert wizard.saved_profile is None
