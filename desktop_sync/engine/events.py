@@ -17,6 +17,7 @@ __all__ = [
     "Progress",
     "PullResult",
     "PushResult",
+    "Stage",
     "SyncEvent",
 ]
 
@@ -66,11 +67,23 @@ class SyncEvent:
     orderdesk_order_id: str = ""
 
 
+class Stage(enum.StrEnum):
+    """What a running cycle is doing, for the driver's progress line."""
+
+    READING = "reading"
+    """Listing the store's new orders: ``done`` orders found so far, ``total`` 0 (unknown)."""
+    CHECKING = "checking"
+    """Looking up which of ``total`` due orders Order Desk already has."""
+    SENDING = "sending"
+    """``done`` of ``total`` due orders handled (sent, adopted, failed or left waiting)."""
+
+
 @dataclass(frozen=True)
 class Progress:
     direction: Direction
     done: int
     total: int
+    stage: Stage = Stage.SENDING
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,9 @@ class CycleResult:
     push: PushResult | None = None
     pull: PullResult | None = None
     finished_at: datetime | None = None
+    troubles: tuple[tuple[Health, str], ...] = ()
+    """Every problem of the cycle (one per direction that stopped), each with its sentence;
+    ``health`` is the most urgent of them. Each side's status comes from its own."""
 
     @property
     def failures(self) -> tuple[Failure, ...]:

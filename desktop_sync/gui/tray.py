@@ -53,6 +53,14 @@ def cycle_notices(
     quiet = (Health.OK, Health.PAUSED, Health.FAILING)
     if errors and result.health not in quiet and result.health is not was:
         notices.append(Notice("error", _HEALTH_WORDS[result.health], result.message))
+    if errors and was not in quiet and result.health in quiet:
+        notices.append(
+            Notice(
+                "error",
+                "Connected again",
+                "Order Desk and your store answer again; syncing goes on.",
+            )
+        )
     if errors:
         failed_before = len(previous.failures) if previous is not None else 0
         failed_now = len(result.failures)

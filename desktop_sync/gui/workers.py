@@ -12,7 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
-from desktop_sync.engine.events import CycleResult, Health, Progress, SyncEvent
+from desktop_sync.engine.events import CycleResult, Direction, Health, Level, Progress, SyncEvent
+from desktop_sync.gui.status import Side, SideTrouble, recovered_sides, side_troubles
 
 __all__ = [
     "EngineFactory",
@@ -72,6 +73,11 @@ class SyncWorker(QObject):
         super().__init__()
         self.profile = profile
         self.stop_flag = threading.Event()
+        """Set once, to end the worker: the engine's waits and loops end as soon as they can."""
+        self.interrupt = threading.Event()
+        """What the engine watches: set by a stop, and by Pause (from the GUI thread, directly,
+        since a queued request would wait for the cycle to end), so a running cycle returns
+        after the order in flight and the journal keeps the rest pending."""
         self._push_ms = max(1, push_interval_seconds) * 1000
         self._pull_ms = max(1, pull_interval_seconds) * 1000
         self._paused = paused
@@ -79,6 +85,7 @@ class SyncWorker(QObject):
         self._run_at_start = run_at_start
         self._engine: Any = None
         self._health: Health | None = None
+        self._sides: dict[Side, SideTrouble | None] = {}
         self._push_timer: QTimer | None = None
         self._pull_timer: QTimer | None = None
 
@@ -88,12 +95,12 @@ class SyncWorker(QObject):
     def start(self) -> None:
         """Build the engine on this thread (its journal connection belongs here) and schedule."""
         self._push_timer = QTimer(self)
-        self._push_timer.timeout.connect(lambda: self._run(push=True, pull=False))
+        self._push_timer.timeout.connect(lambda: self._tick(push=True, pull=False))
         self._pull_timer = QTimer(self)
-        self._pull_timer.timeout.connect(lambda: self._run(push=False, pull=True))
+        self._pull_timer.timeout.connect(lambda: self._tick(push=False, pull=True))
         factory = self._factory or _default_factory()
         try:
-            self._engine = factory(self.profile, sink=self._sink, stop=self.stop_flag)
+            self._engine = factory(self.profile, sink=self._sink, stop=self.interrupt)
         except Exception as exc:  # a broken profile must reach the banner, not kill the thread
             log.exception("The sync engine could not be started")
             self._finish(CycleResult(Health.FAILING, _startup_sentence(exc)))
@@ -107,16 +114,22 @@ class SyncWorker(QObject):
     @Slot()
     def sync_now(self) -> None:
         """Both directions now, paused or not (the merchant asked), then the schedule restarts."""
-        self._run(push=True, pull=True)
+        self._run(push=True, pull=True, asked=True)
         self._schedule()
+
+    def request_pause(self) -> None:
+        """Thread-safe, called from the GUI thread: a running cycle stops after its current
+        order. ``set_paused`` (queued) then records the pause here."""
+        self.interrupt.set()
 
     @Slot(bool)
     def set_paused(self, paused: bool) -> None:
         self._paused = paused
         if paused:
+            self.interrupt.set()
             self._set_health(Health.PAUSED)
         elif self._engine is not None:
-            self._run(push=True, pull=True)
+            self._run(push=True, pull=True, asked=True)
         self._schedule()
 
     @Slot(int, int)
@@ -133,12 +146,13 @@ class SyncWorker(QObject):
         count = self._engine.retry(order_number or None)
         self.retried.emit(int(count))
         if count:
-            self._run(push=True, pull=True)
+            self._run(push=True, pull=True, asked=True)
 
     @Slot()
     def stop(self) -> None:
         """Close the engine here, on its own thread, then end the thread's event loop."""
         self.stop_flag.set()
+        self.interrupt.set()
         for timer in (self._push_timer, self._pull_timer):
             if timer is not None:
                 timer.stop()
@@ -162,9 +176,14 @@ class SyncWorker(QObject):
         else:
             self.progress.emit(item)
 
-    def _run(self, *, push: bool, pull: bool) -> None:
+    def _run(self, *, push: bool, pull: bool, asked: bool = False) -> None:
+        """One cycle; a scheduled one (not ``asked`` for by the merchant) waits out a pause."""
         if self._engine is None or self.stop_flag.is_set():
             return
+        if self.interrupt.is_set():
+            if not asked:
+                return
+            self.interrupt.clear()
         self.cycle_started.emit()
         try:
             result = self._engine.run_cycle(push=push, pull=pull)
@@ -179,8 +198,32 @@ class SyncWorker(QObject):
         self._finish(result)
 
     def _finish(self, result: CycleResult) -> None:
+        before, self._sides = self._sides, side_troubles(result, self._sides)
+        back = recovered_sides(before, self._sides)
+        if back:
+            self._log_recovery(back)
         self.cycle_finished.emit(result)
-        self._set_health(Health.PAUSED if self._paused else result.health)
+        self._set_health(Health.PAUSED if self._pausing else result.health)
+
+    @property
+    def _pausing(self) -> bool:
+        return self._paused or (self.interrupt.is_set() and not self.stop_flag.is_set())
+
+    def _log_recovery(self, sides: list[Side]) -> None:
+        """A line in the log when a side that could not be reached (or refused) answers again:
+        the banner clearing alone is easy to miss."""
+        names = " and ".join(side.words for side in sides)
+        names = names[0].upper() + names[1:]
+        verb = "answers" if len(sides) == 1 else "answer"
+        message = f"Connected again: {names} {verb}, and syncing goes on."
+        event = SyncEvent(datetime.now(UTC), Level.INFO, Direction.SYSTEM, message)
+        journal = getattr(self._engine, "journal", None)
+        try:
+            if journal is not None:
+                journal.add_event(event.time, event.level.value, event.direction.value, message)
+        except Exception:  # the line is a courtesy; a journal problem shows elsewhere
+            log.exception("The reconnection could not be logged")
+        self.event.emit(event)
 
     def _set_health(self, health: Health) -> None:
         if health is not self._health:
@@ -197,13 +240,22 @@ class SyncWorker(QObject):
             return
         self._push_timer.start(self._push_ms)
         self._pull_timer.start(self._pull_ms)
+        self._announce()
+
+    def _tick(self, *, push: bool, pull: bool) -> None:
+        """A scheduled cycle; then the times of the next ones (the timers repeat by themselves)."""
+        self._run(push=push, pull=pull)
+        self._announce()
+
+    def _announce(self) -> None:
         now = datetime.now(UTC)
-        self.schedule_changed.emit(
-            Schedule(
-                now + timedelta(milliseconds=self._push_ms),
-                now + timedelta(milliseconds=self._pull_ms),
-            )
-        )
+
+        def upcoming(timer: QTimer | None) -> datetime | None:
+            if timer is None or not timer.isActive() or self._pausing:
+                return None
+            return now + timedelta(milliseconds=max(0, timer.remainingTime()))
+
+        self.schedule_changed.emit(Schedule(upcoming(self._push_timer), upcoming(self._pull_timer)))
 
 
 def _startup_sentence(exc: Exception) -> str:
@@ -280,7 +332,10 @@ class SyncController(QObject):
         self._sync_now.emit()
 
     def set_paused(self, paused: bool) -> None:
+        """Pause: a running cycle stops after the order in flight (the rest stay pending)."""
         self.paused = paused
+        if paused:
+            self.worker.request_pause()
         self._set_paused.emit(paused)
 
     def set_intervals(self, push_seconds: int, pull_seconds: int) -> None:
@@ -302,6 +357,7 @@ class SyncController(QObject):
         if not self.sync_thread.isRunning():
             return True
         self.worker.stop_flag.set()
+        self.worker.interrupt.set()
         self._stop.emit()
         finished = self.sync_thread.wait(timeout_ms)
         if not finished:

@@ -109,8 +109,9 @@ def test_sync_now_shows_the_pushed_orders_in_the_log_and_the_counters(
     assert dashboard.failed.number.text() == "0"
     assert dashboard.sync_button.isEnabled()
     assert dashboard.activity.text().startswith("Last sync: 4 orders sent")
-    assert "last Today" in dashboard.orderdesk_card.times.text()
-    assert dashboard.banner.isHidden()
+    assert "Checked just now" in dashboard.orderdesk_card.times.text()
+    assert "Last order sent: Today" in dashboard.orderdesk_card.times.text()
+    assert dashboard.banner.property("severity") == "ok"
 
 
 def test_a_failed_order_is_listed_with_its_reason_and_retry_sends_it(
