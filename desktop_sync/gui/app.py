@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -25,7 +26,17 @@ from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
 from desktop_sync.state.journal import Journal, JournalError
 
-__all__ = ["GuiSession", "application", "keep_the_window_responsive", "run_gui"]
+if TYPE_CHECKING:
+    from desktop_sync.gui.wizard import FirstRunWizard
+
+__all__ = [
+    "KEYS_FORGOTTEN",
+    "GuiSession",
+    "application",
+    "keep_the_window_responsive",
+    "run_gui",
+    "saved_connection",
+]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +71,29 @@ def keep_the_window_responsive() -> None:
     sys.setswitchinterval(0.001)
     gc.collect()
     gc.freeze()
+
+
+KEYS_FORGOTTEN = "Your keys were kept for the last session only; enter them again."
+
+
+def saved_connection(settings: Settings) -> Profile | None:
+    """The saved connection without its keys, when the settings name one; else None."""
+    if not (settings.orderdesk_store_id and settings.store_platform and settings.store_url):
+        return None
+    return Profile(
+        orderdesk_store_id=settings.orderdesk_store_id,
+        orderdesk_api_key="",
+        orderdesk_api_url=settings.orderdesk_api_url,
+        orderdesk_folder_id=settings.orderdesk_folder_id,
+        orderdesk_folder_name=settings.orderdesk_folder_name,
+        store_platform=settings.store_platform,
+        store_url=settings.store_url,
+        store_key="",
+        push_interval_seconds=settings.push_interval_seconds,
+        pull_interval_seconds=settings.pull_interval_seconds,
+        overlap_minutes=settings.overlap_minutes,
+        woocommerce_statuses=settings.woocommerce_statuses,
+    )
 
 
 class GuiSession:
@@ -109,11 +143,22 @@ class GuiSession:
             self.secrets = None
         return self.run_wizard()
 
-    def run_wizard(self) -> bool:
+    def make_wizard(self) -> FirstRunWizard:
+        """The setup wizard, filled with what the settings still hold (everything but the keys)
+        when only the keys are missing: they were kept for the last session only."""
         from desktop_sync.gui.wizard import FirstRunWizard
 
-        wizard = FirstRunWizard(self.secrets)
+        prefill = saved_connection(self.settings)
+        wizard = FirstRunWizard(
+            self.secrets,
+            prefill=prefill,
+            notice=KEYS_FORGOTTEN if prefill is not None else "",
+        )
         wizard.setWindowIcon(app_icon())
+        return wizard
+
+    def run_wizard(self) -> bool:
+        wizard = self.make_wizard()
         wizard.exec()
         if wizard.saved_profile is None and wizard.session_only:
             wizard.save()  # the merchant chose memory after Finish failed on the keyring

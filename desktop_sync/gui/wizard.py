@@ -6,7 +6,8 @@ import html
 import logging
 from datetime import UTC, date, datetime, time
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
@@ -135,6 +136,7 @@ class FirstRunWizard(QWizard):
         parent: QWidget | None = None,
         *,
         prefill: Profile | None = None,
+        notice: str = "",
     ) -> None:
         super().__init__(parent)
         self._secrets = secrets
@@ -161,7 +163,18 @@ class FirstRunWizard(QWizard):
         self.setStartId(PAGE_ORDERDESK)
         if prefill is not None:
             self._fill(prefill)
+        self.orderdesk_page.show_notice(notice)
+        self._first_focus: QWidget | None = None
+        if prefill is not None and not prefill.orderdesk_api_key:
+            # The one thing left to type: the cursor waits there.
+            self._first_focus = self.orderdesk_page.api_key.edit
         self._untouched = self._typed()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        first, self._first_focus = self._first_focus, None
+        if first is not None:
+            QTimer.singleShot(0, first.setFocus)
 
     def _typed(self) -> tuple[str, ...]:
         """Everything the merchant can type, to tell whether Cancel would throw work away."""

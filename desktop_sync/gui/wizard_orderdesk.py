@@ -134,6 +134,14 @@ class OrderDeskPage(QWizardPage):
 
         self.verify_row = VerifyRow("Verify Connection")
         self.runner = VerifyRunner(self)
+        self.notice = QLabel()
+        """Why the wizard opened again (the keys were kept for one session only), if it did."""
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "QLabel { background: #fef3c7; border: 1px solid #f59e0b; border-radius: 6px; "
+            "padding: 6px 8px; color: #1f2937; }"
+        )
+        self.notice.setVisible(False)
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -144,6 +152,7 @@ class OrderDeskPage(QWizardPage):
         # Hidden until asked for: only the sandbox, or Order Desk support, needs another URL.
         self.form.setRowVisible(self.api_url_row, False)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
         layout.addLayout(self.form)
         layout.addSpacing(8)
         layout.addWidget(self.verify_row)
@@ -154,6 +163,12 @@ class OrderDeskPage(QWizardPage):
         self.runner.failed.connect(self._failed)
         for edit in (self.store_id, self.api_key, self.api_url):
             edit.textChanged.connect(self._edited)
+        # Enter in the key field checks it (once checked, Enter is the wizard's Next).
+        self.api_key.edit.returnPressed.connect(self._enter_in_key)
+
+    def show_notice(self, sentence: str) -> None:
+        self.notice.setText(sentence)
+        self.notice.setVisible(bool(sentence))
 
     def credentials(self) -> tuple[str, str, str]:
         """Store ID, API key and API URL as entered, without stray spaces from a paste."""
@@ -173,6 +188,10 @@ class OrderDeskPage(QWizardPage):
 
     def isComplete(self) -> bool:
         return self.store_info is not None and not self.runner.busy
+
+    def _enter_in_key(self) -> None:
+        if self.store_info is None and not self.runner.busy:
+            self.verify()
 
     def _verified(self, info: object) -> None:
         assert isinstance(info, StoreInfo)

@@ -76,7 +76,13 @@ class StorePage(QWizardPage):
         self.runner.failed.connect(self._failed)
         for edit in (self.url, self.key, self.secret):
             edit.textChanged.connect(self._edited)
+        for field in (self.key, self.secret):
+            field.edit.returnPressed.connect(self._enter_in_key)
         self._platform_changed()
+
+    def _enter_in_key(self) -> None:
+        if self.identity is None and not self.runner.busy:
+            self.verify()
 
     def platform_info(self) -> PlatformInfo:
         return PLATFORMS[max(self.platform.currentIndex(), 0)]

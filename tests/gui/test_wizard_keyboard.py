@@ -1,4 +1,4 @@
-"""Issue 17 items 1 and 4: the wizard's keyboard (Enter, Escape, focus) and the session-only
+"""Issue 17 items 1, 4 and 16 (Enter in the key field): the wizard's keyboard (Enter, Escape, focus) and the session-only
 restart, against the Order Desk emulator over a real socket."""
 
 from __future__ import annotations
@@ -8,6 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop_sync.app.profile import Profile, ProfileIncomplete, load_profile, save_profile
+from desktop_sync.app.secrets import MemorySecretStore, SecretStore
+from desktop_sync.app.settings import load_settings
+from desktop_sync.gui.app import KEYS_FORGOTTEN, GuiSession
 from desktop_sync.gui.wizard import PAGE_FOLDER, PAGE_ORDERDESK, FirstRunWizard
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from tests.gui.conftest import ORDERDESK_API_KEY, ORDERDESK_STORE_ID
@@ -111,3 +115,61 @@ def test_cancel_after_typing_asks_and_discard_closes(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=WAIT_MS)
     assert wizard.result() == 0
     assert wizard.saved_profile is None
+
+
+def test_enter_in_the_key_field_verifies_then_enter_goes_next(
+    qtbot: QtBot, orderdesk: OrderDeskEmulator
+) -> None:
+    wizard = shown_wizard(qtbot)
+    page = wizard.orderdesk_page
+    page.store_id.setText(ORDERDESK_STORE_ID)
+    page.api_url.setText(orderdesk.api_url)
+    page.api_key.setFocus()
+    qtbot.keyClicks(focused(), ORDERDESK_API_KEY)
+    press(qtbot, Qt.Key.Key_Return)
+    assert page.runner.busy
+    qtbot.waitUntil(lambda: not page.runner.busy, timeout=WAIT_MS)
+    assert wizard.currentId() == PAGE_ORDERDESK
+    press(qtbot, Qt.Key.Key_Return)
+    assert wizard.currentId() == PAGE_FOLDER
+
+
+def test_after_a_session_only_restart_everything_but_the_keys_is_filled_in_and_said(
+    qtbot: QtBot,
+) -> None:
+    profile = Profile(
+        orderdesk_store_id=ORDERDESK_STORE_ID,
+        orderdesk_api_key=ORDERDESK_API_KEY,
+        orderdesk_api_url="http://127.0.0.1:9/api/v2",
+        orderdesk_folder_name="Rush",
+        store_platform="woocommerce",
+        store_url="https://shop.example.com",
+        store_key="ck_live",
+        store_secret="cs_live",
+    )
+    save_profile(profile, MemorySecretStore())  # the session-only choice: keys in memory
+    # The next start: the settings are there, the keys are not.
+    with pytest.raises(ProfileIncomplete):
+        load_profile({}, secrets=SecretStore())
+    session = GuiSession()
+    session.settings = load_settings()
+    wizard = session.make_wizard()
+    qtbot.addWidget(wizard)
+    with qtbot.waitActive(wizard):
+        wizard.show()
+        wizard.activateWindow()
+    page = wizard.orderdesk_page
+    assert page.notice.isVisible()
+    assert page.notice.text() == KEYS_FORGOTTEN
+    assert page.store_id.text() == ORDERDESK_STORE_ID
+    assert page.api_url.text() == "http://127.0.0.1:9/api/v2"
+    assert page.api_key.text() == ""
+    store = wizard.store_page
+    assert store.platform_info().name == "woocommerce"
+    assert store.url.text() == "https://shop.example.com"
+    assert (store.key.text(), store.secret.text()) == ("", "")
+    assert wizard.folder_page.preferred == "Rush"
+    assert focused() is page.api_key.edit
+    # Nothing typed yet: Escape closes without a question.
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not wizard.isVisible()
