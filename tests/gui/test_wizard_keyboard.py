@@ -1,5 +1,5 @@
-"""Issue 17 items 1, 4 and 16 (Enter in the key field): the wizard's keyboard (Enter, Escape, focus) and the session-only
-restart, against the Order Desk emulator over a real socket."""
+"""Issue 17 items 1, 4 and 16: the wizard's keyboard (Enter, Escape, focus, Enter in the key
+field) and the session-only restart, against the Order Desk emulator over a real socket."""
 
 from __future__ import annotations
 
