@@ -28,6 +28,7 @@ from desktop_sync.state.journal import Journal, JournalError
 
 if TYPE_CHECKING:
     from desktop_sync.gui.wizard import FirstRunWizard
+    from desktop_sync.sandbox.demo import DemoSandbox
 
 __all__ = [
     "KEYS_FORGOTTEN",
@@ -102,7 +103,7 @@ class GuiSession:
     def __init__(self, *, demo: bool = False, minimized: bool = False) -> None:
         self.demo = demo
         self.minimized = minimized
-        self.sandbox: object | None = None
+        self.sandbox: DemoSandbox | None = None
         self.profile: Profile | None = None
         self.secrets: SecretStore | None = None
         self.settings = Settings()
@@ -202,9 +203,7 @@ class GuiSession:
         self.window = window
         if self.sandbox is not None:
             from desktop_sync.gui.demo_panel import DemoPanel
-            from desktop_sync.sandbox.demo import DemoSandbox
 
-            assert isinstance(self.sandbox, DemoSandbox)
             window.set_demo_panel(DemoPanel(self.sandbox))
             window.setWindowTitle(f"{APP_DISPLAY_NAME} (demo)")
             window.log_view.order_link = None  # sandbox orders have no page on orderdesk.me
@@ -232,9 +231,6 @@ class GuiSession:
             self.journal = None
         sandbox, self.sandbox = self.sandbox, None
         if sandbox is not None:
-            from desktop_sync.sandbox.demo import DemoSandbox
-
-            assert isinstance(sandbox, DemoSandbox)
             sandbox.stop()
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
     QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
@@ -182,11 +184,17 @@ class SyncLogModel(QAbstractTableModel):
             return event
         return None
 
-    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
         """Every role of one cell in one call. Painting asks for about seven roles per cell;
         each call from Qt into Python must win the interpreter lock back from the sync
         thread, so one call per cell instead of seven keeps repaints short during a sync."""
-        for role_data in roleDataSpan:
+        cells: Iterable[QModelRoleData] = (
+            (roleDataSpan,)
+            if isinstance(roleDataSpan, QModelRoleData)
+            # PySide6 iterates a span; its type stub does not say so.
+            else cast("Iterable[QModelRoleData]", roleDataSpan)
+        )
+        for role_data in cells:
             role_data.setData(self.data(index, role_data.role()))
 
     # -- our API -------------------------------------------------------------------------

@@ -5,17 +5,29 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
-from desktop_sync.engine.events import CycleResult, Direction, Health, Level, Progress, SyncEvent
+from desktop_sync.engine.events import (
+    CycleResult,
+    Direction,
+    EventSink,
+    Health,
+    Level,
+    Progress,
+    SyncEvent,
+)
 from desktop_sync.gui.status import Side, SideTrouble, recovered_sides, side_troubles
 
+if TYPE_CHECKING:
+    from desktop_sync.app.profile import Profile
+    from desktop_sync.state.journal import Journal
+
 __all__ = [
+    "Engine",
     "EngineFactory",
     "Schedule",
     "SyncController",
@@ -25,8 +37,29 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-EngineFactory = Callable[..., Any]
-"""``build_engine(profile, sink=..., stop=...)`` or a stand-in with the same shape."""
+class Engine(Protocol):
+    """What the worker drives: ``SyncEngine``, or a stand-in with the same shape."""
+
+    @property
+    def journal(self) -> Journal: ...
+
+    def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult: ...
+
+    def retry(self, order_number: str | None = None) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class EngineFactory(Protocol):
+    """Builds the engine for a profile on the sync thread (``app.wiring.build_engine``)."""
+
+    def __call__(
+        self,
+        profile: Profile,
+        *,
+        sink: EventSink | None = None,
+        stop: threading.Event | None = None,
+    ) -> Engine: ...
 
 
 @dataclass(frozen=True)
@@ -62,7 +95,7 @@ class SyncWorker(QObject):
 
     def __init__(
         self,
-        profile: object,
+        profile: Profile,
         *,
         push_interval_seconds: int,
         pull_interval_seconds: int,
@@ -83,7 +116,7 @@ class SyncWorker(QObject):
         self._paused = paused
         self._factory = engine_factory
         self._run_at_start = run_at_start
-        self._engine: Any = None
+        self._engine: Engine | None = None
         self._health: Health | None = None
         self._sides: dict[Side, SideTrouble | None] = {}
         self._push_timer: QTimer | None = None
@@ -217,10 +250,11 @@ class SyncWorker(QObject):
         verb = "answers" if len(sides) == 1 else "answer"
         message = f"Connected again: {names} {verb}, and syncing goes on."
         event = SyncEvent(datetime.now(UTC), Level.INFO, Direction.SYSTEM, message)
-        journal = getattr(self._engine, "journal", None)
         try:
-            if journal is not None:
-                journal.add_event(event.time, event.level.value, event.direction.value, message)
+            if self._engine is not None:
+                self._engine.journal.add_event(
+                    event.time, event.level.value, event.direction.value, message
+                )
         except Exception:  # the line is a courtesy; a journal problem shows elsewhere
             log.exception("The reconnection could not be logged")
         self.event.emit(event)
@@ -285,7 +319,7 @@ class SyncController(QObject):
 
     def __init__(
         self,
-        profile: object,
+        profile: Profile,
         *,
         push_interval_seconds: int = 120,
         pull_interval_seconds: int = 300,
