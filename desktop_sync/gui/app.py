@@ -97,6 +97,10 @@ def saved_connection(settings: Settings) -> Profile | None:
     )
 
 
+# After Quit, how long the app still waits for the sync thread before leaving without it.
+_LAST_WAIT_MS = 1000
+
+
 class GuiSession:
     """Everything one run of the GUI owns, built in order and torn down in reverse."""
 
@@ -217,13 +221,17 @@ class GuiSession:
 
     # -- tearing down --------------------------------------------------------------------
 
-    def close(self) -> None:
-        """Idempotent: the worker stops before the journal closes, the sandbox last."""
+    def close(self) -> bool:
+        """Idempotent: the worker stops before the journal closes, the sandbox last. False
+        when the sync thread is still in a call that would not end (the caller must then
+        leave the process without destroying the thread)."""
+        ended = True
+        controllers = {self.controller, self.window.controller if self.window else None}
         if self.window is not None:
             self.window.log_model.stop_live()
-            self.window.controller.shutdown()
-        if self.controller is not None:
-            self.controller.shutdown()
+        for controller in controllers:
+            if controller is not None and not controller.shutdown(timeout_ms=_LAST_WAIT_MS):
+                ended = False
         if self.tray is not None:
             self.tray.hide()
         if self.journal is not None:
@@ -232,6 +240,7 @@ class GuiSession:
         sandbox, self.sandbox = self.sandbox, None
         if sandbox is not None:
             sandbox.stop()
+        return ended
 
 
 def run_gui(*, demo: bool = False, minimized: bool = False) -> int:
@@ -252,7 +261,14 @@ def run_gui(*, demo: bool = False, minimized: bool = False) -> int:
             return 2
         window = session.show()
         instance.activation_requested.connect(window.bring_to_front)
-        return int(app.exec())
+        code = int(app.exec())
     finally:
         instance.close()
-        session.close()
+        ended = session.close()
+    if not ended:
+        # A QThread destroyed while it runs aborts the process: leave without destructors. The
+        # journal commits every step, so this is no worse than a power cut, which it survives.
+        log.error("The sync thread did not stop in time; leaving it behind")
+        logging.shutdown()
+        os._exit(code)
+    return code

@@ -7,7 +7,7 @@ import html
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,6 +43,9 @@ ABOUT_TEXT = (
 )
 
 ControllerFactory = Callable[[Profile], SyncController]
+
+QUIT_DEADLINE_MS = 2500
+"""Quit ends the app by then even when the sync thread is still in a slow call."""
 
 
 def store_words(profile: Profile | None) -> tuple[str, str, str]:
@@ -95,6 +98,8 @@ class MainWindow(QMainWindow):
         self._save = save
         self._end_app = end_app or QApplication.quit
         self._quitting = False
+        self._ended = False
+        self._links: list[tuple[SignalInstance, Callable[..., object]]] = []
         self.dialogs: list[QWidget] = []
         """Open Settings dialogs and wizards, kept alive while shown."""
 
@@ -145,13 +150,24 @@ class MainWindow(QMainWindow):
 
     def _attach(self, controller: SyncController) -> None:
         self.controller = controller
-        controller.event.connect(self.log_model.refresh_soon)
-        controller.progress.connect(self.dashboard.on_progress)
-        controller.cycle_started.connect(self.dashboard.on_cycle_started)
-        controller.cycle_finished.connect(self._cycle_finished)
-        controller.health_changed.connect(self._health_changed)
-        controller.schedule_changed.connect(self.dashboard.on_schedule_changed)
-        controller.cycle_started.connect(self._cycle_started)
+        self._links = [
+            (controller.event, self.log_model.refresh_soon),
+            (controller.progress, self.dashboard.on_progress),
+            (controller.cycle_started, self.dashboard.on_cycle_started),
+            (controller.cycle_finished, self._cycle_finished),
+            (controller.health_changed, self._health_changed),
+            (controller.schedule_changed, self.dashboard.on_schedule_changed),
+            (controller.cycle_started, self._cycle_started),
+        ]
+        for signal, slot in self._links:
+            signal.connect(slot)
+
+    def _detach(self) -> None:
+        """After Quit the worker may still finish its order: nothing it says reaches the
+        window, whose journal is about to close."""
+        for signal, slot in self._links:
+            signal.disconnect(slot)
+        self._links = []
 
     def _cycle_started(self) -> None:
         if self.tray is not None:
@@ -181,16 +197,23 @@ class MainWindow(QMainWindow):
         self._remember(dataclasses.replace(self.settings, paused=paused))
 
     def restart_sync(self, profile: Profile) -> None:
-        """A new connection (Reconnect or a new setup): stop the old worker, start a new one."""
+        """A new connection (Reconnect or a new setup): stop the old worker, and start a new
+        one once the old has let go of the journal (asynchronously: the window never waits)."""
         self.profile = profile
-        self.controller.shutdown()
+        orderdesk, store_title, store_subtitle = store_words(profile)
+        self.dashboard.orderdesk_card.subtitle.setText(orderdesk)
+        self.dashboard.store_card.set_title(store_title)
+        self.dashboard.store_card.subtitle.setText(store_subtitle)
+        old = self.controller
+        old.stopped.connect(lambda: self._start_for(profile))
+        old.stop()
+
+    def _start_for(self, profile: Profile) -> None:
+        if self._quitting or profile is not self.profile:
+            return
         if self._controller_factory is None:
             log.error("No way to start syncing for the new profile was given")
             return
-        orderdesk, store_title, store_subtitle = store_words(profile)
-        self.dashboard.orderdesk_card.subtitle.setText(orderdesk)
-        self.dashboard.store_card.title.setText(f"<b>{html.escape(store_title)}</b>")
-        self.dashboard.store_card.subtitle.setText(store_subtitle)
         controller = self._controller_factory(profile)
         self._attach(controller)
         controller.start()
@@ -261,7 +284,7 @@ class MainWindow(QMainWindow):
 
     def _forgotten(self) -> None:
         # The connection is gone: nothing may sync with the old keys; set up again or quit.
-        self.controller.shutdown()
+        self.controller.stop()
         self.profile = None
         wizard = self._open_wizard(None)
         wizard.rejected.connect(self.quit_app)
@@ -319,14 +342,27 @@ class MainWindow(QMainWindow):
         self.quit_app()
 
     def quit_app(self) -> None:
-        """Stop syncing cleanly (the worker finishes its current order), then end the app."""
+        """Stop syncing (the worker finishes the order in flight), then end the app when the
+        worker says it stopped, or after ``QUIT_DEADLINE_MS`` at the latest: the window goes
+        at once and never waits on a slow server."""
         if self._quitting:
             return
         self._quitting = True
         self.log_model.stop_live()
-        self.controller.shutdown()
         if self.tray is not None:
             self.tray.hide()
+        self.hide()
         self.quitting.emit()
+        self._detach()
+        self.controller.stopped.connect(self._end)
+        QTimer.singleShot(QUIT_DEADLINE_MS, self._end)
+        self.controller.stop()
+
+    def _end(self) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        if self.controller.is_alive():
+            log.warning("Quitting while the sync thread is still busy; it is left to finish")
         self.close()
         self._end_app()

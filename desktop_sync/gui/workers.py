@@ -309,6 +309,9 @@ class SyncController(QObject):
     health_changed = Signal(object)
     schedule_changed = Signal(object)
     retried = Signal(int)
+    stopped = Signal()
+    """The worker has stopped and its thread has ended (after ``stop``, or at once if it never
+    ran)."""
 
     # Requests to the worker travel as queued signals, so they run on the sync thread.
     _sync_now = Signal()
@@ -358,6 +361,8 @@ class SyncController(QObject):
         self.worker.health_changed.connect(self._on_health, queued)
         self.worker.schedule_changed.connect(self.schedule_changed, queued)
         self.worker.retried.connect(self.retried, queued)
+        self.worker.stopped.connect(self._on_stopped, queued)
+        self._stopped = False
 
     def start(self) -> None:
         self.sync_thread.start()
@@ -381,6 +386,26 @@ class SyncController(QObject):
 
     def is_alive(self) -> bool:
         return self.sync_thread.isRunning()
+
+    def stop(self) -> None:
+        """Ask the worker to stop and return at once; ``stopped`` follows. The stop flag is set
+        directly (thread-safe): a running cycle ends after the order in flight, and the
+        engine's waits end as soon as they can."""
+        self.worker.stop_flag.set()
+        self.worker.interrupt.set()
+        if self.sync_thread.isRunning():
+            self._stop.emit()
+        else:
+            QTimer.singleShot(0, self._on_stopped)
+
+    def _on_stopped(self) -> None:
+        # The worker said "stopped" just before its thread's loop ends: a moment, not a wait.
+        if self._stopped:
+            return
+        if self.sync_thread.isRunning() and not self.sync_thread.wait(2000):
+            return  # ``finished`` comes later; shutdown() or the app's exit handles it
+        self._stopped = True
+        self.stopped.emit()
 
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Stop the worker and wait for its thread; True when the thread has ended.

@@ -191,11 +191,11 @@ def test_closing_the_window_keeps_the_app_running_in_the_tray(
 
 
 def test_closing_without_a_tray_stops_syncing_and_quits(
-    make_window: WindowMaker, ended: list[bool]
+    make_window: WindowMaker, ended: list[bool], qtbot: QtBot
 ) -> None:
     window = make_window(tray_available=False)
     window.close()
-    assert ended == [True]
+    qtbot.waitUntil(lambda: ended == [True], timeout=5000)
     assert not window.controller.is_alive()
 
 
