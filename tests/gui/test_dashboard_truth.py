@@ -188,7 +188,8 @@ def test_recovery_is_said_in_the_log_and_the_tray(
     window = make_window()
     with qtbot.waitSignal(window.controller.cycle_finished, timeout=WAIT_MS):
         window.sync_now()
-    assert window.controller.health is Health.ORDERDESK_OFFLINE
+    # health_changed follows cycle_finished
+    qtbot.waitUntil(lambda: window.controller.health is Health.ORDERDESK_OFFLINE, timeout=5000)
     assert window.dashboard.orderdesk_card.status.text().endswith("<b>Error</b>")
     assert window.dashboard.store_card.status.text().endswith("<b>Enabled</b>")
     orderdesk.faults.clear()
