@@ -144,7 +144,6 @@ class MainWindow(QMainWindow):
             tray.set_paused(settings.paused)
         self.dashboard.set_paused(settings.paused)
         self._attach(controller)
-        self.log_model.start_live(1000)
 
     # -- the controller ------------------------------------------------------------------
 
@@ -174,7 +173,7 @@ class MainWindow(QMainWindow):
             self.tray.set_syncing(True)
 
     def _cycle_finished(self, result: CycleResult) -> None:
-        self.log_model.refresh()
+        self.log_model.flush()
         self.dashboard.on_cycle_finished(result)
         if self.tray is not None:
             self.tray.set_syncing(False)
