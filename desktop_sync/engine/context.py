@@ -89,4 +89,5 @@ class EngineContext:
         self, direction: Direction, done: int, total: int, stage: Stage = Stage.SENDING
     ) -> None:
         if self.sink is not None:
-            self.sink(Progress(direction, done, total, stage))
+            counts = self.journal.counts() if stage is Stage.SENDING else None
+            self.sink(Progress(direction, done, total, stage, counts))

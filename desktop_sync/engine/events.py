@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from desktop_sync.state.records import JournalCounts
+
 __all__ = [
     "CycleResult",
     "Direction",
@@ -84,6 +86,9 @@ class Progress:
     done: int
     total: int
     stage: Stage = Stage.SENDING
+    counts: JournalCounts | None = None
+    """The journal's counters at this very step, so a driver's "24 of 150" and its counters
+    never disagree."""
 
 
 @dataclass(frozen=True)

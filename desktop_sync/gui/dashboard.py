@@ -29,6 +29,7 @@ from desktop_sync.gui.status import (
     Side,
     SideTrouble,
     ago,
+    banner_sentence,
     progress_text,
     side_troubles,
     sync_summary,
@@ -114,7 +115,8 @@ class _Card(QFrame):
         for widget in (self.title, self.subtitle, self.status, self.reason, self.times):
             layout.addWidget(widget)
         layout.addStretch(1)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # Never squeezed below what it needs: a taller attention panel takes from the log.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(240)
 
     def set_title(self, title: str) -> None:
@@ -212,6 +214,9 @@ class Dashboard(QWidget):
         self.reconnect_button.setSizePolicy(keep)
         banner_layout = QHBoxLayout(self.banner)
         banner_layout.setContentsMargins(12, 6, 12, 6)
+        # One height whatever it says (two lines of text), so nothing below it ever moves.
+        lines = self.banner_text.fontMetrics().lineSpacing() * 2 + 2
+        self.banner.setFixedHeight(max(lines, self.reconnect_button.sizeHint().height()) + 14)
         banner_layout.addWidget(self.banner_text, 1)
         banner_layout.addWidget(self.reconnect_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
@@ -255,6 +260,8 @@ class Dashboard(QWidget):
             counters.addWidget(counter)
         counters.addStretch(1)
         counters.addWidget(self.activity, 1)
+        counters_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         self.failed_box = QFrame()
         self.failed_box.setObjectName("card")
@@ -285,6 +292,7 @@ class Dashboard(QWidget):
         failed_layout.addLayout(failed_buttons)
         failed_layout.addWidget(self.failed_list)
         failed_layout.addWidget(self.failed_detail)
+        self.failed_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.failed_box.hide()
 
         top = QGridLayout()
@@ -377,8 +385,9 @@ class Dashboard(QWidget):
                 else self._paused_text()
             )
 
-    def refresh_counts(self) -> None:
-        self.counts = self._journal.counts()
+    def refresh_counts(self, counts: JournalCounts | None = None) -> None:
+        """The counters, from ``counts`` (a progress step's) or else read from the journal."""
+        self.counts = counts if counts is not None else self._journal.counts()
         counts = self.counts
         self.sent.set(counts.sent)
         self.pending.set(counts.pending + counts.shipments_pending)
@@ -393,7 +402,7 @@ class Dashboard(QWidget):
         # The line and the counters from the same moment, so "24 of 150" and the counters agree.
         if self._progress is None or not self.running:
             return
-        self.refresh_counts()
+        self.refresh_counts(self._progress.counts)
         if self.paused:
             return
         self.activity.setText(progress_text(self._progress))
@@ -444,7 +453,9 @@ class Dashboard(QWidget):
             return "ok", "Everything is in sync."
         message = self.last_result.message if self.last_result is not None else ""
         severity = "error" if health.needs_reconnect else "warning"
-        return severity, message or "Something needs your attention; see the log below."
+        if not message:
+            return severity, "Something needs your attention; see the log below."
+        return severity, banner_sentence(message, needs_reconnect=health.needs_reconnect)
 
     def _show_times(self) -> None:
         now = self.clock()

@@ -4,6 +4,7 @@ each side's own state, relative times, the last-sync summary and the progress li
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +15,8 @@ __all__ = [
     "Side",
     "SideTrouble",
     "ago",
+    "banner_sentence",
+    "check_sentence",
     "first_sentence",
     "plural",
     "progress_text",
@@ -150,3 +153,42 @@ def progress_text(progress: Progress) -> str:
     if progress.stage is Stage.CHECKING:
         return f"Checking which of {plural(progress.total, 'order')} Order Desk already has…"
     return f"Sending {progress.done:,} of {progress.total:,} orders to Order Desk"
+
+
+# The connectors' sentences are written for the sync, which retries by itself; a connection
+# check in the wizard does not, and the banner adds its own word about retrying.
+_SYNC_RETRIES = re.compile(
+    r";\s*the sync will try again shortly\.|\s*Desktop Sync will try again shortly\."
+)
+_ENGINE_RETRIES = " The app keeps retrying; nothing is lost."
+_PRESS_VERIFY = re.compile(r"(?:, then | and )?(?:press|try) Verify Connection(?: again)?\.", re.I)
+
+
+def check_sentence(sentence: str, button: str) -> str:
+    """A failed check's sentence as the wizard must say it: nothing retries by itself there."""
+
+    def retry(match: re.Match[str]) -> str:
+        return (
+            f"; press {button} to try again."
+            if match.group(0).startswith(";")
+            else (f" Press {button} to try again.")
+        )
+
+    return _SYNC_RETRIES.sub(retry, sentence)
+
+
+def banner_sentence(message: str, *, needs_reconnect: bool) -> str:
+    """The engine's sentence for the banner: retrying said once, and the button named the one
+    the banner has (Reconnect), not one inside the wizard."""
+    text = message
+    if _SYNC_RETRIES.search(text) and text.endswith(_ENGINE_RETRIES):
+
+        def once(match: re.Match[str]) -> str:
+            if match.group(0).startswith(";"):
+                return "; the app keeps retrying, and nothing is lost."
+            return _ENGINE_RETRIES
+
+        text = _SYNC_RETRIES.sub(once, text[: -len(_ENGINE_RETRIES)], count=1)
+    if needs_reconnect:
+        text = _PRESS_VERIFY.sub(", then press Reconnect.", text)
+    return text

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from desktop_sync import APP_DISPLAY_NAME
 from desktop_sync.engine.events import CycleResult, Health
 from desktop_sync.gui.icons import health_icon
+from desktop_sync.gui.status import banner_sentence
 
 __all__ = ["Notice", "SyncTray", "cycle_notices", "health_tooltip"]
 
@@ -52,7 +53,8 @@ def cycle_notices(
     was = previous.health if previous is not None else Health.OK
     quiet = (Health.OK, Health.PAUSED, Health.FAILING)
     if errors and result.health not in quiet and result.health is not was:
-        notices.append(Notice("error", _HEALTH_WORDS[result.health], result.message))
+        sentence = banner_sentence(result.message, needs_reconnect=result.health.needs_reconnect)
+        notices.append(Notice("error", _HEALTH_WORDS[result.health], sentence))
     if errors and was not in quiet and result.health in quiet:
         notices.append(
             Notice(

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_sync.app.settings import DEFAULT_ORDERDESK_API_URL
 from desktop_sync.app.wiring import verify_orderdesk
 from desktop_sync.connectors.orderdesk.models import Folder, StoreInfo
+from desktop_sync.gui.status import check_sentence
 from desktop_sync.gui.verify import VerifyRow, VerifyRunner
 
 __all__ = ["FolderPage", "OrderDeskPage", "SecretField", "hint_label", "with_hint"]
@@ -202,7 +203,7 @@ class OrderDeskPage(QWizardPage):
 
     def _failed(self, sentence: str) -> None:
         self.store_info = None
-        self.verify_row.show_error(sentence)
+        self.verify_row.show_error(check_sentence(sentence, "Verify Connection"))
         self.completeChanged.emit()
 
     def _edited(self) -> None:

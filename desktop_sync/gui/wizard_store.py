@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop_sync.app.wiring import PLATFORMS, PlatformInfo, verify_store
 from desktop_sync.connectors.stores.base import StoreIdentity
+from desktop_sync.gui.status import check_sentence
 from desktop_sync.gui.verify import VerifyRow, VerifyRunner
 from desktop_sync.gui.wizard_orderdesk import SecretField, hint_label, with_hint
 
@@ -140,7 +141,7 @@ class StorePage(QWizardPage):
 
     def _failed(self, sentence: str) -> None:
         self.identity = None
-        self.verify_row.show_error(sentence)
+        self.verify_row.show_error(check_sentence(sentence, "Verify"))
         self.completeChanged.emit()
 
     def _edited(self) -> None:
