@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
 
     def reconnect(self) -> None:
         """The wizard, filled with the current connection, to enter a new key."""
-        self._open_wizard(self.profile)
+        self._open_wizard(self.profile, reconnecting=True)
 
     def _forgotten(self) -> None:
         # The connection is gone: nothing may sync with the old keys; set up again or quit.
@@ -288,10 +288,10 @@ class MainWindow(QMainWindow):
         wizard = self._open_wizard(None)
         wizard.rejected.connect(self.quit_app)
 
-    def _open_wizard(self, prefill: Profile | None) -> QDialog:
+    def _open_wizard(self, prefill: Profile | None, *, reconnecting: bool = False) -> QDialog:
         from desktop_sync.gui.wizard import FirstRunWizard
 
-        wizard = FirstRunWizard(self.secrets, self, prefill=prefill)
+        wizard = FirstRunWizard(self.secrets, self, prefill=prefill, reconnecting=reconnecting)
         wizard.profile_saved.connect(self.restart_sync)
         self._keep(wizard)
         wizard.open()

@@ -84,7 +84,7 @@ class FinishPage(QWizardPage):
         since_row.addWidget(self.since)
         since_row.addWidget(self.since_date)
         since_row.addStretch(1)
-        start_box = QGroupBox("Start syncing from")
+        start_box = self.start_box = QGroupBox("Start syncing from")
         start_layout = QVBoxLayout(start_box)
         start_layout.addWidget(self.from_now)
         start_layout.addLayout(since_row)
@@ -137,6 +137,7 @@ class FirstRunWizard(QWizard):
         *,
         prefill: Profile | None = None,
         notice: str = "",
+        reconnecting: bool = False,
     ) -> None:
         super().__init__(parent)
         self._secrets = secrets
@@ -163,6 +164,12 @@ class FirstRunWizard(QWizard):
         self.setStartId(PAGE_ORDERDESK)
         if prefill is not None:
             self._fill(prefill)
+        self.reconnecting = reconnecting and prefill is not None
+        """Reconnect from a working connection: the store, unchanged, needs no new check, and
+        where syncing starts was decided long ago."""
+        if self.reconnecting:
+            self.store_page.keep_as_working()
+            self.finish_page.start_box.setVisible(False)
         self.orderdesk_page.show_notice(notice)
         self._first_focus: QWidget | None = None
         if prefill is not None and not prefill.orderdesk_api_key:
@@ -269,7 +276,11 @@ class FirstRunWizard(QWizard):
             pull_interval_seconds=kept.pull_interval_seconds,
             overlap_minutes=kept.overlap_minutes,
             woocommerce_statuses=kept.woocommerce_statuses,
-            sync_since=self.finish_page.sync_since(),
+            sync_since=(
+                self._prefill.sync_since
+                if self.reconnecting and self._prefill is not None
+                else self.finish_page.sync_since()
+            ),
         )
 
     def save(self) -> bool:

@@ -39,6 +39,7 @@ class StorePage(QWizardPage):
         self.setSubTitle("Choose your store's platform and paste the API details from its admin.")
         self.identity: StoreIdentity | None = None
         """What the last good verify returned."""
+        self._working: tuple[str, str, str, str] | None = None
 
         self.platform = QComboBox()
         for info in PLATFORMS:
@@ -116,8 +117,20 @@ class StorePage(QWizardPage):
         self.runner.start(functools.partial(verify_store, platform, url, key, secret))
         self.completeChanged.emit()
 
+    def keep_as_working(self) -> None:
+        """Reconnect: the store as filled in already worked; it needs no new check unless a
+        field changes."""
+        self._working = self.credentials()
+        self.verify_row.show_ok("Unchanged: connected before")
+        self.completeChanged.emit()
+
+    def unchanged(self) -> bool:
+        return self._working is not None and self.credentials() == self._working
+
     def isComplete(self) -> bool:
-        return self.identity is not None and not self.runner.busy
+        if self.runner.busy:
+            return False
+        return self.identity is not None or self.unchanged()
 
     def _platform_changed(self) -> None:
         info = self.platform_info()
@@ -147,5 +160,8 @@ class StorePage(QWizardPage):
     def _edited(self) -> None:
         self.runner.cancel()
         self.identity = None
-        self.verify_row.show_idle()
+        if self.unchanged():
+            self.verify_row.show_ok("Unchanged: connected before")
+        else:
+            self.verify_row.show_idle()
         self.completeChanged.emit()

@@ -1,7 +1,9 @@
-"""Issue 17 items 1, 4 and 16: the wizard's keyboard (Enter, Escape, focus, Enter in the key
+"""Issue 17 items 1, 4, 13 and 16: the wizard's keyboard (Enter, Escape, focus, Enter in the key
 field) and the session-only restart, against the Order Desk emulator over a real socket."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,9 +14,16 @@ from desktop_sync.app.profile import Profile, ProfileIncomplete, load_profile, s
 from desktop_sync.app.secrets import MemorySecretStore, SecretStore
 from desktop_sync.app.settings import load_settings
 from desktop_sync.gui.app import KEYS_FORGOTTEN, GuiSession
-from desktop_sync.gui.wizard import PAGE_FOLDER, PAGE_ORDERDESK, FirstRunWizard
+from desktop_sync.gui.wizard import (
+    PAGE_FINISH,
+    PAGE_FOLDER,
+    PAGE_ORDERDESK,
+    PAGE_STORE,
+    FirstRunWizard,
+)
+from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from tests.gui.conftest import ORDERDESK_API_KEY, ORDERDESK_STORE_ID
+from tests.gui.conftest import BIGCOMMERCE_TOKEN, ORDERDESK_API_KEY, ORDERDESK_STORE_ID
 
 pytestmark = pytest.mark.gui
 
@@ -173,3 +182,64 @@ def test_after_a_session_only_restart_everything_but_the_keys_is_filled_in_and_s
     # Nothing typed yet: Escape closes without a question.
     press(qtbot, Qt.Key.Key_Escape)
     assert not wizard.isVisible()
+
+
+def test_reconnect_with_only_a_new_orderdesk_key_asks_nothing_else(
+    qtbot: QtBot, orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceEmulator
+) -> None:
+    since = datetime(2024, 3, 1, tzinfo=UTC)
+    working = Profile(
+        orderdesk_store_id=ORDERDESK_STORE_ID,
+        orderdesk_api_key=ORDERDESK_API_KEY,
+        orderdesk_api_url=orderdesk.api_url,
+        store_platform="bigcommerce",
+        store_url=bigcommerce.api_url,
+        store_key=BIGCOMMERCE_TOKEN,
+        sync_since=since,
+    )
+    orderdesk.set_credentials(ORDERDESK_STORE_ID, "od-new-key")
+    wizard = FirstRunWizard(MemorySecretStore(), prefill=working, reconnecting=True)
+    qtbot.addWidget(wizard)
+    with qtbot.waitActive(wizard):
+        wizard.show()
+        wizard.activateWindow()
+    page = wizard.orderdesk_page
+    page.api_key.setText("")
+    page.api_key.setFocus()
+    qtbot.keyClicks(focused(), "od-new-key")
+    press(qtbot, Qt.Key.Key_Return)  # verifies
+    qtbot.waitUntil(lambda: not page.runner.busy, timeout=WAIT_MS)
+    press(qtbot, Qt.Key.Key_Return)
+    assert wizard.currentId() == PAGE_FOLDER
+    press(qtbot, Qt.Key.Key_Return)
+    assert wizard.currentId() == PAGE_STORE
+    # The store worked and nothing about it changed: no second check.
+    assert wizard.store_page.isComplete()
+    assert wizard.store_page.verify_row.status.text() == "Unchanged: connected before"
+    press(qtbot, Qt.Key.Key_Return)
+    assert wizard.currentId() == PAGE_FINISH
+    assert not wizard.finish_page.start_box.isVisible()  # no backfill question again
+    with qtbot.waitSignal(wizard.profile_saved, timeout=WAIT_MS) as saved:
+        press(qtbot, Qt.Key.Key_Return)
+    profile = saved.args[0]
+    assert profile.orderdesk_api_key == "od-new-key"
+    assert profile.store_key == BIGCOMMERCE_TOKEN
+    assert profile.sync_since == since
+
+
+def test_reconnect_with_a_changed_store_field_checks_the_store_again(qtbot: QtBot) -> None:
+    working = Profile(
+        orderdesk_store_id=ORDERDESK_STORE_ID,
+        orderdesk_api_key=ORDERDESK_API_KEY,
+        store_platform="bigcommerce",
+        store_url="http://127.0.0.1:9/stores/abc/v3",
+        store_key=BIGCOMMERCE_TOKEN,
+    )
+    wizard = FirstRunWizard(MemorySecretStore(), prefill=working, reconnecting=True)
+    qtbot.addWidget(wizard)
+    store = wizard.store_page
+    assert store.isComplete()
+    store.key.setText("another-token")
+    assert not store.isComplete()
+    store.key.setText(BIGCOMMERCE_TOKEN)
+    assert store.isComplete()
