@@ -18,7 +18,7 @@ from desktop_sync.app.logs import register_secrets
 from desktop_sync.app.paths import HOME_ENV, journal_path
 from desktop_sync.app.profile import Profile, ProfileIncomplete, load_profile
 from desktop_sync.app.secrets import KeyringUnavailable, MemorySecretStore, SecretStore
-from desktop_sync.app.settings import Settings, load_settings
+from desktop_sync.app.settings import Settings, load_settings, save_settings
 from desktop_sync.gui.icons import app_icon
 from desktop_sync.gui.main_window import MainWindow
 from desktop_sync.gui.single_instance import SingleInstance
@@ -48,7 +48,8 @@ def application() -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setOrganizationName("Desktop Sync")
     app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    # No applicationDisplayName: Qt would append it to every window title ("Settings — Desktop
+    # Sync for Order Desk"), doubling the main window's and cutting the dialogs' short.
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_NAME)
     app.setWindowIcon(app_icon())
@@ -132,6 +133,8 @@ class GuiSession:
             push_interval_seconds=self.profile.push_interval_seconds,
             pull_interval_seconds=self.profile.pull_interval_seconds,
         )
+        # Saved in the throwaway home, so Settings shows the sandbox's real intervals.
+        save_settings(self.settings)
 
     def load(self) -> bool:
         """The saved profile, else the wizard; False when the merchant cancelled the setup."""

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal, SignalInstance
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self._quitting = False
         self._ended = False
         self._links: list[tuple[SignalInstance, Callable[..., object]]] = []
+        self.log_folder_box: QMessageBox | None = None
         self.dialogs: list[QWidget] = []
         """Open Settings dialogs and wizards, kept alive while shown."""
 
@@ -158,6 +159,11 @@ class MainWindow(QMainWindow):
             (controller.schedule_changed, self.dashboard.on_schedule_changed),
             (controller.cycle_started, self._cycle_started),
         ]
+        if self.tray is not None:
+            self._links += [
+                (controller.event, self.tray.on_event),
+                (controller.progress, self.tray.on_progress),
+            ]
         for signal, slot in self._links:
             signal.connect(slot)
 
@@ -176,6 +182,8 @@ class MainWindow(QMainWindow):
         self.log_model.flush()
         self.dashboard.on_cycle_finished(result)
         if self.tray is not None:
+            counts = self.dashboard.counts
+            self.tray.failing = counts.failed + counts.shipments_failed
             self.tray.set_syncing(False)
             self.tray.cycle_finished(result)
 
@@ -222,13 +230,20 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.settings_action = QAction("&Settings...", self)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        # Ctrl+, everywhere (the platform's Preferences key is empty on most Linux desktops).
+        self.settings_action.setShortcuts(
+            [QKeySequence("Ctrl+,"), QKeySequence(QKeySequence.StandardKey.Preferences)]
+        )
         self.settings_action.triggered.connect(self.open_settings)
         self.export_action = QAction("&Export log...", self)
         self.export_action.triggered.connect(lambda: self.log_view.export_csv())
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.quit_app)
+        self.sync_action = QAction("Sync &now", self)
+        self.sync_action.setShortcuts([QKeySequence("Ctrl+R"), QKeySequence(Qt.Key.Key_F5)])
+        self.sync_action.triggered.connect(self.sync_now)
+        file_menu.addAction(self.sync_action)
         file_menu.addAction(self.settings_action)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
@@ -241,9 +256,26 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
 
-    def open_log_folder(self) -> None:
-        """The folder of the app's log files, in the system's file manager (for support)."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_folder())))
+    def open_log_folder(self) -> bool:
+        """The folder of the app's log files, in the system's file manager (for support);
+        without one, a box with the path to copy. The status bar names the path either way."""
+        folder = str(log_folder())
+        opened = QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+        self.statusBar().showMessage(f"Log files: {folder}")
+        if not opened:
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Information)
+            box.setWindowTitle("Log folder")
+            box.setText("No file manager opened the log folder. The log files are in:")
+            box.setInformativeText(folder)
+            box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            copy = box.addButton("Copy path", QMessageBox.ButtonRole.ActionRole)
+            box.addButton(QMessageBox.StandardButton.Close)
+            copy.clicked.disconnect()  # copying must not close the box
+            copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(folder))
+            self.log_folder_box = box
+            box.open()
+        return bool(opened)
 
     def set_demo_panel(self, panel: QWidget) -> None:
         self._layout.insertWidget(0, panel)
@@ -252,6 +284,7 @@ class MainWindow(QMainWindow):
         return (
             f"<h3>{html.escape(APP_DISPLAY_NAME)}</h3><p>Version {html.escape(__version__)}</p>"
             f"<p>{html.escape(ABOUT_TEXT, quote=False)}</p>"
+            f"<p>Log files: {html.escape(str(log_folder()))}</p>"
         )
 
     def show_about(self) -> None:

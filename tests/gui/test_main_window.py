@@ -9,6 +9,7 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_sync import __version__
@@ -207,7 +208,7 @@ def test_window_title_menus_and_about(make_window: WindowMaker) -> None:
         for m in (a.menu() for a in window.menuBar().actions())
     }
     assert menus == {
-        "&File": ["&Settings...", "&Export log...", "&Quit"],
+        "&File": ["Sync &now", "&Settings...", "&Export log...", "&Quit"],
         "&Help": ["Open &log folder", "&About Desktop Sync"],
     }
     about = window.about_html()
@@ -276,3 +277,41 @@ def test_demo_session_syncs_the_sandbox_and_close_stops_everything(qtbot: QtBot)
     assert session.controller is not None and not session.controller.is_alive()
     with pytest.raises(OSError):  # the sandbox's Order Desk is gone
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_shortcuts_for_sync_now_and_settings(
+    make_window: WindowMaker, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    opened: list[bool] = []
+    monkeypatch.setattr(window, "open_settings", lambda: opened.append(True))
+    window.settings_action.triggered.disconnect()
+    window.settings_action.triggered.connect(window.open_settings)
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    assert opened == [True]
+    for key, modifier in (
+        (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier),
+        (Qt.Key.Key_F5, Qt.KeyboardModifier.NoModifier),
+    ):
+        with qtbot.waitSignal(window.controller.cycle_finished, timeout=20_000):
+            qtbot.keyClick(window, key, modifier)
+
+
+def test_without_a_file_manager_the_log_folder_is_shown_to_copy(
+    make_window: WindowMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_sync.app.logs import log_folder
+
+    monkeypatch.setattr("desktop_sync.gui.main_window.QDesktopServices.openUrl", lambda url: False)
+    window = make_window()
+    assert not window.open_log_folder()
+    box = window.log_folder_box
+    assert box is not None and box.isVisible()
+    assert box.informativeText() == str(log_folder())
+    copy = next(b for b in box.buttons() if b.text() == "Copy path")
+    copy.click()
+    assert QGuiApplication.clipboard().text() == str(log_folder())
+    assert str(log_folder()) in window.statusBar().currentMessage()
+    assert f"Log files: {log_folder()}" in window.about_html()
