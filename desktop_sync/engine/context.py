@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from desktop_sync.connectors.orderdesk.models import NewOrder, Order, StoreInfo
 from desktop_sync.connectors.retry import Backoff
-from desktop_sync.engine.events import Direction, EventSink, Level, Progress, SyncEvent
+from desktop_sync.engine.events import Direction, EventSink, Level, Progress, Stage, SyncEvent
 from desktop_sync.state.journal import Journal
 
 __all__ = ["EngineContext", "OrderDeskApi", "utc_now"]
@@ -85,6 +85,9 @@ class EngineContext:
         if self.sink is not None:
             self.sink(event)
 
-    def progress(self, direction: Direction, done: int, total: int) -> None:
+    def progress(
+        self, direction: Direction, done: int, total: int, stage: Stage = Stage.SENDING
+    ) -> None:
         if self.sink is not None:
-            self.sink(Progress(direction, done, total))
+            counts = self.journal.counts() if stage is Stage.SENDING else None
+            self.sink(Progress(direction, done, total, stage, counts))

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from desktop_sync.state.records import JournalCounts
+
 __all__ = [
     "CycleResult",
     "Direction",
@@ -17,6 +19,7 @@ __all__ = [
     "Progress",
     "PullResult",
     "PushResult",
+    "Stage",
     "SyncEvent",
 ]
 
@@ -66,11 +69,26 @@ class SyncEvent:
     orderdesk_order_id: str = ""
 
 
+class Stage(enum.StrEnum):
+    """What a running cycle is doing, for the driver's progress line."""
+
+    READING = "reading"
+    """Listing the store's new orders: ``done`` orders found so far, ``total`` 0 (unknown)."""
+    CHECKING = "checking"
+    """Looking up which of ``total`` due orders Order Desk already has."""
+    SENDING = "sending"
+    """``done`` of ``total`` due orders handled (sent, adopted, failed or left waiting)."""
+
+
 @dataclass(frozen=True)
 class Progress:
     direction: Direction
     done: int
     total: int
+    stage: Stage = Stage.SENDING
+    counts: JournalCounts | None = None
+    """The journal's counters at this very step, so a driver's "24 of 150" and its counters
+    never disagree."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +126,9 @@ class CycleResult:
     push: PushResult | None = None
     pull: PullResult | None = None
     finished_at: datetime | None = None
+    troubles: tuple[tuple[Health, str], ...] = ()
+    """Every problem of the cycle (one per direction that stopped), each with its sentence;
+    ``health`` is the most urgent of them. Each side's status comes from its own."""
 
     @property
     def failures(self) -> tuple[Failure, ...]:

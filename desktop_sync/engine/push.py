@@ -11,6 +11,7 @@ Order Desk has no idempotency key, so exactly-once rests on three habits:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -23,7 +24,7 @@ from desktop_sync.connectors.errors import (
 )
 from desktop_sync.connectors.stores.base import StoreConnector, StoreOrder
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
-from desktop_sync.engine.events import Direction, Failure, Level, PushResult
+from desktop_sync.engine.events import Direction, Failure, Level, PushResult, Stage
 from desktop_sync.engine.mapping import UnmappableOrder, map_order, source_name_for
 from desktop_sync.state.journal import OrderRow
 
@@ -34,6 +35,8 @@ CURSOR = "push"
 # reference leaves open whether date filters are UTC or store-local (open question 5), and a
 # day covers every time zone.
 _LOOKUP_MARGIN = timedelta(days=1)
+# While the store is read, the driver hears how far it got at most this often (seconds).
+_PROGRESS_EVERY = 0.25
 
 
 class OrderPusher:
@@ -67,7 +70,9 @@ class OrderPusher:
         due = self.ctx.journal.orders_due(self.ctx.now())
         tally = _Tally()
         if due and not self.ctx.stop.is_set():
+            self.ctx.progress(Direction.PUSH, 0, len(due), Stage.CHECKING)
             in_orderdesk = self._already_in_orderdesk(due)
+            self.ctx.progress(Direction.PUSH, 0, len(due))
             for done, row in enumerate(due, start=1):
                 if self.ctx.stop.is_set():
                     break
@@ -89,9 +94,14 @@ class OrderPusher:
         journal = self.ctx.journal
         since, until = self.ctx.scan_window(CURSOR, self.overlap, self.start_at)
         new = 0
-        for order in self.store.iter_orders(since, until):
+        self.ctx.progress(Direction.PUSH, 0, 0, Stage.READING)
+        told = time.monotonic()
+        for found, order in enumerate(self.store.iter_orders(since, until), start=1):
             if self.ctx.stop.is_set():
                 return  # the mark stays put: the next cycle scans this window again
+            if time.monotonic() - told >= _PROGRESS_EVERY:
+                told = time.monotonic()
+                self.ctx.progress(Direction.PUSH, found, 0, Stage.READING)
             self._seen[order.id] = order
             state, reason = (
                 ("skipped", "Cancelled in the store.")

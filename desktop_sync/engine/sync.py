@@ -91,7 +91,9 @@ class SyncEngine:
             except (ConnectorError, JournalError) as exc:
                 problems.append(self._trouble(exc, Direction.PULL))
         health, message = self._health(problems)
-        return CycleResult(health, message, push_result, pull_result, self.ctx.now())
+        return CycleResult(
+            health, message, push_result, pull_result, self.ctx.now(), troubles=tuple(problems)
+        )
 
     def _trouble(self, exc: Exception, direction: Direction) -> tuple[Health, str]:
         on_orderdesk = isinstance(exc, ConnectorError) and exc.service == ORDERDESK

@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -17,7 +18,7 @@ from desktop_sync.app.logs import register_secrets
 from desktop_sync.app.paths import HOME_ENV, journal_path
 from desktop_sync.app.profile import Profile, ProfileIncomplete, load_profile
 from desktop_sync.app.secrets import KeyringUnavailable, MemorySecretStore, SecretStore
-from desktop_sync.app.settings import Settings, load_settings
+from desktop_sync.app.settings import Settings, load_settings, save_settings
 from desktop_sync.gui.icons import app_icon
 from desktop_sync.gui.main_window import MainWindow
 from desktop_sync.gui.single_instance import SingleInstance
@@ -25,7 +26,18 @@ from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
 from desktop_sync.state.journal import Journal, JournalError
 
-__all__ = ["GuiSession", "application", "keep_the_window_responsive", "run_gui"]
+if TYPE_CHECKING:
+    from desktop_sync.gui.wizard import FirstRunWizard
+    from desktop_sync.sandbox.demo import DemoSandbox
+
+__all__ = [
+    "KEYS_FORGOTTEN",
+    "GuiSession",
+    "application",
+    "keep_the_window_responsive",
+    "run_gui",
+    "saved_connection",
+]
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +48,8 @@ def application() -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setOrganizationName("Desktop Sync")
     app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    # No applicationDisplayName: Qt would append it to every window title ("Settings — Desktop
+    # Sync for Order Desk"), doubling the main window's and cutting the dialogs' short.
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_NAME)
     app.setWindowIcon(app_icon())
@@ -62,13 +75,40 @@ def keep_the_window_responsive() -> None:
     gc.freeze()
 
 
+KEYS_FORGOTTEN = "Your keys were kept for the last session only; enter them again."
+
+
+def saved_connection(settings: Settings) -> Profile | None:
+    """The saved connection without its keys, when the settings name one; else None."""
+    if not (settings.orderdesk_store_id and settings.store_platform and settings.store_url):
+        return None
+    return Profile(
+        orderdesk_store_id=settings.orderdesk_store_id,
+        orderdesk_api_key="",
+        orderdesk_api_url=settings.orderdesk_api_url,
+        orderdesk_folder_id=settings.orderdesk_folder_id,
+        orderdesk_folder_name=settings.orderdesk_folder_name,
+        store_platform=settings.store_platform,
+        store_url=settings.store_url,
+        store_key="",
+        push_interval_seconds=settings.push_interval_seconds,
+        pull_interval_seconds=settings.pull_interval_seconds,
+        overlap_minutes=settings.overlap_minutes,
+        woocommerce_statuses=settings.woocommerce_statuses,
+    )
+
+
+# After Quit, how long the app still waits for the sync thread before leaving without it.
+_LAST_WAIT_MS = 1000
+
+
 class GuiSession:
     """Everything one run of the GUI owns, built in order and torn down in reverse."""
 
     def __init__(self, *, demo: bool = False, minimized: bool = False) -> None:
         self.demo = demo
         self.minimized = minimized
-        self.sandbox: object | None = None
+        self.sandbox: DemoSandbox | None = None
         self.profile: Profile | None = None
         self.secrets: SecretStore | None = None
         self.settings = Settings()
@@ -93,6 +133,8 @@ class GuiSession:
             push_interval_seconds=self.profile.push_interval_seconds,
             pull_interval_seconds=self.profile.pull_interval_seconds,
         )
+        # Saved in the throwaway home, so Settings shows the sandbox's real intervals.
+        save_settings(self.settings)
 
     def load(self) -> bool:
         """The saved profile, else the wizard; False when the merchant cancelled the setup."""
@@ -109,11 +151,22 @@ class GuiSession:
             self.secrets = None
         return self.run_wizard()
 
-    def run_wizard(self) -> bool:
+    def make_wizard(self) -> FirstRunWizard:
+        """The setup wizard, filled with what the settings still hold (everything but the keys)
+        when only the keys are missing: they were kept for the last session only."""
         from desktop_sync.gui.wizard import FirstRunWizard
 
-        wizard = FirstRunWizard(self.secrets)
+        prefill = saved_connection(self.settings)
+        wizard = FirstRunWizard(
+            self.secrets,
+            prefill=prefill,
+            notice=KEYS_FORGOTTEN if prefill is not None else "",
+        )
         wizard.setWindowIcon(app_icon())
+        return wizard
+
+    def run_wizard(self) -> bool:
+        wizard = self.make_wizard()
         wizard.exec()
         if wizard.saved_profile is None and wizard.session_only:
             wizard.save()  # the merchant chose memory after Finish failed on the keyring
@@ -157,9 +210,7 @@ class GuiSession:
         self.window = window
         if self.sandbox is not None:
             from desktop_sync.gui.demo_panel import DemoPanel
-            from desktop_sync.sandbox.demo import DemoSandbox
 
-            assert isinstance(self.sandbox, DemoSandbox)
             window.set_demo_panel(DemoPanel(self.sandbox))
             window.setWindowTitle(f"{APP_DISPLAY_NAME} (demo)")
             window.log_view.order_link = None  # sandbox orders have no page on orderdesk.me
@@ -173,13 +224,17 @@ class GuiSession:
 
     # -- tearing down --------------------------------------------------------------------
 
-    def close(self) -> None:
-        """Idempotent: the worker stops before the journal closes, the sandbox last."""
+    def close(self) -> bool:
+        """Idempotent: the worker stops before the journal closes, the sandbox last. False
+        when the sync thread is still in a call that would not end (the caller must then
+        leave the process without destroying the thread)."""
+        ended = True
+        controllers = {self.controller, self.window.controller if self.window else None}
         if self.window is not None:
             self.window.log_model.stop_live()
-            self.window.controller.shutdown()
-        if self.controller is not None:
-            self.controller.shutdown()
+        for controller in controllers:
+            if controller is not None and not controller.shutdown(timeout_ms=_LAST_WAIT_MS):
+                ended = False
         if self.tray is not None:
             self.tray.hide()
         if self.journal is not None:
@@ -187,10 +242,8 @@ class GuiSession:
             self.journal = None
         sandbox, self.sandbox = self.sandbox, None
         if sandbox is not None:
-            from desktop_sync.sandbox.demo import DemoSandbox
-
-            assert isinstance(sandbox, DemoSandbox)
             sandbox.stop()
+        return ended
 
 
 def run_gui(*, demo: bool = False, minimized: bool = False) -> int:
@@ -211,7 +264,14 @@ def run_gui(*, demo: bool = False, minimized: bool = False) -> int:
             return 2
         window = session.show()
         instance.activation_requested.connect(window.bring_to_front)
-        return int(app.exec())
+        code = int(app.exec())
     finally:
         instance.close()
-        session.close()
+        ended = session.close()
+    if not ended:
+        # A QThread destroyed while it runs aborts the process: leave without destructors. The
+        # journal commits every step, so this is no worse than a power cut, which it survives.
+        log.error("The sync thread did not stop in time; leaving it behind")
+        logging.shutdown()
+        os._exit(code)
+    return code

@@ -3,7 +3,9 @@ banner, and the orders that need the merchant (with Retry)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import html
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -21,78 +23,121 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_sync.engine.events import CycleResult, Direction, Health, Progress
+from desktop_sync.engine.events import CycleResult, Health, Progress
 from desktop_sync.gui.log_model import readable_time
+from desktop_sync.gui.status import (
+    Side,
+    SideTrouble,
+    ago,
+    banner_sentence,
+    progress_text,
+    side_troubles,
+    sync_summary,
+    until,
+)
 from desktop_sync.gui.workers import Schedule
 from desktop_sync.state.journal import Journal, JournalCounts
 
 __all__ = ["Dashboard", "side_status"]
+
+# How often "2 min ago" and "next in 1 min" are brought up to date.
+_CLOCK_MS = 15_000
+# Progress arrives per order; the line and the counters are redrawn together at most this often.
+_PROGRESS_MS = 200
 
 _GREEN, _GREY, _RED, _AMBER = "#15803d", "#6b7280", "#b91c1c", "#b45309"
 _STYLE = """
 QFrame#card { border: 1px solid palette(mid); border-radius: 8px; background: palette(base); }
 QFrame#banner { border: 1px solid #f59e0b; border-radius: 8px; background: #fef3c7; }
 QFrame#banner[severity="error"] { border-color: #dc2626; background: #fee2e2; }
+QFrame#banner[severity="ok"] { border-color: #86efac; background: #f0fdf4; }
+QFrame#banner[severity="quiet"] { border-color: palette(mid); background: palette(base); }
 QFrame#banner QLabel { color: #1f2937; }
 QLabel#number { font-size: 20pt; font-weight: 600; }
 QLabel#caption, QLabel#subtitle { color: #4b5563; }
 """
 
 
-def _first_sentence(text: str) -> str:
-    head, dot, _ = text.partition(". ")
-    return head + "." if dot else text
+# Card reasons are short and fixed, so they always fit their two reserved lines; the banner
+# above carries the whole sentence.
+_REASONS = {
+    Health.ORDERDESK_AUTH: "Refused the key. Press Reconnect.",
+    Health.STORE_AUTH: "Refused the key. Press Reconnect.",
+    Health.ORDERDESK_OFFLINE: "Not answering. The app keeps retrying.",
+    Health.STORE_OFFLINE: "Not answering. The app keeps retrying.",
+}
 
 
-def side_status(health: Health | None, side: str, message: str = "") -> tuple[str, str, str]:
-    """(word, colour, reason) for one side (``orderdesk`` or ``store``) of the connection."""
+def side_status(
+    health: Health | None, trouble: SideTrouble | None, *, pausing: bool = False
+) -> tuple[str, str, str]:
+    """(word, colour, reason) for one side: the app's pause, else that side's own trouble."""
+    if pausing:
+        return "Pausing", _GREY, "Stopping after the order being sent."
     if health is None:
         return "Starting", _GREY, ""
     if health is Health.PAUSED:
-        return "Paused", _GREY, "Syncing is paused; press Resume to continue."
-    trouble = {
-        "orderdesk": (Health.ORDERDESK_AUTH, Health.ORDERDESK_OFFLINE),
-        "store": (Health.STORE_AUTH, Health.STORE_OFFLINE),
-    }[side]
-    if health in trouble:
-        return "Error", _RED, _first_sentence(message)
+        return "Paused", _GREY, "Press Resume to continue."
+    if trouble is not None:
+        return "Error", _RED, _REASONS.get(trouble.health, "")
     return "Enabled", _GREEN, ""
+
+
+def _lines(label: QLabel, count: int) -> None:
+    """Reserve ``count`` lines for a wrapped label, so what it says never moves what is below."""
+    label.setWordWrap(True)
+    label.setMinimumHeight(label.fontMetrics().lineSpacing() * count + 2)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
 
 class _Card(QFrame):
     """One side of the connection: its name, where it is, its status and its sync times."""
 
-    def __init__(self, title: str, subtitle: str, direction_words: str) -> None:
+    def __init__(self, title: str, subtitle: str, checked_words: str, sent_words: str) -> None:
         super().__init__()
         self.setObjectName("card")
-        self.title = QLabel(f"<b>{title}</b>")
+        self.title = QLabel()
+        self.set_title(title)
         self.subtitle = QLabel(subtitle)
         self.subtitle.setObjectName("subtitle")
         self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = QLabel()
         self.reason = QLabel()
-        self.reason.setWordWrap(True)
+        _lines(self.reason, 2)
         self.times = QLabel()
-        self.times.setWordWrap(True)
-        self.direction_words = direction_words
+        self.times.setObjectName("subtitle")
+        _lines(self.times, 2)
+        self.checked_words = checked_words
+        self.sent_words = sent_words
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(3)
         for widget in (self.title, self.subtitle, self.status, self.reason, self.times):
             layout.addWidget(widget)
         layout.addStretch(1)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # Never squeezed below what it needs: a taller attention panel takes from the log.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(240)
+
+    def set_title(self, title: str) -> None:
+        self.title.setText(f"<b>{html.escape(title)}</b>")
 
     def show_status(self, word: str, colour: str, reason: str) -> None:
         self.status.setText(f"<span style='color:{colour}'>\u25cf</span> <b>{word}</b>")
         self.reason.setText(reason)
-        self.reason.setVisible(bool(reason))
 
-    def show_times(self, last: datetime | None, upcoming: datetime | None) -> None:
-        last_text = readable_time(last) if last is not None else "not yet"
-        next_text = upcoming.astimezone().strftime("%H:%M:%S") if upcoming is not None else "-"
-        self.times.setText(f"{self.direction_words}: last {last_text}, next {next_text}")
+    def show_times(
+        self,
+        checked: datetime | None,
+        upcoming: datetime | None,
+        last_sent: datetime | None,
+        now: datetime,
+    ) -> None:
+        first = f"Checked {ago(checked, now)}" if checked is not None else "Not checked yet"
+        if upcoming is not None:
+            first += f", next {until(upcoming, now)}"
+        sent = readable_time(last_sent) if last_sent is not None else "none yet"
+        self.times.setText(f"{first}.\n{self.sent_words}: {sent}")
 
 
 class _Counter(QWidget):
@@ -115,7 +160,12 @@ class _Counter(QWidget):
 
 class Dashboard(QWidget):
     """Reads counts and failed orders from the GUI thread's journal; everything else arrives by
-    the controller's signals."""
+    the controller's signals.
+
+    Nothing here changes height as the sync's state changes (the banner, the card reasons, the
+    times and the attention panel each keep their space), so a click aimed at a button never
+    lands on another one.
+    """
 
     sync_now_clicked = Signal()
     pause_toggled = Signal(bool)
@@ -136,29 +186,46 @@ class Dashboard(QWidget):
         self.setStyleSheet(_STYLE)
         self._journal = journal
         self.health: Health | None = None
+        self.paused = False
+        self.running = False
         self.last_result: CycleResult | None = None
-        self.last_push: datetime | None = None
-        self.last_pull: datetime | None = None
+        self.last_push: CycleResult | None = None
+        """The latest cycle that ran the push (its counts and time)."""
+        self.last_pull: CycleResult | None = None
+        self.last_order_sent: datetime | None = None
+        self.last_tracking_sent: datetime | None = None
+        self.sides: dict[Side, SideTrouble | None] = {}
         self.schedule = Schedule(None, None)
         self.counts = JournalCounts()
+        self._progress: Progress | None = None
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        """Now, for the relative times (tests move it)."""
 
         self.banner = QFrame()
         self.banner.setObjectName("banner")
         self.banner_text = QLabel()
-        self.banner_text.setWordWrap(True)
+        _lines(self.banner_text, 2)
+        self.banner_text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.banner_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reconnect_button = QPushButton("Reconnect...")
         self.reconnect_button.clicked.connect(self.reconnect_clicked)
+        keep = self.reconnect_button.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        self.reconnect_button.setSizePolicy(keep)
         banner_layout = QHBoxLayout(self.banner)
-        banner_layout.setContentsMargins(12, 8, 12, 8)
+        banner_layout.setContentsMargins(12, 6, 12, 6)
+        # One height whatever it says (two lines of text), so nothing below it ever moves.
+        lines = self.banner_text.fontMetrics().lineSpacing() * 2 + 2
+        self.banner.setFixedHeight(max(lines, self.reconnect_button.sizeHint().height()) + 14)
         banner_layout.addWidget(self.banner_text, 1)
         banner_layout.addWidget(self.reconnect_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.banner.hide()
 
-        self.orderdesk_card = _Card("Order Desk", orderdesk_subtitle, "Orders sent")
-        self.store_card = _Card(store_title, store_subtitle, "Tracking sent")
+        self.orderdesk_card = _Card("Order Desk", orderdesk_subtitle, "", "Last order sent")
+        self.store_card = _Card(store_title, store_subtitle, "", "Last tracking sent")
 
         self.sync_button = QPushButton("Sync now")
         self.sync_button.setDefault(True)
+        self.sync_button.setToolTip("Sync both ways now (Ctrl+R or F5)")
         self.sync_button.clicked.connect(self.sync_now_clicked)
         self.pause_button = QPushButton("Pause")
         self.pause_button.setCheckable(True)
@@ -180,8 +247,8 @@ class Dashboard(QWidget):
         self.failed = _Counter("Need attention")
         self.fulfilled = _Counter("Shipments sent to store")
         self.activity = QLabel("Waiting for the first sync.")
-        self.activity.setWordWrap(True)
         self.activity.setObjectName("caption")
+        _lines(self.activity, 2)
         self.activity.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.activity.setMinimumWidth(220)
         counters_box = QFrame()
@@ -193,6 +260,8 @@ class Dashboard(QWidget):
             counters.addWidget(counter)
         counters.addStretch(1)
         counters.addWidget(self.activity, 1)
+        counters_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         self.failed_box = QFrame()
         self.failed_box.setObjectName("card")
@@ -200,11 +269,14 @@ class Dashboard(QWidget):
         self.failed_list.setHeaderLabels(["Order", "What went wrong"])
         self.failed_list.setRootIsDecorated(False)
         self.failed_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.failed_list.setWordWrap(True)
         self.failed_list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.failed_list.header().setStretchLastSection(True)
-        self.failed_list.setMaximumHeight(130)
+        self.failed_list.setMaximumHeight(110)
         self.failed_list.itemSelectionChanged.connect(self._selection_changed)
+        self.failed_detail = QLabel()
+        self.failed_detail.setObjectName("caption")
+        _lines(self.failed_detail, 2)
+        self.failed_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.retry_button = QPushButton("Retry selected")
         self.retry_button.setEnabled(False)
         self.retry_button.clicked.connect(self._retry_selected)
@@ -219,6 +291,8 @@ class Dashboard(QWidget):
         failed_layout.setContentsMargins(12, 8, 12, 8)
         failed_layout.addLayout(failed_buttons)
         failed_layout.addWidget(self.failed_list)
+        failed_layout.addWidget(self.failed_detail)
+        self.failed_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.failed_box.hide()
 
         top = QGridLayout()
@@ -234,12 +308,18 @@ class Dashboard(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(top)
         layout.addWidget(counters_box)
+        # Last: it only ever pushes the log down, never a control the merchant aims at.
         layout.addWidget(self.failed_box)
 
-        # While a cycle runs the counters follow the journal once a second, not per event.
-        self._counts_timer = QTimer(self)
-        self._counts_timer.setInterval(1000)
-        self._counts_timer.timeout.connect(self.refresh_counts)
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.setInterval(_PROGRESS_MS)
+        self._progress_timer.timeout.connect(self._show_progress)
+        self._clock = QTimer(self)
+        self._clock.setInterval(_CLOCK_MS)
+        self._clock.timeout.connect(self._show_times)
+        self._clock.start()
+        self.last_order_sent = _last_sent(journal)
         self._show_health()
         self._show_times()
         self.refresh_counts()
@@ -247,45 +327,67 @@ class Dashboard(QWidget):
     # -- slots for the controller's signals ----------------------------------------------
 
     def on_cycle_started(self) -> None:
+        self.running = True
         self.sync_button.setEnabled(False)
         self.sync_button.setText("Syncing...")
         self.activity.setText("Syncing...")
-        self._counts_timer.start()
 
     def on_cycle_finished(self, result: CycleResult) -> None:
+        self.running = False
+        self._progress = None
+        self._progress_timer.stop()
         self.last_result = result
-        if result.finished_at is not None:
-            if result.push is not None:
-                self.last_push = result.finished_at
-            if result.pull is not None:
-                self.last_pull = result.finished_at
-        self._counts_timer.stop()
+        if result.push is not None:
+            self.last_push = result
+            if result.push.sent + result.push.adopted and result.finished_at is not None:
+                self.last_order_sent = result.finished_at
+        if result.pull is not None:
+            self.last_pull = result
+            pull = result.pull
+            if pull.fulfillments_created + pull.tracking_added and result.finished_at is not None:
+                self.last_tracking_sent = result.finished_at
+        self.sides = side_troubles(result, self.sides)
+        # The worker's health_changed follows; the cards need not wait for it.
+        self.health = Health.PAUSED if self.paused else result.health
         self.sync_button.setEnabled(True)
         self.sync_button.setText("Sync now")
-        self.activity.setText(_summary(result))
-        self._show_times()
         self.refresh_counts()
+        self.activity.setText(self._after_cycle_text(result))
+        self._show_times()
         self._show_health()
 
     def on_health_changed(self, health: Health) -> None:
         self.health = health
-        self._set_pause_checked(health is Health.PAUSED)
+        self.paused = health is Health.PAUSED
+        self._set_pause_checked(self.paused)
         self._show_health()
+        if self.paused and not self.running:
+            self.activity.setText(self._paused_text())
 
     def on_schedule_changed(self, schedule: Schedule) -> None:
         self.schedule = schedule
         self._show_times()
 
     def on_progress(self, progress: Progress) -> None:
-        what = "Sending orders" if progress.direction is Direction.PUSH else "Sending tracking"
-        self.activity.setText(f"{what}: {progress.done:,} of {progress.total:,}")
+        self._progress = progress
+        if not self._progress_timer.isActive():
+            self._progress_timer.start()
 
     def set_paused(self, paused: bool) -> None:
-        """Mirror a pause made elsewhere (the tray) without echoing it back."""
+        """Mirror a pause made here or elsewhere (the tray) without echoing it back."""
+        self.paused = paused
         self._set_pause_checked(paused)
+        self._show_health()
+        if paused:
+            self.activity.setText(
+                "Pausing: the order being sent finishes first, the rest wait."
+                if self.running
+                else self._paused_text()
+            )
 
-    def refresh_counts(self) -> None:
-        self.counts = self._journal.counts()
+    def refresh_counts(self, counts: JournalCounts | None = None) -> None:
+        """The counters, from ``counts`` (a progress step's) or else read from the journal."""
+        self.counts = counts if counts is not None else self._journal.counts()
         counts = self.counts
         self.sent.set(counts.sent)
         self.pending.set(counts.pending + counts.shipments_pending)
@@ -295,6 +397,27 @@ class Dashboard(QWidget):
         self._show_failed()
 
     # -- internals -----------------------------------------------------------------------
+
+    def _show_progress(self) -> None:
+        # The line and the counters from the same moment, so "24 of 150" and the counters agree.
+        if self._progress is None or not self.running:
+            return
+        self.refresh_counts(self._progress.counts)
+        if self.paused:
+            return
+        self.activity.setText(progress_text(self._progress))
+
+    def _after_cycle_text(self, result: CycleResult) -> str:
+        if self.paused:
+            return self._paused_text()
+        return sync_summary(result, self.last_push, self.last_pull)
+
+    def _paused_text(self) -> str:
+        waiting = self.counts.pending
+        if waiting:
+            noun = "order waits" if waiting == 1 else "orders wait"
+            return f"Paused: {waiting:,} {noun} to send. Press Resume to send them."
+        return "Paused. Press Resume to sync again."
 
     def _pause_clicked(self, paused: bool) -> None:
         self.pause_button.setText("Resume" if paused else "Pause")
@@ -308,22 +431,38 @@ class Dashboard(QWidget):
 
     def _show_health(self) -> None:
         health = self.health
-        message = self.last_result.message if self.last_result is not None else ""
-        for card, side in ((self.orderdesk_card, "orderdesk"), (self.store_card, "store")):
-            card.show_status(*side_status(health, side, message))
-        if health is None or health in (Health.OK, Health.PAUSED):
-            self.banner.hide()
-            return
-        self.banner.setProperty("severity", "error" if health.needs_reconnect else "warning")
+        pausing = self.paused and self.running
+        shown = Health.PAUSED if self.paused and not self.running else health
+        for card, side in ((self.orderdesk_card, Side.ORDERDESK), (self.store_card, Side.STORE)):
+            card.show_status(*side_status(shown, self.sides.get(side), pausing=pausing))
+        severity, text = self._banner(shown, pausing)
+        self.banner.setProperty("severity", severity)
         self.banner.style().unpolish(self.banner)
         self.banner.style().polish(self.banner)
-        self.banner_text.setText(message or "Something needs your attention; see the log below.")
-        self.reconnect_button.setVisible(health.needs_reconnect)
-        self.banner.show()
+        self.banner_text.setText(text)
+        self.reconnect_button.setVisible(health is not None and health.needs_reconnect)
+
+    def _banner(self, health: Health | None, pausing: bool) -> tuple[str, str]:
+        if health is None:
+            return "quiet", "Starting…"
+        if pausing:
+            return "quiet", "Pausing after the order being sent; the others stay waiting."
+        if health is Health.PAUSED:
+            return "quiet", "Syncing is paused. Press Resume to continue."
+        if health is Health.OK:
+            return "ok", "Everything is in sync."
+        message = self.last_result.message if self.last_result is not None else ""
+        severity = "error" if health.needs_reconnect else "warning"
+        if not message:
+            return severity, "Something needs your attention; see the log below."
+        return severity, banner_sentence(message, needs_reconnect=health.needs_reconnect)
 
     def _show_times(self) -> None:
-        self.orderdesk_card.show_times(self.last_push, self.schedule.next_push)
-        self.store_card.show_times(self.last_pull, self.schedule.next_pull)
+        now = self.clock()
+        push = self.last_push.finished_at if self.last_push is not None else None
+        pull = self.last_pull.finished_at if self.last_pull is not None else None
+        self.orderdesk_card.show_times(push, self.schedule.next_push, self.last_order_sent, now)
+        self.store_card.show_times(pull, self.schedule.next_pull, self.last_tracking_sent, now)
 
     def _show_failed(self) -> None:
         rows = [(o.order_number, o.last_error) for o in self._journal.orders_in_state("failed")]
@@ -347,7 +486,15 @@ class Dashboard(QWidget):
         return items[0].text(0) if items else ""
 
     def _selection_changed(self) -> None:
-        self.retry_button.setEnabled(bool(self._selected_order()))
+        items = self.failed_list.selectedItems()
+        self.retry_button.setEnabled(bool(items))
+        if items:
+            self.failed_detail.setText(f"Order {items[0].text(0)}: {items[0].text(1)}")
+        else:
+            self.failed_detail.setText(
+                "Select an order to read the whole reason. Fix it in your store or in Order "
+                "Desk, then press Retry."
+            )
 
     def _retry_selected(self) -> None:
         number = self._selected_order()
@@ -355,15 +502,10 @@ class Dashboard(QWidget):
             self.retry_requested.emit(number)
 
 
-def _summary(result: CycleResult) -> str:
-    """One line about the cycle that just ended, for under the buttons."""
-    parts: list[str] = []
-    if result.push is not None:
-        sent = result.push.sent + result.push.adopted
-        parts.append(f"{sent:,} order{'s' if sent != 1 else ''} sent")
-    if result.pull is not None:
-        shipped = result.pull.fulfillments_created + result.pull.tracking_added
-        parts.append(f"{shipped:,} shipment{'s' if shipped != 1 else ''} sent to the store")
-    when = readable_time(result.finished_at) if result.finished_at else ""
-    text = ", ".join(parts) if parts else "Sync finished"
-    return f"Last sync: {text}" + (f" ({when})." if when else ".")
+def _last_sent(journal: Journal) -> datetime | None:
+    """When the newest order went to Order Desk, from the log (so it survives a restart)."""
+    last = journal.last_event_id()
+    if last <= 0:
+        return None
+    rows = journal.events_page(0, 1, "Sent to Order Desk.", ("info",), max_id=last)
+    return rows[0].time if rows else None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop_sync.gui.background import TaskRunner
 from desktop_sync.sandbox.demo import DemoSandbox
 
 __all__ = ["DemoPanel"]
@@ -15,25 +16,10 @@ __all__ = ["DemoPanel"]
 log = logging.getLogger(__name__)
 
 
-class _Signals(QObject):
-    done = Signal(str)
-
-
-class _SandboxCall(QRunnable):
-    """One sandbox action on a pool thread: the emulators are servers, not GUI work."""
-
-    def __init__(self, call: Callable[[], str]) -> None:
-        super().__init__()
-        self.signals = _Signals()
-        self._call = call
-
-    def run(self) -> None:
-        try:
-            sentence = self._call()
-        except Exception as exc:  # the demo must say what went wrong, not go quiet
-            log.exception("A sandbox action failed")
-            sentence = f"The sandbox could not do that ({type(exc).__name__}: {exc})."
-        self.signals.done.emit(sentence)
+def _sandbox_trouble(exc: Exception) -> str:
+    # The demo must say what went wrong, not go quiet.
+    log.error("A sandbox action failed", exc_info=exc)
+    return f"The sandbox could not do that ({type(exc).__name__}: {exc})."
 
 
 class DemoPanel(QFrame):
@@ -45,7 +31,9 @@ class DemoPanel(QFrame):
     def __init__(self, sandbox: DemoSandbox, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.sandbox = sandbox
-        self._running: list[_SandboxCall] = []
+        self.runner = TaskRunner(self, describe=_sandbox_trouble, latest_only=False)
+        self.runner.succeeded.connect(lambda sentence: self._finished(str(sentence)))
+        self.runner.failed.connect(self._finished)
         self.setObjectName("demo")
         self.setStyleSheet(
             "QFrame#demo { border: 1px solid #93c5fd; border-radius: 8px; background: #eff6ff; }"
@@ -59,6 +47,8 @@ class DemoPanel(QFrame):
         note.setWordWrap(True)
         self.result = QLabel("")
         self.result.setWordWrap(True)
+        # Its two lines are kept from the start: the first sentence never moves the window.
+        self.result.setMinimumHeight(self.result.fontMetrics().lineSpacing() * 2 + 2)
         self.add_button = QPushButton("Add a store order")
         self.add_button.clicked.connect(self.add_store_order)
         self.ship_button = QPushButton("Ship an order")
@@ -75,7 +65,6 @@ class DemoPanel(QFrame):
         layout.addLayout(text, 1)
         layout.addWidget(self.add_button)
         layout.addWidget(self.ship_button)
-        self.result.hide()
 
     def add_store_order(self) -> None:
         self._start(self.sandbox.add_store_order)
@@ -84,15 +73,8 @@ class DemoPanel(QFrame):
         self._start(self.sandbox.ship_an_order)
 
     def _start(self, call: Callable[[], str]) -> None:
-        job = _SandboxCall(call)
-        job.setAutoDelete(False)  # kept until its signal has been delivered
-        job.signals.done.connect(lambda sentence: self._finished(job, sentence))
-        self._running.append(job)
-        QThreadPool.globalInstance().start(job)
+        self.runner.start(call)
 
-    def _finished(self, job: _SandboxCall, sentence: str) -> None:
-        if job in self._running:
-            self._running.remove(job)
+    def _finished(self, sentence: str) -> None:
         self.result.setText(sentence)
-        self.result.show()
         self.action_done.emit(sentence)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
     QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
@@ -26,7 +28,6 @@ __all__ = [
     "PAGE_SIZE",
     "SyncLogModel",
     "direction_label",
-    "event_matches",
     "level_label",
     "readable_time",
 ]
@@ -75,16 +76,6 @@ def readable_time(moment: datetime, *, now: datetime | None = None) -> str:
     return f"{local.strftime('%b')} {local.day} {local.year}, {clock}"
 
 
-def event_matches(event: EventRow, text: str, levels: Sequence[str]) -> bool:
-    """The journal's filter (``Journal.events_page``), for rows that arrive live."""
-    if levels and event.level not in levels:
-        return False
-    if not text:
-        return True
-    needle = text.casefold()
-    return needle in event.message.casefold() or needle in event.order_number.casefold()
-
-
 class SyncLogModel(QAbstractTableModel):
     """Newest first. The first page loads at once; the view asks for more as it scrolls
     (``canFetchMore``/``fetchMore``), so a log of 100,000 events opens as fast as one of 10.
@@ -121,14 +112,13 @@ class SyncLogModel(QAbstractTableModel):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(debounce_ms)
         self._debounce.timeout.connect(self.apply_filter)
-        self._live = QTimer(self)
-        self._live.timeout.connect(self.refresh)
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
         # During a busy sync events arrive by the hundred; a repaint every half second at
         # most keeps the log live without making the window repaint for each of them.
         self._soon.setInterval(500)
         self._soon.timeout.connect(self.refresh)
+        self._stopped = False
         self._load_first_page()
 
     # -- Qt model API --------------------------------------------------------------------
@@ -182,11 +172,17 @@ class SyncLogModel(QAbstractTableModel):
             return event
         return None
 
-    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
         """Every role of one cell in one call. Painting asks for about seven roles per cell;
         each call from Qt into Python must win the interpreter lock back from the sync
         thread, so one call per cell instead of seven keeps repaints short during a sync."""
-        for role_data in roleDataSpan:
+        cells: Iterable[QModelRoleData] = (
+            (roleDataSpan,)
+            if isinstance(roleDataSpan, QModelRoleData)
+            # PySide6 iterates a span; its type stub does not say so.
+            else cast("Iterable[QModelRoleData]", roleDataSpan)
+        )
+        for role_data in cells:
             role_data.setData(self.data(index, role_data.role()))
 
     # -- our API -------------------------------------------------------------------------
@@ -234,10 +230,17 @@ class SyncLogModel(QAbstractTableModel):
         fresh = self._journal.events_after(self._last_id, limit=_LIVE_BATCH)
         if not fresh:
             return 0
-        self._last_id = fresh[-1].id
-        matching = [e for e in fresh if event_matches(e, self._text, self._levels)]
+        after, self._last_id = self._last_id, fresh[-1].id
+        if self._text or self._levels:
+            # The journal's own filter, over just the new rows: the live tail and a fresh
+            # query always agree (one filter, whatever the text).
+            page = self._journal.events_page(
+                0, len(fresh), self._text, self._levels, max_id=self._last_id
+            )
+            matching = [e for e in page if e.id > after]
+        else:
+            matching = list(reversed(fresh))  # events_after is oldest first
         if matching:
-            matching.reverse()  # events_after is oldest first; the table is newest first
             self.beginInsertRows(QModelIndex(), 0, len(matching) - 1)
             self._rows[0:0] = matching
             self.endInsertRows()
@@ -247,15 +250,23 @@ class SyncLogModel(QAbstractTableModel):
         return added
 
     def refresh_soon(self) -> None:
-        """Coalesce a burst of engine events into one refresh a moment later."""
+        """The one live path: every engine event lands here, and a burst of them becomes one
+        refresh a moment later."""
+        if self._stopped:
+            return
         if not self._soon.isActive():
             self._soon.start()
 
-    def start_live(self, interval_ms: int = 1000) -> None:
-        self._live.start(interval_ms)
+    def flush(self) -> None:
+        """Deliver a refresh the events asked for now rather than in a moment (a cycle ended:
+        its last lines belong on screen with its summary)."""
+        if self._soon.isActive():
+            self._soon.stop()
+            self.refresh()
 
     def stop_live(self) -> None:
-        self._live.stop()
+        """No more refreshes (the window is going and its journal with it)."""
+        self._stopped = True
         self._soon.stop()
         self._debounce.stop()
 

@@ -7,8 +7,8 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QPoint, QRunnable, Qt, QThreadPool, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_sync.engine.events import Level
+from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.log_model import (
     MESSAGE,
     SyncLogModel,
@@ -33,7 +34,7 @@ from desktop_sync.gui.log_model import (
 )
 from desktop_sync.state.journal import EventRow, Journal, JournalError
 
-__all__ = ["LEVEL_CHOICES", "CsvExport", "LogView", "orderdesk_order_url"]
+__all__ = ["LEVEL_CHOICES", "CsvExport", "LogView", "empty_text", "orderdesk_order_url"]
 
 log = logging.getLogger(__name__)
 
@@ -63,40 +64,43 @@ def row_text(event: EventRow) -> str:
     return "\t".join(part for part in parts if part)
 
 
-class _ExportSignals(QObject):
-    finished = Signal(str, int)
-    failed = Signal(str)
+def empty_text(text: str, levels: Sequence[str]) -> str:
+    """What an empty log says, in terms of what the merchant chose."""
+    if text:
+        return f"No log lines match \u201c{text}\u201d."
+    if tuple(levels) == (Level.ERROR.value,):
+        return "No errors in the log."
+    if levels:
+        return "No warnings or errors in the log."
+    return "Nothing here yet: the sync log fills in as orders move."
 
 
-class CsvExport(QRunnable):
-    """Write every event matching a filter to a CSV file, on a pool thread with its own Journal
-    (a 100,000-row log takes a moment; the window stays responsive)."""
+class CsvExport:
+    """Writes every event matching a filter to a CSV file with its own Journal; ``run`` is
+    called on a pool thread (a 100,000-row log takes a moment; the window stays responsive)
+    and returns the number of rows written."""
 
     def __init__(self, journal_file: Path, target: Path, text: str, levels: Sequence[str]) -> None:
-        super().__init__()
-        self.signals = _ExportSignals()
         self._journal_file = journal_file
-        self._target = target
+        self.target = target
         self._text = text
         self._levels = tuple(levels)
 
-    def run(self) -> None:
-        try:
-            rows = self._write()
-        except (OSError, JournalError) as exc:
-            log.warning("Log export to %s failed: %s", self._target, exc)
-            self.signals.failed.emit(
-                f"The log could not be saved to {self._target} ({exc}). "
+    def describe(self, exc: Exception) -> str:
+        if isinstance(exc, (OSError, JournalError)):
+            log.warning("Log export to %s failed: %s", self.target, exc)
+            return (
+                f"The log could not be saved to {self.target} ({exc}). "
                 "Choose another folder and try again."
             )
-            return
-        self.signals.finished.emit(str(self._target), rows)
+        log.error("Log export to %s failed", self.target, exc_info=exc)
+        return f"The log could not be saved to {self.target}. Try again; the log file has why."
 
-    def _write(self) -> int:
+    def run(self) -> int:
         written = 0
         journal = Journal(self._journal_file)
         try:
-            with self._target.open("w", newline="", encoding="utf-8") as handle:
+            with self.target.open("w", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(
                     ["Time", "Level", "Direction", "Order", "Order Desk order", "Message"]
@@ -138,12 +142,16 @@ class LogView(QWidget):
         self.model = model
         self.order_link: Callable[[str], QUrl] | None = orderdesk_order_url
         """Builds the Order Desk page of an order; None hides "Open in Order Desk" (demo)."""
-        self._exports: list[CsvExport] = []
+        self.export_folder = Path.home()
+        """Where the next export dialog opens: the folder of the last export."""
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search messages and order numbers")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda text: self.model.set_filter(text=text))
+        clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search)
+        clear.setContext(Qt.ShortcutContext.WidgetShortcut)
+        clear.activated.connect(self.search.clear)
         self.levels = QComboBox()
         for label, levels in LEVEL_CHOICES:
             self.levels.addItem(label, levels)
@@ -189,6 +197,10 @@ class LogView(QWidget):
         layout.addWidget(self.empty_note)
         for signal in (model.modelReset, model.rowsInserted):
             signal.connect(self._update_empty_note)
+        # New rows arrive at the top; a merchant reading older rows keeps them in place.
+        self._scroll_kept: int | None = None
+        model.rowsAboutToBeInserted.connect(self._before_insert)
+        model.rowsInserted.connect(self._after_insert)
         self._update_empty_note()
 
     # -- actions -------------------------------------------------------------------------
@@ -232,29 +244,25 @@ class LogView(QWidget):
             chosen, _ = QFileDialog.getSaveFileName(
                 self,
                 "Export sync log",
-                str(Path.home() / "desktop-sync-log.csv"),
+                str(self.export_folder / "desktop-sync-log.csv"),
                 "CSV files (*.csv)",
             )
             if not chosen:
                 return None
             target = Path(chosen)
+        self.export_folder = target.parent
         job = CsvExport(
             self.model.journal.path, target, self.model.text_filter, self.model.level_filter
         )
-        job.setAutoDelete(False)  # we hold it until its signals have been delivered
-        job.signals.finished.connect(self.export_finished)
-        job.signals.failed.connect(self.export_failed)
-        job.signals.finished.connect(lambda *_: self._forget(job))
-        job.signals.failed.connect(lambda *_: self._forget(job))
-        self._exports.append(job)
-        QThreadPool.globalInstance().start(job)
+        runner = TaskRunner(self, describe=job.describe, latest_only=False)
+        runner.succeeded.connect(lambda rows: self.export_finished.emit(str(target), rows))
+        runner.failed.connect(self.export_failed)
+        for signal in (runner.succeeded, runner.failed):
+            signal.connect(runner.deleteLater)
+        runner.start(job.run)
         return job
 
     # -- internals -----------------------------------------------------------------------
-
-    def _forget(self, job: CsvExport) -> None:
-        if job in self._exports:
-            self._exports.remove(job)
 
     def _level_chosen(self, position: int) -> None:
         self.model.set_filter(levels=self.levels.itemData(position), now=True)
@@ -268,10 +276,21 @@ class LogView(QWidget):
         menu.addActions(self.actions_for(self.model.event_at(index.row())))
         menu.popup(self.table.viewport().mapToGlobal(point))
 
+    def _before_insert(self, parent: QModelIndex, first: int, last: int) -> None:
+        bar = self.table.verticalScrollBar()
+        at_top = bar.value() == bar.minimum()
+        self._scroll_kept = None if at_top or first != 0 else bar.value()
+
+    def _after_insert(self, parent: QModelIndex, first: int, last: int) -> None:
+        kept, self._scroll_kept = self._scroll_kept, None
+        if kept is None:
+            return
+        added = last - first + 1
+        if self.table.verticalScrollMode() is QAbstractItemView.ScrollMode.ScrollPerPixel:
+            added *= self.table.verticalHeader().defaultSectionSize()
+        self.table.updateGeometries()  # the scroll range must include the new rows first
+        self.table.verticalScrollBar().setValue(kept + added)
+
     def _update_empty_note(self) -> None:
-        filtered = bool(self.model.text_filter or self.model.level_filter)
-        if filtered:
-            self.empty_note.setText("No log lines match this search.")
-        else:
-            self.empty_note.setText("Nothing here yet: the sync log fills in as orders move.")
+        self.empty_note.setText(empty_text(self.model.text_filter, self.model.level_filter))
         self.empty_note.setVisible(self.model.rowCount() == 0)

@@ -7,8 +7,8 @@ import html
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal, SignalInstance
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -43,6 +43,9 @@ ABOUT_TEXT = (
 )
 
 ControllerFactory = Callable[[Profile], SyncController]
+
+QUIT_DEADLINE_MS = 2500
+"""Quit ends the app by then even when the sync thread is still in a slow call."""
 
 
 def store_words(profile: Profile | None) -> tuple[str, str, str]:
@@ -95,6 +98,9 @@ class MainWindow(QMainWindow):
         self._save = save
         self._end_app = end_app or QApplication.quit
         self._quitting = False
+        self._ended = False
+        self._links: list[tuple[SignalInstance, Callable[..., object]]] = []
+        self.log_folder_box: QMessageBox | None = None
         self.dialogs: list[QWidget] = []
         """Open Settings dialogs and wizards, kept alive while shown."""
 
@@ -139,28 +145,45 @@ class MainWindow(QMainWindow):
             tray.set_paused(settings.paused)
         self.dashboard.set_paused(settings.paused)
         self._attach(controller)
-        self.log_model.start_live(1000)
 
     # -- the controller ------------------------------------------------------------------
 
     def _attach(self, controller: SyncController) -> None:
         self.controller = controller
-        controller.event.connect(self.log_model.refresh_soon)
-        controller.progress.connect(self.dashboard.on_progress)
-        controller.cycle_started.connect(self.dashboard.on_cycle_started)
-        controller.cycle_finished.connect(self._cycle_finished)
-        controller.health_changed.connect(self._health_changed)
-        controller.schedule_changed.connect(self.dashboard.on_schedule_changed)
-        controller.cycle_started.connect(self._cycle_started)
+        self._links = [
+            (controller.event, self.log_model.refresh_soon),
+            (controller.progress, self.dashboard.on_progress),
+            (controller.cycle_started, self.dashboard.on_cycle_started),
+            (controller.cycle_finished, self._cycle_finished),
+            (controller.health_changed, self._health_changed),
+            (controller.schedule_changed, self.dashboard.on_schedule_changed),
+            (controller.cycle_started, self._cycle_started),
+        ]
+        if self.tray is not None:
+            self._links += [
+                (controller.event, self.tray.on_event),
+                (controller.progress, self.tray.on_progress),
+            ]
+        for signal, slot in self._links:
+            signal.connect(slot)
+
+    def _detach(self) -> None:
+        """After Quit the worker may still finish its order: nothing it says reaches the
+        window, whose journal is about to close."""
+        for signal, slot in self._links:
+            signal.disconnect(slot)
+        self._links = []
 
     def _cycle_started(self) -> None:
         if self.tray is not None:
             self.tray.set_syncing(True)
 
     def _cycle_finished(self, result: CycleResult) -> None:
-        self.log_model.refresh()
+        self.log_model.flush()
         self.dashboard.on_cycle_finished(result)
         if self.tray is not None:
+            counts = self.dashboard.counts
+            self.tray.failing = counts.failed + counts.shipments_failed
             self.tray.set_syncing(False)
             self.tray.cycle_finished(result)
 
@@ -181,16 +204,23 @@ class MainWindow(QMainWindow):
         self._remember(dataclasses.replace(self.settings, paused=paused))
 
     def restart_sync(self, profile: Profile) -> None:
-        """A new connection (Reconnect or a new setup): stop the old worker, start a new one."""
+        """A new connection (Reconnect or a new setup): stop the old worker, and start a new
+        one once the old has let go of the journal (asynchronously: the window never waits)."""
         self.profile = profile
-        self.controller.shutdown()
+        orderdesk, store_title, store_subtitle = store_words(profile)
+        self.dashboard.orderdesk_card.subtitle.setText(orderdesk)
+        self.dashboard.store_card.set_title(store_title)
+        self.dashboard.store_card.subtitle.setText(store_subtitle)
+        old = self.controller
+        old.stopped.connect(lambda: self._start_for(profile))
+        old.stop()
+
+    def _start_for(self, profile: Profile) -> None:
+        if self._quitting or profile is not self.profile:
+            return
         if self._controller_factory is None:
             log.error("No way to start syncing for the new profile was given")
             return
-        orderdesk, store_title, store_subtitle = store_words(profile)
-        self.dashboard.orderdesk_card.subtitle.setText(orderdesk)
-        self.dashboard.store_card.title.setText(f"<b>{html.escape(store_title)}</b>")
-        self.dashboard.store_card.subtitle.setText(store_subtitle)
         controller = self._controller_factory(profile)
         self._attach(controller)
         controller.start()
@@ -200,13 +230,20 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.settings_action = QAction("&Settings...", self)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        # Ctrl+, everywhere (the platform's Preferences key is empty on most Linux desktops).
+        self.settings_action.setShortcuts(
+            [QKeySequence("Ctrl+,"), QKeySequence(QKeySequence.StandardKey.Preferences)]
+        )
         self.settings_action.triggered.connect(self.open_settings)
         self.export_action = QAction("&Export log...", self)
         self.export_action.triggered.connect(lambda: self.log_view.export_csv())
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.quit_app)
+        self.sync_action = QAction("Sync &now", self)
+        self.sync_action.setShortcuts([QKeySequence("Ctrl+R"), QKeySequence(Qt.Key.Key_F5)])
+        self.sync_action.triggered.connect(self.sync_now)
+        file_menu.addAction(self.sync_action)
         file_menu.addAction(self.settings_action)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
@@ -219,9 +256,26 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
 
-    def open_log_folder(self) -> None:
-        """The folder of the app's log files, in the system's file manager (for support)."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_folder())))
+    def open_log_folder(self) -> bool:
+        """The folder of the app's log files, in the system's file manager (for support);
+        without one, a box with the path to copy. The status bar names the path either way."""
+        folder = str(log_folder())
+        opened = QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+        self.statusBar().showMessage(f"Log files: {folder}")
+        if not opened:
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Information)
+            box.setWindowTitle("Log folder")
+            box.setText("No file manager opened the log folder. The log files are in:")
+            box.setInformativeText(folder)
+            box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            copy = box.addButton("Copy path", QMessageBox.ButtonRole.ActionRole)
+            box.addButton(QMessageBox.StandardButton.Close)
+            copy.clicked.disconnect()  # copying must not close the box
+            copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(folder))
+            self.log_folder_box = box
+            box.open()
+        return bool(opened)
 
     def set_demo_panel(self, panel: QWidget) -> None:
         self._layout.insertWidget(0, panel)
@@ -230,6 +284,7 @@ class MainWindow(QMainWindow):
         return (
             f"<h3>{html.escape(APP_DISPLAY_NAME)}</h3><p>Version {html.escape(__version__)}</p>"
             f"<p>{html.escape(ABOUT_TEXT, quote=False)}</p>"
+            f"<p>Log files: {html.escape(str(log_folder()))}</p>"
         )
 
     def show_about(self) -> None:
@@ -257,19 +312,19 @@ class MainWindow(QMainWindow):
 
     def reconnect(self) -> None:
         """The wizard, filled with the current connection, to enter a new key."""
-        self._open_wizard(self.profile)
+        self._open_wizard(self.profile, reconnecting=True)
 
     def _forgotten(self) -> None:
         # The connection is gone: nothing may sync with the old keys; set up again or quit.
-        self.controller.shutdown()
+        self.controller.stop()
         self.profile = None
         wizard = self._open_wizard(None)
         wizard.rejected.connect(self.quit_app)
 
-    def _open_wizard(self, prefill: Profile | None) -> QDialog:
+    def _open_wizard(self, prefill: Profile | None, *, reconnecting: bool = False) -> QDialog:
         from desktop_sync.gui.wizard import FirstRunWizard
 
-        wizard = FirstRunWizard(self.secrets, self, prefill=prefill)
+        wizard = FirstRunWizard(self.secrets, self, prefill=prefill, reconnecting=reconnecting)
         wizard.profile_saved.connect(self.restart_sync)
         self._keep(wizard)
         wizard.open()
@@ -319,14 +374,27 @@ class MainWindow(QMainWindow):
         self.quit_app()
 
     def quit_app(self) -> None:
-        """Stop syncing cleanly (the worker finishes its current order), then end the app."""
+        """Stop syncing (the worker finishes the order in flight), then end the app when the
+        worker says it stopped, or after ``QUIT_DEADLINE_MS`` at the latest: the window goes
+        at once and never waits on a slow server."""
         if self._quitting:
             return
         self._quitting = True
         self.log_model.stop_live()
-        self.controller.shutdown()
         if self.tray is not None:
             self.tray.hide()
+        self.hide()
         self.quitting.emit()
+        self._detach()
+        self.controller.stopped.connect(self._end)
+        QTimer.singleShot(QUIT_DEADLINE_MS, self._end)
+        self.controller.stop()
+
+    def _end(self) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        if self.controller.is_alive():
+            log.warning("Quitting while the sync thread is still busy; it is left to finish")
         self.close()
         self._end_app()

@@ -42,7 +42,14 @@ _MAX_MINUTES = 24 * 60
 
 
 def _minutes_box(minimum: int, value_seconds: int) -> QSpinBox:
+    """Minutes; an interval saved in seconds that is not whole minutes (the demo's 15 s) is
+    shown in seconds, so the dialog never claims an interval the app does not use."""
     box = QSpinBox()
+    if value_seconds < 60 or value_seconds % 60:
+        box.setRange(1, _MAX_MINUTES * 60)
+        box.setSuffix(" s")
+        box.setValue(max(1, value_seconds))
+        return box
     box.setRange(minimum, _MAX_MINUTES)
     box.setSuffix(" min")
     box.setValue(max(minimum, round(value_seconds / 60)))
@@ -264,9 +271,8 @@ class SettingsDialog(QDialog):
 
     @staticmethod
     def _seconds(box: QSpinBox, saved_seconds: int) -> int:
-        # An interval saved in seconds (say 90) is shown rounded; keep it unless it was changed.
-        if box.value() == max(box.minimum(), round(saved_seconds / 60)):
-            return saved_seconds
+        if box.suffix() == " s":
+            return box.value()
         return box.value() * 60
 
     def save(self) -> None:

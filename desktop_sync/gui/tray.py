@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -9,8 +10,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop_sync import APP_DISPLAY_NAME
-from desktop_sync.engine.events import CycleResult, Health
+from desktop_sync.engine.events import CycleResult, Direction, Health, Level, Progress, SyncEvent
 from desktop_sync.gui.icons import health_icon
+from desktop_sync.gui.status import banner_sentence, plural, progress_text
 
 __all__ = ["Notice", "SyncTray", "cycle_notices", "health_tooltip"]
 
@@ -43,8 +45,21 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _numbers(orders: Sequence[str]) -> str:
+    shown = [f"{number}" for number in orders[:3]]
+    more = len(orders) - len(shown)
+    if more:
+        shown.append(f"{more} more")
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+
+
 def cycle_notices(
-    result: CycleResult, previous: CycleResult | None, *, errors: bool, shipments: bool
+    result: CycleResult,
+    previous: CycleResult | None,
+    *,
+    errors: bool,
+    shipments: bool,
+    shipped_orders: Sequence[str] = (),
 ) -> list[Notice]:
     """What to tell the merchant after a cycle: a new problem (not the same one every cycle),
     more failing orders than before, and one summary of the shipments sent to the store."""
@@ -52,7 +67,16 @@ def cycle_notices(
     was = previous.health if previous is not None else Health.OK
     quiet = (Health.OK, Health.PAUSED, Health.FAILING)
     if errors and result.health not in quiet and result.health is not was:
-        notices.append(Notice("error", _HEALTH_WORDS[result.health], result.message))
+        sentence = banner_sentence(result.message, needs_reconnect=result.health.needs_reconnect)
+        notices.append(Notice("error", _HEALTH_WORDS[result.health], sentence))
+    if errors and was not in quiet and result.health in quiet:
+        notices.append(
+            Notice(
+                "error",
+                "Connected again",
+                "Order Desk and your store answer again; syncing goes on.",
+            )
+        )
     if errors:
         failed_before = len(previous.failures) if previous is not None else 0
         failed_now = len(result.failures)
@@ -68,7 +92,17 @@ def cycle_notices(
             )
     if shipments and result.pull is not None:
         shipped = result.pull.fulfillments_created + result.pull.tracking_added
-        if shipped:
+        if shipped and shipped_orders:
+            word = "Order" if len(shipped_orders) == 1 else "Orders"
+            notices.append(
+                Notice(
+                    "shipments",
+                    f"{word} {_numbers(shipped_orders)} shipped",
+                    f"Tracking for {word.lower()} {_numbers(shipped_orders)} was sent to your "
+                    "store.",
+                )
+            )
+        elif shipped:
             notices.append(
                 Notice(
                     "shipments",
@@ -96,8 +130,14 @@ class SyncTray(QObject):
         self.shown: list[Notice] = []
         """Every notice shown this session (newest last), for the tests and diagnostics."""
         self._previous: CycleResult | None = None
+        self._shipped: list[str] = []
+        self._progress: Progress | None = None
+        self.failing = 0
 
         self.menu = QMenu()
+        self.status_action = QAction("Starting…", self)
+        """The first line of the menu: what the app is doing, in words."""
+        self.status_action.setEnabled(False)
         self.open_action = QAction("Open Desktop Sync", self)
         self.open_action.triggered.connect(self.open_requested)
         self.sync_now_action = QAction("Sync now", self)
@@ -107,6 +147,8 @@ class SyncTray(QObject):
         self.pause_action.toggled.connect(self._pause_toggled)
         self.quit_action = QAction("Quit", self)
         self.quit_action.triggered.connect(self.quit_requested)
+        self.menu.addAction(self.status_action)
+        self.menu.addSeparator()
         self.menu.addAction(self.open_action)
         self.menu.addSeparator()
         self.menu.addAction(self.sync_now_action)
@@ -135,8 +177,36 @@ class SyncTray(QObject):
         self._blocked_set_paused(health is Health.PAUSED)
         self._refresh()
 
+    def on_event(self, event: SyncEvent) -> None:
+        """Remember which orders shipped this cycle, to name them in the notice."""
+        shipped = event.direction is Direction.PULL and event.level is Level.INFO
+        if shipped and event.order_number and "not created again" not in event.message:
+            self._shipped.append(event.order_number)
+
+    def on_progress(self, progress: Progress) -> None:
+        self._progress = progress
+        self._refresh()
+
+    def status_line(self) -> str:
+        """One line: "Up to date", "Sending 3 of 100 orders to Order Desk", "1 needs attention"."""
+        if self.pause_action.isChecked():
+            return "Paused"
+        if self.syncing and self._progress is not None:
+            return progress_text(self._progress)
+        if self.syncing:
+            return "Syncing..."
+        if self.health in (Health.OK, Health.FAILING) and self.failing:
+            verb = "needs" if self.failing == 1 else "need"
+            return f"{plural(self.failing, 'order')} {verb} attention"
+        if self.health is Health.OK:
+            return "Up to date"
+        return _HEALTH_WORDS[self.health]
+
     def set_syncing(self, syncing: bool) -> None:
         self.syncing = syncing
+        if syncing:
+            self._shipped = []
+        self._progress = None
         self.sync_now_action.setEnabled(not syncing)
         self._refresh()
 
@@ -148,9 +218,14 @@ class SyncTray(QObject):
     def cycle_finished(self, result: CycleResult) -> list[Notice]:
         """Show the notices this cycle deserves; returns them."""
         notices = cycle_notices(
-            result, self._previous, errors=self.notify_errors, shipments=self.notify_shipments
+            result,
+            self._previous,
+            errors=self.notify_errors,
+            shipments=self.notify_shipments,
+            shipped_orders=self._shipped,
         )
         self._previous = result
+        self._shipped = []
         for notice in notices:
             self.notify(notice)
         return notices
@@ -178,7 +253,9 @@ class SyncTray(QObject):
     def _refresh(self) -> None:
         health = Health.PAUSED if self.pause_action.isChecked() else self.health
         self.icon.setIcon(health_icon(health, syncing=self.syncing))
-        self.icon.setToolTip(health_tooltip(health, syncing=self.syncing))
+        line = self.status_line()
+        self.status_action.setText(line)
+        self.icon.setToolTip(f"{APP_DISPLAY_NAME}: {line}")
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (

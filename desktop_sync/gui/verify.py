@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from desktop_sync.connectors.errors import ConnectorError
+from desktop_sync.gui.background import TaskRunner
 
 __all__ = [
     "ERROR_COLOR",
@@ -17,6 +17,7 @@ __all__ = [
     "BusyIndicator",
     "VerifyRow",
     "VerifyRunner",
+    "describe_check_error",
     "unexpected_error_sentence",
 ]
 
@@ -33,92 +34,21 @@ def unexpected_error_sentence() -> str:
     )
 
 
-class _TaskSignals(QObject):
-    # Created on the GUI thread, so receivers there get the results as queued calls.
-    succeeded = Signal(int, object)
-    failed = Signal(int, str)
+def describe_check_error(exc: Exception) -> str:
+    """A failed connection check as the merchant's sentence (connector errors carry one)."""
+    if isinstance(exc, ConnectorError):
+        return str(exc)
+    # Anything untyped is a bug or a malformed address; the merchant gets a sentence, the log
+    # gets the traceback (connector errors never carry secrets).
+    log.error("A connection check failed unexpectedly", exc_info=exc)
+    return unexpected_error_sentence()
 
 
-class _VerifyTask(QRunnable):
-    def __init__(self, call: Callable[[], object], ticket: int, signals: _TaskSignals) -> None:
-        super().__init__()
-        self._call = call
-        self._ticket = ticket
-        # A strong reference: the signals outlive the runner if the window closes mid-call.
-        self._signals = signals
-
-    def run(self) -> None:
-        try:
-            result = self._call()
-        except ConnectorError as error:
-            self._emit_failure(str(error))
-        except Exception:
-            # Anything untyped is a bug or a malformed address; the merchant gets a sentence,
-            # the log gets the traceback (connector errors never carry secrets).
-            log.exception("A connection check failed unexpectedly")
-            self._emit_failure(unexpected_error_sentence())
-        else:
-            try:
-                self._signals.succeeded.emit(self._ticket, result)
-            except RuntimeError:
-                log.debug("A connection check finished after its window closed")
-
-    def _emit_failure(self, sentence: str) -> None:
-        try:
-            self._signals.failed.emit(self._ticket, sentence)
-        except RuntimeError:
-            log.debug("A connection check failed after its window closed")
-
-
-class VerifyRunner(QObject):
-    """Runs one call at a time on a thread pool; results arrive as signals on the GUI thread.
-
-    Starting again, or ``cancel()``, makes any call still running report nowhere: its answer
-    belongs to field values the merchant has since changed.
-    """
-
-    succeeded = Signal(object)
-    failed = Signal(str)
-    busy_changed = Signal(bool)
+class VerifyRunner(TaskRunner):
+    """One connection check at a time: a new check, or ``cancel()``, supersedes the last."""
 
     def __init__(self, parent: QObject | None = None, *, pool: QThreadPool | None = None) -> None:
-        super().__init__(parent)
-        self._pool = pool if pool is not None else QThreadPool.globalInstance()
-        self._signals = _TaskSignals()
-        self._signals.succeeded.connect(self._on_succeeded)
-        self._signals.failed.connect(self._on_failed)
-        self._ticket = 0
-        self._busy = False
-
-    @property
-    def busy(self) -> bool:
-        return self._busy
-
-    def start(self, call: Callable[[], object]) -> None:
-        self._ticket += 1
-        self._pool.start(_VerifyTask(call, self._ticket, self._signals))
-        self._set_busy(True)
-
-    def cancel(self) -> None:
-        self._ticket += 1
-        self._set_busy(False)
-
-    def _set_busy(self, busy: bool) -> None:
-        if busy != self._busy:
-            self._busy = busy
-            self.busy_changed.emit(busy)
-
-    @Slot(int, object)
-    def _on_succeeded(self, ticket: int, result: object) -> None:
-        if ticket == self._ticket:
-            self._set_busy(False)
-            self.succeeded.emit(result)
-
-    @Slot(int, str)
-    def _on_failed(self, ticket: int, sentence: str) -> None:
-        if ticket == self._ticket:
-            self._set_busy(False)
-            self.failed.emit(sentence)
+        super().__init__(parent, describe=describe_check_error, latest_only=True, pool=pool)
 
 
 class BusyIndicator(QWidget):
@@ -176,7 +106,10 @@ class VerifyRow(QWidget):
     def __init__(self, button_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.button = QPushButton(button_text)
+        # Not a dialog's auto-default: Enter on it means the wizard's Next, never a second check.
+        self.button.setAutoDefault(False)
         self.button.clicked.connect(self.verify_clicked)
+        self._focus_parked = False
         self.busy = BusyIndicator()
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -193,6 +126,11 @@ class VerifyRow(QWidget):
         self._show(text, "")
 
     def show_busy(self) -> None:
+        if self.button.hasFocus():
+            # A disabled button loses the focus to the next in the chain (the dialog's Cancel,
+            # where Enter would quit): park it on this row, and hand it back when done.
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._focus_parked = True
         self.button.setEnabled(False)
         self.busy.set_running(True)
         self.status.setText("Checking…")
@@ -206,6 +144,10 @@ class VerifyRow(QWidget):
 
     def _show(self, text: str, style: str) -> None:
         self.button.setEnabled(True)
+        if self._focus_parked:
+            self._focus_parked = False
+            if self.hasFocus():
+                self.button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.busy.set_running(False)
         self.status.setText(text)
         self.status.setStyleSheet(style)

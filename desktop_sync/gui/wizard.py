@@ -6,13 +6,15 @@ import html
 import logging
 from datetime import UTC, date, datetime, time
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -82,7 +84,7 @@ class FinishPage(QWizardPage):
         since_row.addWidget(self.since)
         since_row.addWidget(self.since_date)
         since_row.addStretch(1)
-        start_box = QGroupBox("Start syncing from")
+        start_box = self.start_box = QGroupBox("Start syncing from")
         start_layout = QVBoxLayout(start_box)
         start_layout.addWidget(self.from_now)
         start_layout.addLayout(since_row)
@@ -134,6 +136,8 @@ class FirstRunWizard(QWizard):
         parent: QWidget | None = None,
         *,
         prefill: Profile | None = None,
+        notice: str = "",
+        reconnecting: bool = False,
     ) -> None:
         super().__init__(parent)
         self._secrets = secrets
@@ -142,6 +146,8 @@ class FirstRunWizard(QWizard):
         self.session_only = False
         """True when the merchant chose to keep the keys in memory for this session."""
         self.keyring_dialog: KeyringChoiceDialog | None = None
+        self.discard_box: QMessageBox | None = None
+        """The "Discard this setup?" question, while it is asked."""
 
         self.setWindowTitle("Set up Desktop Sync")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -158,6 +164,53 @@ class FirstRunWizard(QWizard):
         self.setStartId(PAGE_ORDERDESK)
         if prefill is not None:
             self._fill(prefill)
+        self.reconnecting = reconnecting and prefill is not None
+        """Reconnect from a working connection: the store, unchanged, needs no new check, and
+        where syncing starts was decided long ago."""
+        if self.reconnecting:
+            self.store_page.keep_as_working()
+            self.finish_page.start_box.setVisible(False)
+        self.orderdesk_page.show_notice(notice)
+        self._first_focus: QWidget | None = None
+        if prefill is not None and not prefill.orderdesk_api_key:
+            # The one thing left to type: the cursor waits there.
+            self._first_focus = self.orderdesk_page.api_key.edit
+        self._untouched = self._typed()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        first, self._first_focus = self._first_focus, None
+        if first is not None:
+            QTimer.singleShot(0, first.setFocus)
+
+    def _typed(self) -> tuple[str, ...]:
+        """Everything the merchant can type, to tell whether Cancel would throw work away."""
+        return (*self.orderdesk_page.credentials(), *self.store_page.credentials())
+
+    def reject(self) -> None:
+        """Escape, Cancel or the window's close: ask first when anything was typed."""
+        if self.saved_profile is not None or self._typed() == self._untouched:
+            super().reject()
+            return
+        if self.discard_box is not None and self.discard_box.isVisible():
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Discard this setup?")
+        box.setText("Discard this setup?")
+        box.setInformativeText("What you entered is not saved, and nothing will sync.")
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.buttonClicked.connect(lambda button: self._discard() if button is discard else None)
+        self.discard_box = box
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+
+    def _discard(self) -> None:
+        self._untouched = self._typed()
+        super().reject()
 
     @property
     def secret_store(self) -> SecretStore | None:
@@ -223,7 +276,11 @@ class FirstRunWizard(QWizard):
             pull_interval_seconds=kept.pull_interval_seconds,
             overlap_minutes=kept.overlap_minutes,
             woocommerce_statuses=kept.woocommerce_statuses,
-            sync_since=self.finish_page.sync_since(),
+            sync_since=(
+                self._prefill.sync_since
+                if self.reconnecting and self._prefill is not None
+                else self.finish_page.sync_since()
+            ),
         )
 
     def save(self) -> bool:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_sync.app.settings import DEFAULT_ORDERDESK_API_URL
 from desktop_sync.app.wiring import verify_orderdesk
 from desktop_sync.connectors.orderdesk.models import Folder, StoreInfo
+from desktop_sync.gui.status import check_sentence
 from desktop_sync.gui.verify import VerifyRow, VerifyRunner
 
 __all__ = ["FolderPage", "OrderDeskPage", "SecretField", "hint_label", "with_hint"]
@@ -134,6 +135,14 @@ class OrderDeskPage(QWizardPage):
 
         self.verify_row = VerifyRow("Verify Connection")
         self.runner = VerifyRunner(self)
+        self.notice = QLabel()
+        """Why the wizard opened again (the keys were kept for one session only), if it did."""
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "QLabel { background: #fef3c7; border: 1px solid #f59e0b; border-radius: 6px; "
+            "padding: 6px 8px; color: #1f2937; }"
+        )
+        self.notice.setVisible(False)
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -144,6 +153,7 @@ class OrderDeskPage(QWizardPage):
         # Hidden until asked for: only the sandbox, or Order Desk support, needs another URL.
         self.form.setRowVisible(self.api_url_row, False)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
         layout.addLayout(self.form)
         layout.addSpacing(8)
         layout.addWidget(self.verify_row)
@@ -154,6 +164,12 @@ class OrderDeskPage(QWizardPage):
         self.runner.failed.connect(self._failed)
         for edit in (self.store_id, self.api_key, self.api_url):
             edit.textChanged.connect(self._edited)
+        # Enter in the key field checks it (once checked, Enter is the wizard's Next).
+        self.api_key.edit.returnPressed.connect(self._enter_in_key)
+
+    def show_notice(self, sentence: str) -> None:
+        self.notice.setText(sentence)
+        self.notice.setVisible(bool(sentence))
 
     def credentials(self) -> tuple[str, str, str]:
         """Store ID, API key and API URL as entered, without stray spaces from a paste."""
@@ -174,6 +190,10 @@ class OrderDeskPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.store_info is not None and not self.runner.busy
 
+    def _enter_in_key(self) -> None:
+        if self.store_info is None and not self.runner.busy:
+            self.verify()
+
     def _verified(self, info: object) -> None:
         assert isinstance(info, StoreInfo)
         self.store_info = info
@@ -183,7 +203,7 @@ class OrderDeskPage(QWizardPage):
 
     def _failed(self, sentence: str) -> None:
         self.store_info = None
-        self.verify_row.show_error(sentence)
+        self.verify_row.show_error(check_sentence(sentence, "Verify Connection"))
         self.completeChanged.emit()
 
     def _edited(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop_sync.app.wiring import PLATFORMS, PlatformInfo, verify_store
 from desktop_sync.connectors.stores.base import StoreIdentity
+from desktop_sync.gui.status import check_sentence
 from desktop_sync.gui.verify import VerifyRow, VerifyRunner
 from desktop_sync.gui.wizard_orderdesk import SecretField, hint_label, with_hint
 
@@ -38,6 +39,7 @@ class StorePage(QWizardPage):
         self.setSubTitle("Choose your store's platform and paste the API details from its admin.")
         self.identity: StoreIdentity | None = None
         """What the last good verify returned."""
+        self._working: tuple[str, str, str, str] | None = None
 
         self.platform = QComboBox()
         for info in PLATFORMS:
@@ -76,7 +78,13 @@ class StorePage(QWizardPage):
         self.runner.failed.connect(self._failed)
         for edit in (self.url, self.key, self.secret):
             edit.textChanged.connect(self._edited)
+        for field in (self.key, self.secret):
+            field.edit.returnPressed.connect(self._enter_in_key)
         self._platform_changed()
+
+    def _enter_in_key(self) -> None:
+        if self.identity is None and not self.runner.busy:
+            self.verify()
 
     def platform_info(self) -> PlatformInfo:
         return PLATFORMS[max(self.platform.currentIndex(), 0)]
@@ -109,8 +117,20 @@ class StorePage(QWizardPage):
         self.runner.start(functools.partial(verify_store, platform, url, key, secret))
         self.completeChanged.emit()
 
+    def keep_as_working(self) -> None:
+        """Reconnect: the store as filled in already worked; it needs no new check unless a
+        field changes."""
+        self._working = self.credentials()
+        self.verify_row.show_ok("Unchanged: connected before")
+        self.completeChanged.emit()
+
+    def unchanged(self) -> bool:
+        return self._working is not None and self.credentials() == self._working
+
     def isComplete(self) -> bool:
-        return self.identity is not None and not self.runner.busy
+        if self.runner.busy:
+            return False
+        return self.identity is not None or self.unchanged()
 
     def _platform_changed(self) -> None:
         info = self.platform_info()
@@ -134,11 +154,14 @@ class StorePage(QWizardPage):
 
     def _failed(self, sentence: str) -> None:
         self.identity = None
-        self.verify_row.show_error(sentence)
+        self.verify_row.show_error(check_sentence(sentence, "Verify"))
         self.completeChanged.emit()
 
     def _edited(self) -> None:
         self.runner.cancel()
         self.identity = None
-        self.verify_row.show_idle()
+        if self.unchanged():
+            self.verify_row.show_ok("Unchanged: connected before")
+        else:
+            self.verify_row.show_idle()
         self.completeChanged.emit()

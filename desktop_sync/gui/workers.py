@@ -5,16 +5,29 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
-from desktop_sync.engine.events import CycleResult, Health, Progress, SyncEvent
+from desktop_sync.engine.events import (
+    CycleResult,
+    Direction,
+    EventSink,
+    Health,
+    Level,
+    Progress,
+    SyncEvent,
+)
+from desktop_sync.gui.status import Side, SideTrouble, recovered_sides, side_troubles
+
+if TYPE_CHECKING:
+    from desktop_sync.app.profile import Profile
+    from desktop_sync.state.journal import Journal
 
 __all__ = [
+    "Engine",
     "EngineFactory",
     "Schedule",
     "SyncController",
@@ -24,8 +37,29 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-EngineFactory = Callable[..., Any]
-"""``build_engine(profile, sink=..., stop=...)`` or a stand-in with the same shape."""
+class Engine(Protocol):
+    """What the worker drives: ``SyncEngine``, or a stand-in with the same shape."""
+
+    @property
+    def journal(self) -> Journal: ...
+
+    def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult: ...
+
+    def retry(self, order_number: str | None = None) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class EngineFactory(Protocol):
+    """Builds the engine for a profile on the sync thread (``app.wiring.build_engine``)."""
+
+    def __call__(
+        self,
+        profile: Profile,
+        *,
+        sink: EventSink | None = None,
+        stop: threading.Event | None = None,
+    ) -> Engine: ...
 
 
 @dataclass(frozen=True)
@@ -61,7 +95,7 @@ class SyncWorker(QObject):
 
     def __init__(
         self,
-        profile: object,
+        profile: Profile,
         *,
         push_interval_seconds: int,
         pull_interval_seconds: int,
@@ -72,13 +106,19 @@ class SyncWorker(QObject):
         super().__init__()
         self.profile = profile
         self.stop_flag = threading.Event()
+        """Set once, to end the worker: the engine's waits and loops end as soon as they can."""
+        self.interrupt = threading.Event()
+        """What the engine watches: set by a stop, and by Pause (from the GUI thread, directly,
+        since a queued request would wait for the cycle to end), so a running cycle returns
+        after the order in flight and the journal keeps the rest pending."""
         self._push_ms = max(1, push_interval_seconds) * 1000
         self._pull_ms = max(1, pull_interval_seconds) * 1000
         self._paused = paused
         self._factory = engine_factory
         self._run_at_start = run_at_start
-        self._engine: Any = None
+        self._engine: Engine | None = None
         self._health: Health | None = None
+        self._sides: dict[Side, SideTrouble | None] = {}
         self._push_timer: QTimer | None = None
         self._pull_timer: QTimer | None = None
 
@@ -88,12 +128,12 @@ class SyncWorker(QObject):
     def start(self) -> None:
         """Build the engine on this thread (its journal connection belongs here) and schedule."""
         self._push_timer = QTimer(self)
-        self._push_timer.timeout.connect(lambda: self._run(push=True, pull=False))
+        self._push_timer.timeout.connect(lambda: self._tick(push=True, pull=False))
         self._pull_timer = QTimer(self)
-        self._pull_timer.timeout.connect(lambda: self._run(push=False, pull=True))
+        self._pull_timer.timeout.connect(lambda: self._tick(push=False, pull=True))
         factory = self._factory or _default_factory()
         try:
-            self._engine = factory(self.profile, sink=self._sink, stop=self.stop_flag)
+            self._engine = factory(self.profile, sink=self._sink, stop=self.interrupt)
         except Exception as exc:  # a broken profile must reach the banner, not kill the thread
             log.exception("The sync engine could not be started")
             self._finish(CycleResult(Health.FAILING, _startup_sentence(exc)))
@@ -107,16 +147,22 @@ class SyncWorker(QObject):
     @Slot()
     def sync_now(self) -> None:
         """Both directions now, paused or not (the merchant asked), then the schedule restarts."""
-        self._run(push=True, pull=True)
+        self._run(push=True, pull=True, asked=True)
         self._schedule()
+
+    def request_pause(self) -> None:
+        """Thread-safe, called from the GUI thread: a running cycle stops after its current
+        order. ``set_paused`` (queued) then records the pause here."""
+        self.interrupt.set()
 
     @Slot(bool)
     def set_paused(self, paused: bool) -> None:
         self._paused = paused
         if paused:
+            self.interrupt.set()
             self._set_health(Health.PAUSED)
         elif self._engine is not None:
-            self._run(push=True, pull=True)
+            self._run(push=True, pull=True, asked=True)
         self._schedule()
 
     @Slot(int, int)
@@ -133,12 +179,13 @@ class SyncWorker(QObject):
         count = self._engine.retry(order_number or None)
         self.retried.emit(int(count))
         if count:
-            self._run(push=True, pull=True)
+            self._run(push=True, pull=True, asked=True)
 
     @Slot()
     def stop(self) -> None:
         """Close the engine here, on its own thread, then end the thread's event loop."""
         self.stop_flag.set()
+        self.interrupt.set()
         for timer in (self._push_timer, self._pull_timer):
             if timer is not None:
                 timer.stop()
@@ -162,9 +209,14 @@ class SyncWorker(QObject):
         else:
             self.progress.emit(item)
 
-    def _run(self, *, push: bool, pull: bool) -> None:
+    def _run(self, *, push: bool, pull: bool, asked: bool = False) -> None:
+        """One cycle; a scheduled one (not ``asked`` for by the merchant) waits out a pause."""
         if self._engine is None or self.stop_flag.is_set():
             return
+        if self.interrupt.is_set():
+            if not asked:
+                return
+            self.interrupt.clear()
         self.cycle_started.emit()
         try:
             result = self._engine.run_cycle(push=push, pull=pull)
@@ -179,8 +231,33 @@ class SyncWorker(QObject):
         self._finish(result)
 
     def _finish(self, result: CycleResult) -> None:
+        before, self._sides = self._sides, side_troubles(result, self._sides)
+        back = recovered_sides(before, self._sides)
+        if back:
+            self._log_recovery(back)
         self.cycle_finished.emit(result)
-        self._set_health(Health.PAUSED if self._paused else result.health)
+        self._set_health(Health.PAUSED if self._pausing else result.health)
+
+    @property
+    def _pausing(self) -> bool:
+        return self._paused or (self.interrupt.is_set() and not self.stop_flag.is_set())
+
+    def _log_recovery(self, sides: list[Side]) -> None:
+        """A line in the log when a side that could not be reached (or refused) answers again:
+        the banner clearing alone is easy to miss."""
+        names = " and ".join(side.words for side in sides)
+        names = names[0].upper() + names[1:]
+        verb = "answers" if len(sides) == 1 else "answer"
+        message = f"Connected again: {names} {verb}, and syncing goes on."
+        event = SyncEvent(datetime.now(UTC), Level.INFO, Direction.SYSTEM, message)
+        try:
+            if self._engine is not None:
+                self._engine.journal.add_event(
+                    event.time, event.level.value, event.direction.value, message
+                )
+        except Exception:  # the line is a courtesy; a journal problem shows elsewhere
+            log.exception("The reconnection could not be logged")
+        self.event.emit(event)
 
     def _set_health(self, health: Health) -> None:
         if health is not self._health:
@@ -197,13 +274,22 @@ class SyncWorker(QObject):
             return
         self._push_timer.start(self._push_ms)
         self._pull_timer.start(self._pull_ms)
+        self._announce()
+
+    def _tick(self, *, push: bool, pull: bool) -> None:
+        """A scheduled cycle; then the times of the next ones (the timers repeat by themselves)."""
+        self._run(push=push, pull=pull)
+        self._announce()
+
+    def _announce(self) -> None:
         now = datetime.now(UTC)
-        self.schedule_changed.emit(
-            Schedule(
-                now + timedelta(milliseconds=self._push_ms),
-                now + timedelta(milliseconds=self._pull_ms),
-            )
-        )
+
+        def upcoming(timer: QTimer | None) -> datetime | None:
+            if timer is None or not timer.isActive() or self._pausing:
+                return None
+            return now + timedelta(milliseconds=max(0, timer.remainingTime()))
+
+        self.schedule_changed.emit(Schedule(upcoming(self._push_timer), upcoming(self._pull_timer)))
 
 
 def _startup_sentence(exc: Exception) -> str:
@@ -223,6 +309,9 @@ class SyncController(QObject):
     health_changed = Signal(object)
     schedule_changed = Signal(object)
     retried = Signal(int)
+    stopped = Signal()
+    """The worker has stopped and its thread has ended (after ``stop``, or at once if it never
+    ran)."""
 
     # Requests to the worker travel as queued signals, so they run on the sync thread.
     _sync_now = Signal()
@@ -233,7 +322,7 @@ class SyncController(QObject):
 
     def __init__(
         self,
-        profile: object,
+        profile: Profile,
         *,
         push_interval_seconds: int = 120,
         pull_interval_seconds: int = 300,
@@ -272,6 +361,8 @@ class SyncController(QObject):
         self.worker.health_changed.connect(self._on_health, queued)
         self.worker.schedule_changed.connect(self.schedule_changed, queued)
         self.worker.retried.connect(self.retried, queued)
+        self.worker.stopped.connect(self._on_stopped, queued)
+        self._stopped = False
 
     def start(self) -> None:
         self.sync_thread.start()
@@ -280,7 +371,10 @@ class SyncController(QObject):
         self._sync_now.emit()
 
     def set_paused(self, paused: bool) -> None:
+        """Pause: a running cycle stops after the order in flight (the rest stay pending)."""
         self.paused = paused
+        if paused:
+            self.worker.request_pause()
         self._set_paused.emit(paused)
 
     def set_intervals(self, push_seconds: int, pull_seconds: int) -> None:
@@ -293,6 +387,26 @@ class SyncController(QObject):
     def is_alive(self) -> bool:
         return self.sync_thread.isRunning()
 
+    def stop(self) -> None:
+        """Ask the worker to stop and return at once; ``stopped`` follows. The stop flag is set
+        directly (thread-safe): a running cycle ends after the order in flight, and the
+        engine's waits end as soon as they can."""
+        self.worker.stop_flag.set()
+        self.worker.interrupt.set()
+        if self.sync_thread.isRunning():
+            self._stop.emit()
+        else:
+            QTimer.singleShot(0, self._on_stopped)
+
+    def _on_stopped(self) -> None:
+        # The worker said "stopped" just before its thread's loop ends: a moment, not a wait.
+        if self._stopped:
+            return
+        if self.sync_thread.isRunning() and not self.sync_thread.wait(2000):
+            return  # ``finished`` comes later; shutdown() or the app's exit handles it
+        self._stopped = True
+        self.stopped.emit()
+
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Stop the worker and wait for its thread; True when the thread has ended.
 
@@ -302,6 +416,7 @@ class SyncController(QObject):
         if not self.sync_thread.isRunning():
             return True
         self.worker.stop_flag.set()
+        self.worker.interrupt.set()
         self._stop.emit()
         finished = self.sync_thread.wait(timeout_ms)
         if not finished:

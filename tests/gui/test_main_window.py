@@ -9,6 +9,7 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_sync import __version__
@@ -109,8 +110,9 @@ def test_sync_now_shows_the_pushed_orders_in_the_log_and_the_counters(
     assert dashboard.failed.number.text() == "0"
     assert dashboard.sync_button.isEnabled()
     assert dashboard.activity.text().startswith("Last sync: 4 orders sent")
-    assert "last Today" in dashboard.orderdesk_card.times.text()
-    assert dashboard.banner.isHidden()
+    assert "Checked just now" in dashboard.orderdesk_card.times.text()
+    assert "Last order sent: Today" in dashboard.orderdesk_card.times.text()
+    assert dashboard.banner.property("severity") == "ok"
 
 
 def test_a_failed_order_is_listed_with_its_reason_and_retry_sends_it(
@@ -190,11 +192,11 @@ def test_closing_the_window_keeps_the_app_running_in_the_tray(
 
 
 def test_closing_without_a_tray_stops_syncing_and_quits(
-    make_window: WindowMaker, ended: list[bool]
+    make_window: WindowMaker, ended: list[bool], qtbot: QtBot
 ) -> None:
     window = make_window(tray_available=False)
     window.close()
-    assert ended == [True]
+    qtbot.waitUntil(lambda: ended == [True], timeout=5000)
     assert not window.controller.is_alive()
 
 
@@ -206,7 +208,7 @@ def test_window_title_menus_and_about(make_window: WindowMaker) -> None:
         for m in (a.menu() for a in window.menuBar().actions())
     }
     assert menus == {
-        "&File": ["&Settings...", "&Export log...", "&Quit"],
+        "&File": ["Sync &now", "&Settings...", "&Export log...", "&Quit"],
         "&Help": ["Open &log folder", "&About Desktop Sync"],
     }
     about = window.about_html()
@@ -275,3 +277,41 @@ def test_demo_session_syncs_the_sandbox_and_close_stops_everything(qtbot: QtBot)
     assert session.controller is not None and not session.controller.is_alive()
     with pytest.raises(OSError):  # the sandbox's Order Desk is gone
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_shortcuts_for_sync_now_and_settings(
+    make_window: WindowMaker, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    opened: list[bool] = []
+    monkeypatch.setattr(window, "open_settings", lambda: opened.append(True))
+    window.settings_action.triggered.disconnect()
+    window.settings_action.triggered.connect(window.open_settings)
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    assert opened == [True]
+    for key, modifier in (
+        (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier),
+        (Qt.Key.Key_F5, Qt.KeyboardModifier.NoModifier),
+    ):
+        with qtbot.waitSignal(window.controller.cycle_finished, timeout=20_000):
+            qtbot.keyClick(window, key, modifier)
+
+
+def test_without_a_file_manager_the_log_folder_is_shown_to_copy(
+    make_window: WindowMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_sync.app.logs import log_folder
+
+    monkeypatch.setattr("desktop_sync.gui.main_window.QDesktopServices.openUrl", lambda url: False)
+    window = make_window()
+    assert not window.open_log_folder()
+    box = window.log_folder_box
+    assert box is not None and box.isVisible()
+    assert box.informativeText() == str(log_folder())
+    copy = next(b for b in box.buttons() if b.text() == "Copy path")
+    copy.click()
+    assert QGuiApplication.clipboard().text() == str(log_folder())
+    assert str(log_folder()) in window.statusBar().currentMessage()
+    assert f"Log files: {log_folder()}" in window.about_html()

@@ -188,3 +188,12 @@ def test_forget_cancelled_keeps_everything(qtbot: QtBot, isolated_profile: Path)
     assert settings_path().exists()
     assert SecretStore().get(orderdesk_api_key_name(ORDERDESK_STORE_ID)) == ORDERDESK_API_KEY
     assert dialog.isVisible()
+
+
+def test_the_demo_s_15_s_interval_is_shown_as_15_s_not_1_min(qtbot: QtBot) -> None:
+    save_settings(
+        dataclasses.replace(load_settings(), push_interval_seconds=15, pull_interval_seconds=15)
+    )
+    dialog = make_dialog(qtbot, None)
+    assert dialog.push_minutes.text() == "15 s"
+    assert dialog.pull_minutes.text() == "15 s"

@@ -7,7 +7,17 @@ from datetime import UTC, datetime
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop_sync.engine.events import CycleResult, Failure, Health, PullResult, PushResult
+from desktop_sync.engine.events import (
+    CycleResult,
+    Direction,
+    Failure,
+    Health,
+    Level,
+    Progress,
+    PullResult,
+    PushResult,
+    SyncEvent,
+)
 from desktop_sync.gui.tray import SyncTray, cycle_notices
 
 pytestmark = pytest.mark.gui
@@ -22,7 +32,8 @@ def tray(qtbot: QtBot) -> SyncTray:
 
 def test_menu_has_open_sync_now_pause_and_quit(tray: SyncTray) -> None:
     texts = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
-    assert texts == ["Open Desktop Sync", "Sync now", "Pause syncing", "Quit"]
+    assert texts == ["Starting…", "Open Desktop Sync", "Sync now", "Pause syncing", "Quit"]
+    assert not tray.status_action.isEnabled()  # a line to read, not a command
 
 
 def test_each_menu_action_asks_for_its_thing(tray: SyncTray, qtbot: QtBot) -> None:
@@ -124,3 +135,27 @@ def test_tray_records_what_it_told(tray: SyncTray) -> None:
     tray.notify_shipments = False
     tray.cycle_finished(_shipped(5))
     assert [n.message for n in tray.shown] == ["2 orders shipped: tracking sent to your store."]
+
+
+def test_the_menu_and_tooltip_say_what_is_happening(tray: SyncTray) -> None:
+    tray.set_health(Health.OK)
+    assert tray.status_action.text() == "Up to date"
+    tray.set_syncing(True)
+    tray.on_progress(Progress(Direction.PUSH, 3, 100))
+    assert tray.status_action.text() == "Sending 3 of 100 orders to Order Desk"
+    assert (
+        tray.icon.toolTip() == "Desktop Sync for Order Desk: Sending 3 of 100 orders to Order Desk"
+    )
+    tray.failing = 1
+    tray.set_syncing(False)
+    assert tray.status_action.text() == "1 order needs attention"
+
+
+def test_the_shipment_notice_names_the_orders(tray: SyncTray) -> None:
+    tray.set_syncing(True)
+    for number in ("1042", "1043"):
+        tray.on_event(SyncEvent(NOW, Level.INFO, Direction.PULL, "Tracking sent.", number))
+    tray.set_syncing(False)
+    (notice,) = tray.cycle_finished(_shipped(2))
+    assert notice.title == "Orders 1042 and 1043 shipped"
+    assert notice.message == "Tracking for orders 1042 and 1043 was sent to your store."

@@ -1,0 +1,194 @@
+"""What the window says about the sync, as plain functions of the engine's results (no widgets):
+each side's own state, relative times, the last-sync summary and the progress line."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from desktop_sync.engine.events import CycleResult, Direction, Health, Progress, Stage
+
+__all__ = [
+    "Side",
+    "SideTrouble",
+    "ago",
+    "banner_sentence",
+    "check_sentence",
+    "first_sentence",
+    "plural",
+    "progress_text",
+    "recovered_sides",
+    "side_troubles",
+    "sync_summary",
+    "until",
+]
+
+
+class Side(enum.StrEnum):
+    ORDERDESK = "orderdesk"
+    STORE = "store"
+
+    @property
+    def words(self) -> str:
+        return "Order Desk" if self is Side.ORDERDESK else "your store"
+
+
+_SIDE_OF = {
+    Health.ORDERDESK_AUTH: Side.ORDERDESK,
+    Health.ORDERDESK_OFFLINE: Side.ORDERDESK,
+    Health.STORE_AUTH: Side.STORE,
+    Health.STORE_OFFLINE: Side.STORE,
+}
+
+
+@dataclass(frozen=True)
+class SideTrouble:
+    health: Health
+    message: str
+
+
+Sides = Mapping[Side, SideTrouble | None]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
+
+
+def side_troubles(result: CycleResult, before: Sides) -> dict[Side, SideTrouble | None]:
+    """Each side's trouble after ``result``: a side is cleared only by a call that reached it
+    (a finished push listed the store; a finished pull listed Order Desk; sending reached the
+    other side), and set by a problem that names it. A side this cycle never reached keeps
+    what it had, so the cards do not flip from cycle to cycle."""
+    after: dict[Side, SideTrouble | None] = {side: before.get(side) for side in Side}
+    if result.push is not None:
+        after[Side.STORE] = None
+        push = result.push
+        if push.sent or push.adopted or push.failed:
+            after[Side.ORDERDESK] = None
+    if result.pull is not None:
+        after[Side.ORDERDESK] = None
+        pull = result.pull
+        if pull.fulfillments_created or pull.tracking_added or pull.adopted:
+            after[Side.STORE] = None
+    troubles = result.troubles or ((result.health, result.message),)
+    for health, message in troubles:
+        side = _SIDE_OF.get(health)
+        if side is not None:
+            after[side] = SideTrouble(health, message)
+    return after
+
+
+def recovered_sides(before: Sides, after: Sides) -> list[Side]:
+    """The sides that had a connection problem before and answer now."""
+    return [side for side in Side if before.get(side) is not None and after.get(side) is None]
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "just now"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min ago"
+    hours = minutes // 60
+    if hours < 24:
+        return f"{plural(hours, 'hour')} ago"
+    return f"{plural(hours // 24, 'day')} ago"
+
+
+def until(moment: datetime, now: datetime) -> str:
+    seconds = (moment - now).total_seconds()
+    if seconds < 60:
+        return "in less than a minute"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"in {minutes} min"
+    return f"in {plural(round(minutes / 60), 'hour')}"
+
+
+def sync_summary(
+    result: CycleResult, last_push: CycleResult | None, last_pull: CycleResult | None
+) -> str:
+    """The "Last sync" line: both directions, each from the latest cycle that ran it, and a
+    cycle that stopped on a problem says so instead of "finished"."""
+    trouble = result.health not in (Health.OK, Health.PAUSED, Health.FAILING)
+    if trouble:
+        return f"Last sync stopped: {first_sentence(result.message)}"
+    parts: list[str] = []
+    if last_push is not None and last_push.push is not None:
+        push = last_push.push
+        sent = push.sent + push.adopted
+        words = plural(sent, "order") + " sent" if sent else "no new orders"
+        if push.waiting:
+            words += f", {push.waiting:,} waiting"
+        parts.append(words)
+    if last_pull is not None and last_pull.pull is not None:
+        pull = last_pull.pull
+        shipped = pull.fulfillments_created + pull.tracking_added
+        parts.append(
+            plural(shipped, "shipment") + " sent to the store" if shipped else "no new shipments"
+        )
+    if not parts:
+        return "Last sync: nothing to do yet."
+    text = "; ".join(parts)
+    return f"Last sync: {text[0].upper()}{text[1:]}."
+
+
+def progress_text(progress: Progress) -> str:
+    """What a running cycle is doing now, in the merchant's words."""
+    if progress.direction is Direction.PULL:
+        return f"Sending tracking: {progress.done:,} of {progress.total:,}"
+    if progress.stage is Stage.READING:
+        if progress.done:
+            return f"Reading the store: {plural(progress.done, 'order')} found so far"
+        return "Reading the store for new orders…"
+    if progress.stage is Stage.CHECKING:
+        return f"Checking which of {plural(progress.total, 'order')} Order Desk already has…"
+    return f"Sending {progress.done:,} of {progress.total:,} orders to Order Desk"
+
+
+# The connectors' sentences are written for the sync, which retries by itself; a connection
+# check in the wizard does not, and the banner adds its own word about retrying.
+_SYNC_RETRIES = re.compile(
+    r";\s*the sync will try again shortly\.|\s*Desktop Sync will try again shortly\."
+)
+_ENGINE_RETRIES = " The app keeps retrying; nothing is lost."
+_PRESS_VERIFY = re.compile(r"(?:, then | and )?(?:press|try) Verify Connection(?: again)?\.", re.I)
+
+
+def check_sentence(sentence: str, button: str) -> str:
+    """A failed check's sentence as the wizard must say it: nothing retries by itself there."""
+
+    def retry(match: re.Match[str]) -> str:
+        return (
+            f"; press {button} to try again."
+            if match.group(0).startswith(";")
+            else (f" Press {button} to try again.")
+        )
+
+    return _SYNC_RETRIES.sub(retry, sentence)
+
+
+def banner_sentence(message: str, *, needs_reconnect: bool) -> str:
+    """The engine's sentence for the banner: retrying said once, and the button named the one
+    the banner has (Reconnect), not one inside the wizard."""
+    text = message
+    if _SYNC_RETRIES.search(text) and text.endswith(_ENGINE_RETRIES):
+
+        def once(match: re.Match[str]) -> str:
+            if match.group(0).startswith(";"):
+                return "; the app keeps retrying, and nothing is lost."
+            return _ENGINE_RETRIES
+
+        text = _SYNC_RETRIES.sub(once, text[: -len(_ENGINE_RETRIES)], count=1)
+    if needs_reconnect:
+        text = _PRESS_VERIFY.sub(", then press Reconnect.", text)
+    return text

@@ -1,0 +1,61 @@
+"""Issue 11 item 2, the GUI half: Quit during a slow Order Desk ends the app within 3 s, on the
+worker's ``stopped`` signal or the deadline, and never waits on the GUI thread."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop_sync.gui.workers import SyncController
+from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync.sandbox.server import Fault
+from tests.gui.test_main_window import WindowMaker, ended, journal, make_window
+from tests.gui.test_workers import make_profile
+
+__all__ = ["ended", "journal", "make_window"]  # fixtures, used by name
+
+pytestmark = pytest.mark.gui
+
+
+def test_quit_during_a_slow_orderdesk_ends_the_app_within_3_s(
+    make_window: WindowMaker,
+    orderdesk: OrderDeskEmulator,
+    bigcommerce: BigCommerceEmulator,
+    ended: list[bool],
+    qtbot: QtBot,
+) -> None:
+    bigcommerce.add_sample_orders(1)
+    orderdesk.faults.delay = 4.0
+    orderdesk.faults.inject(Fault.DELAY, 1, path="orders")
+    window = make_window(tray_available=False)
+    window.sync_now()
+    qtbot.waitUntil(lambda: orderdesk.faults.injected.get(Fault.DELAY) == 1, timeout=10_000)
+    started = time.monotonic()
+    window.quit_app()
+    assert window.isHidden()  # at once: the window never waits on the server
+    assert time.monotonic() - started < 0.5
+    qtbot.waitUntil(lambda: ended == [True], timeout=3000)
+    assert time.monotonic() - started < 3.0
+
+
+def test_stop_is_asynchronous_and_stopped_follows(
+    qtbot: QtBot, orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceEmulator
+) -> None:
+    controller = SyncController(
+        make_profile(orderdesk, bigcommerce),
+        push_interval_seconds=3600,
+        pull_interval_seconds=3600,
+        run_at_start=False,
+    )
+    with qtbot.waitSignal(controller.schedule_changed, timeout=10_000):
+        controller.start()
+    with qtbot.waitSignal(controller.stopped, timeout=5000):
+        controller.stop()
+    assert not controller.is_alive()
+    # Never started: stopped still comes, so a caller waiting on it is never stuck.
+    idle = SyncController(make_profile(orderdesk, bigcommerce))
+    with qtbot.waitSignal(idle.stopped, timeout=1000):
+        idle.stop()
