@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from desktop_sync.connectors.errors import (
     Ambiguous,
     AuthError,
+    DuplicateOrder,
     RateLimited,
     Rejected,
     Transient,
@@ -196,13 +197,14 @@ class OrderPusher:
                 raise
             self.ctx.emit(Level.WARNING, Direction.PUSH, f"{exc} Will retry.", order_number=number)
             tally.waiting += 1
-        except Rejected as exc:
-            existing_id = getattr(exc, "existing_order_id", None)
-            if existing_id:
-                self._adopt(row, str(existing_id), "Order Desk already had it")
+        except DuplicateOrder as exc:
+            if exc.existing_order_id:
+                self._adopt(row, exc.existing_order_id, "Order Desk already had it")
                 tally.adopted += 1
             else:
                 self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
+        except Rejected as exc:
+            self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
         else:
             journal.mark_sent(row.store_order_id, created.id)
             self.ctx.emit(

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from desktop_sync.connectors import waits
 from desktop_sync.connectors.errors import AuthError, Rejected, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
@@ -119,7 +120,7 @@ class BigCommerceConnector:
         rate_reserve: int = 1,
         timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = waits.sleep,
         clock: Callable[[], float] = time.monotonic,
         backoff: Backoff | None = None,
     ) -> None:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from desktop_sync.connectors import waits
 from desktop_sync.connectors.errors import AuthError, RateLimited, Rejected, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.http import StoreHttp
@@ -133,7 +134,7 @@ class ShopifyGraphQL:
         api_version: str = SHOPIFY_API_VERSION,
         timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = waits.sleep,
         clock: Callable[[], float] = time.monotonic,
         backoff: Backoff | None = None,
     ) -> None:

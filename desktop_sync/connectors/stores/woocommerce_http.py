@@ -9,7 +9,6 @@ import email.utils
 import json
 import logging
 import re
-import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from desktop_sync.connectors import waits
 from desktop_sync.connectors.errors import AuthError, Rejected, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.http import StoreHttp
@@ -59,7 +59,7 @@ class WooRest:
         *,
         auth_in_query: bool = False,
         min_interval: float = 0.25,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = waits.sleep,
         backoff: Backoff | None = None,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
