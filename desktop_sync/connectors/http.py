@@ -321,7 +321,7 @@ def describe_wait(seconds: float) -> str:
     if whole < 90:
         return f"{whole} second{'s' if whole != 1 else ''}"
     minutes = round(whole / 60)
-    if minutes < 90:
+    if minutes < 60:
         return f"{minutes} minutes"
     hours = round(whole / 3600)
     return f"{hours} hour{'s' if hours != 1 else ''}"
