@@ -30,6 +30,7 @@ __all__ = [
     "MAX_INLINE_WAIT",
     "RETRY_LATER",
     "USER_AGENT",
+    "WRITE_GRACE",
     "ApiHttp",
     "describe_wait",
     "maybe_saved",
@@ -45,6 +46,9 @@ request with ``RateLimited`` instead, so the wait happens in the scheduler, wher
 Quit answer at once, and the log says how long it is and why."""
 MAX_HOLD = 300.0
 """However long a 429 asks for, the connector asks again after at most this many seconds."""
+WRITE_GRACE = 1.0
+"""Seconds a write already on the wire may still take to be answered once the sync is
+stopped: long enough for a server at its usual speed, short enough for a 2 s Quit."""
 
 # Raised before anything reached the server: even a write is safe to send again.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -71,7 +75,8 @@ class ApiHttp:
       limiter pauses); ``on_response(response)`` may return seconds to hold off before the
       next request, so a connector paces itself from the platform's rate-limit headers.
     * Every wait goes through ``sleep`` and every request through ``waits.cancellable``: with
-      the engine's stop flag bound, both end with ``Cancelled`` as soon as it is set.
+      the engine's stop flag bound, both end with ``Cancelled`` as soon as it is set (a write
+      on the wire gets ``WRITE_GRACE`` to be answered first).
     * ``server_date`` and ``server_time_offset`` (server minus this PC) come from the ``Date``
       header of the latest answer, for a check of the PC's clock.
 
@@ -156,7 +161,7 @@ class ApiHttp:
             attempt += 1
             self._wait_turn()
             try:
-                response = self._send(method, path, params, json)
+                response = self._send(method, path, params, json, idempotent=idempotent)
             except httpx.TransportError as exc:
                 log.info("%s %s: %s", method, path, type(exc).__name__)
                 if not isinstance(exc, _NOT_SENT) and not idempotent:
@@ -195,11 +200,18 @@ class ApiHttp:
     # -- internals ---------------------------------------------------------------------------
 
     def _send(
-        self, method: str, path: str, params: Mapping[str, Any] | None, body: Any
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        body: Any,
+        *,
+        idempotent: bool,
     ) -> httpx.Response:
         self.requests_sent += 1
         return waits.cancellable(
-            lambda: self._client.request(method, path.lstrip("/"), params=params, json=body)
+            lambda: self._client.request(method, path.lstrip("/"), params=params, json=body),
+            grace=0.0 if idempotent else WRITE_GRACE,
         )
 
     def _wait_turn(self) -> None:

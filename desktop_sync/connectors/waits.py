@@ -6,8 +6,9 @@ connectors' default ``sleep`` (rate-limit pauses, back-off, 429 waits) is
 the caller walks away from a server that answers slowly instead of waiting out its timeout.
 Outside a bound flag (a "Verify Connection" check, a test) both behave as plain calls.
 
-A write cut short this way has the outcome of any unconfirmed write: the journal still says
-``sending``, and the next attempt looks the order up before it sends it again.
+A write cut short this way (after a short grace) has the outcome of any unconfirmed write:
+the journal still says ``sending``, and the next attempt looks the order up before it sends it
+again.
 """
 
 from __future__ import annotations
@@ -63,11 +64,14 @@ def sleep(seconds: float) -> None:
         raise Cancelled()
 
 
-def cancellable(call: Callable[[], T]) -> T:
-    """``call()``, or ``Cancelled`` as soon as the bound stop flag is set while it runs.
+def cancellable(call: Callable[[], T], *, grace: float = 0.0) -> T:
+    """``call()``, or ``Cancelled`` once the bound stop flag is set while it runs and
+    ``grace`` more seconds have passed without it finishing.
 
     With a flag bound, ``call`` runs on a daemon thread that is left to finish on its own
-    (the request's timeout bounds it) when the sync is stopped; its result is dropped.
+    (the request's timeout bounds it) when the sync is stopped; its result is dropped. A
+    write gets a ``grace``: on a server that answers at its usual speed it still finishes, so
+    stopping leaves no change unconfirmed; on a slow one it is given up.
     """
     flag = bound_stop()
     if flag is None:
@@ -88,7 +92,7 @@ def cancellable(call: Callable[[], T]) -> T:
 
     threading.Thread(target=run, name="desktop-sync-request", daemon=True).start()
     while not done.wait(_POLL):
-        if flag.is_set():
+        if flag.is_set() and not done.wait(grace):
             raise Cancelled()
     if failure:
         raise failure[0]

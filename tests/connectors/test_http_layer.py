@@ -26,7 +26,7 @@ from desktop_sync.connectors.errors import (
     Rejected,
     Transient,
 )
-from desktop_sync.connectors.http import MAX_HOLD, ApiHttp, describe_wait
+from desktop_sync.connectors.http import MAX_HOLD, WRITE_GRACE, ApiHttp, describe_wait
 from desktop_sync.connectors.http_safety import check_api_url
 from desktop_sync.connectors.orderdesk import replies
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
@@ -124,6 +124,50 @@ def test_a_request_stuck_on_a_slow_server_is_abandoned_when_the_flag_is_set(
     finally:
         http.close()
     assert took < BOUND
+
+
+def test_a_write_on_the_wire_when_the_sync_stops_still_gets_its_answer_if_it_comes_soon(
+    flag: threading.Event,
+) -> None:
+    entered = threading.Event()
+
+    def prompt(request: httpx.Request) -> httpx.Response:
+        entered.set()
+        time.sleep(0.3)  # the server's usual speed; the stop arrives meanwhile
+        return httpx.Response(201, json={"id": 7})
+
+    http = ApiHttp(STORE, service="BigCommerce")
+    try:
+        with respx.mock(base_url=STORE) as api:
+            api.post("/orders/7/shipments").mock(side_effect=prompt)
+            soon(flag, after=entered)
+            response = http.request("POST", "orders/7/shipments", json={}, idempotent=False)
+    finally:
+        http.close()
+    assert response.status_code == 201
+    assert flag.is_set()
+
+
+def test_a_write_on_a_slow_server_is_given_up_after_its_grace(flag: threading.Event) -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        entered.set()
+        release.wait(30)
+        return httpx.Response(201, json={"id": 7})
+
+    http = ApiHttp(STORE, service="BigCommerce")
+    try:
+        with respx.mock(base_url=STORE, assert_all_called=False) as api:
+            api.post("/orders/7/shipments").mock(side_effect=slow)
+            soon(flag, after=entered)
+            took = quickly(
+                lambda: http.request("POST", "orders/7/shipments", json={}, idempotent=False)
+            )
+            release.set()
+    finally:
+        http.close()
+    assert WRITE_GRACE <= took < BOUND
 
 
 def test_a_stop_set_before_the_request_sends_nothing() -> None:
