@@ -8,13 +8,14 @@ from urllib.parse import urlsplit
 
 from desktop_sync.connectors.errors import BadAddress
 
-__all__ = ["check_api_url", "redact_headers"]
+__all__ = ["check_api_url", "is_loopback", "redact_headers"]
 
 _SECRET_WORDS = ("key", "token", "secret", "auth", "password", "cookie")
 _MASK = "***"
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address, IPv6 in brackets or not) is this computer."""
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
@@ -41,7 +42,7 @@ def check_api_url(url: str, service: str) -> str:
             "enter it as https://... and try again.",
             service=service,
         )
-    if scheme == "http" and not _is_loopback(host):
+    if scheme == "http" and not is_loopback(host):
         raise BadAddress(
             f"The {service} address must start with https:// so your API key is sent "
             "encrypted; change http:// to https:// and try again.",

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from desktop_sync.connectors import waits
-from desktop_sync.connectors.errors import AuthError, Rejected, Transient
+from desktop_sync.connectors.errors import AuthError, BadAddress, Rejected, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.http import StoreHttp
 
@@ -88,8 +88,9 @@ class WooRest:
             # The WordPress index is public, and recent WooCommerce refuses API keys outside
             # its own namespaces, so it is asked without credentials.
             self._public = StoreHttp(self.site_url, **common)
-        except ValueError as exc:
-            raise ValueError(str(exc).replace(SERVICE, "WooCommerce store")) from None
+        except BadAddress as exc:
+            sentence = str(exc).replace(SERVICE, "WooCommerce store")
+            raise BadAddress(sentence, service=SERVICE) from None
 
     def close(self) -> None:
         self._api.close()
