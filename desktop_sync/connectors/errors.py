@@ -113,14 +113,18 @@ class BadAddress(ConnectorError, ValueError):
 
 class Cancelled(DesktopSyncError):
     """The sync was stopped while a connector waited (a pause, a back-off, a request in
-    flight). Nothing is lost: a write cut short this way is looked up before it is sent
-    again, as after any unconfirmed write."""
+    flight). Nothing is lost: ``maybe_sent`` says a request was on the wire when it was given
+    up, so a write cut short is looked up before it is sent again, as after any unconfirmed
+    write; without it, nothing left this computer."""
 
     title = "Stopped"
 
     def __init__(
         self,
-        message: str = "The sync was stopped before it finished; it carries on "
-        "where it left off at the next sync.",
+        message: str = "The sync was stopped before it finished; it carries on where it left "
+        "off at the next sync.",
+        *,
+        maybe_sent: bool = False,
     ) -> None:
         super().__init__(message)
+        self.maybe_sent = maybe_sent

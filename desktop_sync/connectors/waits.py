@@ -93,7 +93,7 @@ def cancellable(call: Callable[[], T], *, grace: float = 0.0) -> T:
     threading.Thread(target=run, name="desktop-sync-request", daemon=True).start()
     while not done.wait(_POLL):
         if flag.is_set() and not done.wait(grace):
-            raise Cancelled()
+            raise Cancelled(maybe_sent=True)
     if failure:
         raise failure[0]
     return outcome[0]

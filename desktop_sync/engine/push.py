@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from desktop_sync.connectors.errors import (
     Ambiguous,
     AuthError,
+    Cancelled,
     DuplicateOrder,
     RateLimited,
     Rejected,
@@ -180,6 +181,12 @@ class OrderPusher:
         journal.mark_sending(row.store_order_id)
         try:
             created = self.orderdesk.create_order(draft)
+        except Cancelled as exc:
+            if not exc.maybe_sent:  # stopped before it left: due again, nothing to look up
+                self.ctx.journal.mark_order_retry(
+                    row.store_order_id, row.last_error, self.ctx.now(), state=_unchanged(row)
+                )
+            raise
         except Ambiguous as exc:
             # Keep "sending": the next attempt looks the order up before anything else.
             self._retry_later(row, str(exc), state="sending")

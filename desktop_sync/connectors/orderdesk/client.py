@@ -13,7 +13,13 @@ import httpx
 
 from desktop_sync import __version__
 from desktop_sync.connectors import waits
-from desktop_sync.connectors.errors import Ambiguous, AuthError, RateLimited, Transient
+from desktop_sync.connectors.errors import (
+    Ambiguous,
+    AuthError,
+    Cancelled,
+    RateLimited,
+    Transient,
+)
 from desktop_sync.connectors.http import ApiHttp
 from desktop_sync.connectors.http_safety import redact_headers
 from desktop_sync.connectors.orderdesk.models import (
@@ -180,6 +186,8 @@ class OrderDeskClient:
             found = self.find_orders(order.source_id, order.source_name or None)
         except (Transient, RateLimited):
             raise unknown from None
+        except Cancelled:
+            raise Cancelled(maybe_sent=True) from None  # the order itself was created
         if not found:
             raise unknown
         return max(
