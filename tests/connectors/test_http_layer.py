@@ -284,7 +284,8 @@ def test_the_order_desk_client_notes_the_server_date_too() -> None:
     finally:
         client.close()
     assert client.http.server_date == datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-    assert client.http.server_time_offset is not None
+    assert client.server_time_offset is not None
+    assert client.server_time_offset == client.http.server_time_offset
 
 
 # -- one error root ------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -113,7 +113,6 @@ class OrderDeskClient:
             on_rate_limited=self._limiter.pause_for,
             sleep=sleep,
         )
-        """The HTTP layer (its ``server_time_offset`` says how far this PC's clock is off)."""
         self.base_url = self.http.base_url
         self._base_path = urlsplit(self.base_url).path
 
@@ -128,6 +127,11 @@ class OrderDeskClient:
     def rate_limited_seen(self) -> int:
         """429 answers received."""
         return self.http.rate_limited_seen
+
+    @property
+    def server_time_offset(self) -> timedelta | None:
+        """Order Desk's clock minus this PC's, from the ``Date`` of its latest answer."""
+        return self.http.server_time_offset
 
     def close(self) -> None:
         self.http.close()
