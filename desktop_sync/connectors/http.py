@@ -33,6 +33,8 @@ __all__ = [
     "WRITE_GRACE",
     "ApiHttp",
     "describe_wait",
+    "header_seconds",
+    "http_date",
     "maybe_saved",
 ]
 
@@ -111,7 +113,7 @@ class ApiHttp:
         self._rate_limit_waits = rate_limit_waits
         self._sleep = sleep
         self._clock = clock
-        self._now = now or (lambda: datetime.now(UTC))
+        self._now = now or _utc_now
         self._hold_until = 0.0
         self._asked_again_at = -math.inf
         self.requests_sent = 0
@@ -240,15 +242,10 @@ class ApiHttp:
             self._hold_until = max(self._hold_until, self._clock() + pause)
 
     def _note_date(self, raw: str | None) -> None:
-        if not raw:
-            return
-        try:
-            when = parsedate_to_datetime(raw)
-        except (TypeError, ValueError):
-            return
-        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-        self.server_date = when
-        self.server_time_offset = when - self._now()
+        when = http_date(raw)
+        if when is not None:
+            self.server_date = when
+            self.server_time_offset = when - self._now()
 
     def _rate_limited(self, response: httpx.Response, waited: int) -> None:
         """Wait out one 429, or raise ``RateLimited`` when it asks too much."""
@@ -307,6 +304,43 @@ def maybe_saved(service: str, what: str, cause: str) -> Ambiguous:
         "Desktop Sync will check before sending it again.",
         service=service,
     )
+
+
+def http_date(raw: str | None) -> datetime | None:
+    """An HTTP date (``Sun, 01 Mar 2026 12:00:00 GMT``) as an aware UTC datetime, or None."""
+    if not raw:
+        return None
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def header_seconds(
+    response: httpx.Response, *names: str, now: Callable[[], datetime] | None = None
+) -> float | None:
+    """The wait the first readable header of ``names`` asks for: a number of seconds or an
+    HTTP date (``Retry-After`` allows both); None when none of them says. The layer, not the
+    header, decides how much of it to sit out."""
+    for name in names:
+        raw = response.headers.get(name)
+        if raw is None:
+            continue
+        try:
+            seconds = float(raw)
+        except ValueError:
+            when = http_date(raw)
+            if when is None:
+                continue
+            seconds = (when - (now or _utc_now)()).total_seconds()
+        if math.isfinite(seconds):
+            return max(0.0, seconds)
+    return None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _json_or_empty(response: httpx.Response) -> bool:

@@ -26,7 +26,13 @@ from desktop_sync.connectors.errors import (
     Rejected,
     Transient,
 )
-from desktop_sync.connectors.http import MAX_HOLD, WRITE_GRACE, ApiHttp, describe_wait
+from desktop_sync.connectors.http import (
+    MAX_HOLD,
+    WRITE_GRACE,
+    ApiHttp,
+    describe_wait,
+    header_seconds,
+)
 from desktop_sync.connectors.http_safety import check_api_url
 from desktop_sync.connectors.orderdesk import replies
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
@@ -231,6 +237,16 @@ def test_a_store_429_asking_for_an_hour_is_capped_the_same_way() -> None:
 def test_a_retry_after_that_is_not_a_finite_number_counts_as_one_second() -> None:
     for raw in ("soon", "nan", "inf"):
         assert replies.retry_after(httpx.Response(429, headers={"Retry-After": raw})) == 1.0
+
+
+def test_a_retry_after_may_be_seconds_or_an_http_date_and_the_first_readable_header_wins() -> None:
+    now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    dated = httpx.Response(
+        429, headers={"X-Retry-After": "soon", "Retry-After": "Sun, 01 Mar 2026 13:00:00 GMT"}
+    )
+    assert header_seconds(dated, "X-Retry-After", "Retry-After", now=lambda: now) == 3600.0
+    assert header_seconds(httpx.Response(429, headers={"Retry-After": "-5"}), "Retry-After") == 0
+    assert header_seconds(httpx.Response(429), "Retry-After") is None
 
 
 @pytest.mark.parametrize(

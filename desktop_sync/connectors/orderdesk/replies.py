@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 from typing import Any
 
@@ -17,7 +16,7 @@ from desktop_sync.connectors.errors import (
     Rejected,
     Transient,
 )
-from desktop_sync.connectors.http import RETRY_LATER, maybe_saved
+from desktop_sync.connectors.http import RETRY_LATER, header_seconds, maybe_saved
 
 __all__ = [
     "AUTH_SENTENCE",
@@ -108,14 +107,5 @@ def readable(response: httpx.Response) -> bool:
 def retry_after(response: httpx.Response) -> float:
     """Seconds a 429 asks us to wait (``X-Retry-After``, else ``Retry-After``, else 1); the
     HTTP layer decides how much of it to sit out."""
-    for name in ("X-Retry-After", "Retry-After"):
-        raw = response.headers.get(name)
-        if raw is None:
-            continue
-        try:
-            seconds = float(raw)
-        except ValueError:
-            continue
-        if math.isfinite(seconds):
-            return max(0.0, seconds)
-    return 1.0
+    told = header_seconds(response, "X-Retry-After", "Retry-After")
+    return 1.0 if told is None else told

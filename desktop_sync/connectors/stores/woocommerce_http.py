@@ -5,12 +5,10 @@ query-string fallback), and WordPress error bodies turned into the connector's t
 from __future__ import annotations
 
 import base64
-import email.utils
 import json
 import logging
 import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -19,6 +17,7 @@ import httpx
 
 from desktop_sync.connectors import waits
 from desktop_sync.connectors.errors import AuthError, BadAddress, Rejected, Transient
+from desktop_sync.connectors.http import header_seconds
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.http import StoreHttp
 
@@ -197,16 +196,5 @@ def json_or_none(response: httpx.Response) -> Any:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    """Seconds from ``Retry-After`` (a number or an HTTP date), capped at two minutes."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return min(120.0, max(0.0, float(value)))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return min(120.0, max(0.0, (when - datetime.now(UTC)).total_seconds()))
+    """Seconds from ``Retry-After`` (a number or an HTTP date); the HTTP layer caps it."""
+    return header_seconds(response, "Retry-After")
