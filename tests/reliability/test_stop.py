@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from desktop_sync.connectors.http import MAX_HOLD
 from desktop_sync.engine.events import Health
 from desktop_sync.engine.sync import SyncEngine
@@ -39,10 +41,12 @@ def _stop_when(engine: SyncEngine, condition: Callable[[], bool]) -> list[float]
     return stopped_at
 
 
-def test_ctrl_c_of_run_ends_within_2_s_with_exit_0_while_order_desk_answers_slowly(
-    tmp_path: Path,
+@pytest.mark.parametrize("slow", ["orderdesk", "store"])
+def test_ctrl_c_of_run_ends_within_2_s_with_exit_0_while_a_server_answers_slowly(
+    tmp_path: Path, slow: str
 ) -> None:
     with DemoSandbox(new_order_every=None, initial_orders=3) as sandbox:
+        faults = sandbox.orderdesk.faults if slow == "orderdesk" else sandbox.store.faults
         env = {**os.environ, **sandbox.env(), "DESKTOP_SYNC_HOME": str(tmp_path)}
         subprocess.run(
             [sys.executable, "-m", "desktop_sync", "backfill", "--since", "2000-01-01"],
@@ -51,9 +55,9 @@ def test_ctrl_c_of_run_ends_within_2_s_with_exit_0_while_order_desk_answers_slow
             check=True,
             capture_output=True,
         )
-        # Every Order Desk request now takes a minute, longer than the client's read timeout.
-        sandbox.orderdesk.faults.delay = 60.0
-        sandbox.orderdesk.faults.set_rates({Fault.DELAY: 1.0})
+        # Every request to that side now takes a minute, longer than the client's read timeout.
+        faults.delay = 60.0
+        faults.set_rates({Fault.DELAY: 1.0})
         child = subprocess.Popen(
             [sys.executable, "-m", "desktop_sync", "run", "--interval", "1"],
             stderr=subprocess.PIPE,
@@ -63,7 +67,7 @@ def test_ctrl_c_of_run_ends_within_2_s_with_exit_0_while_order_desk_answers_slow
             cwd=ROOT,
         )
         try:
-            wait_until(lambda: sandbox.orderdesk.faults.injected.get(Fault.DELAY, 0) >= 1)
+            wait_until(lambda: faults.injected.get(Fault.DELAY, 0) >= 1)
             interrupted = time.monotonic()
             child.send_signal(signal.SIGINT)
             _, err = child.communicate(timeout=30)
@@ -76,8 +80,8 @@ def test_ctrl_c_of_run_ends_within_2_s_with_exit_0_while_order_desk_answers_slow
         assert took < BOUND, f"run took {took:.1f} s to stop after Ctrl-C"
         assert "Stopped." in err
         assert "Traceback" not in err
-        # Nothing was lost or doubled: once Order Desk is quick again, one sync sends all three.
-        sandbox.orderdesk.faults.clear()
+        # Nothing was lost or doubled: once both answer quickly again, one sync sends all three.
+        faults.clear()
         subprocess.run(
             [sys.executable, "-m", "desktop_sync", "sync", "--once"],
             env=env,
