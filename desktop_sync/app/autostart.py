@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from desktop_sync import APP_DISPLAY_NAME, APP_NAME
+from desktop_sync.errors import DesktopSyncError
 
 __all__ = [
     "LAUNCH_AGENT_LABEL",
@@ -40,8 +41,10 @@ LAUNCH_AGENT_LABEL = "io.github.desktopsync.DesktopSync"
 _DESKTOP_FILE = f"{APP_NAME}.desktop"
 
 
-class StartAtLoginFailed(Exception):
+class StartAtLoginFailed(DesktopSyncError):
     """The login item could not be written or removed; the message says what to do."""
+
+    title = "Start at login"
 
 
 class Registry(Protocol):

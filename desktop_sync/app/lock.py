@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import IO
 
 from desktop_sync.app.paths import data_dir
+from desktop_sync.errors import DesktopSyncError
 
 __all__ = ["ProfileBusy", "ProfileLock"]
 
 
-class ProfileBusy(Exception):
+class ProfileBusy(DesktopSyncError):
     """Another Desktop Sync is already running on this profile."""
 
 

@@ -22,6 +22,7 @@ from desktop_sync.app.settings import (
     load_settings,
     save_settings,
 )
+from desktop_sync.errors import DesktopSyncError
 
 __all__ = [
     "ENV_VARS",
@@ -59,8 +60,10 @@ _DESCRIPTIONS = {
 }
 
 
-class ProfileIncomplete(Exception):
+class ProfileIncomplete(DesktopSyncError):
     """The connection is not fully set up; the message names what is missing and how to add it."""
+
+    title = "Setup incomplete"
 
     def __init__(self, message: str, missing: tuple[str, ...] = ()) -> None:
         super().__init__(message)

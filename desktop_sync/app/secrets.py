@@ -11,6 +11,8 @@ import keyring.backends.null
 import keyring.errors
 from keyring.backend import KeyringBackend
 
+from desktop_sync.errors import DesktopSyncError
+
 __all__ = [
     "SERVICE_NAME",
     "KeyringUnavailable",
@@ -45,8 +47,10 @@ def store_secret_name(platform: str, url: str) -> str:
     return f"store_secret:{_store_ref(platform, url)}"
 
 
-class KeyringUnavailable(Exception):
+class KeyringUnavailable(DesktopSyncError):
     """No usable keyring: the message says what to install or unlock, never a secret."""
+
+    title = "Keyring unavailable"
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

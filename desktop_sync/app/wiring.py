@@ -19,6 +19,7 @@ from desktop_sync.connectors.stores.base import StoreConnector, StoreIdentity
 from desktop_sync.engine.context import utc_now
 from desktop_sync.engine.events import EventSink
 from desktop_sync.engine.sync import SyncEngine
+from desktop_sync.errors import DesktopSyncError
 from desktop_sync.state.journal import Journal
 
 __all__ = [
@@ -34,8 +35,11 @@ __all__ = [
 ]
 
 
-class UnknownPlatform(ValueError):
-    """The profile names a store platform this version does not know."""
+class UnknownPlatform(DesktopSyncError, ValueError):
+    """The profile names a store platform this version does not know (still a ``ValueError``
+    for callers written before the error root)."""
+
+    title = "Unknown store platform"
 
 
 @dataclass(frozen=True)

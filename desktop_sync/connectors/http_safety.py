@@ -6,13 +6,16 @@ import ipaddress
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
-__all__ = ["check_api_url", "redact_headers"]
+from desktop_sync.connectors.errors import BadAddress
+
+__all__ = ["check_api_url", "is_loopback", "redact_headers"]
 
 _SECRET_WORDS = ("key", "token", "secret", "auth", "password", "cookie")
 _MASK = "***"
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address, IPv6 in brackets or not) is this computer."""
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
@@ -26,21 +29,24 @@ def check_api_url(url: str, service: str) -> str:
     """``url`` without a trailing slash, if it is safe to send credentials to.
 
     Plain ``http://`` is refused unless the host is this computer (the local emulators use it);
-    anything else would send the merchant's API key across the network unencrypted.
+    anything else would send the merchant's API key across the network unencrypted. Raises
+    ``BadAddress`` with the sentence.
     """
     text = url.strip()
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
     host = parts.hostname or ""
     if scheme not in ("http", "https") or not host:
-        raise ValueError(
+        raise BadAddress(
             f"The {service} address is not a valid web address; "
-            "enter it as https://... and try again."
+            "enter it as https://... and try again.",
+            service=service,
         )
-    if scheme == "http" and not _is_loopback(host):
-        raise ValueError(
+    if scheme == "http" and not is_loopback(host):
+        raise BadAddress(
             f"The {service} address must start with https:// so your API key is sent "
-            "encrypted; change http:// to https:// and try again."
+            "encrypted; change http:// to https:// and try again.",
+            service=service,
         )
     return text.rstrip("/")
 

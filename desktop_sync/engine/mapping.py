@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from desktop_sync.connectors.orderdesk.models import Address, NewOrder, NewOrderItem
 from desktop_sync.connectors.stores.base import PaymentState, StoreAddress, StoreLine, StoreOrder
+from desktop_sync.errors import DesktopSyncError
 
 __all__ = [
     "CURRENCY_KEY",
@@ -83,8 +84,10 @@ _JOINERS = {"\u200d", "\ufe0e", "\ufe0f"}
 _ELLIPSIS = "…"
 
 
-class UnmappableOrder(Exception):
+class UnmappableOrder(DesktopSyncError):
     """Order Desk would refuse this order; ``reason`` tells the merchant what to fix."""
+
+    title = "Order cannot be sent"
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

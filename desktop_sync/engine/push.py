@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from desktop_sync.connectors.errors import (
     Ambiguous,
     AuthError,
+    Cancelled,
+    DuplicateOrder,
     RateLimited,
     Rejected,
     Transient,
@@ -189,6 +191,12 @@ class OrderPusher:
         journal.mark_sending(row.store_order_id)
         try:
             created = self.orderdesk.create_order(draft)
+        except Cancelled as exc:
+            if not exc.maybe_sent:  # stopped before it left: due again, nothing to look up
+                self.ctx.journal.mark_order_retry(
+                    row.store_order_id, row.last_error, self.ctx.now(), state=_unchanged(row)
+                )
+            raise
         except Ambiguous as exc:
             # Keep "sending": the next attempt looks the order up before anything else.
             self._retry_later(row, str(exc), state="sending")
@@ -206,13 +214,14 @@ class OrderPusher:
                 raise
             self.ctx.emit(Level.WARNING, Direction.PUSH, f"{exc} Will retry.", order_number=number)
             tally.waiting += 1
-        except Rejected as exc:
-            existing_id = getattr(exc, "existing_order_id", None)
-            if existing_id:
-                self._adopt(row, str(existing_id), "Order Desk already had it")
+        except DuplicateOrder as exc:
+            if exc.existing_order_id:
+                self._adopt(row, exc.existing_order_id, "Order Desk already had it")
                 tally.adopted += 1
             else:
                 self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
+        except Rejected as exc:
+            self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
         else:
             journal.mark_sent(row.store_order_id, created.id)
             self.ctx.emit(

@@ -10,11 +10,13 @@ from datetime import datetime, timedelta
 from desktop_sync.connectors.errors import (
     ORDERDESK,
     AuthError,
+    Cancelled,
     ConnectorError,
     RateLimited,
     Transient,
 )
 from desktop_sync.connectors.stores.base import StoreConnector
+from desktop_sync.connectors.waits import stop_on
 from desktop_sync.engine.context import EngineContext, OrderDeskApi, utc_now
 from desktop_sync.engine.events import (
     CycleResult,
@@ -37,7 +39,9 @@ class SyncEngine:
     """Push store orders to Order Desk and pull shipments back, exactly once each.
 
     Not thread-safe: build it on the thread that runs it (the journal's connection belongs to
-    that thread). ``stop`` makes a running cycle return at the next order boundary.
+    that thread). ``stop()`` (or setting the ``stop`` flag) makes a running cycle return at
+    once: every connector wait and request in flight ends with ``Cancelled`` (see
+    ``connectors.waits``), and the cycle reports ``Health.PAUSED``.
     """
 
     def __init__(
@@ -74,9 +78,26 @@ class SyncEngine:
     def pull_shipments(self) -> PullResult:
         return self.puller.pull_shipments()
 
+    def stop(self) -> None:
+        """End the running cycle now and run no more until ``resume``. Thread-safe: the window
+        or a signal handler calls it while the cycle runs on another thread."""
+        self.ctx.stop.set()
+
+    def resume(self) -> None:
+        """Let cycles run again after ``stop``."""
+        self.ctx.stop.clear()
+
     def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult:
         """One push and one pull. Never raises for remote trouble: the result says what
-        happened, and the log has it in words."""
+        happened, and the log has it in words. Stopped midway, it returns ``Health.PAUSED``
+        at once; what was cut short is picked up by the next cycle."""
+        with stop_on(self.ctx.stop):
+            try:
+                return self._cycle(push=push, pull=pull)
+            except Cancelled as exc:
+                return CycleResult(Health.PAUSED, str(exc), None, None, self.ctx.now())
+
+    def _cycle(self, *, push: bool, pull: bool) -> CycleResult:
         push_result: PushResult | None = None
         pull_result: PullResult | None = None
         problems: list[tuple[Health, str]] = []

@@ -92,6 +92,9 @@ class OrderDeskEmulator(Emulator):
             duplicate_message=duplicate_message,
         )
         self._counts = {"requests": 0, "rate_limited": 0}
+        self.injected_retry_after: float | None = None
+        """Real seconds an injected 429 asks the client to wait (a 429 storm); by default one
+        second of the emulator's clock."""
         self._started = threading.local()
         api = (
             ("GET", "/test", self._test),
@@ -280,7 +283,8 @@ class OrderDeskEmulator(Emulator):
                 self._counts["rate_limited"] += 1
         if fault is Fault.RATE_LIMIT:
             response = self._reply(429, "Too Many Requests")
-            response.headers["X-Retry-After"] = self._seconds(1.0)
+            told = self.injected_retry_after
+            response.headers["X-Retry-After"] = self._seconds(1.0) if told is None else f"{told:g}"
         elif fault is Fault.SERVER_ERROR:
             response = self._reply(500, "Internal Server Error")
         else:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from desktop_sync.errors import DesktopSyncError
 from desktop_sync.state.records import (
     ORDER_COLUMNS,
     SHIPMENT_COLUMNS,
@@ -44,8 +45,10 @@ __all__ = [
 _REBUILD_HINT = "Run 'desktop-sync doctor' or remove the file to rebuild it from Order Desk."
 
 
-class JournalError(Exception):
+class JournalError(DesktopSyncError):
     """The journal could not be read or written (disk full, corrupt file, permissions)."""
+
+    title = "Sync journal problem"
 
 
 class _NewerJournal(JournalError, RuntimeError):

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
 from desktop_sync import __version__
-from desktop_sync.connectors.errors import Ambiguous, AuthError, RateLimited, Rejected, Transient
-from desktop_sync.connectors.http_safety import check_api_url, redact_headers
+from desktop_sync.connectors import waits
+from desktop_sync.connectors.errors import (
+    Ambiguous,
+    AuthError,
+    Cancelled,
+    RateLimited,
+    Rejected,
+    Transient,
+)
+from desktop_sync.connectors.http import ApiHttp
+from desktop_sync.connectors.http_safety import redact_headers
 from desktop_sync.connectors.orderdesk.models import (
     NewOrder,
     NewShipment,
@@ -37,8 +45,8 @@ from desktop_sync.connectors.orderdesk.replies import (
     SERVICE,
     DuplicateOrder,
     interpret_reply,
+    readable,
     retry_after,
-    transport_error,
 )
 from desktop_sync.connectors.retry import Backoff
 
@@ -60,12 +68,13 @@ MAX_RATE_LIMITED = 5
 
 
 class OrderDeskClient:
-    """One Order Desk store, over one reused HTTP connection pool.
+    """One Order Desk store, over the shared HTTP layer (``connectors.http.ApiHttp``).
 
     Every request waits for a token of the store's ``TokenBucket`` and reports the server's
-    ``X-Tokens-Remaining`` back to it; a 429 is waited out and retried. GETs are retried with
-    ``backoff`` on temporary failures; writes never are, because Order Desk has no idempotency
-    key: a write that may have happened raises ``Ambiguous`` and the caller looks it up.
+    ``X-Tokens-Remaining`` back to it; a 429 pauses the bucket and is retried. GETs are
+    retried with ``backoff`` on temporary failures; writes never are, because Order Desk has
+    no idempotency key: a write that may have happened raises ``Ambiguous`` and the caller
+    looks it up. Every wait ends with ``Cancelled`` when the engine's stop flag is set.
     """
 
     def __init__(
@@ -77,7 +86,7 @@ class OrderDeskClient:
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         limiter: TokenBucket | None = None,
         backoff: Backoff = DEFAULT_BACKOFF,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = waits.sleep,
         transport: httpx.BaseTransport | None = None,
         user_agent: str | None = None,
     ) -> None:
@@ -91,40 +100,52 @@ class OrderDeskClient:
             )
         if not (self.store_id + key).isascii():
             raise AuthError(AUTH_SENTENCE, service=SERVICE)
-        self.base_url = check_api_url(base_url, SERVICE)
         self._api_key = key
         self._limiter = limiter if limiter is not None else limiter_for(self.store_id)
         self._backoff = backoff
-        self._sleep = sleep
-        self.requests_sent = 0
-        """Requests put on the wire (retries included)."""
         self.list_page_size = MAX_PAGE_SIZE
         """Orders asked for per list page now (smaller while the account answers slowly)."""
         self._page_budget = timeout.read / 2 if timeout.read else None
-        self.rate_limited_seen = 0
-        """429 answers received."""
-        self._http = httpx.Client(
-            base_url=self.base_url + "/",
-            timeout=timeout,
-            transport=transport,
-            # A redirect would carry the key headers to wherever it points; refuse instead.
-            follow_redirects=False,
+        self.http = ApiHttp(
+            base_url,
+            service=SERVICE,
             headers={
                 "ORDERDESK-STORE-ID": self.store_id,
                 "ORDERDESK-API-KEY": key,
                 "User-Agent": user_agent or f"desktop-sync/{__version__} (+Order Desk connector)",
-                "Accept": "application/json",
             },
+            timeout=timeout,
+            transport=transport,
+            backoff=backoff,
+            rate_limit_waits=MAX_RATE_LIMITED - 1,
+            retry_after=retry_after,
+            on_response=self._observe,
+            before_send=self._limiter.acquire,
+            on_rate_limited=self._limiter.pause_for,
+            sleep=sleep,
         )
+        self.base_url = self.http.base_url
+        self._base_path = urlsplit(self.base_url).path
 
     # -- lifecycle -------------------------------------------------------------------------
 
     @property
-    def limiter(self) -> TokenBucket:
-        return self._limiter
+    def requests_sent(self) -> int:
+        """Requests put on the wire (retries included)."""
+        return self.http.requests_sent
+
+    @property
+    def rate_limited_seen(self) -> int:
+        """429 answers received."""
+        return self.http.rate_limited_seen
+
+    @property
+    def server_time_offset(self) -> timedelta | None:
+        """Order Desk's clock minus this PC's, from the ``Date`` of its latest answer."""
+        return self.http.server_time_offset
 
     def close(self) -> None:
-        self._http.close()
+        self.http.close()
 
     def __enter__(self) -> OrderDeskClient:
         return self
@@ -192,6 +213,8 @@ class OrderDeskClient:
             found = self.find_orders(order.source_id, order.source_name or None)
         except (Transient, RateLimited):
             raise unknown from None
+        except Cancelled:
+            raise Cancelled(maybe_sent=True) from None  # the order itself was created
         if not found:
             raise unknown
         return max(
@@ -374,82 +397,28 @@ class OrderDeskClient:
             ) from None
 
     def _get(self, path: str, params: Mapping[str, str] | None = None) -> dict[str, Any]:
-        attempt = 1
-        while True:
-            try:
-                return self._call("GET", path, params=params)
-            except Transient:
-                if attempt >= self._backoff.attempts:
-                    raise
-                delay = self._backoff.delay(attempt)
-                log.debug("GET /%s failed (attempt %d); retrying in %.2f s", path, attempt, delay)
-                self._sleep(delay)
-                attempt += 1
+        response = self.http.request("GET", path, params=params, idempotent=True, readable=readable)
+        return interpret_reply(response, writing=False, what="", secret=self._api_key)
 
     def _write(self, method: str, path: str, body: Any, what: str) -> dict[str, Any]:
-        return self._call(method, path, body=body, what=what)
+        response = self.http.request(
+            method, path, json=body, idempotent=False, retry=False, what=what
+        )
+        return interpret_reply(response, writing=True, what=what, secret=self._api_key)
 
-    def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: Any = None,
-        what: str = "",
-    ) -> dict[str, Any]:
-        """One logical request: waits out 429s, maps everything else to a typed error."""
-        writing = method != "GET"
-        limited = 0
-        while True:
-            self._limiter.acquire()
-            response = self._send(method, path, params, body, what)
-            self._observe_tokens(response)
-            if log.isEnabledFor(logging.DEBUG):
-                log.debug(
-                    "%s /%s -> %d; sent %s; tokens left %s",
-                    method,
-                    path,
-                    response.status_code,
-                    redact_headers(response.request.headers),
-                    response.headers.get("X-Tokens-Remaining", "?"),
-                )
-            if response.status_code != 429:
-                return interpret_reply(response, writing=writing, what=what, secret=self._api_key)
-            self.rate_limited_seen += 1
-            limited += 1
-            wait = retry_after(response.headers)
-            if limited >= MAX_RATE_LIMITED:
-                raise RateLimited(
-                    "Order Desk kept asking Desktop Sync to slow down; it will try again in a "
-                    "moment.",
-                    service=SERVICE,
-                    retry_after=wait,
-                )
-            log.debug("%s /%s: 429, waiting %.1f s", method, path, wait)
-            self._limiter.pause_for(wait)
-
-    def _send(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, str] | None,
-        body: Any,
-        what: str,
-    ) -> httpx.Response:
-        content: bytes | None = None
-        headers: dict[str, str] = {}
-        if body is not None:
-            content = json.dumps(body).encode("utf-8")
-            headers["Content-Type"] = "application/json"
-        self.requests_sent += 1
-        try:
-            return self._http.request(method, path, params=params, content=content, headers=headers)
-        except httpx.TransportError as exc:
-            raise transport_error(exc, writing=method != "GET", what=what) from None
-
-    def _observe_tokens(self, response: httpx.Response) -> None:
+    def _observe(self, response: httpx.Response) -> None:
+        """Tell the bucket what the server has left (and show it in a debug log)."""
         remaining = response.headers.get("X-Tokens-Remaining")
+        if log.isEnabledFor(logging.DEBUG):
+            path = response.request.url.path.removeprefix(self._base_path)
+            log.debug(
+                "%s %s -> %d; sent %s; tokens left %s",
+                response.request.method,
+                path,
+                response.status_code,
+                redact_headers(response.request.headers),
+                remaining if remaining is not None else "?",
+            )
         if remaining is None:
             return
         try:

@@ -6,6 +6,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from desktop_sync.connectors import waits
+
 __all__ = ["TokenBucket", "limiter_for"]
 
 # Smallest pause between re-checks, so float rounding cannot spin the loop in acquire().
@@ -21,7 +23,7 @@ class TokenBucket:
     that runs a little faster than the server's, or a request another thread has in flight,
     does not tip the server's bucket into a 429. Thread-safe: a GUI "Verify Connection" and a
     sync worker may share one bucket (see ``limiter_for``); the lock is never held while
-    sleeping.
+    sleeping, and the default ``sleep`` ends with ``Cancelled`` when the sync is stopped.
     """
 
     def __init__(
@@ -30,7 +32,7 @@ class TokenBucket:
         refill_per_second: float = 3.0,
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = waits.sleep,
         reserve: int = 1,
     ) -> None:
         if capacity < 1 or refill_per_second <= 0:

@@ -1,21 +1,22 @@
-"""How Order Desk's replies and transport failures become typed connector errors."""
+"""How Order Desk's replies become typed connector errors (the shared HTTP layer,
+``connectors.http``, has already dealt with transport trouble, 5xx and 429s)."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from desktop_sync.connectors.errors import (
-    Ambiguous,
+    ORDERDESK,
     AuthError,
-    ConnectorError,
+    DuplicateOrder,
     Rejected,
     Transient,
 )
+from desktop_sync.connectors.http import RETRY_LATER, header_seconds, maybe_saved
 
 __all__ = [
     "AUTH_SENTENCE",
@@ -24,19 +25,16 @@ __all__ = [
     "SERVICE",
     "DuplicateOrder",
     "interpret_reply",
+    "readable",
     "retry_after",
-    "transport_error",
 ]
 
-SERVICE = "Order Desk"
-# Never wait longer than this for one 429, whatever the header says.
-MAX_RETRY_AFTER = 120.0
+SERVICE = ORDERDESK
 
 AUTH_SENTENCE = (
     "Order Desk did not accept the Store ID and API Key. Check both in Order Desk under "
     "Store Settings > API, then press Verify Connection."
 )
-RETRY_LATER = "Desktop Sync will try again shortly."
 FIREWALL_SENTENCE = (
     "A firewall in front of Order Desk refused this computer's connection (error 403) before "
     "the Store ID and API Key were checked; if this lasts, try without a VPN or proxy, or ask "
@@ -47,54 +45,6 @@ FIREWALL_SENTENCE = (
 _AUTH_WORDS = ("api key", "store id", "unauthori", "authenticat", "credential", "access denied")
 _DUPLICATE_ID = re.compile(r"order id\D{0,5}(\d+)", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
-# Transport errors raised before anything was sent; any other may follow a processed write.
-_NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-class DuplicateOrder(Rejected):
-    """Order Desk refused a new order as a duplicate; ``existing_order_id`` names the original."""
-
-    def __init__(
-        self,
-        reason: str,
-        *,
-        existing_order_id: str | None = None,
-        service: str = SERVICE,
-        status_code: int | None = None,
-    ) -> None:
-        super().__init__(reason, service=service, status_code=status_code)
-        self.existing_order_id = existing_order_id
-
-
-def _maybe_saved(what: str, cause: str) -> Ambiguous:
-    return Ambiguous(
-        f"Order Desk {cause} after {what} was sent, so it may or may not have been saved; "
-        "Desktop Sync will check before sending it again.",
-        service=SERVICE,
-    )
-
-
-def _describe(exc: httpx.TransportError) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return "timed out"
-    if isinstance(exc, httpx.ConnectError):
-        return "connection refused or no network"
-    return "connection lost"
-
-
-def transport_error(exc: httpx.TransportError, *, writing: bool, what: str) -> ConnectorError:
-    """The typed error for a request that got no HTTP answer."""
-    if isinstance(exc, _NOT_SENT_ERRORS):
-        return Transient(
-            f"Desktop Sync could not connect to Order Desk ({_describe(exc)}); check the "
-            f"internet connection. {RETRY_LATER}",
-            service=SERVICE,
-        )
-    if writing:
-        return _maybe_saved(what, f"stopped answering ({_describe(exc)})")
-    return Transient(
-        f"Order Desk did not answer ({_describe(exc)}). {RETRY_LATER}", service=SERVICE
-    )
 
 
 def clean_message(value: Any, secret: str) -> str:
@@ -120,7 +70,7 @@ def interpret_reply(
 ) -> dict[str, Any]:
     """The JSON object of a successful reply; raises the typed error for any other.
 
-    ``writing`` replies that may follow a saved write (5xx, unreadable) raise ``Ambiguous``;
+    ``writing`` replies that may follow a saved write (unreadable) raise ``Ambiguous``;
     ``secret`` (the API key) is masked out of any message taken from the body.
     """
     status = response.status_code
@@ -133,13 +83,6 @@ def interpret_reply(
         raise Transient(FIREWALL_SENTENCE, service=SERVICE)
     if status in (401, 403) or (refused and any(w in message.lower() for w in _AUTH_WORDS)):
         raise AuthError(AUTH_SENTENCE, service=SERVICE)
-    if status >= 500 or status == 408:
-        if writing:
-            raise _maybe_saved(what, f"answered with error {status}")
-        raise Transient(
-            f"Order Desk had a temporary problem (error {status}). {RETRY_LATER}",
-            service=SERVICE,
-        )
     if 300 <= status < 400:
         raise Rejected(
             f"Order Desk answered with a redirect (error {status}); check the Order Desk "
@@ -159,21 +102,22 @@ def interpret_reply(
         raise Rejected(reason, service=SERVICE, status_code=status)
     if payload is None or payload.get("status") != "success":
         if writing:
-            raise _maybe_saved(what, "sent a reply Desktop Sync could not read")
+            raise maybe_saved(SERVICE, what, "sent a reply Desktop Sync could not read")
         raise Transient(
             f"Order Desk sent a reply Desktop Sync could not read. {RETRY_LATER}", service=SERVICE
         )
     return payload
 
 
-def retry_after(headers: Mapping[str, str]) -> float:
-    """Seconds a 429 asks us to wait (``X-Retry-After``, else ``Retry-After``, else 1)."""
-    for name in ("X-Retry-After", "Retry-After"):
-        raw = headers.get(name)
-        if raw is None:
-            continue
-        try:
-            return max(0.0, min(MAX_RETRY_AFTER, float(raw)))
-        except ValueError:
-            continue
-    return 1.0
+def readable(response: httpx.Response) -> bool:
+    """Whether a 2xx answer to a read is one of Order Desk's own (a JSON object whose
+    ``status`` says success or error); anything else is retried like a 5xx."""
+    payload = _json_object(response)
+    return payload is not None and payload.get("status") in ("success", "error")
+
+
+def retry_after(response: httpx.Response) -> float:
+    """Seconds a 429 asks us to wait (``X-Retry-After``, else ``Retry-After``, else 1); the
+    HTTP layer decides how much of it to sit out."""
+    told = header_seconds(response, "X-Retry-After", "Retry-After")
+    return 1.0 if told is None else told

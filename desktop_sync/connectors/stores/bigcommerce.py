@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from desktop_sync.connectors.errors import AuthError, Rejected, Transient
+from desktop_sync.connectors import waits
+from desktop_sync.connectors.errors import AuthError, BadAddress, Rejected, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
     Capabilities,
@@ -82,9 +83,10 @@ def store_api_url(store: str, api_base: str = "https://api.bigcommerce.com") -> 
     api_path = _API_PATH.search(parts.path)
     if host and api_path:
         return f"{parts.scheme}://{parts.netloc}/stores/{api_path.group(1)}"
-    raise ValueError(
+    raise BadAddress(
         "The BigCommerce store was not recognised; enter the store hash from the API path "
-        "shown with your API account (…/stores/abc123/v3/) and try again."
+        "shown with your API account (…/stores/abc123/v3/) and try again.",
+        service=SERVICE,
     )
 
 
@@ -115,7 +117,7 @@ class BigCommerceConnector:
         rate_reserve: int = 1,
         timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = waits.sleep,
         clock: Callable[[], float] = time.monotonic,
         backoff: Backoff | None = None,
     ) -> None:

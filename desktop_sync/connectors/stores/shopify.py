@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from desktop_sync.connectors import waits
 from desktop_sync.connectors.errors import AuthError, ConnectorError, Rejected, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
@@ -136,7 +137,7 @@ class ShopifyConnector:
         api_version: str = SHOPIFY_API_VERSION,
         timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = waits.sleep,
         clock: Callable[[], float] = time.monotonic,
         backoff: Backoff | None = None,
     ) -> None:

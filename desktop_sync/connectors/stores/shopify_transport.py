@@ -5,7 +5,6 @@ turned into the connector's typed errors.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
 import time
@@ -16,7 +15,15 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from desktop_sync.connectors.errors import AuthError, RateLimited, Rejected, Transient
+from desktop_sync.connectors import waits
+from desktop_sync.connectors.errors import (
+    AuthError,
+    BadAddress,
+    RateLimited,
+    Rejected,
+    Transient,
+)
+from desktop_sync.connectors.http_safety import is_loopback
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.http import StoreHttp
 from desktop_sync.connectors.stores.shopify_errors import (
@@ -70,21 +77,13 @@ def shop_url(text: str) -> str:
             return f"https://{admin.group(1).lower()}.myshopify.com"
     elif host.endswith(".myshopify.com") and _SHOP_NAME.match(host.removesuffix(".myshopify.com")):
         return f"https://{host}"
-    elif _is_loopback(host):
+    elif is_loopback(host):
         return f"{parts.scheme}://{parts.netloc}"
-    raise ValueError(
+    raise BadAddress(
         "That is not a Shopify store address; enter the store's myshopify.com address "
-        "(for example my-store.myshopify.com, not the shop's own domain) and try again."
+        "(for example my-store.myshopify.com, not the shop's own domain) and try again.",
+        service=SERVICE,
     )
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass
@@ -135,7 +134,7 @@ class ShopifyGraphQL:
         api_version: str = SHOPIFY_API_VERSION,
         timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = waits.sleep,
         clock: Callable[[], float] = time.monotonic,
         backoff: Backoff | None = None,
     ) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 
+from desktop_sync.connectors import waits
 from desktop_sync.connectors.errors import Ambiguous, Rejected, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
@@ -88,7 +88,7 @@ class WooCommerceConnector:
         min_interval: float = 0.25,
         max_rescans: int = 2,
         now: Callable[[], datetime] | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = waits.sleep,
         backoff: Backoff | None = None,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,

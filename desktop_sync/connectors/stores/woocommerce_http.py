@@ -5,7 +5,6 @@ query-string fallback), and WordPress error bodies turned into the connector's t
 from __future__ import annotations
 
 import base64
-import email.utils
 import enum
 import hashlib
 import hmac
@@ -15,14 +14,15 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
-from desktop_sync.connectors.errors import Ambiguous, AuthError, Rejected, Transient
+from desktop_sync.connectors import waits
+from desktop_sync.connectors.errors import Ambiguous, AuthError, BadAddress, Rejected, Transient
+from desktop_sync.connectors.http import header_seconds
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.http import StoreHttp
 
@@ -105,7 +105,7 @@ class WooRest:
         auth_in_query: bool = False,
         method_override: bool = False,
         min_interval: float = 0.25,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = waits.sleep,
         backoff: Backoff | None = None,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
@@ -138,8 +138,9 @@ class WooRest:
             # its own namespaces, so it is asked without credentials; the query-string and
             # signed modes use this client too.
             self._public = StoreHttp(site_url, **self._common)
-        except ValueError as exc:
-            raise ValueError(str(exc).replace(SERVICE, "WooCommerce store")) from None
+        except BadAddress as exc:
+            sentence = str(exc).replace(SERVICE, "WooCommerce store")
+            raise BadAddress(sentence, service=SERVICE) from None
         self.site_url = site_url
 
     def move_to(self, site_url: str) -> None:
@@ -354,16 +355,5 @@ def json_or_none(response: httpx.Response) -> Any:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    """Seconds from ``Retry-After`` (a number or an HTTP date), capped at two minutes."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return min(120.0, max(0.0, float(value)))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return min(120.0, max(0.0, (when - datetime.now(UTC)).total_seconds()))
+    """Seconds from ``Retry-After`` (a number or an HTTP date); the HTTP layer caps it."""
+    return header_seconds(response, "Retry-After")
