@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from desktop_sync.connectors.orderdesk.models import NewOrder, Order, StoreInfo
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.engine.events import Direction, EventSink, Level, Progress, SyncEvent
-from desktop_sync.state.journal import Journal
+from desktop_sync.state.journal import Cursor, Journal
 
 __all__ = ["EngineContext", "OrderDeskApi", "utc_now"]
 
@@ -53,7 +53,7 @@ class EngineContext:
         return self.now() + timedelta(seconds=self.retry_schedule.delay(max(1, attempts)))
 
     def scan_window(
-        self, cursor: str, overlap: timedelta, start_at: datetime
+        self, cursor: Cursor, overlap: timedelta, start_at: datetime
     ) -> tuple[datetime, datetime]:
         """(since, until) of the next scan: the high-water mark minus the overlap, up to now.
 

@@ -24,11 +24,11 @@ from desktop_sync.connectors.stores.base import (
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PullResult
 from desktop_sync.engine.mapping import source_name_for, store_line_id
-from desktop_sync.state.journal import ShipmentRow
+from desktop_sync.state.journal import Cursor, ShipmentKind, ShipmentRow, ShipmentState
 
 __all__ = ["ShipmentPuller"]
 
-CURSOR = "pull"
+CURSOR = Cursor.PULL
 
 
 class _Unmatched(Exception):
@@ -124,8 +124,8 @@ class ShipmentPuller:
                     "",
                     order.source_id,
                     (),
-                    "fulfil",
-                    state="skipped",
+                    ShipmentKind.FULFIL,
+                    state=ShipmentState.SKIPPED,
                     reason="Not an order this app sent.",
                 )
             self.ctx.emit(
@@ -138,17 +138,21 @@ class ShipmentPuller:
             )
             return 0
         store_order_id, number = link
-        earlier = [r for r in journal.shipments_of_orderdesk_order(order.id) if r.kind == "fulfil"]
+        earlier = [
+            r
+            for r in journal.shipments_of_orderdesk_order(order.id)
+            if r.kind == ShipmentKind.FULFIL
+        ]
         count = 0
         for shipment in sorted(new, key=lambda s: (s.date_added is None, s.date_added, s.id)):
             try:
                 if shipment.order_items:
                     lines = self._explicit_lines(order, shipment, store_order_id)
-                    kind = "fulfil"
+                    kind = ShipmentKind.FULFIL
                 elif earlier:
-                    lines, kind = earlier[0].lines, "add_tracking"
+                    lines, kind = earlier[0].lines, ShipmentKind.ADD_TRACKING
                 else:
-                    lines, kind = self._all_lines(order, store_order_id), "fulfil"
+                    lines, kind = self._all_lines(order, store_order_id), ShipmentKind.FULFIL
             except _Unmatched as exc:
                 self._record_row(
                     order,
@@ -156,8 +160,8 @@ class ShipmentPuller:
                     store_order_id,
                     number,
                     (),
-                    "fulfil",
-                    state="failed",
+                    ShipmentKind.FULFIL,
+                    state=ShipmentState.FAILED,
                     reason=str(exc),
                 )
                 self.ctx.emit(
@@ -169,9 +173,11 @@ class ShipmentPuller:
                 )
                 continue
             self._record_row(order, shipment, store_order_id, number, lines, kind)
-            if kind == "fulfil" and not shipment.order_items:
+            if kind == ShipmentKind.FULFIL and not shipment.order_items:
                 earlier = [
-                    r for r in journal.shipments_of_orderdesk_order(order.id) if r.kind == "fulfil"
+                    r
+                    for r in journal.shipments_of_orderdesk_order(order.id)
+                    if r.kind == ShipmentKind.FULFIL
                 ]
             count += 1
         return count
@@ -183,9 +189,9 @@ class ShipmentPuller:
         store_order_id: str,
         number: str,
         lines: Sequence[tuple[str, int]],
-        kind: str,
+        kind: ShipmentKind,
         *,
-        state: str = "pending",
+        state: ShipmentState = ShipmentState.PENDING,
         reason: str = "",
     ) -> None:
         self.ctx.journal.record_shipment(
@@ -266,7 +272,7 @@ class ShipmentPuller:
     def _fulfil(self, row: ShipmentRow, tally: _Tally) -> None:
         tracking = Tracking(row.tracking_number, row.carrier, row.tracking_url, row.shipment_method)
         try:
-            if row.kind == "add_tracking":
+            if row.kind == ShipmentKind.ADD_TRACKING:
                 self._add_tracking(row, tracking, tally)
                 return
             existing = self._fulfillment_with(row.store_order_id, row.tracking_number)
@@ -274,7 +280,7 @@ class ShipmentPuller:
                 self._done(row, existing.id, "Already in the store; not created again.", tally)
                 tally.adopted += 1
                 return
-            self.ctx.journal.set_shipment(row.shipment_id, state="creating", bump_attempts=True)
+            self.ctx.journal.mark_shipment_creating(row.shipment_id)
             lines = [FulfillmentLine(line_id, qty) for line_id, qty in row.lines]
             created = self.store.create_fulfillment(row.store_order_id, lines, tracking, True)
         except Rejected as exc:
@@ -296,7 +302,7 @@ class ShipmentPuller:
             tally.waiting += 1
             return
         except AuthError:
-            self.ctx.journal.set_shipment(row.shipment_id, state="pending")
+            self.ctx.journal.mark_shipment_pending(row.shipment_id)
             raise
         self._done(
             row,
@@ -312,7 +318,7 @@ class ShipmentPuller:
                 f"{self.store.display_name} keeps one tracking number per shipment, so tracking "
                 f"{row.tracking_number} was not added; the order's first tracking number stands."
             )
-            self.ctx.journal.set_shipment(row.shipment_id, state="skipped", error=reason)
+            self.ctx.journal.mark_shipment_skipped(row.shipment_id, reason)
             self.ctx.emit(Level.WARNING, Direction.PULL, reason, order_number=row.order_number)
             tally.skipped += 1
             return
@@ -320,7 +326,9 @@ class ShipmentPuller:
             (
                 r
                 for r in self.ctx.journal.shipments_of_orderdesk_order(row.orderdesk_order_id)
-                if r.kind == "fulfil" and r.state == "done" and r.store_fulfillment_id
+                if r.kind is ShipmentKind.FULFIL
+                and r.state is ShipmentState.DONE
+                and r.store_fulfillment_id
             ),
             None,
         )
@@ -345,13 +353,13 @@ class ShipmentPuller:
             )
             return
         if row.tracking_number not in fulfillment.tracking_numbers:
-            self.ctx.journal.set_shipment(row.shipment_id, state="creating", bump_attempts=True)
+            self.ctx.journal.mark_shipment_creating(row.shipment_id)
             self.store.add_tracking(row.store_order_id, fulfillment, tracking)
         self._done(row, fulfillment.id, f"Tracking {row.tracking_number} added.", tally)
         tally.tracking_added += 1
 
     def _adopt_after_refusal(self, row: ShipmentRow, tally: _Tally) -> bool:
-        if row.kind != "fulfil":
+        if row.kind != ShipmentKind.FULFIL:
             return False
         try:
             existing = self._fulfillment_with(row.store_order_id, row.tracking_number)
@@ -370,9 +378,7 @@ class ShipmentPuller:
         return None
 
     def _done(self, row: ShipmentRow, fulfillment_id: str, message: str, tally: _Tally) -> None:
-        self.ctx.journal.set_shipment(
-            row.shipment_id, state="done", store_fulfillment_id=fulfillment_id, error=""
-        )
+        self.ctx.journal.mark_shipment_done(row.shipment_id, fulfillment_id)
         self.ctx.emit(
             Level.INFO,
             Direction.PULL,
@@ -382,7 +388,7 @@ class ShipmentPuller:
         )
 
     def _fail(self, row: ShipmentRow, reason: str, tally: _Tally) -> None:
-        self.ctx.journal.set_shipment(row.shipment_id, state="failed", error=reason)
+        self.ctx.journal.mark_shipment_failed(row.shipment_id, reason)
         self.ctx.emit(
             Level.ERROR,
             Direction.PULL,
@@ -393,11 +399,8 @@ class ShipmentPuller:
         tally.failed.append(Failure(row.order_number, reason))
 
     def _retry_later(self, row: ShipmentRow, error: str) -> None:
-        self.ctx.journal.set_shipment(
-            row.shipment_id,
-            state="pending",
-            error=error,
-            next_attempt_at=self.ctx.next_attempt(row.attempts + 1),
+        self.ctx.journal.mark_shipment_retry(
+            row.shipment_id, error, self.ctx.next_attempt(row.attempts + 1)
         )
 
 

@@ -25,11 +25,11 @@ from desktop_sync.connectors.stores.base import StoreConnector, StoreOrder
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PushResult
 from desktop_sync.engine.mapping import UnmappableOrder, map_order, source_name_for
-from desktop_sync.state.journal import OrderRow
+from desktop_sync.state.journal import Cursor, OrderRow, OrderState
 
 __all__ = ["OrderPusher"]
 
-CURSOR = "push"
+CURSOR = Cursor.PUSH
 # The batch look-up searches Order Desk from a day before the oldest order in the batch: the
 # reference leaves open whether date filters are UTC or store-local (open question 5), and a
 # day covers every time zone.
@@ -74,7 +74,7 @@ class OrderPusher:
                 try:
                     self._push_one(row, in_orderdesk, tally)
                 except RateLimited as exc:
-                    self._retry_later(row, str(exc), state="pending")
+                    self._retry_later(row, str(exc), state=OrderState.PENDING)
                     tally.waiting += 1
                     self.ctx.emit(Level.WARNING, Direction.PUSH, str(exc))
                     break
@@ -94,12 +94,9 @@ class OrderPusher:
                 return  # the mark stays put: the next cycle scans this window again
             self._seen[order.id] = order
             state, reason = (
-                ("skipped", "Cancelled in the store.")
+                (OrderState.SKIPPED, "Cancelled in the store.")
                 if order.is_cancelled
-                else (
-                    "pending",
-                    "",
-                )
+                else (OrderState.PENDING, "")
             )
             if journal.record_order_seen(
                 order.id,
@@ -110,7 +107,7 @@ class OrderPusher:
                 reason=reason,
             ):
                 new += 1
-                if state == "skipped":
+                if state is OrderState.SKIPPED:
                     self.ctx.emit(
                         Level.INFO,
                         Direction.PUSH,
@@ -139,7 +136,7 @@ class OrderPusher:
     def _push_one(self, row: OrderRow, in_orderdesk: dict[str, str], tally: _Tally) -> None:
         journal = self.ctx.journal
         number = row.order_number
-        if row.state == "sending":
+        if row.state is OrderState.SENDING:
             # An earlier attempt may have reached Order Desk: look before sending again.
             existing = self.orderdesk.find_orders(number, self.source_name)
             if existing:
@@ -181,7 +178,7 @@ class OrderPusher:
             created = self.orderdesk.create_order(draft)
         except Ambiguous as exc:
             # Keep "sending": the next attempt looks the order up before anything else.
-            self._retry_later(row, str(exc), state="sending")
+            self._retry_later(row, str(exc), state=OrderState.SENDING)
             self.ctx.emit(
                 Level.WARNING,
                 Direction.PUSH,
@@ -191,7 +188,7 @@ class OrderPusher:
             tally.waiting += 1
         except (Transient, RateLimited, AuthError) as exc:
             # Nothing reached Order Desk: back to pending.
-            self._retry_later(row, str(exc), state="pending")
+            self._retry_later(row, str(exc), state=OrderState.PENDING)
             if not isinstance(exc, Transient):
                 raise
             self.ctx.emit(Level.WARNING, Direction.PUSH, f"{exc} Will retry.", order_number=number)
@@ -246,7 +243,7 @@ class OrderPusher:
         self.ctx.emit(Level.ERROR, Direction.PUSH, reason, order_number=row.order_number)
         tally.failed.append(Failure(row.order_number, reason))
 
-    def _retry_later(self, row: OrderRow, error: str, *, state: str) -> None:
+    def _retry_later(self, row: OrderRow, error: str, *, state: OrderState) -> None:
         self.ctx.journal.mark_order_retry(
             row.store_order_id, error, self.ctx.next_attempt(row.attempts + 1), state=state
         )
@@ -262,8 +259,8 @@ def _oldest(a: str, b: str) -> str:
     return min(a, b, key=_id_order)
 
 
-def _unchanged(row: OrderRow) -> str:
-    return "sending" if row.state == "sending" else "pending"
+def _unchanged(row: OrderRow) -> OrderState:
+    return OrderState.SENDING if row.state is OrderState.SENDING else OrderState.PENDING
 
 
 class _Tally:

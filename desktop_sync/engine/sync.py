@@ -28,7 +28,7 @@ from desktop_sync.engine.events import (
 )
 from desktop_sync.engine.pull import ShipmentPuller
 from desktop_sync.engine.push import OrderPusher
-from desktop_sync.state.journal import Journal, JournalError
+from desktop_sync.state.journal import Journal, JournalError, OrderState, ShipmentState
 
 __all__ = ["SyncEngine"]
 
@@ -146,14 +146,14 @@ class SyncEngine:
         """Make failed orders and shipments (all, or one order's) due again; return how many."""
         journal = self.journal
         count = 0
-        for row in journal.orders_in_state("failed", "skipped"):
-            if order_number is None and row.state == "skipped":
+        for row in journal.orders_in_state(OrderState.FAILED, OrderState.SKIPPED):
+            if order_number is None and row.state is OrderState.SKIPPED:
                 continue  # cancelled orders stay skipped unless asked for by number
             if order_number in (None, row.order_number) and journal.requeue_order(
                 row.store_order_id
             ):
                 count += 1
-        for shipment in journal.shipments_in_state("failed"):
+        for shipment in journal.shipments_in_state(ShipmentState.FAILED):
             if order_number in (None, shipment.order_number) and journal.requeue_shipment(
                 shipment.shipment_id
             ):

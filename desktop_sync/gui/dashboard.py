@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_sync.engine.events import CycleResult, Direction, Health, Progress
 from desktop_sync.gui.log_model import readable_time
 from desktop_sync.gui.workers import Schedule
-from desktop_sync.state.journal import Journal, JournalCounts
+from desktop_sync.state.journal import Journal, JournalCounts, OrderState, ShipmentState
 
 __all__ = ["Dashboard", "side_status"]
 
@@ -326,10 +326,12 @@ class Dashboard(QWidget):
         self.store_card.show_times(self.last_pull, self.schedule.next_pull)
 
     def _show_failed(self) -> None:
-        rows = [(o.order_number, o.last_error) for o in self._journal.orders_in_state("failed")]
+        rows = [
+            (o.order_number, o.last_error) for o in self._journal.orders_in_state(OrderState.FAILED)
+        ]
         rows += [
             (s.order_number, f"Shipment {s.tracking_number}: {s.last_error}")
-            for s in self._journal.shipments_in_state("failed")
+            for s in self._journal.shipments_in_state(ShipmentState.FAILED)
         ]
         selected = self._selected_order()
         self.failed_list.clear()

@@ -30,14 +30,19 @@ from desktop_sync.state.records import (
     utc_now,
 )
 from desktop_sync.state.schema import migrate
+from desktop_sync.state.states import Cursor, OrderState, ShipmentKind, ShipmentState
 
 __all__ = [
+    "Cursor",
     "EventRow",
     "Journal",
     "JournalCounts",
     "JournalError",
     "OrderRow",
+    "OrderState",
+    "ShipmentKind",
     "ShipmentRow",
+    "ShipmentState",
 ]
 
 
@@ -159,7 +164,7 @@ class Journal:
         created_at: datetime,
         updated_at: datetime,
         *,
-        state: str = "pending",
+        state: OrderState = OrderState.PENDING,
         reason: str = "",
     ) -> bool:
         """Remember a store order; True when it is new to the journal.
@@ -190,25 +195,25 @@ class Journal:
                     ),
                 )
                 return True
-            if existing[0] == "failed" and iso(updated_at) != existing[1]:
+            if existing[0] == OrderState.FAILED and iso(updated_at) != existing[1]:
                 conn.execute(
-                    "UPDATE orders SET state = 'pending', next_attempt_at = NULL, "
+                    "UPDATE orders SET state = ?, next_attempt_at = NULL, "
                     "store_updated_at = ?, updated_at = ? WHERE store_order_id = ?",
-                    (iso(updated_at), now, store_order_id),
+                    (OrderState.PENDING, iso(updated_at), now, store_order_id),
                 )
             return False
 
     def orders_due(self, now: datetime, limit: int = 10_000) -> list[OrderRow]:
         """Orders to (re)try now: pending or interrupted while sending, oldest first."""
         rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state IN ('pending', 'sending') "
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state IN (?, ?) "
             "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
             "ORDER BY store_created_at, store_order_id LIMIT ?",
-            (iso(now), limit),
+            (OrderState.PENDING, OrderState.SENDING, iso(now), limit),
         )
         return [order_from(r) for r in rows]
 
-    def orders_in_state(self, *states: str) -> list[OrderRow]:
+    def orders_in_state(self, *states: OrderState) -> list[OrderRow]:
         marks = ",".join("?" * len(states))
         rows = self._query(
             f"SELECT {ORDER_COLUMNS} FROM orders WHERE state IN ({marks}) "
@@ -219,35 +224,35 @@ class Journal:
 
     def mark_sending(self, store_order_id: str) -> None:
         """Committed before the POST: a crash from here on is resolved by a lookup."""
-        self._set_order(store_order_id, state="sending", bump_attempts=True)
+        self._set_order(store_order_id, state=OrderState.SENDING, bump_attempts=True)
 
     def mark_sent(self, store_order_id: str, orderdesk_order_id: str) -> None:
         self._set_order(
-            store_order_id, state="sent", orderdesk_order_id=orderdesk_order_id, error=""
+            store_order_id, state=OrderState.SENT, orderdesk_order_id=orderdesk_order_id, error=""
         )
 
     def mark_order_retry(
-        self, store_order_id: str, error: str, next_attempt_at: datetime, *, state: str
+        self, store_order_id: str, error: str, next_attempt_at: datetime, *, state: OrderState
     ) -> None:
         """A temporary failure: try again at ``next_attempt_at``. ``state`` stays ``sending``
         when the outcome is unknown, so the next attempt looks the order up first."""
         self._set_order(store_order_id, state=state, error=error, next_attempt_at=next_attempt_at)
 
     def mark_failed(self, store_order_id: str, reason: str) -> None:
-        self._set_order(store_order_id, state="failed", error=reason)
+        self._set_order(store_order_id, state=OrderState.FAILED, error=reason)
 
     def mark_skipped(self, store_order_id: str, reason: str) -> None:
-        self._set_order(store_order_id, state="skipped", error=reason)
+        self._set_order(store_order_id, state=OrderState.SKIPPED, error=reason)
 
     def requeue_order(self, store_order_id: str) -> bool:
         """Make a failed or skipped order pending again (the merchant pressed Retry)."""
-        return self._requeue(_ORDERS, store_order_id, ("failed", "skipped"))
+        return self._requeue(_ORDERS, store_order_id, (OrderState.FAILED, OrderState.SKIPPED))
 
     def _set_order(
         self,
         store_order_id: str,
         *,
-        state: str,
+        state: OrderState,
         orderdesk_order_id: str | None = None,
         error: str | None = None,
         next_attempt_at: datetime | None = None,
@@ -285,12 +290,13 @@ class Journal:
             )
 
     def _requeue(self, table: _Table, key: str, from_states: tuple[str, ...]) -> bool:
+        # OrderState.PENDING and ShipmentState.PENDING are the same word.
         with self._tx() as conn:
             marks = ",".join("?" * len(from_states))
             cursor = conn.execute(
-                f"UPDATE {table.name} SET state = 'pending', next_attempt_at = NULL, "
+                f"UPDATE {table.name} SET state = ?, next_attempt_at = NULL, "
                 f"attempts = 0, updated_at = ? WHERE {table.key} = ? AND state IN ({marks})",
-                (iso(utc_now()), key, *from_states),
+                (OrderState.PENDING, iso(utc_now()), key, *from_states),
             )
             return cursor.rowcount > 0
 
@@ -333,8 +339,8 @@ class Journal:
         tracking_url: str,
         shipment_method: str,
         lines: Sequence[tuple[str, int]],
-        kind: str,
-        state: str = "pending",
+        kind: ShipmentKind,
+        state: ShipmentState = ShipmentState.PENDING,
         reason: str = "",
     ) -> None:
         now = iso(utc_now())
@@ -364,14 +370,14 @@ class Journal:
 
     def shipments_due(self, now: datetime) -> list[ShipmentRow]:
         rows = self._query(
-            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE state IN ('pending', 'creating') "
+            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE state IN (?, ?) "
             "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
             "ORDER BY created_at, shipment_id",
-            (iso(now),),
+            (ShipmentState.PENDING, ShipmentState.CREATING, iso(now)),
         )
         return [shipment_from(r) for r in rows]
 
-    def shipments_in_state(self, *states: str) -> list[ShipmentRow]:
+    def shipments_in_state(self, *states: ShipmentState) -> list[ShipmentRow]:
         marks = ",".join("?" * len(states))
         rows = self._query(
             f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE state IN ({marks}) "
@@ -380,12 +386,35 @@ class Journal:
         )
         return [shipment_from(r) for r in rows]
 
-    def set_shipment(
+    def mark_shipment_creating(self, shipment_id: str) -> None:
+        """Committed before the store call: a retry first looks for the tracking number."""
+        self._set_shipment(shipment_id, ShipmentState.CREATING, bump_attempts=True)
+
+    def mark_shipment_done(self, shipment_id: str, store_fulfillment_id: str) -> None:
+        self._set_shipment(shipment_id, ShipmentState.DONE, store_fulfillment_id, error="")
+
+    def mark_shipment_failed(self, shipment_id: str, reason: str) -> None:
+        self._set_shipment(shipment_id, ShipmentState.FAILED, error=reason)
+
+    def mark_shipment_skipped(self, shipment_id: str, reason: str) -> None:
+        self._set_shipment(shipment_id, ShipmentState.SKIPPED, error=reason)
+
+    def mark_shipment_pending(self, shipment_id: str) -> None:
+        """Nothing reached the store (the store refused our key): try again when due."""
+        self._set_shipment(shipment_id, ShipmentState.PENDING)
+
+    def mark_shipment_retry(self, shipment_id: str, error: str, next_attempt_at: datetime) -> None:
+        """A temporary failure: try again at ``next_attempt_at``."""
+        self._set_shipment(
+            shipment_id, ShipmentState.PENDING, error=error, next_attempt_at=next_attempt_at
+        )
+
+    def _set_shipment(
         self,
         shipment_id: str,
-        *,
-        state: str,
+        state: ShipmentState,
         store_fulfillment_id: str | None = None,
+        *,
         error: str | None = None,
         next_attempt_at: datetime | None = None,
         bump_attempts: bool = False,
@@ -401,15 +430,15 @@ class Journal:
         )
 
     def requeue_shipment(self, shipment_id: str) -> bool:
-        return self._requeue(_SHIPMENTS, shipment_id, ("failed",))
+        return self._requeue(_SHIPMENTS, shipment_id, (ShipmentState.FAILED,))
 
     # -- cursors -------------------------------------------------------------------------
 
-    def get_cursor(self, direction: str) -> datetime | None:
+    def get_cursor(self, direction: Cursor) -> datetime | None:
         rows = self._query("SELECT high_water FROM cursors WHERE direction = ?", (direction,))
         return parse_time(rows[0][0]) if rows else None
 
-    def set_cursor(self, direction: str, high_water: datetime, overlap_seconds: int) -> None:
+    def set_cursor(self, direction: Cursor, high_water: datetime, overlap_seconds: int) -> None:
         with self._tx() as conn:
             conn.execute(
                 "INSERT INTO cursors (direction, high_water, overlap_seconds, updated_at) "
@@ -504,11 +533,12 @@ class Journal:
             r[0]: r[1] for r in self._query("SELECT state, COUNT(*) FROM shipments GROUP BY state")
         }
         return JournalCounts(
-            sent=orders.get("sent", 0),
-            pending=orders.get("pending", 0) + orders.get("sending", 0),
-            failed=orders.get("failed", 0),
-            skipped=orders.get("skipped", 0),
-            fulfillments=shipments.get("done", 0),
-            shipments_pending=shipments.get("pending", 0) + shipments.get("creating", 0),
-            shipments_failed=shipments.get("failed", 0),
+            sent=orders.get(OrderState.SENT, 0),
+            pending=orders.get(OrderState.PENDING, 0) + orders.get(OrderState.SENDING, 0),
+            failed=orders.get(OrderState.FAILED, 0),
+            skipped=orders.get(OrderState.SKIPPED, 0),
+            fulfillments=shipments.get(ShipmentState.DONE, 0),
+            shipments_pending=shipments.get(ShipmentState.PENDING, 0)
+            + shipments.get(ShipmentState.CREATING, 0),
+            shipments_failed=shipments.get(ShipmentState.FAILED, 0),
         )

@@ -112,7 +112,7 @@ def test_shipments_are_recorded_once_with_their_lines(journal: Journal) -> None:
     (row,) = journal.shipments_due(T0)
     assert row.lines == (("101", 2), ("102", 1))
     assert journal.known_shipment_ids(["s1", "s2"]) == {"s1"}
-    journal.set_shipment("s1", state="done", store_fulfillment_id="f1")
+    journal.mark_shipment_done("s1", "f1")
     assert journal.counts().fulfillments == 1
     assert journal.shipments_due(T0) == []
 
