@@ -28,6 +28,8 @@ class OrderDeskApi(Protocol):
 
     def create_order(self, order: NewOrder) -> Order: ...
 
+    def get_order(self, order_id: str) -> Order: ...
+
     def find_orders(self, source_id: str, source_name: str | None = None) -> list[Order]: ...
 
     def iter_orders(self, **filters: Any) -> Iterator[Order]: ...
@@ -45,6 +47,8 @@ class EngineContext:
     clock: Callable[[], datetime] = utc_now
     stop: threading.Event = field(default_factory=threading.Event)
     retry_schedule: Backoff = RETRY_SCHEDULE
+    store_key: str = ""
+    """Which store this is (``engine.identity.store_key_of``): part of every Order Desk match."""
 
     def now(self) -> datetime:
         return self.clock()

@@ -7,11 +7,16 @@ Order Desk has no idempotency key, so exactly-once rests on three habits:
 - before each batch one list call of this source's recent Order Desk orders (500 per page) finds
   orders another PC, or a lost journal, already sent; they are adopted, not sent again;
 - Order Desk's own duplicate refusal, when it names the existing order, is an adoption too.
+
+Every match is on the store's identity and the store order id (``engine.identity``), never on
+the order number alone: another store's order 100, or a second order numbered 100 in this
+store, is never taken for this one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from desktop_sync.connectors.errors import (
@@ -21,9 +26,12 @@ from desktop_sync.connectors.errors import (
     Rejected,
     Transient,
 )
+from desktop_sync.connectors.orderdesk.models import Order
+from desktop_sync.connectors.orderdesk.replies import DuplicateOrder
 from desktop_sync.connectors.stores.base import StoreConnector, StoreOrder
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PushResult
+from desktop_sync.engine.identity import STORE_KEY, belongs_to, store_order_id_of
 from desktop_sync.engine.mapping import UnmappableOrder, map_order, source_name_for
 from desktop_sync.state.journal import Cursor, OrderRow, OrderState
 
@@ -55,6 +63,7 @@ class OrderPusher:
         self.overlap = overlap
         self.start_at = start_at
         self.source_name = source_name_for(store.platform)
+        self.store_key = ctx.store_key
         self._seen: dict[str, StoreOrder] = {}
 
     def push_orders(self) -> PushResult:
@@ -120,16 +129,23 @@ class OrderPusher:
             self.ctx.emit(Level.INFO, Direction.PUSH, f"{new} new {noun} found in the store.")
 
     def _already_in_orderdesk(self, due: Iterable[OrderRow]) -> dict[str, str]:
-        """source_id -> Order Desk id for this source's orders since the oldest due order."""
+        """store order id -> Order Desk id of this store's orders since the oldest due order."""
         oldest = min(row.store_created_at for row in due)
         found: dict[str, str] = {}
         for order in self.orderdesk.iter_orders(
             source_name=self.source_name, search_start_date=oldest - _LOOKUP_MARGIN
         ):
-            if order.source_name == self.source_name:
-                known = found.get(order.source_id)
-                found[order.source_id] = order.id if known is None else _oldest(known, order.id)
+            if self._ours(order):
+                key = store_order_id_of(order)
+                known = found.get(key)
+                found[key] = order.id if known is None else _oldest(known, order.id)
         return found
+
+    def _ours(self, order: Order, store_order_id: str | None = None) -> bool:
+        """This store sent ``order`` (as ``store_order_id``, when given)."""
+        return belongs_to(order, store_key=self.store_key, source_name=self.source_name) and (
+            store_order_id is None or store_order_id_of(order) == store_order_id
+        )
 
     # -- sending one order ---------------------------------------------------------------
 
@@ -138,14 +154,18 @@ class OrderPusher:
         number = row.order_number
         if row.state is OrderState.SENDING:
             # An earlier attempt may have reached Order Desk: look before sending again.
-            existing = self.orderdesk.find_orders(number, self.source_name)
+            existing = [
+                o
+                for o in self.orderdesk.find_orders(number, self.source_name)
+                if self._ours(o, row.store_order_id)
+            ]
             if existing:
                 oldest = min((o.id for o in existing), key=_id_order)
                 self._adopt(row, oldest, "found in Order Desk after an interrupted send")
                 tally.adopted += 1
                 return
-        if number in in_orderdesk:
-            self._adopt(row, in_orderdesk[number], "already in Order Desk")
+        if row.store_order_id in in_orderdesk:
+            self._adopt(row, in_orderdesk[row.store_order_id], "already in Order Desk")
             tally.adopted += 1
             return
         try:
@@ -172,6 +192,7 @@ class OrderPusher:
         except UnmappableOrder as exc:
             self._fail(row, exc.reason, tally)
             return
+        draft = replace(draft, order_metadata={**draft.order_metadata, STORE_KEY: self.store_key})
 
         journal.mark_sending(row.store_order_id)
         try:
@@ -193,13 +214,13 @@ class OrderPusher:
                 raise
             self.ctx.emit(Level.WARNING, Direction.PUSH, f"{exc} Will retry.", order_number=number)
             tally.waiting += 1
-        except Rejected as exc:
-            existing_id = getattr(exc, "existing_order_id", None)
-            if existing_id:
-                self._adopt(row, str(existing_id), "Order Desk already had it")
-                tally.adopted += 1
+        except DuplicateOrder as exc:
+            if exc.existing_order_id:
+                self._resolve_duplicate(row, str(exc.existing_order_id), tally)
             else:
                 self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
+        except Rejected as exc:
+            self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
         else:
             journal.mark_sent(row.store_order_id, created.id)
             self.ctx.emit(
@@ -210,6 +231,28 @@ class OrderPusher:
                 orderdesk_order_id=created.id,
             )
             tally.sent += 1
+
+    def _resolve_duplicate(self, row: OrderRow, existing_id: str, tally: _Tally) -> None:
+        """Order Desk refused the order as a copy of ``existing_id``: adopt it if it is this
+        order, else say so (Order Desk keeps one order per number and source)."""
+        try:
+            existing = self.orderdesk.get_order(existing_id)
+        except (Transient, Rejected) as exc:
+            self._retry_later(row, str(exc), state=OrderState.PENDING)
+            tally.waiting += 1
+            return
+        if self._ours(existing, row.store_order_id):
+            self._adopt(row, existing_id, "Order Desk already had it")
+            tally.adopted += 1
+            return
+        self._fail(
+            row,
+            f"Order Desk refused order {row.order_number} as a duplicate of its order "
+            f"{existing_id}, which is another order with the same number (from another store, "
+            "or an earlier order numbered alike). Ask Order Desk support to accept duplicate "
+            "order numbers for your account, or remove the other order, then press Retry.",
+            tally,
+        )
 
     def _folder(self) -> int | None:
         """The chosen folder's id; a name is looked up once in Order Desk's folder list."""

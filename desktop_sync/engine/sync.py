@@ -26,6 +26,7 @@ from desktop_sync.engine.events import (
     PushResult,
     SyncEvent,
 )
+from desktop_sync.engine.identity import store_key_of
 from desktop_sync.engine.pull import ShipmentPuller
 from desktop_sync.engine.push import OrderPusher
 from desktop_sync.state.journal import Journal, JournalError, OrderState, ShipmentState
@@ -53,8 +54,16 @@ class SyncEngine:
         stop: threading.Event | None = None,
         clock: Callable[[], datetime] = utc_now,
         on_close: Callable[[], None] | None = None,
+        store_key: str | None = None,
     ) -> None:
-        self.ctx = EngineContext(journal, sink, clock, stop or threading.Event())
+        """``store_key`` names the store in Order Desk (default: its platform and address)."""
+        self.ctx = EngineContext(
+            journal,
+            sink,
+            clock,
+            stop or threading.Event(),
+            store_key=store_key or store_key_of(store),
+        )
         self.store = store
         self.orderdesk = orderdesk
         start = start_at or clock()
