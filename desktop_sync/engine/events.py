@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 __all__ = [
     "CycleResult",
@@ -108,6 +108,11 @@ class CycleResult:
     push: PushResult | None = None
     pull: PullResult | None = None
     finished_at: datetime | None = None
+    clock_offset: timedelta | None = None
+    """How far this computer's clock is ahead of Order Desk's (negative: behind); None when
+    Order Desk's clock could not be read."""
+    clock_message: str = ""
+    """A sentence for the dashboard and doctor when the PC's clock is off, else ""."""
 
     @property
     def failures(self) -> tuple[Failure, ...]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from desktop_sync.connectors.errors import (
     Ambiguous,
@@ -94,14 +94,23 @@ class OrderPusher:
     # -- collecting ----------------------------------------------------------------------
 
     def _collect_new_orders(self) -> None:
-        """Poll the store from the high-water mark minus the overlap; record what is new."""
+        """Poll the store from the high-water mark minus the overlap; record what is new.
+
+        The scan runs to the store's own present (no upper bound), and the new mark is the
+        latest change the store reported: a time on the store's clock, so a PC clock that is
+        off can neither move the mark past what the store has indexed nor leave a hole.
+        """
         journal = self.ctx.journal
-        since, until = self.ctx.scan_window(CURSOR, self.overlap, self.start_at)
+        mark, first = self.ctx.mark_or_start(CURSOR, self.start_at)
+        since = mark if first else mark - self.overlap
+        newest: datetime | None = None
         new = 0
-        for order in self.store.iter_orders(since, until):
+        for order in self.store.iter_orders(since, None):
             if self.ctx.stop.is_set():
                 return  # the mark stays put: the next cycle scans this window again
             self._seen[order.id] = order
+            changed = _as_utc(order.updated_at)
+            newest = changed if newest is None else max(newest, changed)
             state, reason = (
                 (OrderState.SKIPPED, "Cancelled in the store.")
                 if order.is_cancelled
@@ -123,7 +132,8 @@ class OrderPusher:
                         "Not sent: the order is cancelled in the store.",
                         order_number=order.number,
                     )
-        journal.set_cursor(CURSOR, until, int(self.overlap.total_seconds()))
+        if newest is not None:
+            journal.set_cursor(CURSOR, newest, int(self.overlap.total_seconds()))
         if new:
             noun = "order" if new == 1 else "orders"
             self.ctx.emit(Level.INFO, Direction.PUSH, f"{new} new {noun} found in the store.")
@@ -290,6 +300,11 @@ class OrderPusher:
         self.ctx.journal.mark_order_retry(
             row.store_order_id, error, self.ctx.next_attempt(row.attempts + 1), state=state
         )
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # A naive time from a connector is UTC by the connector contract.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _id_order(orderdesk_id: str) -> tuple[int, str]:

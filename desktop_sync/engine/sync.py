@@ -3,7 +3,9 @@ then pull), turns connector errors into one ``Health`` with a sentence, and retr
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -31,7 +33,14 @@ from desktop_sync.engine.pull import ShipmentPuller
 from desktop_sync.engine.push import OrderPusher
 from desktop_sync.state.journal import Journal, JournalError, OrderState, ShipmentState
 
-__all__ = ["SyncEngine"]
+__all__ = ["CLOCK_TOLERANCE", "SyncEngine"]
+
+log = logging.getLogger(__name__)
+
+CLOCK_TOLERANCE = timedelta(minutes=2)
+"""A PC clock further than this from Order Desk's is reported to the merchant."""
+# Order Desk's clock is read again when the last reading is older than this.
+_CLOCK_READ_EVERY = 60.0
 
 
 class SyncEngine:
@@ -72,16 +81,67 @@ class SyncEngine:
         )
         self.puller = ShipmentPuller(self.ctx, orderdesk, store, overlap=overlap, start_at=start)
         self._on_close = on_close
+        self._clock_read_at: tuple[float, datetime] | None = None
+        self._clock_reported: timedelta | None = None
+        self.clock_message = ""
+        """The sentence about this computer's clock while it is off, else ""."""
 
     @property
     def journal(self) -> Journal:
         return self.ctx.journal
 
+    @property
+    def clock_offset(self) -> timedelta | None:
+        """How far this computer's clock is ahead of Order Desk's (None until read)."""
+        return self.ctx.clock_offset()
+
     def push_orders(self) -> PushResult:
+        self._read_server_clock()
         return self.pusher.push_orders()
 
     def pull_shipments(self) -> PullResult:
+        self._read_server_clock()
         return self.puller.pull_shipments()
+
+    def _read_server_clock(self) -> None:
+        """Learn Order Desk's time (``/test``), so no mark runs ahead of the servers: once a
+        minute, and again whenever this computer's clock was changed since the last reading."""
+        now, pc_now = time.monotonic(), self.ctx.now()
+        last = self._clock_read_at
+        if (
+            last is None
+            or now - last[0] >= _CLOCK_READ_EVERY
+            or abs((pc_now - last[1]).total_seconds() - (now - last[0])) > 1.0
+        ):
+            try:
+                self.ctx.server_clock.observe(self.orderdesk.test())
+                self._clock_read_at = (now, pc_now)
+            except ConnectorError as exc:
+                # The push or the pull meets the same trouble next and says so; until then
+                # the last reading, carried forward, stands.
+                log.debug("Order Desk's clock could not be read: %s", exc)
+        self._report_clock()
+
+    def _report_clock(self) -> None:
+        offset = self.ctx.clock_offset()
+        if offset is None:
+            return
+        off = abs(offset) > CLOCK_TOLERANCE
+        if off and (
+            self._clock_reported is None or abs(offset - self._clock_reported) > CLOCK_TOLERANCE
+        ):
+            self._clock_reported = offset
+            way = "ahead of" if offset > timedelta(0) else "behind"
+            self.clock_message = (
+                f"This computer's clock is {_duration(abs(offset))} {way} Order Desk's. "
+                "Nothing is missed, because syncing follows Order Desk's time, but set the "
+                "computer's date and time to be set automatically."
+            )
+            self.ctx.emit(Level.WARNING, Direction.SYSTEM, self.clock_message)
+        elif not off and self._clock_reported is not None:
+            self._clock_reported = None
+            self.clock_message = ""
+            self.ctx.emit(Level.INFO, Direction.SYSTEM, "This computer's clock is right again.")
 
     def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult:
         """One push and one pull. Never raises for remote trouble: the result says what
@@ -100,7 +160,15 @@ class SyncEngine:
             except (ConnectorError, JournalError) as exc:
                 problems.append(self._trouble(exc, Direction.PULL))
         health, message = self._health(problems)
-        return CycleResult(health, message, push_result, pull_result, self.ctx.now())
+        return CycleResult(
+            health,
+            message,
+            push_result,
+            pull_result,
+            self.ctx.now(),
+            clock_offset=self.clock_offset,
+            clock_message=self.clock_message,
+        )
 
     def _trouble(self, exc: Exception, direction: Direction) -> tuple[Health, str]:
         on_orderdesk = isinstance(exc, ConnectorError) and exc.service == ORDERDESK
@@ -184,6 +252,16 @@ class SyncEngine:
             if self._on_close is not None:
                 self._on_close()
             self.journal.close()
+
+
+def _duration(span: timedelta) -> str:
+    minutes = round(span.total_seconds() / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{round(hours / 24)} days"
 
 
 def _sentence(exc: Exception) -> str:

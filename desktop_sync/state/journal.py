@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from desktop_sync.state.records import (
@@ -45,6 +45,11 @@ __all__ = [
     "ShipmentState",
 ]
 
+
+# No retry is scheduled further ahead than the engine's longest back-off (an hour); one further
+# ahead was scheduled while the PC's clock ran fast, and is due now that it has been set right.
+RETRY_HORIZON = timedelta(hours=2)
+_DUE = "(next_attempt_at IS NULL OR next_attempt_at <= ? OR next_attempt_at > ?)"
 
 _REBUILD_HINT = "Run 'desktop-sync doctor' or remove the file to rebuild it from Order Desk."
 
@@ -206,10 +211,9 @@ class Journal:
     def orders_due(self, now: datetime, limit: int = 10_000) -> list[OrderRow]:
         """Orders to (re)try now: pending or interrupted while sending, oldest first."""
         rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state IN (?, ?) "
-            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state IN (?, ?) AND {_DUE} "
             "ORDER BY store_created_at, store_order_id LIMIT ?",
-            (OrderState.PENDING, OrderState.SENDING, iso(now), limit),
+            (OrderState.PENDING, OrderState.SENDING, iso(now), iso(now + RETRY_HORIZON), limit),
         )
         return [order_from(r) for r in rows]
 
@@ -370,10 +374,9 @@ class Journal:
 
     def shipments_due(self, now: datetime) -> list[ShipmentRow]:
         rows = self._query(
-            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE state IN (?, ?) "
-            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
+            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE state IN (?, ?) AND {_DUE} "
             "ORDER BY created_at, shipment_id",
-            (ShipmentState.PENDING, ShipmentState.CREATING, iso(now)),
+            (ShipmentState.PENDING, ShipmentState.CREATING, iso(now), iso(now + RETRY_HORIZON)),
         )
         return [shipment_from(r) for r in rows]
 

@@ -153,3 +153,10 @@ def test_a_failed_write_is_reported_not_swallowed(journal: Journal) -> None:
     journal._conn.execute("PRAGMA query_only = ON")
     with pytest.raises(JournalError, match="could not be written"):
         journal.record_order_seen("1", "1", T0, T0)
+
+
+def test_a_retry_scheduled_by_a_clock_since_set_back_is_due_now(journal: Journal) -> None:
+    # Scheduled while the PC ran a day fast; the clock is now right.
+    journal.record_order_seen("7", "1007", T0, T0)
+    journal.mark_order_retry("7", "Order Desk is down.", T0 + timedelta(days=1), state="pending")
+    assert [r.store_order_id for r in journal.orders_due(T0)] == ["7"]
