@@ -376,11 +376,9 @@ def _backfill(args: argparse.Namespace) -> int:
     except ValueError:
         _say(f"'{args.since}' is not a date; use YYYY-MM-DD.", sys.stderr)
         return EXIT_CONFIG
-    from desktop_sync.state.states import Cursor
-
     since = since.replace(tzinfo=UTC) if since.tzinfo is None else since.astimezone(UTC)
     with _open_journal() as journal:
-        journal.set_cursor(Cursor.PUSH, since, 0)
+        journal.backfill(since)
     _say(
         f"The next sync also sends store orders changed since {since:%Y-%m-%d %H:%M} UTC; "
         "orders already in Order Desk are recognised and not sent twice."

@@ -115,7 +115,9 @@ class EngineContext:
         until = self.server_now()
         mark = self.journal.get_cursor(cursor)
         if mark is None:
-            start = min(start_at, until)
+            # Whole seconds: stores stamp orders to the second, and an order placed in the
+            # start's own second was placed after connecting.
+            start = min(start_at, until).replace(microsecond=0)
             self.journal.set_cursor(cursor, start, 0)
             return start, True
         return min(mark, until), False

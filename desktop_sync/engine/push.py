@@ -65,6 +65,7 @@ class OrderPusher:
         self.source_name = source_name_for(store.platform)
         self.store_key = ctx.store_key
         self._seen: dict[str, StoreOrder] = {}
+        self._left_out: set[str] = set()
 
     def push_orders(self) -> PushResult:
         """Collect new store orders into the journal, then send every order that is due.
@@ -103,14 +104,22 @@ class OrderPusher:
         journal = self.ctx.journal
         mark, first = self.ctx.mark_or_start(CURSOR, self.start_at)
         since = mark if first else mark - self.overlap
+        send_from = self._send_from(mark, first)
         newest: datetime | None = None
         new = 0
         for order in self.store.iter_orders(since, None):
             if self.ctx.stop.is_set():
                 return  # the mark stays put: the next cycle scans this window again
-            self._seen[order.id] = order
             changed = _as_utc(order.updated_at)
             newest = changed if newest is None else max(newest, changed)
+            if (
+                _as_utc(order.created_at) < send_from
+                and not order.problem  # its dates may be unreadable; its reason is shown
+                and journal.get_order(order.id) is None
+            ):
+                self._leave_out(order, send_from)
+                continue
+            self._seen[order.id] = order
             state, reason = (
                 (OrderState.SKIPPED, "Cancelled in the store.")
                 if order.is_cancelled
@@ -133,10 +142,36 @@ class OrderPusher:
                         order_number=order.number,
                     )
         if newest is not None:
-            journal.set_cursor(CURSOR, newest, int(self.overlap.total_seconds()))
+            journal.advance_cursor(
+                CURSOR, newest, int(self.overlap.total_seconds()), scanned_from=mark
+            )
         if new:
             noun = "order" if new == 1 else "orders"
             self.ctx.emit(Level.INFO, Direction.PUSH, f"{new} new {noun} found in the store.")
+
+    def _send_from(self, mark: datetime, first: bool) -> datetime:
+        """Orders placed before this are not sent: the moment of connection, or the earliest
+        backfill. A journal from before this rule starts it where its scans stood."""
+        journal = self.ctx.journal
+        start = journal.get_cursor(Cursor.SEND_FROM)
+        if start is None:
+            start = mark if first else min(self.start_at, mark - self.overlap)
+            journal.backfill_start(start)
+        return start
+
+    def _leave_out(self, order: StoreOrder, send_from: datetime) -> None:
+        """An order placed before the start is sent only by a backfill that covers it."""
+        if order.id in self._left_out:
+            return  # said once; an old order edited again and again is not news
+        self._left_out.add(order.id)
+        self.ctx.emit(
+            Level.INFO,
+            Direction.PUSH,
+            f"Not sent: placed on {_as_utc(order.created_at):%Y-%m-%d %H:%M} UTC, before "
+            f"the app started sending orders ({send_from:%Y-%m-%d %H:%M} UTC). To send it, "
+            "backfill from the day it was placed.",
+            order_number=order.number,
+        )
 
     def _already_in_orderdesk(self, due: Iterable[OrderRow]) -> dict[str, str]:
         """store order id -> Order Desk id of this store's orders since the oldest due order."""

@@ -7,7 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from desktop_sync.connectors.errors import (
     ORDERDESK,
@@ -218,6 +218,22 @@ class SyncEngine:
                 " and ".join(parts) + ". See the reasons in the list, fix them, then press Retry."
             )
         return Health.OK, ""
+
+    def backfill(self, since: datetime) -> datetime:
+        """Send the store's orders placed since ``since`` as well, from the next cycle on.
+
+        The earlier date wins: a backfill never moves the start or the scan forward, so no
+        order in between is skipped, and a scan running meanwhile does not write over it.
+        A naive ``since`` is UTC. Returns the start now in force (UTC).
+        """
+        moment = since.replace(tzinfo=UTC) if since.tzinfo is None else since.astimezone(UTC)
+        start = self.journal.backfill(moment)
+        self.ctx.emit(
+            Level.INFO,
+            Direction.PUSH,
+            f"Backfill: store orders placed since {start:%Y-%m-%d %H:%M} UTC will be sent.",
+        )
+        return start
 
     def retry(self, order_number: str | None = None) -> int:
         """Make failed orders and shipments (all, or one order's) due again; return how many."""

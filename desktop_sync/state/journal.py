@@ -451,6 +451,53 @@ class Journal:
                 (direction, iso(high_water), overlap_seconds, iso(utc_now())),
             )
 
+    def advance_cursor(
+        self,
+        direction: Cursor,
+        high_water: datetime,
+        overlap_seconds: int,
+        *,
+        scanned_from: datetime,
+    ) -> bool:
+        """Move the mark to ``high_water`` after a scan that started from ``scanned_from``,
+        unless a backfill moved it back before that meanwhile: the backfill then stands, and
+        its orders are scanned next. True when the mark moved."""
+        with self._tx() as conn:
+            cursor = conn.execute(
+                "UPDATE cursors SET high_water = ?, overlap_seconds = ?, updated_at = ? "
+                "WHERE direction = ? AND high_water >= ?",
+                (iso(high_water), overlap_seconds, iso(utc_now()), direction, iso(scanned_from)),
+            )
+            return cursor.rowcount > 0
+
+    def backfill_start(self, since: datetime) -> None:
+        """Record where sending starts when no start is recorded yet (an earlier journal)."""
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO cursors (direction, high_water, overlap_seconds, "
+                "updated_at) VALUES (?, ?, 0, ?)",
+                (Cursor.SEND_FROM, iso(since), iso(utc_now())),
+            )
+
+    def backfill(self, since: datetime) -> datetime:
+        """Send the store's orders placed since ``since`` too: the push mark and the start of
+        what is sent move back to ``since``, never forward (the earlier date wins, so orders
+        in between are never skipped). Returns the start now in force. One transaction, so a
+        scan running meanwhile cannot write over it (see ``advance_cursor``)."""
+        with self._tx() as conn:
+            for direction in (Cursor.PUSH, Cursor.SEND_FROM):
+                conn.execute(
+                    "INSERT INTO cursors (direction, high_water, overlap_seconds, updated_at) "
+                    "VALUES (?, ?, 0, ?) ON CONFLICT (direction) DO UPDATE SET "
+                    "high_water = MIN(high_water, excluded.high_water), "
+                    "updated_at = excluded.updated_at",
+                    (direction, iso(since), iso(utc_now())),
+                )
+            (start,) = conn.execute(
+                "SELECT high_water FROM cursors WHERE direction = ?", (Cursor.SEND_FROM,)
+            ).fetchone()
+        return parse_time(start) or since
+
     # -- events --------------------------------------------------------------------------
 
     def add_event(

@@ -54,3 +54,6 @@ class Cursor(enum.StrEnum):
     """Store orders scanned (store time)."""
     PULL = "pull"
     """Order Desk orders scanned for shipments (Order Desk time)."""
+    SEND_FROM = "send_from"
+    """Orders placed before this are not sent: the moment of connection, or the earliest
+    backfill (store time)."""
