@@ -33,6 +33,7 @@ from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PushResult
 from desktop_sync.engine.identity import STORE_KEY, belongs_to, store_order_id_of
 from desktop_sync.engine.mapping import UnmappableOrder, map_order, source_name_for
+from desktop_sync.engine.send_rules import SendRule, send_rule_for
 from desktop_sync.state.journal import Cursor, OrderRow, OrderState
 
 __all__ = ["OrderPusher"]
@@ -54,6 +55,7 @@ class OrderPusher:
         folder: int | str | None,
         overlap: timedelta,
         start_at: datetime,
+        send_rule: SendRule | None = None,
     ) -> None:
         self.ctx = ctx
         self.orderdesk = orderdesk
@@ -63,6 +65,7 @@ class OrderPusher:
         self.overlap = overlap
         self.start_at = start_at
         self.source_name = source_name_for(store.platform)
+        self.send_rule = send_rule or send_rule_for(store.platform)
         self.store_key = ctx.store_key
         self._seen: dict[str, StoreOrder] = {}
         self._left_out: set[str] = set()
@@ -112,19 +115,29 @@ class OrderPusher:
                 return  # the mark stays put: the next cycle scans this window again
             changed = _as_utc(order.updated_at)
             newest = changed if newest is None else max(newest, changed)
+            known = journal.get_order(order.id)
             if (
-                _as_utc(order.created_at) < send_from
+                known is None
+                and _as_utc(order.created_at) < send_from
                 and not order.problem  # its dates may be unreadable; its reason is shown
-                and journal.get_order(order.id) is None
             ):
                 self._leave_out(order, send_from)
                 continue
             self._seen[order.id] = order
-            state, reason = (
-                (OrderState.SKIPPED, "Cancelled in the store.")
-                if order.is_cancelled
-                else (OrderState.PENDING, "")
-            )
+            reason = self.send_rule.why_not_sent(order)
+            state = OrderState.SKIPPED if reason else OrderState.PENDING
+            if (
+                known is not None
+                and known.state is OrderState.SKIPPED
+                and state is OrderState.PENDING
+            ):
+                self.ctx.emit(
+                    Level.INFO,
+                    Direction.PUSH,
+                    "The order now qualifies to be sent (its status or payment changed in "
+                    "the store).",
+                    order_number=order.number,
+                )
             if journal.record_order_seen(
                 order.id,
                 order.number,
@@ -135,12 +148,7 @@ class OrderPusher:
             ):
                 new += 1
                 if state is OrderState.SKIPPED:
-                    self.ctx.emit(
-                        Level.INFO,
-                        Direction.PUSH,
-                        "Not sent: the order is cancelled in the store.",
-                        order_number=order.number,
-                    )
+                    self.ctx.emit(Level.INFO, Direction.PUSH, reason, order_number=order.number)
         if newest is not None:
             journal.advance_cursor(
                 CURSOR, newest, int(self.overlap.total_seconds()), scanned_from=mark
@@ -222,14 +230,10 @@ class OrderPusher:
             self._retry_later(row, str(exc), state=_unchanged(row))
             tally.waiting += 1
             return
-        if order.is_cancelled:
-            journal.mark_skipped(row.store_order_id, "Cancelled in the store.")
-            self.ctx.emit(
-                Level.INFO,
-                Direction.PUSH,
-                "Not sent: the order was cancelled in the store.",
-                order_number=number,
-            )
+        not_sent = self.send_rule.why_not_sent(order)
+        if not_sent:
+            journal.mark_skipped(row.store_order_id, not_sent)
+            self.ctx.emit(Level.INFO, Direction.PUSH, not_sent, order_number=number)
             tally.skipped += 1
             return
         try:

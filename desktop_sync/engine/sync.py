@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 
 from desktop_sync.connectors.errors import (
@@ -31,6 +31,7 @@ from desktop_sync.engine.events import (
 from desktop_sync.engine.identity import store_key_of
 from desktop_sync.engine.pull import ShipmentPuller
 from desktop_sync.engine.push import OrderPusher
+from desktop_sync.engine.send_rules import send_rule_for
 from desktop_sync.state.journal import Journal, JournalError, OrderState, ShipmentState
 
 __all__ = ["CLOCK_TOLERANCE", "SyncEngine"]
@@ -64,8 +65,11 @@ class SyncEngine:
         clock: Callable[[], datetime] = utc_now,
         on_close: Callable[[], None] | None = None,
         store_key: str | None = None,
+        order_statuses: Collection[str] | None = None,
     ) -> None:
-        """``store_key`` names the store in Order Desk (default: its platform and address)."""
+        """``store_key`` names the store in Order Desk (default: its platform and address);
+        ``order_statuses`` are the store statuses the merchant chose to send (default: the
+        platform's rule in ``engine.send_rules``)."""
         self.ctx = EngineContext(
             journal,
             sink,
@@ -77,7 +81,13 @@ class SyncEngine:
         self.orderdesk = orderdesk
         start = start_at or clock()
         self.pusher = OrderPusher(
-            self.ctx, orderdesk, store, folder=folder, overlap=overlap, start_at=start
+            self.ctx,
+            orderdesk,
+            store,
+            folder=folder,
+            overlap=overlap,
+            start_at=start,
+            send_rule=send_rule_for(store.platform, order_statuses),
         )
         self.puller = ShipmentPuller(self.ctx, orderdesk, store, overlap=overlap, start_at=start)
         self._on_close = on_close

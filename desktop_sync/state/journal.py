@@ -172,10 +172,13 @@ class Journal:
         state: OrderState = OrderState.PENDING,
         reason: str = "",
     ) -> bool:
-        """Remember a store order; True when it is new to the journal.
+        """Remember a store order as ``state`` (pending, or skipped with ``reason``); True
+        when it is new to the journal.
 
-        A failed order whose store copy changed since is made pending again: the merchant may
-        have fixed what Order Desk refused.
+        An order not yet sent takes the new verdict: a failed one is pending again once its
+        store copy changed (the merchant may have fixed what Order Desk refused), a skipped one
+        that now qualifies (paid, reinstated after a cancel) is pending, and a pending one
+        that no longer does (cancelled before it was sent) is skipped.
         """
         now = iso(utc_now())
         with self._tx() as conn:
@@ -200,11 +203,17 @@ class Journal:
                     ),
                 )
                 return True
-            if existing[0] == OrderState.FAILED and iso(updated_at) != existing[1]:
+            before = OrderState(existing[0])
+            changed = iso(updated_at) != existing[1]
+            # A failed order is retried only once the store copy changed; a skipped or
+            # pending one follows the verdict (a status can change within the same second).
+            if (before is OrderState.FAILED and changed) or (
+                before in (OrderState.SKIPPED, OrderState.PENDING) and (changed or state != before)
+            ):
                 conn.execute(
-                    "UPDATE orders SET state = ?, next_attempt_at = NULL, "
+                    "UPDATE orders SET state = ?, next_attempt_at = NULL, last_error = ?, "
                     "store_updated_at = ?, updated_at = ? WHERE store_order_id = ?",
-                    (OrderState.PENDING, iso(updated_at), now, store_order_id),
+                    (state, reason, iso(updated_at), now, store_order_id),
                 )
             return False
 

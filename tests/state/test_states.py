@@ -8,10 +8,10 @@ from pathlib import Path
 from desktop_sync.state.states import Cursor, OrderState, ShipmentKind, ShipmentState
 
 PACKAGE = Path(__file__).parents[2] / "desktop_sync"
-# The platforms and their emulators speak their own words ("pending" is a WooCommerce status);
-# the first migration is released and never edited.
+# The platforms and their emulators speak their own words ("pending" is a WooCommerce status,
+# and the send rules name the platforms' statuses); the first migration is never edited.
 OUTSIDE = ("connectors", "sandbox")
-SPELLINGS = ("states.py", "schema.py")
+SPELLINGS = ("states.py", "schema.py", "send_rules.py")
 WORDS = {m.value for e in (OrderState, ShipmentState, ShipmentKind, Cursor) for m in e}
 
 
