@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -37,6 +37,16 @@ class OrderDeskApi(Protocol):
     def find_orders(self, source_id: str, source_name: str | None = None) -> list[Order]: ...
 
     def iter_orders(self, **filters: Any) -> Iterator[Order]: ...
+
+    def add_history_note(self, order_id: str, note: str, source_name: str = "") -> None: ...
+
+    def move_orders(
+        self,
+        order_ids: Iterable[str],
+        *,
+        folder_id: int | None = None,
+        folder_name: str | None = None,
+    ) -> None: ...
 
 
 # A failed attempt is retried after 30 s, 1 min, 2 min, ... up to an hour, jittered so two PCs

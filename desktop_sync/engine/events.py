@@ -88,6 +88,8 @@ class PushResult:
     failed: tuple[Failure, ...] = ()
     waiting: int = 0
     """Orders left for a later attempt (backoff after a temporary error)."""
+    attention: tuple[Failure, ...] = ()
+    """Needs the merchant: e.g. cancelled in the store after it shipped from Order Desk."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,11 @@ class CycleResult:
     @property
     def failures(self) -> tuple[Failure, ...]:
         return (self.push.failed if self.push else ()) + (self.pull.failed if self.pull else ())
+
+    @property
+    def attention(self) -> tuple[Failure, ...]:
+        """What needs the merchant though nothing failed ("Needs attention")."""
+        return self.push.attention if self.push else ()
 
 
 EventSink = Callable[[SyncEvent | Progress], None]

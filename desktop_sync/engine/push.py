@@ -29,6 +29,7 @@ from desktop_sync.connectors.errors import (
 from desktop_sync.connectors.orderdesk.models import Order
 from desktop_sync.connectors.orderdesk.replies import DuplicateOrder
 from desktop_sync.connectors.stores.base import StoreConnector, StoreOrder
+from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER, AfterPush, StoreFacts
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PushResult
 from desktop_sync.engine.identity import STORE_KEY, belongs_to, store_order_id_of
@@ -56,6 +57,7 @@ class OrderPusher:
         overlap: timedelta,
         start_at: datetime,
         send_rule: SendRule | None = None,
+        cancel_folder: int | str | None = DEFAULT_CANCEL_FOLDER,
     ) -> None:
         self.ctx = ctx
         self.orderdesk = orderdesk
@@ -69,6 +71,13 @@ class OrderPusher:
         self.store_key = ctx.store_key
         self._seen: dict[str, StoreOrder] = {}
         self._left_out: set[str] = set()
+        self.after_push = AfterPush(
+            ctx,
+            orderdesk,
+            store_name=store.display_name,
+            source_name=self.source_name,
+            cancel_folder=cancel_folder,
+        )
 
     def push_orders(self) -> PushResult:
         """Collect new store orders into the journal, then send every order that is due.
@@ -93,6 +102,8 @@ class OrderPusher:
                     break
                 self.ctx.progress(Direction.PUSH, done, len(due))
         self._seen.clear()
+        if not self.ctx.stop.is_set():
+            tally.attention = self.after_push.tell()
         return tally.result()
 
     # -- collecting ----------------------------------------------------------------------
@@ -124,6 +135,9 @@ class OrderPusher:
                 self._leave_out(order, send_from)
                 continue
             self._seen[order.id] = order
+            if known is not None and known.state is OrderState.SENT:
+                journal.note_store_facts(order.id, StoreFacts.of(order).to_json())
+                continue
             reason = self.send_rule.why_not_sent(order)
             state = OrderState.SKIPPED if reason else OrderState.PENDING
             if (
@@ -271,7 +285,7 @@ class OrderPusher:
         except Rejected as exc:
             self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
         else:
-            journal.mark_sent(row.store_order_id, created.id)
+            journal.mark_sent(row.store_order_id, created.id, StoreFacts.of(order).to_json())
             self.ctx.emit(
                 Level.INFO,
                 Direction.PUSH,
@@ -364,6 +378,7 @@ class _Tally:
     def __init__(self) -> None:
         self.sent = self.adopted = self.skipped = self.waiting = 0
         self.failed: list[Failure] = []
+        self.attention: tuple[Failure, ...] = ()
 
     def result(self) -> PushResult:
         return PushResult(
@@ -372,4 +387,5 @@ class _Tally:
             skipped=self.skipped,
             failed=tuple(self.failed),
             waiting=self.waiting,
+            attention=self.attention,
         )

@@ -17,6 +17,7 @@ from desktop_sync.connectors.errors import (
     Transient,
 )
 from desktop_sync.connectors.stores.base import StoreConnector
+from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER
 from desktop_sync.engine.context import EngineContext, OrderDeskApi, utc_now
 from desktop_sync.engine.events import (
     CycleResult,
@@ -66,10 +67,12 @@ class SyncEngine:
         on_close: Callable[[], None] | None = None,
         store_key: str | None = None,
         order_statuses: Collection[str] | None = None,
+        cancel_folder: int | str | None = DEFAULT_CANCEL_FOLDER,
     ) -> None:
         """``store_key`` names the store in Order Desk (default: its platform and address);
         ``order_statuses`` are the store statuses the merchant chose to send (default: the
-        platform's rule in ``engine.send_rules``)."""
+        platform's rule in ``engine.send_rules``); ``cancel_folder`` is the Order Desk folder
+        (id or name) that orders cancelled in the store after the push are moved to."""
         self.ctx = EngineContext(
             journal,
             sink,
@@ -88,6 +91,7 @@ class SyncEngine:
             overlap=overlap,
             start_at=start,
             send_rule=send_rule_for(store.platform, order_statuses),
+            cancel_folder=cancel_folder,
         )
         self.puller = ShipmentPuller(self.ctx, orderdesk, store, overlap=overlap, start_at=start)
         self._on_close = on_close

@@ -239,10 +239,47 @@ class Journal:
         """Committed before the POST: a crash from here on is resolved by a lookup."""
         self._set_order(store_order_id, state=OrderState.SENDING, bump_attempts=True)
 
-    def mark_sent(self, store_order_id: str, orderdesk_order_id: str) -> None:
-        self._set_order(
-            store_order_id, state=OrderState.SENT, orderdesk_order_id=orderdesk_order_id, error=""
+    def mark_sent(self, store_order_id: str, orderdesk_order_id: str, facts: str = "") -> None:
+        """Sent (or found in Order Desk); ``facts`` are what Order Desk was sent of it."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE orders SET state = ?, orderdesk_order_id = ?, last_error = '', "
+                "next_attempt_at = NULL, facts_seen = ?, facts_told = ?, updated_at = ? "
+                "WHERE store_order_id = ?",
+                (
+                    OrderState.SENT,
+                    orderdesk_order_id,
+                    facts,
+                    facts,
+                    iso(utc_now()),
+                    store_order_id,
+                ),
+            )
+
+    def note_store_facts(self, store_order_id: str, facts: str) -> None:
+        """What the store now says of a sent order; Order Desk is told the difference."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE orders SET facts_seen = ? WHERE store_order_id = ? AND state = ?",
+                (facts, store_order_id, OrderState.SENT),
+            )
+
+    def mark_told(self, store_order_id: str, facts: str) -> None:
+        """Order Desk now knows ``facts`` of the order (a note was written, it was moved)."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE orders SET facts_told = ?, updated_at = ? WHERE store_order_id = ?",
+                (facts, iso(utc_now()), store_order_id),
+            )
+
+    def orders_to_tell(self) -> list[OrderRow]:
+        """Sent orders whose store copy changed in a way Order Desk has not been told of."""
+        rows = self._query(
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state = ? AND facts_seen != '' "
+            "AND facts_seen != facts_told ORDER BY store_created_at, store_order_id",
+            (OrderState.SENT,),
         )
+        return [order_from(r) for r in rows]
 
     def mark_order_retry(
         self, store_order_id: str, error: str, next_attempt_at: datetime, *, state: OrderState

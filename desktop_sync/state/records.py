@@ -51,6 +51,10 @@ class OrderRow:
     store_created_at: datetime
     store_updated_at: datetime
     updated_at: datetime
+    facts_seen: str = ""
+    """What the store last said of the order once sent (``engine.after_push``), as JSON."""
+    facts_told: str = ""
+    """What Order Desk has been told of it ("" until first known)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ class JournalCounts:
 
 ORDER_COLUMNS = (
     "store_order_id, order_number, state, orderdesk_order_id, attempts, next_attempt_at, "
-    "last_error, store_created_at, store_updated_at, updated_at"
+    "last_error, store_created_at, store_updated_at, updated_at, facts_seen, facts_told"
 )
 SHIPMENT_COLUMNS = (
     "shipment_id, orderdesk_order_id, store_order_id, order_number, tracking_number, carrier, "
@@ -118,6 +122,8 @@ def order_from(row: sqlite3.Row) -> OrderRow:
         store_created_at=parse_time(row[7]) or utc_now(),
         store_updated_at=parse_time(row[8]) or utc_now(),
         updated_at=parse_time(row[9]) or utc_now(),
+        facts_seen=row[10],
+        facts_told=row[11],
     )
 
 

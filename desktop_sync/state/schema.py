@@ -69,6 +69,13 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX events_by_level ON events (level, id);
     """,
+    # 1 -> 2: what the store last said of a sent order (cancelled, payment, address), and what
+    # Order Desk has been told of it, so a cancel, a refund or an address change after the push
+    # reaches the warehouse even when Order Desk is away when the store reports it.
+    """
+    ALTER TABLE orders ADD COLUMN facts_seen TEXT NOT NULL DEFAULT '';
+    ALTER TABLE orders ADD COLUMN facts_told TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
