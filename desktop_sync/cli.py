@@ -289,13 +289,15 @@ def _open_journal() -> Any:
 
 
 def _status(args: argparse.Namespace) -> int:
+    from desktop_sync.state.states import Cursor, OrderState, ShipmentState
+
     with _open_journal() as journal:
         counts = journal.counts()
-        failed = journal.orders_in_state("failed")
-        failed_shipments = journal.shipments_in_state("failed")
+        failed = journal.orders_in_state(OrderState.FAILED)
+        failed_shipments = journal.shipments_in_state(ShipmentState.FAILED)
         last = journal.events_page(0, 1)
-        push_mark = journal.get_cursor("push")
-        pull_mark = journal.get_cursor("pull")
+        push_mark = journal.get_cursor(Cursor.PUSH)
+        pull_mark = journal.get_cursor(Cursor.PULL)
     report = {
         "orders_sent": counts.sent,
         "orders_waiting": counts.pending,
@@ -337,14 +339,15 @@ def _status(args: argparse.Namespace) -> int:
 def _retry(args: argparse.Namespace) -> int:
     from desktop_sync.engine.context import EngineContext
     from desktop_sync.engine.events import Direction, Level
+    from desktop_sync.state.states import OrderState, ShipmentState
 
     number = None if args.failed else args.order_number
     with _open_journal() as journal:
         count = 0
-        for row in journal.orders_in_state("failed", "skipped"):
-            if (number is None and row.state == "failed") or row.order_number == number:
+        for row in journal.orders_in_state(OrderState.FAILED, OrderState.SKIPPED):
+            if (number is None and row.state is OrderState.FAILED) or row.order_number == number:
                 count += journal.requeue_order(row.store_order_id)
-        for shipment in journal.shipments_in_state("failed"):
+        for shipment in journal.shipments_in_state(ShipmentState.FAILED):
             if number in (None, shipment.order_number):
                 count += journal.requeue_shipment(shipment.shipment_id)
         if count:
@@ -375,7 +378,7 @@ def _backfill(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     since = since.replace(tzinfo=UTC) if since.tzinfo is None else since.astimezone(UTC)
     with _open_journal() as journal:
-        journal.set_cursor("push", since, 0)
+        journal.backfill(since)
     _say(
         f"The next sync also sends store orders changed since {since:%Y-%m-%d %H:%M} UTC; "
         "orders already in Order Desk are recognised and not sent twice."

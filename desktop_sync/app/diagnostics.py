@@ -42,7 +42,7 @@ def _keyring_backend() -> str:
 
 
 def _journal_summary() -> dict[str, Any]:
-    from desktop_sync.state.journal import Journal, JournalError
+    from desktop_sync.state.journal import Cursor, Journal, JournalError
 
     path = journal_path()
     if not path.exists():
@@ -61,7 +61,7 @@ def _journal_summary() -> dict[str, Any]:
             ]
             cursors = {
                 name: (mark.isoformat(timespec="seconds") if mark else None)
-                for name in ("push", "pull")
+                for name in Cursor
                 for mark in [journal.get_cursor(name)]
             }
     except JournalError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from desktop_sync.state.records import JournalCounts
 
@@ -106,6 +106,8 @@ class PushResult:
     failed: tuple[Failure, ...] = ()
     waiting: int = 0
     """Orders left for a later attempt (backoff after a temporary error)."""
+    attention: tuple[Failure, ...] = ()
+    """Needs the merchant: e.g. cancelled in the store after it shipped from Order Desk."""
 
 
 @dataclass(frozen=True)
@@ -129,10 +131,20 @@ class CycleResult:
     troubles: tuple[tuple[Health, str], ...] = ()
     """Every problem of the cycle (one per direction that stopped), each with its sentence;
     ``health`` is the most urgent of them. Each side's status comes from its own."""
+    clock_offset: timedelta | None = None
+    """How far this computer's clock is ahead of Order Desk's (negative: behind); None when
+    Order Desk's clock could not be read."""
+    clock_message: str = ""
+    """A sentence for the dashboard and doctor when the PC's clock is off, else ""."""
 
     @property
     def failures(self) -> tuple[Failure, ...]:
         return (self.push.failed if self.push else ()) + (self.pull.failed if self.pull else ())
+
+    @property
+    def attention(self) -> tuple[Failure, ...]:
+        """What needs the merchant though nothing failed ("Needs attention")."""
+        return self.push.attention if self.push else ()
 
 
 EventSink = Callable[[SyncEvent | Progress], None]

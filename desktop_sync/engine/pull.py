@@ -40,18 +40,18 @@ from desktop_sync.engine.pull_parts import (
     lines_left,
     plan_shipment,
 )
-from desktop_sync.state.journal import OrderRow, ShipmentRow
+from desktop_sync.state.journal import Cursor, OrderRow, ShipmentKind, ShipmentRow, ShipmentState
 
 __all__ = ["HORIZON", "ShipmentPuller"]
 
-CURSOR = "pull"
+CURSOR = Cursor.PULL
 HORIZON = timedelta(days=60)
 """Shipments are looked for until this long after the order was placed in the store."""
 # Order Desk may read search_start_date in UTC or in the store's time zone (reference open
 # question 5), and keeps the date_added the push sends or stamps a later one: a day earlier
 # than the store's order date is safe under every reading.
 LOOKUP_MARGIN = timedelta(days=1)
-_LIVE = ("pending", "creating")
+_LIVE = (ShipmentState.PENDING, ShipmentState.CREATING)
 
 
 class _Unmatched(Exception):
@@ -120,7 +120,8 @@ class ShipmentPuller:
 
     def _scan(self) -> _Scan | None:
         journal = self.ctx.journal
-        now = self.ctx.now()
+        # The servers' time, not this PC's: the mark never runs ahead of Order Desk's clock.
+        now = self.ctx.server_now()
         scan = _Scan()
         scan.open_orders = {
             r.store_order_id: r for r in journal.orders_awaiting_shipment(now - HORIZON)
@@ -184,8 +185,8 @@ class ShipmentPuller:
                 "",
                 order.source_id,
                 (),
-                "fulfil",
-                state="skipped",
+                ShipmentKind.FULFIL,
+                state=ShipmentState.SKIPPED,
                 reason="Not an order this app sent.",
             )
         self.ctx.emit(
@@ -218,10 +219,10 @@ class ShipmentPuller:
         for earlier in known.values():
             # A fulfillment in the store covers its lines; one not made yet only while its
             # shipment is still in Order Desk, and a failed one not at all.
-            counts = earlier.state == "done" or (
+            counts = earlier.state == ShipmentState.DONE or (
                 earlier.state in _LIVE and earlier.shipment_id in present
             )
-            if earlier.kind == "fulfil" and counts:
+            if earlier.kind == ShipmentKind.FULFIL and counts:
                 add_lines(covered, earlier.lines)
                 fulfilled.append(earlier.lines)
         count = 0
@@ -244,12 +245,12 @@ class ShipmentPuller:
                     row.store_order_id,
                     row.order_number,
                     (),
-                    "fulfil",
-                    state="skipped",
+                    ShipmentKind.FULFIL,
+                    state=ShipmentState.SKIPPED,
                     reason="Nothing on this Order Desk order is left to ship.",
                 )
                 continue
-            if plan.kind == "fulfil":
+            if plan.kind == ShipmentKind.FULFIL:
                 fulfilled.append(plan.lines)
             self._record_row(
                 part, shipment, row.store_order_id, row.order_number, plan.lines, plan.kind
@@ -264,7 +265,7 @@ class ShipmentPuller:
         is sent with the corrected number."""
         for shipment_id, earlier in known.items():
             now = present.get(shipment_id)
-            if now is None or earlier.state not in ("failed", "pending"):
+            if now is None or earlier.state not in (ShipmentState.FAILED, ShipmentState.PENDING):
                 continue
             if now.tracking_number == earlier.tracking_number:
                 continue
@@ -286,8 +287,8 @@ class ShipmentPuller:
             row.store_order_id,
             row.order_number,
             (),
-            "fulfil",
-            state="failed",
+            ShipmentKind.FULFIL,
+            state=ShipmentState.FAILED,
             reason=why,
         )
         self.ctx.emit(
@@ -312,7 +313,7 @@ class ShipmentPuller:
 
     def _part_shipped(self, part: Order, store_order_id: str) -> bool:
         rows = self.ctx.journal.shipments_of_orderdesk_order(part.id)
-        if any(r.state in (*_LIVE, "failed") for r in rows):
+        if any(r.state in (*_LIVE, ShipmentState.FAILED) for r in rows):
             return False
         if not any(i.delivery_type != "noship" and i.quantity > 0 for i in part.items):
             return True
@@ -320,7 +321,7 @@ class ShipmentPuller:
             return False
         covered: Counter[str] = Counter()
         for r in rows:
-            if r.kind == "fulfil" and r.state == "done":
+            if r.kind == ShipmentKind.FULFIL and r.state == ShipmentState.DONE:
                 add_lines(covered, r.lines)
         return not lines_left(self._all_lines(part, store_order_id), covered)
 
@@ -331,9 +332,9 @@ class ShipmentPuller:
         store_order_id: str,
         number: str,
         lines: Sequence[tuple[str, int]],
-        kind: str,
+        kind: ShipmentKind,
         *,
-        state: str = "pending",
+        state: ShipmentState = ShipmentState.PENDING,
         reason: str = "",
     ) -> None:
         self.ctx.journal.record_shipment(
@@ -403,7 +404,7 @@ class ShipmentPuller:
 
     def _drop_deleted(self, row: ShipmentRow, tally: _Tally) -> None:
         """The shipment was deleted in Order Desk before its fulfillment was made."""
-        if row.kind == "fulfil" and row.attempts > 0:
+        if row.kind == ShipmentKind.FULFIL and row.attempts > 0:
             # An earlier attempt may have reached the store before the deletion; then it stands.
             existing = self._fulfillment_with(row)
             if existing is not None:
@@ -413,20 +414,20 @@ class ShipmentPuller:
             f"The shipment with tracking {row.tracking_number} was deleted in Order Desk "
             "before it reached the store, so it was not sent."
         )
-        self._settle(row, "skipped", Level.INFO, reason)
+        self._settle(row, ShipmentState.SKIPPED, Level.INFO, reason)
         tally.skipped += 1
 
     def _fulfil(self, row: ShipmentRow, tally: _Tally) -> None:
         tracking = Tracking(row.tracking_number, row.carrier, row.tracking_url, row.shipment_method)
         try:
-            if row.kind == "add_tracking":
+            if row.kind == ShipmentKind.ADD_TRACKING:
                 self._add_tracking(row, tracking, tally)
                 return
             existing = self._fulfillment_with(row)
             if existing is not None:
                 self._adopt(row, existing, tally)
                 return
-            self.ctx.journal.set_shipment(row.shipment_id, state="creating", bump_attempts=True)
+            self.ctx.journal.mark_shipment_creating(row.shipment_id)
             lines = [FulfillmentLine(line_id, qty) for line_id, qty in row.lines]
             created = self.store.create_fulfillment(row.store_order_id, lines, tracking, True)
         except Rejected as exc:
@@ -448,7 +449,7 @@ class ShipmentPuller:
             tally.waiting += 1
             return
         except AuthError:
-            self.ctx.journal.set_shipment(row.shipment_id, state="pending")
+            self.ctx.journal.mark_shipment_pending(row.shipment_id)
             raise
         self._done(
             row,
@@ -464,18 +465,18 @@ class ShipmentPuller:
                 f"{self.store.display_name} keeps one tracking number per shipment, so tracking "
                 f"{row.tracking_number} was not added; the order's first tracking number stands."
             )
-            self._settle(row, "skipped", Level.WARNING, reason)
+            self._settle(row, ShipmentState.SKIPPED, Level.WARNING, reason)
             tally.skipped += 1
             return
         fulfils = [
             r
             for r in self.ctx.journal.shipments_of_orderdesk_order(row.orderdesk_order_id)
-            if r.kind == "fulfil"
+            if r.kind == ShipmentKind.FULFIL
         ]
         # The fulfillment over the same lines; any of the part's when none matches exactly.
         siblings = [r for r in fulfils if r.lines == row.lines] or fulfils
         first = next(
-            (r for r in siblings if r.state == "done" and r.store_fulfillment_id),
+            (r for r in siblings if r.state == ShipmentState.DONE and r.store_fulfillment_id),
             None,
         )
         if first is None:  # the fulfillment is not in the store yet; try after it
@@ -499,13 +500,13 @@ class ShipmentPuller:
             )
             return
         if row.tracking_number not in fulfillment.tracking_numbers:
-            self.ctx.journal.set_shipment(row.shipment_id, state="creating", bump_attempts=True)
+            self.ctx.journal.mark_shipment_creating(row.shipment_id)
             self.store.add_tracking(row.store_order_id, fulfillment, tracking)
         self._done(row, fulfillment.id, f"Tracking {row.tracking_number} added.", tally)
         tally.tracking_added += 1
 
     def _adopt_after_refusal(self, row: ShipmentRow, tally: _Tally) -> bool:
-        if row.kind != "fulfil":
+        if row.kind != ShipmentKind.FULFIL:
             return False
         try:
             existing = self._fulfillment_with(row)
@@ -528,9 +529,7 @@ class ShipmentPuller:
         return None
 
     def _done(self, row: ShipmentRow, fulfillment_id: str, message: str, tally: _Tally) -> None:
-        self.ctx.journal.set_shipment(
-            row.shipment_id, state="done", store_fulfillment_id=fulfillment_id, error=""
-        )
+        self.ctx.journal.mark_shipment_done(row.shipment_id, fulfillment_id)
         self.ctx.emit(
             Level.INFO,
             Direction.PULL,
@@ -544,12 +543,15 @@ class ShipmentPuller:
         tally.adopted += 1
 
     def _fail(self, row: ShipmentRow, reason: str, tally: _Tally) -> None:
-        self._settle(row, "failed", Level.ERROR, reason)
+        self._settle(row, ShipmentState.FAILED, Level.ERROR, reason)
         tally.failed.append(Failure(row.order_number, reason))
 
-    def _settle(self, row: ShipmentRow, state: str, level: Level, reason: str) -> None:
+    def _settle(self, row: ShipmentRow, state: ShipmentState, level: Level, reason: str) -> None:
         """A shipment that will not be sent: its state and reason, and one log line."""
-        self.ctx.journal.set_shipment(row.shipment_id, state=state, error=reason)
+        if state is ShipmentState.FAILED:
+            self.ctx.journal.mark_shipment_failed(row.shipment_id, reason)
+        else:
+            self.ctx.journal.mark_shipment_skipped(row.shipment_id, reason)
         self.ctx.emit(
             level,
             Direction.PULL,
@@ -559,11 +561,8 @@ class ShipmentPuller:
         )
 
     def _retry_later(self, row: ShipmentRow, error: str) -> None:
-        self.ctx.journal.set_shipment(
-            row.shipment_id,
-            state="pending",
-            error=error,
-            next_attempt_at=self.ctx.next_attempt(row.attempts + 1),
+        self.ctx.journal.mark_shipment_retry(
+            row.shipment_id, error, self.ctx.next_attempt(row.attempts + 1)
         )
 
 

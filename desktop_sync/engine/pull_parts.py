@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from desktop_sync.connectors.orderdesk.models import Order
 from desktop_sync.engine.mapping import STORE_ORDER_ID_KEY
+from desktop_sync.state.states import ShipmentKind
 
 __all__ = ["Lines", "claimed_store_order_id", "is_split_of", "lines_left", "plan_shipment"]
 
@@ -62,7 +63,7 @@ def add_lines(counter: Counter[str], lines: Iterable[tuple[str, int]]) -> None:
 
 @dataclass(frozen=True)
 class ShipmentPlan:
-    kind: str
+    kind: ShipmentKind
     """``fulfil`` (a new store fulfillment) or ``add_tracking`` (another number on one)."""
     lines: Lines
 
@@ -78,11 +79,11 @@ def plan_shipment(
     """
     if named is not None:
         add_lines(covered, named)
-        return ShipmentPlan("fulfil", named)
+        return ShipmentPlan(ShipmentKind.FULFIL, named)
     left = lines_left(whole, covered)
     if left:
         add_lines(covered, left)
-        return ShipmentPlan("fulfil", left)
+        return ShipmentPlan(ShipmentKind.FULFIL, left)
     if fulfilled:
-        return ShipmentPlan("add_tracking", fulfilled[-1])
+        return ShipmentPlan(ShipmentKind.ADD_TRACKING, fulfilled[-1])
     return None

@@ -7,13 +7,18 @@ Order Desk has no idempotency key, so exactly-once rests on three habits:
 - before each batch one list call of this source's recent Order Desk orders (500 per page) finds
   orders another PC, or a lost journal, already sent; they are adopted, not sent again;
 - Order Desk's own duplicate refusal, when it names the existing order, is an adoption too.
+
+Every match is on the store's identity and the store order id (``engine.identity``), never on
+the order number alone: another store's order 100, or a second order numbered 100 in this
+store, is never taken for this one.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from desktop_sync.connectors.errors import (
     Ambiguous,
@@ -24,15 +29,19 @@ from desktop_sync.connectors.errors import (
     Rejected,
     Transient,
 )
+from desktop_sync.connectors.orderdesk.models import Order
 from desktop_sync.connectors.stores.base import StoreConnector, StoreOrder
+from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER, AfterPush, StoreFacts
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PushResult, Stage
+from desktop_sync.engine.identity import STORE_KEY, belongs_to, store_order_id_of
 from desktop_sync.engine.mapping import UnmappableOrder, map_order, source_name_for
-from desktop_sync.state.journal import OrderRow
+from desktop_sync.engine.send_rules import SendRule, send_rule_for
+from desktop_sync.state.journal import Cursor, OrderRow, OrderState
 
 __all__ = ["OrderPusher"]
 
-CURSOR = "push"
+CURSOR = Cursor.PUSH
 # The batch look-up searches Order Desk from a day before the oldest order in the batch: the
 # reference leaves open whether date filters are UTC or store-local (open question 5), and a
 # day covers every time zone.
@@ -51,6 +60,8 @@ class OrderPusher:
         folder: int | str | None,
         overlap: timedelta,
         start_at: datetime,
+        send_rule: SendRule | None = None,
+        cancel_folder: int | str | None = DEFAULT_CANCEL_FOLDER,
     ) -> None:
         self.ctx = ctx
         self.orderdesk = orderdesk
@@ -60,7 +71,17 @@ class OrderPusher:
         self.overlap = overlap
         self.start_at = start_at
         self.source_name = source_name_for(store.platform)
+        self.send_rule = send_rule or send_rule_for(store.platform)
+        self.store_key = ctx.store_key
         self._seen: dict[str, StoreOrder] = {}
+        self._left_out: set[str] = set()
+        self.after_push = AfterPush(
+            ctx,
+            orderdesk,
+            store_name=store.display_name,
+            source_name=self.source_name,
+            cancel_folder=cancel_folder,
+        )
 
     def push_orders(self) -> PushResult:
         """Collect new store orders into the journal, then send every order that is due.
@@ -81,38 +102,67 @@ class OrderPusher:
                 try:
                     self._push_one(row, in_orderdesk, tally)
                 except RateLimited as exc:
-                    self._retry_later(row, str(exc), state="pending")
+                    self._retry_later(row, str(exc), state=OrderState.PENDING)
                     tally.waiting += 1
                     self.ctx.emit(Level.WARNING, Direction.PUSH, str(exc))
                     break
                 self.ctx.progress(Direction.PUSH, done, len(due))
         self._seen.clear()
+        if not self.ctx.stop.is_set():
+            tally.attention = self.after_push.tell()
         return tally.result()
 
     # -- collecting ----------------------------------------------------------------------
 
     def _collect_new_orders(self) -> None:
-        """Poll the store from the high-water mark minus the overlap; record what is new."""
+        """Poll the store from the high-water mark minus the overlap; record what is new.
+
+        The scan runs to the store's own present (no upper bound), and the new mark is the
+        latest change the store reported: a time on the store's clock, so a PC clock that is
+        off can neither move the mark past what the store has indexed nor leave a hole.
+        """
         journal = self.ctx.journal
-        since, until = self.ctx.scan_window(CURSOR, self.overlap, self.start_at)
+        mark, first = self.ctx.mark_or_start(CURSOR, self.start_at)
+        since = mark if first else mark - self.overlap
+        send_from = self._send_from(mark, first)
+        newest: datetime | None = None
         new = 0
         self.ctx.progress(Direction.PUSH, 0, 0, Stage.READING)
         told = time.monotonic()
-        for found, order in enumerate(self.store.iter_orders(since, until), start=1):
+        for found, order in enumerate(self.store.iter_orders(since, None), start=1):
             if self.ctx.stop.is_set():
                 return  # the mark stays put: the next cycle scans this window again
             if time.monotonic() - told >= _PROGRESS_EVERY:
                 told = time.monotonic()
                 self.ctx.progress(Direction.PUSH, found, 0, Stage.READING)
+            changed = _as_utc(order.updated_at)
+            newest = changed if newest is None else max(newest, changed)
+            known = journal.get_order(order.id)
+            if (
+                known is None
+                and _as_utc(order.created_at) < send_from
+                and not order.problem  # its dates may be unreadable; its reason is shown
+            ):
+                self._leave_out(order, send_from)
+                continue
             self._seen[order.id] = order
-            state, reason = (
-                ("skipped", "Cancelled in the store.")
-                if order.is_cancelled
-                else (
-                    "pending",
-                    "",
+            if known is not None and known.state is OrderState.SENT:
+                journal.note_store_facts(order.id, StoreFacts.of(order).to_json())
+                continue
+            reason = self.send_rule.why_not_sent(order)
+            state = OrderState.SKIPPED if reason else OrderState.PENDING
+            if (
+                known is not None
+                and known.state is OrderState.SKIPPED
+                and state is OrderState.PENDING
+            ):
+                self.ctx.emit(
+                    Level.INFO,
+                    Direction.PUSH,
+                    "The order now qualifies to be sent (its status or payment changed in "
+                    "the store).",
+                    order_number=order.number,
                 )
-            )
             if journal.record_order_seen(
                 order.id,
                 order.number,
@@ -122,45 +172,78 @@ class OrderPusher:
                 reason=reason,
             ):
                 new += 1
-                if state == "skipped":
-                    self.ctx.emit(
-                        Level.INFO,
-                        Direction.PUSH,
-                        "Not sent: the order is cancelled in the store.",
-                        order_number=order.number,
-                    )
-        journal.set_cursor(CURSOR, until, int(self.overlap.total_seconds()))
+                if state is OrderState.SKIPPED:
+                    self.ctx.emit(Level.INFO, Direction.PUSH, reason, order_number=order.number)
+        if newest is not None:
+            journal.advance_cursor(
+                CURSOR, newest, int(self.overlap.total_seconds()), scanned_from=mark
+            )
         if new:
             noun = "order" if new == 1 else "orders"
             self.ctx.emit(Level.INFO, Direction.PUSH, f"{new} new {noun} found in the store.")
 
+    def _send_from(self, mark: datetime, first: bool) -> datetime:
+        """Orders placed before this are not sent: the moment of connection, or the earliest
+        backfill. A journal from before this rule starts it where its scans stood."""
+        journal = self.ctx.journal
+        start = journal.get_cursor(Cursor.SEND_FROM)
+        if start is None:
+            start = mark if first else min(self.start_at, mark - self.overlap)
+            journal.backfill_start(start)
+        return start
+
+    def _leave_out(self, order: StoreOrder, send_from: datetime) -> None:
+        """An order placed before the start is sent only by a backfill that covers it."""
+        if order.id in self._left_out:
+            return  # said once; an old order edited again and again is not news
+        self._left_out.add(order.id)
+        self.ctx.emit(
+            Level.INFO,
+            Direction.PUSH,
+            f"Not sent: placed on {_as_utc(order.created_at):%Y-%m-%d %H:%M} UTC, before "
+            f"the app started sending orders ({send_from:%Y-%m-%d %H:%M} UTC). To send it, "
+            "backfill from the day it was placed.",
+            order_number=order.number,
+        )
+
     def _already_in_orderdesk(self, due: Iterable[OrderRow]) -> dict[str, str]:
-        """source_id -> Order Desk id for this source's orders since the oldest due order."""
+        """store order id -> Order Desk id of this store's orders since the oldest due order."""
         oldest = min(row.store_created_at for row in due)
         found: dict[str, str] = {}
         for order in self.orderdesk.iter_orders(
             source_name=self.source_name, search_start_date=oldest - _LOOKUP_MARGIN
         ):
-            if order.source_name == self.source_name:
-                known = found.get(order.source_id)
-                found[order.source_id] = order.id if known is None else _oldest(known, order.id)
+            if self._ours(order):
+                key = store_order_id_of(order)
+                known = found.get(key)
+                found[key] = order.id if known is None else _oldest(known, order.id)
         return found
+
+    def _ours(self, order: Order, store_order_id: str | None = None) -> bool:
+        """This store sent ``order`` (as ``store_order_id``, when given)."""
+        return belongs_to(order, store_key=self.store_key, source_name=self.source_name) and (
+            store_order_id is None or store_order_id_of(order) == store_order_id
+        )
 
     # -- sending one order ---------------------------------------------------------------
 
     def _push_one(self, row: OrderRow, in_orderdesk: dict[str, str], tally: _Tally) -> None:
         journal = self.ctx.journal
         number = row.order_number
-        if row.state == "sending":
+        if row.state is OrderState.SENDING:
             # An earlier attempt may have reached Order Desk: look before sending again.
-            existing = self.orderdesk.find_orders(number, self.source_name)
+            existing = [
+                o
+                for o in self.orderdesk.find_orders(number, self.source_name)
+                if self._ours(o, row.store_order_id)
+            ]
             if existing:
                 oldest = min((o.id for o in existing), key=_id_order)
                 self._adopt(row, oldest, "found in Order Desk after an interrupted send")
                 tally.adopted += 1
                 return
-        if number in in_orderdesk:
-            self._adopt(row, in_orderdesk[number], "already in Order Desk")
+        if row.store_order_id in in_orderdesk:
+            self._adopt(row, in_orderdesk[row.store_order_id], "already in Order Desk")
             tally.adopted += 1
             return
         try:
@@ -172,14 +255,10 @@ class OrderPusher:
             self._retry_later(row, str(exc), state=_unchanged(row))
             tally.waiting += 1
             return
-        if order.is_cancelled:
-            journal.mark_skipped(row.store_order_id, "Cancelled in the store.")
-            self.ctx.emit(
-                Level.INFO,
-                Direction.PUSH,
-                "Not sent: the order was cancelled in the store.",
-                order_number=number,
-            )
+        not_sent = self.send_rule.why_not_sent(order)
+        if not_sent:
+            journal.mark_skipped(row.store_order_id, not_sent)
+            self.ctx.emit(Level.INFO, Direction.PUSH, not_sent, order_number=number)
             tally.skipped += 1
             return
         try:
@@ -187,6 +266,7 @@ class OrderPusher:
         except UnmappableOrder as exc:
             self._fail(row, exc.reason, tally)
             return
+        draft = replace(draft, order_metadata={**draft.order_metadata, STORE_KEY: self.store_key})
 
         journal.mark_sending(row.store_order_id)
         try:
@@ -199,7 +279,7 @@ class OrderPusher:
             raise
         except Ambiguous as exc:
             # Keep "sending": the next attempt looks the order up before anything else.
-            self._retry_later(row, str(exc), state="sending")
+            self._retry_later(row, str(exc), state=OrderState.SENDING)
             self.ctx.emit(
                 Level.WARNING,
                 Direction.PUSH,
@@ -209,21 +289,20 @@ class OrderPusher:
             tally.waiting += 1
         except (Transient, RateLimited, AuthError) as exc:
             # Nothing reached Order Desk: back to pending.
-            self._retry_later(row, str(exc), state="pending")
+            self._retry_later(row, str(exc), state=OrderState.PENDING)
             if not isinstance(exc, Transient):
                 raise
             self.ctx.emit(Level.WARNING, Direction.PUSH, f"{exc} Will retry.", order_number=number)
             tally.waiting += 1
         except DuplicateOrder as exc:
             if exc.existing_order_id:
-                self._adopt(row, exc.existing_order_id, "Order Desk already had it")
-                tally.adopted += 1
+                self._resolve_duplicate(row, str(exc.existing_order_id), tally)
             else:
                 self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
         except Rejected as exc:
             self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
         else:
-            journal.mark_sent(row.store_order_id, created.id)
+            journal.mark_sent(row.store_order_id, created.id, StoreFacts.of(order).to_json())
             self.ctx.emit(
                 Level.INFO,
                 Direction.PUSH,
@@ -232,6 +311,28 @@ class OrderPusher:
                 orderdesk_order_id=created.id,
             )
             tally.sent += 1
+
+    def _resolve_duplicate(self, row: OrderRow, existing_id: str, tally: _Tally) -> None:
+        """Order Desk refused the order as a copy of ``existing_id``: adopt it if it is this
+        order, else say so (Order Desk keeps one order per number and source)."""
+        try:
+            existing = self.orderdesk.get_order(existing_id)
+        except (Transient, Rejected) as exc:
+            self._retry_later(row, str(exc), state=OrderState.PENDING)
+            tally.waiting += 1
+            return
+        if self._ours(existing, row.store_order_id):
+            self._adopt(row, existing_id, "Order Desk already had it")
+            tally.adopted += 1
+            return
+        self._fail(
+            row,
+            f"Order Desk refused order {row.order_number} as a duplicate of its order "
+            f"{existing_id}, which is another order with the same number (from another store, "
+            "or an earlier order numbered alike). Ask Order Desk support to accept duplicate "
+            "order numbers for your account, or remove the other order, then press Retry.",
+            tally,
+        )
 
     def _folder(self) -> int | None:
         """The chosen folder's id; a name is looked up once in Order Desk's folder list."""
@@ -265,10 +366,15 @@ class OrderPusher:
         self.ctx.emit(Level.ERROR, Direction.PUSH, reason, order_number=row.order_number)
         tally.failed.append(Failure(row.order_number, reason))
 
-    def _retry_later(self, row: OrderRow, error: str, *, state: str) -> None:
+    def _retry_later(self, row: OrderRow, error: str, *, state: OrderState) -> None:
         self.ctx.journal.mark_order_retry(
             row.store_order_id, error, self.ctx.next_attempt(row.attempts + 1), state=state
         )
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # A naive time from a connector is UTC by the connector contract.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _id_order(orderdesk_id: str) -> tuple[int, str]:
@@ -281,14 +387,15 @@ def _oldest(a: str, b: str) -> str:
     return min(a, b, key=_id_order)
 
 
-def _unchanged(row: OrderRow) -> str:
-    return "sending" if row.state == "sending" else "pending"
+def _unchanged(row: OrderRow) -> OrderState:
+    return OrderState.SENDING if row.state is OrderState.SENDING else OrderState.PENDING
 
 
 class _Tally:
     def __init__(self) -> None:
         self.sent = self.adopted = self.skipped = self.waiting = 0
         self.failed: list[Failure] = []
+        self.attention: tuple[Failure, ...] = ()
 
     def result(self) -> PushResult:
         return PushResult(
@@ -297,4 +404,5 @@ class _Tally:
             skipped=self.skipped,
             failed=tuple(self.failed),
             waiting=self.waiting,
+            attention=self.attention,
         )

@@ -3,9 +3,11 @@ then pull), turns connector errors into one ``Health`` with a sentence, and retr
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Callable
-from datetime import datetime, timedelta
+import time
+from collections.abc import Callable, Collection
+from datetime import UTC, datetime, timedelta
 
 from desktop_sync.connectors.errors import (
     ORDERDESK,
@@ -17,6 +19,7 @@ from desktop_sync.connectors.errors import (
 )
 from desktop_sync.connectors.stores.base import StoreConnector
 from desktop_sync.connectors.waits import stop_on
+from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER
 from desktop_sync.engine.context import EngineContext, OrderDeskApi, utc_now
 from desktop_sync.engine.events import (
     CycleResult,
@@ -28,11 +31,20 @@ from desktop_sync.engine.events import (
     PushResult,
     SyncEvent,
 )
+from desktop_sync.engine.identity import store_key_of
 from desktop_sync.engine.pull import ShipmentPuller
 from desktop_sync.engine.push import OrderPusher
-from desktop_sync.state.journal import Journal, JournalError
+from desktop_sync.engine.send_rules import send_rule_for
+from desktop_sync.state.journal import Journal, JournalError, OrderState, ShipmentState
 
-__all__ = ["SyncEngine"]
+__all__ = ["CLOCK_TOLERANCE", "SyncEngine"]
+
+log = logging.getLogger(__name__)
+
+CLOCK_TOLERANCE = timedelta(minutes=2)
+"""A PC clock further than this from Order Desk's is reported to the merchant."""
+# Order Desk's clock is read again when the last reading is older than this.
+_CLOCK_READ_EVERY = 60.0
 
 
 class SyncEngine:
@@ -57,25 +69,56 @@ class SyncEngine:
         stop: threading.Event | None = None,
         clock: Callable[[], datetime] = utc_now,
         on_close: Callable[[], None] | None = None,
+        store_key: str | None = None,
+        order_statuses: Collection[str] | None = None,
+        cancel_folder: int | str | None = DEFAULT_CANCEL_FOLDER,
     ) -> None:
-        self.ctx = EngineContext(journal, sink, clock, stop or threading.Event())
+        """``store_key`` names the store in Order Desk (default: its platform and address);
+        ``order_statuses`` are the store statuses the merchant chose to send (default: the
+        platform's rule in ``engine.send_rules``); ``cancel_folder`` is the Order Desk folder
+        (id or name) that orders cancelled in the store after the push are moved to."""
+        self.ctx = EngineContext(
+            journal,
+            sink,
+            clock,
+            stop or threading.Event(),
+            store_key=store_key or store_key_of(store),
+        )
         self.store = store
         self.orderdesk = orderdesk
         start = start_at or clock()
         self.pusher = OrderPusher(
-            self.ctx, orderdesk, store, folder=folder, overlap=overlap, start_at=start
+            self.ctx,
+            orderdesk,
+            store,
+            folder=folder,
+            overlap=overlap,
+            start_at=start,
+            send_rule=send_rule_for(store.platform, order_statuses),
+            cancel_folder=cancel_folder,
         )
         self.puller = ShipmentPuller(self.ctx, orderdesk, store, overlap=overlap, start_at=start)
         self._on_close = on_close
+        self._clock_read_at: tuple[float, datetime] | None = None
+        self._clock_reported: timedelta | None = None
+        self.clock_message = ""
+        """The sentence about this computer's clock while it is off, else ""."""
 
     @property
     def journal(self) -> Journal:
         return self.ctx.journal
 
+    @property
+    def clock_offset(self) -> timedelta | None:
+        """How far this computer's clock is ahead of Order Desk's (None until read)."""
+        return self.ctx.clock_offset()
+
     def push_orders(self) -> PushResult:
+        self._read_server_clock()
         return self.pusher.push_orders()
 
     def pull_shipments(self) -> PullResult:
+        self._read_server_clock()
         return self.puller.pull_shipments()
 
     def stop(self) -> None:
@@ -86,6 +129,46 @@ class SyncEngine:
     def resume(self) -> None:
         """Let cycles run again after ``stop``."""
         self.ctx.stop.clear()
+
+    def _read_server_clock(self) -> None:
+        """Learn Order Desk's time (``/test``), so no mark runs ahead of the servers: once a
+        minute, and again whenever this computer's clock was changed since the last reading."""
+        now, pc_now = time.monotonic(), self.ctx.now()
+        last = self._clock_read_at
+        if (
+            last is None
+            or now - last[0] >= _CLOCK_READ_EVERY
+            or abs((pc_now - last[1]).total_seconds() - (now - last[0])) > 1.0
+        ):
+            try:
+                self.ctx.server_clock.observe(self.orderdesk.test())
+                self._clock_read_at = (now, pc_now)
+            except ConnectorError as exc:
+                # The push or the pull meets the same trouble next and says so; until then
+                # the last reading, carried forward, stands.
+                log.debug("Order Desk's clock could not be read: %s", exc)
+        self._report_clock()
+
+    def _report_clock(self) -> None:
+        offset = self.ctx.clock_offset()
+        if offset is None:
+            return
+        off = abs(offset) > CLOCK_TOLERANCE
+        if off and (
+            self._clock_reported is None or abs(offset - self._clock_reported) > CLOCK_TOLERANCE
+        ):
+            self._clock_reported = offset
+            way = "ahead of" if offset > timedelta(0) else "behind"
+            self.clock_message = (
+                f"This computer's clock is {_duration(abs(offset))} {way} Order Desk's. "
+                "Nothing is missed, because syncing follows Order Desk's time, but set the "
+                "computer's date and time to be set automatically."
+            )
+            self.ctx.emit(Level.WARNING, Direction.SYSTEM, self.clock_message)
+        elif not off and self._clock_reported is not None:
+            self._clock_reported = None
+            self.clock_message = ""
+            self.ctx.emit(Level.INFO, Direction.SYSTEM, "This computer's clock is right again.")
 
     def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult:
         """One push and one pull. Never raises for remote trouble: the result says what
@@ -113,7 +196,14 @@ class SyncEngine:
                 problems.append(self._trouble(exc, Direction.PULL))
         health, message = self._health(problems)
         return CycleResult(
-            health, message, push_result, pull_result, self.ctx.now(), troubles=tuple(problems)
+            health,
+            message,
+            push_result,
+            pull_result,
+            self.ctx.now(),
+            troubles=tuple(problems),
+            clock_offset=self.clock_offset,
+            clock_message=self.clock_message,
         )
 
     def _trouble(self, exc: Exception, direction: Direction) -> tuple[Health, str]:
@@ -165,18 +255,34 @@ class SyncEngine:
             )
         return Health.OK, ""
 
+    def backfill(self, since: datetime) -> datetime:
+        """Send the store's orders placed since ``since`` as well, from the next cycle on.
+
+        The earlier date wins: a backfill never moves the start or the scan forward, so no
+        order in between is skipped, and a scan running meanwhile does not write over it.
+        A naive ``since`` is UTC. Returns the start now in force (UTC).
+        """
+        moment = since.replace(tzinfo=UTC) if since.tzinfo is None else since.astimezone(UTC)
+        start = self.journal.backfill(moment)
+        self.ctx.emit(
+            Level.INFO,
+            Direction.PUSH,
+            f"Backfill: store orders placed since {start:%Y-%m-%d %H:%M} UTC will be sent.",
+        )
+        return start
+
     def retry(self, order_number: str | None = None) -> int:
         """Make failed orders and shipments (all, or one order's) due again; return how many."""
         journal = self.journal
         count = 0
-        for row in journal.orders_in_state("failed", "skipped"):
-            if order_number is None and row.state == "skipped":
+        for row in journal.orders_in_state(OrderState.FAILED, OrderState.SKIPPED):
+            if order_number is None and row.state is OrderState.SKIPPED:
                 continue  # cancelled orders stay skipped unless asked for by number
             if order_number in (None, row.order_number) and journal.requeue_order(
                 row.store_order_id
             ):
                 count += 1
-        for shipment in journal.shipments_in_state("failed"):
+        for shipment in journal.shipments_in_state(ShipmentState.FAILED):
             if order_number in (None, shipment.order_number) and journal.requeue_shipment(
                 shipment.shipment_id
             ):
@@ -198,6 +304,16 @@ class SyncEngine:
             if self._on_close is not None:
                 self._on_close()
             self.journal.close()
+
+
+def _duration(span: timedelta) -> str:
+    minutes = round(span.total_seconds() / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{round(hours / 24)} days"
 
 
 def _sentence(exc: Exception) -> str:

@@ -36,7 +36,7 @@ from desktop_sync.gui.status import (
     until,
 )
 from desktop_sync.gui.workers import Schedule
-from desktop_sync.state.journal import Journal, JournalCounts
+from desktop_sync.state.journal import Journal, JournalCounts, OrderState, ShipmentState
 
 __all__ = ["Dashboard", "side_status"]
 
@@ -465,10 +465,12 @@ class Dashboard(QWidget):
         self.store_card.show_times(pull, self.schedule.next_pull, self.last_tracking_sent, now)
 
     def _show_failed(self) -> None:
-        rows = [(o.order_number, o.last_error) for o in self._journal.orders_in_state("failed")]
+        rows = [
+            (o.order_number, o.last_error) for o in self._journal.orders_in_state(OrderState.FAILED)
+        ]
         rows += [
             (s.order_number, f"Shipment {s.tracking_number}: {s.last_error}")
-            for s in self._journal.shipments_in_state("failed")
+            for s in self._journal.shipments_in_state(ShipmentState.FAILED)
         ]
         selected = self._selected_order()
         self.failed_list.clear()

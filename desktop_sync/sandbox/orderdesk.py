@@ -104,6 +104,7 @@ class OrderDeskEmulator(Emulator):
             ("GET", _ORDER, self._get_order),
             ("PUT", _ORDER, self._replace_order),
             ("DELETE", _ORDER, self._delete_order),
+            ("POST", _ORDER + "/order-history", self._add_history),
             ("GET", _ORDER + "/shipments", self._list_shipments),
             ("POST", _ORDER + "/shipments", self._create_shipment),
             ("GET", _SHIPMENT, self._get_shipment),
@@ -400,6 +401,20 @@ class OrderDeskEmulator(Emulator):
         with self.lock:
             self.book.delete(order_id)
         return self._reply(200, f"Order {order_id} Deleted")
+
+    def _add_history(self, request: Request) -> Response:
+        """Reference §4.7: ``{"note", "source_name"}``; the reply carries the order's history."""
+        body = request.json()
+        note = str(body.get("note") or "").strip() if isinstance(body, Mapping) else ""
+        if not note:
+            return self._reply(400, "Send a note to add to the order's history.")
+        with self.lock:
+            order = self.book.add_history(
+                request.params["order_id"], note, str(body.get("source_name") or "API")
+            )
+            return self._reply(
+                200, self._took(), total_records=1, order=to_wire(order, history=True)
+            )
 
     def _list_shipments(self, request: Request) -> Response:
         def answer(order: dict[str, Any]) -> Response:

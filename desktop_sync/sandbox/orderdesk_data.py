@@ -184,6 +184,14 @@ class OrderBook:
         self._note(order, f"Order Moved to {self.folders[folder_id]} Folder")
         return original
 
+    def add_history(self, order_id: str, note: str, source_name: str) -> dict[str, Any]:
+        """``POST /orders/{id}/order-history``: one entry in the order's history."""
+        order = self.order(order_id)
+        order["order_history"].append(
+            {"source_name": source_name, "note": note, "date_added": self.now_text()}
+        )
+        return order
+
     def _note(self, order: dict[str, Any], note: str) -> None:
         order["order_history"].append(
             {"source_name": "API", "note": note, "date_added": order["date_updated"]}

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from desktop_sync.errors import DesktopSyncError
@@ -31,16 +31,26 @@ from desktop_sync.state.records import (
     utc_now,
 )
 from desktop_sync.state.schema import migrate
+from desktop_sync.state.states import Cursor, OrderState, ShipmentKind, ShipmentState
 
 __all__ = [
+    "Cursor",
     "EventRow",
     "Journal",
     "JournalCounts",
     "JournalError",
     "OrderRow",
+    "OrderState",
+    "ShipmentKind",
     "ShipmentRow",
+    "ShipmentState",
 ]
 
+
+# No retry is scheduled further ahead than the engine's longest back-off (an hour); one further
+# ahead was scheduled while the PC's clock ran fast, and is due now that it has been set right.
+RETRY_HORIZON = timedelta(hours=2)
+_DUE = "(next_attempt_at IS NULL OR next_attempt_at <= ? OR next_attempt_at > ?)"
 
 _REBUILD_HINT = "Run 'desktop-sync doctor' or remove the file to rebuild it from Order Desk."
 
@@ -162,13 +172,16 @@ class Journal:
         created_at: datetime,
         updated_at: datetime,
         *,
-        state: str = "pending",
+        state: OrderState = OrderState.PENDING,
         reason: str = "",
     ) -> bool:
-        """Remember a store order; True when it is new to the journal.
+        """Remember a store order as ``state`` (pending, or skipped with ``reason``); True
+        when it is new to the journal.
 
-        A failed order whose store copy changed since is made pending again: the merchant may
-        have fixed what Order Desk refused.
+        An order not yet sent takes the new verdict: a failed one is pending again once its
+        store copy changed (the merchant may have fixed what Order Desk refused), a skipped one
+        that now qualifies (paid, reinstated after a cancel) is pending, and a pending one
+        that no longer does (cancelled before it was sent) is skipped.
         """
         now = iso(utc_now())
         with self._tx() as conn:
@@ -193,25 +206,30 @@ class Journal:
                     ),
                 )
                 return True
-            if existing[0] == "failed" and iso(updated_at) != existing[1]:
+            before = OrderState(existing[0])
+            changed = iso(updated_at) != existing[1]
+            # A failed order is retried only once the store copy changed; a skipped or
+            # pending one follows the verdict (a status can change within the same second).
+            if (before is OrderState.FAILED and changed) or (
+                before in (OrderState.SKIPPED, OrderState.PENDING) and (changed or state != before)
+            ):
                 conn.execute(
-                    "UPDATE orders SET state = 'pending', next_attempt_at = NULL, "
+                    "UPDATE orders SET state = ?, next_attempt_at = NULL, last_error = ?, "
                     "store_updated_at = ?, updated_at = ? WHERE store_order_id = ?",
-                    (iso(updated_at), now, store_order_id),
+                    (state, reason, iso(updated_at), now, store_order_id),
                 )
             return False
 
     def orders_due(self, now: datetime, limit: int = 10_000) -> list[OrderRow]:
         """Orders to (re)try now: pending or interrupted while sending, oldest first."""
         rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state IN ('pending', 'sending') "
-            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state IN (?, ?) AND {_DUE} "
             "ORDER BY store_created_at, store_order_id LIMIT ?",
-            (iso(now), limit),
+            (OrderState.PENDING, OrderState.SENDING, iso(now), iso(now + RETRY_HORIZON), limit),
         )
         return [order_from(r) for r in rows]
 
-    def orders_in_state(self, *states: str) -> list[OrderRow]:
+    def orders_in_state(self, *states: OrderState) -> list[OrderRow]:
         marks = ",".join("?" * len(states))
         rows = self._query(
             f"SELECT {ORDER_COLUMNS} FROM orders WHERE state IN ({marks}) "
@@ -222,25 +240,62 @@ class Journal:
 
     def mark_sending(self, store_order_id: str) -> None:
         """Committed before the POST: a crash from here on is resolved by a lookup."""
-        self._set_order(store_order_id, state="sending", bump_attempts=True)
+        self._set_order(store_order_id, state=OrderState.SENDING, bump_attempts=True)
 
-    def mark_sent(self, store_order_id: str, orderdesk_order_id: str) -> None:
-        self._set_order(
-            store_order_id, state="sent", orderdesk_order_id=orderdesk_order_id, error=""
+    def mark_sent(self, store_order_id: str, orderdesk_order_id: str, facts: str = "") -> None:
+        """Sent (or found in Order Desk); ``facts`` are what Order Desk was sent of it."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE orders SET state = ?, orderdesk_order_id = ?, last_error = '', "
+                "next_attempt_at = NULL, facts_seen = ?, facts_told = ?, updated_at = ? "
+                "WHERE store_order_id = ?",
+                (
+                    OrderState.SENT,
+                    orderdesk_order_id,
+                    facts,
+                    facts,
+                    iso(utc_now()),
+                    store_order_id,
+                ),
+            )
+
+    def note_store_facts(self, store_order_id: str, facts: str) -> None:
+        """What the store now says of a sent order; Order Desk is told the difference."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE orders SET facts_seen = ? WHERE store_order_id = ? AND state = ?",
+                (facts, store_order_id, OrderState.SENT),
+            )
+
+    def mark_told(self, store_order_id: str, facts: str) -> None:
+        """Order Desk now knows ``facts`` of the order (a note was written, it was moved)."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE orders SET facts_told = ?, updated_at = ? WHERE store_order_id = ?",
+                (facts, iso(utc_now()), store_order_id),
+            )
+
+    def orders_to_tell(self) -> list[OrderRow]:
+        """Sent orders whose store copy changed in a way Order Desk has not been told of."""
+        rows = self._query(
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state = ? AND facts_seen != '' "
+            "AND facts_seen != facts_told ORDER BY store_created_at, store_order_id",
+            (OrderState.SENT,),
         )
+        return [order_from(r) for r in rows]
 
     def mark_order_retry(
-        self, store_order_id: str, error: str, next_attempt_at: datetime, *, state: str
+        self, store_order_id: str, error: str, next_attempt_at: datetime, *, state: OrderState
     ) -> None:
         """A temporary failure: try again at ``next_attempt_at``. ``state`` stays ``sending``
         when the outcome is unknown, so the next attempt looks the order up first."""
         self._set_order(store_order_id, state=state, error=error, next_attempt_at=next_attempt_at)
 
     def mark_failed(self, store_order_id: str, reason: str) -> None:
-        self._set_order(store_order_id, state="failed", error=reason)
+        self._set_order(store_order_id, state=OrderState.FAILED, error=reason)
 
     def mark_skipped(self, store_order_id: str, reason: str) -> None:
-        self._set_order(store_order_id, state="skipped", error=reason)
+        self._set_order(store_order_id, state=OrderState.SKIPPED, error=reason)
 
     def orders_awaiting_shipment(self, placed_since: datetime) -> list[OrderRow]:
         """Sent orders placed since ``placed_since`` whose lines are not all shipped yet,
@@ -263,13 +318,13 @@ class Journal:
 
     def requeue_order(self, store_order_id: str) -> bool:
         """Make a failed or skipped order pending again (the merchant pressed Retry)."""
-        return self._requeue(_ORDERS, store_order_id, ("failed", "skipped"))
+        return self._requeue(_ORDERS, store_order_id, (OrderState.FAILED, OrderState.SKIPPED))
 
     def _set_order(
         self,
         store_order_id: str,
         *,
-        state: str,
+        state: OrderState,
         orderdesk_order_id: str | None = None,
         error: str | None = None,
         next_attempt_at: datetime | None = None,
@@ -307,12 +362,13 @@ class Journal:
             )
 
     def _requeue(self, table: _Table, key: str, from_states: tuple[str, ...]) -> bool:
+        # OrderState.PENDING and ShipmentState.PENDING are the same word.
         with self._tx() as conn:
             marks = ",".join("?" * len(from_states))
             cursor = conn.execute(
-                f"UPDATE {table.name} SET state = 'pending', next_attempt_at = NULL, "
+                f"UPDATE {table.name} SET state = ?, next_attempt_at = NULL, "
                 f"attempts = 0, updated_at = ? WHERE {table.key} = ? AND state IN ({marks})",
-                (iso(utc_now()), key, *from_states),
+                (OrderState.PENDING, iso(utc_now()), key, *from_states),
             )
             return cursor.rowcount > 0
 
@@ -355,8 +411,8 @@ class Journal:
         tracking_url: str,
         shipment_method: str,
         lines: Sequence[tuple[str, int]],
-        kind: str,
-        state: str = "pending",
+        kind: ShipmentKind,
+        state: ShipmentState = ShipmentState.PENDING,
         reason: str = "",
     ) -> None:
         now = iso(utc_now())
@@ -386,14 +442,13 @@ class Journal:
 
     def shipments_due(self, now: datetime) -> list[ShipmentRow]:
         rows = self._query(
-            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE state IN ('pending', 'creating') "
-            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
+            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE state IN (?, ?) AND {_DUE} "
             "ORDER BY created_at, shipment_id",
-            (iso(now),),
+            (ShipmentState.PENDING, ShipmentState.CREATING, iso(now), iso(now + RETRY_HORIZON)),
         )
         return [shipment_from(r) for r in rows]
 
-    def shipments_in_state(self, *states: str) -> list[ShipmentRow]:
+    def shipments_in_state(self, *states: ShipmentState) -> list[ShipmentRow]:
         marks = ",".join("?" * len(states))
         rows = self._query(
             f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE state IN ({marks}) "
@@ -402,12 +457,35 @@ class Journal:
         )
         return [shipment_from(r) for r in rows]
 
-    def set_shipment(
+    def mark_shipment_creating(self, shipment_id: str) -> None:
+        """Committed before the store call: a retry first looks for the tracking number."""
+        self._set_shipment(shipment_id, ShipmentState.CREATING, bump_attempts=True)
+
+    def mark_shipment_done(self, shipment_id: str, store_fulfillment_id: str) -> None:
+        self._set_shipment(shipment_id, ShipmentState.DONE, store_fulfillment_id, error="")
+
+    def mark_shipment_failed(self, shipment_id: str, reason: str) -> None:
+        self._set_shipment(shipment_id, ShipmentState.FAILED, error=reason)
+
+    def mark_shipment_skipped(self, shipment_id: str, reason: str) -> None:
+        self._set_shipment(shipment_id, ShipmentState.SKIPPED, error=reason)
+
+    def mark_shipment_pending(self, shipment_id: str) -> None:
+        """Nothing reached the store (the store refused our key): try again when due."""
+        self._set_shipment(shipment_id, ShipmentState.PENDING)
+
+    def mark_shipment_retry(self, shipment_id: str, error: str, next_attempt_at: datetime) -> None:
+        """A temporary failure: try again at ``next_attempt_at``."""
+        self._set_shipment(
+            shipment_id, ShipmentState.PENDING, error=error, next_attempt_at=next_attempt_at
+        )
+
+    def _set_shipment(
         self,
         shipment_id: str,
-        *,
-        state: str,
+        state: ShipmentState,
         store_fulfillment_id: str | None = None,
+        *,
         error: str | None = None,
         next_attempt_at: datetime | None = None,
         bump_attempts: bool = False,
@@ -429,21 +507,28 @@ class Journal:
         with self._tx() as conn:
             conn.execute(
                 "UPDATE shipments SET tracking_number = ?, carrier = ?, tracking_url = ?, "
-                "state = 'pending', next_attempt_at = NULL, attempts = 0, last_error = '', "
+                "state = ?, next_attempt_at = NULL, attempts = 0, last_error = '', "
                 "updated_at = ? WHERE shipment_id = ?",
-                (tracking_number, carrier, tracking_url, iso(utc_now()), shipment_id),
+                (
+                    tracking_number,
+                    carrier,
+                    tracking_url,
+                    ShipmentState.PENDING,
+                    iso(utc_now()),
+                    shipment_id,
+                ),
             )
 
     def requeue_shipment(self, shipment_id: str) -> bool:
-        return self._requeue(_SHIPMENTS, shipment_id, ("failed",))
+        return self._requeue(_SHIPMENTS, shipment_id, (ShipmentState.FAILED,))
 
     # -- cursors -------------------------------------------------------------------------
 
-    def get_cursor(self, direction: str) -> datetime | None:
+    def get_cursor(self, direction: Cursor) -> datetime | None:
         rows = self._query("SELECT high_water FROM cursors WHERE direction = ?", (direction,))
         return parse_time(rows[0][0]) if rows else None
 
-    def set_cursor(self, direction: str, high_water: datetime, overlap_seconds: int) -> None:
+    def set_cursor(self, direction: Cursor, high_water: datetime, overlap_seconds: int) -> None:
         with self._tx() as conn:
             conn.execute(
                 "INSERT INTO cursors (direction, high_water, overlap_seconds, updated_at) "
@@ -452,6 +537,53 @@ class Journal:
                 "updated_at = excluded.updated_at",
                 (direction, iso(high_water), overlap_seconds, iso(utc_now())),
             )
+
+    def advance_cursor(
+        self,
+        direction: Cursor,
+        high_water: datetime,
+        overlap_seconds: int,
+        *,
+        scanned_from: datetime,
+    ) -> bool:
+        """Move the mark to ``high_water`` after a scan that started from ``scanned_from``,
+        unless a backfill moved it back before that meanwhile: the backfill then stands, and
+        its orders are scanned next. True when the mark moved."""
+        with self._tx() as conn:
+            cursor = conn.execute(
+                "UPDATE cursors SET high_water = ?, overlap_seconds = ?, updated_at = ? "
+                "WHERE direction = ? AND high_water >= ?",
+                (iso(high_water), overlap_seconds, iso(utc_now()), direction, iso(scanned_from)),
+            )
+            return cursor.rowcount > 0
+
+    def backfill_start(self, since: datetime) -> None:
+        """Record where sending starts when no start is recorded yet (an earlier journal)."""
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO cursors (direction, high_water, overlap_seconds, "
+                "updated_at) VALUES (?, ?, 0, ?)",
+                (Cursor.SEND_FROM, iso(since), iso(utc_now())),
+            )
+
+    def backfill(self, since: datetime) -> datetime:
+        """Send the store's orders placed since ``since`` too: the push mark and the start of
+        what is sent move back to ``since``, never forward (the earlier date wins, so orders
+        in between are never skipped). Returns the start now in force. One transaction, so a
+        scan running meanwhile cannot write over it (see ``advance_cursor``)."""
+        with self._tx() as conn:
+            for direction in (Cursor.PUSH, Cursor.SEND_FROM):
+                conn.execute(
+                    "INSERT INTO cursors (direction, high_water, overlap_seconds, updated_at) "
+                    "VALUES (?, ?, 0, ?) ON CONFLICT (direction) DO UPDATE SET "
+                    "high_water = MIN(high_water, excluded.high_water), "
+                    "updated_at = excluded.updated_at",
+                    (direction, iso(since), iso(utc_now())),
+                )
+            (start,) = conn.execute(
+                "SELECT high_water FROM cursors WHERE direction = ?", (Cursor.SEND_FROM,)
+            ).fetchone()
+        return parse_time(start) or since
 
     # -- events --------------------------------------------------------------------------
 
@@ -538,11 +670,12 @@ class Journal:
             r[0]: r[1] for r in self._query("SELECT state, COUNT(*) FROM shipments GROUP BY state")
         }
         return JournalCounts(
-            sent=orders.get("sent", 0),
-            pending=orders.get("pending", 0) + orders.get("sending", 0),
-            failed=orders.get("failed", 0),
-            skipped=orders.get("skipped", 0),
-            fulfillments=shipments.get("done", 0),
-            shipments_pending=shipments.get("pending", 0) + shipments.get("creating", 0),
-            shipments_failed=shipments.get("failed", 0),
+            sent=orders.get(OrderState.SENT, 0),
+            pending=orders.get(OrderState.PENDING, 0) + orders.get(OrderState.SENDING, 0),
+            failed=orders.get(OrderState.FAILED, 0),
+            skipped=orders.get(OrderState.SKIPPED, 0),
+            fulfillments=shipments.get(ShipmentState.DONE, 0),
+            shipments_pending=shipments.get(ShipmentState.PENDING, 0)
+            + shipments.get(ShipmentState.CREATING, 0),
+            shipments_failed=shipments.get(ShipmentState.FAILED, 0),
         )

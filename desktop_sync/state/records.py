@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from desktop_sync.state.states import OrderState, ShipmentKind, ShipmentState
+
 __all__ = [
     "ORDER_COLUMNS",
     "SHIPMENT_COLUMNS",
@@ -41,7 +43,7 @@ def utc_now() -> datetime:
 class OrderRow:
     store_order_id: str
     order_number: str
-    state: str
+    state: OrderState
     orderdesk_order_id: str | None
     attempts: int
     next_attempt_at: datetime | None
@@ -49,6 +51,10 @@ class OrderRow:
     store_created_at: datetime
     store_updated_at: datetime
     updated_at: datetime
+    facts_seen: str = ""
+    """What the store last said of the order once sent (``engine.after_push``), as JSON."""
+    facts_told: str = ""
+    """What Order Desk has been told of it ("" until first known)."""
 
 
 @dataclass(frozen=True)
@@ -62,9 +68,9 @@ class ShipmentRow:
     tracking_url: str
     shipment_method: str
     lines: tuple[tuple[str, int], ...]
-    kind: str
-    """``fulfil`` (a new store fulfillment) or ``add_tracking`` (another number on one)."""
-    state: str
+    kind: ShipmentKind
+    """A new store fulfillment, or another tracking number on one."""
+    state: ShipmentState
     store_fulfillment_id: str | None
     attempts: int
     next_attempt_at: datetime | None
@@ -95,7 +101,7 @@ class JournalCounts:
 
 ORDER_COLUMNS = (
     "store_order_id, order_number, state, orderdesk_order_id, attempts, next_attempt_at, "
-    "last_error, store_created_at, store_updated_at, updated_at"
+    "last_error, store_created_at, store_updated_at, updated_at, facts_seen, facts_told"
 )
 SHIPMENT_COLUMNS = (
     "shipment_id, orderdesk_order_id, store_order_id, order_number, tracking_number, carrier, "
@@ -108,7 +114,7 @@ def order_from(row: sqlite3.Row) -> OrderRow:
     return OrderRow(
         store_order_id=row[0],
         order_number=row[1],
-        state=row[2],
+        state=OrderState(row[2]),
         orderdesk_order_id=row[3],
         attempts=row[4],
         next_attempt_at=parse_time(row[5]),
@@ -116,6 +122,8 @@ def order_from(row: sqlite3.Row) -> OrderRow:
         store_created_at=parse_time(row[7]) or utc_now(),
         store_updated_at=parse_time(row[8]) or utc_now(),
         updated_at=parse_time(row[9]) or utc_now(),
+        facts_seen=row[10],
+        facts_told=row[11],
     )
 
 
@@ -130,8 +138,8 @@ def shipment_from(row: sqlite3.Row) -> ShipmentRow:
         tracking_url=row[6],
         shipment_method=row[7],
         lines=tuple((str(line_id), int(qty)) for line_id, qty in json.loads(row[8])),
-        kind=row[9],
-        state=row[10],
+        kind=ShipmentKind(row[9]),
+        state=ShipmentState(row[10]),
         store_fulfillment_id=row[11],
         attempts=row[12],
         next_attempt_at=parse_time(row[13]),

@@ -69,11 +69,16 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX events_by_level ON events (level, id);
     """,
-    # 1 -> 2: when every line of a sent order was covered by Order Desk shipments; the pull
-    # looks for shipments of the sent orders where this is still NULL.
+    # 1 -> 2: when every line of a sent order was covered by Order Desk shipments (the pull
+    # looks for shipments of the sent orders where this is still NULL); and what the store last
+    # said of a sent order (cancelled, payment, address) and what Order Desk has been told of
+    # it, so a cancel, a refund or an address change after the push reaches the warehouse even
+    # when Order Desk is away when the store reports it.
     """
     ALTER TABLE orders ADD COLUMN shipped_at TEXT;
     CREATE INDEX orders_awaiting_shipment ON orders (state, shipped_at, store_created_at);
+    ALTER TABLE orders ADD COLUMN facts_seen TEXT NOT NULL DEFAULT '';
+    ALTER TABLE orders ADD COLUMN facts_told TEXT NOT NULL DEFAULT '';
     """,
 )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_sync.state.journal import Journal, JournalError
+from desktop_sync.state.journal import Cursor, Journal, JournalError
 from desktop_sync.state.schema import SCHEMA_VERSION
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -112,7 +112,7 @@ def test_shipments_are_recorded_once_with_their_lines(journal: Journal) -> None:
     (row,) = journal.shipments_due(T0)
     assert row.lines == (("101", 2), ("102", 1))
     assert journal.known_shipment_ids(["s1", "s2"]) == {"s1"}
-    journal.set_shipment("s1", state="done", store_fulfillment_id="f1")
+    journal.mark_shipment_done("s1", "f1")
     assert journal.counts().fulfillments == 1
     assert journal.shipments_due(T0) == []
 
@@ -153,3 +153,25 @@ def test_a_failed_write_is_reported_not_swallowed(journal: Journal) -> None:
     journal._conn.execute("PRAGMA query_only = ON")
     with pytest.raises(JournalError, match="could not be written"):
         journal.record_order_seen("1", "1", T0, T0)
+
+
+def test_a_retry_scheduled_by_a_clock_since_set_back_is_due_now(journal: Journal) -> None:
+    # Scheduled while the PC ran a day fast; the clock is now right.
+    journal.record_order_seen("7", "1007", T0, T0)
+    journal.mark_order_retry("7", "Order Desk is down.", T0 + timedelta(days=1), state="pending")
+    assert [r.store_order_id for r in journal.orders_due(T0)] == ["7"]
+
+
+def test_a_backfill_takes_the_earlier_date_and_a_later_scan_does_not_undo_it(
+    journal: Journal,
+) -> None:
+    journal.set_cursor(Cursor.PUSH, T0, 600)
+    assert journal.backfill(T0 + timedelta(days=1)) == T0 + timedelta(days=1)  # no start yet
+    assert journal.get_cursor(Cursor.PUSH) == T0  # the mark never moves forward
+    assert journal.backfill(T0 - timedelta(days=2)) == T0 - timedelta(days=2)
+    assert journal.backfill(T0) == T0 - timedelta(days=2)  # the earlier start wins
+    # A scan that read the mark T0 before the backfill finishes after it: the backfill stands.
+    assert not journal.advance_cursor(Cursor.PUSH, T0 + timedelta(hours=1), 600, scanned_from=T0)
+    assert journal.get_cursor(Cursor.PUSH) == T0 - timedelta(days=2)
+    assert journal.advance_cursor(Cursor.PUSH, T0, 600, scanned_from=T0 - timedelta(days=2))
+    assert journal.get_cursor(Cursor.PUSH) == T0

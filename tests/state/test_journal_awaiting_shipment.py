@@ -40,7 +40,8 @@ def test_a_corrected_tracking_number_makes_a_failed_shipment_due_again(tmp_path:
             lines=(("11", 1),),
             kind="fulfil",
         )
-        journal.set_shipment("s1", state="failed", error="Too long.", bump_attempts=True)
+        journal.mark_shipment_creating("s1")
+        journal.mark_shipment_failed("s1", "Too long.")
         journal.correct_shipment_tracking("s1", "1ZFIXED", "UPS", "https://t.example/1ZFIXED")
         (due,) = journal.shipments_due(datetime.now(UTC))
         assert (due.shipment_id, due.tracking_number, due.state) == ("s1", "1ZFIXED", "pending")

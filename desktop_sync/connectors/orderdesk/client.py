@@ -366,6 +366,14 @@ class OrderDeskClient:
         matches = [s for s in shipments if s.tracking_number == shipment.tracking_number]
         return matches[-1] if matches else None
 
+    def add_history_note(self, order_id: str, note: str, source_name: str = "") -> None:
+        """Write ``note`` into the order's history, where the warehouse sees it (reference
+        §4.7). Never retried: an ``Ambiguous`` note may be there already."""
+        body: dict[str, Any] = {"note": note}
+        if source_name:
+            body["source_name"] = source_name
+        self._write("POST", f"orders/{_segment(order_id)}/order-history", body, "the note")
+
     def move_orders(
         self,
         order_ids: Iterable[str],

@@ -1,5 +1,6 @@
--- Schema version 2 (orders.shipped_at: the pull stops looking once every line shipped), with
--- one row of each kind, as a v2 app left it. When schema 3 arrives, add v3.sql beside it.
+-- Schema version 2 (orders.shipped_at: the pull stops looking once every line shipped;
+-- orders.facts_seen/facts_told: what the store last said of a sent order, and what Order Desk
+-- was told), with one row of each kind, as a v2 app left it. When schema 3 arrives, add v3.sql.
 CREATE TABLE orders (
     store_order_id      TEXT PRIMARY KEY,
     order_number        TEXT NOT NULL,
@@ -74,4 +75,11 @@ INSERT INTO cursors VALUES ('push', '2024-03-06T12:00:00.000000+00:00', 600,
 INSERT INTO events (time, level, direction, order_number, orderdesk_order_id, message)
     VALUES ('2024-03-05T21:46:01.000000+00:00', 'info', 'orders', '218', '7001',
     'Sent to Order Desk.');
+ALTER TABLE orders ADD COLUMN facts_seen TEXT NOT NULL DEFAULT '';
+ALTER TABLE orders ADD COLUMN facts_told TEXT NOT NULL DEFAULT '';
+UPDATE orders SET facts_seen = '{"address": "Pat Doe, 1 Main St, Springfield, US", "cancelled": false, "payment": "paid"}',
+    facts_told = '{"address": "Pat Doe, 1 Main St, Springfield, US", "cancelled": false, "payment": "paid"}'
+    WHERE store_order_id = '218';
+INSERT INTO cursors VALUES ('send_from', '2024-03-06T11:50:00.000000+00:00', 0,
+    '2024-03-06T12:00:00.000000+00:00');
 PRAGMA user_version = 2;

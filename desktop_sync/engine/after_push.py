@@ -1,0 +1,233 @@
+"""After an order reached Order Desk: a cancel, a refund or an address change in the store is
+passed on, so the warehouse never ships what it should not.
+
+* Cancelled in the store, not yet shipped: every part of it in Order Desk (splits included) is
+  moved to the merchant's cancellations folder (default: a folder named "Canceled"), with a
+  note in its history saying why.
+* Cancelled after it shipped: nothing is moved; the merchant is told, loudly (an error in the
+  log, and ``PushResult.attention``).
+* Refunded, or its shipping address changed, before shipping: a note in the order's history
+  and a line in the log.
+
+The journal keeps what the store last said of each sent order and what Order Desk has been told
+(``facts_seen``, ``facts_told``), so a change seen while Order Desk is away is told later.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from desktop_sync.connectors.errors import Ambiguous, RateLimited, Rejected, Transient
+from desktop_sync.connectors.orderdesk.models import Order
+from desktop_sync.connectors.stores.base import PaymentState, StoreAddress, StoreOrder
+from desktop_sync.engine.context import EngineContext, OrderDeskApi
+from desktop_sync.engine.events import Direction, Failure, Level
+from desktop_sync.engine.identity import belongs_to, store_order_id_of
+from desktop_sync.engine.mapping import MAX_NOTE_LENGTH, trim_text
+from desktop_sync.state.journal import OrderRow
+
+__all__ = ["DEFAULT_CANCEL_FOLDER", "AfterPush", "StoreFacts"]
+
+DEFAULT_CANCEL_FOLDER = "Canceled"
+_REFUNDS = {PaymentState.REFUNDED.value, PaymentState.PARTIALLY_REFUNDED.value}
+
+
+@dataclass(frozen=True)
+class StoreFacts:
+    """What matters to the warehouse once an order is in Order Desk."""
+
+    cancelled: bool
+    payment: str
+    address: str
+
+    @classmethod
+    def of(cls, order: StoreOrder) -> StoreFacts:
+        return cls(order.is_cancelled, order.payment_state.value, _one_line(order))
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> StoreFacts | None:
+        try:
+            data = json.loads(text)
+            return cls(bool(data["cancelled"]), str(data["payment"]), str(data["address"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def _one_line(order: StoreOrder) -> str:
+    address = order.shipping_address
+    if not any((address.address1, address.city, address.postal_code)):
+        address = order.billing_address
+    return _address_line(address)
+
+
+def _address_line(a: StoreAddress) -> str:
+    name = " ".join(p for p in (a.first_name.strip(), a.last_name.strip()) if p)
+    parts = (name, a.company, a.address1, a.address2, a.city, a.state, a.postal_code, a.country)
+    return ", ".join(p.strip() for p in parts if p.strip())
+
+
+class AfterPush:
+    """Tells Order Desk what changed in the store after an order was sent."""
+
+    def __init__(
+        self,
+        ctx: EngineContext,
+        orderdesk: OrderDeskApi,
+        *,
+        store_name: str,
+        source_name: str,
+        cancel_folder: int | str | None = DEFAULT_CANCEL_FOLDER,
+    ) -> None:
+        self.ctx = ctx
+        self.orderdesk = orderdesk
+        self.store_name = store_name
+        self.source_name = source_name
+        self.cancel_folder = cancel_folder
+        self._cancel_folder_id: int | None = None
+        self._folder_looked_up = False
+
+    def tell(self) -> tuple[Failure, ...]:
+        """Pass on every change not yet told; returns what needs the merchant's attention.
+
+        Stops at the first temporary Order Desk trouble (the rest is told next time); raises
+        ``AuthError`` like the rest of the push.
+        """
+        attention: list[Failure] = []
+        for row in self.ctx.journal.orders_to_tell():
+            if self.ctx.stop.is_set():
+                break
+            try:
+                attention.extend(self._tell_one(row))
+            except (Transient, RateLimited, Ambiguous) as exc:
+                self.ctx.emit(
+                    Level.WARNING,
+                    Direction.PUSH,
+                    f"A change in the store could not be passed on to Order Desk yet ({exc}); "
+                    "the app tries again at the next sync.",
+                    order_number=row.order_number,
+                )
+                break
+        return tuple(attention)
+
+    def _tell_one(self, row: OrderRow) -> list[Failure]:
+        journal = self.ctx.journal
+        seen, told = StoreFacts.from_json(row.facts_seen), StoreFacts.from_json(row.facts_told)
+        if seen is None or told is None:
+            # Sent by an earlier version, or adopted: what Order Desk holds is not known, so
+            # the store's present is the starting point.
+            journal.mark_told(row.store_order_id, row.facts_seen)
+            return []
+        parts = self._parts(row)
+        attention: list[Failure] = []
+        if not parts:
+            self._say(
+                Level.WARNING,
+                row,
+                f"The order changed in {self.store_name} but is no longer in Order Desk; "
+                "nothing was passed on.",
+            )
+        else:
+            shipped = [s.tracking_number for p in parts for s in p.shipments]
+            if seen.cancelled and not told.cancelled:
+                attention.extend(self._cancelled(row, parts, shipped))
+            elif told.cancelled and not seen.cancelled:
+                self._note(
+                    row,
+                    parts,
+                    f"Reinstated in {self.store_name}: the order is active again.",
+                    log=" Move it out of the cancellations folder in Order Desk if it is to ship.",
+                )
+            if seen.payment != told.payment and seen.payment in _REFUNDS and not shipped:
+                what = "in full" if seen.payment == PaymentState.REFUNDED.value else "in part"
+                self._note(row, parts, f"Refunded {what} in {self.store_name} after it was sent.")
+            if seen.address != told.address and not shipped:
+                self._note(
+                    row,
+                    parts,
+                    f"The shipping address was changed in {self.store_name} to: "
+                    f"{seen.address or '(none)'}. Ship to the new address.",
+                )
+        journal.mark_told(row.store_order_id, row.facts_seen)
+        return attention
+
+    def _cancelled(self, row: OrderRow, parts: list[Order], shipped: list[str]) -> list[Failure]:
+        if shipped:
+            reason = (
+                f"Order {row.order_number} was cancelled in {self.store_name} after it shipped "
+                f"(tracking {', '.join(shipped)}). Nothing was changed in Order Desk: contact "
+                "the customer about a return or a refund."
+            )
+            self._say(Level.ERROR, row, reason)
+            return [Failure(row.order_number, reason)]
+        folder = self._cancel_folder()
+        where = "moved to the cancellations folder" if folder is not None else "left where it is"
+        note = f"Cancelled in {self.store_name}: do not ship. Desktop Sync {where}."
+        for part in parts:
+            self.orderdesk.add_history_note(part.id, trim_text(note, MAX_NOTE_LENGTH))
+        if folder is not None:
+            try:
+                self.orderdesk.move_orders([p.id for p in parts], folder_id=folder)
+            except Rejected as exc:
+                self._say(
+                    Level.WARNING,
+                    row,
+                    f"Cancelled in {self.store_name}; Order Desk refused to move it "
+                    f"({exc.reason}), so a note says not to ship it.",
+                )
+                return []
+        self._say(
+            Level.WARNING,
+            row,
+            f"Cancelled in {self.store_name}: "
+            + (
+                "moved to the cancellations folder in Order Desk, with a note."
+                if folder is not None
+                else "a note in Order Desk says not to ship it. Choose a cancellations folder "
+                "in Settings to have such orders moved."
+            ),
+        )
+        return []
+
+    def _note(self, row: OrderRow, parts: list[Order], note: str, *, log: str = "") -> None:
+        for part in parts:
+            self.orderdesk.add_history_note(part.id, trim_text(note, MAX_NOTE_LENGTH))
+        self._say(Level.WARNING, row, f"{note} A note was added in Order Desk.{log}")
+
+    def _say(self, level: Level, row: OrderRow, message: str) -> None:
+        self.ctx.emit(
+            level,
+            Direction.PUSH,
+            message,
+            order_number=row.order_number,
+            orderdesk_order_id=row.orderdesk_order_id or "",
+        )
+
+    def _parts(self, row: OrderRow) -> list[Order]:
+        """The Order Desk orders of this store order: the one sent, and its splits."""
+        parts = [
+            order
+            for order in self.orderdesk.find_orders(row.order_number, self.source_name)
+            if belongs_to(order, store_key=self.ctx.store_key, source_name=self.source_name)
+            and store_order_id_of(order) == row.store_order_id
+        ]
+        if parts or not row.orderdesk_order_id:
+            return parts
+        try:
+            return [self.orderdesk.get_order(row.orderdesk_order_id)]
+        except Rejected:
+            return []
+
+    def _cancel_folder(self) -> int | None:
+        """The cancellations folder's id: the merchant's choice, else "Canceled" if any."""
+        if isinstance(self.cancel_folder, int):
+            return self.cancel_folder
+        if not self._folder_looked_up:
+            self._folder_looked_up = True
+            name = (self.cancel_folder or DEFAULT_CANCEL_FOLDER).strip()
+            match = self.orderdesk.store().folder_named(name)
+            self._cancel_folder_id = match.id if match is not None else None
+        return self._cancel_folder_id

@@ -1,0 +1,97 @@
+"""Which store orders are sent to Order Desk for fulfilment: one rule per platform, with safe
+defaults, that a Settings choice of statuses replaces. The platform registry points here.
+
+Whatever the statuses, an order that is cancelled, or whose payment was declined, refunded in
+full or voided, is never sent (Order Desk's own cart integrations and ShipStation import only
+orders awaiting fulfilment). An order that later enters a sent status (paid, reinstated after
+a cancel) is sent then: the rule is asked again at every change the store reports.
+
+=============  ==========================================================================
+Platform       Default (store status, lower case)
+=============  ==========================================================================
+bigcommerce    every status but: incomplete, pending, awaiting payment, cancelled,
+               declined, refunded, disputed, manual verification required (a deny-list,
+               so a renamed fulfilment status still goes; a shipped order already in Order
+               Desk must still be recognised after a lost journal)
+shopify        every order not cancelled (Shopify's status is its fulfilment status)
+woocommerce    processing and on-hold only (never pending, failed, cancelled, refunded,
+               trash, checkout-draft, completed)
+=============  ==========================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from desktop_sync.connectors.stores.base import PaymentState, StoreOrder
+
+__all__ = ["DEFAULT_SEND_RULES", "NEVER_SENT_PAYMENTS", "SendRule", "send_rule_for"]
+
+NEVER_SENT_PAYMENTS: Mapping[PaymentState, str] = {
+    PaymentState.DECLINED: "its payment was declined",
+    PaymentState.REFUNDED: "it was refunded in full",
+    PaymentState.VOIDED: "its payment was voided",
+}
+
+
+@dataclass(frozen=True)
+class SendRule:
+    sent: frozenset[str] = frozenset()
+    """When not empty, only orders in one of these statuses are sent (lower case)."""
+    never: frozenset[str] = frozenset()
+    """Statuses never sent, whatever ``sent`` says (lower case)."""
+
+    def why_not_sent(self, order: StoreOrder) -> str:
+        """ "" when ``order`` is to be sent; else why not, as a log sentence."""
+        if order.problem:
+            return ""  # unreadable: the push fails it with the reason, for the merchant to see
+        if order.is_cancelled:
+            return "Not sent: the order is cancelled in the store."
+        payment = NEVER_SENT_PAYMENTS.get(order.payment_state)
+        if payment:
+            return f"Not sent: {payment}."
+        status = order.status.strip().lower()
+        if status in self.never or (self.sent and status not in self.sent):
+            return (
+                f"Not sent yet: its status in the store is '{order.status.strip() or 'none'}'; "
+                "it is sent once it reaches a status chosen in Settings."
+            )
+        return ""
+
+    def choosing(self, statuses: Collection[str]) -> SendRule:
+        """The rule with the merchant's own choice of statuses in place of the default."""
+        chosen = frozenset(s.strip().lower() for s in statuses if s.strip())
+        return SendRule(sent=chosen) if chosen else self
+
+
+DEFAULT_SEND_RULES: Mapping[str, SendRule] = {
+    "bigcommerce": SendRule(
+        never=frozenset(
+            {
+                "incomplete",
+                "pending",
+                "awaiting payment",
+                "cancelled",
+                "declined",
+                "refunded",
+                "disputed",
+                "manual verification required",
+            }
+        )
+    ),
+    "shopify": SendRule(never=frozenset({"cancelled"})),
+    "woocommerce": SendRule(
+        sent=frozenset({"processing", "on-hold"}),
+        never=frozenset(
+            {"pending", "failed", "cancelled", "refunded", "trash", "checkout-draft", "completed"}
+        ),
+    ),
+}
+
+
+def send_rule_for(platform: str, statuses: Collection[str] | None = None) -> SendRule:
+    """The platform's rule (a cancelled-and-unpaid-only rule for a platform not listed), with
+    the merchant's ``statuses`` in place of its default when given."""
+    rule = DEFAULT_SEND_RULES.get(platform, SendRule())
+    return rule.choosing(statuses) if statuses else rule
