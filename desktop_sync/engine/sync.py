@@ -143,6 +143,10 @@ class SyncEngine:
             try:
                 self.ctx.server_clock.observe(self.orderdesk.test())
                 self._clock_read_at = (now, pc_now)
+            except RateLimited:
+                # Order Desk's "wait" (and how long) is said once, on the request that met it;
+                # the requests after it only hear that the client is holding back.
+                raise
             except ConnectorError as exc:
                 # The push or the pull meets the same trouble next and says so; until then
                 # the last reading, carried forward, stands.
