@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import importlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from desktop_sync.app.paths import journal_path
 from desktop_sync.app.profile import Profile
@@ -19,6 +17,7 @@ from desktop_sync.connectors.stores.base import StoreConnector, StoreIdentity
 from desktop_sync.engine.context import utc_now
 from desktop_sync.engine.events import EventSink
 from desktop_sync.engine.sync import SyncEngine
+from desktop_sync.platforms import PLATFORMS, Platform, UnknownPlatform, get_platform
 from desktop_sync.state.journal import Journal
 
 __all__ = [
@@ -34,83 +33,19 @@ __all__ = [
 ]
 
 
-class UnknownPlatform(ValueError):
-    """The profile names a store platform this version does not know."""
+PlatformInfo = Platform
+"""What the wizard shows for one platform (the registry's entry, under its older name)."""
 
 
-@dataclass(frozen=True)
-class PlatformInfo:
-    """What the wizard shows for one platform, and what the headless env vars mean for it."""
-
-    name: str
-    display_name: str
-    url_label: str
-    key_label: str
-    secret_label: str
-    url_hint: str
-    key_hint: str
-    secret_hint: str
-    secret_optional: bool
-
-
-PLATFORMS: tuple[PlatformInfo, ...] = (
-    PlatformInfo(
-        name="shopify",
-        display_name="Shopify",
-        url_label="Shop address",
-        key_label="Admin API access token or Client ID",
-        secret_label="Client secret",
-        url_hint="Your permanent shop address, e.g. my-store.myshopify.com.",
-        key_hint="Shopify admin: Settings > Apps > Develop apps > your app > API credentials "
-        "(a token starting shpat_), or the Client ID of your Dev Dashboard app.",
-        secret_hint="Only for Dev Dashboard apps: the Client secret (starts shpss_). "
-        "Leave empty when you pasted an access token.",
-        secret_optional=True,
-    ),
-    PlatformInfo(
-        name="woocommerce",
-        display_name="WooCommerce",
-        url_label="Site address",
-        key_label="Consumer key",
-        secret_label="Consumer secret",
-        url_hint="Your shop's address, e.g. https://shop.example.com (HTTPS).",
-        key_hint="WordPress admin: WooCommerce > Settings > Advanced > REST API > Add key, "
-        "with Read/Write permission. Starts ck_.",
-        secret_hint="Shown once beside the consumer key when you create it. Starts cs_.",
-        secret_optional=False,
-    ),
-    PlatformInfo(
-        name="bigcommerce",
-        display_name="BigCommerce",
-        url_label="Store hash or API path",
-        key_label="Access token",
-        secret_label="(not used)",
-        url_hint="BigCommerce control panel: Settings > Store-level API accounts. The API path "
-        "looks like https://api.bigcommerce.com/stores/abc123/v3/ (abc123 is the store hash).",
-        key_hint="Create a store-level API account with Orders: modify and Information & "
-        "Settings: read-only; the access token is shown once.",
-        secret_hint="BigCommerce needs no secret.",
-        secret_optional=True,
-    ),
-)
-
-
-def platform_info(name: str) -> PlatformInfo:
-    for info in PLATFORMS:
-        if info.name == name:
-            return info
-    known = ", ".join(p.name for p in PLATFORMS)
-    raise UnknownPlatform(f"'{name}' is not a store platform this app knows (use one of {known}).")
+def platform_info(name: str) -> Platform:
+    return get_platform(name)
 
 
 def make_store_connector(
     platform: str, url: str, key: str, secret: str = "", **options: Any
 ) -> StoreConnector:
-    """The connector of ``platform`` (one module per platform, each with ``from_credentials``)."""
-    info = platform_info(platform)
-    module = importlib.import_module(f"desktop_sync.connectors.stores.{info.name}")
-    factory = cast(Callable[..., StoreConnector], module.from_credentials)
-    return factory(url, key, secret, **options)
+    """The connector of ``platform``, built by its registry entry."""
+    return get_platform(platform).connector(url, key, secret, **options)
 
 
 def make_orderdesk_client(store_id: str, api_key: str, api_url: str) -> OrderDeskClient:
@@ -132,12 +67,6 @@ def verify_store(platform: str, url: str, key: str, secret: str = "") -> StoreId
         connector.close()
 
 
-def _store_options(profile: Profile) -> dict[str, Any]:
-    if profile.store_platform == "woocommerce":
-        return {"statuses": profile.woocommerce_statuses}
-    return {}
-
-
 def build_engine(
     profile: Profile,
     *,
@@ -157,7 +86,7 @@ def build_engine(
             profile.store_url,
             profile.store_key,
             profile.store_secret,
-            **_store_options(profile),
+            statuses=profile.woocommerce_statuses,
         )
     except BaseException:
         orderdesk.close()

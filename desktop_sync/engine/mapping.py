@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from desktop_sync.connectors.orderdesk.models import Address, NewOrder, NewOrderItem
 from desktop_sync.connectors.stores.base import PaymentState, StoreAddress, StoreLine, StoreOrder
+from desktop_sync.platforms import find_platform
 
 __all__ = [
     "CURRENCY_KEY",
@@ -41,17 +42,6 @@ MAX_SOURCE_NAME_LENGTH = 64
 MAX_TEXT_LENGTH = 255
 # An Order Desk note holds 2,000 characters including its metadata (reference §4.1).
 MAX_NOTE_LENGTH = 1800
-
-_SOURCE_NAMES = {
-    "bigcommerce": "Desktop Sync (BigCommerce)",
-    "shopify": "Desktop Sync (Shopify)",
-    "woocommerce": "Desktop Sync (WooCommerce)",
-}
-_DISPLAY_NAMES = {
-    "bigcommerce": "BigCommerce",
-    "shopify": "Shopify",
-    "woocommerce": "WooCommerce",
-}
 
 PAYMENT_STATUS_FOR: Mapping[PaymentState, str] = {
     PaymentState.PAID: "Captured",
@@ -87,13 +77,16 @@ class UnmappableOrder(Exception):
 
 def platform_display_name(platform: str) -> str:
     """What the merchant calls the platform ("BigCommerce"), for messages."""
-    return _DISPLAY_NAMES.get(platform, platform.strip().title() or "your store")
+    known = find_platform(platform)
+    return known.display_name if known else (platform.strip().title() or "your store")
 
 
 def source_name_for(platform: str) -> str:
     """The fixed Order Desk ``source_name`` of orders from this platform (at most 64 chars)."""
-    name = _SOURCE_NAMES.get(platform)
-    if name is None:
+    known = find_platform(platform)
+    if known is not None:
+        name = known.source_name
+    else:
         label = platform.strip().title()
         name = f"Desktop Sync ({label})" if label else "Desktop Sync"
     return trim_text(name, MAX_SOURCE_NAME_LENGTH)
