@@ -1,13 +1,13 @@
 """The store platforms Desktop Sync speaks: one entry each, read by the profile, the wiring, the
 mapping, the CLI and the wizard, so a platform's facts are written once.
 
-=============  ============  ===========================  ==========================  ============
-name           display name  Order Desk ``source_name``   credentials                 statuses sent
-=============  ============  ===========================  ==========================  ============
-bigcommerce    BigCommerce   Desktop Sync (BigCommerce)   access token                the connector's rule
-shopify        Shopify       Desktop Sync (Shopify)       token, or client id+secret  the connector's rule
-woocommerce    WooCommerce   Desktop Sync (WooCommerce)   consumer key + secret       processing, on-hold
-=============  ============  ===========================  ==========================  ============
+===========  ===========  ==========================  =====================  ===================
+name         display      Order Desk ``source_name``  credentials            statuses sent
+===========  ===========  ==========================  =====================  ===================
+bigcommerce  BigCommerce  Desktop Sync (BigCommerce)  access token           the connector's
+shopify      Shopify      Desktop Sync (Shopify)      token, or id + secret  the connector's
+woocommerce  WooCommerce  Desktop Sync (WooCommerce)  key + secret           processing, on-hold
+===========  ===========  ==========================  =====================  ===================
 
 The connector modules are imported only when a connector is built, so reading a platform's
 name never loads every platform's HTTP code.

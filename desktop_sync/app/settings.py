@@ -36,7 +36,11 @@ DEFAULT_ORDERDESK_API_URL = "https://app.orderdesk.me/api/v2"
 
 # Fields that must be at least this number; smaller values in a hand-edited file fall back.
 _MINIMUMS = {"push_interval_seconds": 1, "pull_interval_seconds": 1, "overlap_minutes": 0}
-MAXIMUMS = {"push_interval_seconds": 86_400, "pull_interval_seconds": 86_400, "overlap_minutes": 1440}
+MAXIMUMS = {
+    "push_interval_seconds": 86_400,
+    "pull_interval_seconds": 86_400,
+    "overlap_minutes": 1440,
+}
 """The largest value each number may have: a day between syncs, a day of overlap. Larger ones
 overflow the timers and the date arithmetic, and no merchant means them."""
 

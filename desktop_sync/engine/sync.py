@@ -30,7 +30,7 @@ from desktop_sync.engine.pull import ShipmentPuller
 from desktop_sync.engine.push import OrderPusher
 from desktop_sync.state.journal import Journal, JournalError
 
-__all__ = ["SyncEngine"]
+__all__ = ["SyncEngine", "requeue_failed"]
 
 
 class SyncEngine:
@@ -144,29 +144,7 @@ class SyncEngine:
 
     def retry(self, order_number: str | None = None) -> int:
         """Make failed orders and shipments (all, or one order's) due again; return how many."""
-        journal = self.journal
-        count = 0
-        for row in journal.orders_in_state("failed", "skipped"):
-            if order_number is None and row.state == "skipped":
-                continue  # cancelled orders stay skipped unless asked for by number
-            if order_number in (None, row.order_number) and journal.requeue_order(
-                row.store_order_id
-            ):
-                count += 1
-        for shipment in journal.shipments_in_state("failed"):
-            if order_number in (None, shipment.order_number) and journal.requeue_shipment(
-                shipment.shipment_id
-            ):
-                count += 1
-        if count:
-            what = f"order {order_number}" if order_number else "all failed orders"
-            self.ctx.emit(
-                Level.INFO,
-                Direction.SYSTEM,
-                f"Retry requested for {what}.",
-                order_number=order_number or "",
-            )
-        return count
+        return requeue_failed(self.ctx, order_number)
 
     def close(self) -> None:
         try:
@@ -175,6 +153,33 @@ class SyncEngine:
             if self._on_close is not None:
                 self._on_close()
             self.journal.close()
+
+
+def requeue_failed(ctx: EngineContext, order_number: str | None = None) -> int:
+    """Make failed orders and shipments (all, or one order's) due again; return how many.
+
+    Journal only (no network), so a driver can offer it without a connection."""
+    journal = ctx.journal
+    count = 0
+    for row in journal.orders_in_state("failed", "skipped"):
+        if order_number is None and row.state == "skipped":
+            continue  # cancelled orders stay skipped unless asked for by number
+        if order_number in (None, row.order_number) and journal.requeue_order(row.store_order_id):
+            count += 1
+    for shipment in journal.shipments_in_state("failed"):
+        if order_number in (None, shipment.order_number) and journal.requeue_shipment(
+            shipment.shipment_id
+        ):
+            count += 1
+    if count:
+        what = f"order {order_number}" if order_number else "all failed orders"
+        ctx.emit(
+            Level.INFO,
+            Direction.SYSTEM,
+            f"Retry requested for {what}.",
+            order_number=order_number or "",
+        )
+    return count
 
 
 def _sentence(exc: Exception) -> str:
