@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -15,6 +21,7 @@ import pytest
 from desktop_sync import __version__, cli
 from desktop_sync.app.lock import ProfileLock
 from desktop_sync.sandbox.demo import DemoSandbox
+from desktop_sync.sandbox.server import Fault
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -160,3 +167,137 @@ def test_headless_round_trip_works_for_each_store_platform(
         assert cli.main(["sync", "--once", "--json"]) == 0
         summary = json.loads(capsys.readouterr().out)
     assert (summary["pushed"], summary["fulfillments_created"]) == (0, 1)
+
+
+# -- exit codes: 0 only when both sides were reached and nothing failed (issue 16, item 1) ----
+
+
+class _Redirecting(http.server.BaseHTTPRequestHandler):
+    """A server that sends every request elsewhere (a moved API, a captive portal)."""
+
+    def _redirect(self) -> None:
+        self.send_response(302)
+        self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = do_PUT = _redirect
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def redirecting_server() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Redirecting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/api/v2"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _sync_json(capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
+    capsys.readouterr()
+    code = cli.main(["sync", "--once", "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def _point_at(sandbox: DemoSandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in sandbox.env().items():
+        monkeypatch.setenv(name, value)
+    assert cli.main(["backfill", "--since", "2000-01-01"]) == cli.EXIT_OK
+
+
+@pytest.mark.parametrize(
+    ("trouble", "health", "code"),
+    [
+        ("nothing wrong", "ok", cli.EXIT_OK),
+        ("Order Desk answers 500", "orderdesk_offline", cli.EXIT_ORDERDESK_OFFLINE),
+        ("Order Desk is not there", "orderdesk_offline", cli.EXIT_ORDERDESK_OFFLINE),
+        ("Order Desk redirects", "orderdesk_offline", cli.EXIT_ORDERDESK_OFFLINE),
+        ("the store is offline", "store_offline", cli.EXIT_STORE_OFFLINE),
+        ("no server at all", "orderdesk_offline", cli.EXIT_ORDERDESK_OFFLINE),
+        ("Order Desk refuses the key", "orderdesk_auth", cli.EXIT_ORDERDESK_AUTH),
+        ("the store refuses its key", "store_auth", cli.EXIT_STORE_AUTH),
+    ],
+)
+def test_sync_once_exits_with_the_code_of_its_health(
+    trouble: str,
+    health: str,
+    code: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    redirecting_server: str,
+) -> None:
+    with DemoSandbox(new_order_every=None, initial_orders=2) as sandbox:
+        _point_at(sandbox, monkeypatch)
+        if trouble == "Order Desk answers 500":
+            sandbox.orderdesk.faults.inject(Fault.SERVER_ERROR, 1000)
+        elif trouble == "Order Desk is not there":
+            monkeypatch.setenv("ORDERDESK_API_URL", f"http://127.0.0.1:{_free_port()}/api/v2")
+        elif trouble == "Order Desk redirects":
+            monkeypatch.setenv("ORDERDESK_API_URL", redirecting_server)
+        elif trouble == "the store is offline":
+            sandbox.store.stop()
+        elif trouble == "no server at all":
+            sandbox.store.stop()
+            sandbox.orderdesk.stop()
+        elif trouble == "Order Desk refuses the key":
+            monkeypatch.setenv("ORDERDESK_API_KEY", "not-the-key-at-all")
+        elif trouble == "the store refuses its key":
+            monkeypatch.setenv("STORE_KEY", "not-the-token-at-all")
+        exit_code, summary = _sync_json(capsys)
+    assert (exit_code, summary["health"], summary["exit_code"]) == (code, health, code), summary
+    if code != cli.EXIT_OK:
+        assert summary["message"], "a non-zero exit always says why"
+        assert "Traceback" not in summary["message"]
+
+
+def test_a_full_journal_disk_is_not_a_success(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop_sync.app.facade import DesktopSync
+    from desktop_sync.state.journal import JournalError
+
+    built = DesktopSync.engine
+
+    def engine_on_a_full_disk(self: DesktopSync, *args: Any, **kwargs: Any) -> Any:
+        engine = built(self, *args, **kwargs)
+        conn = engine.journal._conn
+        conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+        with pytest.raises(JournalError):
+            while True:
+                engine.journal.add_event(datetime.now(UTC), "info", "system", "Filler.")
+        return engine
+
+    with DemoSandbox(new_order_every=None, initial_orders=2) as sandbox:
+        _point_at(sandbox, monkeypatch)
+        monkeypatch.setattr(DesktopSync, "engine", engine_on_a_full_disk)
+        exit_code, summary = _sync_json(capsys)
+    assert (exit_code, summary["health"]) == (cli.EXIT_FAILURES, "failing")
+    assert "could not be written" in summary["message"]
+
+
+def test_run_shows_the_health_of_its_cycles(tmp_path: Path) -> None:
+    with DemoSandbox(new_order_every=None, initial_orders=1) as sandbox:
+        env = {**os.environ, **sandbox.env(), "DESKTOP_SYNC_HOME": str(tmp_path)}
+        sandbox.orderdesk.faults.inject(Fault.SERVER_ERROR, 1000)
+        ran = subprocess.run(
+            [sys.executable, "-m", "desktop_sync", "run", "--interval", "0.1", "--cycles", "2"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert ran.returncode == cli.EXIT_OK  # it ran as asked; the health says what happened
+    assert f"Health: orderdesk_offline (exit code {cli.EXIT_ORDERDESK_OFFLINE})" in ran.stderr
