@@ -522,8 +522,11 @@ def _doctor(args: argparse.Namespace) -> int:
         os.environ.get(name, "") for name in ("ORDERDESK_API_KEY", "STORE_KEY", "STORE_SECRET")
     ]
     problems = check_profile_folders()
-    if problems:
-        bundle: dict[str, Any] = {"folders": [str(p) for p in problems]}
+    if problems:  # what can be said without the profile's folders, and what is wrong with them
+        bundle: dict[str, Any] = {
+            "app": {"version": __version__, "python": sys.version.split()[0]},
+            "folders": [str(p) for p in problems],
+        }
         _say(diagnostics.render(bundle, secrets))
         return EXIT_OK
     bundle = diagnostics.collect()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -301,3 +303,116 @@ def test_run_shows_the_health_of_its_cycles(tmp_path: Path) -> None:
         )
     assert ran.returncode == cli.EXIT_OK  # it ran as asked; the health says what happened
     assert f"Health: orderdesk_offline (exit code {cli.EXIT_ORDERDESK_OFFLINE})" in ran.stderr
+
+
+# -- an unusable profile folder: one sentence naming it, exit 2; doctor still runs -----------
+
+_COMMANDS = (
+    ["sync", "--once"],
+    ["sync", "--once", "--json"],
+    ["run", "--cycles", "1"],
+    ["status"],
+    ["retry", "--failed"],
+    ["backfill", "--since", "2024-01-01"],
+)
+
+
+@pytest.mark.parametrize("command", _COMMANDS, ids=" ".join)
+def test_a_profile_home_that_is_a_file_is_named_in_a_sentence(
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    home = tmp_path / "profile"
+    home.write_text("not a folder")
+    monkeypatch.setenv("DESKTOP_SYNC_HOME", str(home))
+    assert cli.main(command) == cli.EXIT_CONFIG
+    out, err = capsys.readouterr()
+    assert err.strip() == (
+        f"Desktop Sync cannot use {home} (DESKTOP_SYNC_HOME) as its settings folder because "
+        "it is a file, not a folder. Move that file away, or point DESKTOP_SYNC_HOME at a folder."
+    )
+    assert out == ""
+    assert home.read_text() == "not a folder"
+
+
+def test_doctor_runs_and_reports_a_profile_home_that_is_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "profile"
+    home.write_text("not a folder")
+    monkeypatch.setenv("DESKTOP_SYNC_HOME", str(home))
+    assert cli.main(["doctor"]) == cli.EXIT_OK
+    bundle = json.loads(capsys.readouterr().out)
+    assert bundle["app"]["version"] == __version__
+    assert len(bundle["folders"]) == 3 and all(str(home) in line for line in bundle["folders"])
+
+
+def _unprivileged() -> list[str]:
+    """Run a child as a plain user: an administrator writes anywhere, so a read-only folder
+    is read-only only to an ordinary account."""
+    if os.geteuid() != 0:
+        return []
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: cannot make a folder read-only")
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+@pytest.fixture
+def shared_home() -> Iterator[Path]:
+    """A profile home a plain user owns, in a folder every user can reach."""
+    base = Path(tempfile.mkdtemp(prefix="desktop-sync-ro-"))
+    base.chmod(0o755)
+    home = base / "home"
+    home.mkdir()
+    if os.geteuid() == 0:
+        os.chown(home, 65534, 65534)
+    try:
+        yield home
+    finally:
+        for folder in [home, *home.rglob("*")]:
+            if folder.is_dir():
+                folder.chmod(0o755)
+        shutil.rmtree(base)
+
+
+def _as_plain_user(
+    home: Path, sandbox: DemoSandbox, *args: str
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **sandbox.env(), "DESKTOP_SYNC_HOME": str(home)}
+    return subprocess.run(
+        [*_unprivileged(), sys.executable, "-B", "-m", "desktop_sync", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("folder", "what"), [("data", "data"), ("logs", "log"), ("config", "settings")]
+)
+def test_a_read_only_profile_folder_is_named_and_the_journal_is_never_blamed(
+    folder: str, what: str, shared_home: Path
+) -> None:
+    with DemoSandbox(new_order_every=None, initial_orders=2) as sandbox:
+        ok = _as_plain_user(shared_home, sandbox, "backfill", "--since", "2000-01-01")
+        assert ok.returncode == cli.EXIT_OK, ok.stderr
+        assert _as_plain_user(shared_home, sandbox, "sync", "--once").returncode == cli.EXIT_OK
+        journal = (shared_home / "data" / "journal.sqlite3").read_bytes()
+        (shared_home / folder).chmod(0o555)
+        for command in (["sync", "--once"], ["status"], ["backfill", "--since", "2001-01-01"]):
+            refused = _as_plain_user(shared_home, sandbox, *command)
+            assert refused.returncode == cli.EXIT_CONFIG, refused.stdout + refused.stderr
+            sentence = refused.stderr.strip()
+            assert f"cannot write to its {what} folder {shared_home / folder}" in sentence
+            assert sentence.endswith("then try again; nothing in it was changed.")
+            assert "Traceback" not in sentence and "\n" not in sentence
+            for blame in ("remove", "delete", "rebuild"):
+                assert blame not in sentence.lower()
+        doctor = _as_plain_user(shared_home, sandbox, "doctor")
+        assert doctor.returncode == cli.EXIT_OK
+        assert str(shared_home / folder) in json.loads(doctor.stdout)["folders"][0]
+    assert (shared_home / "data" / "journal.sqlite3").read_bytes() == journal

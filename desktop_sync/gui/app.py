@@ -16,7 +16,7 @@ from desktop_sync import APP_DISPLAY_NAME, APP_NAME, __version__
 from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.lock import WINDOW, ProfileBusy
 from desktop_sync.app.logs import register_secrets
-from desktop_sync.app.paths import HOME_ENV, ProfileFolderUnusable
+from desktop_sync.app.paths import HOME_ENV, ProfileFolderUnusable, check_profile_folders
 from desktop_sync.app.profile import Profile, ProfileIncomplete, load_profile
 from desktop_sync.app.secrets import KeyringUnavailable, MemorySecretStore, SecretStore
 from desktop_sync.app.settings import Settings, load_settings
@@ -227,6 +227,10 @@ class GuiSession:
 def run_gui(*, demo: bool = False, minimized: bool = False, platform: str = "bigcommerce") -> int:
     """Run the app until the merchant quits; the process exit code."""
     app = application()
+    problems = [] if demo else check_profile_folders()
+    if problems:  # said in a box: a window started from a menu has no terminal to say it in
+        QMessageBox.critical(None, APP_DISPLAY_NAME, str(problems[0]))
+        return 2
     # One app per profile: a second start asks the first to show itself and leaves. The demo
     # runs on a throwaway profile, so it never collides with the merchant's own app.
     instance = SingleInstance()
