@@ -416,3 +416,38 @@ def test_a_read_only_profile_folder_is_named_and_the_journal_is_never_blamed(
         assert doctor.returncode == cli.EXIT_OK
         assert str(shared_home / folder) in json.loads(doctor.stdout)["folders"][0]
     assert (shared_home / "data" / "journal.sqlite3").read_bytes() == journal
+
+
+# -- pasted keys (issue 16, item 3) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("platform", ["bigcommerce", "woocommerce"])
+def test_keys_pasted_with_a_zero_width_space_or_a_newline_still_sync(
+    platform: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with DemoSandbox(platform=platform, new_order_every=None, initial_orders=2) as sandbox:
+        _point_at(sandbox, monkeypatch)
+        env = sandbox.env()
+        monkeypatch.setenv("ORDERDESK_API_KEY", env["ORDERDESK_API_KEY"] + "\n")
+        monkeypatch.setenv("STORE_KEY", env["STORE_KEY"][:4] + "\u200b" + env["STORE_KEY"][4:])
+        if env["STORE_SECRET"]:
+            monkeypatch.setenv("STORE_SECRET", "\u200b" + env["STORE_SECRET"] + " ")
+        exit_code, summary = _sync_json(capsys)
+        assert (exit_code, summary["pushed"]) == (cli.EXIT_OK, 2)
+
+
+@pytest.mark.parametrize("variable", ["ORDERDESK_API_KEY", "STORE_KEY"])
+def test_a_key_with_a_character_no_key_has_is_refused_in_a_sentence(
+    variable: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with DemoSandbox(new_order_every=None, initial_orders=1) as sandbox:
+        _point_at(sandbox, monkeypatch)
+        key = sandbox.env()[variable]
+        monkeypatch.setenv(variable, key[:3] + "é" + key[3:])
+        capsys.readouterr()
+        assert cli.main(["sync", "--once"]) == cli.EXIT_CONFIG
+        err = capsys.readouterr().err.strip()
+        assert sandbox.orderdesk.orders() == []
+    which = "Order Desk API key" if variable == "ORDERDESK_API_KEY" else "BigCommerce key"
+    assert err.startswith(f"Cannot sync: The {which} holds a character no key has (character 4 ")
+    assert "\n" not in err and "codec" not in err and key not in err

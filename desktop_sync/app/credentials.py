@@ -9,9 +9,18 @@ import logging
 import unicodedata
 from dataclasses import dataclass, field
 
-from desktop_sync.connectors.errors import AuthError
+from desktop_sync.connectors.errors import ORDERDESK, AuthError
+from desktop_sync.platforms import find_platform
 
-__all__ = ["Credentials", "UnusableKey", "clean_key", "clean_text"]
+__all__ = [
+    "Credentials",
+    "UnusableKey",
+    "clean_credentials",
+    "clean_key",
+    "clean_orderdesk_key",
+    "clean_store_key",
+    "clean_text",
+]
 
 log = logging.getLogger(__name__)
 
@@ -66,3 +75,32 @@ class Credentials:
     orderdesk_api_key: str = field(default="", repr=False)
     store_key: str = field(default="", repr=False)
     store_secret: str = field(default="", repr=False)
+
+
+def clean_orderdesk_key(value: str) -> str:
+    return clean_key(
+        value,
+        what="the Order Desk API key",
+        where="Order Desk (Store Settings > API)",
+        service=ORDERDESK,
+    )
+
+
+def clean_store_key(platform: str, value: str, *, secret: bool = False) -> str:
+    """The store's key (or, with ``secret``, its secret) for ``platform``, cleaned."""
+    known = find_platform(platform)
+    store = known.display_name if known else "store"
+    return clean_key(
+        value,
+        what=f"the {store} {'secret' if secret else 'key'}",
+        where=f"your {store} admin",
+        service=store,
+    )
+
+
+def clean_credentials(platform: str, credentials: Credentials) -> Credentials:
+    return Credentials(
+        orderdesk_api_key=clean_orderdesk_key(credentials.orderdesk_api_key),
+        store_key=clean_store_key(platform, credentials.store_key),
+        store_secret=clean_store_key(platform, credentials.store_secret, secret=True),
+    )

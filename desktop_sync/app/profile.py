@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_sync.app.credentials import Credentials, clean_key, clean_text
+from desktop_sync.app.credentials import Credentials, clean_credentials, clean_text
 from desktop_sync.app.paths import journal_path, settings_path
 from desktop_sync.app.secrets import (
     SecretStore,
@@ -31,7 +31,6 @@ from desktop_sync.app.settings import (
     parse_start,
     save_settings,
 )
-from desktop_sync.connectors.errors import ORDERDESK
 from desktop_sync.platforms import NAMES, Platform, find_platform
 
 __all__ = [
@@ -82,26 +81,6 @@ class ProfileIncomplete(Exception):
         return self.message
 
 
-def _clean_credentials(settings: Settings, credentials: Credentials) -> Credentials:
-    known = find_platform(settings.store_platform)
-    store = known.display_name if known else "store"
-    where = f"your {store} admin"
-    return Credentials(
-        orderdesk_api_key=clean_key(
-            credentials.orderdesk_api_key,
-            what="the Order Desk API key",
-            where="Order Desk (Store Settings > API)",
-            service=ORDERDESK,
-        ),
-        store_key=clean_key(
-            credentials.store_key, what=f"the {store} key", where=where, service=store
-        ),
-        store_secret=clean_key(
-            credentials.store_secret, what=f"the {store} secret", where=where, service=store
-        ),
-    )
-
-
 @dataclass(frozen=True, init=False)
 class Profile:
     """Everything the engine needs to run one store against one Order Desk store.
@@ -143,7 +122,7 @@ class Profile:
         )
         keys = dataclasses.replace(credentials or Credentials(), **secrets)
         object.__setattr__(self, "settings", base)
-        object.__setattr__(self, "credentials", _clean_credentials(base, keys))
+        object.__setattr__(self, "credentials", clean_credentials(base.store_platform, keys))
 
     # The settings and credentials by name, as the engine, the window and the CLI read them.
     @property

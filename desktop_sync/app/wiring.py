@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from desktop_sync.app.credentials import clean_orderdesk_key, clean_store_key, clean_text
 from desktop_sync.app.paths import journal_path
 from desktop_sync.app.profile import Profile
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
@@ -53,14 +54,22 @@ def make_orderdesk_client(store_id: str, api_key: str, api_url: str) -> OrderDes
 
 
 def verify_orderdesk(store_id: str, api_key: str, api_url: str) -> StoreInfo:
-    """Order Desk's ``/test``, then its folder list; raises the client's typed errors."""
-    with make_orderdesk_client(store_id, api_key, api_url) as client:
+    """Order Desk's ``/test``, then its folder list; raises the client's typed errors (and
+    ``UnusableKey`` for a pasted key no server could accept)."""
+    key = clean_orderdesk_key(api_key)
+    with make_orderdesk_client(clean_text(store_id), key, clean_text(api_url)) as client:
         client.test()
         return client.store()
 
 
 def verify_store(platform: str, url: str, key: str, secret: str = "") -> StoreIdentity:
-    connector = make_store_connector(platform, url, key, secret)
+    """The store's own check of its credentials, cleaned as they enter."""
+    connector = make_store_connector(
+        platform,
+        clean_text(url),
+        clean_store_key(platform, key),
+        clean_store_key(platform, secret, secret=True),
+    )
     try:
         return connector.verify()
     finally:
