@@ -259,9 +259,11 @@ def _load_profile(app: DesktopSync) -> bool:
     warnings: list[str] = []
     settings = load_settings(warn=warnings.append)
     if warnings:
+        # The loader's sentence says what it fell back to; a command refuses instead.
+        problem = warnings[0].split(";")[0].rstrip(".")
         _say(
-            f"Cannot sync: {warnings[0].replace('; the defaults are in use', '').rstrip('.')}. "
-            "Fix the file (or save your settings again in the app), then try again.",
+            f"Cannot sync: {problem}. Fix the file (or save your settings again in the app), "
+            "then try again.",
             sys.stderr,
         )
         return False
@@ -468,7 +470,10 @@ def _iso(moment: datetime | None) -> str | None:
 def _retry(args: argparse.Namespace) -> int:
     number = None if args.failed else (args.order_number or "").strip()
     if number == "":
-        _say("Cannot retry: give the store's order number, or --failed for every failed order.")
+        _say(
+            "Cannot retry: give the store's order number, or --failed for every failed order.",
+            sys.stderr,
+        )
         return EXIT_CONFIG
     app = _open("retry", "retry")
     if app is None:
