@@ -451,3 +451,57 @@ def test_a_key_with_a_character_no_key_has_is_refused_in_a_sentence(
     which = "Order Desk API key" if variable == "ORDERDESK_API_KEY" else "BigCommerce key"
     assert err.startswith(f"Cannot sync: The {which} holds a character no key has (character 4 ")
     assert "\n" not in err and "codec" not in err and key not in err
+
+
+# -- the sandbox speaks the platform asked for (issue 17, item 2) -----------------------------
+
+
+@pytest.mark.parametrize("platform", ["shopify", "woocommerce"])
+def test_sandbox_platform_flag_starts_that_platforms_store_and_a_sync_runs_on_it(
+    platform: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "DESKTOP_SYNC_HOME": str(tmp_path)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "desktop_sync", "sandbox", "--platform", platform, "--orders", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        assert child.stdout is not None
+        described = json.loads(child.stdout.readline())
+        assert described["store"]["platform"] == described["env"]["STORE_PLATFORM"] == platform
+        synced_env = {**env, **described["env"]}
+        for command in (["backfill", "--since", "2000-01-01"], ["sync", "--once", "--json"]):
+            done = subprocess.run(
+                [sys.executable, "-m", "desktop_sync", *command],
+                env=synced_env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert done.returncode == cli.EXIT_OK, done.stdout + done.stderr
+        assert json.loads(done.stdout)["pushed"] == 2
+    finally:
+        child.terminate()
+        child.wait(timeout=10)
+
+
+def test_demo_takes_the_platform_to_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    import desktop_sync.gui.app as gui_app
+
+    asked: dict[str, Any] = {}
+    monkeypatch.setattr(gui_app, "run_gui", lambda **kwargs: asked.update(kwargs) or 0)
+    assert cli.main(["--demo", "--platform", "woocommerce"]) == 0
+    assert asked == {"demo": True, "minimized": False, "platform": "woocommerce"}
+    session = gui_app.GuiSession(demo=True, platform="woocommerce")
+    try:
+        session.prepare_demo()
+        assert isinstance(session.sandbox, DemoSandbox)
+        assert session.sandbox.platform == "woocommerce"
+        assert session.profile is not None and session.profile.store_platform == "woocommerce"
+    finally:
+        session.close()
