@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--platform",
         dest="demo_platform",
-        default="bigcommerce",
+        default=None,
         choices=NAMES,
         help="with --demo: which store platform the sandbox store speaks",
     )
@@ -180,8 +180,14 @@ def _count(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     command = args.command or "gui"
+    if args.demo_platform is not None and not args.demo:
+        parser.error(
+            "--platform before a command goes with --demo; for the headless sandbox, write "
+            "'desktop-sync sandbox --platform ...'."
+        )
     if command == "doctor":
         return _doctor(args)  # always runs, whatever is wrong: it is how support finds out
     if command != "sandbox" and not args.demo:
@@ -192,7 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "gui":
         from desktop_sync.gui.app import run_gui
 
-        return int(run_gui(demo=args.demo, minimized=args.minimized, platform=args.demo_platform))
+        platform = args.demo_platform or "bigcommerce"
+        return int(run_gui(demo=args.demo, minimized=args.minimized, platform=platform))
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "sync": _sync,
         "run": _run,

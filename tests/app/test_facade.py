@@ -125,3 +125,10 @@ def test_the_cli_says_when_a_backfill_changes_nothing(capsys: pytest.CaptureFixt
         "Store orders are already checked from 2025-06-01 00:00 UTC, before 2025-08-01 00:00; "
         "nothing changed."
     )
+
+
+def test_status_answers_while_run_holds_the_profile(capsys: pytest.CaptureFixture[str]) -> None:
+    with DesktopSync(driver="run") as running:
+        _with_history(running)
+        assert cli.main(["status", "--json"]) == cli.EXIT_OK
+    assert '"orders_sent": 1' in capsys.readouterr().out
