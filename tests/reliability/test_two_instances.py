@@ -278,3 +278,35 @@ def test_the_window_opened_beside_a_running_command_is_refused_with_a_sentence()
         finally:
             session.close()
         assert rig.tally().duplicate_orders == []
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("trouble", ["a command holds the profile", "the profile home is a file"])
+def test_the_window_says_why_it_cannot_open_in_a_box_and_exits_2(
+    trouble: str, qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desktop_sync.gui.app as gui_app
+    from desktop_sync.app.facade import DesktopSync
+
+    said: list[str] = []
+    monkeypatch.setattr(
+        gui_app.QMessageBox, "critical", lambda _parent, _title, text: said.append(text)
+    )
+    if trouble == "the profile home is a file":
+        home = tmp_path / "a-file"
+        home.write_text("")
+        monkeypatch.setenv("DESKTOP_SYNC_HOME", str(home))
+        assert gui_app.run_gui() == cli.EXIT_CONFIG
+        assert said == [
+            f"Desktop Sync cannot use {home} (DESKTOP_SYNC_HOME) as its settings folder because "
+            "it is a file, not a folder. Move that file away, or point DESKTOP_SYNC_HOME at a "
+            "folder."
+        ]
+        return
+    with DesktopSync(driver="run"):
+        assert gui_app.run_gui() == cli.EXIT_CONFIG
+    assert said == [
+        "Desktop Sync is already running for this store on this computer (the command "
+        f"'desktop-sync run', process {os.getpid()}). Wait for it to finish, or stop it "
+        "(Ctrl-C), then try again."
+    ]
