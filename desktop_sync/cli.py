@@ -29,6 +29,7 @@ __all__ = [
     "EXIT_ORDERDESK_OFFLINE",
     "EXIT_STORE_AUTH",
     "EXIT_STORE_OFFLINE",
+    "EXIT_WAITING",
     "build_parser",
     "exit_code_for",
     "main",
@@ -51,6 +52,9 @@ EXIT_ORDERDESK_OFFLINE = 5
 """Health ``orderdesk_offline``: Order Desk could not be reached (or answered in error)."""
 EXIT_STORE_OFFLINE = 6
 """Health ``store_offline``: the store could not be reached (or answered in error)."""
+EXIT_WAITING = 7
+"""Both sides answered, but some orders or shipments met a temporary error (Order Desk
+answering 500 to each new order, say) and wait for a later sync; the log says which."""
 
 _MAX_INTERVAL = 86_400.0
 
@@ -311,9 +315,14 @@ _EXIT_FOR_HEALTH = {
 def exit_code_for(result: CycleResult) -> int:
     """The cycle's exit code: 0 only when both sides were reached and nothing failed."""
     code = _EXIT_FOR_HEALTH.get(result.health, EXIT_FAILURES)
-    if code == EXIT_OK and result.failures:
+    if code != EXIT_OK:
+        return code
+    if result.failures:
         return EXIT_FAILURES
-    return code
+    waiting = (result.push.waiting if result.push else 0) + (
+        result.pull.waiting if result.pull else 0
+    )
+    return EXIT_WAITING if waiting else EXIT_OK
 
 
 def _summary(result: CycleResult) -> dict[str, Any]:
@@ -334,8 +343,13 @@ def _summary(result: CycleResult) -> dict[str, Any]:
 
 
 def _health_line(result: CycleResult) -> str:
-    what = result.message or "both sides reached, nothing failed."
-    return f"Health: {result.health.value} (exit code {exit_code_for(result)}): {what}"
+    code = exit_code_for(result)
+    what = result.message or (
+        "some orders or shipments met a temporary error; the next sync tries them again."
+        if code == EXIT_WAITING
+        else "both sides reached, nothing failed."
+    )
+    return f"Health: {result.health.value} (exit code {code}): {what}"
 
 
 def _build_engine(app: DesktopSync, *, verbose: bool, stop: threading.Event | None = None) -> Any:

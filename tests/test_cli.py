@@ -224,6 +224,7 @@ def _point_at(sandbox: DemoSandbox, monkeypatch: pytest.MonkeyPatch) -> None:
     [
         ("nothing wrong", "ok", cli.EXIT_OK),
         ("Order Desk answers 500", "orderdesk_offline", cli.EXIT_ORDERDESK_OFFLINE),
+        ("Order Desk answers 500 to each new order", "ok", cli.EXIT_WAITING),
         ("Order Desk is not there", "orderdesk_offline", cli.EXIT_ORDERDESK_OFFLINE),
         ("Order Desk redirects", "orderdesk_offline", cli.EXIT_ORDERDESK_OFFLINE),
         ("the store is offline", "store_offline", cli.EXIT_STORE_OFFLINE),
@@ -244,6 +245,8 @@ def test_sync_once_exits_with_the_code_of_its_health(
         _point_at(sandbox, monkeypatch)
         if trouble == "Order Desk answers 500":
             sandbox.orderdesk.faults.inject(Fault.SERVER_ERROR, 1000)
+        elif trouble == "Order Desk answers 500 to each new order":
+            sandbox.orderdesk.faults.inject(Fault.SERVER_ERROR, 1000, method="POST")
         elif trouble == "Order Desk is not there":
             monkeypatch.setenv("ORDERDESK_API_URL", f"http://127.0.0.1:{_free_port()}/api/v2")
         elif trouble == "Order Desk redirects":
@@ -259,7 +262,9 @@ def test_sync_once_exits_with_the_code_of_its_health(
             monkeypatch.setenv("STORE_KEY", "not-the-token-at-all")
         exit_code, summary = _sync_json(capsys)
     assert (exit_code, summary["health"], summary["exit_code"]) == (code, health, code), summary
-    if code != cli.EXIT_OK:
+    if code == cli.EXIT_WAITING:
+        assert (summary["pushed"], summary["waiting"]) == (0, 2)
+    elif code != cli.EXIT_OK:
         assert summary["message"], "a non-zero exit always says why"
         assert "Traceback" not in summary["message"]
 

@@ -53,6 +53,7 @@ def test_readme_exit_code_table_is_the_clis() -> None:
         str(cli.EXIT_STORE_AUTH): "store_auth",
         str(cli.EXIT_ORDERDESK_OFFLINE): "orderdesk_offline",
         str(cli.EXIT_STORE_OFFLINE): "store_offline",
+        str(cli.EXIT_WAITING): "waiting",
     }
     # Every health the engine reports has its row (paused is the window's own state).
     from desktop_sync.engine.events import Health
