@@ -195,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "doctor":
         return _doctor(args)  # always runs, whatever is wrong: it is how support finds out
     if command != "sandbox" and not args.demo:
-        problem = _start_logging_and_upgrade()
+        problem = _start_logging()
         if problem is not None and command != "gui":  # the window shows it in a box
             _say(problem, sys.stderr)
             return EXIT_CONFIG
@@ -222,19 +222,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
 
 
-def _start_logging_and_upgrade() -> str | None:
-    """The rotating log file, then any migration an upgrade needs (backed up first); the
-    sentence saying why the profile's folders cannot be used, else None."""
+def _start_logging() -> str | None:
+    """The rotating log file; the sentence saying why the profile's folders cannot be used,
+    else None. (An upgrade's migration runs when the facade has the profile's lock.)"""
     from desktop_sync.app.logs import setup_logging
     from desktop_sync.app.paths import check_profile_folders
-    from desktop_sync.app.upgrade import migrate_on_start
 
     problems = check_profile_folders()
     if problems:
         return str(problems[0])
     setup_logging()
-    for line in migrate_on_start():
-        _say(line, sys.stderr)
     return None
 
 
@@ -253,10 +250,13 @@ def _open(driver: str, verb: str, *, lock: bool = True) -> DesktopSync | None:
     from desktop_sync.app.paths import ProfileFolderUnusable
 
     try:
-        return DesktopSync(driver=driver, lock=lock)
+        app = DesktopSync(driver=driver, lock=lock)
     except (ProfileBusy, ProfileFolderUnusable) as exc:
         _say(f"Cannot {verb}: {exc}", sys.stderr)
         return None
+    for line in app.upgrade_notes:
+        _say(line, sys.stderr)
+    return app
 
 
 def _load_profile(app: DesktopSync) -> bool:

@@ -1,11 +1,12 @@
 """``DesktopSync``: the one facade the window, the CLI and the tests drive for one profile (in
 the spirit of Maestral's ``Maestral`` class).
 
-It checks the profile's folders and takes the profile lock when it opens, and holds the lock
-until it closes, so no driver can forget it: a second driver on the same profile, a window or
-a command, is turned away with a sentence naming who holds it (``ProfileBusy``). It builds the
-sync engine for the thread that runs it, and offers the journal-only services (status, counts,
-failures, event pages, retry, backfill) that need no connection.
+It checks the profile's folders, takes the profile lock and migrates what an upgrade needs
+when it opens, and holds the lock until it closes, so no driver can forget it: a second
+driver on the same profile, a window or a command, is turned away with a sentence naming who
+holds it (``ProfileBusy``). It builds the sync engine for the thread that runs it, and offers
+the journal-only services (status, counts, failures, event pages, retry, backfill) that need
+no connection.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from desktop_sync.app.lock import ProfileLock
+from desktop_sync.app.lock import LOCK_FILE, ProfileBusy, ProfileLock
 from desktop_sync.app.logs import register_secrets
-from desktop_sync.app.paths import check_profile_folders, journal_path
+from desktop_sync.app.paths import check_profile_folders, data_dir, journal_path
 from desktop_sync.app.profile import Profile, load_profile
 from desktop_sync.app.secrets import SecretStore
 from desktop_sync.app.settings import Settings, parse_start
+from desktop_sync.app.upgrade import migrate_on_start
 from desktop_sync.engine.context import EngineContext, utc_now
 from desktop_sync.engine.events import CycleResult, EventSink
 from desktop_sync.engine.sync import SyncEngine, requeue_failed
@@ -58,6 +60,18 @@ class Backfill:
     moved: bool
 
 
+def _migrate_if_free(driver: str, env: Mapping[str, str]) -> list[str]:
+    """A reader migrates only when no driver holds the profile (the holder already did)."""
+    try:
+        held = ProfileLock(data_dir(env) / LOCK_FILE, driver=driver).acquire()
+    except ProfileBusy:
+        return []
+    try:
+        return migrate_on_start(env)
+    finally:
+        held.release()
+
+
 class DesktopSync:
     """One profile, driven by one window or one command at a time.
 
@@ -81,9 +95,19 @@ class DesktopSync:
         problems = check_profile_folders(self._env)
         if problems:
             raise problems[0]
-        self._lock = ProfileLock(driver=driver) if lock else None
+        self._lock = ProfileLock(data_dir(self._env) / LOCK_FILE, driver=driver) if lock else None
+        self.upgrade_notes: list[str] = []
+        """What an upgrade migrated (backed up first), one line each; done holding the lock,
+        so no other driver is using the files meanwhile."""
         if self._lock is not None:
             self._lock.acquire()
+            try:
+                self.upgrade_notes = migrate_on_start(self._env)
+            except BaseException:
+                self._lock.release()
+                raise
+        else:
+            self.upgrade_notes = _migrate_if_free(driver, self._env)
         self._journal: Journal | None = None
         self._profile: Profile | None = None
 

@@ -15,8 +15,11 @@ from typing import IO
 
 from desktop_sync.app.paths import data_dir
 
-__all__ = ["WINDOW", "ProfileBusy", "ProfileLock", "busy_sentence"]
+__all__ = ["LOCK_FILE", "WINDOW", "ProfileBusy", "ProfileLock", "busy_sentence"]
 
+
+LOCK_FILE = "desktop-sync.lock"
+"""In the profile's data folder."""
 
 WINDOW = "window"
 """The driver name of the app's window; any other name is a command (``sync``, ``run``...)."""
@@ -55,7 +58,7 @@ def busy_sentence(holder_line: str) -> str:
 
 class ProfileLock:
     def __init__(self, path: Path | None = None, *, driver: str = "") -> None:
-        self.path = path or data_dir() / "desktop-sync.lock"
+        self.path = path or data_dir() / LOCK_FILE
         self.driver = driver
         self._handle: IO[str] | None = None
 

@@ -132,3 +132,16 @@ def test_status_answers_while_run_holds_the_profile(capsys: pytest.CaptureFixtur
         _with_history(running)
         assert cli.main(["status", "--json"]) == cli.EXIT_OK
     assert '"orders_sent": 1' in capsys.readouterr().out
+
+
+def test_an_upgrade_migrates_only_while_holding_the_profile() -> None:
+    from desktop_sync.app.paths import config_dir
+    from desktop_sync.app.upgrade import LAST_VERSION_FILE
+
+    with DesktopSync(driver=WINDOW) as window:
+        (config_dir() / LAST_VERSION_FILE).write_text("0.0.1", encoding="utf-8")
+        assert window.upgrade_notes == []
+        with DesktopSync(driver="status", lock=False) as reader:
+            assert reader.upgrade_notes == []  # the window holds the files: leave them be
+    with DesktopSync(driver="sync") as command:
+        assert command.upgrade_notes[0].startswith("Desktop Sync was updated from version 0.0.1")
