@@ -510,3 +510,30 @@ def test_demo_takes_the_platform_to_the_window(monkeypatch: pytest.MonkeyPatch) 
         assert session.profile is not None and session.profile.store_platform == "woocommerce"
     finally:
         session.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [("data/journal.sqlite3", "sync journal"), ("config/settings.json", "settings file")],
+)
+def test_a_read_only_journal_or_settings_file_is_named_not_blamed(
+    name: str, what: str, shared_home: Path
+) -> None:
+    with DemoSandbox(new_order_every=None, initial_orders=1) as sandbox:
+        assert (
+            _as_plain_user(shared_home, sandbox, "backfill", "--since", "2000-01-01").returncode
+            == 0
+        )
+        settings = shared_home / "config" / "settings.json"
+        if not settings.exists():
+            settings.write_text("{}")
+            if os.geteuid() == 0:
+                os.chown(settings, 65534, 65534)
+        (shared_home / name).chmod(0o444)
+        refused = _as_plain_user(shared_home, sandbox, "sync", "--once")
+    assert refused.returncode == cli.EXIT_CONFIG, refused.stdout + refused.stderr
+    assert refused.stderr.strip() == (
+        f"Desktop Sync cannot write to its {what} {shared_home / name} (permission denied). "
+        "Give your user account permission to write it, then try again; nothing in it was "
+        "changed."
+    )

@@ -98,14 +98,44 @@ def _writable(path: Path, what: str) -> None:
         raise _unusable(path, what, exc) from None
 
 
+def _writable_file(path: Path, what: str) -> None:
+    # Appending nothing changes nothing, and fails exactly when a write would.
+    try:
+        if path.exists():
+            with path.open("ab"):
+                pass
+    except OSError as exc:
+        reason = f" ({exc.strerror.lower()})" if exc.strerror else ""
+        raise ProfileFolderUnusable(
+            f"Desktop Sync cannot write to its {what} {path}{reason}. Give your user account "
+            "permission to write it, then try again; nothing in it was changed.",
+            path.parent,
+        ) from None
+
+
 def check_profile_folders(env: Mapping[str, str] | None = None) -> list[ProfileFolderUnusable]:
-    """Each profile folder that cannot be made or written, as its sentence (empty: all good)."""
+    """Each profile folder (or file in it) that cannot be made or written, as its sentence
+    (empty: all good)."""
     problems: list[ProfileFolderUnusable] = []
     for what, folder in (("settings", config_dir), ("data", data_dir), ("log", log_dir)):
         try:
             _writable(folder(env), what)
         except ProfileFolderUnusable as exc:
             problems.append(exc)
+    if problems:
+        return problems
+    journal = journal_path(env)
+    for what, path in (
+        ("settings file", settings_path(env)),
+        ("sync journal", journal),
+        ("sync journal", Path(f"{journal}-wal")),
+        ("sync journal", Path(f"{journal}-shm")),
+    ):
+        try:
+            _writable_file(path, what)
+        except ProfileFolderUnusable as exc:
+            problems.append(exc)
+            break
     return problems
 
 
