@@ -4,6 +4,7 @@ scripts and support (``sync``, ``run``, ``status``, ``retry``, ``backfill``, ``s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -548,15 +549,13 @@ def _doctor(args: argparse.Namespace) -> int:
         os.environ.get(name, "") for name in ("ORDERDESK_API_KEY", "STORE_KEY", "STORE_SECRET")
     ]
     problems = check_profile_folders()
-    if problems:  # what can be said without the profile's folders, and what is wrong with them
-        bundle: dict[str, Any] = {
-            "app": {"version": __version__, "python": sys.version.split()[0]},
-            "folders": [str(p) for p in problems],
-        }
-        _say(diagnostics.render(bundle, secrets))
-        return EXIT_OK
-    bundle = diagnostics.collect()
-    bundle["folders"] = "usable"
+    bundle: dict[str, Any] = {
+        "app": {"version": __version__, "python": sys.version.split()[0]},
+    }
+    # A folder that cannot be used stops the full bundle: then say what can be said without it.
+    with contextlib.suppress(OSError):
+        bundle = diagnostics.collect()
+    bundle["folders"] = [str(p) for p in problems] if problems else "usable"
     try:
         from desktop_sync.app.profile import load_profile
 
