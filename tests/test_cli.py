@@ -479,7 +479,8 @@ def test_sandbox_platform_flag_starts_that_platforms_store_and_a_sync_runs_on_it
         described = json.loads(child.stdout.readline())
         assert described["store"]["platform"] == described["env"]["STORE_PLATFORM"] == platform
         synced_env = {**env, **described["env"]}
-        for command in (["backfill", "--since", "2000-01-01"], ["sync", "--once", "--json"]):
+
+        def run(*command: str) -> str:
             done = subprocess.run(
                 [sys.executable, "-m", "desktop_sync", *command],
                 env=synced_env,
@@ -489,7 +490,15 @@ def test_sandbox_platform_flag_starts_that_platforms_store_and_a_sync_runs_on_it
                 timeout=120,
             )
             assert done.returncode == cli.EXIT_OK, done.stdout + done.stderr
-        assert json.loads(done.stdout)["pushed"] == 2
+            return done.stdout
+
+        run("backfill", "--since", "2000-01-01")
+        assert json.loads(run("sync", "--once", "--json"))["pushed"] == 2
+        # The merchant's two sandbox actions work on this platform too.
+        assert "shipped in Order Desk" in run("sandbox", "ship")
+        assert "placed in the sandbox store" in run("sandbox", "add-order")
+        summary = json.loads(run("sync", "--once", "--json"))
+        assert (summary["pushed"], summary["fulfillments_created"]) == (1, 1)
     finally:
         child.terminate()
         child.wait(timeout=10)
