@@ -20,10 +20,10 @@ from typing import Any
 
 from desktop_sync.app.lock import LOCK_FILE, ProfileBusy, ProfileLock
 from desktop_sync.app.logs import register_secrets
-from desktop_sync.app.paths import check_profile_folders, data_dir, journal_path
+from desktop_sync.app.paths import check_profile_folders, data_dir, journal_path, settings_path
 from desktop_sync.app.profile import Profile, load_profile
 from desktop_sync.app.secrets import SecretStore
-from desktop_sync.app.settings import Settings, parse_start
+from desktop_sync.app.settings import BadStartDate, Settings, load_settings, parse_start
 from desktop_sync.app.upgrade import migrate_on_start
 from desktop_sync.engine.context import EngineContext, utc_now
 from desktop_sync.engine.events import CycleResult, EventSink
@@ -58,6 +58,15 @@ class Backfill:
     since: datetime
     starts_at: datetime
     moved: bool
+
+
+def _saved_start(env: Mapping[str, str]) -> datetime | None:
+    """The saved start of the first scan, if there is a usable one."""
+    text = load_settings(settings_path(env), warn=lambda _: None).sync_since
+    try:
+        return parse_start(text) if text.strip() else None
+    except BadStartDate:
+        return None
 
 
 def _migrate_if_free(driver: str, env: Mapping[str, str]) -> list[str]:
@@ -245,8 +254,8 @@ class DesktopSync:
         moment = parse_start(since) if isinstance(since, str) else parse_start(since.isoformat())
         journal = self.journal
         current = journal.get_cursor("push")
-        if current is None and self._profile is not None:
-            current = self._profile.sync_since
+        if current is None:  # not scanned yet: the first scan starts at the saved start
+            current = self._profile.sync_since if self._profile else _saved_start(self._env)
         if current is not None and current <= moment:
             return Backfill(moment, current, moved=False)
         # Today's engine reads its order scan's start from the push mark.

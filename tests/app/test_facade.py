@@ -145,3 +145,14 @@ def test_an_upgrade_migrates_only_while_holding_the_profile() -> None:
             assert reader.upgrade_notes == []  # the window holds the files: leave them be
     with DesktopSync(driver="sync") as command:
         assert command.upgrade_notes[0].startswith("Desktop Sync was updated from version 0.0.1")
+
+
+def test_before_the_first_scan_a_backfill_is_weighed_against_the_saved_start() -> None:
+    from desktop_sync.app.settings import Settings, save_settings
+
+    save_settings(Settings(sync_since="2024-01-01T00:00:00+00:00"))
+    with DesktopSync(driver="backfill") as app:
+        later = app.backfill("2025-01-01")
+        assert (later.moved, later.starts_at) == (False, datetime(2024, 1, 1, tzinfo=UTC))
+        assert app.journal.get_cursor("push") is None  # the first scan starts at the saved start
+        assert app.backfill("2023-01-01").moved
