@@ -394,20 +394,23 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    app = _open("run", "sync")
-    if app is None:
-        return EXIT_CONFIG
-    with app:
-        if not _load_profile(app):
+    # Listen for Ctrl-C and SIGTERM before holding the profile, so a stop asked for at any
+    # moment after that ends the run cleanly.
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    previous_term = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        app = _open("run", "sync")
+        if app is None:
             return EXIT_CONFIG
-        stop = threading.Event()
-        previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        interval = args.interval or app.profile.push_interval_seconds
-        try:
+        with app:
+            if not _load_profile(app):
+                return EXIT_CONFIG
+            interval = args.interval or app.profile.push_interval_seconds
             return _run_cycles(app, stop, interval, args.cycles)
-        finally:
-            signal.signal(signal.SIGINT, previous)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
 
 
 def _run_cycles(app: DesktopSync, stop: threading.Event, interval: float, most: int | None) -> int:
