@@ -4,25 +4,60 @@ scripts and support (``sync``, ``run``, ``status``, ``retry``, ``backfill``, ``s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from typing import Any, TextIO
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from desktop_sync import APP_DISPLAY_NAME, __version__
+from desktop_sync.engine.events import CycleResult, Health
+from desktop_sync.platforms import NAMES
 
-__all__ = ["EXIT_CONFIG", "EXIT_FAILURES", "EXIT_OK", "build_parser", "main"]
+if TYPE_CHECKING:
+    from desktop_sync.app.facade import DesktopSync
 
+__all__ = [
+    "EXIT_CONFIG",
+    "EXIT_FAILURES",
+    "EXIT_OK",
+    "EXIT_ORDERDESK_AUTH",
+    "EXIT_ORDERDESK_OFFLINE",
+    "EXIT_STORE_AUTH",
+    "EXIT_STORE_OFFLINE",
+    "EXIT_WAITING",
+    "build_parser",
+    "exit_code_for",
+    "main",
+]
+
+# The exit codes, one per kind of trouble; the README's table lists the same (tests check it).
 EXIT_OK = 0
+"""Both sides were reached and nothing failed."""
 EXIT_FAILURES = 1
-"""Some orders or shipments failed (listed)."""
+"""Health ``failing``: some orders or shipments failed (listed), or the journal could not be
+written; the rest went through."""
 EXIT_CONFIG = 2
-"""Configuration or authentication errors: nothing could be synced."""
+"""The command could not start: bad input, not set up, an unusable profile folder, another
+Desktop Sync on this profile, a damaged journal. Nothing was changed."""
+EXIT_ORDERDESK_AUTH = 3
+"""Health ``orderdesk_auth``: Order Desk refused the key; reconnect."""
+EXIT_STORE_AUTH = 4
+"""Health ``store_auth``: the store refused its key; reconnect."""
+EXIT_ORDERDESK_OFFLINE = 5
+"""Health ``orderdesk_offline``: Order Desk could not be reached (or answered in error)."""
+EXIT_STORE_OFFLINE = 6
+"""Health ``store_offline``: the store could not be reached (or answered in error)."""
+EXIT_WAITING = 7
+"""Both sides answered, but some orders or shipments met a temporary error (Order Desk
+answering 500 to each new order, say) and wait for a later sync; the log says which."""
+
+_MAX_INTERVAL = 86_400.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the app on its built-in sandbox (no account needed)",
     )
+    parser.add_argument(
+        "--platform",
+        dest="demo_platform",
+        default=None,
+        choices=NAMES,
+        help="with --demo: which store platform the sandbox store speaks",
+    )
     parser.add_argument("--minimized", action="store_true", help="start in the tray")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -49,11 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="sync on a schedule until interrupted (Ctrl-C)")
     run.add_argument(
         "--interval",
-        type=float,
+        type=_interval,
         default=None,
-        help="seconds between cycles (default: the profile's push interval)",
+        help="seconds between cycles, up to 86400 (default: the profile's push interval)",
     )
-    run.add_argument("--cycles", type=int, default=None, help=argparse.SUPPRESS)
+    run.add_argument("--cycles", type=_count, default=None, help=argparse.SUPPRESS)
 
     status = commands.add_parser("status", help="what has been sent, what waits, what failed")
     status.add_argument("--json", action="store_true")
@@ -84,13 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--platform",
         default="bigcommerce",
-        choices=("bigcommerce", "shopify", "woocommerce"),
+        choices=NAMES,
         help="which store platform the sandbox store speaks",
     )
-    sandbox.add_argument("--orders", type=int, default=8, help="sample orders to start with")
+    sandbox.add_argument("--orders", type=_count, default=8, help="sample orders to start with")
     sandbox.add_argument(
         "--new-order-every",
-        type=float,
+        type=_seconds_or_never,
         default=0,
         help="place a new store order every N seconds (0: never)",
     )
@@ -98,15 +140,71 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# -- argument types: each refusal is one sentence (argparse adds the command and exits 2) ----
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds.") from None
+    if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds.")
+    return value
+
+
+def _interval(text: str) -> float:
+    value = _number(text)
+    if not 0 < value <= _MAX_INTERVAL:
+        raise argparse.ArgumentTypeError(
+            f"{text} seconds is out of range; give more than 0 and at most 86400 (a day)."
+        )
+    return value
+
+
+def _seconds_or_never(text: str) -> float:
+    value = _number(text)
+    if not 0 <= value <= _MAX_INTERVAL:
+        raise argparse.ArgumentTypeError(
+            f"{text} seconds is out of range; give 0 (never) up to 86400 (a day)."
+        )
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number.") from None
+    if not 0 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; give 0 up to 10000.")
+    return value
+
+
+# -- the entry point ---------------------------------------------------------------------
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     command = args.command or "gui"
+    if args.demo_platform is not None and not args.demo:
+        parser.error(
+            "--platform before a command goes with --demo; for the headless sandbox, write "
+            "'desktop-sync sandbox --platform ...'."
+        )
+    if command == "doctor":
+        return _doctor(args)  # always runs, whatever is wrong: it is how support finds out
     if command != "sandbox" and not args.demo:
-        _start_logging_and_upgrade()
+        problem = _start_logging()
+        if problem is not None and command != "gui":  # the window shows it in a box
+            _say(problem, sys.stderr)
+            return EXIT_CONFIG
     if command == "gui":
         from desktop_sync.gui.app import run_gui
 
-        return int(run_gui(demo=args.demo, minimized=args.minimized))
+        platform = args.demo_platform or "bigcommerce"
+        return int(run_gui(demo=args.demo, minimized=args.minimized, platform=platform))
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "sync": _sync,
         "run": _run,
@@ -114,25 +212,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         "retry": _retry,
         "backfill": _backfill,
         "sandbox": _sandbox,
-        "doctor": _doctor,
     }
+    from desktop_sync.app.paths import ProfileFolderUnusable
     from desktop_sync.state.journal import JournalError
 
     try:
         return handlers[command](args)
-    except JournalError as exc:  # a damaged or full journal: its sentence, not a traceback
+    except (JournalError, ProfileFolderUnusable) as exc:  # their sentence, not a traceback
         _say(str(exc), sys.stderr)
         return EXIT_CONFIG
 
 
-def _start_logging_and_upgrade() -> None:
-    """The rotating log file, then any migration an upgrade needs (backed up first)."""
+def _start_logging() -> str | None:
+    """The rotating log file; the sentence saying why the profile's folders cannot be used,
+    else None. (An upgrade's migration runs when the facade has the profile's lock.)"""
     from desktop_sync.app.logs import setup_logging
-    from desktop_sync.app.upgrade import migrate_on_start
+    from desktop_sync.app.paths import check_profile_folders
 
+    problems = check_profile_folders()
+    if problems:
+        return str(problems[0])
     setup_logging()
-    for line in migrate_on_start():
-        _say(line, sys.stderr)
+    return None
 
 
 # -- headless sync -----------------------------------------------------------------------
@@ -142,23 +243,51 @@ def _say(line: str, stream: TextIO | None = None) -> None:
     print(line, file=stream or sys.stdout, flush=True)
 
 
-def _load_profile() -> Any:
-    """The profile from the environment and the saved settings, or None after saying why."""
-    from desktop_sync.app.logs import register_secrets
-    from desktop_sync.app.profile import ProfileIncomplete, load_profile
-    from desktop_sync.app.secrets import KeyringUnavailable
+def _open(driver: str, verb: str, *, lock: bool = True) -> DesktopSync | None:
+    """The facade on this profile (holding its lock unless ``lock`` is False), or None after
+    saying why it cannot be opened."""
+    from desktop_sync.app.facade import DesktopSync
+    from desktop_sync.app.lock import ProfileBusy
+    from desktop_sync.app.paths import ProfileFolderUnusable
 
     try:
-        profile = load_profile(os.environ)
-    except (ProfileIncomplete, KeyringUnavailable) as exc:
-        _say(f"Cannot sync: {exc}", sys.stderr)
+        app = DesktopSync(driver=driver, lock=lock)
+    except (ProfileBusy, ProfileFolderUnusable) as exc:
+        _say(f"Cannot {verb}: {exc}", sys.stderr)
         return None
-    register_secrets(profile)
-    return profile
+    for line in app.upgrade_notes:
+        _say(line, sys.stderr)
+    return app
 
 
-def _engine(profile: Any, *, verbose: bool, stop: threading.Event | None = None) -> Any:
-    from desktop_sync.app.wiring import build_engine
+def _load_profile(app: DesktopSync) -> bool:
+    """Load the profile (strictly: a settings file with unusable values is refused, not run
+    on defaults), or say why not and return False."""
+    from desktop_sync.app.credentials import UnusableKey
+    from desktop_sync.app.profile import ProfileIncomplete
+    from desktop_sync.app.secrets import KeyringUnavailable
+    from desktop_sync.app.settings import load_settings
+
+    warnings: list[str] = []
+    settings = load_settings(warn=warnings.append)
+    if warnings:
+        # The loader's sentence says what it fell back to; a command refuses instead.
+        problem = warnings[0].split(";")[0].rstrip(".")
+        _say(
+            f"Cannot sync: {problem}. Fix the file (or save your settings again in the app), "
+            "then try again.",
+            sys.stderr,
+        )
+        return False
+    try:
+        app.load_profile(settings=settings)
+    except (ProfileIncomplete, KeyringUnavailable, UnusableKey) as exc:
+        _say(f"Cannot sync: {exc}", sys.stderr)
+        return False
+    return True
+
+
+def _printer(verbose: bool) -> Callable[[object], None]:
     from desktop_sync.engine.events import SyncEvent
 
     def show(event: object) -> None:
@@ -170,13 +299,38 @@ def _engine(profile: Any, *, verbose: bool, stop: threading.Event | None = None)
                 sys.stderr,
             )
 
-    return build_engine(profile, sink=show, stop=stop)
+    return show
 
 
-def _summary(result: Any) -> dict[str, Any]:
+_EXIT_FOR_HEALTH = {
+    Health.OK: EXIT_OK,
+    Health.PAUSED: EXIT_OK,
+    Health.FAILING: EXIT_FAILURES,
+    Health.ORDERDESK_AUTH: EXIT_ORDERDESK_AUTH,
+    Health.STORE_AUTH: EXIT_STORE_AUTH,
+    Health.ORDERDESK_OFFLINE: EXIT_ORDERDESK_OFFLINE,
+    Health.STORE_OFFLINE: EXIT_STORE_OFFLINE,
+}
+
+
+def exit_code_for(result: CycleResult) -> int:
+    """The cycle's exit code: 0 only when both sides were reached and nothing failed."""
+    code = _EXIT_FOR_HEALTH.get(result.health, EXIT_FAILURES)
+    if code != EXIT_OK:
+        return code
+    if result.failures:
+        return EXIT_FAILURES
+    waiting = (result.push.waiting if result.push else 0) + (
+        result.pull.waiting if result.pull else 0
+    )
+    return EXIT_WAITING if waiting else EXIT_OK
+
+
+def _summary(result: CycleResult) -> dict[str, Any]:
     push, pull = result.push, result.pull
     return {
         "health": result.health.value,
+        "exit_code": exit_code_for(result),
         "message": result.message,
         "pushed": push.sent if push else 0,
         "adopted": push.adopted if push else 0,
@@ -189,44 +343,41 @@ def _summary(result: Any) -> dict[str, Any]:
     }
 
 
-def _exit_code(result: Any) -> int:
-    if result.health.needs_reconnect:
-        return EXIT_CONFIG
-    return EXIT_FAILURES if result.failures else EXIT_OK
+def _health_line(result: CycleResult) -> str:
+    code = exit_code_for(result)
+    what = result.message or (
+        "some orders or shipments met a temporary error; the next sync tries them again."
+        if code == EXIT_WAITING
+        else "both sides reached, nothing failed."
+    )
+    return f"Health: {result.health.value} (exit code {code}): {what}"
 
 
-def _profile_lock() -> Any:
-    """The profile's lock, held, or None after saying another sync runs."""
-    from desktop_sync.app.lock import ProfileBusy, ProfileLock
+def _build_engine(app: DesktopSync, *, verbose: bool, stop: threading.Event | None = None) -> Any:
+    """The facade's engine, or None after saying why it cannot be built."""
+    from desktop_sync.state.journal import JournalError
 
     try:
-        return ProfileLock().acquire()
-    except ProfileBusy as exc:
+        return app.engine(sink=_printer(verbose), stop=stop)
+    except (JournalError, ValueError) as exc:
         _say(f"Cannot sync: {exc}", sys.stderr)
         return None
 
 
 def _sync(args: argparse.Namespace) -> int:
-    profile = _load_profile()
-    if profile is None:
+    app = _open("sync", "sync")
+    if app is None:
         return EXIT_CONFIG
-    lock = _profile_lock()
-    if lock is None:
-        return EXIT_CONFIG
-    from desktop_sync.state.journal import JournalError
-
-    try:
-        try:
-            engine = _engine(profile, verbose=not args.json)
-        except (JournalError, ValueError) as exc:
-            _say(f"Cannot sync: {exc}", sys.stderr)
+    with app:
+        if not _load_profile(app):
+            return EXIT_CONFIG
+        engine = _build_engine(app, verbose=not args.json)
+        if engine is None:
             return EXIT_CONFIG
         try:
             result = engine.run_cycle()
         finally:
             engine.close()
-    finally:
-        lock.release()
     summary = _summary(result)
     if args.json:
         _say(json.dumps(summary, ensure_ascii=False))
@@ -238,67 +389,66 @@ def _sync(args: argparse.Namespace) -> int:
         )
         for failure in summary["failures"]:
             _say(f"  order {failure['order_number']}: {failure['reason']}")
-        if result.message:
-            _say(result.message)
-    return _exit_code(result)
+        _say(_health_line(result))
+    return exit_code_for(result)
 
 
 def _run(args: argparse.Namespace) -> int:
-    profile = _load_profile()
-    if profile is None:
-        return EXIT_CONFIG
-    lock = _profile_lock()
-    if lock is None:
-        return EXIT_CONFIG
+    # Listen for Ctrl-C and SIGTERM before holding the profile, so a stop asked for at any
+    # moment after that ends the run cleanly.
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    interval = args.interval or profile.push_interval_seconds
+    previous_term = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        engine = _engine(profile, verbose=True, stop=stop)
-    except BaseException:
-        lock.release()
-        raise
+        app = _open("run", "sync")
+        if app is None:
+            return EXIT_CONFIG
+        with app:
+            if not _load_profile(app):
+                return EXIT_CONFIG
+            interval = args.interval or app.profile.push_interval_seconds
+            return _run_cycles(app, stop, interval, args.cycles)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
+
+
+def _run_cycles(app: DesktopSync, stop: threading.Event, interval: float, most: int | None) -> int:
+    engine = _build_engine(app, verbose=True, stop=stop)
+    if engine is None:
+        return EXIT_CONFIG
     cycles = 0
     code = EXIT_OK
+    health: Health | None = None
     try:
         _say(f"Syncing every {interval:g} s. Press Ctrl-C to stop.", sys.stderr)
         while not stop.is_set():
             result = engine.run_cycle()
             cycles += 1
-            code = _exit_code(result)
+            code = exit_code_for(result)
+            if result.health is not health:  # the same health the window shows, when it changes
+                health = result.health
+                _say(_health_line(result), sys.stderr)
             if result.health.needs_reconnect:
-                _say(result.message, sys.stderr)
                 break
-            if args.cycles is not None and cycles >= args.cycles:
+            if most is not None and cycles >= most:
                 break
             stop.wait(interval)
     finally:
         engine.close()
-        lock.release()
-        signal.signal(signal.SIGINT, previous)
     _say("Stopped.", sys.stderr)
-    return code if code == EXIT_CONFIG else EXIT_OK
-
-
-def _open_journal() -> Any:
-    from desktop_sync.app.paths import journal_path
-    from desktop_sync.state.journal import Journal
-
-    return Journal(journal_path())
+    # Stopped on request, the run did what it was asked; a refused key ends it with its code.
+    return code if health is not None and health.needs_reconnect else EXIT_OK
 
 
 def _status(args: argparse.Namespace) -> int:
-    from desktop_sync.state.states import Cursor, OrderState, ShipmentState
-
-    with _open_journal() as journal:
-        counts = journal.counts()
-        failed = journal.orders_in_state(OrderState.FAILED)
-        failed_shipments = journal.shipments_in_state(ShipmentState.FAILED)
-        last = journal.events_page(0, 1)
-        push_mark = journal.get_cursor(Cursor.PUSH)
-        pull_mark = journal.get_cursor(Cursor.PULL)
-    report = {
+    app = _open("status", "show the status", lock=False)  # reading never waits on a sync
+    if app is None:
+        return EXIT_CONFIG
+    with app:
+        status = app.status()
+    counts = status.counts
+    report: dict[str, Any] = {
         "orders_sent": counts.sent,
         "orders_waiting": counts.pending,
         "orders_failed": counts.failed,
@@ -306,14 +456,16 @@ def _status(args: argparse.Namespace) -> int:
         "fulfillments_created": counts.fulfillments,
         "shipments_waiting": counts.shipments_pending,
         "shipments_failed": counts.shipments_failed,
-        "orders_checked_until": push_mark.isoformat() if push_mark else None,
-        "shipments_checked_until": pull_mark.isoformat() if pull_mark else None,
-        "failed_orders": [{"order_number": r.order_number, "reason": r.last_error} for r in failed],
+        "orders_checked_until": _iso(status.orders_checked_until),
+        "shipments_checked_until": _iso(status.shipments_checked_until),
+        "failed_orders": [
+            {"order_number": r.order_number, "reason": r.last_error} for r in status.failed_orders
+        ],
         "failed_shipments": [
             {"order_number": r.order_number, "tracking": r.tracking_number, "reason": r.last_error}
-            for r in failed_shipments
+            for r in status.failed_shipments
         ],
-        "last_event": last[0].message if last else None,
+        "last_event": status.last_event,
     }
     if args.json:
         _say(json.dumps(report, ensure_ascii=False))
@@ -336,27 +488,23 @@ def _status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _retry(args: argparse.Namespace) -> int:
-    from desktop_sync.engine.context import EngineContext
-    from desktop_sync.engine.events import Direction, Level
-    from desktop_sync.state.states import OrderState, ShipmentState
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
-    number = None if args.failed else args.order_number
-    with _open_journal() as journal:
-        count = 0
-        for row in journal.orders_in_state(OrderState.FAILED, OrderState.SKIPPED):
-            if (number is None and row.state is OrderState.FAILED) or row.order_number == number:
-                count += journal.requeue_order(row.store_order_id)
-        for shipment in journal.shipments_in_state(ShipmentState.FAILED):
-            if number in (None, shipment.order_number):
-                count += journal.requeue_shipment(shipment.shipment_id)
-        if count:
-            EngineContext(journal).emit(
-                Level.INFO,
-                Direction.SYSTEM,
-                f"Retry requested for {number or 'all failed orders'}.",
-                order_number=number or "",
-            )
+
+def _retry(args: argparse.Namespace) -> int:
+    number = None if args.failed else (args.order_number or "").strip()
+    if number == "":
+        _say(
+            "Cannot retry: give the store's order number, or --failed for every failed order.",
+            sys.stderr,
+        )
+        return EXIT_CONFIG
+    app = _open("retry", "retry")
+    if app is None:
+        return EXIT_CONFIG
+    with app:
+        count = app.retry(number)
     if not count:
         _say(
             f"Nothing to retry{f' for order {number}' if number else ''}: no failed order matches.",
@@ -371,14 +519,24 @@ def _retry(args: argparse.Namespace) -> int:
 
 
 def _backfill(args: argparse.Namespace) -> int:
+    from desktop_sync.app.settings import BadStartDate, parse_start
+
     try:
-        since = datetime.fromisoformat(args.since)
-    except ValueError:
-        _say(f"'{args.since}' is not a date; use YYYY-MM-DD.", sys.stderr)
+        since = parse_start(args.since)
+    except BadStartDate as exc:
+        _say(f"Cannot backfill: {exc}", sys.stderr)
         return EXIT_CONFIG
-    since = since.replace(tzinfo=UTC) if since.tzinfo is None else since.astimezone(UTC)
-    with _open_journal() as journal:
-        journal.backfill(since)
+    app = _open("backfill", "backfill")
+    if app is None:
+        return EXIT_CONFIG
+    with app:
+        done = app.backfill(since)
+    if not done.moved:
+        _say(
+            f"Store orders are already checked from {done.starts_at:%Y-%m-%d %H:%M} UTC, "
+            f"before {since:%Y-%m-%d %H:%M}; nothing changed."
+        )
+        return EXIT_OK
     _say(
         f"The next sync also sends store orders changed since {since:%Y-%m-%d %H:%M} UTC; "
         "orders already in Order Desk are recognised and not sent twice."
@@ -388,11 +546,19 @@ def _backfill(args: argparse.Namespace) -> int:
 
 def _doctor(args: argparse.Namespace) -> int:
     from desktop_sync.app import diagnostics
+    from desktop_sync.app.paths import check_profile_folders
 
     secrets = [
         os.environ.get(name, "") for name in ("ORDERDESK_API_KEY", "STORE_KEY", "STORE_SECRET")
     ]
-    bundle = diagnostics.collect()
+    problems = check_profile_folders()
+    bundle: dict[str, Any] = {
+        "app": {"version": __version__, "python": sys.version.split()[0]},
+    }
+    # A folder that cannot be used stops the full bundle: then say what can be said without it.
+    with contextlib.suppress(OSError):
+        bundle = diagnostics.collect()
+    bundle["folders"] = [str(p) for p in problems] if problems else "usable"
     try:
         from desktop_sync.app.profile import load_profile
 
@@ -416,7 +582,9 @@ def _sandbox(args: argparse.Namespace) -> int:
     from desktop_sync.sandbox.demo import DemoSandbox
 
     sandbox = DemoSandbox(
-        initial_orders=args.orders, new_order_every=args.new_order_every or None
+        platform=args.platform,
+        initial_orders=args.orders,
+        new_order_every=args.new_order_every or None,
     ).start()
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -1,4 +1,5 @@
-"""The README's headless round trip works exactly as written."""
+"""The README's headless round trip works exactly as written, and its exit-code table is the
+one the CLI uses (tests/test_cli.py asserts each code against a real cause)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from desktop_sync import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,3 +40,22 @@ def test_readme_round_trip_runs_as_written(tmp_path: Path) -> None:
     assert "shipped in Order Desk" in result.stdout
     assert "fulfillments created: 1." in result.stdout
     assert "Store fulfillments created: 1" in result.stdout
+
+
+def test_readme_exit_code_table_is_the_clis() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| (\d) \| `?([a-z_ ]+?)`? \|", text, re.M))
+    assert rows == {
+        str(cli.EXIT_OK): "ok",
+        str(cli.EXIT_FAILURES): "failing",
+        str(cli.EXIT_CONFIG): "cannot start",
+        str(cli.EXIT_ORDERDESK_AUTH): "orderdesk_auth",
+        str(cli.EXIT_STORE_AUTH): "store_auth",
+        str(cli.EXIT_ORDERDESK_OFFLINE): "orderdesk_offline",
+        str(cli.EXIT_STORE_OFFLINE): "store_offline",
+        str(cli.EXIT_WAITING): "waiting",
+    }
+    # Every health the engine reports has its row (paused is the window's own state).
+    from desktop_sync.engine.events import Health
+
+    assert {h.value for h in Health} - {"paused"} <= set(rows.values())

@@ -1,14 +1,20 @@
-"""One connection between a store and Order Desk: saved settings and secrets, overridable by env."""
+"""One connection between a store and Order Desk: saved settings and secrets, overridable by env.
+
+A ``Profile`` is a ``Settings`` (its connection fields; the defaults live there alone) and the
+``Credentials`` that go with it. The keys are cleaned as they enter (``app.credentials``).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from desktop_sync.app.credentials import Credentials, clean_credentials, clean_text
 from desktop_sync.app.paths import journal_path, settings_path
 from desktop_sync.app.secrets import (
     SecretStore,
@@ -17,26 +23,26 @@ from desktop_sync.app.secrets import (
     store_secret_name,
 )
 from desktop_sync.app.settings import (
+    CONNECTION_FIELDS,
     DEFAULT_ORDERDESK_API_URL,
+    BadStartDate,
     Settings,
     load_settings,
+    parse_start,
     save_settings,
 )
 from desktop_sync.errors import DesktopSyncError
+from desktop_sync.platforms import NAMES, Platform, find_platform
 
 __all__ = [
     "ENV_VARS",
-    "KNOWN_PLATFORMS",
+    "Credentials",
     "Profile",
     "ProfileIncomplete",
     "forget_profile",
     "load_profile",
     "save_profile",
 ]
-
-KNOWN_PLATFORMS = ("bigcommerce", "shopify", "woocommerce")
-# WooCommerce signs every request with a consumer key and secret; the others accept a token alone.
-_SECRET_REQUIRED = frozenset({"woocommerce"})
 
 ENV_VARS = (
     "ORDERDESK_API_URL",
@@ -59,6 +65,9 @@ _DESCRIPTIONS = {
     "STORE_SECRET": "the store API secret",
 }
 
+_CREDENTIAL_FIELDS = frozenset(f.name for f in dataclasses.fields(Credentials))
+_SETTING_FIELDS = frozenset(CONNECTION_FIELDS)
+
 
 class ProfileIncomplete(DesktopSyncError):
     """The connection is not fully set up; the message names what is missing and how to add it."""
@@ -75,26 +84,115 @@ class ProfileIncomplete(DesktopSyncError):
         return self.message
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, init=False)
 class Profile:
-    """Everything the engine needs to run one store against one Order Desk store."""
+    """Everything the engine needs to run one store against one Order Desk store.
 
-    orderdesk_store_id: str
-    orderdesk_api_key: str = field(repr=False)
-    orderdesk_api_url: str = DEFAULT_ORDERDESK_API_URL
-    orderdesk_folder_id: int | None = None
-    """The folder new orders go to, when chosen by id; else ``orderdesk_folder_name`` is used."""
-    orderdesk_folder_name: str = "New"
-    store_platform: str
-    store_url: str
-    store_key: str = field(repr=False)
-    store_secret: str = field(default="", repr=False)
-    push_interval_seconds: int = 120
-    pull_interval_seconds: int = 300
-    overlap_minutes: int = 10
-    woocommerce_statuses: tuple[str, ...] = ("processing", "on-hold")
-    sync_since: datetime | None = None
-    """UTC start of the first order scan; None means "from the moment sync first runs"."""
+    Built either from its parts, ``Profile(settings=..., credentials=...)``, or from the
+    fields by name (``Profile(orderdesk_store_id=..., store_key=..., ...)``): each name goes to
+    ``Settings`` or ``Credentials``, and what is not given keeps the ``Settings`` default.
+    ``UnusableKey`` when a key holds a character no key can hold.
+    """
+
+    settings: Settings
+    credentials: Credentials
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        credentials: Credentials | None = None,
+        **fields: Any,
+    ) -> None:
+        unknown = set(fields) - _CREDENTIAL_FIELDS - _SETTING_FIELDS
+        if unknown:
+            raise TypeError(f"Profile has no field {', '.join(sorted(unknown))}")
+        secrets = {k: v for k, v in fields.items() if k in _CREDENTIAL_FIELDS}
+        chosen = {k: v for k, v in fields.items() if k in _SETTING_FIELDS}
+        since = chosen.get("sync_since")
+        if isinstance(since, datetime):
+            chosen["sync_since"] = since.astimezone(UTC).isoformat()
+        elif since is None and "sync_since" in chosen:
+            chosen["sync_since"] = ""
+        if "woocommerce_statuses" in chosen:
+            chosen["woocommerce_statuses"] = tuple(chosen["woocommerce_statuses"])
+        base = dataclasses.replace(settings or Settings(), **chosen)
+        base = dataclasses.replace(
+            base,
+            orderdesk_store_id=clean_text(base.orderdesk_store_id),
+            orderdesk_api_url=clean_text(base.orderdesk_api_url),
+            store_platform=base.store_platform.strip().lower(),
+            store_url=clean_text(base.store_url),
+        )
+        keys = dataclasses.replace(credentials or Credentials(), **secrets)
+        object.__setattr__(self, "settings", base)
+        object.__setattr__(self, "credentials", clean_credentials(base.store_platform, keys))
+
+    # The settings and credentials by name, as the engine, the window and the CLI read them.
+    @property
+    def orderdesk_store_id(self) -> str:
+        return self.settings.orderdesk_store_id
+
+    @property
+    def orderdesk_api_url(self) -> str:
+        return self.settings.orderdesk_api_url
+
+    @property
+    def orderdesk_folder_id(self) -> int | None:
+        return self.settings.orderdesk_folder_id
+
+    @property
+    def orderdesk_folder_name(self) -> str:
+        return self.settings.orderdesk_folder_name
+
+    @property
+    def store_platform(self) -> str:
+        return self.settings.store_platform
+
+    @property
+    def store_url(self) -> str:
+        return self.settings.store_url
+
+    @property
+    def push_interval_seconds(self) -> int:
+        return self.settings.push_interval_seconds
+
+    @property
+    def pull_interval_seconds(self) -> int:
+        return self.settings.pull_interval_seconds
+
+    @property
+    def overlap_minutes(self) -> int:
+        return self.settings.overlap_minutes
+
+    @property
+    def woocommerce_statuses(self) -> tuple[str, ...]:
+        return self.settings.woocommerce_statuses
+
+    @property
+    def orderdesk_api_key(self) -> str:
+        return self.credentials.orderdesk_api_key
+
+    @property
+    def store_key(self) -> str:
+        return self.credentials.store_key
+
+    @property
+    def store_secret(self) -> str:
+        return self.credentials.store_secret
+
+    @property
+    def platform(self) -> Platform | None:
+        """The registry entry of this profile's store platform (None when it is unknown)."""
+        return find_platform(self.store_platform)
+
+    @property
+    def sync_since(self) -> datetime | None:
+        """UTC start of the first order scan; None means "from the moment sync first runs"."""
+        text = self.settings.sync_since.strip()
+        if not text:
+            return None
+        moment = datetime.fromisoformat(text)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
     @property
     def folder(self) -> int | str:
@@ -114,17 +212,16 @@ def _parse_folder(value: str) -> tuple[int | None, str]:
     return (int(value), "") if value.isdigit() else (None, value)
 
 
-def _parse_since(value: str) -> datetime | None:
+def _checked_since(value: str) -> str:
     if not value.strip():
-        return None
+        return ""
     try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
+        return parse_start(value).isoformat()
+    except BadStartDate as exc:
         raise ProfileIncomplete(
-            f'The saved start date for syncing ("{value}") is not a date. Choose the date again '
-            "in Settings, or run the setup wizard."
+            f"The saved start date for syncing is unusable: {exc} Choose the date again in "
+            "Settings, or run the setup wizard."
         ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def load_profile(
@@ -137,14 +234,15 @@ def load_profile(
 
     The keyring is opened only for secrets the environment does not supply. ``STORE_KEY`` and
     ``STORE_SECRET`` come as a pair: when ``STORE_KEY`` is set, the secret is taken only from
-    ``STORE_SECRET``. Raises ``ProfileIncomplete`` (naming what is missing) and, when a secret
-    has to come from the keyring and none works, ``KeyringUnavailable``.
+    ``STORE_SECRET``. Raises ``ProfileIncomplete`` (naming what is missing), ``UnusableKey``
+    (a key that holds a character no key has) and, when a secret has to come from the keyring
+    and none works, ``KeyringUnavailable``.
     """
     saved = settings if settings is not None else load_settings()
-    store_id = _env(env, "ORDERDESK_STORE_ID") or saved.orderdesk_store_id.strip()
+    store_id = clean_text(_env(env, "ORDERDESK_STORE_ID") or saved.orderdesk_store_id)
     api_url = _env(env, "ORDERDESK_API_URL") or saved.orderdesk_api_url.strip()
     platform = (_env(env, "STORE_PLATFORM") or saved.store_platform).strip().lower()
-    store_url = _env(env, "STORE_URL") or saved.store_url.strip()
+    store_url = clean_text(_env(env, "STORE_URL") or saved.store_url)
     folder_env = _env(env, "ORDERDESK_FOLDER")
     if folder_env:
         folder_id, folder_name = _parse_folder(folder_env)
@@ -153,13 +251,14 @@ def load_profile(
     if folder_id is None and not folder_name:
         folder_name = "New"
 
-    if platform and platform not in KNOWN_PLATFORMS:
+    if platform and find_platform(platform) is None:
         raise ProfileIncomplete(
             f'The store platform "{platform}" is not one Desktop Sync supports. Choose '
-            f"{', '.join(KNOWN_PLATFORMS[:-1])} or {KNOWN_PLATFORMS[-1]} in the setup wizard, "
+            f"{', '.join(NAMES[:-1])} or {NAMES[-1]} in the setup wizard, "
             "or in STORE_PLATFORM.",
             ("STORE_PLATFORM",),
         )
+    since = _checked_since(saved.sync_since)
 
     opened: list[SecretStore] = []
 
@@ -179,35 +278,36 @@ def load_profile(
         if not store_secret:
             store_secret = keyring_value(store_secret_name(platform, store_url))
 
-    present = {
-        "ORDERDESK_STORE_ID": store_id,
-        "ORDERDESK_API_KEY": api_key,
-        "STORE_PLATFORM": platform,
-        "STORE_URL": store_url,
-        "STORE_KEY": store_key,
-    }
-    if platform in _SECRET_REQUIRED:
-        present["STORE_SECRET"] = store_secret
-    missing = tuple(name for name, value in present.items() if not value)
-    if missing:
-        raise ProfileIncomplete(_missing_message(missing), missing)
-
-    return Profile(
+    credentials = Credentials(api_key, store_key, store_secret)
+    connection = dataclasses.replace(
+        Settings(),
+        **{name: getattr(saved, name) for name in CONNECTION_FIELDS},
+    )
+    profile = Profile(
+        connection,
+        credentials,
         orderdesk_store_id=store_id,
-        orderdesk_api_key=api_key,
         orderdesk_api_url=api_url or DEFAULT_ORDERDESK_API_URL,
         orderdesk_folder_id=folder_id,
         orderdesk_folder_name=folder_name,
         store_platform=platform,
         store_url=store_url,
-        store_key=store_key,
-        store_secret=store_secret,
-        push_interval_seconds=saved.push_interval_seconds,
-        pull_interval_seconds=saved.pull_interval_seconds,
-        overlap_minutes=saved.overlap_minutes,
-        woocommerce_statuses=saved.woocommerce_statuses,
-        sync_since=_parse_since(saved.sync_since),
+        sync_since=since,
     )
+    present = {
+        "ORDERDESK_STORE_ID": profile.orderdesk_store_id,
+        "ORDERDESK_API_KEY": profile.orderdesk_api_key,
+        "STORE_PLATFORM": platform,
+        "STORE_URL": profile.store_url,
+        "STORE_KEY": profile.store_key,
+    }
+    known = profile.platform
+    if known is not None and known.secret_required:
+        present["STORE_SECRET"] = profile.store_secret
+    missing = tuple(name for name, value in present.items() if not value)
+    if missing:
+        raise ProfileIncomplete(_missing_message(missing), missing)
+    return profile
 
 
 def _join(parts: list[str]) -> str:
@@ -249,24 +349,8 @@ def save_profile(profile: Profile, secrets: SecretStore, *, path: Path | None = 
     for stale in _secret_names(previous) - current_names:
         secrets.delete(stale)
 
-    since = profile.sync_since
-    save_settings(
-        dataclasses.replace(
-            previous,
-            orderdesk_store_id=profile.orderdesk_store_id,
-            orderdesk_api_url=profile.orderdesk_api_url,
-            orderdesk_folder_id=profile.orderdesk_folder_id,
-            orderdesk_folder_name=profile.orderdesk_folder_name,
-            store_platform=profile.store_platform,
-            store_url=profile.store_url,
-            push_interval_seconds=profile.push_interval_seconds,
-            pull_interval_seconds=profile.pull_interval_seconds,
-            overlap_minutes=profile.overlap_minutes,
-            woocommerce_statuses=profile.woocommerce_statuses,
-            sync_since=since.astimezone(UTC).isoformat() if since is not None else "",
-        ),
-        target,
-    )
+    connection = {name: getattr(profile.settings, name) for name in CONNECTION_FIELDS}
+    save_settings(dataclasses.replace(previous, **connection), target)
 
 
 def _secret_names(saved: Settings) -> set[str]:

@@ -9,16 +9,23 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from desktop_sync.app.paths import settings_path
+from desktop_sync.platforms import get_platform
 
 __all__ = [
+    "CONNECTION_FIELDS",
     "DEFAULT_ORDERDESK_API_URL",
+    "EARLIEST_START",
+    "MAXIMUMS",
     "SCHEMA_VERSION",
+    "BadStartDate",
     "Settings",
     "load_settings",
+    "parse_start",
     "save_settings",
 ]
 
@@ -29,6 +36,56 @@ DEFAULT_ORDERDESK_API_URL = "https://app.orderdesk.me/api/v2"
 
 # Fields that must be at least this number; smaller values in a hand-edited file fall back.
 _MINIMUMS = {"push_interval_seconds": 1, "pull_interval_seconds": 1, "overlap_minutes": 0}
+MAXIMUMS = {
+    "push_interval_seconds": 86_400,
+    "pull_interval_seconds": 86_400,
+    "overlap_minutes": 1440,
+}
+"""The largest value each number may have: a day between syncs, a day of overlap. Larger ones
+overflow the timers and the date arithmetic, and no merchant means them."""
+
+EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)
+"""No store sends orders from before this date: an earlier start is a typing slip."""
+_LATEST_AHEAD = timedelta(days=1)
+
+
+class BadStartDate(Exception):
+    """A start date for syncing that is not a date, or out of range; the message says which."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def parse_start(value: str, *, now: datetime | None = None) -> datetime:
+    """``value`` (a date ``YYYY-MM-DD`` or an ISO time; UTC when it names no zone) as a UTC
+    moment between 2000-01-01 and tomorrow; ``BadStartDate`` with a sentence otherwise."""
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadStartDate(
+            f'"{text}" is not a date; write it as YYYY-MM-DD, e.g. 2025-06-01.'
+        ) from None
+    try:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        moment = datetime.min.replace(tzinfo=UTC)
+    latest = (now or datetime.now(UTC)) + _LATEST_AHEAD
+    if moment < EARLIEST_START:
+        raise BadStartDate(
+            f"{text} is too far back: no store has orders from before "
+            f"{EARLIEST_START:%Y-%m-%d}. Choose a date from then on."
+        )
+    if moment > latest:
+        raise BadStartDate(
+            f"{text} is in the future, so there is nothing to send from it yet. Choose a date "
+            "up to today."
+        )
+    return moment
 
 
 @dataclass(frozen=True)
@@ -51,7 +108,7 @@ class Settings:
     paused: bool = False
     sync_since: str = ""
     """ISO 8601 UTC: the moment of connection, or the date a backfill starts from."""
-    woocommerce_statuses: tuple[str, ...] = ("processing", "on-hold")
+    woocommerce_statuses: tuple[str, ...] = get_platform("woocommerce").default_statuses
     close_to_tray_notice_shown: bool = False
 
     def to_json(self) -> dict[str, Any]:
@@ -59,6 +116,22 @@ class Settings:
         data["woocommerce_statuses"] = list(self.woocommerce_statuses)
         data["schema_version"] = SCHEMA_VERSION
         return data
+
+
+CONNECTION_FIELDS = (
+    "orderdesk_store_id",
+    "orderdesk_api_url",
+    "orderdesk_folder_id",
+    "orderdesk_folder_name",
+    "store_platform",
+    "store_url",
+    "push_interval_seconds",
+    "pull_interval_seconds",
+    "overlap_minutes",
+    "woocommerce_statuses",
+    "sync_since",
+)
+"""The settings a ``Profile`` carries (the rest are the window's preferences)."""
 
 
 def load_settings(
@@ -126,7 +199,8 @@ def _checked(name: str, value: Any, default: Any) -> Any:
     if isinstance(default, bool):
         return value if isinstance(value, bool) else _INVALID
     if isinstance(default, int):
-        return value if _is_int(value) and value >= _MINIMUMS.get(name, 0) else _INVALID
+        in_range = _is_int(value) and _MINIMUMS.get(name, 0) <= value <= MAXIMUMS.get(name, value)
+        return value if in_range else _INVALID
     if isinstance(default, str):
         return value if isinstance(value, str) else _INVALID
     return _INVALID

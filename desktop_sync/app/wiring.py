@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import importlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
+from desktop_sync.app.credentials import clean_orderdesk_key, clean_store_key, clean_text
 from desktop_sync.app.paths import journal_path
 from desktop_sync.app.profile import Profile
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
@@ -19,7 +18,7 @@ from desktop_sync.connectors.stores.base import StoreConnector, StoreIdentity
 from desktop_sync.engine.context import utc_now
 from desktop_sync.engine.events import EventSink
 from desktop_sync.engine.sync import SyncEngine
-from desktop_sync.errors import DesktopSyncError
+from desktop_sync.platforms import PLATFORMS, Platform, UnknownPlatform, get_platform
 from desktop_sync.state.journal import Journal
 
 __all__ = [
@@ -35,88 +34,19 @@ __all__ = [
 ]
 
 
-class UnknownPlatform(DesktopSyncError, ValueError):
-    """The profile names a store platform this version does not know (still a ``ValueError``
-    for callers written before the error root)."""
-
-    title = "Unknown store platform"
+PlatformInfo = Platform
+"""What the wizard shows for one platform (the registry's entry, under its older name)."""
 
 
-@dataclass(frozen=True)
-class PlatformInfo:
-    """What the wizard shows for one platform, and what the headless env vars mean for it."""
-
-    name: str
-    display_name: str
-    url_label: str
-    key_label: str
-    secret_label: str
-    url_hint: str
-    key_hint: str
-    secret_hint: str
-    secret_optional: bool
-
-
-PLATFORMS: tuple[PlatformInfo, ...] = (
-    PlatformInfo(
-        name="shopify",
-        display_name="Shopify",
-        url_label="Shop address",
-        key_label="Admin API access token or Client ID",
-        secret_label="Client secret",
-        url_hint="Your permanent shop address, e.g. my-store.myshopify.com.",
-        key_hint="The Client ID of your Dev Dashboard app (dev.shopify.com > your app > "
-        "Settings), with the scopes read_orders, read_products, read_locations and "
-        "write_merchant_managed_fulfillment_orders. A custom app made in Shopify admin before "
-        "2026: its Admin API access token (starts shpat_).",
-        secret_hint="The Dev Dashboard app's Client secret (starts shpss_). Leave empty when "
-        "you pasted an access token.",
-        secret_optional=True,
-    ),
-    PlatformInfo(
-        name="woocommerce",
-        display_name="WooCommerce",
-        url_label="Site address",
-        key_label="Consumer key",
-        secret_label="Consumer secret",
-        url_hint="Your shop's address, e.g. https://shop.example.com (HTTPS).",
-        key_hint="WordPress admin: WooCommerce > Settings > Advanced > REST API > Add key, "
-        "with Read/Write permission. Starts ck_.",
-        secret_hint="Shown once beside the consumer key when you create it. Starts cs_.",
-        secret_optional=False,
-    ),
-    PlatformInfo(
-        name="bigcommerce",
-        display_name="BigCommerce",
-        url_label="Store hash or API path",
-        key_label="Access token",
-        secret_label="(not used)",
-        url_hint="BigCommerce control panel: Settings > Store-level API accounts. The API path "
-        "looks like https://api.bigcommerce.com/stores/abc123/v3/ (abc123 is the store hash).",
-        key_hint="Create a store-level API account with Orders: modify and Information & "
-        "Settings: read-only; the access token is shown once.",
-        secret_hint="BigCommerce needs no secret.",
-        secret_optional=True,
-    ),
-)
-
-
-def platform_info(name: str) -> PlatformInfo:
-    for info in PLATFORMS:
-        if info.name == name:
-            return info
-    known = ", ".join(p.name for p in PLATFORMS)
-    raise UnknownPlatform(f"'{name}' is not a store platform this app knows (use one of {known}).")
+def platform_info(name: str) -> Platform:
+    return get_platform(name)
 
 
 def make_store_connector(
     platform: str, url: str, key: str, secret: str = "", **options: Any
 ) -> StoreConnector:
-    """The connector of ``platform`` (one module per platform, each with ``from_credentials``)."""
-    info = platform_info(platform)
-    module = importlib.import_module(f"desktop_sync.connectors.stores.{info.name}")
-    factory = cast(Callable[..., StoreConnector], module.from_credentials)
-    return factory(url, key, secret, **options)
+    """The connector of ``platform``, built by its registry entry."""
+    return get_platform(platform).connector(url, key, secret, **options)
 
 
 def make_orderdesk_client(store_id: str, api_key: str, api_url: str) -> OrderDeskClient:
@@ -124,24 +54,26 @@ def make_orderdesk_client(store_id: str, api_key: str, api_url: str) -> OrderDes
 
 
 def verify_orderdesk(store_id: str, api_key: str, api_url: str) -> StoreInfo:
-    """Order Desk's ``/test``, then its folder list; raises the client's typed errors."""
-    with make_orderdesk_client(store_id, api_key, api_url) as client:
+    """Order Desk's ``/test``, then its folder list; raises the client's typed errors (and
+    ``UnusableKey`` for a pasted key no server could accept)."""
+    key = clean_orderdesk_key(api_key)
+    with make_orderdesk_client(clean_text(store_id), key, clean_text(api_url)) as client:
         client.test()
         return client.store()
 
 
 def verify_store(platform: str, url: str, key: str, secret: str = "") -> StoreIdentity:
-    connector = make_store_connector(platform, url, key, secret)
+    """The store's own check of its credentials, cleaned as they enter."""
+    connector = make_store_connector(
+        platform,
+        clean_text(url),
+        clean_store_key(platform, key),
+        clean_store_key(platform, secret, secret=True),
+    )
     try:
         return connector.verify()
     finally:
         connector.close()
-
-
-def _store_options(profile: Profile) -> dict[str, Any]:
-    if profile.store_platform == "woocommerce":
-        return {"statuses": profile.woocommerce_statuses}
-    return {}
 
 
 def build_engine(
@@ -163,7 +95,7 @@ def build_engine(
             profile.store_url,
             profile.store_key,
             profile.store_secret,
-            **_store_options(profile),
+            statuses=profile.woocommerce_statuses,
         )
     except BaseException:
         orderdesk.close()

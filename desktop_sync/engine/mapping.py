@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from desktop_sync.connectors.orderdesk.models import Address, NewOrder, NewOrderItem
 from desktop_sync.connectors.stores.base import PaymentState, StoreAddress, StoreLine, StoreOrder
 from desktop_sync.errors import DesktopSyncError
+from desktop_sync.platforms import find_platform
 
 __all__ = [
     "CURRENCY_KEY",
@@ -52,17 +53,6 @@ MAX_TEXT_LENGTH = 255
 # An Order Desk note holds 2,000 characters including its metadata (reference §4.1).
 MAX_NOTE_LENGTH = 1800
 
-_SOURCE_NAMES = {
-    "bigcommerce": "Desktop Sync (BigCommerce)",
-    "shopify": "Desktop Sync (Shopify)",
-    "woocommerce": "Desktop Sync (WooCommerce)",
-}
-_DISPLAY_NAMES = {
-    "bigcommerce": "BigCommerce",
-    "shopify": "Shopify",
-    "woocommerce": "WooCommerce",
-}
-
 PAYMENT_STATUS_FOR: Mapping[PaymentState, str] = {
     PaymentState.PAID: "Captured",
     PaymentState.AUTHORIZED: "Authorized",
@@ -99,13 +89,16 @@ class UnmappableOrder(DesktopSyncError):
 
 def platform_display_name(platform: str) -> str:
     """What the merchant calls the platform ("BigCommerce"), for messages."""
-    return _DISPLAY_NAMES.get(platform, platform.strip().title() or "your store")
+    known = find_platform(platform)
+    return known.display_name if known else (platform.strip().title() or "your store")
 
 
 def source_name_for(platform: str) -> str:
     """The fixed Order Desk ``source_name`` of orders from this platform (at most 64 chars)."""
-    name = _SOURCE_NAMES.get(platform)
-    if name is None:
+    known = find_platform(platform)
+    if known is not None:
+        name = known.source_name
+    else:
         label = platform.strip().title()
         name = f"Desktop Sync ({label})" if label else "Desktop Sync"
     return trim_text(name, MAX_SOURCE_NAME_LENGTH)

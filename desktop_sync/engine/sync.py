@@ -37,7 +37,7 @@ from desktop_sync.engine.push import OrderPusher
 from desktop_sync.engine.send_rules import send_rule_for
 from desktop_sync.state.journal import Journal, JournalError, OrderState, ShipmentState
 
-__all__ = ["CLOCK_TOLERANCE", "SyncEngine"]
+__all__ = ["CLOCK_TOLERANCE", "SyncEngine", "requeue_failed"]
 
 log = logging.getLogger(__name__)
 
@@ -277,29 +277,7 @@ class SyncEngine:
 
     def retry(self, order_number: str | None = None) -> int:
         """Make failed orders and shipments (all, or one order's) due again; return how many."""
-        journal = self.journal
-        count = 0
-        for row in journal.orders_in_state(OrderState.FAILED, OrderState.SKIPPED):
-            if order_number is None and row.state is OrderState.SKIPPED:
-                continue  # cancelled orders stay skipped unless asked for by number
-            if order_number in (None, row.order_number) and journal.requeue_order(
-                row.store_order_id
-            ):
-                count += 1
-        for shipment in journal.shipments_in_state(ShipmentState.FAILED):
-            if order_number in (None, shipment.order_number) and journal.requeue_shipment(
-                shipment.shipment_id
-            ):
-                count += 1
-        if count:
-            what = f"order {order_number}" if order_number else "all failed orders"
-            self.ctx.emit(
-                Level.INFO,
-                Direction.SYSTEM,
-                f"Retry requested for {what}.",
-                order_number=order_number or "",
-            )
-        return count
+        return requeue_failed(self.ctx, order_number)
 
     def close(self) -> None:
         try:
@@ -318,6 +296,33 @@ def _duration(span: timedelta) -> str:
     if hours < 48:
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     return f"{round(hours / 24)} days"
+
+
+def requeue_failed(ctx: EngineContext, order_number: str | None = None) -> int:
+    """Make failed orders and shipments (all, or one order's) due again; return how many.
+
+    Journal only (no network), so a driver can offer it without a connection."""
+    journal = ctx.journal
+    count = 0
+    for row in journal.orders_in_state(OrderState.FAILED, OrderState.SKIPPED):
+        if order_number is None and row.state is OrderState.SKIPPED:
+            continue  # cancelled orders stay skipped unless asked for by number
+        if order_number in (None, row.order_number) and journal.requeue_order(row.store_order_id):
+            count += 1
+    for shipment in journal.shipments_in_state(ShipmentState.FAILED):
+        if order_number in (None, shipment.order_number) and journal.requeue_shipment(
+            shipment.shipment_id
+        ):
+            count += 1
+    if count:
+        what = f"order {order_number}" if order_number else "all failed orders"
+        ctx.emit(
+            Level.INFO,
+            Direction.SYSTEM,
+            f"Retry requested for {what}.",
+            order_number=order_number or "",
+        )
+    return count
 
 
 def _sentence(exc: Exception) -> str:

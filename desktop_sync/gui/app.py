@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_sync import APP_DISPLAY_NAME, APP_NAME, __version__
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.lock import WINDOW, ProfileBusy
 from desktop_sync.app.logs import register_secrets
-from desktop_sync.app.paths import HOME_ENV, journal_path
+from desktop_sync.app.paths import HOME_ENV, ProfileFolderUnusable, check_profile_folders
 from desktop_sync.app.profile import Profile, ProfileIncomplete, load_profile
 from desktop_sync.app.secrets import KeyringUnavailable, MemorySecretStore, SecretStore
 from desktop_sync.app.settings import Settings, load_settings, save_settings
@@ -105,9 +107,14 @@ _LAST_WAIT_MS = 1000
 class GuiSession:
     """Everything one run of the GUI owns, built in order and torn down in reverse."""
 
-    def __init__(self, *, demo: bool = False, minimized: bool = False) -> None:
+    def __init__(
+        self, *, demo: bool = False, minimized: bool = False, platform: str = "bigcommerce"
+    ) -> None:
         self.demo = demo
         self.minimized = minimized
+        self.demo_platform = platform
+        self.app: DesktopSync | None = None
+        """The facade on this profile: the window holds the profile's lock through it."""
         self.sandbox: DemoSandbox | None = None
         self.profile: Profile | None = None
         self.secrets: SecretStore | None = None
@@ -124,7 +131,7 @@ class GuiSession:
         from desktop_sync.sandbox.demo import DemoSandbox
 
         os.environ[HOME_ENV] = tempfile.mkdtemp(prefix="desktop-sync-demo-")
-        sandbox = DemoSandbox()
+        sandbox = DemoSandbox(platform=self.demo_platform)
         sandbox.start()
         self.sandbox = sandbox
         self.profile = sandbox.profile()
@@ -177,21 +184,42 @@ class GuiSession:
         self.settings = load_settings()
         return True
 
-    def open_journal(self, path: Path | None = None) -> bool:
+    def claim(self) -> str | None:
+        """Take this profile for the window (the facade and its lock); the sentence saying why
+        not (another Desktop Sync holds it, a folder cannot be used), else None."""
+        if self.app is not None:
+            return None
         try:
-            self.journal = Journal(path or journal_path())
+            self.app = DesktopSync(driver=WINDOW)
+        except (ProfileBusy, ProfileFolderUnusable) as exc:
+            return str(exc)
+        return None
+
+    def open_journal(self, path: Path | None = None) -> bool:
+        refusal = self.claim()
+        if refusal is not None:
+            QMessageBox.critical(None, APP_DISPLAY_NAME, refusal)
+            return False
+        assert self.app is not None
+        try:
+            self.journal = Journal(path) if path is not None else self.app.journal
         except JournalError as exc:
             QMessageBox.critical(None, APP_DISPLAY_NAME, str(exc))
             return False
         return True
 
     def make_controller(self, profile: Profile) -> SyncController:
-        register_secrets(profile)  # every profile the app syncs with: its keys never in a log
+        if self.app is not None:
+            self.app.use_profile(profile)  # its keys never in a log, from here on
+        else:
+            register_secrets(profile)
         return SyncController(
             profile,
             push_interval_seconds=profile.push_interval_seconds,
             pull_interval_seconds=profile.pull_interval_seconds,
             paused=self.settings.paused,
+            # The window's engine comes from the facade, which holds the profile's lock.
+            engine_factory=self.app.engine_factory if self.app is not None else None,
         )
 
     def show(self) -> MainWindow:
@@ -240,25 +268,37 @@ class GuiSession:
         if self.journal is not None:
             self.journal.close()
             self.journal = None
+        app, self.app = self.app, None
+        if app is not None:
+            app.close()  # the worker has stopped: the profile is free for another driver
         sandbox, self.sandbox = self.sandbox, None
         if sandbox is not None:
             sandbox.stop()
         return ended
 
 
-def run_gui(*, demo: bool = False, minimized: bool = False) -> int:
+def run_gui(*, demo: bool = False, minimized: bool = False, platform: str = "bigcommerce") -> int:
     """Run the app until the merchant quits; the process exit code."""
     app = application()
+    problems = [] if demo else check_profile_folders()
+    if problems:  # said in a box: a window started from a menu has no terminal to say it in
+        QMessageBox.critical(None, APP_DISPLAY_NAME, str(problems[0]))
+        return 2
     # One app per profile: a second start asks the first to show itself and leaves. The demo
     # runs on a throwaway profile, so it never collides with the merchant's own app.
     instance = SingleInstance()
     if not demo and not instance.start():
         return 0
-    session = GuiSession(demo=demo, minimized=minimized)
+    session = GuiSession(demo=demo, minimized=minimized, platform=platform)
     try:
         if demo:
             session.prepare_demo()
-        elif not session.load():
+        # Before the wizard: a merchant is told at once that a command holds the profile.
+        refusal = session.claim()
+        if refusal is not None:
+            QMessageBox.critical(None, APP_DISPLAY_NAME, refusal)
+            return 2
+        if not demo and not session.load():
             return 0
         if not session.open_journal():
             return 2

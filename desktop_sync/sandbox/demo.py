@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from desktop_sync.app.profile import Profile
+from desktop_sync.platforms import NAMES as PLATFORMS
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.sandbox.samples import generate_orders
@@ -181,9 +182,6 @@ class DemoSandbox:
             order["id"], tracking, carrier_code=carrier, shipment_method=method
         )
         return f"Order {order['source_id']} shipped in Order Desk with {carrier} {tracking}."
-
-
-PLATFORMS = ("bigcommerce", "shopify", "woocommerce")
 
 
 def _store_emulator(

@@ -5,13 +5,21 @@ from __future__ import annotations
 import json
 import logging
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from desktop_sync.app.paths import settings_path
-from desktop_sync.app.settings import SCHEMA_VERSION, Settings, load_settings, save_settings
+from desktop_sync.app.settings import (
+    SCHEMA_VERSION,
+    BadStartDate,
+    Settings,
+    load_settings,
+    parse_start,
+    save_settings,
+)
 
 CHANGED = Settings(
     orderdesk_store_id="12345",
@@ -176,3 +184,41 @@ def test_a_failed_save_keeps_the_old_file_and_leaves_no_temp_file(
 def test_settings_have_no_field_for_a_secret() -> None:
     names = set(Settings().to_json())
     assert not {n for n in names if any(w in n for w in ("key", "secret", "password", "token"))}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("push_interval_seconds", 10**11),  # issue 12: overflowed the timers
+        ("pull_interval_seconds", 86_401),
+        ("overlap_minutes", 10**9),  # overflowed the date arithmetic
+    ],
+)
+def test_a_number_out_of_range_falls_back_to_its_default_with_a_warning(
+    tmp_path: Path, key: str, value: int
+) -> None:
+    target = tmp_path / "settings.json"
+    target.write_text(json.dumps({key: value}), encoding="utf-8")
+    warnings: list[str] = []
+    loaded = load_settings(target, warn=warnings.append)
+    assert getattr(loaded, key) == getattr(Settings(), key)
+    assert len(warnings) == 1 and key in warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [
+        ("0001-01-01", "0001-01-01 is too far back: no store has orders from before 2000-01-01."),
+        ("2999-01-01", "2999-01-01 is in the future, so there is nothing to send from it yet."),
+        ("soon", '"soon" is not a date; write it as YYYY-MM-DD, e.g. 2025-06-01.'),
+    ],
+)
+def test_a_start_date_out_of_range_is_refused_with_a_sentence(text: str, sentence: str) -> None:
+    with pytest.raises(BadStartDate) as caught:
+        parse_start(text)
+    assert str(caught.value).startswith(sentence)
+
+
+def test_a_start_date_without_a_zone_is_utc() -> None:
+    assert parse_start("2025-06-01") == datetime(2025, 6, 1, tzinfo=UTC)
+    assert parse_start("2025-06-01T02:00:00+02:00") == datetime(2025, 6, 1, tzinfo=UTC)

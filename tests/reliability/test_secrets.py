@@ -91,14 +91,14 @@ def test_headless_sync_status_doctor_and_log_export_leave_no_key_anywhere(
         # Now make the error sentences happen: a refused key, an outage, a refused token.
         sentences: list[str] = []
         orderdesk.set_credentials(orderdesk.store_id, ROTATED_KEY)
-        assert cli.main(["sync", "--once"]) == cli.EXIT_CONFIG
+        assert cli.main(["sync", "--once"]) == cli.EXIT_ORDERDESK_AUTH
         orderdesk.set_credentials(orderdesk.store_id, secrets[0])
         port = orderdesk.port
         orderdesk.stop()
         cli.main(["sync", "--once"])
         orderdesk.start(port=port)
         store.access_token = "another-token-that-is-wrong"
-        assert cli.main(["sync", "--once"]) == cli.EXIT_CONFIG
+        assert cli.main(["sync", "--once"]) == cli.EXIT_STORE_AUTH
         store.access_token = secrets[1]
         for attempt in (
             lambda: orderdesk_client(orderdesk, api_key=ROTATED_KEY).test(),
