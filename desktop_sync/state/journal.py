@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from desktop_sync.state.records import (
     JournalCounts,
     OrderRow,
     ShipmentRow,
+    event_from,
     iso,
     order_from,
     parse_time,
@@ -83,7 +83,6 @@ class Journal:
 
     def __init__(self, path: Path | str, *, timeout: float = 30.0) -> None:
         self.path = Path(path)
-        self._thread = threading.get_ident()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(
@@ -640,10 +639,7 @@ class Journal:
             f"FROM events{where} ORDER BY id DESC LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
-        return [
-            EventRow(r[0], parse_time(r[1]) or utc_now(), r[2], r[3], r[4], r[5], r[6])
-            for r in rows
-        ]
+        return [event_from(r) for r in rows]
 
     def events_after(self, event_id: int, limit: int = 1000) -> list[EventRow]:
         """Events newer than ``event_id``, oldest first (for live tails)."""
@@ -652,10 +648,7 @@ class Journal:
             "FROM events WHERE id > ? ORDER BY id LIMIT ?",
             (event_id, limit),
         )
-        return [
-            EventRow(r[0], parse_time(r[1]) or utc_now(), r[2], r[3], r[4], r[5], r[6])
-            for r in rows
-        ]
+        return [event_from(r) for r in rows]
 
     def last_event_id(self) -> int:
         return int(self._query("SELECT COALESCE(MAX(id), 0) FROM events")[0][0])

@@ -108,8 +108,7 @@ def two_line_order(emulator: WooCommerceEmulator) -> int:
 
 def test_connector_satisfies_the_store_protocol(woo: WooCommerceConnector) -> None:
     assert isinstance(woo, StoreConnector)
-    assert woo.capabilities.tracking_url and woo.capabilities.multiple_tracking_numbers
-    assert not woo.capabilities.per_line_fulfillments and not woo.capabilities.notify_flag
+    assert woo.capabilities.multiple_tracking_numbers
 
 
 def test_verify_names_the_site_and_sees_the_tracking_extension(

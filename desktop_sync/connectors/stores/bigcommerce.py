@@ -100,12 +100,7 @@ class BigCommerceConnector:
 
     platform = "bigcommerce"
     display_name = "BigCommerce"
-    capabilities = Capabilities(
-        per_line_fulfillments=True,
-        tracking_url=True,
-        multiple_tracking_numbers=False,
-        notify_flag=False,
-    )
+    capabilities = Capabilities(multiple_tracking_numbers=False)
 
     def __init__(
         self,

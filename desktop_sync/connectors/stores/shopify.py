@@ -119,12 +119,7 @@ class ShopifyConnector:
 
     platform = "shopify"
     display_name = "Shopify"
-    capabilities = Capabilities(
-        per_line_fulfillments=True,
-        tracking_url=True,
-        multiple_tracking_numbers=True,
-        notify_flag=True,
-    )
+    capabilities = Capabilities(multiple_tracking_numbers=True)
 
     def __init__(
         self,

@@ -58,22 +58,17 @@ _CLOSED = {
 class WooCommerceConnector:
     """One WooCommerce site, reached with a REST API consumer key and secret.
 
-    Capabilities: WooCommerce has no per-line shipment record, so which lines each tracking
-    number covers is kept in order meta ``_desktop_sync_fulfillments`` (``per_line_fulfillments``
-    is False: recorded, not native). The Shipment Tracking extension stores a tracking link and
-    several numbers; without it, the customer note carries them. ``notify_flag`` is False: the
-    "Completed order" email follows WooCommerce's own email settings whatever we ask; ``notify``
-    only decides whether our notes are customer notes (emailed) or private.
+    WooCommerce has no per-line shipment record, so which lines each tracking number covers is
+    kept in order meta ``_desktop_sync_fulfillments`` (recorded, not native). The Shipment
+    Tracking extension stores a tracking link and several numbers; without it, the customer
+    note carries them. The "Completed order" email follows WooCommerce's own email settings
+    whatever we ask; ``notify`` only decides whether our notes are customer notes (emailed) or
+    private.
     """
 
     platform = "woocommerce"
     display_name = "WooCommerce"
-    capabilities = Capabilities(
-        per_line_fulfillments=False,
-        tracking_url=True,
-        multiple_tracking_numbers=True,
-        notify_flag=False,
-    )
+    capabilities = Capabilities(multiple_tracking_numbers=True)
 
     def __init__(
         self,
@@ -122,12 +117,6 @@ class WooCommerceConnector:
         self._site: SiteIndex | None = None
         self._trackings = TrackingItems(self._rest)
         self._products = ProductShipping(self._rest)
-
-    @classmethod
-    def from_credentials(
-        cls, url: str, key: str, secret: str, **options: Any
-    ) -> WooCommerceConnector:
-        return cls(url, key, secret, **options)
 
     def close(self) -> None:
         self._rest.close()
