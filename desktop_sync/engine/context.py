@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from desktop_sync.connectors.orderdesk.models import NewOrder, Order, StoreInfo
 from desktop_sync.connectors.retry import Backoff
@@ -36,7 +36,9 @@ class OrderDeskApi(Protocol):
 
     def find_orders(self, source_id: str, source_name: str | None = None) -> list[Order]: ...
 
-    def iter_orders(self, **filters: Any) -> Iterator[Order]: ...
+    def iter_orders(
+        self, *, source_name: str | None = None, search_start_date: datetime | None = None
+    ) -> Iterator[Order]: ...
 
     def add_history_note(self, order_id: str, note: str, source_name: str = "") -> None: ...
 
