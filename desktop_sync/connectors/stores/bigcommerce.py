@@ -15,6 +15,7 @@ import httpx
 
 from desktop_sync.connectors import waits
 from desktop_sync.connectors.errors import AuthError, BadAddress, Rejected, Transient
+from desktop_sync.connectors.http import header_seconds
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
     Capabilities,
@@ -453,7 +454,7 @@ def _raise_for_status(response: httpx.Response, scope: str = "") -> None:
 def _retry_after(response: httpx.Response) -> float | None:
     """After a 429, the longer of ``X-Retry-After`` (s) and ``X-Rate-Limit-Time-Reset-Ms``."""
     waits = [
-        _header_number(response, "X-Retry-After"),
+        header_seconds(response, "X-Retry-After"),
         _ms_to_s(_header_number(response, "X-Rate-Limit-Time-Reset-Ms")),
     ]
     known = [wait for wait in waits if wait is not None]
