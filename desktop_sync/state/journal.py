@@ -151,19 +151,6 @@ class Journal:
         )
         return order_from(rows[0]) if rows else None
 
-    def find_orders_by_number(self, order_number: str) -> list[OrderRow]:
-        rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE order_number = ?", (order_number,)
-        )
-        return [order_from(r) for r in rows]
-
-    def find_order_by_orderdesk_id(self, orderdesk_order_id: str) -> OrderRow | None:
-        rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE orderdesk_order_id = ?",
-            (orderdesk_order_id,),
-        )
-        return order_from(rows[0]) if rows else None
-
     def record_order_seen(
         self,
         store_order_id: str,
@@ -614,10 +601,6 @@ class Journal:
             like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             params.extend([like, like])
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-    def count_events(self, text: str = "", levels: Sequence[str] = ()) -> int:
-        where, params = self._event_filter(text, levels)
-        return int(self._query(f"SELECT COUNT(*) FROM events{where}", params)[0][0])
 
     def events_page(
         self,

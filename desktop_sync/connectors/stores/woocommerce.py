@@ -151,11 +151,6 @@ class WooCommerceConnector:
             timezone=index.timezone,
         )
 
-    @property
-    def has_shipment_tracking(self) -> bool:
-        """A tracking plugin (Shipment Tracking, or AST) answers on this site."""
-        return self.tracking_plugin is not TrackingPlugin.NONE
-
     def _index(self, *, refresh: bool = False) -> SiteIndex:
         if self._site is None or refresh:
             self._site = read_index(self._rest)
