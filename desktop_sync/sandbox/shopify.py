@@ -137,13 +137,6 @@ class ShopifyEmulator(Emulator):
         self.route("GET", "/_admin/emails", self._admin_emails, admin=True)
         self.route("POST", "/_admin/expire_tokens", self._admin_expire_tokens, admin=True)
 
-    def start(self, port: int = 0) -> ShopifyEmulator:
-        super().start(port)
-        return self
-
-    def __enter__(self) -> ShopifyEmulator:
-        return self.start()
-
     @property
     def api_url(self) -> str:
         return self.base_url
