@@ -38,6 +38,7 @@ from desktop_sync.connectors.stores.bigcommerce_parsing import (
 )
 from desktop_sync.connectors.stores.bigcommerce_shipping import ShippingSnapshots
 from desktop_sync.connectors.stores.http import StoreHttp
+from desktop_sync.platforms import get_platform
 
 __all__ = [
     "BigCommerceConnector",
@@ -49,7 +50,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SERVICE = "BigCommerce"
+PLATFORM = get_platform("bigcommerce")
+SERVICE = PLATFORM.display_name
 MAX_TRACKING_NUMBER = 50
 MAX_TRACKING_LINK = 500
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -99,8 +101,8 @@ class BigCommerceConnector:
     holds one tracking number, so a second number is not added (the engine logs it).
     """
 
-    platform = "bigcommerce"
-    display_name = "BigCommerce"
+    platform = PLATFORM.name
+    display_name = PLATFORM.display_name
     capabilities = Capabilities(multiple_tracking_numbers=False)
 
     def __init__(

@@ -30,6 +30,7 @@ from desktop_sync.connectors.stores.shopify_answers import (
     required,
 )
 from desktop_sync.connectors.stores.shopify_errors import (
+    PLATFORM,
     access_denied_sentence,
     missing_scopes_sentence,
     redacted_sentence,
@@ -106,8 +107,8 @@ class ShopifyConnector:
     one email, as on the other platforms.
     """
 
-    platform = "shopify"
-    display_name = "Shopify"
+    platform = PLATFORM.name
+    display_name = PLATFORM.display_name
     capabilities = Capabilities(multiple_tracking_numbers=True)
 
     def __init__(

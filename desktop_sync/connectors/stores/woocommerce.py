@@ -23,7 +23,7 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
-from desktop_sync.connectors.stores.woocommerce_http import SERVICE, WooRest
+from desktop_sync.connectors.stores.woocommerce_http import PLATFORM, SERVICE, WooRest
 from desktop_sync.connectors.stores.woocommerce_orders import (
     ShipmentRecord,
     floor_second,
@@ -66,8 +66,8 @@ class WooCommerceConnector:
     private.
     """
 
-    platform = "woocommerce"
-    display_name = "WooCommerce"
+    platform = PLATFORM.name
+    display_name = PLATFORM.display_name
     capabilities = Capabilities(multiple_tracking_numbers=True)
 
     def __init__(
