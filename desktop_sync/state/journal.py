@@ -287,10 +287,10 @@ class Journal:
         """Sent orders placed since ``placed_since`` whose lines are not all shipped yet,
         oldest first: the orders the pull looks for shipments of."""
         rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state = 'sent' "
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state = ? "
             "AND orderdesk_order_id IS NOT NULL AND shipped_at IS NULL "
             "AND store_created_at >= ? ORDER BY store_created_at, store_order_id",
-            (iso(placed_since),),
+            (OrderState.SENT.value, iso(placed_since)),
         )
         return [order_from(r) for r in rows]
 
