@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from desktop_sync.connectors.orderdesk.models import NewOrder, Order, StoreInfo
 from desktop_sync.connectors.retry import Backoff
@@ -36,7 +36,9 @@ class OrderDeskApi(Protocol):
 
     def find_orders(self, source_id: str, source_name: str | None = None) -> list[Order]: ...
 
-    def iter_orders(self, **filters: Any) -> Iterator[Order]: ...
+    def iter_orders(
+        self, *, source_name: str | None = None, search_start_date: datetime | None = None
+    ) -> Iterator[Order]: ...
 
     def add_history_note(self, order_id: str, note: str, source_name: str = "") -> None: ...
 
@@ -100,28 +102,19 @@ class EngineContext:
     def next_attempt(self, attempts: int) -> datetime:
         return self.now() + timedelta(seconds=self.retry_schedule.delay(max(1, attempts)))
 
-    def scan_window(
-        self, cursor: Cursor, overlap: timedelta, start_at: datetime
-    ) -> tuple[datetime, datetime]:
-        """(since, until) of the next scan: the high-water mark minus the overlap, up to the
-        servers' now.
+    def mark_or_start(self, cursor: Cursor, start_at: datetime) -> tuple[datetime, bool]:
+        """The cursor's mark, no later than the servers' now, and whether this is the first
+        run (the start, no later than the servers' now, is then written as the mark).
 
         On the first run the start (the moment of connection, or a backfill date) is written as
         the mark before anything is scanned, so a restart before the first full scan still
-        starts there and nothing in between is missed. The caller moves the mark to ``until``
-        once the whole window is recorded.
+        starts there and nothing in between is missed.
 
         Marks are in the servers' time, never the PC's: a PC clock that runs fast would move a
         mark past what the store has indexed, and what is changed in between would never be
         scanned. A start or a mark ahead of the servers' time (a fast clock at connection, or
         an earlier version) is brought back to it.
         """
-        mark, first = self.mark_or_start(cursor, start_at)
-        return (mark if first else mark - overlap), self.server_now()
-
-    def mark_or_start(self, cursor: Cursor, start_at: datetime) -> tuple[datetime, bool]:
-        """The cursor's mark, no later than the servers' now, and whether this is the first
-        run (the start, no later than the servers' now, is then written as the mark)."""
         until = self.server_now()
         mark = self.journal.get_cursor(cursor)
         if mark is None:

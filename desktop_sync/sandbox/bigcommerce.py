@@ -368,19 +368,18 @@ class BigCommerceEmulator(Emulator):
             return json_response(200, self._order_json(record, request))
 
     def _products(self, request: Request) -> Response:
-        with self.lock:
-            record = self._record(request)
-            if record is None:
-                return v2_error(404, NOT_FOUND)
-            page = self._page(request, record.products)
-            return page if isinstance(page, Response) else collection(copy.deepcopy(page))
+        return self._sub_page(request, lambda record: record.products)
 
     def _addresses(self, request: Request) -> Response:
+        return self._sub_page(request, lambda record: [record.address])
+
+    def _sub_page(self, request: Request, items_of: Callable[[_Order], list[Any]]) -> Response:
+        """A page of one order's sub-resource (its products, addresses or shipments)."""
         with self.lock:
             record = self._record(request)
             if record is None:
                 return v2_error(404, NOT_FOUND)
-            page = self._page(request, [record.address])
+            page = self._page(request, items_of(record))
             return page if isinstance(page, Response) else collection(copy.deepcopy(page))
 
     def _fees(self, request: Request) -> Response:
@@ -393,12 +392,7 @@ class BigCommerceEmulator(Emulator):
     # -- shipments -------------------------------------------------------------------------
 
     def _list_shipments(self, request: Request) -> Response:
-        with self.lock:
-            record = self._record(request)
-            if record is None:
-                return v2_error(404, NOT_FOUND)
-            page = self._page(request, record.shipments)
-            return page if isinstance(page, Response) else collection(copy.deepcopy(page))
+        return self._sub_page(request, lambda record: record.shipments)
 
     def _get_shipment(self, request: Request) -> Response:
         with self.lock:

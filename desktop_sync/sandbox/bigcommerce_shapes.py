@@ -10,7 +10,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from desktop_sync.sandbox.bigcommerce_charges import NO_CHARGES, Charges, fee_data, order_total
-from desktop_sync.sandbox.samples import SampleLine, SampleOrder
+from desktop_sync.sandbox.samples import SampleCustomer, SampleLine, SampleOrder
 from desktop_sync.sandbox.server import Request, Response, json_response
 
 __all__ = [
@@ -287,21 +287,7 @@ def order_data(
         "staff_notes": "",
         "is_deleted": charges.is_deleted,
         "channel_id": 1,
-        "billing_address": {
-            "first_name": customer.first_name,
-            "last_name": customer.last_name,
-            "company": customer.company,
-            "street_1": customer.address1,
-            "street_2": customer.address2,
-            "city": customer.city,
-            "state": customer.state,
-            "zip": customer.postal_code,
-            "country": customer.country_name,
-            "country_iso2": customer.country_code,
-            "phone": customer.phone,
-            "email": customer.email,
-            "form_fields": [],
-        },
+        "billing_address": {**_address_of(customer), "form_fields": []},
         "products": {"url": "", "resource": f"{resource}/products"},
         "shipping_addresses": {"url": "", "resource": f"{resource}/shippingaddresses"},
         "coupons": {"url": "", "resource": f"{resource}/coupons"},
@@ -342,18 +328,7 @@ def address_data(sample: SampleOrder, order_id: int, address_id: int) -> dict[st
     return {
         "id": address_id,
         "order_id": order_id,
-        "first_name": customer.first_name,
-        "last_name": customer.last_name,
-        "company": customer.company,
-        "street_1": customer.address1,
-        "street_2": customer.address2,
-        "city": customer.city,
-        "state": customer.state,
-        "zip": customer.postal_code,
-        "country": customer.country_name,
-        "country_iso2": customer.country_code,
-        "email": customer.email,
-        "phone": customer.phone,
+        **_address_of(customer),
         "items_total": sum(line.quantity for line in sample.lines),
         "items_shipped": 0,
         "shipping_method": sample.shipping_method,
@@ -483,3 +458,21 @@ def shipment_data(
     }
     set_tracking(shipment, tracking)
     return shipment
+
+
+def _address_of(customer: SampleCustomer) -> dict[str, Any]:
+    """The address fields BigCommerce's billing and shipping addresses share."""
+    return {
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "company": customer.company,
+        "street_1": customer.address1,
+        "street_2": customer.address2,
+        "city": customer.city,
+        "state": customer.state,
+        "zip": customer.postal_code,
+        "country": customer.country_name,
+        "country_iso2": customer.country_code,
+        "phone": customer.phone,
+        "email": customer.email,
+    }

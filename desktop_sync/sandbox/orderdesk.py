@@ -125,13 +125,6 @@ class OrderDeskEmulator(Emulator):
         for method, path, handler in admin:
             self.route(method, "/_admin" + path, self._guarded(handler), admin=True)
 
-    def start(self, port: int = 0) -> OrderDeskEmulator:
-        super().start(port)
-        return self
-
-    def __enter__(self) -> OrderDeskEmulator:
-        return self.start()
-
     @property
     def api_url(self) -> str:
         return f"{self.base_url}{API_PREFIX}"

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from desktop_sync.connectors.orderdesk.models import PAYMENT_STATUSES
+
 __all__ = [
     "CENT",
     "CUSTOMER_FIELDS",
@@ -31,16 +33,6 @@ __all__ = [
 ]
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-PAYMENT_STATUSES = (
-    "Approved",
-    "Authorized",
-    "Captured",
-    "Fully Refunded",
-    "Partially Refunded",
-    "Pending",
-    "Rejected",
-    "Voided",
-)
 SHIPPING_FIELDS = (
     "first_name",
     "last_name",

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
 __all__ = [
@@ -348,7 +348,7 @@ class Emulator:
         """``http://127.0.0.1:PORT`` (subclasses add their API prefix in ``api_url``)."""
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, port: int = 0) -> Emulator:
+    def start(self, port: int = 0) -> Self:
         """Listen on 127.0.0.1 (a free port unless given) in a daemon thread."""
         if self._server is not None:
             return self
@@ -381,7 +381,7 @@ class Emulator:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> Emulator:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl
 
 from desktop_sync.sandbox.samples import SampleOrder, generate_orders
 from desktop_sync.sandbox.server import Emulator, Fault, Request, Response, json_response
@@ -21,6 +20,8 @@ from desktop_sync.sandbox.shopify_access import (
     unknown_fields,
     withhold,
 )
+from desktop_sync.sandbox.shopify_cost import CostBucket
+from desktop_sync.sandbox.shopify_grant import ClientCredentialsGrant
 from desktop_sync.sandbox.shopify_graphql import (
     GraphQLError,
     Operation,
@@ -50,8 +51,6 @@ REQUIRED_SCOPES = (
     "write_merchant_managed_fulfillment_orders",
 )
 """What the README tells a merchant to grant: the shop's default grant."""
-MAX_QUERY_COST = 1000
-TOKEN_LIFETIME = 86399
 _ROOT_SCOPES = {
     "orders": "read_orders",
     "order": "read_orders",
@@ -67,9 +66,8 @@ class ShopifyEmulator(Emulator):
     """``POST /admin/api/{version}/graphql.json`` for a fixed set of operations, recognised by
     their root fields, with Shopify's calculated-cost bucket and its ``THROTTLED`` answer.
 
-    ``restoreRate`` in ``throttleStatus`` is in real points per second (``restore_rate`` times
-    ``time_scale``), so a client that paces itself from it waits the right amount when the
-    emulator's clock runs fast. A request to an unknown version "falls forward" to the oldest
+    The bucket (``CostBucket``) is ``bucket_max`` points refilled at ``restore_rate`` points
+    per emulated second. A request to an unknown version "falls forward" to the oldest
     supported one, as Shopify's does; ``X-Shopify-API-Version`` says which was used. The
     support window is Shopify's: each quarterly version for twelve months from its release,
     at the emulator's own date.
@@ -106,8 +104,6 @@ class ShopifyEmulator(Emulator):
         self.access_token = access_token or "shpat_" + secrets.token_hex(16)
         self.client_id = client_id or secrets.token_hex(16)
         self.client_secret = client_secret or "shpss_" + secrets.token_hex(16)
-        self.bucket_max = bucket_max
-        self.restore_rate = restore_rate
         self.split_locations = split_locations
         """Put every other line of new orders at a second location (two fulfillment orders)."""
         self.scopes: set[str] = set(REQUIRED_SCOPES)
@@ -121,28 +117,21 @@ class ShopifyEmulator(Emulator):
         """A misbehaving proxy: ``orders(after:)`` answers the first page again, for ever."""
         self.throttle_status = 200
         """HTTP status of a ``THROTTLED`` answer; community reports say 200, sometimes 429."""
-        self.token_requests = 0
         self.data = ShopifyShop(
             now or (lambda: datetime.now(UTC)),
             all_orders=lambda: "read_all_orders" in expand_granted(self.scopes),
         )
         self._rng = random.Random(seed)
-        self._issued: dict[str, float] = {}
-        self._available = bucket_max
-        self._refilled_at = self.clock.now()
-        self.route("POST", r"/admin/oauth/access_token", self._access_token)
+        self.grant = ClientCredentialsGrant(
+            self.client_id, self.client_secret, self.clock, lambda: self.scopes, self.lock
+        )
+        self.bucket = CostBucket(bucket_max, restore_rate, self.clock)
+        self.route("POST", r"/admin/oauth/access_token", self.grant.answer)
         self.route("POST", _GRAPHQL, self._graphql)
         self.route("POST", "/_admin/orders", self._admin_add_orders, admin=True)
         self.route("GET", "/_admin/orders", self._admin_orders, admin=True)
         self.route("GET", "/_admin/emails", self._admin_emails, admin=True)
         self.route("POST", "/_admin/expire_tokens", self._admin_expire_tokens, admin=True)
-
-    def start(self, port: int = 0) -> ShopifyEmulator:
-        super().start(port)
-        return self
-
-    def __enter__(self) -> ShopifyEmulator:
-        return self.start()
 
     @property
     def api_url(self) -> str:
@@ -230,8 +219,12 @@ class ShopifyEmulator(Emulator):
 
     def expire_tokens(self) -> None:
         """Every token the client-credentials grant issued stops working (expired early)."""
-        with self.lock:
-            self._issued = dict.fromkeys(self._issued, float("-inf"))
+        self.grant.expire_all()
+
+    @property
+    def token_requests(self) -> int:
+        """How many times the client-credentials grant was asked for a token."""
+        return self.grant.requests
 
     # -- auth, headers, faults -----------------------------------------------------------
 
@@ -247,9 +240,7 @@ class ShopifyEmulator(Emulator):
             return False
         if secrets.compare_digest(token, self.access_token):
             return True
-        with self.lock:
-            expiry = self._issued.get(token)
-        return expiry is not None and expiry > self.clock.now()
+        return self.grant.valid(token)
 
     def after_request(self, request: Request, response: Response) -> None:
         response.headers["X-Request-Id"] = str(uuid.UUID(int=self._rng.getrandbits(128)))
@@ -268,51 +259,13 @@ class ShopifyEmulator(Emulator):
                 cost = requested_cost(_operation(request))
             except (GraphQLError, ValueError):
                 cost = 50
-            response = self._throttled(cost, available=0.0)
+            response = self.bucket.throttled(cost, 0.0, self.throttle_status)
         elif fault is Fault.SERVER_ERROR:
             response = json_response(500, {"errors": "Internal Server Error"})
         else:
             response = super().fault_response(fault, request)
         self.after_request(request, response)
         return response
-
-    # -- the client-credentials grant ----------------------------------------------------
-
-    def _access_token(self, request: Request) -> Response:
-        if "json" in request.header("Content-Type"):
-            body = request.json() or {}
-        else:
-            body = dict(parse_qsl(request.body.decode("utf-8"), keep_blank_values=True))
-        with self.lock:
-            self.token_requests += 1
-        if body.get("grant_type") != "client_credentials":
-            return json_response(
-                400,
-                {"error": "unsupported_grant_type", "error_description": "grant_type is invalid"},
-            )
-        if body.get("client_id") != self.client_id or not secrets.compare_digest(
-            str(body.get("client_secret", "")), self.client_secret
-        ):
-            # The real body is undocumented (reference, open question 1); OAuth's shape is a guess.
-            return json_response(
-                400,
-                {
-                    "error": "invalid_client",
-                    "error_description": "Client authentication failed due to unknown client, "
-                    "no client authentication included, or unsupported authentication method.",
-                },
-            )
-        token = "shpat_" + secrets.token_hex(16)
-        with self.lock:
-            self._issued[token] = self.clock.now() + TOKEN_LIFETIME
-        return json_response(
-            200,
-            {
-                "access_token": token,
-                "scope": ",".join(sorted(self.scopes)),
-                "expires_in": TOKEN_LIFETIME,
-            },
-        )
 
     # -- GraphQL -------------------------------------------------------------------------
 
@@ -330,28 +283,19 @@ class ShopifyEmulator(Emulator):
             if unknown:
                 return json_response(200, {"errors": unknown})
         cost = requested_cost(operation)
-        if cost > MAX_QUERY_COST:
-            message = (
-                f"Query cost is {cost}, which exceeds the single query max cost limit "
-                f"({MAX_QUERY_COST})."
-            )
-            error = {
-                "message": message,
-                "extensions": {"code": "MAX_COST_EXCEEDED", "cost": cost, "maxCost": 1000},
-            }
-            return json_response(200, {"errors": [error], "extensions": self._cost(cost, None)})
+        too_costly = self.bucket.too_costly(cost)
+        if too_costly is not None:
+            return too_costly
         with self.lock:
-            self._refill()
-            if self._available < cost:
-                return self._throttled(cost, self._available)
-            self._available -= cost
+            if not self.bucket.spend(cost):
+                return self.bucket.throttled(cost, self.bucket.available, self.throttle_status)
             data, errors = self._execute(operation)
             actual = actual_cost(operation, data)
-            self._available = min(self.bucket_max, self._available + max(0, cost - actual))
+            self.bucket.refund(cost, actual)
             payload: dict[str, Any] = {"data": data}
             if errors:
                 payload["errors"] = errors
-            payload["extensions"] = self._cost(cost, actual)
+            payload["extensions"] = self.bucket.extensions(cost, actual)
         return json_response(200, payload)
 
     def _execute(self, operation: Operation) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -423,38 +367,6 @@ class ShopifyEmulator(Emulator):
                     {"message": denial.message, "path": denial.path, "extensions": extensions}
                 )
         return data, errors
-
-    def _refill(self) -> None:
-        now = self.clock.now()
-        self._available = min(
-            self.bucket_max, self._available + (now - self._refilled_at) * self.restore_rate
-        )
-        self._refilled_at = now
-
-    def _cost(self, requested: int, actual: int | None) -> dict[str, Any]:
-        return {
-            "cost": {
-                "requestedQueryCost": requested,
-                "actualQueryCost": actual,
-                "throttleStatus": {
-                    "maximumAvailable": self.bucket_max,
-                    "currentlyAvailable": int(self._available),
-                    "restoreRate": self.restore_rate * self.clock.scale,
-                },
-            }
-        }
-
-    def _throttled(self, cost: int, available: float) -> Response:
-        extensions = self._cost(cost, None)
-        extensions["cost"]["throttleStatus"]["currentlyAvailable"] = int(available)
-        error = {
-            "message": "Throttled",
-            "extensions": {
-                "code": "THROTTLED",
-                "documentation": "https://shopify.dev/api/usage/rate-limits",
-            },
-        }
-        return json_response(self.throttle_status, {"errors": [error], "extensions": extensions})
 
     # -- admin ---------------------------------------------------------------------------
 

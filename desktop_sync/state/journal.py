@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from desktop_sync.state.records import (
     JournalCounts,
     OrderRow,
     ShipmentRow,
+    event_from,
     iso,
     order_from,
     parse_time,
@@ -83,7 +83,6 @@ class Journal:
 
     def __init__(self, path: Path | str, *, timeout: float = 30.0) -> None:
         self.path = Path(path)
-        self._thread = threading.get_ident()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(
@@ -149,19 +148,6 @@ class Journal:
     def get_order(self, store_order_id: str) -> OrderRow | None:
         rows = self._query(
             f"SELECT {ORDER_COLUMNS} FROM orders WHERE store_order_id = ?", (store_order_id,)
-        )
-        return order_from(rows[0]) if rows else None
-
-    def find_orders_by_number(self, order_number: str) -> list[OrderRow]:
-        rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE order_number = ?", (order_number,)
-        )
-        return [order_from(r) for r in rows]
-
-    def find_order_by_orderdesk_id(self, orderdesk_order_id: str) -> OrderRow | None:
-        rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE orderdesk_order_id = ?",
-            (orderdesk_order_id,),
         )
         return order_from(rows[0]) if rows else None
 
@@ -301,10 +287,10 @@ class Journal:
         """Sent orders placed since ``placed_since`` whose lines are not all shipped yet,
         oldest first: the orders the pull looks for shipments of."""
         rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state = 'sent' "
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state = ? "
             "AND orderdesk_order_id IS NOT NULL AND shipped_at IS NULL "
             "AND store_created_at >= ? ORDER BY store_created_at, store_order_id",
-            (iso(placed_since),),
+            (OrderState.SENT.value, iso(placed_since)),
         )
         return [order_from(r) for r in rows]
 
@@ -616,10 +602,6 @@ class Journal:
             params.extend([like, like])
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def count_events(self, text: str = "", levels: Sequence[str] = ()) -> int:
-        where, params = self._event_filter(text, levels)
-        return int(self._query(f"SELECT COUNT(*) FROM events{where}", params)[0][0])
-
     def events_page(
         self,
         offset: int,
@@ -640,10 +622,7 @@ class Journal:
             f"FROM events{where} ORDER BY id DESC LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
-        return [
-            EventRow(r[0], parse_time(r[1]) or utc_now(), r[2], r[3], r[4], r[5], r[6])
-            for r in rows
-        ]
+        return [event_from(r) for r in rows]
 
     def events_after(self, event_id: int, limit: int = 1000) -> list[EventRow]:
         """Events newer than ``event_id``, oldest first (for live tails)."""
@@ -652,10 +631,7 @@ class Journal:
             "FROM events WHERE id > ? ORDER BY id LIMIT ?",
             (event_id, limit),
         )
-        return [
-            EventRow(r[0], parse_time(r[1]) or utc_now(), r[2], r[3], r[4], r[5], r[6])
-            for r in rows
-        ]
+        return [event_from(r) for r in rows]
 
     def last_event_id(self) -> int:
         return int(self._query("SELECT COALESCE(MAX(id), 0) FROM events")[0][0])

@@ -621,7 +621,6 @@ def test_a_second_tracking_number_cannot_be_added(connector: BigCommerceConnecto
     with pytest.raises(Rejected, match="one tracking number per shipment"):
         connector.add_tracking("218", shipment, Tracking("1Z2"))
     assert not BigCommerceConnector.capabilities.multiple_tracking_numbers
-    assert not BigCommerceConnector.capabilities.notify_flag
 
 
 # -- against the emulator -----------------------------------------------------------------

@@ -488,6 +488,15 @@ def test_iter_orders_serialises_filters_in_utc(
     }
 
 
+def test_a_misspelt_filter_is_refused_before_anything_is_sent(
+    api: respx.MockRouter, client: OrderDeskClient
+) -> None:
+    route = api.get("/orders").mock(return_value=ok({"total_records": 0, "orders": []}))
+    with pytest.raises(TypeError, match="sorce_name"):
+        list(client.iter_orders(sorce_name="BigCommerce"))  # type: ignore[call-arg]
+    assert not route.called
+
+
 def test_page_size_is_capped_at_500(api: respx.MockRouter, client: OrderDeskClient) -> None:
     route = api.get("/orders").mock(return_value=ok({"total_records": 0, "orders": []}))
     list(client.iter_orders(page_size=5000))

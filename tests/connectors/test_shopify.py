@@ -88,7 +88,6 @@ def graphql_calls(shop: ShopifyEmulator) -> list[int]:
 
 def test_the_connector_is_a_store_connector(connector: ShopifyConnector) -> None:
     assert isinstance(connector, StoreConnector)
-    assert connector.capabilities.per_line_fulfillments
     assert connector.capabilities.multiple_tracking_numbers
 
 

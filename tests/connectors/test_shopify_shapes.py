@@ -6,8 +6,9 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -252,6 +253,23 @@ def test_throttled_waits_the_cost_deficit_over_the_restore_rate(
     assert connector.verify().name == "Acme Tees"
 
     assert fake_time.sleeps[0] == pytest.approx((752 - 552) / 100.0)
+    assert route.call_count == 2
+
+
+@pytest.mark.parametrize("dated", [False, True])
+def test_a_429_with_retry_after_waits_what_it_says_in_seconds_or_as_a_date(
+    mock: respx.MockRouter, connector: ShopifyConnector, fake_time: FakeTime, dated: bool
+) -> None:
+    told = format_datetime(datetime.now(UTC) + timedelta(seconds=9), usegmt=True) if dated else "9"
+    route = mock.post(GRAPHQL)
+    route.side_effect = [
+        httpx.Response(429, headers={"Retry-After": told}),
+        httpx.Response(200, json=fixture("verify_shop.json")),
+    ]
+
+    assert connector.verify().name == "Acme Tees"
+
+    assert fake_time.sleeps[0] == pytest.approx(9.0, abs=1.5)
     assert route.call_count == 2
 
 

@@ -17,6 +17,7 @@ from desktop_sync.connectors.stores.base import (
     Tracking,
 )
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
+from desktop_sync.connectors.stores.woocommerce_tracking import TrackingPlugin
 from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.sandbox.server import Fault
 from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
@@ -108,8 +109,7 @@ def two_line_order(emulator: WooCommerceEmulator) -> int:
 
 def test_connector_satisfies_the_store_protocol(woo: WooCommerceConnector) -> None:
     assert isinstance(woo, StoreConnector)
-    assert woo.capabilities.tracking_url and woo.capabilities.multiple_tracking_numbers
-    assert not woo.capabilities.per_line_fulfillments and not woo.capabilities.notify_flag
+    assert woo.capabilities.multiple_tracking_numbers
 
 
 def test_verify_names_the_site_and_sees_the_tracking_extension(
@@ -119,7 +119,7 @@ def test_verify_names_the_site_and_sees_the_tracking_extension(
     identity = woo.verify()
     assert identity.name == "Demo Woo Shop"
     assert identity.currency == "USD"
-    assert woo.has_shipment_tracking
+    assert woo.tracking_plugin is not TrackingPlugin.NONE
 
 
 def test_verify_without_the_tracking_extension(
@@ -127,7 +127,7 @@ def test_verify_without_the_tracking_extension(
 ) -> None:
     woo = connect(plain_shop, clock)
     assert woo.verify().name == "Demo Woo Shop"
-    assert not woo.has_shipment_tracking
+    assert woo.tracking_plugin is TrackingPlugin.NONE
     woo.close()
 
 

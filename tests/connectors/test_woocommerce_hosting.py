@@ -15,6 +15,7 @@ from desktop_sync.connectors.errors import AuthError, Rejected
 from desktop_sync.connectors.stores.base import FulfillmentLine, Tracking
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.connectors.stores.woocommerce_http import AuthMode
+from desktop_sync.connectors.stores.woocommerce_tracking import TrackingPlugin
 from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
 from tests.connectors.test_woocommerce import (
     START,
@@ -130,7 +131,7 @@ def test_a_security_plugin_locking_the_index_does_not_stop_the_sync(
     order_id = shop.add_order()
     woo = connect(shop, clock)
     woo.verify()
-    assert woo.has_shipment_tracking
+    assert woo.tracking_plugin is not TrackingPlugin.NONE
     _ship_everything(woo, order_id)
     assert [t["tracking_number"] for t in shop.trackings(order_id)] == [UPS.number]
 

@@ -4,6 +4,7 @@ the order it names instead of failing it (issue 11, item 8)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,9 @@ class LaggingSearch:
     def find_orders(self, source_id: str, source_name: str | None = None) -> list[Order]:
         return []
 
-    def iter_orders(self, **filters: Any) -> Iterator[Order]:
+    def iter_orders(
+        self, *, source_name: str | None = None, search_start_date: datetime | None = None
+    ) -> Iterator[Order]:
         return iter(())
 
 

@@ -5,8 +5,8 @@ item 2)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -34,8 +34,12 @@ class StoppedWhileCreating:
     def find_orders(self, source_id: str, source_name: str | None = None) -> list[Order]:
         return self._orderdesk.find_orders(source_id, source_name)
 
-    def iter_orders(self, **filters: Any) -> Iterator[Order]:
-        return self._orderdesk.iter_orders(**filters)
+    def iter_orders(
+        self, *, source_name: str | None = None, search_start_date: datetime | None = None
+    ) -> Iterator[Order]:
+        return self._orderdesk.iter_orders(
+            source_name=source_name, search_start_date=search_start_date
+        )
 
 
 @pytest.mark.parametrize(("maybe_sent", "state"), [(False, "pending"), (True, "sending")])

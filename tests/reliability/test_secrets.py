@@ -188,7 +188,7 @@ def test_store_connectors_log_no_secret_at_debug_level(
         shop.add_orders(samples)
         sentence = _exercise(shop.connector(), shop.bad_connector())
         # The access tokens the client-credentials grant handed out are secrets too.
-        issued = list(shop.emulator._issued)
+        issued = list(shop.emulator.grant.issued)
         assert issued
         seen["shopify"] = ([shop.emulator.client_secret, *issued], sentence)
     finally:

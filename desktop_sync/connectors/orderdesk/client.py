@@ -255,12 +255,23 @@ class OrderDeskClient:
         modified_end_date: datetime | date | None = None,
         email: str | None = None,
         customer_id: str | None = None,
+        customer_first_name: str | None = None,
+        customer_last_name: str | None = None,
+        customer_company: str | None = None,
+        customer_address1: str | None = None,
+        customer_phone: str | None = None,
+        shipping_first_name: str | None = None,
+        shipping_last_name: str | None = None,
+        shipping_company: str | None = None,
+        shipping_address1: str | None = None,
+        shipping_phone: str | None = None,
         order_by: str | None = None,
         order: str | None = None,
         page_size: int = MAX_PAGE_SIZE,
-        **extra_filters: Any,
     ) -> Iterator[Order]:
-        """Every order matching the filters, page by page (dates are sent as UTC)."""
+        """Every order matching the filters, page by page (dates are sent as UTC). Each filter
+        is a named parameter, so a misspelt one is a type error, never a query Order Desk
+        ignores."""
         filters: dict[str, Any] = {
             "folder_id": folder_id,
             "folder_name": folder_name,
@@ -272,9 +283,18 @@ class OrderDeskClient:
             "modified_end_date": modified_end_date,
             "email": email,
             "customer_id": customer_id,
+            "customer_first_name": customer_first_name,
+            "customer_last_name": customer_last_name,
+            "customer_company": customer_company,
+            "customer_address1": customer_address1,
+            "customer_phone": customer_phone,
+            "shipping_first_name": shipping_first_name,
+            "shipping_last_name": shipping_last_name,
+            "shipping_company": shipping_company,
+            "shipping_address1": shipping_address1,
+            "shipping_phone": shipping_phone,
             "order_by": order_by,
             "order": order,
-            **extra_filters,
         }
         params = {k: _query_value(v) for k, v in filters.items() if v is not None}
         wanted = max(1, min(MAX_PAGE_SIZE, int(page_size)))

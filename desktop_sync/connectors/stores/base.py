@@ -46,14 +46,8 @@ class PaymentState(enum.Enum):
 class Capabilities:
     """What a platform's fulfillment API can express."""
 
-    per_line_fulfillments: bool
-    """A fulfillment can cover chosen lines and quantities (not only the whole order)."""
-    tracking_url: bool
-    """A custom tracking URL can be stored with the tracking number."""
     multiple_tracking_numbers: bool
     """A second tracking number can be added to an existing fulfillment."""
-    notify_flag: bool
-    """The request itself decides whether the customer is emailed."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import httpx
 
 from desktop_sync.connectors import waits
 from desktop_sync.connectors.errors import AuthError, BadAddress, Rejected, Transient
+from desktop_sync.connectors.http import header_seconds
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
     Capabilities,
@@ -37,6 +38,7 @@ from desktop_sync.connectors.stores.bigcommerce_parsing import (
 )
 from desktop_sync.connectors.stores.bigcommerce_shipping import ShippingSnapshots
 from desktop_sync.connectors.stores.http import StoreHttp
+from desktop_sync.platforms import get_platform
 
 __all__ = [
     "BigCommerceConnector",
@@ -48,7 +50,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SERVICE = "BigCommerce"
+PLATFORM = get_platform("bigcommerce")
+SERVICE = PLATFORM.display_name
 MAX_TRACKING_NUMBER = 50
 MAX_TRACKING_LINK = 500
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -98,14 +101,9 @@ class BigCommerceConnector:
     holds one tracking number, so a second number is not added (the engine logs it).
     """
 
-    platform = "bigcommerce"
-    display_name = "BigCommerce"
-    capabilities = Capabilities(
-        per_line_fulfillments=True,
-        tracking_url=True,
-        multiple_tracking_numbers=False,
-        notify_flag=False,
-    )
+    platform = PLATFORM.name
+    display_name = PLATFORM.display_name
+    capabilities = Capabilities(multiple_tracking_numbers=False)
 
     def __init__(
         self,
@@ -458,7 +456,7 @@ def _raise_for_status(response: httpx.Response, scope: str = "") -> None:
 def _retry_after(response: httpx.Response) -> float | None:
     """After a 429, the longer of ``X-Retry-After`` (s) and ``X-Rate-Limit-Time-Reset-Ms``."""
     waits = [
-        _header_number(response, "X-Retry-After"),
+        header_seconds(response, "X-Retry-After"),
         _ms_to_s(_header_number(response, "X-Rate-Limit-Time-Reset-Ms")),
     ]
     known = [wait for wait in waits if wait is not None]

@@ -30,6 +30,7 @@ from desktop_sync.connectors.stores.shopify_answers import (
     required,
 )
 from desktop_sync.connectors.stores.shopify_errors import (
+    PLATFORM,
     access_denied_sentence,
     missing_scopes_sentence,
     redacted_sentence,
@@ -41,22 +42,31 @@ from desktop_sync.connectors.stores.shopify_fulfillment import (
 )
 from desktop_sync.connectors.stores.shopify_parsing import (
     format_datetime,
-    order_number,
     parse_fulfillment,
     parse_order,
 )
 from desktop_sync.connectors.stores.shopify_queries import (
     FULFILLMENT_CREATE,
-    FULFILLMENT_LINE_ITEMS,
-    FULFILLMENT_ORDER_LINE_ITEMS,
-    FULFILLMENT_ORDERS,
-    FULFILLMENTS,
     ORDER,
     ORDER_LINE_ITEMS,
     ORDERS,
     SCOPES,
     TRACKING_UPDATE,
     VERIFY,
+)
+from desktop_sync.connectors.stores.shopify_reads import (
+    fulfillment_orders,
+    rest_of,
+    standing_fulfillments,
+)
+from desktop_sync.connectors.stores.shopify_scopes import (
+    ALL_ORDERS_SCOPE,
+    RECENT_ORDER_DAYS,
+    REQUIRED_SCOPES,
+    granted_scopes_of,
+    history_limit_sentence,
+    no_order_sentence,
+    reaches_past_recent_orders,
 )
 from desktop_sync.connectors.stores.shopify_transport import (
     SERVICE,
@@ -78,30 +88,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-REQUIRED_SCOPES = (
-    "read_orders",
-    "read_products",
-    "read_locations",
-    "write_merchant_managed_fulfillment_orders",
-)
-"""The scopes the connector's documents need, derived from Shopify's schema (``requiredAccess``
-of every field selected; ``tests/spec/test_shopify_schema.py`` checks the list): ``read_orders``
-(orders, line items, fulfillments), ``read_products`` (a line's variant options),
-``read_locations`` (the location of a fulfillment order) and
-``write_merchant_managed_fulfillment_orders`` (fulfilling them; Shopify's write scope includes
-``read_merchant_managed_fulfillment_orders``, which reading them needs)."""
-ALL_ORDERS_SCOPE = "read_all_orders"
-RECENT_ORDER_DAYS = 60
-"""Without ``read_all_orders`` Shopify shows an app only the orders of the last 60 days."""
 # ORDERS costs about 2 + 280 x first points (20 line items per order); three orders stay
 # under Shopify's 1,000-point cap. A "MAX_COST_EXCEEDED" answer shrinks the page further.
 DEFAULT_PAGE_SIZE = 3
 MAX_PAGE_SIZE = 250
-# ``Order.fulfillments`` has no cursor; this many cost about 900 points, Shopify's cap is 1,000.
-MAX_FULFILLMENTS = 25
-FIRST_FULFILLMENTS = 10
-NOT_STANDING = ("CANCELLED", "ERROR", "FAILURE")
-"""Fulfillment statuses that ship nothing: Shopify's cancelled and failed fulfillments."""
 
 
 class ShopifyConnector:
@@ -117,14 +107,9 @@ class ShopifyConnector:
     one email, as on the other platforms.
     """
 
-    platform = "shopify"
-    display_name = "Shopify"
-    capabilities = Capabilities(
-        per_line_fulfillments=True,
-        tracking_url=True,
-        multiple_tracking_numbers=True,
-        notify_flag=True,
-    )
+    platform = PLATFORM.name
+    display_name = PLATFORM.display_name
+    capabilities = Capabilities(multiple_tracking_numbers=True)
 
     def __init__(
         self,
@@ -223,19 +208,11 @@ class ShopifyConnector:
         settings); older orders are left out of every listing without a word.
         """
         moment = now or datetime.now(UTC)
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
-        if since >= moment - timedelta(days=RECENT_ORDER_DAYS):
+        if not reaches_past_recent_orders(since, moment):
             return ""
         if ALL_ORDERS_SCOPE in self.granted_scopes():
             return ""
-        return (
-            f"Shopify shows this app only the orders of the last {RECENT_ORDER_DAYS} days, so "
-            f"orders from before {(moment - timedelta(days=RECENT_ORDER_DAYS)):%Y-%m-%d} will "
-            f"not be sent; to include them, request the {ALL_ORDERS_SCOPE} scope for the app "
-            "(Dev Dashboard › your app › API access), add it to the app's scopes, install the "
-            "update and start the backfill again."
-        )
+        return history_limit_sentence(moment)
 
     def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[StoreOrder]:
         """Orders updated in [since, until], oldest change first, by ``updatedAt`` cursor.
@@ -282,7 +259,7 @@ class ShopifyConnector:
     def list_fulfillments(self, order_id: str) -> list[StoreFulfillment]:
         """The order's fulfillments that still stand (cancelled and failed ones, Shopify's
         ``CANCELLED``, ``ERROR`` and ``FAILURE``, are left out)."""
-        _, nodes = self._fulfillment_nodes(order_id)
+        _, nodes = standing_fulfillments(self.graphql, order_id, self._no_order)
         return [parse_fulfillment(node, order_id, lines) for node, lines in nodes]
 
     def create_fulfillment(
@@ -294,8 +271,8 @@ class ShopifyConnector:
     ) -> StoreFulfillment:
         """Fulfil exactly ``lines``: one ``fulfillmentCreate`` per location, never more than a
         fulfillment order line has left. Nothing is sent unless every line can be covered."""
-        name, fulfillment_orders = self._fulfillment_orders(order_id)
-        plan = plan_fulfillment(name, fulfillment_orders, lines)
+        name, open_orders = fulfillment_orders(self.graphql, order_id, self._no_order)
+        plan = plan_fulfillment(name, open_orders, lines)
         created: list[Mapping[str, Any]] = []
         for index, (location, groups) in enumerate(plan.by_location.items()):
             payload = {
@@ -327,7 +304,7 @@ class ShopifyConnector:
     ) -> StoreFulfillment:
         """Another tracking number on ``fulfillment`` (and on its twins at other locations),
         keeping the numbers it has; the customer gets Shopify's shipping-update email."""
-        name, nodes = self._fulfillment_nodes(order_id)
+        name, nodes = standing_fulfillments(self.graphql, order_id, self._no_order)
         target = next(((n, ls) for n, ls in nodes if str(n["id"]) == fulfillment.id), None)
         if target is None:
             raise Rejected(
@@ -361,15 +338,7 @@ class ShopifyConnector:
     # -- reads ---------------------------------------------------------------------------
 
     def _note_scopes(self, data: Mapping[str, Any]) -> frozenset[str]:
-        installation = data.get("currentAppInstallation") or {}
-        handles = {
-            str(s.get("handle"))
-            for s in installation.get("accessScopes") or ()
-            if isinstance(s, Mapping) and s.get("handle")
-        }
-        # A write scope includes its read scope.
-        handles |= {"read_" + h.removeprefix("write_") for h in handles if h.startswith("write_")}
-        self._granted = frozenset(handles)
+        self._granted = granted_scopes_of(data)
         return self._granted
 
     def _warn_history(self, since: datetime) -> None:
@@ -387,13 +356,7 @@ class ShopifyConnector:
             limited = ALL_ORDERS_SCOPE not in self.granted_scopes()
         except ConnectorError:
             limited = False
-        if limited:
-            return (
-                f"Shopify shows no order {order_id}: it was deleted, or it is older than the "
-                f"{RECENT_ORDER_DAYS} days Shopify shows this app without the "
-                f"{ALL_ORDERS_SCOPE} scope; add that scope to the app to reach older orders."
-            )
-        return f"Shopify has no order {order_id} any more; it may have been deleted."
+        return no_order_sentence(order_id, limited=limited)
 
     def _shrink_page(self, exc: QueryTooCostly) -> None:
         if self.page_size <= 1:
@@ -417,96 +380,15 @@ class ShopifyConnector:
             raise AuthError(redacted_sentence(), service=SERVICE)
         connection = node.get("lineItems") or {}
         lines = list(connection.get("nodes") or ())
-        lines += self._rest_of(
-            ORDER_LINE_ITEMS, str(node["id"]), "order", "lineItems", connection.get("pageInfo")
+        lines += rest_of(
+            self.graphql,
+            ORDER_LINE_ITEMS,
+            str(node["id"]),
+            "order",
+            "lineItems",
+            connection.get("pageInfo"),
         )
         return parse_order(node, lines)
-
-    def _rest_of(
-        self, document: str, owner_id: str, owner: str, field: str, page_info: Any
-    ) -> list[Mapping[str, Any]]:
-        """Follow-up pages of a nested connection, read through its owner's root field."""
-        found: list[Mapping[str, Any]] = []
-        page = page_info if isinstance(page_info, Mapping) else {}
-        pages = Pages(field)
-        while page.get("hasNextPage") and page.get("endCursor"):
-            after = pages.next(page["endCursor"])
-            data = self.graphql.run(document, {"id": owner_id, "after": after})
-            connection = required(required(data.get(owner), owner).get(field), field)
-            found.extend(connection.get("nodes") or ())
-            page = connection.get("pageInfo") or {}
-        return found
-
-    def _fulfillment_orders(self, order_id: str) -> tuple[str, list[dict[str, Any]]]:
-        """The order's name and fulfillment orders, each with all of its line items."""
-        gid = order_gid(order_id)
-        name, found, after = order_id, [], None
-        pages = Pages("fulfillment orders")
-        while True:
-            data = self.graphql.run(FULFILLMENT_ORDERS, {"id": gid, "after": after})
-            order = data.get("order")
-            if not isinstance(order, Mapping):
-                raise Rejected(self._no_order(order_id), service=SERVICE)
-            name = order_number(order.get("name")) or order_id
-            connection = required(order.get("fulfillmentOrders"), "fulfillmentOrders")
-            for node in connection.get("nodes") or ():
-                items = node.get("lineItems") or {}
-                lines = list(items.get("nodes") or ())
-                lines += self._rest_of(
-                    FULFILLMENT_ORDER_LINE_ITEMS,
-                    str(node["id"]),
-                    "fulfillmentOrder",
-                    "lineItems",
-                    items.get("pageInfo"),
-                )
-                found.append(dict(node, lineItems={"nodes": lines}))
-            page = connection.get("pageInfo") or {}
-            if not page.get("hasNextPage") or not page.get("endCursor"):
-                return name, found
-            after = pages.next(page["endCursor"])
-
-    def _fulfillment_nodes(
-        self, order_id: str
-    ) -> tuple[str, list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]]]:
-        """The order's name and its standing fulfillments, each with all its line items.
-
-        ``Order.fulfillments`` is a plain list: when ``fulfillmentsCount`` says the first read
-        did not hold them all, they are read again with room for all of them.
-        """
-        gid, first = order_gid(order_id), FIRST_FULFILLMENTS
-        while True:
-            data = self.graphql.run(FULFILLMENTS, {"id": gid, "first": first})
-            order = data.get("order")
-            if not isinstance(order, Mapping):
-                raise Rejected(self._no_order(order_id), service=SERVICE)
-            listed = list(order.get("fulfillments") or ())
-            count = (order.get("fulfillmentsCount") or {}).get("count")
-            total = int(count) if isinstance(count, int) else len(listed)
-            if total <= len(listed) or len(listed) < first:
-                break
-            if first >= MAX_FULFILLMENTS:
-                raise Rejected(
-                    f"Shopify order #{order_number(order.get('name')) or order_id} has "
-                    f"{total} fulfillments, more than the {MAX_FULFILLMENTS} the app can "
-                    "check for this tracking number; add the shipment in Shopify admin.",
-                    service=SERVICE,
-                )
-            first = min(MAX_FULFILLMENTS, total)
-        out = []
-        for node in listed:
-            if str(node.get("status", "")).upper() in NOT_STANDING:
-                continue
-            items = node.get("fulfillmentLineItems") or {}
-            lines = list(items.get("nodes") or ())
-            lines += self._rest_of(
-                FULFILLMENT_LINE_ITEMS,
-                str(node["id"]),
-                "fulfillment",
-                "fulfillmentLineItems",
-                items.get("pageInfo"),
-            )
-            out.append((node, lines))
-        return order_number(order.get("name")) or order_id, out
 
 
 def from_credentials(url: str, key: str, secret: str, **options: Any) -> ShopifyConnector:

@@ -12,9 +12,11 @@ from typing import Any
 import httpx
 
 from desktop_sync.connectors.errors import Ambiguous, AuthError, Rejected, Transient
+from desktop_sync.platforms import get_platform
 
 __all__ = [
     "CLIENT_HELP",
+    "PLATFORM",
     "SERVICE",
     "TOKEN_HELP",
     "QueryTooCostly",
@@ -28,7 +30,8 @@ __all__ = [
     "response_text",
 ]
 
-SERVICE = "Shopify"
+PLATFORM = get_platform("shopify")
+SERVICE = PLATFORM.display_name
 TOKEN_HELP = (
     "Shopify refused the access token; for a Dev Dashboard app enter its Client ID and "
     "Client secret instead (dev.shopify.com › your app › Settings), or, for a custom app made "

@@ -10,10 +10,10 @@ from typing import Any
 
 from desktop_sync.connectors.errors import Rejected
 from desktop_sync.connectors.stores.base import FulfillmentLine, Tracking
+from desktop_sync.connectors.stores.shopify_errors import SERVICE
 
 __all__ = ["FulfillmentPlan", "plan_fulfillment", "tracking_input", "tracking_update_input"]
 
-SERVICE = "Shopify"
 FULFILLABLE_STATES = ("OPEN", "IN_PROGRESS")
 
 

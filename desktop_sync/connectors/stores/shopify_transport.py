@@ -23,6 +23,7 @@ from desktop_sync.connectors.errors import (
     Rejected,
     Transient,
 )
+from desktop_sync.connectors.http import header_seconds
 from desktop_sync.connectors.http_safety import is_loopback
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.http import StoreHttp
@@ -314,12 +315,9 @@ class ShopifyGraphQL:
     def _throttle_wait(self, response: httpx.Response) -> float | None:
         """A 429: Shopify's ``Retry-After`` (REST style) or the GraphQL cost deficit."""
         self.throttled_seen += 1
-        header = response.headers.get("Retry-After")
-        if header:
-            try:
-                return float(header)
-            except ValueError:
-                pass
+        told = header_seconds(response, "Retry-After")
+        if told is not None:
+            return told
         try:
             body = response.json()
         except ValueError:

@@ -23,7 +23,7 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
-from desktop_sync.connectors.stores.woocommerce_http import SERVICE, WooRest
+from desktop_sync.connectors.stores.woocommerce_http import PLATFORM, SERVICE, WooRest
 from desktop_sync.connectors.stores.woocommerce_orders import (
     ShipmentRecord,
     floor_second,
@@ -58,22 +58,17 @@ _CLOSED = {
 class WooCommerceConnector:
     """One WooCommerce site, reached with a REST API consumer key and secret.
 
-    Capabilities: WooCommerce has no per-line shipment record, so which lines each tracking
-    number covers is kept in order meta ``_desktop_sync_fulfillments`` (``per_line_fulfillments``
-    is False: recorded, not native). The Shipment Tracking extension stores a tracking link and
-    several numbers; without it, the customer note carries them. ``notify_flag`` is False: the
-    "Completed order" email follows WooCommerce's own email settings whatever we ask; ``notify``
-    only decides whether our notes are customer notes (emailed) or private.
+    WooCommerce has no per-line shipment record, so which lines each tracking number covers is
+    kept in order meta ``_desktop_sync_fulfillments`` (recorded, not native). The Shipment
+    Tracking extension stores a tracking link and several numbers; without it, the customer
+    note carries them. The "Completed order" email follows WooCommerce's own email settings
+    whatever we ask; ``notify`` only decides whether our notes are customer notes (emailed) or
+    private.
     """
 
-    platform = "woocommerce"
-    display_name = "WooCommerce"
-    capabilities = Capabilities(
-        per_line_fulfillments=False,
-        tracking_url=True,
-        multiple_tracking_numbers=True,
-        notify_flag=False,
-    )
+    platform = PLATFORM.name
+    display_name = PLATFORM.display_name
+    capabilities = Capabilities(multiple_tracking_numbers=True)
 
     def __init__(
         self,
@@ -123,12 +118,6 @@ class WooCommerceConnector:
         self._trackings = TrackingItems(self._rest)
         self._products = ProductShipping(self._rest)
 
-    @classmethod
-    def from_credentials(
-        cls, url: str, key: str, secret: str, **options: Any
-    ) -> WooCommerceConnector:
-        return cls(url, key, secret, **options)
-
     def close(self) -> None:
         self._rest.close()
 
@@ -161,11 +150,6 @@ class WooCommerceConnector:
             currency=currency,
             timezone=index.timezone,
         )
-
-    @property
-    def has_shipment_tracking(self) -> bool:
-        """A tracking plugin (Shipment Tracking, or AST) answers on this site."""
-        return self.tracking_plugin is not TrackingPlugin.NONE
 
     def _index(self, *, refresh: bool = False) -> SiteIndex:
         if self._site is None or refresh:

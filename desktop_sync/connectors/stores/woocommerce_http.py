@@ -25,6 +25,7 @@ from desktop_sync.connectors.errors import Ambiguous, AuthError, BadAddress, Rej
 from desktop_sync.connectors.http import header_seconds
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.http import StoreHttp
+from desktop_sync.platforms import get_platform
 
 __all__ = [
     "SERVICE",
@@ -38,7 +39,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SERVICE = "WooCommerce"
+PLATFORM = get_platform("woocommerce")
+SERVICE = PLATFORM.display_name
 _KEYS_HELP = (
     "create a key with Read/Write permission under WooCommerce > Settings > Advanced > "
     "REST API and enter it again"
