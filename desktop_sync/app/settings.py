@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop_sync.app.paths import settings_path
-from desktop_sync.platforms import get_platform
 
 __all__ = [
     "CONNECTION_FIELDS",
@@ -108,12 +107,19 @@ class Settings:
     paused: bool = False
     sync_since: str = ""
     """ISO 8601 UTC: the moment of connection, or the date a backfill starts from."""
-    woocommerce_statuses: tuple[str, ...] = get_platform("woocommerce").default_statuses
+    order_statuses: tuple[str, ...] = ()
+    """The store statuses the merchant chose to send; empty: the platform's own rule (its
+    registry entry's ``send_rule``), for every platform alike."""
     close_to_tray_notice_shown: bool = False
+
+    @property
+    def woocommerce_statuses(self) -> tuple[str, ...]:
+        """The older name of ``order_statuses`` (the window still reads it)."""
+        return self.order_statuses
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
-        data["woocommerce_statuses"] = list(self.woocommerce_statuses)
+        data["order_statuses"] = list(self.order_statuses)
         data["schema_version"] = SCHEMA_VERSION
         return data
 
@@ -128,7 +134,7 @@ CONNECTION_FIELDS = (
     "push_interval_seconds",
     "pull_interval_seconds",
     "overlap_minutes",
-    "woocommerce_statuses",
+    "order_statuses",
     "sync_since",
 )
 """The settings a ``Profile`` carries (the rest are the window's preferences)."""
@@ -178,6 +184,12 @@ def _from_json(data: Mapping[str, Any], target: Path, report: Callable[[str], No
             bad.append(spec.name)
         else:
             values[spec.name] = value
+    legacy = data.get("woocommerce_statuses")
+    if "order_statuses" not in data and data.get("store_platform") == "woocommerce":
+        # Saved before the choice was one for every platform: it was WooCommerce's alone.
+        value = _checked("order_statuses", legacy, ())
+        if legacy is not None and value is not _INVALID:
+            values["order_statuses"] = value
     if bad:
         report(
             f"The settings file {target} has unusable values for {', '.join(bad)}; "
@@ -192,7 +204,7 @@ _INVALID = object()
 def _checked(name: str, value: Any, default: Any) -> Any:
     if name == "orderdesk_folder_id":
         return value if value is None or _is_int(value) else _INVALID
-    if name == "woocommerce_statuses":
+    if name == "order_statuses":
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
         return _INVALID

@@ -95,7 +95,6 @@ def build_engine(
             profile.store_url,
             profile.store_key,
             profile.store_secret,
-            statuses=profile.woocommerce_statuses,
         )
     except BaseException:
         orderdesk.close()
@@ -112,4 +111,5 @@ def build_engine(
         stop=stop,
         clock=clock,
         on_close=orderdesk.close,
+        order_statuses=profile.order_statuses or None,
     )
