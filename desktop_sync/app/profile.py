@@ -147,6 +147,11 @@ class Profile:
         return self.settings.orderdesk_folder_name
 
     @property
+    def cancel_folder(self) -> str:
+        """The Order Desk folder for orders cancelled in the store after the push."""
+        return self.settings.cancel_folder_name.strip() or Settings().cancel_folder_name
+
+    @property
     def store_platform(self) -> str:
         return self.settings.store_platform
 

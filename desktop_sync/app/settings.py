@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_sync.app.paths import settings_path
+from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER
 
 __all__ = [
     "CONNECTION_FIELDS",
@@ -96,6 +97,8 @@ class Settings:
     orderdesk_api_url: str = DEFAULT_ORDERDESK_API_URL
     orderdesk_folder_id: int | None = None
     orderdesk_folder_name: str = "New"
+    cancel_folder_name: str = DEFAULT_CANCEL_FOLDER
+    """The Order Desk folder an order cancelled in the store after the push is moved to."""
     store_platform: str = ""
     store_url: str = ""
     push_interval_seconds: int = 120
@@ -129,6 +132,7 @@ CONNECTION_FIELDS = (
     "orderdesk_api_url",
     "orderdesk_folder_id",
     "orderdesk_folder_name",
+    "cancel_folder_name",
     "store_platform",
     "store_url",
     "push_interval_seconds",
@@ -199,6 +203,8 @@ def _from_json(data: Mapping[str, Any], target: Path, report: Callable[[str], No
 
 
 _INVALID = object()
+# Text fields that mean nothing empty: a blank one in a hand-edited file falls back.
+_NOT_BLANK = frozenset({"cancel_folder_name"})
 
 
 def _checked(name: str, value: Any, default: Any) -> Any:
@@ -213,6 +219,8 @@ def _checked(name: str, value: Any, default: Any) -> Any:
     if isinstance(default, int):
         in_range = _is_int(value) and _MINIMUMS.get(name, 0) <= value <= MAXIMUMS.get(name, value)
         return value if in_range else _INVALID
+    if name in _NOT_BLANK:
+        return value if isinstance(value, str) and value.strip() else _INVALID
     if isinstance(default, str):
         return value if isinstance(value, str) else _INVALID
     return _INVALID

@@ -112,4 +112,5 @@ def build_engine(
         clock=clock,
         on_close=orderdesk.close,
         order_statuses=profile.order_statuses or None,
+        cancel_folder=profile.cancel_folder,
     )

@@ -37,6 +37,7 @@ CHANGED = Settings(
     paused=True,
     sync_since="2026-11-01T09:00:00+00:00",
     order_statuses=("processing",),
+    cancel_folder_name="Annulé",
     close_to_tray_notice_shown=True,
 )
 
@@ -51,6 +52,7 @@ def test_defaults_point_at_the_real_order_desk() -> None:
     defaults = Settings()
     assert defaults.orderdesk_api_url == "https://app.orderdesk.me/api/v2"
     assert defaults.orderdesk_folder_name == "New"
+    assert defaults.cancel_folder_name == "Canceled"
     assert defaults.order_statuses == ()  # the platform's own rule
     assert (defaults.push_interval_seconds, defaults.pull_interval_seconds) == (120, 300)
 
@@ -127,6 +129,8 @@ def test_a_damaged_file_is_logged_when_no_one_listens(
         ("orderdesk_store_id", 12345),
         ("order_statuses", "processing"),
         ("order_statuses", ["processing", 3]),
+        ("cancel_folder_name", "  "),
+        ("cancel_folder_name", 7),
     ],
 )
 def test_a_value_of_the_wrong_kind_falls_back_to_its_default(

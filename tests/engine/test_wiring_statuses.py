@@ -17,6 +17,7 @@ from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.state.states import OrderState
 from tests.contract.kits.woocommerce import WooCommerceKit
+from tests.harness import orderdesk_emulator
 
 
 def _profile(woo: WooCommerceKit, orderdesk: OrderDeskEmulator, **settings: object) -> Profile:
@@ -86,3 +87,25 @@ def test_the_settings_choice_of_statuses_reaches_the_engine(
         engine.close()
     assert result.push is not None and result.push.sent == 1, result
     assert held is not None and held.state is OrderState.SKIPPED
+
+
+def test_the_cancellations_folder_chosen_in_settings_is_where_a_cancel_goes(
+    woo: WooCommerceKit, tmp_path: Path
+) -> None:
+    orderdesk = orderdesk_emulator(folders=("New", "Canceled", "Voided"))
+    orderdesk.start()
+    try:
+        order_id = str(woo.emulator.add_order(generate_orders(1, seed=93)[0]))
+        engine = _engine(_profile(woo, orderdesk, cancel_folder_name="Voided"), tmp_path)
+        try:
+            engine.run_cycle()
+            _set_status(woo, order_id, "cancelled")
+            engine.run_cycle()
+            row = engine.journal.get_order(order_id)
+        finally:
+            engine.close()
+        assert row is not None and row.orderdesk_order_id
+        moved_to = orderdesk.get(row.orderdesk_order_id)["folder_id"]
+        assert moved_to == orderdesk.folder_ids()["Voided"]
+    finally:
+        orderdesk.stop()
