@@ -530,6 +530,9 @@ def _backfill(args: argparse.Namespace) -> int:
     if app is None:
         return EXIT_CONFIG
     with app:
+        notice = app.backfill_notice(since)  # said before the backfill starts
+        if notice:
+            _say(notice)
         done = app.backfill(since)
     if not done.moved:
         _say(
