@@ -188,11 +188,12 @@ def _from_json(data: Mapping[str, Any], target: Path, report: Callable[[str], No
             bad.append(spec.name)
         else:
             values[spec.name] = value
-    legacy = data.get("woocommerce_statuses")
-    if "order_statuses" not in data and data.get("store_platform") == "woocommerce":
+    if "woocommerce_statuses" in data:
         # Saved before the choice was one for every platform: it was WooCommerce's alone.
-        value = _checked("order_statuses", legacy, ())
-        if legacy is not None and value is not _INVALID:
+        value = _checked("order_statuses", data["woocommerce_statuses"], ())
+        if value is _INVALID:
+            bad.append("woocommerce_statuses")
+        elif "order_statuses" not in data and data.get("store_platform") == "woocommerce":
             values["order_statuses"] = value
     if bad:
         report(
