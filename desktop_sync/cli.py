@@ -486,6 +486,10 @@ def _status(args: argparse.Namespace) -> int:
             for r in status.failed_shipments
         ],
         "last_event": status.last_event,
+        "needs_attention": [
+            {"order_number": f.order_number, "reason": f.reason} for f in status.attention
+        ],
+        "clock_message": status.clock_message,
     }
     if args.json:
         _say(json.dumps(report, ensure_ascii=False))
@@ -507,6 +511,11 @@ def _status(args: argparse.Namespace) -> int:
             f"  shipment {item['tracking']} of order {item['order_number']} failed: "
             f"{item['reason']}"
         )
+    if status.attention:
+        _say("Needs attention:")
+        _say_failures(said_once(status.attention))
+    if status.clock_message:
+        _say(status.clock_message)
     return EXIT_OK
 
 

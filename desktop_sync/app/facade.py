@@ -21,13 +21,14 @@ from typing import Any, Protocol, runtime_checkable
 
 from desktop_sync.app.lock import LOCK_FILE, ProfileBusy, ProfileLock
 from desktop_sync.app.logs import register_secrets
+from desktop_sync.app.notices import NOTICES_FILE, load_notices, record_cycle
 from desktop_sync.app.paths import check_profile_folders, data_dir, journal_path, settings_path
 from desktop_sync.app.profile import Profile, load_profile
 from desktop_sync.app.secrets import SecretStore
 from desktop_sync.app.settings import BadStartDate, Settings, load_settings, parse_start
 from desktop_sync.app.upgrade import migrate_on_start
 from desktop_sync.engine.context import EngineContext, utc_now
-from desktop_sync.engine.events import CycleResult, EventSink
+from desktop_sync.engine.events import CycleResult, EventSink, Failure
 from desktop_sync.engine.sync import SyncEngine, requeue_failed
 from desktop_sync.errors import DesktopSyncError
 from desktop_sync.state.journal import Cursor, Journal, OrderState, ShipmentState
@@ -60,6 +61,11 @@ class Status:
     orders_checked_until: datetime | None
     shipments_checked_until: datetime | None
     last_event: str | None
+    attention: tuple[Failure, ...] = ()
+    """Orders that need the merchant though nothing failed (cancelled after they shipped),
+    as the last cycles found them (``CycleResult.attention``)."""
+    clock_message: str = ""
+    """The sentence about this PC's clock when the last reading found it off, else ""."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +206,15 @@ class DesktopSync:
         chosen = profile if profile is not None else self.profile
         if profile is not None:
             self.use_profile(profile)
-        return build_engine(chosen, sink=sink, stop=stop, journal_file=journal_path(self._env))
+        notices = data_dir(self._env) / NOTICES_FILE
+        return build_engine(
+            chosen,
+            sink=sink,
+            stop=stop,
+            journal_file=journal_path(self._env),
+            clock=clock,
+            on_cycle=lambda result: record_cycle(notices, result),
+        )
 
     def engine_factory(self, profile: Any, **options: Any) -> SyncEngine:
         """``engine`` in the shape the window's worker calls it: ``(profile, sink=, stop=)``."""
@@ -247,6 +261,7 @@ class DesktopSync:
         journal = self.journal
         failed_orders, failed_shipments = self.failures()
         last = journal.events_page(0, 1)
+        notices = load_notices(data_dir(self._env) / NOTICES_FILE)
         return Status(
             counts=journal.counts(),
             failed_orders=failed_orders,
@@ -254,6 +269,8 @@ class DesktopSync:
             orders_checked_until=journal.get_cursor(Cursor.PUSH),
             shipments_checked_until=journal.get_cursor(Cursor.PULL),
             last_event=last[0].message if last else None,
+            attention=notices.attention,
+            clock_message=notices.clock_message,
         )
 
     def retry(self, order_number: str | None = None) -> int:

@@ -27,6 +27,7 @@ __all__ = [
     "load_settings",
     "parse_start",
     "save_settings",
+    "write_atomically",
 ]
 
 log = logging.getLogger(__name__)
@@ -236,6 +237,11 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     target = path if path is not None else settings_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(settings.to_json(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    write_atomically(target, text)
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` so that a crash leaves the old file or the new, never half."""
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

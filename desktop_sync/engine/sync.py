@@ -76,11 +76,13 @@ class SyncEngine:
         store_key: str | None = None,
         order_statuses: Collection[str] | None = None,
         cancel_folder: int | str | None = DEFAULT_CANCEL_FOLDER,
+        on_cycle: Callable[[CycleResult], None] | None = None,
     ) -> None:
         """``store_key`` names the store in Order Desk (default: its platform and address);
         ``order_statuses`` are the store statuses the merchant chose to send (default: the
         platform's rule in ``engine.send_rules``); ``cancel_folder`` is the Order Desk folder
-        (id or name) that orders cancelled in the store after the push are moved to."""
+        (id or name) that orders cancelled in the store after the push are moved to;
+        ``on_cycle`` hears every cycle's result (the facade keeps what the merchant must see)."""
         self.ctx = EngineContext(
             journal,
             sink,
@@ -103,6 +105,7 @@ class SyncEngine:
         )
         self.puller = ShipmentPuller(self.ctx, orderdesk, store, overlap=overlap, start_at=start)
         self._on_close = on_close
+        self._on_cycle = on_cycle
         self._clock_read_at: tuple[float, datetime] | None = None
         self._clock_reported: timedelta | None = None
         self.clock_message = ""
@@ -184,9 +187,12 @@ class SyncEngine:
         at once; what was cut short is picked up by the next cycle."""
         with stop_on(self.ctx.stop):
             try:
-                return self._cycle(push=push, pull=pull)
+                result = self._cycle(push=push, pull=pull)
             except Cancelled as exc:
-                return CycleResult(Health.PAUSED, str(exc), None, None, self.ctx.now())
+                result = CycleResult(Health.PAUSED, str(exc), None, None, self.ctx.now())
+        if self._on_cycle is not None:
+            self._on_cycle(result)
+        return result
 
     def _cycle(self, *, push: bool, pull: bool) -> CycleResult:
         push_result: PushResult | None = None
