@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from desktop_sync import APP_DISPLAY_NAME, __version__
-from desktop_sync.engine.events import CycleResult, Health
+from desktop_sync.engine.events import CycleResult, Failure, FailureGroup, Health, said_once
 from desktop_sync.platforms import NAMES
 
 if TYPE_CHECKING:
@@ -340,12 +340,32 @@ def _summary(result: CycleResult) -> dict[str, Any]:
         "fulfillments_created": pull.fulfillments_created if pull else 0,
         "tracking_added": pull.tracking_added if pull else 0,
         "failures": [{"order_number": f.order_number, "reason": f.reason} for f in result.failures],
+        "failure_reasons": _reasons_json(said_once(result.failures)),
     }
 
 
-def _health_line(result: CycleResult) -> str:
+def _reasons_json(groups: Sequence[FailureGroup]) -> list[dict[str, Any]]:
+    """Each reason once, with the orders it stopped (an error met on every order of a page
+    is one entry, not one per order)."""
+    return [
+        {"reason": g.reason, "count": g.count, "order_numbers": list(g.order_numbers)}
+        for g in groups
+    ]
+
+
+def _say_failures(groups: Sequence[FailureGroup], verb: str = "") -> None:
+    for group in groups:
+        who = "order" if group.count == 1 else "orders"
+        _say(f"  {who} {group.numbers()}{verb}: {group.sentence()}")
+
+
+def _health_line(result: CycleResult, listed: Sequence[FailureGroup] = ()) -> str:
+    """The health in one line; the reasons already ``listed`` above it are not said again."""
     code = exit_code_for(result)
-    what = result.message or (
+    message = result.message
+    for group in listed:
+        message = message.replace(f" {group.sentence()}", "")
+    what = message or (
         "some orders or shipments met a temporary error; the next sync tries them again."
         if code == EXIT_WAITING
         else "both sides reached, nothing failed."
@@ -387,9 +407,9 @@ def _sync(args: argparse.Namespace) -> int:
             f"failed: {summary['failed']}, waiting: {summary['waiting']}; "
             f"fulfillments created: {summary['fulfillments_created']}."
         )
-        for failure in summary["failures"]:
-            _say(f"  order {failure['order_number']}: {failure['reason']}")
-        _say(_health_line(result))
+        groups = said_once(result.failures)
+        _say_failures(groups)
+        _say(_health_line(result, groups))
     return exit_code_for(result)
 
 
@@ -466,6 +486,10 @@ def _status(args: argparse.Namespace) -> int:
             for r in status.failed_shipments
         ],
         "last_event": status.last_event,
+        "needs_attention": [
+            {"order_number": f.order_number, "reason": f.reason} for f in status.attention
+        ],
+        "clock_message": status.clock_message,
     }
     if args.json:
         _say(json.dumps(report, ensure_ascii=False))
@@ -478,13 +502,20 @@ def _status(args: argparse.Namespace) -> int:
         f"Store fulfillments created: {counts.fulfillments}   waiting: "
         f"{counts.shipments_pending}   failed: {counts.shipments_failed}"
     )
-    for item in report["failed_orders"]:
-        _say(f"  order {item['order_number']} failed: {item['reason']}")
+    _say_failures(
+        said_once(Failure(r.order_number, r.last_error or "") for r in status.failed_orders),
+        " failed",
+    )
     for item in report["failed_shipments"]:
         _say(
             f"  shipment {item['tracking']} of order {item['order_number']} failed: "
             f"{item['reason']}"
         )
+    if status.attention:
+        _say("Needs attention:")
+        _say_failures(said_once(status.attention))
+    if status.clock_message:
+        _say(status.clock_message)
     return EXIT_OK
 
 
@@ -530,6 +561,9 @@ def _backfill(args: argparse.Namespace) -> int:
     if app is None:
         return EXIT_CONFIG
     with app:
+        notice = app.backfill_notice(since)  # said before the backfill starts
+        if notice:
+            _say(notice)
         done = app.backfill(since)
     if not done.moved:
         _say(

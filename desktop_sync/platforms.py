@@ -1,13 +1,27 @@
 """The store platforms Desktop Sync speaks: one entry each, read by the profile, the wiring, the
 mapping, the CLI and the wizard, so a platform's facts are written once.
 
-===========  ===========  ==========================  =====================  ===================
-name         display      Order Desk ``source_name``  credentials            statuses sent
-===========  ===========  ==========================  =====================  ===================
-bigcommerce  BigCommerce  Desktop Sync (BigCommerce)  access token           the connector's
-shopify      Shopify      Desktop Sync (Shopify)      token, or id + secret  the connector's
-woocommerce  WooCommerce  Desktop Sync (WooCommerce)  key + secret           processing, on-hold
-===========  ===========  ==========================  =====================  ===================
+===========  ===========  ==========================  =====================
+name         display      Order Desk ``source_name``  credentials
+===========  ===========  ==========================  =====================
+bigcommerce  BigCommerce  Desktop Sync (BigCommerce)  access token
+shopify      Shopify      Desktop Sync (Shopify)      token, or id + secret
+woocommerce  WooCommerce  Desktop Sync (WooCommerce)  key + secret
+===========  ===========  ==========================  =====================
+
+Each entry's ``send_rule`` says which store statuses are sent by default (the merchant's
+Settings choice replaces it; see ``engine.send_rules``); the connectors filter no status, so
+the engine sees every change, a cancel after the push included:
+
+===========  ==============================================================================
+bigcommerce  every status but: incomplete, pending, awaiting payment, cancelled, declined,
+             refunded, disputed, manual verification required (a deny-list, so a renamed
+             fulfilment status still goes; a shipped order already in Order Desk must still
+             be recognised after a lost journal)
+shopify      every order not cancelled (Shopify's status is its fulfilment status)
+woocommerce  processing and on-hold only (never pending, failed, cancelled, refunded, trash,
+             checkout-draft, completed)
+===========  ==============================================================================
 
 The connector modules are imported only when a connector is built, so reading a platform's
 name never loads every platform's HTTP code.
@@ -15,10 +29,11 @@ name never loads every platform's HTTP code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from desktop_sync.engine.send_rules import SendRule
 from desktop_sync.errors import DesktopSyncError
 
 if TYPE_CHECKING:
@@ -55,8 +70,8 @@ class Platform:
     """The fixed Order Desk ``source_name`` of the orders the app sends from it (<= 64 chars)."""
     secret_required: bool
     """Credential rule: whether a secret must go with the key (else it is optional or unused)."""
-    default_statuses: tuple[str, ...]
-    """The store statuses sent by default; empty: the connector's own rule decides."""
+    send_rule: SendRule
+    """Which of its orders are sent by default (a Settings choice of statuses replaces it)."""
     url_label: str
     url_hint: str
     key_label: str
@@ -71,19 +86,9 @@ class Platform:
     def secret_optional(self) -> bool:
         return not self.secret_required
 
-    def connector(
-        self,
-        url: str,
-        key: str,
-        secret: str = "",
-        *,
-        statuses: Sequence[str] | None = None,
-        **options: Any,
-    ) -> StoreConnector:
-        """A connector for these credentials. ``statuses`` (default: ``default_statuses``)
-        reaches only a platform whose connector filters by status."""
-        if self.default_statuses:
-            options["statuses"] = self.default_statuses if statuses is None else tuple(statuses)
+    def connector(self, url: str, key: str, secret: str = "", **options: Any) -> StoreConnector:
+        """A connector for these credentials; it reads orders of every status (the engine
+        applies ``send_rule``)."""
         return self._factory(url, key, secret, **options)
 
 
@@ -112,7 +117,7 @@ PLATFORMS: tuple[Platform, ...] = (
         display_name="Shopify",
         source_name="Desktop Sync (Shopify)",
         secret_required=False,
-        default_statuses=(),
+        send_rule=SendRule(never=frozenset({"cancelled"})),
         url_label="Shop address",
         url_hint="Your permanent shop address, e.g. my-store.myshopify.com.",
         key_label="Admin API access token or Client ID",
@@ -132,7 +137,20 @@ PLATFORMS: tuple[Platform, ...] = (
         source_name="Desktop Sync (WooCommerce)",
         # WooCommerce signs every request with a consumer key and secret.
         secret_required=True,
-        default_statuses=("processing", "on-hold"),
+        send_rule=SendRule(
+            sent=frozenset({"processing", "on-hold"}),
+            never=frozenset(
+                {
+                    "pending",
+                    "failed",
+                    "cancelled",
+                    "refunded",
+                    "trash",
+                    "checkout-draft",
+                    "completed",
+                }
+            ),
+        ),
         url_label="Site address",
         url_hint="Your shop's address, e.g. https://shop.example.com (HTTPS).",
         key_label="Consumer key",
@@ -148,7 +166,20 @@ PLATFORMS: tuple[Platform, ...] = (
         display_name="BigCommerce",
         source_name="Desktop Sync (BigCommerce)",
         secret_required=False,
-        default_statuses=(),
+        send_rule=SendRule(
+            never=frozenset(
+                {
+                    "incomplete",
+                    "pending",
+                    "awaiting payment",
+                    "cancelled",
+                    "declined",
+                    "refunded",
+                    "disputed",
+                    "manual verification required",
+                }
+            )
+        ),
         url_label="Store hash or API path",
         url_hint="BigCommerce control panel: Settings > Store-level API accounts. The API path "
         "looks like https://api.bigcommerce.com/stores/abc123/v3/ (abc123 is the store hash).",

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from pytest import MonkeyPatch
 
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
 from desktop_sync.connectors.orderdesk.ratelimit import TokenBucket
@@ -99,3 +100,18 @@ def source_counts(
         if order["source_name"] == name and order["id"] not in splits:
             counts[order["source_id"]] = counts.get(order["source_id"], 0) + 1
     return counts
+
+
+def point_cli_at(
+    store_env: dict[str, str], emulator: OrderDeskEmulator, monkeypatch: MonkeyPatch
+) -> None:
+    """Set the environment a headless command reads its profile from: the store kit's
+    ``env()`` and this Order Desk emulator."""
+    env = {
+        **store_env,
+        "ORDERDESK_API_URL": emulator.api_url,
+        "ORDERDESK_STORE_ID": emulator.store_id,
+        "ORDERDESK_API_KEY": emulator.api_key,
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)

@@ -93,6 +93,21 @@ def collect() -> dict[str, Any]:
         "settings": asdict(settings),
         "keyring": _keyring_backend(),
         "journal": _journal_summary(),
+        **_notices(),
+    }
+
+
+def _notices() -> dict[str, Any]:
+    """What the merchant must see though nothing failed: the PC's clock, orders that need
+    attention (as the last sync cycles found them)."""
+    from desktop_sync.app.notices import NOTICES_FILE, load_notices
+
+    notices = load_notices(data_dir() / NOTICES_FILE)
+    return {
+        "clock": notices.clock_message or "not found off at the last reading",
+        "needs_attention": [
+            {"order": f.order_number, "reason": f.reason} for f in notices.attention
+        ],
     }
 
 

@@ -11,27 +11,40 @@ no connection.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from desktop_sync.app.lock import LOCK_FILE, ProfileBusy, ProfileLock
 from desktop_sync.app.logs import register_secrets
+from desktop_sync.app.notices import NOTICES_FILE, load_notices, record_cycle
 from desktop_sync.app.paths import check_profile_folders, data_dir, journal_path, settings_path
 from desktop_sync.app.profile import Profile, load_profile
 from desktop_sync.app.secrets import SecretStore
 from desktop_sync.app.settings import BadStartDate, Settings, load_settings, parse_start
 from desktop_sync.app.upgrade import migrate_on_start
 from desktop_sync.engine.context import EngineContext, utc_now
-from desktop_sync.engine.events import CycleResult, EventSink
+from desktop_sync.engine.events import CycleResult, EventSink, Failure
 from desktop_sync.engine.sync import SyncEngine, requeue_failed
+from desktop_sync.errors import DesktopSyncError
 from desktop_sync.state.journal import Cursor, Journal, OrderState, ShipmentState
 from desktop_sync.state.records import EventRow, JournalCounts, OrderRow, ShipmentRow
 
 __all__ = ["Backfill", "DesktopSync", "NotLocked", "Status"]
+
+log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class _LimitedHistory(Protocol):
+    """A store that shows an app only part of its past (Shopify: 60 days without
+    ``read_all_orders``) and can say so before a backfill."""
+
+    def backfill_notice(self, since: datetime) -> str: ...
 
 
 class NotLocked(RuntimeError):
@@ -48,6 +61,11 @@ class Status:
     orders_checked_until: datetime | None
     shipments_checked_until: datetime | None
     last_event: str | None
+    attention: tuple[Failure, ...] = ()
+    """Orders that need the merchant though nothing failed (cancelled after they shipped),
+    as the last cycles found them (``CycleResult.attention``)."""
+    clock_message: str = ""
+    """The sentence about this PC's clock when the last reading found it off, else ""."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,10 @@ def _saved_start(env: Mapping[str, str]) -> datetime | None:
         return parse_start(text) if text.strip() else None
     except BadStartDate:
         return None
+
+
+def _start_of(since: datetime | str) -> datetime:
+    return parse_start(since) if isinstance(since, str) else parse_start(since.isoformat())
 
 
 def _migrate_if_free(driver: str, env: Mapping[str, str]) -> list[str]:
@@ -184,7 +206,15 @@ class DesktopSync:
         chosen = profile if profile is not None else self.profile
         if profile is not None:
             self.use_profile(profile)
-        return build_engine(chosen, sink=sink, stop=stop, journal_file=journal_path(self._env))
+        notices = data_dir(self._env) / NOTICES_FILE
+        return build_engine(
+            chosen,
+            sink=sink,
+            stop=stop,
+            journal_file=journal_path(self._env),
+            clock=clock,
+            on_cycle=lambda result: record_cycle(notices, result),
+        )
 
     def engine_factory(self, profile: Any, **options: Any) -> SyncEngine:
         """``engine`` in the shape the window's worker calls it: ``(profile, sink=, stop=)``."""
@@ -231,6 +261,7 @@ class DesktopSync:
         journal = self.journal
         failed_orders, failed_shipments = self.failures()
         last = journal.events_page(0, 1)
+        notices = load_notices(data_dir(self._env) / NOTICES_FILE)
         return Status(
             counts=journal.counts(),
             failed_orders=failed_orders,
@@ -238,6 +269,8 @@ class DesktopSync:
             orders_checked_until=journal.get_cursor(Cursor.PUSH),
             shipments_checked_until=journal.get_cursor(Cursor.PULL),
             last_event=last[0].message if last else None,
+            attention=notices.attention,
+            clock_message=notices.clock_message,
         )
 
     def retry(self, order_number: str | None = None) -> int:
@@ -254,7 +287,7 @@ class DesktopSync:
         scan can write its end mark over the backfill.
         """
         self._require_lock()
-        moment = parse_start(since) if isinstance(since, str) else parse_start(since.isoformat())
+        moment = _start_of(since)
         journal = self.journal
         current = journal.get_cursor(Cursor.SEND_FROM) or journal.get_cursor(Cursor.PUSH)
         if current is None:  # not scanned yet: the first scan starts at the saved start
@@ -263,3 +296,31 @@ class DesktopSync:
             return Backfill(moment, current, moved=False)
         # One transaction, earlier date wins: a scan's end mark cannot write over it.
         return Backfill(moment, journal.backfill(moment), moved=True)
+
+    def backfill_notice(self, since: datetime | str) -> str:
+        """What the merchant must hear before a backfill from ``since``: "" when the store
+        will show every order from then on, else its sentence (Shopify's 60 days without
+        ``read_all_orders``). It asks the store, so the window calls it on a worker thread.
+
+        A store that cannot be asked (not set up, offline) holds no backfill back: the answer
+        is then "" and the log says why; the scan itself logs the limit when it meets it.
+        ``BadStartDate`` for a date that is not one, as ``backfill`` does.
+        """
+        from desktop_sync.app.wiring import make_store_connector
+
+        moment = _start_of(since)
+        try:
+            profile = self.profile
+            store = make_store_connector(
+                profile.store_platform, profile.store_url, profile.store_key, profile.store_secret
+            )
+        except DesktopSyncError as exc:
+            log.info("The store was not asked about its order history: %s", exc)
+            return ""
+        try:
+            return store.backfill_notice(moment) if isinstance(store, _LimitedHistory) else ""
+        except DesktopSyncError as exc:
+            log.info("The store could not say how far back it shows orders: %s", exc)
+            return ""
+        finally:
+            store.close()

@@ -103,6 +103,8 @@ class Profile:
         credentials: Credentials | None = None,
         **fields: Any,
     ) -> None:
+        if "woocommerce_statuses" in fields:  # the older name, still given by the window
+            fields["order_statuses"] = fields.pop("woocommerce_statuses")
         unknown = set(fields) - _CREDENTIAL_FIELDS - _SETTING_FIELDS
         if unknown:
             raise TypeError(f"Profile has no field {', '.join(sorted(unknown))}")
@@ -113,8 +115,8 @@ class Profile:
             chosen["sync_since"] = since.astimezone(UTC).isoformat()
         elif since is None and "sync_since" in chosen:
             chosen["sync_since"] = ""
-        if "woocommerce_statuses" in chosen:
-            chosen["woocommerce_statuses"] = tuple(chosen["woocommerce_statuses"])
+        if "order_statuses" in chosen:
+            chosen["order_statuses"] = tuple(chosen["order_statuses"])
         base = dataclasses.replace(settings or Settings(), **chosen)
         base = dataclasses.replace(
             base,
@@ -145,6 +147,11 @@ class Profile:
         return self.settings.orderdesk_folder_name
 
     @property
+    def cancel_folder(self) -> str:
+        """The Order Desk folder for orders cancelled in the store after the push."""
+        return self.settings.cancel_folder_name.strip() or Settings().cancel_folder_name
+
+    @property
     def store_platform(self) -> str:
         return self.settings.store_platform
 
@@ -165,8 +172,14 @@ class Profile:
         return self.settings.overlap_minutes
 
     @property
+    def order_statuses(self) -> tuple[str, ...]:
+        """The statuses chosen in Settings; empty: the platform's own rule."""
+        return self.settings.order_statuses
+
+    @property
     def woocommerce_statuses(self) -> tuple[str, ...]:
-        return self.settings.woocommerce_statuses
+        """The older name of ``order_statuses``."""
+        return self.settings.order_statuses
 
     @property
     def orderdesk_api_key(self) -> str:

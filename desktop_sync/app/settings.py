@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_sync.app.paths import settings_path
-from desktop_sync.platforms import get_platform
+from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER
 
 __all__ = [
     "CONNECTION_FIELDS",
@@ -27,6 +27,7 @@ __all__ = [
     "load_settings",
     "parse_start",
     "save_settings",
+    "write_atomically",
 ]
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,8 @@ class Settings:
     orderdesk_api_url: str = DEFAULT_ORDERDESK_API_URL
     orderdesk_folder_id: int | None = None
     orderdesk_folder_name: str = "New"
+    cancel_folder_name: str = DEFAULT_CANCEL_FOLDER
+    """The Order Desk folder an order cancelled in the store after the push is moved to."""
     store_platform: str = ""
     store_url: str = ""
     push_interval_seconds: int = 120
@@ -108,12 +111,19 @@ class Settings:
     paused: bool = False
     sync_since: str = ""
     """ISO 8601 UTC: the moment of connection, or the date a backfill starts from."""
-    woocommerce_statuses: tuple[str, ...] = get_platform("woocommerce").default_statuses
+    order_statuses: tuple[str, ...] = ()
+    """The store statuses the merchant chose to send; empty: the platform's own rule (its
+    registry entry's ``send_rule``), for every platform alike."""
     close_to_tray_notice_shown: bool = False
+
+    @property
+    def woocommerce_statuses(self) -> tuple[str, ...]:
+        """The older name of ``order_statuses`` (the window still reads it)."""
+        return self.order_statuses
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
-        data["woocommerce_statuses"] = list(self.woocommerce_statuses)
+        data["order_statuses"] = list(self.order_statuses)
         data["schema_version"] = SCHEMA_VERSION
         return data
 
@@ -123,12 +133,13 @@ CONNECTION_FIELDS = (
     "orderdesk_api_url",
     "orderdesk_folder_id",
     "orderdesk_folder_name",
+    "cancel_folder_name",
     "store_platform",
     "store_url",
     "push_interval_seconds",
     "pull_interval_seconds",
     "overlap_minutes",
-    "woocommerce_statuses",
+    "order_statuses",
     "sync_since",
 )
 """The settings a ``Profile`` carries (the rest are the window's preferences)."""
@@ -178,6 +189,13 @@ def _from_json(data: Mapping[str, Any], target: Path, report: Callable[[str], No
             bad.append(spec.name)
         else:
             values[spec.name] = value
+    if "woocommerce_statuses" in data:
+        # Saved before the choice was one for every platform: it was WooCommerce's alone.
+        value = _checked("order_statuses", data["woocommerce_statuses"], ())
+        if value is _INVALID:
+            bad.append("woocommerce_statuses")
+        elif "order_statuses" not in data and data.get("store_platform") == "woocommerce":
+            values["order_statuses"] = value
     if bad:
         report(
             f"The settings file {target} has unusable values for {', '.join(bad)}; "
@@ -187,12 +205,14 @@ def _from_json(data: Mapping[str, Any], target: Path, report: Callable[[str], No
 
 
 _INVALID = object()
+# Text fields that mean nothing empty: a blank one in a hand-edited file falls back.
+_NOT_BLANK = frozenset({"cancel_folder_name"})
 
 
 def _checked(name: str, value: Any, default: Any) -> Any:
     if name == "orderdesk_folder_id":
         return value if value is None or _is_int(value) else _INVALID
-    if name == "woocommerce_statuses":
+    if name == "order_statuses":
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
         return _INVALID
@@ -201,6 +221,8 @@ def _checked(name: str, value: Any, default: Any) -> Any:
     if isinstance(default, int):
         in_range = _is_int(value) and _MINIMUMS.get(name, 0) <= value <= MAXIMUMS.get(name, value)
         return value if in_range else _INVALID
+    if name in _NOT_BLANK:
+        return value if isinstance(value, str) and value.strip() else _INVALID
     if isinstance(default, str):
         return value if isinstance(value, str) else _INVALID
     return _INVALID
@@ -215,6 +237,11 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     target = path if path is not None else settings_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(settings.to_json(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    write_atomically(target, text)
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` so that a crash leaves the old file or the new, never half."""
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

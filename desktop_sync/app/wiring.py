@@ -16,7 +16,7 @@ from desktop_sync.connectors.orderdesk.client import OrderDeskClient
 from desktop_sync.connectors.orderdesk.models import StoreInfo
 from desktop_sync.connectors.stores.base import StoreConnector, StoreIdentity
 from desktop_sync.engine.context import utc_now
-from desktop_sync.engine.events import EventSink
+from desktop_sync.engine.events import CycleResult, EventSink
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.platforms import PLATFORMS, Platform, UnknownPlatform, get_platform
 from desktop_sync.state.journal import Journal
@@ -83,6 +83,7 @@ def build_engine(
     stop: threading.Event | None = None,
     journal_file: Path | None = None,
     clock: Callable[[], datetime] = utc_now,
+    on_cycle: Callable[[CycleResult], None] | None = None,
 ) -> SyncEngine:
     """A ready engine for ``profile``; call on the thread that will run it."""
     journal = Journal(journal_file or journal_path())
@@ -95,7 +96,6 @@ def build_engine(
             profile.store_url,
             profile.store_key,
             profile.store_secret,
-            statuses=profile.woocommerce_statuses,
         )
     except BaseException:
         orderdesk.close()
@@ -112,4 +112,7 @@ def build_engine(
         stop=stop,
         clock=clock,
         on_close=orderdesk.close,
+        order_statuses=profile.order_statuses or None,
+        cancel_folder=profile.cancel_folder,
+        on_cycle=on_cycle,
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ __all__ = [
     "Direction",
     "EventSink",
     "Failure",
+    "FailureGroup",
     "Health",
     "Level",
     "Progress",
@@ -21,6 +23,7 @@ __all__ = [
     "PushResult",
     "Stage",
     "SyncEvent",
+    "said_once",
 ]
 
 
@@ -95,6 +98,56 @@ class Progress:
 class Failure:
     order_number: str
     reason: str
+
+
+@dataclass(frozen=True)
+class FailureGroup:
+    """One reason that several orders failed for, to be said once with its count."""
+
+    reason: str
+    """The reason; when several orders share it, with each order's own number left out."""
+    order_numbers: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.order_numbers)
+
+    def sentence(self) -> str:
+        """The reason, said once: "... (21 orders)" when it is several orders'."""
+        if self.count == 1:
+            return self.reason
+        return f"{self.reason.rstrip('. ')} ({self.count} orders)."
+
+    def numbers(self, most: int = 5) -> str:
+        """The orders' numbers, the first ``most`` of them, for a list line."""
+        shown = ", ".join(self.order_numbers[:most])
+        more = self.count - most
+        return f"{shown} and {more} more" if more > 0 else shown
+
+
+def _without_number(reason: str, number: str) -> str:
+    """The reason with "order 1001" (or "Order #1001") said of any order, so the reasons
+    of several orders that failed alike compare equal."""
+    if not number:
+        return reason
+    pattern = rf"\b([Oo])rder #?{re.escape(number)}(?![\w-])"
+    return re.sub(pattern, lambda m: "Each order" if m.group(1) == "O" else "each order", reason)
+
+
+def said_once(failures: Iterable[Failure]) -> tuple[FailureGroup, ...]:
+    """The failures grouped by reason, in the order first met: an error repeated for every
+    order of a page is one group with its count, not one line per order."""
+    groups: dict[str, list[Failure]] = {}
+    for failure in failures:
+        key = _without_number(failure.reason, failure.order_number)
+        groups.setdefault(key, []).append(failure)
+    return tuple(
+        FailureGroup(
+            reason if len(members) > 1 else members[0].reason,
+            tuple(f.order_number for f in members),
+        )
+        for reason, members in groups.items()
+    )
 
 
 @dataclass(frozen=True)

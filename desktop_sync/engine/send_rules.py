@@ -1,22 +1,14 @@
 """Which store orders are sent to Order Desk for fulfilment: one rule per platform, with safe
-defaults, that a Settings choice of statuses replaces. The platform registry points here.
+defaults, that a Settings choice of statuses replaces. The platform registry holds each
+platform's rule.
 
 Whatever the statuses, an order that is cancelled, or whose payment was declined, refunded in
 full or voided, is never sent (Order Desk's own cart integrations and ShipStation import only
 orders awaiting fulfilment). An order that later enters a sent status (paid, reinstated after
 a cancel) is sent then: the rule is asked again at every change the store reports.
 
-=============  ==========================================================================
-Platform       Default (store status, lower case)
-=============  ==========================================================================
-bigcommerce    every status but: incomplete, pending, awaiting payment, cancelled,
-               declined, refunded, disputed, manual verification required (a deny-list,
-               so a renamed fulfilment status still goes; a shipped order already in Order
-               Desk must still be recognised after a lost journal)
-shopify        every order not cancelled (Shopify's status is its fulfilment status)
-woocommerce    processing and on-hold only (never pending, failed, cancelled, refunded,
-               trash, checkout-draft, completed)
-=============  ==========================================================================
+Each platform's default is its entry's ``send_rule`` in the registry
+(``desktop_sync.platforms``), written there once.
 """
 
 from __future__ import annotations
@@ -26,7 +18,7 @@ from dataclasses import dataclass
 
 from desktop_sync.connectors.stores.base import PaymentState, StoreOrder
 
-__all__ = ["DEFAULT_SEND_RULES", "NEVER_SENT_PAYMENTS", "SendRule", "send_rule_for"]
+__all__ = ["NEVER_SENT_PAYMENTS", "SendRule", "send_rule_for"]
 
 NEVER_SENT_PAYMENTS: Mapping[PaymentState, str] = {
     PaymentState.DECLINED: "its payment was declined",
@@ -65,33 +57,11 @@ class SendRule:
         return SendRule(sent=chosen) if chosen else self
 
 
-DEFAULT_SEND_RULES: Mapping[str, SendRule] = {
-    "bigcommerce": SendRule(
-        never=frozenset(
-            {
-                "incomplete",
-                "pending",
-                "awaiting payment",
-                "cancelled",
-                "declined",
-                "refunded",
-                "disputed",
-                "manual verification required",
-            }
-        )
-    ),
-    "shopify": SendRule(never=frozenset({"cancelled"})),
-    "woocommerce": SendRule(
-        sent=frozenset({"processing", "on-hold"}),
-        never=frozenset(
-            {"pending", "failed", "cancelled", "refunded", "trash", "checkout-draft", "completed"}
-        ),
-    ),
-}
-
-
 def send_rule_for(platform: str, statuses: Collection[str] | None = None) -> SendRule:
     """The platform's rule (a cancelled-and-unpaid-only rule for a platform not listed), with
     the merchant's ``statuses`` in place of its default when given."""
-    rule = DEFAULT_SEND_RULES.get(platform, SendRule())
+    from desktop_sync.platforms import find_platform  # the registry imports this module
+
+    entry = find_platform(platform)
+    rule = entry.send_rule if entry is not None else SendRule()
     return rule.choosing(statuses) if statuses else rule

@@ -25,11 +25,13 @@ from desktop_sync.engine.events import (
     CycleResult,
     Direction,
     EventSink,
+    Failure,
     Health,
     Level,
     PullResult,
     PushResult,
     SyncEvent,
+    said_once,
 )
 from desktop_sync.engine.identity import store_key_of
 from desktop_sync.engine.pull import ShipmentPuller
@@ -43,6 +45,8 @@ log = logging.getLogger(__name__)
 
 CLOCK_TOLERANCE = timedelta(minutes=2)
 """A PC clock further than this from Order Desk's is reported to the merchant."""
+# The cycle's sentence names at most this many distinct reasons (the list has them all).
+_REASONS_TOLD = 3
 # Order Desk's clock is read again when the last reading is older than this.
 _CLOCK_READ_EVERY = 60.0
 
@@ -72,11 +76,13 @@ class SyncEngine:
         store_key: str | None = None,
         order_statuses: Collection[str] | None = None,
         cancel_folder: int | str | None = DEFAULT_CANCEL_FOLDER,
+        on_cycle: Callable[[CycleResult], None] | None = None,
     ) -> None:
         """``store_key`` names the store in Order Desk (default: its platform and address);
         ``order_statuses`` are the store statuses the merchant chose to send (default: the
         platform's rule in ``engine.send_rules``); ``cancel_folder`` is the Order Desk folder
-        (id or name) that orders cancelled in the store after the push are moved to."""
+        (id or name) that orders cancelled in the store after the push are moved to;
+        ``on_cycle`` hears every cycle's result (the facade keeps what the merchant must see)."""
         self.ctx = EngineContext(
             journal,
             sink,
@@ -99,6 +105,7 @@ class SyncEngine:
         )
         self.puller = ShipmentPuller(self.ctx, orderdesk, store, overlap=overlap, start_at=start)
         self._on_close = on_close
+        self._on_cycle = on_cycle
         self._clock_read_at: tuple[float, datetime] | None = None
         self._clock_reported: timedelta | None = None
         self.clock_message = ""
@@ -180,9 +187,12 @@ class SyncEngine:
         at once; what was cut short is picked up by the next cycle."""
         with stop_on(self.ctx.stop):
             try:
-                return self._cycle(push=push, pull=pull)
+                result = self._cycle(push=push, pull=pull)
             except Cancelled as exc:
-                return CycleResult(Health.PAUSED, str(exc), None, None, self.ctx.now())
+                result = CycleResult(Health.PAUSED, str(exc), None, None, self.ctx.now())
+        if self._on_cycle is not None:
+            self._on_cycle(result)
+        return result
 
     def _cycle(self, *, push: bool, pull: bool) -> CycleResult:
         push_result: PushResult | None = None
@@ -198,7 +208,10 @@ class SyncEngine:
                 pull_result = self.pull_shipments()
             except (ConnectorError, JournalError) as exc:
                 problems.append(self._trouble(exc, Direction.PULL))
-        health, message = self._health(problems)
+        failed = (push_result.failed if push_result else ()) + (
+            pull_result.failed if pull_result else ()
+        )
+        health, message = self._health(problems, failed)
         return CycleResult(
             health,
             message,
@@ -232,7 +245,12 @@ class SyncEngine:
                 self.ctx.sink(SyncEvent(self.ctx.now(), Level.ERROR, direction, message))
         return health, message
 
-    def _health(self, problems: list[tuple[Health, str]]) -> tuple[Health, str]:
+    def _health(
+        self, problems: list[tuple[Health, str]], failed: tuple[Failure, ...] = ()
+    ) -> tuple[Health, str]:
+        """The most urgent problem; else, when orders or shipments fail, how many, with each
+        reason of this cycle said once (an error met on every order of a page is one
+        sentence with its count, not one per order)."""
         for wanted in (
             Health.ORDERDESK_AUTH,
             Health.STORE_AUTH,
@@ -254,8 +272,13 @@ class SyncEngine:
             if counts.shipments_failed:
                 n = counts.shipments_failed
                 parts.append(f"{n} shipment{'s' if n != 1 else ''} could not be sent to the store")
+            reasons = said_once(failed)
+            told = "".join(f" {group.sentence()}" for group in reasons[:_REASONS_TOLD])
+            if len(reasons) > _REASONS_TOLD:
+                told += f" And {len(reasons) - _REASONS_TOLD} other reasons."
             return Health.FAILING, (
-                " and ".join(parts) + ". See the reasons in the list, fix them, then press Retry."
+                " and ".join(parts)
+                + f".{told} See the reasons in the list, fix them, then press Retry."
             )
         return Health.OK, ""
 

@@ -14,6 +14,7 @@ from desktop_sync.engine.mapping import (
     platform_display_name,
     source_name_for,
 )
+from desktop_sync.engine.send_rules import send_rule_for
 from desktop_sync.platforms import NAMES, PLATFORMS, UnknownPlatform, find_platform, get_platform
 
 PACKAGE = Path(__file__).parents[2] / "desktop_sync"
@@ -45,14 +46,31 @@ def test_the_registry_builds_each_platforms_connector(name: str) -> None:
         connector.close()
 
 
-def test_the_default_statuses_are_the_settings_default_and_reach_the_connector() -> None:
+def test_each_platforms_send_rule_is_its_entrys_and_the_connector_reads_every_status() -> None:
+    for platform in PLATFORMS:
+        assert send_rule_for(platform.name) is platform.send_rule
     woo = get_platform("woocommerce")
-    assert Settings().woocommerce_statuses == woo.default_statuses == ("processing", "on-hold")
+    assert woo.send_rule.sent == {"processing", "on-hold"}
+    assert Settings().order_statuses == ()  # empty: the platform's rule
     connector = woo.connector(URLS["woocommerce"], "ck_x", "cs_y")
     try:
-        assert connector.statuses == woo.default_statuses  # type: ignore[attr-defined]
+        # The engine must see an order cancelled after the push; the rule decides what goes.
+        assert connector.statuses == ()  # type: ignore[attr-defined]
     finally:
         connector.close()
+
+
+def test_a_woocommerce_choice_saved_under_its_older_name_is_kept(tmp_path: Path) -> None:
+    from desktop_sync.app.settings import load_settings
+
+    target = tmp_path / "settings.json"
+    for platform, expected in (("woocommerce", ("processing",)), ("bigcommerce", ())):
+        target.write_text(
+            f'{{"store_platform": "{platform}", "woocommerce_statuses": ["processing"]}}',
+            encoding="utf-8",
+        )
+        assert load_settings(target).order_statuses == expected
+    assert Profile(woocommerce_statuses=["on-hold"]).order_statuses == ("on-hold",)
 
 
 def test_the_secret_rule_decides_what_a_profile_needs() -> None:

@@ -88,7 +88,7 @@ def test_environment_alone_gives_a_full_profile_without_touching_the_keyring() -
     assert profile.folder == "Ready"
     assert (profile.store_platform, profile.store_url) == ("woocommerce", "http://127.0.0.1:9000")
     assert (profile.store_key, profile.store_secret) == ("ck_env", "cs_env")
-    assert profile.woocommerce_statuses == ("processing", "on-hold")
+    assert profile.order_statuses == ()  # the platform's own rule
     assert profile.sync_since is None
 
 

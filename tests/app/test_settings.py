@@ -36,7 +36,8 @@ CHANGED = Settings(
     start_minimized=True,
     paused=True,
     sync_since="2026-11-01T09:00:00+00:00",
-    woocommerce_statuses=("processing",),
+    order_statuses=("processing",),
+    cancel_folder_name="Annulé",
     close_to_tray_notice_shown=True,
 )
 
@@ -51,7 +52,8 @@ def test_defaults_point_at_the_real_order_desk() -> None:
     defaults = Settings()
     assert defaults.orderdesk_api_url == "https://app.orderdesk.me/api/v2"
     assert defaults.orderdesk_folder_name == "New"
-    assert defaults.woocommerce_statuses == ("processing", "on-hold")
+    assert defaults.cancel_folder_name == "Canceled"
+    assert defaults.order_statuses == ()  # the platform's own rule
     assert (defaults.push_interval_seconds, defaults.pull_interval_seconds) == (120, 300)
 
 
@@ -66,7 +68,7 @@ def test_saved_file_is_readable_json_with_a_schema_version(tmp_path: Path) -> No
     save_settings(CHANGED, target)
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["schema_version"] == SCHEMA_VERSION
-    assert data["woocommerce_statuses"] == ["processing"]
+    assert data["order_statuses"] == ["processing"]
     assert data["orderdesk_folder_id"] == 1004
 
 
@@ -125,8 +127,10 @@ def test_a_damaged_file_is_logged_when_no_one_listens(
         ("notify_errors", "yes"),
         ("orderdesk_folder_id", "1004"),
         ("orderdesk_store_id", 12345),
-        ("woocommerce_statuses", "processing"),
-        ("woocommerce_statuses", ["processing", 3]),
+        ("order_statuses", "processing"),
+        ("order_statuses", ["processing", 3]),
+        ("cancel_folder_name", "  "),
+        ("cancel_folder_name", 7),
     ],
 )
 def test_a_value_of_the_wrong_kind_falls_back_to_its_default(

@@ -9,12 +9,21 @@ import pytest
 
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from tests.contract.kits.bigcommerce import BigCommerceKit
+from tests.contract.kits.woocommerce import WooCommerceKit
 from tests.harness import Clock, orderdesk_emulator
 
 
 @pytest.fixture
 def store() -> Iterator[BigCommerceKit]:
     kit = BigCommerceKit()
+    kit.start()
+    yield kit
+    kit.stop()
+
+
+@pytest.fixture
+def woo() -> Iterator[WooCommerceKit]:
+    kit = WooCommerceKit()
     kit.start()
     yield kit
     kit.stop()

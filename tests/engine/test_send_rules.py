@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from desktop_sync.connectors.stores.base import PaymentState, StoreAddress, StoreOrder
-from desktop_sync.engine.send_rules import DEFAULT_SEND_RULES, send_rule_for
+from desktop_sync.engine.send_rules import send_rule_for
+from desktop_sync.platforms import NAMES
 from desktop_sync.sandbox.bigcommerce_shapes import STATUS_LABELS
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.sandbox.samples import generate_orders
@@ -74,7 +75,7 @@ def _order(status: str, payment: PaymentState = PaymentState.PAID) -> StoreOrder
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("platform", sorted(DEFAULT_SEND_RULES))
+@pytest.mark.parametrize("platform", NAMES)
 def test_no_platform_sends_a_declined_refunded_or_voided_payment_by_default(
     platform: str,
 ) -> None:

@@ -150,14 +150,6 @@ def test_an_order_sent_before_the_store_identity_was_written_is_still_adopted(
     assert (result.push.sent, result.push.adopted) == (0, 2)
 
 
-@pytest.fixture
-def woo() -> Iterator[WooCommerceKit]:
-    kit = WooCommerceKit()
-    kit.start()
-    yield kit
-    kit.stop()
-
-
 def test_two_orders_with_one_number_in_one_store_are_both_sent(
     woo: WooCommerceKit, tmp_path: Path
 ) -> None:

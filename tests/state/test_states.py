@@ -9,9 +9,10 @@ from desktop_sync.state.states import Cursor, OrderState, ShipmentKind, Shipment
 
 PACKAGE = Path(__file__).parents[2] / "desktop_sync"
 # The platforms and their emulators speak their own words ("pending" is a WooCommerce status,
-# and the send rules name the platforms' statuses); the first migration is never edited.
+# and each platform's send rule in the registry names its statuses); the first migration is
+# never edited.
 OUTSIDE = ("connectors", "sandbox")
-SPELLINGS = ("states.py", "schema.py", "send_rules.py")
+SPELLINGS = ("states.py", "schema.py", "platforms.py")
 WORDS = {m.value for e in (OrderState, ShipmentState, ShipmentKind, Cursor) for m in e}
 
 

@@ -76,7 +76,7 @@ class WooCommerceConnector:
         consumer_key: str,
         consumer_secret: str,
         *,
-        statuses: Sequence[str] = ("processing", "on-hold"),
+        statuses: Sequence[str] = (),
         page_size: int = 100,
         auth_in_query: bool = False,
         method_override: bool = False,
@@ -93,7 +93,9 @@ class WooCommerceConnector:
         that out by itself, as it does a proxy that ends TLS (see ``WooRest``).
         ``method_override`` sends every PUT as a POST with ``_method=PUT`` from the start, for
         servers that refuse PUT (found out by itself otherwise, in ``verify``).
-        ``min_interval`` paces requests (seconds apart), since hosts and firewalls throttle."""
+        ``min_interval`` paces requests (seconds apart), since hosts and firewalls throttle.
+        ``statuses`` narrows the scan; by default it reads every status, so the engine sees
+        an order cancelled after the push (its send rule decides what is sent)."""
         if not 1 <= page_size <= 100:
             raise ValueError("page_size must be between 1 and 100 (WooCommerce's maximum)")
         self._rest = WooRest(
