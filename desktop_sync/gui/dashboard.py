@@ -132,9 +132,13 @@ class _Card(QFrame):
         upcoming: datetime | None,
         last_sent: datetime | None,
         now: datetime,
+        *,
+        running: bool = False,
     ) -> None:
         first = f"Checked {ago(checked, now)}" if checked is not None else "Not checked yet"
-        if upcoming is not None:
+        if running:
+            first = "Checking now"
+        elif upcoming is not None:
             first += f", next {until(upcoming, now)}"
         sent = readable_time(last_sent) if last_sent is not None else "none yet"
         self.times.setText(f"{first}.\n{self.sent_words}: {sent}")
@@ -331,6 +335,8 @@ class Dashboard(QWidget):
         self.sync_button.setEnabled(False)
         self.sync_button.setText("Syncing...")
         self.activity.setText("Syncing...")
+        self._show_health()
+        self._show_times()
 
     def on_cycle_finished(self, result: CycleResult) -> None:
         self.running = False
@@ -450,7 +456,9 @@ class Dashboard(QWidget):
         if health is Health.PAUSED:
             return "quiet", "Syncing is paused. Press Resume to continue."
         if health is Health.OK:
-            return "ok", "Everything is in sync."
+            return "ok", "Connected to both; syncing now." if self.running else (
+                "Everything is in sync."
+            )
         message = self.last_result.message if self.last_result is not None else ""
         severity = "error" if health.needs_reconnect else "warning"
         if not message:
@@ -461,8 +469,13 @@ class Dashboard(QWidget):
         now = self.clock()
         push = self.last_push.finished_at if self.last_push is not None else None
         pull = self.last_pull.finished_at if self.last_pull is not None else None
-        self.orderdesk_card.show_times(push, self.schedule.next_push, self.last_order_sent, now)
-        self.store_card.show_times(pull, self.schedule.next_pull, self.last_tracking_sent, now)
+        running = self.running
+        self.orderdesk_card.show_times(
+            push, self.schedule.next_push, self.last_order_sent, now, running=running
+        )
+        self.store_card.show_times(
+            pull, self.schedule.next_pull, self.last_tracking_sent, now, running=running
+        )
 
     def _show_failed(self) -> None:
         rows = [(o.order_number, o.last_error) for o in self._journal.orders_in_state("failed")]

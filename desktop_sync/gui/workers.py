@@ -118,6 +118,8 @@ class SyncWorker(QObject):
         self._run_at_start = run_at_start
         self._engine: Engine | None = None
         self._health: Health | None = None
+        self._last_health = Health.OK
+        """What the last cycle found, to show again when a pause ends."""
         self._sides: dict[Side, SideTrouble | None] = {}
         self._push_timer: QTimer | None = None
         self._pull_timer: QTimer | None = None
@@ -162,6 +164,8 @@ class SyncWorker(QObject):
             self.interrupt.set()
             self._set_health(Health.PAUSED)
         elif self._engine is not None:
+            # Not "paused" while the resumed cycle runs: the state it was in before the pause.
+            self._set_health(self._last_health)
             self._run(push=True, pull=True, asked=True)
         self._schedule()
 
@@ -231,6 +235,7 @@ class SyncWorker(QObject):
         self._finish(result)
 
     def _finish(self, result: CycleResult) -> None:
+        self._last_health = result.health
         before, self._sides = self._sides, side_troubles(result, self._sides)
         back = recovered_sides(before, self._sides)
         if back:
