@@ -230,7 +230,9 @@ class GuiSession:
         when the sync thread is still in a call that would not end (the caller must then
         leave the process without destroying the thread)."""
         ended = True
-        controllers = {self.controller, self.window.controller if self.window else None}
+        controllers = {self.controller}
+        if self.window is not None:
+            controllers |= {self.window.controller, *self.window.retired}
         if self.window is not None:
             self.window.log_model.stop_live()
         for controller in controllers:

@@ -367,6 +367,7 @@ class SyncController(QObject):
         self.worker.schedule_changed.connect(self.schedule_changed, queued)
         self.worker.retried.connect(self.retried, queued)
         self.worker.stopped.connect(self._on_stopped, queued)
+        self.sync_thread.finished.connect(self._on_stopped, queued)
         self._stopped = False
 
     def start(self) -> None:
@@ -398,17 +399,18 @@ class SyncController(QObject):
         engine's waits end as soon as they can."""
         self.worker.stop_flag.set()
         self.worker.interrupt.set()
-        if self.sync_thread.isRunning():
+        if self.sync_thread.isRunning() and not self._stopped:
             self._stop.emit()
         else:
-            QTimer.singleShot(0, self._on_stopped)
+            QTimer.singleShot(0, self.stopped.emit)  # stopped already (or never started)
 
     def _on_stopped(self) -> None:
         # The worker said "stopped" just before its thread's loop ends: a moment, not a wait.
+        # The thread's own ``finished`` calls here too, in case that moment runs long.
         if self._stopped:
             return
         if self.sync_thread.isRunning() and not self.sync_thread.wait(2000):
-            return  # ``finished`` comes later; shutdown() or the app's exit handles it
+            return
         self._stopped = True
         self.stopped.emit()
 
