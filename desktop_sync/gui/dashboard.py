@@ -30,6 +30,7 @@ from desktop_sync.gui.status import (
     SideTrouble,
     ago,
     banner_sentence,
+    first_sentence,
     progress_text,
     side_troubles,
     sync_summary,
@@ -461,6 +462,13 @@ class Dashboard(QWidget):
             )
         message = self.last_result.message if self.last_result is not None else ""
         severity = "error" if health.needs_reconnect else "warning"
+        troubles = [t for t in (self.sides.get(side) for side in Side) if t is not None]
+        if len(troubles) > 1 and not any(t.health.needs_reconnect for t in troubles):
+            # Both sides down: say both, not only the one that happened to be more urgent.
+            both = " ".join(
+                first_sentence(banner_sentence(t.message, needs_reconnect=False)) for t in troubles
+            )
+            return severity, f"{both} The app keeps retrying; nothing is lost."
         if not message:
             return severity, "Something needs your attention; see the log below."
         return severity, banner_sentence(message, needs_reconnect=health.needs_reconnect)
