@@ -30,11 +30,11 @@ from desktop_sync.gui.status import (
     SideTrouble,
     ago,
     banner_sentence,
-    first_sentence,
     progress_text,
     side_troubles,
     sync_summary,
     until,
+    what_happened,
 )
 from desktop_sync.gui.workers import Schedule
 from desktop_sync.state.journal import Journal, JournalCounts
@@ -465,9 +465,7 @@ class Dashboard(QWidget):
         troubles = [t for t in (self.sides.get(side) for side in Side) if t is not None]
         if len(troubles) > 1 and not any(t.health.needs_reconnect for t in troubles):
             # Both sides down: say both, not only the one that happened to be more urgent.
-            both = " ".join(
-                first_sentence(banner_sentence(t.message, needs_reconnect=False)) for t in troubles
-            )
+            both = " ".join(what_happened(t.message) for t in troubles)
             return severity, f"{both} The app keeps retrying; nothing is lost."
         if not message:
             return severity, "Something needs your attention; see the log below."
