@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self._links: list[tuple[SignalInstance, Callable[..., object]]] = []
         self.log_folder_box: QMessageBox | None = None
         self.retired: list[SyncController] = []
-        """Controllers replaced by a Reconnect whose threads have not ended yet."""
+        """Controllers replaced by a Reconnect (their threads stopped, or stopping)."""
         self.dialogs: list[QWidget] = []
         """Open Settings dialogs and wizards, kept alive while shown."""
 
@@ -270,15 +270,11 @@ class MainWindow(QMainWindow):
         self.dashboard.orderdesk_card.set_title("Order Desk")
         self.look_up_names(profile)
         old = self.controller
-        # Held until its thread has ended: a QThread must never be destroyed while it runs.
+        # Held for the window's life (one small object per Reconnect): a QThread must never
+        # be destroyed while it runs, and the app's exit waits for each one.
         self.retired.append(old)
-        old.stopped.connect(lambda: self._retire(old))
         old.stopped.connect(lambda: self._start_for(profile))
         old.stop()
-
-    def _retire(self, controller: SyncController) -> None:
-        if controller in self.retired and not controller.is_alive():
-            self.retired.remove(controller)
 
     def _start_for(self, profile: Profile) -> None:
         if self._quitting or profile is not self.profile:
