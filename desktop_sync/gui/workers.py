@@ -369,8 +369,10 @@ class SyncController(QObject):
         self.worker.stopped.connect(self._on_stopped, queued)
         self.sync_thread.finished.connect(self._on_stopped, queued)
         self._stopped = False
+        self._started = False
 
     def start(self) -> None:
+        self._started = True
         self.sync_thread.start()
 
     def sync_now(self) -> None:
@@ -391,7 +393,9 @@ class SyncController(QObject):
         self._retry.emit(order_number)
 
     def is_alive(self) -> bool:
-        return self.sync_thread.isRunning()
+        """True until the thread has wholly ended. (``isRunning`` is already False while the
+        thread is still finishing; a QThread destroyed then aborts the process.)"""
+        return self._started and not self.sync_thread.isFinished()
 
     def stop(self) -> None:
         """Ask the worker to stop and return at once; ``stopped`` follows. The stop flag is set
@@ -409,7 +413,7 @@ class SyncController(QObject):
         # The thread's own ``finished`` calls here too, in case that moment runs long.
         if self._stopped:
             return
-        if self.sync_thread.isRunning() and not self.sync_thread.wait(2000):
+        if not self.sync_thread.wait(2000):
             return
         self._stopped = True
         self.stopped.emit()
@@ -420,11 +424,12 @@ class SyncController(QObject):
         The stop flag is set directly (thread-safe) so a running cycle returns at its next
         order boundary; the engine commits per step, so nothing is left half-written.
         """
-        if not self.sync_thread.isRunning():
-            return True
         self.worker.stop_flag.set()
         self.worker.interrupt.set()
-        self._stop.emit()
+        if self.sync_thread.isRunning() and not self._stopped:
+            self._stop.emit()
+        # Always wait: it returns at once for a thread never started or wholly ended, and
+        # covers one that is still finishing.
         finished = self.sync_thread.wait(timeout_ms)
         if not finished:
             log.error("The sync thread did not stop within %d ms", timeout_ms)
