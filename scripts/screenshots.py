@@ -1,8 +1,11 @@
 """Screenshots for the docs: the setup wizard's pages (prefilled with the demo sandbox's keys and
-verified) and the main window during a demo sync, saved to docs/screenshots/.
+verified) and the main window during a demo sync, then as a merchant meets it on a bad day: both
+servers down, recovering, paused in the middle of a burst, a long backfill in progress, and the
+window at its minimum size. Saved to docs/screenshots/.
 
-Run under a real X server, e.g.:
-    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python scripts/screenshots.py
+Run under a real X server with a window manager and a tray, e.g. (see /work/shared/TESTING.md):
+    Xvfb :57 -screen 0 1280x800x24 & export DISPLAY=:57; openbox & trayer &
+    .venv/bin/python scripts/screenshots.py
 """
 
 from __future__ import annotations
@@ -24,9 +27,12 @@ sys.path.insert(0, str(ROOT))
 os.environ["DESKTOP_SYNC_HOME"] = tempfile.mkdtemp(prefix="desktop-sync-shots-")
 
 from desktop_sync.app.secrets import MemorySecretStore  # noqa: E402
-from desktop_sync.gui.app import GuiSession, application  # noqa: E402
+from desktop_sync.engine.events import Health  # noqa: E402
+from desktop_sync.gui.app import GuiSession, application, leave  # noqa: E402
+from desktop_sync.gui.main_window import MainWindow  # noqa: E402
 from desktop_sync.gui.wizard import FirstRunWizard  # noqa: E402
 from desktop_sync.sandbox.demo import DemoSandbox  # noqa: E402
+from desktop_sync.sandbox.server import Fault  # noqa: E402
 
 
 def wait_for(signal: SignalInstance, timeout_ms: int = 20_000) -> bool:
@@ -43,6 +49,26 @@ def wait_for(signal: SignalInstance, timeout_ms: int = 20_000) -> bool:
     loop.exec()
     signal.disconnect(done)
     return bool(fired)
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout_ms: int = 60_000) -> None:
+    """Run the event loop until ``condition`` holds."""
+    waited = 0
+    while not condition():
+        if waited >= timeout_ms:
+            message = f"Timed out waiting for {what}; the window said: {said()}"
+            print(message, file=sys.stderr, flush=True)
+            raise SystemExit(message)
+        settle(50)
+        waited += 50
+
+
+def said() -> str:
+    window = next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)), None)
+    if window is None:
+        return "(no window)"
+    dashboard = window.dashboard
+    return f"{dashboard.activity.text()!r} / {dashboard.banner_text.text()!r}"
 
 
 def settle(ms: int = 300) -> None:
@@ -104,6 +130,64 @@ def dashboard_shot(session: GuiSession, out: Path) -> None:
         raise SystemExit("The second demo sync did not finish in time")
     window.log_model.refresh()
     grab(window, out / "dashboard.png")
+    bad_day_shots(window, sandbox, out)
+
+
+def sync_and_wait(window: MainWindow) -> None:
+    window.sync_now()
+    if not wait_for(window.controller.cycle_finished, 90_000):
+        raise SystemExit("A demo sync did not finish in time")
+    settle(500)
+
+
+def sending_at_least(window: MainWindow, done: int) -> bool:
+    words = window.dashboard.activity.text().split()
+    return len(words) > 1 and words[0] == "Sending" and words[1].isdigit() and int(words[1]) >= done
+
+
+def backfill_shown(window: MainWindow) -> bool:
+    """Well into reading a long backlog from the store, or sending it."""
+    text = window.dashboard.activity.text()
+    found = text.removeprefix("Reading the store: ").split(" ")[0]
+    return sending_at_least(window, 30) or (found.isdigit() and int(found) >= 150)
+
+
+def bad_day_shots(window: MainWindow, sandbox: DemoSandbox, out: Path) -> None:
+    controller = window.controller
+    # Both servers down: each card says so, cycle after cycle.
+    for emulator in sandbox.emulators:
+        emulator.faults.set_rates({Fault.SERVER_ERROR: 1.0})
+    for _ in range(2):
+        sync_and_wait(window)
+    grab(window, out / "both-servers-down.png")
+    # They come back: the banner clears and the log says so.
+    for emulator in sandbox.emulators:
+        emulator.faults.clear()
+    sync_and_wait(window)
+    grab(window, out / "recovering.png")
+    # A burst of 60 orders with a slow Order Desk; Pause in the middle of it.
+    sandbox.store.add_sample_orders(60)  # type: ignore[union-attr]
+    sandbox.orderdesk.faults.delay = 0.15
+    sandbox.orderdesk.faults.inject(Fault.DELAY, 1000, method="POST", path="orders")
+    window.sync_now()
+    wait_until(lambda: sending_at_least(window, 12), "the burst to start")
+    window.dashboard.pause_button.click()
+    if not wait_for(controller.cycle_finished, 60_000):
+        raise SystemExit("The paused burst did not stop in time")
+    wait_until(lambda: controller.health is Health.PAUSED, "the pause")
+    grab(window, out / "paused-mid-burst.png")
+    # A long backfill: 400 orders, read and sent one by one, shown while it runs.
+    sandbox.store.add_sample_orders(300)  # type: ignore[union-attr]
+    window.dashboard.pause_button.click()  # Resume
+    wait_until(lambda: backfill_shown(window), "the backfill to be under way", 120_000)
+    grab(window, out / "backfill-in-progress.png")
+    window.dashboard.pause_button.click()
+    wait_for(controller.cycle_finished, 60_000)
+    sandbox.orderdesk.faults.clear()
+    # The smallest the window goes, with the attention panel and the banner showing.
+    window.resize(window.minimumSize())
+    settle(600)
+    grab(window, out / "minimum-size.png")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,8 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         wizard_shots(session.sandbox, out)
         dashboard_shot(session, out)
     finally:
-        session.close()
-    QApplication.processEvents()
+        QApplication.processEvents()
+        leave(1, ended=session.close())  # a running sync thread must never be destroyed
     return 0
 
 

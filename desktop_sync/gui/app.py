@@ -37,6 +37,7 @@ __all__ = [
     "GuiSession",
     "application",
     "keep_the_window_responsive",
+    "leave",
     "run_gui",
     "saved_connection",
 ]
@@ -257,7 +258,9 @@ class GuiSession:
         when the sync thread is still in a call that would not end (the caller must then
         leave the process without destroying the thread)."""
         ended = True
-        controllers = {self.controller, self.window.controller if self.window else None}
+        controllers = {self.controller}
+        if self.window is not None:
+            controllers |= {self.window.controller, *self.window.retired}
         if self.window is not None:
             self.window.log_model.stop_live()
         for controller in controllers:
@@ -290,6 +293,7 @@ def run_gui(*, demo: bool = False, minimized: bool = False, platform: str = "big
     if not demo and not instance.start():
         return 0
     session = GuiSession(demo=demo, minimized=minimized, platform=platform)
+    code = 1
     try:
         if demo:
             session.prepare_demo()
@@ -307,11 +311,19 @@ def run_gui(*, demo: bool = False, minimized: bool = False, platform: str = "big
         code = int(app.exec())
     finally:
         instance.close()
-        ended = session.close()
+        # Also on the way out of an exception: a running QThread must never be destroyed.
+        leave(code, ended=session.close())
+    return code
+
+
+def leave(code: int, *, ended: bool) -> int:
+    """``code``, or, when the sync thread is still running, the process ends here: a QThread
+    destroyed while it runs aborts the process, so it leaves without destructors. The journal
+    commits every step, so this is no worse than a power cut, which it survives."""
     if not ended:
-        # A QThread destroyed while it runs aborts the process: leave without destructors. The
-        # journal commits every step, so this is no worse than a power cut, which it survives.
         log.error("The sync thread did not stop in time; leaving it behind")
         logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
         os._exit(code)
     return code

@@ -34,6 +34,7 @@ from desktop_sync.gui.status import (
     side_troubles,
     sync_summary,
     until,
+    what_happened,
 )
 from desktop_sync.gui.workers import Schedule
 from desktop_sync.state.journal import Journal, JournalCounts, OrderState, ShipmentState
@@ -132,9 +133,13 @@ class _Card(QFrame):
         upcoming: datetime | None,
         last_sent: datetime | None,
         now: datetime,
+        *,
+        running: bool = False,
     ) -> None:
         first = f"Checked {ago(checked, now)}" if checked is not None else "Not checked yet"
-        if upcoming is not None:
+        if running:
+            first = "Checking now"
+        elif upcoming is not None:
             first += f", next {until(upcoming, now)}"
         sent = readable_time(last_sent) if last_sent is not None else "none yet"
         self.times.setText(f"{first}.\n{self.sent_words}: {sent}")
@@ -331,6 +336,8 @@ class Dashboard(QWidget):
         self.sync_button.setEnabled(False)
         self.sync_button.setText("Syncing...")
         self.activity.setText("Syncing...")
+        self._show_health()
+        self._show_times()
 
     def on_cycle_finished(self, result: CycleResult) -> None:
         self.running = False
@@ -450,9 +457,16 @@ class Dashboard(QWidget):
         if health is Health.PAUSED:
             return "quiet", "Syncing is paused. Press Resume to continue."
         if health is Health.OK:
-            return "ok", "Everything is in sync."
+            return "ok", "Connected to both; syncing now." if self.running else (
+                "Everything is in sync."
+            )
         message = self.last_result.message if self.last_result is not None else ""
         severity = "error" if health.needs_reconnect else "warning"
+        troubles = [t for t in (self.sides.get(side) for side in Side) if t is not None]
+        if len(troubles) > 1 and not any(t.health.needs_reconnect for t in troubles):
+            # Both sides down: say both, not only the one that happened to be more urgent.
+            both = " ".join(what_happened(t.message) for t in troubles)
+            return severity, f"{both} The app keeps retrying; nothing is lost."
         if not message:
             return severity, "Something needs your attention; see the log below."
         return severity, banner_sentence(message, needs_reconnect=health.needs_reconnect)
@@ -461,8 +475,13 @@ class Dashboard(QWidget):
         now = self.clock()
         push = self.last_push.finished_at if self.last_push is not None else None
         pull = self.last_pull.finished_at if self.last_pull is not None else None
-        self.orderdesk_card.show_times(push, self.schedule.next_push, self.last_order_sent, now)
-        self.store_card.show_times(pull, self.schedule.next_pull, self.last_tracking_sent, now)
+        running = self.running
+        self.orderdesk_card.show_times(
+            push, self.schedule.next_push, self.last_order_sent, now, running=running
+        )
+        self.store_card.show_times(
+            pull, self.schedule.next_pull, self.last_tracking_sent, now, running=running
+        )
 
     def _show_failed(self) -> None:
         rows = [

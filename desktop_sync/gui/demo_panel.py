@@ -45,7 +45,7 @@ class DemoPanel(QFrame):
             "arrives every few seconds; use the buttons to play your part."
         )
         note.setWordWrap(True)
-        self.result = QLabel("")
+        self.result = QLabel("What the sandbox did shows here.")
         self.result.setWordWrap(True)
         # Its two lines are kept from the start: the first sentence never moves the window.
         self.result.setMinimumHeight(self.result.fontMetrics().lineSpacing() * 2 + 2)

@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop_sync.engine.events import Direction, Level
 from desktop_sync.gui.icons import level_icon
+from desktop_sync.gui.status import banner_sentence
 from desktop_sync.state.journal import EventRow, Journal
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "direction_label",
     "level_label",
     "readable_time",
+    "shown_message",
 ]
 
 COLUMNS = ("Time", "Level", "Direction", "Order", "Message")
@@ -60,6 +62,12 @@ def level_label(level: str) -> str:
 
 def direction_label(direction: str) -> str:
     return _DIRECTION_LABELS.get(direction, direction.capitalize())
+
+
+def shown_message(message: str) -> str:
+    """A logged sentence as the banner says it (retrying said once; Reconnect, not a button
+    inside the wizard)."""
+    return banner_sentence(message, needs_reconnect="until you reconnect" in message)
 
 
 def readable_time(moment: datetime, *, now: datetime | None = None) -> str:
@@ -105,6 +113,7 @@ class SyncLogModel(QAbstractTableModel):
         # The time column is formatted once per row, not on every paint: a repaint during a
         # busy sync asks for hundreds of cells, and local-time formatting is not cheap.
         self._times: dict[int, str] = {}
+        self._messages: dict[int, str] = {}
         self._now = datetime.now().astimezone()
         self._oldest_id: int | None = None
         self._exhausted = False
@@ -167,7 +176,7 @@ class SyncLogModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             local = event.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
             order = f" Order {event.order_number}." if event.order_number else ""
-            return f"{local} ({level_label(event.level)}).{order}\n{event.message}"
+            return f"{local} ({level_label(event.level)}).{order}\n{shown_message(event.message)}"
         if role == Qt.ItemDataRole.UserRole:
             return event
         return None
@@ -316,4 +325,7 @@ class SyncLogModel(QAbstractTableModel):
         if column == ORDER:
             return event.order_number
         # One line in the table; the tooltip carries the whole message.
-        return event.message.replace("\n", " ")
+        text = self._messages.get(event.id)
+        if text is None:
+            text = self._messages[event.id] = shown_message(event.message).replace("\n", " ")
+        return text

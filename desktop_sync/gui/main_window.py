@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import logging
 from collections.abc import Callable
@@ -25,10 +26,12 @@ from desktop_sync.app.profile import Profile
 from desktop_sync.app.secrets import SecretStore
 from desktop_sync.app.settings import Settings, save_settings
 from desktop_sync.engine.events import CycleResult, Health
+from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.dashboard import Dashboard
 from desktop_sync.gui.icons import app_icon
 from desktop_sync.gui.log_model import SyncLogModel
 from desktop_sync.gui.log_view import LogView
+from desktop_sync.gui.status import Side
 from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
 from desktop_sync.state.journal import Journal
@@ -46,6 +49,12 @@ ControllerFactory = Callable[[Profile], SyncController]
 
 QUIT_DEADLINE_MS = 2500
 """Quit ends the app by then even when the sync thread is still in a slow call."""
+
+
+def _named(side: Side, look_up: Callable[..., object], *args: str) -> tuple[Side, str]:
+    """``(side, name)`` from a verify call's answer (a StoreInfo or a StoreIdentity)."""
+    answer = look_up(*args)
+    return side, str(getattr(answer, "name", "") or "").strip()
 
 
 def store_words(profile: Profile | None) -> tuple[str, str, str]:
@@ -101,6 +110,8 @@ class MainWindow(QMainWindow):
         self._ended = False
         self._links: list[tuple[SignalInstance, Callable[..., object]]] = []
         self.log_folder_box: QMessageBox | None = None
+        self.retired: list[SyncController] = []
+        """Controllers replaced by a Reconnect (their threads stopped, or stopping)."""
         self.dialogs: list[QWidget] = []
         """Open Settings dialogs and wizards, kept alive while shown."""
 
@@ -145,6 +156,51 @@ class MainWindow(QMainWindow):
             tray.set_paused(settings.paused)
         self.dashboard.set_paused(settings.paused)
         self._attach(controller)
+        self._names = TaskRunner(self, describe=lambda exc: "", latest_only=False)
+        self._names.succeeded.connect(self._name_found)
+        self.look_up_names(profile)
+
+    # -- names ---------------------------------------------------------------------------
+
+    def look_up_names(self, profile: Profile | None) -> None:
+        """The names of the Order Desk store and of the shop, for the cards' titles (ids and
+        addresses say little at a glance); off the GUI thread, and quietly kept as they are
+        when a side cannot be reached."""
+        if profile is None:
+            return
+        from desktop_sync.app.wiring import verify_orderdesk, verify_store
+
+        self._names.start(
+            functools.partial(
+                _named,
+                Side.ORDERDESK,
+                verify_orderdesk,
+                profile.orderdesk_store_id,
+                profile.orderdesk_api_key,
+                profile.orderdesk_api_url,
+            )
+        )
+        self._names.start(
+            functools.partial(
+                _named,
+                Side.STORE,
+                verify_store,
+                profile.store_platform,
+                profile.store_url,
+                profile.store_key,
+                profile.store_secret,
+            )
+        )
+
+    def _name_found(self, found: object) -> None:
+        assert isinstance(found, tuple)
+        side, name = found
+        if not name:
+            return
+        if side is Side.ORDERDESK:
+            self.dashboard.orderdesk_card.set_title(f"Order Desk: {name}")
+        else:
+            self.dashboard.store_card.set_title(f"{store_words(self.profile)[1]}: {name}")
 
     # -- the controller ------------------------------------------------------------------
 
@@ -211,7 +267,12 @@ class MainWindow(QMainWindow):
         self.dashboard.orderdesk_card.subtitle.setText(orderdesk)
         self.dashboard.store_card.set_title(store_title)
         self.dashboard.store_card.subtitle.setText(store_subtitle)
+        self.dashboard.orderdesk_card.set_title("Order Desk")
+        self.look_up_names(profile)
         old = self.controller
+        # Held for the window's life (one small object per Reconnect): a QThread must never
+        # be destroyed while it runs, and the app's exit waits for each one.
+        self.retired.append(old)
         old.stopped.connect(lambda: self._start_for(profile))
         old.stop()
 

@@ -24,6 +24,7 @@ __all__ = [
     "side_troubles",
     "sync_summary",
     "until",
+    "what_happened",
 ]
 
 
@@ -158,7 +159,7 @@ def progress_text(progress: Progress) -> str:
 # The connectors' sentences are written for the sync, which retries by itself; a connection
 # check in the wizard does not, and the banner adds its own word about retrying.
 _SYNC_RETRIES = re.compile(
-    r";\s*the sync will try again shortly\.|\s*Desktop Sync will try again shortly\."
+    r"[;,]\s*the sync will try again shortly\.|\s*Desktop Sync will try again shortly\."
 )
 _ENGINE_RETRIES = " The app keeps retrying; nothing is lost."
 _PRESS_VERIFY = re.compile(r"(?:, then | and )?(?:press|try) Verify Connection(?: again)?\.", re.I)
@@ -170,11 +171,21 @@ def check_sentence(sentence: str, button: str) -> str:
     def retry(match: re.Match[str]) -> str:
         return (
             f"; press {button} to try again."
-            if match.group(0).startswith(";")
+            if match.group(0)[0] in ";,"
             else (f" Press {button} to try again.")
         )
 
     return _SYNC_RETRIES.sub(retry, sentence)
+
+
+def what_happened(message: str) -> str:
+    """Only what happened, without the promise to retry: "BigCommerce answered with a server
+    error (HTTP 500)." (for a line that says the retrying once for several of these)."""
+
+    def cut(match: re.Match[str]) -> str:
+        return "." if match.group(0)[0] in ";," else ""
+
+    return _SYNC_RETRIES.sub(cut, first_sentence(message)).strip()
 
 
 def banner_sentence(message: str, *, needs_reconnect: bool) -> str:
@@ -184,7 +195,7 @@ def banner_sentence(message: str, *, needs_reconnect: bool) -> str:
     if _SYNC_RETRIES.search(text) and text.endswith(_ENGINE_RETRIES):
 
         def once(match: re.Match[str]) -> str:
-            if match.group(0).startswith(";"):
+            if match.group(0)[0] in ";,":
                 return "; the app keeps retrying, and nothing is lost."
             return _ENGINE_RETRIES
 

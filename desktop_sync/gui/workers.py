@@ -118,6 +118,8 @@ class SyncWorker(QObject):
         self._run_at_start = run_at_start
         self._engine: Engine | None = None
         self._health: Health | None = None
+        self._last_health = Health.OK
+        """What the last cycle found, to show again when a pause ends."""
         self._sides: dict[Side, SideTrouble | None] = {}
         self._push_timer: QTimer | None = None
         self._pull_timer: QTimer | None = None
@@ -162,6 +164,8 @@ class SyncWorker(QObject):
             self.interrupt.set()
             self._set_health(Health.PAUSED)
         elif self._engine is not None:
+            # Not "paused" while the resumed cycle runs: the state it was in before the pause.
+            self._set_health(self._last_health)
             self._run(push=True, pull=True, asked=True)
         self._schedule()
 
@@ -231,6 +235,7 @@ class SyncWorker(QObject):
         self._finish(result)
 
     def _finish(self, result: CycleResult) -> None:
+        self._last_health = result.health
         before, self._sides = self._sides, side_troubles(result, self._sides)
         back = recovered_sides(before, self._sides)
         if back:
@@ -362,9 +367,12 @@ class SyncController(QObject):
         self.worker.schedule_changed.connect(self.schedule_changed, queued)
         self.worker.retried.connect(self.retried, queued)
         self.worker.stopped.connect(self._on_stopped, queued)
+        self.sync_thread.finished.connect(self._on_stopped, queued)
         self._stopped = False
+        self._started = False
 
     def start(self) -> None:
+        self._started = True
         self.sync_thread.start()
 
     def sync_now(self) -> None:
@@ -385,7 +393,9 @@ class SyncController(QObject):
         self._retry.emit(order_number)
 
     def is_alive(self) -> bool:
-        return self.sync_thread.isRunning()
+        """True until the thread has wholly ended. (``isRunning`` is already False while the
+        thread is still finishing; a QThread destroyed then aborts the process.)"""
+        return self._started and not self.sync_thread.isFinished()
 
     def stop(self) -> None:
         """Ask the worker to stop and return at once; ``stopped`` follows. The stop flag is set
@@ -393,17 +403,18 @@ class SyncController(QObject):
         engine's waits end as soon as they can."""
         self.worker.stop_flag.set()
         self.worker.interrupt.set()
-        if self.sync_thread.isRunning():
+        if self.sync_thread.isRunning() and not self._stopped:
             self._stop.emit()
         else:
-            QTimer.singleShot(0, self._on_stopped)
+            QTimer.singleShot(0, self.stopped.emit)  # stopped already (or never started)
 
     def _on_stopped(self) -> None:
         # The worker said "stopped" just before its thread's loop ends: a moment, not a wait.
+        # The thread's own ``finished`` calls here too, in case that moment runs long.
         if self._stopped:
             return
-        if self.sync_thread.isRunning() and not self.sync_thread.wait(2000):
-            return  # ``finished`` comes later; shutdown() or the app's exit handles it
+        if not self.sync_thread.wait(2000):
+            return
         self._stopped = True
         self.stopped.emit()
 
@@ -413,11 +424,12 @@ class SyncController(QObject):
         The stop flag is set directly (thread-safe) so a running cycle returns at its next
         order boundary; the engine commits per step, so nothing is left half-written.
         """
-        if not self.sync_thread.isRunning():
-            return True
         self.worker.stop_flag.set()
         self.worker.interrupt.set()
-        self._stop.emit()
+        if self.sync_thread.isRunning() and not self._stopped:
+            self._stop.emit()
+        # Always wait: it returns at once for a thread never started or wholly ended, and
+        # covers one that is still finishing.
         finished = self.sync_thread.wait(timeout_ms)
         if not finished:
             log.error("The sync thread did not stop within %d ms", timeout_ms)

@@ -139,6 +139,9 @@ def test_each_card_shows_its_own_side_with_both_servers_down_cycle_after_cycle(
             for card in (window.dashboard.orderdesk_card, window.dashboard.store_card):
                 assert card.status.text().endswith("<b>Error</b>")
                 assert card.reason.text() == "Not answering. The app keeps retrying."
+            banner = window.dashboard.banner_text.text()
+            assert "Order Desk" in banner and "BigCommerce" in banner, banner
+            assert banner.count("retrying") == 1 and "try again" not in banner, banner
     finally:
         window.log_model.stop_live()
         assert controller.shutdown()

@@ -172,10 +172,17 @@ def test_at_the_minimum_size_no_text_is_clipped(
 ) -> None:
     dashboard = small_window.dashboard
     now = datetime.now(UTC)
+    store_down = (
+        "BigCommerce answered with a server error (HTTP 500); the sync will try again shortly. "
+        "The app keeps retrying; nothing is lost."
+    )
     for health in (Health.ORDERDESK_OFFLINE, Health.STORE_AUTH, Health.PAUSED):
         message = OFFLINE if health is not Health.PAUSED else ""
+        troubles = ((health, message),)
+        if health is Health.ORDERDESK_OFFLINE:  # both down: the banner names both
+            troubles += ((Health.STORE_OFFLINE, store_down),)
         dashboard.on_cycle_finished(
-            CycleResult(health, message, troubles=((health, message),), finished_at=now)
+            CycleResult(health, message, troubles=troubles, finished_at=now)
         )
         dashboard.on_health_changed(health)
         journal.record_order_seen("77", "1077", now, now)

@@ -315,3 +315,16 @@ def test_without_a_file_manager_the_log_folder_is_shown_to_copy(
     assert QGuiApplication.clipboard().text() == str(log_folder())
     assert str(log_folder()) in window.statusBar().currentMessage()
     assert f"Log files: {log_folder()}" in window.about_html()
+
+
+def test_the_cards_name_the_order_desk_store_and_the_shop(
+    make_window: WindowMaker, qtbot: QtBot
+) -> None:
+    window = make_window()
+    dashboard = window.dashboard
+    qtbot.waitUntil(lambda: ":" in dashboard.orderdesk_card.title.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: ":" in dashboard.store_card.title.text(), timeout=10_000)
+    assert dashboard.orderdesk_card.title.text().startswith("<b>Order Desk: ")
+    assert dashboard.store_card.title.text() == "<b>BigCommerce: Sandbox Store</b>"
+    # The ids and the address stay, under the names.
+    assert dashboard.orderdesk_card.subtitle.text().startswith("Store ID ")

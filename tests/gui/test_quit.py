@@ -59,3 +59,31 @@ def test_stop_is_asynchronous_and_stopped_follows(
     idle = SyncController(make_profile(orderdesk, bigcommerce))
     with qtbot.waitSignal(idle.stopped, timeout=1000):
         idle.stop()
+
+
+def test_reconnect_restarts_syncing_without_waiting_also_after_forget(
+    make_window: WindowMaker,
+    orderdesk: OrderDeskEmulator,
+    bigcommerce: BigCommerceEmulator,
+    qtbot: QtBot,
+) -> None:
+    window = make_window()
+    window._controller_factory = lambda profile: SyncController(
+        profile, push_interval_seconds=3600, pull_interval_seconds=3600, run_at_start=False
+    )
+    for stopped_first in (False, True):
+        old = window.controller
+        if stopped_first:  # what Forget does before the wizard opens
+            old.stop()
+            qtbot.waitUntil(lambda old=old: not old.is_alive(), timeout=5000)
+        window.restart_sync(make_profile(orderdesk, bigcommerce))
+        qtbot.waitUntil(
+            lambda old=old: window.controller is not old and window.controller.is_alive(),
+            timeout=10_000,
+        )
+        assert not old.is_alive()
+        assert old in window.retired  # kept: never destroyed while its thread could run
+        bigcommerce.add_sample_orders(1)
+        with qtbot.waitSignal(window.controller.cycle_finished, timeout=20_000) as finished:
+            window.sync_now()
+        assert finished.args[0].push.sent == 1

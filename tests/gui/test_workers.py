@@ -127,9 +127,12 @@ def test_resuming_syncs_at_once(
     bigcommerce.add_sample_orders(2)
     controller = start(controllers, make_profile(orderdesk, bigcommerce), paused=True)
     qtbot.waitUntil(lambda: controller.health is Health.PAUSED, timeout=10_000)
-    with qtbot.waitSignal(controller.health_changed, timeout=20_000) as health:
+    healths: list[Health] = []
+    controller.health_changed.connect(healths.append)
+    with qtbot.waitSignal(controller.cycle_finished, timeout=20_000):
         controller.set_paused(False)
-    assert health.args == [Health.OK]
+    # No longer "paused" as soon as it resumes, not only once the cycle is over.
+    assert healths == [Health.OK]
     assert len(orderdesk.orders()) == 2
 
 
