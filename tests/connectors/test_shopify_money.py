@@ -146,14 +146,7 @@ def test_the_money_of_a_shopify_order_arrives_whole(
     # handling, less every discount, is Shopify's total.
     assert parts_total(store_order).quantize(CENT) == store_order.order_total
     assert store_order.prices_include_tax is case.money.taxes_included
-    try:
-        assert_money_whole(od_order, store_order.order_total)
-    except AssertionError as exc:
-        # Order Desk's computed total needs engine/mapping.py (bigcommerce branch, issue 14
-        # items 3 and 5) to send discount_total alongside discount_list, handling_total, and
-        # line prices rounded so a line's total is whole (8.333... x 6 = 50.00, not 49.98).
-        # Until that lands this one check is expected to fail; the store side above holds.
-        pytest.xfail(f"needs the mapping change of issue 14 item 3: {exc}")
+    assert_money_whole(od_order, store_order.order_total)
 
 
 def test_a_tax_inclusive_line_keeps_its_unrounded_pre_tax_price(
