@@ -237,6 +237,10 @@ class GuiSession:
             controller_factory=self.make_controller,
         )
         self.window = window
+        if self.app is not None:  # what earlier cycles found, until this window's first cycle
+            status = self.app.status()
+            window.dashboard.set_notices(status.attention, status.clock_message)
+            self.tray.failing = window.dashboard.needs_attention
         if self.sandbox is not None:
             from desktop_sync.gui.demo_panel import DemoPanel
 

@@ -238,8 +238,7 @@ class MainWindow(QMainWindow):
         self.log_model.flush()
         self.dashboard.on_cycle_finished(result)
         if self.tray is not None:
-            counts = self.dashboard.counts
-            self.tray.failing = counts.failed + counts.shipments_failed
+            self.tray.failing = self.dashboard.needs_attention
             self.tray.set_syncing(False)
             self.tray.cycle_finished(result)
 
