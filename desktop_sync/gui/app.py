@@ -97,7 +97,8 @@ def saved_connection(settings: Settings) -> Profile | None:
         push_interval_seconds=settings.push_interval_seconds,
         pull_interval_seconds=settings.pull_interval_seconds,
         overlap_minutes=settings.overlap_minutes,
-        woocommerce_statuses=settings.woocommerce_statuses,
+        order_statuses=settings.order_statuses,
+        cancel_folder_name=settings.cancel_folder_name,
     )
 
 

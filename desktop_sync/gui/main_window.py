@@ -361,8 +361,17 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def apply_settings(self, settings: Settings) -> None:
-        """Settings saved by the dialog: new intervals and notification switches apply now."""
+        """Settings saved by the dialog: new intervals and notification switches apply now;
+        a new choice of what is sent (statuses, the cancel folder) gets a new engine."""
+        before = self.settings
         self.settings = settings
+        profile = self.profile
+        engine_changed = (before.order_statuses, before.cancel_folder_name) != (
+            settings.order_statuses,
+            settings.cancel_folder_name,
+        )
+        if profile is not None and engine_changed:
+            self.restart_sync(Profile(settings=settings, credentials=profile.credentials))
         self.controller.set_intervals(
             settings.push_interval_seconds, settings.pull_interval_seconds
         )

@@ -29,7 +29,7 @@ from desktop_sync.app.secrets import (
     SecretStore,
     usable_backend,
 )
-from desktop_sync.app.settings import Settings, load_settings
+from desktop_sync.app.settings import load_settings
 from desktop_sync.gui.keyring_dialog import KeyringChoiceDialog
 from desktop_sync.gui.verify import ERROR_COLOR
 from desktop_sync.gui.wizard_orderdesk import FolderPage, OrderDeskPage
@@ -261,7 +261,7 @@ class FirstRunWizard(QWizard):
         platform, url, key, secret = self.store_page.credentials()
         folder = self.folder_page.chosen_folder()
         # Reconnect keeps the intervals the merchant chose; a first run takes the saved defaults.
-        kept: Profile | Settings = self._prefill if self._prefill is not None else load_settings()
+        kept = self._prefill.settings if self._prefill is not None else load_settings()
         return Profile(
             orderdesk_store_id=store_id,
             orderdesk_api_key=api_key,
@@ -275,7 +275,8 @@ class FirstRunWizard(QWizard):
             push_interval_seconds=kept.push_interval_seconds,
             pull_interval_seconds=kept.pull_interval_seconds,
             overlap_minutes=kept.overlap_minutes,
-            woocommerce_statuses=kept.woocommerce_statuses,
+            order_statuses=kept.order_statuses,
+            cancel_folder_name=kept.cancel_folder_name,
             sync_since=(
                 self._prefill.sync_since
                 if self.reconnecting and self._prefill is not None
