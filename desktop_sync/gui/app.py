@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -170,9 +171,19 @@ class GuiSession:
             self.secrets,
             prefill=prefill,
             notice=KEYS_FORGOTTEN if prefill is not None else "",
+            backfill_notice=self.backfill_notice if self.app is not None else None,
         )
         wizard.setWindowIcon(app_icon())
         return wizard
+
+    def backfill_notice(self, profile: Profile, since: datetime) -> str:
+        """The facade's word on a backfill from ``since`` for the wizard's ``profile`` (on
+        the wizard's worker thread; nothing syncs while the first-run wizard is open)."""
+        app = self.app
+        if app is None:
+            return ""
+        app.use_profile(profile)
+        return app.backfill_notice(since)
 
     def run_wizard(self) -> bool:
         wizard = self.make_wizard()
