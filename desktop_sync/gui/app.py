@@ -247,6 +247,7 @@ class GuiSession:
             secrets=self.secrets,
             tray=self.tray,
             controller_factory=self.make_controller,
+            backfill_notice=self.backfill_notice if self.app is not None else None,
         )
         self.window = window
         if self.app is not None:  # what earlier cycles found, until this window's first cycle
