@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,7 +98,8 @@ def saved_connection(settings: Settings) -> Profile | None:
         push_interval_seconds=settings.push_interval_seconds,
         pull_interval_seconds=settings.pull_interval_seconds,
         overlap_minutes=settings.overlap_minutes,
-        woocommerce_statuses=settings.woocommerce_statuses,
+        order_statuses=settings.order_statuses,
+        cancel_folder_name=settings.cancel_folder_name,
     )
 
 
@@ -169,9 +171,19 @@ class GuiSession:
             self.secrets,
             prefill=prefill,
             notice=KEYS_FORGOTTEN if prefill is not None else "",
+            backfill_notice=self.backfill_notice if self.app is not None else None,
         )
         wizard.setWindowIcon(app_icon())
         return wizard
+
+    def backfill_notice(self, profile: Profile, since: datetime) -> str:
+        """The facade's word on a backfill from ``since`` for the wizard's ``profile`` (on
+        the wizard's worker thread; nothing syncs while the first-run wizard is open)."""
+        app = self.app
+        if app is None:
+            return ""
+        app.use_profile(profile)
+        return app.backfill_notice(since)
 
     def run_wizard(self) -> bool:
         wizard = self.make_wizard()
@@ -235,8 +247,13 @@ class GuiSession:
             secrets=self.secrets,
             tray=self.tray,
             controller_factory=self.make_controller,
+            backfill_notice=self.backfill_notice if self.app is not None else None,
         )
         self.window = window
+        if self.app is not None:  # what earlier cycles found, until this window's first cycle
+            status = self.app.status()
+            window.dashboard.set_notices(status.attention, status.clock_message)
+            self.tray.failing = window.dashboard.needs_attention
         if self.sandbox is not None:
             from desktop_sync.gui.demo_panel import DemoPanel
 

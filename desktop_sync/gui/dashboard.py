@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_sync.engine.events import CycleResult, Health, Progress
+from desktop_sync.engine.events import CycleResult, Failure, Health, Progress
 from desktop_sync.gui.log_model import readable_time
 from desktop_sync.gui.status import (
     Side,
@@ -203,6 +203,11 @@ class Dashboard(QWidget):
         self.schedule = Schedule(None, None)
         self.counts = JournalCounts()
         self._progress: Progress | None = None
+        self.attention: list[Failure] = []
+        """Orders that need the merchant though nothing failed (cancelled in the store after
+        they shipped), newest last, as the cycles (and the saved notices) said them."""
+        self.clock_message = ""
+        """The sentence about this PC's clock when the last reading found it off, else ""."""
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         """Now, for the relative times (tests move it)."""
 
@@ -354,6 +359,9 @@ class Dashboard(QWidget):
             if pull.fulfillments_created + pull.tracking_added and result.finished_at is not None:
                 self.last_tracking_sent = result.finished_at
         self.sides = side_troubles(result, self.sides)
+        self._add_attention(result.attention)
+        if result.clock_offset is not None:  # read this cycle: the clock's state is known now
+            self.clock_message = result.clock_message
         # The worker's health_changed follows; the cards need not wait for it.
         self.health = Health.PAUSED if self.paused else result.health
         self.sync_button.setEnabled(True)
@@ -392,13 +400,27 @@ class Dashboard(QWidget):
                 else self._paused_text()
             )
 
+    def set_notices(self, attention: tuple[Failure, ...], clock_message: str) -> None:
+        """What earlier cycles found (the saved notices), shown before the first cycle here."""
+        self._add_attention(attention)
+        self.clock_message = clock_message
+        self.refresh_counts(self.counts)
+        self._show_health()
+
+    @property
+    def needs_attention(self) -> int:
+        """The "Need attention" count: failed orders and shipments, and the orders the
+        cycles said need the merchant."""
+        counts = self.counts
+        return counts.failed + counts.shipments_failed + len(self.attention)
+
     def refresh_counts(self, counts: JournalCounts | None = None) -> None:
         """The counters, from ``counts`` (a progress step's) or else read from the journal."""
         self.counts = counts if counts is not None else self._journal.counts()
         counts = self.counts
         self.sent.set(counts.sent)
         self.pending.set(counts.pending + counts.shipments_pending)
-        problems = counts.failed + counts.shipments_failed
+        problems = self.needs_attention
         self.failed.set(problems, _RED if problems else None)
         self.fulfilled.set(counts.fulfillments)
         self._show_failed()
@@ -418,6 +440,13 @@ class Dashboard(QWidget):
         if self.paused:
             return self._paused_text()
         return sync_summary(result, self.last_push, self.last_pull)
+
+    def _add_attention(self, attention: tuple[Failure, ...]) -> None:
+        known = {(f.order_number, f.reason) for f in self.attention}
+        for failure in attention:
+            if (failure.order_number, failure.reason) not in known:
+                known.add((failure.order_number, failure.reason))
+                self.attention.append(failure)
 
     def _paused_text(self) -> str:
         waiting = self.counts.pending
@@ -447,6 +476,7 @@ class Dashboard(QWidget):
         self.banner.style().unpolish(self.banner)
         self.banner.style().polish(self.banner)
         self.banner_text.setText(text)
+        self.banner_text.setToolTip(self.clock_message)
         self.reconnect_button.setVisible(health is not None and health.needs_reconnect)
 
     def _banner(self, health: Health | None, pausing: bool) -> tuple[str, str]:
@@ -456,6 +486,8 @@ class Dashboard(QWidget):
             return "quiet", "Pausing after the order being sent; the others stay waiting."
         if health is Health.PAUSED:
             return "quiet", "Syncing is paused. Press Resume to continue."
+        if health is Health.OK and self.clock_message:
+            return "warning", self.clock_message
         if health is Health.OK:
             return "ok", "Connected to both; syncing now." if self.running else (
                 "Everything is in sync."
@@ -491,6 +523,7 @@ class Dashboard(QWidget):
             (s.order_number, f"Shipment {s.tracking_number}: {s.last_error}")
             for s in self._journal.shipments_in_state(ShipmentState.FAILED)
         ]
+        rows += [(f.order_number, f.reason) for f in reversed(self.attention)]
         selected = self._selected_order()
         self.failed_list.clear()
         for number, reason in rows:

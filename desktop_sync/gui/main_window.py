@@ -7,6 +7,7 @@ import functools
 import html
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
@@ -35,6 +36,9 @@ from desktop_sync.gui.status import Side
 from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
 from desktop_sync.state.journal import Journal
+
+if TYPE_CHECKING:
+    from desktop_sync.gui.wizard import BackfillNotice
 
 __all__ = ["ABOUT_TEXT", "MainWindow", "store_words"]
 
@@ -90,8 +94,11 @@ class MainWindow(QMainWindow):
         tray_available: Callable[[], bool] | None = None,
         save: Callable[[Settings], None] = save_settings,
         end_app: Callable[[], None] | None = None,
+        backfill_notice: BackfillNotice | None = None,
     ) -> None:
         super().__init__()
+        self.backfill_notice = backfill_notice
+        """What a new setup's wizard asks the store before a backfill (the facade's)."""
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.setWindowIcon(app_icon())
         self.setMinimumSize(780, 560)
@@ -238,8 +245,7 @@ class MainWindow(QMainWindow):
         self.log_model.flush()
         self.dashboard.on_cycle_finished(result)
         if self.tray is not None:
-            counts = self.dashboard.counts
-            self.tray.failing = counts.failed + counts.shipments_failed
+            self.tray.failing = self.dashboard.needs_attention
             self.tray.set_syncing(False)
             self.tray.cycle_finished(result)
 
@@ -362,8 +368,17 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def apply_settings(self, settings: Settings) -> None:
-        """Settings saved by the dialog: new intervals and notification switches apply now."""
+        """Settings saved by the dialog: new intervals and notification switches apply now;
+        a new choice of what is sent (statuses, the cancel folder) gets a new engine."""
+        before = self.settings
         self.settings = settings
+        profile = self.profile
+        engine_changed = (before.order_statuses, before.cancel_folder_name) != (
+            settings.order_statuses,
+            settings.cancel_folder_name,
+        )
+        if profile is not None and engine_changed:
+            self.restart_sync(Profile(settings=settings, credentials=profile.credentials))
         self.controller.set_intervals(
             settings.push_interval_seconds, settings.pull_interval_seconds
         )
@@ -385,7 +400,13 @@ class MainWindow(QMainWindow):
     def _open_wizard(self, prefill: Profile | None, *, reconnecting: bool = False) -> QDialog:
         from desktop_sync.gui.wizard import FirstRunWizard
 
-        wizard = FirstRunWizard(self.secrets, self, prefill=prefill, reconnecting=reconnecting)
+        wizard = FirstRunWizard(
+            self.secrets,
+            self,
+            prefill=prefill,
+            reconnecting=reconnecting,
+            backfill_notice=self.backfill_notice,
+        )
         wizard.profile_saved.connect(self.restart_sync)
         self._keep(wizard)
         wizard.open()

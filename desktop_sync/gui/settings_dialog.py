@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -31,14 +32,35 @@ from desktop_sync.app.secrets import KeyringUnavailable, SecretStore
 from desktop_sync.app.settings import Settings, load_settings, save_settings
 from desktop_sync.app.wiring import verify_orderdesk
 from desktop_sync.connectors.orderdesk.models import StoreInfo
+from desktop_sync.engine.send_rules import SendRule
 from desktop_sync.gui.verify import ERROR_COLOR, BusyIndicator, VerifyRunner
 from desktop_sync.gui.wizard_orderdesk import hint_label
+from desktop_sync.platforms import find_platform
 
 __all__ = ["SettingsDialog"]
 
 log = logging.getLogger(__name__)
 
 _MAX_MINUTES = 24 * 60
+
+
+def default_statuses(rule: SendRule) -> str:
+    """The platform's own rule in words, for the statuses field when the merchant chose none."""
+    if rule.sent:
+        return ", ".join(sorted(rule.sent))
+    if rule.never:
+        return f"every status but {', '.join(sorted(rule.never))}"
+    return "every status"
+
+
+def chosen_statuses(text: str) -> tuple[str, ...]:
+    """The statuses typed in Settings (comma separated), lower case, each once, in order."""
+    seen: dict[str, None] = {}
+    for part in text.split(","):
+        status = part.strip().lower()
+        if status:
+            seen.setdefault(status)
+    return tuple(seen)
 
 
 def _minutes_box(minimum: int, value_seconds: int) -> QSpinBox:
@@ -123,6 +145,32 @@ class SettingsDialog(QDialog):
         folder_layout.addWidget(QLabel("New orders from your store go into this folder:"))
         folder_layout.addLayout(folder_row)
         folder_layout.addWidget(self.folder_status)
+        # Editable: a choice from Order Desk's folders once they are listed, else a name.
+        self.cancel_folder = QComboBox()
+        self.cancel_folder.setEditable(True)
+        self.cancel_folder.setMinimumContentsLength(16)
+        self.cancel_folder.setEditText(saved.cancel_folder_name)
+        cancel_row = QFormLayout()
+        cancel_row.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        cancel_row.addRow("Orders cancelled in the store go to", self.cancel_folder)
+        folder_layout.addLayout(cancel_row)
+
+        platform = find_platform(saved.store_platform)
+        store_name = platform.display_name if platform is not None else "store"
+        rule = platform.send_rule if platform is not None else SendRule()
+        self.order_statuses = QLineEdit(", ".join(saved.order_statuses))
+        self.order_statuses.setPlaceholderText(f"{default_statuses(rule)} (the default)")
+        self.order_statuses.setClearButtonEnabled(True)
+        self.order_statuses.setMinimumWidth(220)
+        statuses_form = QFormLayout()
+        statuses_form.addRow(f"Send {store_name} orders in these statuses", self.order_statuses)
+        sync_layout.addLayout(statuses_form)
+        sync_layout.addWidget(
+            hint_label(
+                "Separate statuses with commas; leave empty for the default. Cancelled, "
+                "declined and refunded orders are never sent."
+            )
+        )
 
         self.notify_errors = QCheckBox("Tell me when something goes wrong")
         self.notify_errors.setChecked(saved.notify_errors)
@@ -229,6 +277,10 @@ class SettingsDialog(QDialog):
         self.folder.clear()
         for folder in info.folders:
             self.folder.addItem(folder.name, folder.id)
+        cancel_name = self.cancel_folder.currentText()
+        self.cancel_folder.clear()
+        self.cancel_folder.addItems([folder.name for folder in info.folders])
+        self.cancel_folder.setEditText(cancel_name)
         if chosen is not None:
             self.folder.setCurrentIndex(self.folder.findData(chosen.id))
         elif info.folders:
@@ -264,6 +316,9 @@ class SettingsDialog(QDialog):
             overlap_minutes=self.overlap_minutes.value(),
             orderdesk_folder_id=folder_id if isinstance(folder_id, int) else None,
             orderdesk_folder_name=self.folder.currentText() or current.orderdesk_folder_name,
+            cancel_folder_name=self.cancel_folder.currentText().strip()
+            or current.cancel_folder_name,
+            order_statuses=chosen_statuses(self.order_statuses.text()),
             notify_errors=self.notify_errors.isChecked(),
             notify_shipments=self.notify_shipments.isChecked(),
             start_minimized=self.start_minimized.isChecked(),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -29,17 +31,20 @@ from desktop_sync.app.secrets import (
     SecretStore,
     usable_backend,
 )
-from desktop_sync.app.settings import Settings, load_settings
+from desktop_sync.app.settings import load_settings
+from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.keyring_dialog import KeyringChoiceDialog
 from desktop_sync.gui.verify import ERROR_COLOR
 from desktop_sync.gui.wizard_orderdesk import FolderPage, OrderDeskPage
 from desktop_sync.gui.wizard_store import StorePage
 
 __all__ = [
+    "CHECKING_HISTORY",
     "PAGE_FINISH",
     "PAGE_FOLDER",
     "PAGE_ORDERDESK",
     "PAGE_STORE",
+    "BackfillNotice",
     "FinishPage",
     "FirstRunWizard",
 ]
@@ -50,6 +55,12 @@ PAGE_ORDERDESK = 0
 PAGE_FOLDER = 1
 PAGE_STORE = 2
 PAGE_FINISH = 3
+
+BackfillNotice = Callable[[Profile, datetime], str]
+"""Asks the store what the merchant must hear before a backfill from a date with this profile
+("" for nothing; Shopify's 60 days): a network call, run on a worker thread."""
+
+CHECKING_HISTORY = "Checking how far back your store shows its orders..."
 
 # How far back the backfill date starts when the merchant first ticks it.
 _DEFAULT_BACKFILL_DAYS = 7
@@ -89,6 +100,19 @@ class FinishPage(QWizardPage):
         start_layout.addWidget(self.from_now)
         start_layout.addLayout(since_row)
 
+        # What the store says about a backfill from this date, before Finish; three lines
+        # kept for it, so the page never jumps when it arrives.
+        self.history = QLabel()
+        self.history.setWordWrap(True)
+        self.history.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.history.setMinimumHeight(self.history.fontMetrics().lineSpacing() * 3 + 2)
+        start_layout.addWidget(self.history)
+        self.history_check = TaskRunner(self, describe=lambda _exc: "")
+        self.history_check.succeeded.connect(self._history_said)
+        self.history_check.failed.connect(self._history_said)
+        self.since.toggled.connect(self.check_history)
+        self.since_date.dateChanged.connect(self.check_history)
+
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {ERROR_COLOR};")
@@ -103,6 +127,20 @@ class FinishPage(QWizardPage):
     def initializePage(self) -> None:
         self.show_problem("")
         self.summary.setText(self._wizard.summary_html())
+        self.check_history()
+
+    def check_history(self) -> None:
+        """Ask the store (on a worker thread) what a backfill from the chosen date means."""
+        self.history.setText("")
+        ask = self._wizard.backfill_notice
+        if ask is None or not self.since.isChecked() or not self.start_box.isVisibleTo(self):
+            self.history_check.cancel()
+            return
+        self.history.setText(CHECKING_HISTORY)
+        self.history_check.start(functools.partial(ask, self._wizard.profile(), self.sync_since()))
+
+    def _history_said(self, notice: object) -> None:
+        self.history.setText(notice if isinstance(notice, str) else "")
 
     def sync_since(self) -> datetime:
         """UTC start of the first order scan: now, or local midnight of the chosen date."""
@@ -117,6 +155,9 @@ class FinishPage(QWizardPage):
         self.problem.setVisible(bool(sentence))
 
     def validatePage(self) -> bool:
+        # The store's word on the backfill is read before Finish saves, never after.
+        if self.since.isChecked() and self.history_check.busy:
+            return False
         return self._wizard.save()
 
 
@@ -138,8 +179,11 @@ class FirstRunWizard(QWizard):
         prefill: Profile | None = None,
         notice: str = "",
         reconnecting: bool = False,
+        backfill_notice: BackfillNotice | None = None,
     ) -> None:
         super().__init__(parent)
+        self.backfill_notice = backfill_notice
+        """Asks the store about a backfill before Finish; None: nothing is asked."""
         self._secrets = secrets
         self._prefill = prefill
         self.saved_profile: Profile | None = None
@@ -261,7 +305,7 @@ class FirstRunWizard(QWizard):
         platform, url, key, secret = self.store_page.credentials()
         folder = self.folder_page.chosen_folder()
         # Reconnect keeps the intervals the merchant chose; a first run takes the saved defaults.
-        kept: Profile | Settings = self._prefill if self._prefill is not None else load_settings()
+        kept = self._prefill.settings if self._prefill is not None else load_settings()
         return Profile(
             orderdesk_store_id=store_id,
             orderdesk_api_key=api_key,
@@ -275,7 +319,8 @@ class FirstRunWizard(QWizard):
             push_interval_seconds=kept.push_interval_seconds,
             pull_interval_seconds=kept.pull_interval_seconds,
             overlap_minutes=kept.overlap_minutes,
-            woocommerce_statuses=kept.woocommerce_statuses,
+            order_statuses=kept.order_statuses,
+            cancel_folder_name=kept.cancel_folder_name,
             sync_since=(
                 self._prefill.sync_since
                 if self.reconnecting and self._prefill is not None

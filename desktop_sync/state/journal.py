@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -78,6 +79,21 @@ _ORDERS = _Table("orders", "store_order_id", "orderdesk_order_id")
 _SHIPMENTS = _Table("shipments", "shipment_id", "store_fulfillment_id")
 
 
+_CONTAINS = "ds_contains_folded"
+"""The SQL function the log's text filter uses: ``ds_contains_folded(text, needle)``."""
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _contains_folded(haystack: object, needle: object) -> int:
+    """1 when ``needle`` (already folded) is in ``haystack`` with case folded, else 0."""
+    if not isinstance(haystack, str) or not isinstance(needle, str):
+        return 0
+    return int(needle in _folded(haystack))
+
+
 class Journal:
     """The SQLite journal at ``path`` (created and migrated on open)."""
 
@@ -88,6 +104,7 @@ class Journal:
             self._conn = sqlite3.connect(
                 self.path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
+            self._conn.create_function(_CONTAINS, 2, _contains_folded, deterministic=True)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
@@ -597,9 +614,10 @@ class Journal:
             clauses.append(f"level IN ({','.join('?' * len(levels))})")
             params.extend(levels)
         if text:
-            clauses.append("(message LIKE ? ESCAPE '\\' OR order_number LIKE ? ESCAPE '\\')")
-            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            params.extend([like, like])
+            # Case folded for every script ("MÜLLER" finds "müller"); LIKE folds ASCII only.
+            clauses.append(f"({_CONTAINS}(message, ?) OR {_CONTAINS}(order_number, ?))")
+            needle = _folded(text)
+            params.extend([needle, needle])
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def events_page(

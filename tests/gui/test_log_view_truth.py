@@ -132,3 +132,19 @@ def test_the_live_tail_and_a_fresh_query_filter_non_ascii_text_alike(
             model.fetchMore(QModelIndex())
         fresh = [model.event_at(r).id for r in range(model.rowCount())]
         assert live == fresh, needle
+
+
+def test_the_search_finds_any_script_whatever_its_case(
+    view: LogView, journal: Journal, qtbot: QtBot
+) -> None:
+    add(journal, 2, message="Sent for Jörg Müller.")
+    add(journal, 1, first=10, message="Sent for Anna Schmidt.")
+    model = view.model
+    with qtbot.waitSignal(model.filter_applied, timeout=5000):
+        view.search.setText("MÜLLER")
+    assert model.rowCount() == 2
+    add(journal, 1, first=20, message="Tracking sent for JÖRG MÜLLER.")
+    add(journal, 1, first=30, message="Sent for Anna Schmidt.")
+    model.refresh()  # the live tail, as the window's event signal runs it
+    assert model.rowCount() == 3
+    assert {model.event_at(r).order_number for r in range(3)} == {"#00000", "#00001", "#00020"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable, Iterator
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -55,7 +56,9 @@ def make_window(
 ) -> Iterator[WindowMaker]:
     windows: list[MainWindow] = []
 
-    def build(*, tray_available: bool = False, paused: bool = False) -> MainWindow:
+    def build(
+        *, tray_available: bool = False, paused: bool = False, engine_factory: Any = None
+    ) -> MainWindow:
         profile = make_profile(orderdesk, bigcommerce)
         controller = SyncController(
             profile,
@@ -63,6 +66,7 @@ def make_window(
             pull_interval_seconds=3600,
             paused=paused,
             run_at_start=False,
+            engine_factory=engine_factory,
         )
         window = MainWindow(
             journal,
