@@ -49,7 +49,9 @@ log = logging.getLogger(__name__)
 def application() -> QApplication:
     """The one QApplication, named and with its icon; the app lives on in the tray."""
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    # argparse has read our arguments; Qt must not (it takes `--platform shopify` for its own
+    # platform plugin option and aborts), so it gets the program name alone.
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName("Desktop Sync")
     app.setApplicationName(APP_NAME)
     # No applicationDisplayName: Qt would append it to every window title ("Settings — Desktop
