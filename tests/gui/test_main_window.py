@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_sync import __version__
+from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.paths import journal_path
 from desktop_sync.app.profile import save_profile
 from desktop_sync.app.secrets import SecretStore
@@ -50,7 +51,7 @@ def make_window(
     qtbot: QtBot,
     orderdesk: OrderDeskEmulator,
     bigcommerce: BigCommerceEmulator,
-    journal: Journal,
+    reader: DesktopSync,
     ended: list[bool],
 ) -> Iterator[WindowMaker]:
     windows: list[MainWindow] = []
@@ -65,7 +66,7 @@ def make_window(
             run_at_start=False,
         )
         window = MainWindow(
-            journal,
+            reader,
             controller,
             settings=Settings(paused=paused),
             profile=profile,
