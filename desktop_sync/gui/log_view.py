@@ -6,6 +6,7 @@ import csv
 import logging
 from collections.abc import Callable, Sequence
 from contextlib import closing
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,24 +107,26 @@ class CsvExport:
 
     def run(self) -> int:
         written = 0
-        with (
-            closing(self._reader.events_matching(self._text, self._levels)) as events,
-            self.target.open("w", newline="", encoding="utf-8") as handle,
-        ):
-            writer = csv.writer(handle)
-            writer.writerow(["Time", "Level", "Direction", "Order", "Order Desk order", "Message"])
-            for event in events:
+        with closing(self._reader.events_matching(self._text, self._levels)) as events:
+            # The journal opens (or says why not) before the file is created, as it always did.
+            first = next(events, None)
+            with self.target.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
                 writer.writerow(
-                    [
-                        event.time.astimezone().isoformat(timespec="seconds"),
-                        level_label(event.level),
-                        direction_label(event.direction),
-                        event.order_number,
-                        event.orderdesk_order_id,
-                        event.message,
-                    ]
+                    ["Time", "Level", "Direction", "Order", "Order Desk order", "Message"]
                 )
-                written += 1
+                for event in chain(() if first is None else (first,), events):
+                    writer.writerow(
+                        [
+                            event.time.astimezone().isoformat(timespec="seconds"),
+                            level_label(event.level),
+                            direction_label(event.direction),
+                            event.order_number,
+                            event.orderdesk_order_id,
+                            event.message,
+                        ]
+                    )
+                    written += 1
         return written
 
 

@@ -17,9 +17,10 @@ from desktop_sync.app.paths import journal_path
 from desktop_sync.app.profile import save_profile
 from desktop_sync.app.secrets import SecretStore
 from desktop_sync.gui.app import GuiSession
+from desktop_sync.gui.log_view import CsvExport
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.state.journal import Journal
+from desktop_sync.state.journal import Journal, JournalError
 from tests.gui.test_workers import make_profile
 
 pytestmark = pytest.mark.gui
@@ -110,3 +111,23 @@ def test_the_facade_reads_what_the_journal_reads_with_the_same_filters() -> None
         _events(journal, [("info", "Sent to Order Desk.")])  # written meanwhile: not in it
         assert [first, *events] == everything
         assert len(everything) == 8
+
+
+def test_an_export_that_cannot_open_the_journal_leaves_no_file(tmp_path: Path) -> None:
+    with DesktopSync(driver="test", lock=False) as app:
+        journal_path().mkdir()  # a folder where the journal should be: it cannot be opened
+        target = tmp_path / "log.csv"
+        job = CsvExport(app, target, "", ())
+        with pytest.raises(JournalError) as caught:
+            job.run()
+        assert not target.exists()
+        assert job.describe(caught.value).startswith(f"The log could not be saved to {target}")
+
+
+def test_an_empty_log_exports_its_header_only(tmp_path: Path) -> None:
+    with DesktopSync(driver="test", lock=False) as app:
+        target = tmp_path / "log.csv"
+        assert CsvExport(app, target, "", ()).run() == 0
+        assert target.read_text(encoding="utf-8").splitlines() == [
+            "Time,Level,Direction,Order,Order Desk order,Message"
+        ]
