@@ -34,6 +34,8 @@ if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from desktop_sync.app.facade import DesktopSync  # noqa: E402
+from desktop_sync.app.paths import journal_path  # noqa: E402
 from desktop_sync.app.profile import Profile  # noqa: E402
 from desktop_sync.app.settings import Settings  # noqa: E402
 from desktop_sync.app.wiring import make_store_connector  # noqa: E402
@@ -162,7 +164,7 @@ def measure(journal_file: Path, profile: Profile, scale: float) -> dict[str, Any
     loop = QEventLoop()
     painted = _FirstPaint(loop)
     opened = time.perf_counter()
-    journal = Journal(journal_file)
+    reader = DesktopSync(driver="benchmark", lock=False)  # the window reads through the facade
     controller = SyncController(
         profile,
         push_interval_seconds=3600,
@@ -171,7 +173,7 @@ def measure(journal_file: Path, profile: Profile, scale: float) -> dict[str, Any
         engine_factory=fast_engine_factory(scale, journal_file),
     )
     window = MainWindow(
-        journal, controller, settings=Settings(), profile=profile, end_app=lambda: None
+        reader, controller, settings=Settings(), profile=profile, end_app=lambda: None
     )
     window.log_view.table.viewport().installEventFilter(painted)
     window.show()
@@ -208,7 +210,7 @@ def measure(journal_file: Path, profile: Profile, scale: float) -> dict[str, Any
     window.log_model.refresh()
     rows_loaded = window.log_model.rowCount()
     window.quit_app()
-    journal.close()
+    reader.close()
     gaps = sorted(heartbeat.gaps) or [0.0]
     idle_gaps = sorted(idle.gaps) or [0.0]
     push = finished[0].push
@@ -245,7 +247,7 @@ def launch_child(journal_file: Path) -> int:
         profile, push_interval_seconds=3600, pull_interval_seconds=3600, run_at_start=False
     )
     window = MainWindow(
-        Journal(journal_file),
+        DesktopSync(driver="benchmark", lock=False),  # over journal_path(), as the parent's
         controller,
         settings=Settings(),
         profile=profile,
@@ -280,7 +282,7 @@ def measure_launch(journal_file: Path) -> float:
 def run(events: int, orders: int, scale: float) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="desktop-sync-bench-"))
     os.environ["DESKTOP_SYNC_HOME"] = str(home)
-    journal_file = home / "journal.sqlite3"
+    journal_file = journal_path()  # where the window's facade reads it
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
     child = context.Process(target=serve_emulators, args=(theirs, orders, scale), daemon=True)

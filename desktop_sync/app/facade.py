@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -28,15 +28,18 @@ from desktop_sync.app.secrets import SecretStore
 from desktop_sync.app.settings import BadStartDate, Settings, load_settings, parse_start
 from desktop_sync.app.upgrade import migrate_on_start
 from desktop_sync.engine.context import EngineContext, utc_now
-from desktop_sync.engine.events import CycleResult, EventSink, Failure
+from desktop_sync.engine.events import CycleResult, EventSink, Failure, Level
 from desktop_sync.engine.sync import SyncEngine, requeue_failed
 from desktop_sync.errors import DesktopSyncError
 from desktop_sync.state.journal import Cursor, Journal, OrderState, ShipmentState
 from desktop_sync.state.records import EventRow, JournalCounts, OrderRow, ShipmentRow
 
-__all__ = ["Backfill", "DesktopSync", "NotLocked", "Status"]
+__all__ = ["Backfill", "DesktopSync", "JournalReader", "NotLocked", "Status"]
 
 log = logging.getLogger(__name__)
+
+_SENT = "Sent to Order Desk."
+"""The push's log line for an order sent (engine/push.py), which ``last_sent`` looks for."""
 
 
 @runtime_checkable
@@ -45,6 +48,35 @@ class _LimitedHistory(Protocol):
     ``read_all_orders``) and can say so before a backfill."""
 
     def backfill_notice(self, since: datetime) -> str: ...
+
+
+class JournalReader(Protocol):
+    """The reads the window's dashboard and sync log make, all through the facade (which
+    offers them): the widgets never hold the journal itself."""
+
+    def counts(self) -> JournalCounts: ...
+
+    def failures(self) -> tuple[tuple[OrderRow, ...], tuple[ShipmentRow, ...]]: ...
+
+    def last_sent(self) -> datetime | None: ...
+
+    def events_page(
+        self,
+        offset: int,
+        limit: int,
+        text: str = "",
+        levels: Sequence[str] = (),
+        *,
+        max_id: int | None = None,
+    ) -> list[EventRow]: ...
+
+    def events_after(self, event_id: int, limit: int = 1000) -> list[EventRow]: ...
+
+    def last_event_id(self) -> int: ...
+
+    def events_matching(
+        self, text: str = "", levels: Sequence[str] = ()
+    ) -> Generator[EventRow, None, None]: ...
 
 
 class NotLocked(RuntimeError):
@@ -252,10 +284,48 @@ class DesktopSync:
         )
 
     def events_page(
-        self, offset: int, limit: int, text: str = "", levels: Sequence[str] = ()
+        self,
+        offset: int,
+        limit: int,
+        text: str = "",
+        levels: Sequence[str] = (),
+        *,
+        max_id: int | None = None,
     ) -> list[EventRow]:
-        """One page of the sync log, newest first, filtered as the window's log filters it."""
-        return self.journal.events_page(offset, limit, text, levels)
+        """One page of the sync log, newest first, filtered as the window's log filters it;
+        ``max_id`` pins a snapshot so pages stay stable while rows are appended."""
+        return self.journal.events_page(offset, limit, text, levels, max_id=max_id)
+
+    def events_after(self, event_id: int, limit: int = 1000) -> list[EventRow]:
+        """Events newer than ``event_id``, oldest first (the log's live tail)."""
+        return self.journal.events_after(event_id, limit)
+
+    def last_event_id(self) -> int:
+        """The newest event's id, 0 for an empty log."""
+        return self.journal.last_event_id()
+
+    def last_sent(self) -> datetime | None:
+        """When the newest order went to Order Desk, from the log (so it survives a restart)."""
+        rows = self.journal.events_page(0, 1, _SENT, (Level.INFO,))
+        return rows[0].time if rows else None
+
+    def events_matching(
+        self, text: str = "", levels: Sequence[str] = (), *, page: int = 5000
+    ) -> Generator[EventRow, None, None]:
+        """Every event matching a filter, newest first, as the log stood at the first read.
+
+        Read a page at a time on a journal connection of its own, opened by the thread that
+        iterates (the window's CSV export runs on a worker) and closed when the iteration
+        ends or is closed. ``JournalError`` when the journal cannot be opened.
+        """
+        with Journal(journal_path(self._env)) as journal:
+            max_id = journal.last_event_id()
+            while max_id > 0:
+                rows = journal.events_page(0, page, text, levels, max_id=max_id)
+                yield from rows
+                if len(rows) < page:
+                    return
+                max_id = rows[-1].id - 1
 
     def status(self) -> Status:
         journal = self.journal

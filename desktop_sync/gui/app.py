@@ -9,7 +9,6 @@ import os
 import sys
 import tempfile
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -210,14 +209,15 @@ class GuiSession:
             return str(exc)
         return None
 
-    def open_journal(self, path: Path | None = None) -> bool:
+    def open_journal(self) -> bool:
+        """Open the facade's journal (on this, the GUI thread), saying in a box why not."""
         refusal = self.claim()
         if refusal is not None:
             QMessageBox.critical(None, APP_DISPLAY_NAME, refusal)
             return False
         assert self.app is not None
         try:
-            self.journal = Journal(path) if path is not None else self.app.journal
+            self.journal = self.app.journal
         except JournalError as exc:
             QMessageBox.critical(None, APP_DISPLAY_NAME, str(exc))
             return False
@@ -238,11 +238,11 @@ class GuiSession:
         )
 
     def show(self) -> MainWindow:
-        assert self.journal is not None and self.profile is not None
+        assert self.app is not None and self.journal is not None and self.profile is not None
         self.tray = SyncTray()
         self.controller = self.make_controller(self.profile)
         window = MainWindow(
-            self.journal,
+            self.app,  # the widgets read through the facade, never the journal itself
             self.controller,
             settings=self.settings,
             profile=self.profile,

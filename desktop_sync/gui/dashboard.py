@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -37,7 +38,10 @@ from desktop_sync.gui.status import (
     what_happened,
 )
 from desktop_sync.gui.workers import Schedule
-from desktop_sync.state.journal import Journal, JournalCounts, OrderState, ShipmentState
+from desktop_sync.state.journal import JournalCounts
+
+if TYPE_CHECKING:
+    from desktop_sync.app.facade import JournalReader
 
 __all__ = ["Dashboard", "side_status"]
 
@@ -180,7 +184,7 @@ class Dashboard(QWidget):
 
     def __init__(
         self,
-        journal: Journal,
+        journal: JournalReader,
         *,
         orderdesk_subtitle: str = "",
         store_title: str = "Your store",
@@ -329,7 +333,7 @@ class Dashboard(QWidget):
         self._clock.setInterval(_CLOCK_MS)
         self._clock.timeout.connect(self._show_times)
         self._clock.start()
-        self.last_order_sent = _last_sent(journal)
+        self.last_order_sent = journal.last_sent()
         self._show_health()
         self._show_times()
         self.refresh_counts()
@@ -516,12 +520,11 @@ class Dashboard(QWidget):
         )
 
     def _show_failed(self) -> None:
-        rows = [
-            (o.order_number, o.last_error) for o in self._journal.orders_in_state(OrderState.FAILED)
-        ]
+        failed_orders, failed_shipments = self._journal.failures()
+        rows = [(o.order_number, o.last_error) for o in failed_orders]
         rows += [
             (s.order_number, f"Shipment {s.tracking_number}: {s.last_error}")
-            for s in self._journal.shipments_in_state(ShipmentState.FAILED)
+            for s in failed_shipments
         ]
         rows += [(f.order_number, f.reason) for f in reversed(self.attention)]
         selected = self._selected_order()
@@ -554,12 +557,3 @@ class Dashboard(QWidget):
         number = self._selected_order()
         if number:
             self.retry_requested.emit(number)
-
-
-def _last_sent(journal: Journal) -> datetime | None:
-    """When the newest order went to Order Desk, from the log (so it survives a restart)."""
-    last = journal.last_event_id()
-    if last <= 0:
-        return None
-    rows = journal.events_page(0, 1, "Sent to Order Desk.", ("info",), max_id=last)
-    return rows[0].time if rows else None

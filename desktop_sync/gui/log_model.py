@@ -1,10 +1,11 @@
-"""The sync log as a read-only, lazily fetched, live-updating table model over the journal."""
+"""The sync log as a read-only, lazily fetched, live-updating table model over the journal
+(read through the facade's ``JournalReader``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -22,7 +23,10 @@ from PySide6.QtGui import QBrush, QColor
 from desktop_sync.engine.events import Direction, Level
 from desktop_sync.gui.icons import level_icon
 from desktop_sync.gui.status import banner_sentence
-from desktop_sync.state.journal import EventRow, Journal
+from desktop_sync.state.records import EventRow
+
+if TYPE_CHECKING:
+    from desktop_sync.app.facade import JournalReader
 
 __all__ = [
     "COLUMNS",
@@ -97,14 +101,14 @@ class SyncLogModel(QAbstractTableModel):
 
     def __init__(
         self,
-        journal: Journal,
+        reader: JournalReader,
         parent: QObject | None = None,
         *,
         page_size: int = PAGE_SIZE,
         debounce_ms: int = 250,
     ) -> None:
         super().__init__(parent)
-        self._journal = journal
+        self._reader = reader
         self._page_size = page_size
         self._rows: list[EventRow] = []
         self._text = ""
@@ -197,8 +201,9 @@ class SyncLogModel(QAbstractTableModel):
     # -- our API -------------------------------------------------------------------------
 
     @property
-    def journal(self) -> Journal:
-        return self._journal
+    def reader(self) -> JournalReader:
+        """Where the rows come from (the facade); the CSV export reads through it too."""
+        return self._reader
 
     @property
     def text_filter(self) -> str:
@@ -236,14 +241,14 @@ class SyncLogModel(QAbstractTableModel):
         """Put events written since the last look at the top; the number of rows added."""
         added = 0
         self._roll_over_the_day()
-        fresh = self._journal.events_after(self._last_id, limit=_LIVE_BATCH)
+        fresh = self._reader.events_after(self._last_id, limit=_LIVE_BATCH)
         if not fresh:
             return 0
         after, self._last_id = self._last_id, fresh[-1].id
         if self._text or self._levels:
             # The journal's own filter, over just the new rows: the live tail and a fresh
             # query always agree (one filter, whatever the text).
-            page = self._journal.events_page(
+            page = self._reader.events_page(
                 0, len(fresh), self._text, self._levels, max_id=self._last_id
             )
             matching = [e for e in page if e.id > after]
@@ -292,7 +297,7 @@ class SyncLogModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, TIME), self.index(len(self._rows) - 1, TIME))
 
     def _load_first_page(self) -> None:
-        self._last_id = self._journal.last_event_id()
+        self._last_id = self._reader.last_event_id()
         self._oldest_id = None
         self._exhausted = False
         page, more = self._page()
@@ -307,7 +312,7 @@ class SyncLogModel(QAbstractTableModel):
         if max_id <= 0:
             return [], False
         # One row more than a page says whether to offer another fetch, without a COUNT.
-        rows = self._journal.events_page(
+        rows = self._reader.events_page(
             0, self._page_size + 1, self._text, self._levels, max_id=max_id
         )
         return rows[: self._page_size], len(rows) > self._page_size

@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import closing
+from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
@@ -32,7 +35,11 @@ from desktop_sync.gui.log_model import (
     level_label,
     readable_time,
 )
-from desktop_sync.state.journal import EventRow, Journal, JournalError
+from desktop_sync.state.journal import JournalError
+from desktop_sync.state.records import EventRow
+
+if TYPE_CHECKING:
+    from desktop_sync.app.facade import JournalReader
 
 __all__ = ["LEVEL_CHOICES", "CsvExport", "LogView", "empty_text", "orderdesk_order_url"]
 
@@ -43,7 +50,6 @@ LEVEL_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Warnings and errors", (Level.WARNING.value, Level.ERROR.value)),
     ("Errors only", (Level.ERROR.value,)),
 )
-_EXPORT_PAGE = 5000
 
 
 def orderdesk_order_url(orderdesk_order_id: str) -> QUrl:
@@ -76,12 +82,15 @@ def empty_text(text: str, levels: Sequence[str]) -> str:
 
 
 class CsvExport:
-    """Writes every event matching a filter to a CSV file with its own Journal; ``run`` is
-    called on a pool thread (a 100,000-row log takes a moment; the window stays responsive)
-    and returns the number of rows written."""
+    """Writes every event matching a filter to a CSV file; ``run`` is called on a pool thread
+    (a 100,000-row log takes a moment; the window stays responsive), reads through the
+    facade's ``events_matching`` (its own journal connection, on that thread) and returns the
+    number of rows written."""
 
-    def __init__(self, journal_file: Path, target: Path, text: str, levels: Sequence[str]) -> None:
-        self._journal_file = journal_file
+    def __init__(
+        self, reader: JournalReader, target: Path, text: str, levels: Sequence[str]
+    ) -> None:
+        self._reader = reader
         self.target = target
         self._text = text
         self._levels = tuple(levels)
@@ -98,35 +107,26 @@ class CsvExport:
 
     def run(self) -> int:
         written = 0
-        journal = Journal(self._journal_file)
-        try:
+        with closing(self._reader.events_matching(self._text, self._levels)) as events:
+            # The journal opens (or says why not) before the file is created, as it always did.
+            first = next(events, None)
             with self.target.open("w", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(
                     ["Time", "Level", "Direction", "Order", "Order Desk order", "Message"]
                 )
-                max_id = journal.last_event_id()
-                while max_id > 0:
-                    page = journal.events_page(
-                        0, _EXPORT_PAGE, self._text, self._levels, max_id=max_id
+                for event in chain(() if first is None else (first,), events):
+                    writer.writerow(
+                        [
+                            event.time.astimezone().isoformat(timespec="seconds"),
+                            level_label(event.level),
+                            direction_label(event.direction),
+                            event.order_number,
+                            event.orderdesk_order_id,
+                            event.message,
+                        ]
                     )
-                    for event in page:
-                        writer.writerow(
-                            [
-                                event.time.astimezone().isoformat(timespec="seconds"),
-                                level_label(event.level),
-                                direction_label(event.direction),
-                                event.order_number,
-                                event.orderdesk_order_id,
-                                event.message,
-                            ]
-                        )
-                    written += len(page)
-                    if len(page) < _EXPORT_PAGE:
-                        break
-                    max_id = page[-1].id - 1
-        finally:
-            journal.close()
+                    written += 1
         return written
 
 
@@ -251,9 +251,7 @@ class LogView(QWidget):
                 return None
             target = Path(chosen)
         self.export_folder = target.parent
-        job = CsvExport(
-            self.model.journal.path, target, self.model.text_filter, self.model.level_filter
-        )
+        job = CsvExport(self.model.reader, target, self.model.text_filter, self.model.level_filter)
         runner = TaskRunner(self, describe=job.describe, latest_only=False)
         runner.succeeded.connect(lambda rows: self.export_finished.emit(str(target), rows))
         runner.failed.connect(self.export_failed)

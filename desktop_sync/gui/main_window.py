@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_sync import APP_DISPLAY_NAME, __version__
+from desktop_sync.app.facade import JournalReader
 from desktop_sync.app.logs import log_folder
 from desktop_sync.app.profile import Profile
 from desktop_sync.app.secrets import SecretStore
@@ -35,7 +36,6 @@ from desktop_sync.gui.log_view import LogView
 from desktop_sync.gui.status import Side
 from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
-from desktop_sync.state.journal import Journal
 
 if TYPE_CHECKING:
     from desktop_sync.gui.wizard import BackfillNotice
@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        journal: Journal,
+        reader: JournalReader,
         controller: SyncController,
         *,
         settings: Settings,
@@ -103,7 +103,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setMinimumSize(780, 560)
         self.resize(1040, 740)
-        self.journal = journal
+        self.reader = reader
+        """What the dashboard and the log read (the facade): the window holds no journal."""
         self.settings = settings
         self.profile = profile
         self.secrets = secrets
@@ -124,12 +125,12 @@ class MainWindow(QMainWindow):
 
         orderdesk, store_title, store_subtitle = store_words(profile)
         self.dashboard = Dashboard(
-            journal,
+            reader,
             orderdesk_subtitle=orderdesk,
             store_title=store_title,
             store_subtitle=store_subtitle,
         )
-        self.log_model = SyncLogModel(journal, self)
+        self.log_model = SyncLogModel(reader, self)
         self.log_view = LogView(self.log_model)
         self.log_view.export_finished.connect(
             lambda path, rows: self.statusBar().showMessage(f"Saved {rows:,} log lines to {path}.")

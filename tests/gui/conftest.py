@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QThreadPool
 
+from desktop_sync.app.facade import DesktopSync
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 
@@ -42,6 +43,14 @@ def bigcommerce() -> Iterator[BigCommerceEmulator]:
 
 def _drain() -> None:
     assert QThreadPool.globalInstance().waitForDone(10_000), "a verify call is still running"
+
+
+@pytest.fixture
+def reader() -> Iterator[DesktopSync]:
+    """The facade on the test's profile, as the window reads through it (opened to read
+    only: the tests' engines and journals are free to write beside it)."""
+    with DesktopSync(driver="test", lock=False) as app:
+        yield app
 
 
 @pytest.fixture

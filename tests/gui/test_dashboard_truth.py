@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.settings import Settings
 from desktop_sync.engine.events import (
     CycleResult,
@@ -86,14 +87,14 @@ def test_times_are_relative_refreshed_and_the_next_time_moves_with_the_schedule(
     qtbot: QtBot,
     orderdesk: OrderDeskEmulator,
     bigcommerce: BigCommerceEmulator,
-    journal: Journal,
+    reader: DesktopSync,
 ) -> None:
     controller = SyncController(
         make_profile(orderdesk, bigcommerce), push_interval_seconds=1, pull_interval_seconds=3600
     )
     schedules: list[Schedule] = []
     controller.schedule_changed.connect(schedules.append)
-    dashboard = Dashboard(journal)
+    dashboard = Dashboard(reader)
     qtbot.addWidget(dashboard)
     controller.schedule_changed.connect(dashboard.on_schedule_changed)
     controller.cycle_finished.connect(dashboard.on_cycle_finished)
@@ -117,7 +118,10 @@ def test_times_are_relative_refreshed_and_the_next_time_moves_with_the_schedule(
 
 
 def test_each_card_shows_its_own_side_with_both_servers_down_cycle_after_cycle(
-    qtbot: QtBot, orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceEmulator, journal: Journal
+    qtbot: QtBot,
+    orderdesk: OrderDeskEmulator,
+    bigcommerce: BigCommerceEmulator,
+    reader: DesktopSync,
 ) -> None:
     profile = make_profile(
         orderdesk,
@@ -128,7 +132,7 @@ def test_each_card_shows_its_own_side_with_both_servers_down_cycle_after_cycle(
     controller = SyncController(
         profile, push_interval_seconds=3600, pull_interval_seconds=3600, run_at_start=False
     )
-    window = MainWindow(journal, controller, settings=Settings(), profile=profile)
+    window = MainWindow(reader, controller, settings=Settings(), profile=profile)
     qtbot.addWidget(window)
     window.show()
     try:
@@ -152,9 +156,9 @@ def _push(sent: int, when: datetime) -> CycleResult:
 
 
 def test_the_summary_covers_both_directions_and_a_failed_cycle_says_so(
-    qtbot: QtBot, journal: Journal
+    qtbot: QtBot, reader: DesktopSync
 ) -> None:
-    dashboard = Dashboard(journal)
+    dashboard = Dashboard(reader)
     qtbot.addWidget(dashboard)
     now = datetime.now(UTC)
     dashboard.on_cycle_finished(

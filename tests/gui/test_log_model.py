@@ -12,6 +12,8 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.paths import journal_path
 from desktop_sync.gui.log_model import (
     COLUMNS,
     PAGE_SIZE,
@@ -41,15 +43,15 @@ def _add(journal: Journal, n: int, *, first: int = 0) -> None:
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    with Journal(tmp_path / "journal.sqlite3") as opened:
+def journal() -> Iterator[Journal]:
+    with Journal(journal_path()) as opened:
         _add(opened, EVENTS)
         yield opened
 
 
 @pytest.fixture
-def model(journal: Journal, qtbot: QtBot) -> Iterator[SyncLogModel]:
-    log_model = SyncLogModel(journal, debounce_ms=20)
+def model(journal: Journal, reader: DesktopSync, qtbot: QtBot) -> Iterator[SyncLogModel]:
+    log_model = SyncLogModel(reader, debounce_ms=20)
     yield log_model
     log_model.stop_live()
 

@@ -13,6 +13,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.paths import journal_path
 from desktop_sync.gui.log_model import SyncLogModel
 from desktop_sync.gui.log_view import LogView
 from desktop_sync.state.journal import Journal
@@ -30,14 +32,14 @@ def add(journal: Journal, n: int, *, first: int = 0, message: str = "Sent to Ord
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    with Journal(tmp_path / "journal.sqlite3") as opened:
+def journal() -> Iterator[Journal]:
+    with Journal(journal_path()) as opened:
         yield opened
 
 
 @pytest.fixture
-def view(journal: Journal, qtbot: QtBot) -> Iterator[LogView]:
-    model = SyncLogModel(journal, debounce_ms=10)
+def view(journal: Journal, reader: DesktopSync, qtbot: QtBot) -> Iterator[LogView]:
+    model = SyncLogModel(reader, debounce_ms=10)
     log_view = LogView(model)
     qtbot.addWidget(log_view)
     log_view.resize(700, 300)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_sync import __version__
+from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.paths import journal_path
 from desktop_sync.app.profile import save_profile
 from desktop_sync.app.secrets import SecretStore
@@ -51,7 +52,7 @@ def make_window(
     qtbot: QtBot,
     orderdesk: OrderDeskEmulator,
     bigcommerce: BigCommerceEmulator,
-    journal: Journal,
+    reader: DesktopSync,
     ended: list[bool],
 ) -> Iterator[WindowMaker]:
     windows: list[MainWindow] = []
@@ -69,7 +70,7 @@ def make_window(
             engine_factory=engine_factory,
         )
         window = MainWindow(
-            journal,
+            reader,
             controller,
             settings=Settings(paused=paused),
             profile=profile,

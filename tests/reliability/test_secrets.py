@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from desktop_sync import cli
-from desktop_sync.app.paths import journal_path
 from desktop_sync.app.profile import Profile, save_profile
 from desktop_sync.app.secrets import SecretStore
 from desktop_sync.connectors.errors import ConnectorError
@@ -112,10 +111,12 @@ def test_headless_sync_status_doctor_and_log_export_leave_no_key_anywhere(
         assert "could not connect to Order Desk" in err + out
 
         # The log export (the GUI's CSV export job, run here without a window).
+        from desktop_sync.app.facade import DesktopSync
         from desktop_sync.gui.log_view import CsvExport
 
         export = isolated_profile / "exported-log.csv"
-        CsvExport(journal_path(), export, "", ()).run()
+        with DesktopSync(driver="test", lock=False) as reader:
+            CsvExport(reader, export, "", ()).run()
         assert export.read_text(encoding="utf-8").count("\n") > 10
 
     logs = _log_text(debug_logs.records)
