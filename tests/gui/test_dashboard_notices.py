@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.wiring import build_engine
 from desktop_sync.engine.events import CycleResult, Failure, Health, PushResult
 from desktop_sync.gui.dashboard import Dashboard
@@ -100,8 +101,8 @@ def test_a_wrong_pc_clock_is_said_in_the_banner_without_moving_anything(
     assert dashboard.sync_button.mapTo(dashboard, dashboard.sync_button.rect().topLeft()) == below
 
 
-def test_a_clock_set_right_clears_the_sentence(qtbot: QtBot, journal: Journal) -> None:
-    dashboard = Dashboard(journal)
+def test_a_clock_set_right_clears_the_sentence(qtbot: QtBot, reader: DesktopSync) -> None:
+    dashboard = Dashboard(reader)
     qtbot.addWidget(dashboard)
     dashboard.set_notices((SHIPPED,), CLOCK)  # what earlier cycles saved
     assert dashboard.needs_attention == 1

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.profile import Profile, save_profile
 from desktop_sync.app.secrets import SecretStore
 from desktop_sync.app.settings import Settings, load_settings
@@ -46,6 +47,7 @@ def window(
     orderdesk: OrderDeskEmulator,
     bigcommerce: BigCommerceEmulator,
     journal: Journal,
+    reader: DesktopSync,
     built: list[SyncEngine],
 ) -> Iterator[MainWindow]:
     profile = make_profile(orderdesk, bigcommerce)
@@ -66,7 +68,7 @@ def window(
         )
 
     made = MainWindow(
-        journal,
+        reader,
         controller(profile),
         settings=load_settings(),
         profile=profile,

@@ -13,6 +13,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
+from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.profile import Profile
 from desktop_sync.app.settings import Settings
 from desktop_sync.gui.app import GuiSession
@@ -22,7 +23,6 @@ from desktop_sync.gui.workers import SyncController
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.sandbox.shopify import ShopifyEmulator
-from desktop_sync.state.journal import Journal
 from tests.gui.test_wizard import WAIT_MS, make_wizard, walk_to_finish
 from tests.gui.test_workers import make_profile
 
@@ -129,9 +129,9 @@ def test_a_new_setup_from_the_window_asks_too(
     controller = SyncController(
         profile, push_interval_seconds=3600, pull_interval_seconds=3600, run_at_start=False
     )
-    with Journal(tmp_path / "journal.sqlite3") as journal:
+    with DesktopSync(driver="test", lock=False) as reader:
         window = MainWindow(
-            journal,
+            reader,
             controller,
             settings=Settings(),
             profile=profile,
