@@ -168,8 +168,8 @@ class _Counter(QWidget):
 
 
 class Dashboard(QWidget):
-    """Reads counts and failed orders from the GUI thread's journal; everything else arrives by
-    the controller's signals.
+    """Reads counts, failed orders and the last send through the facade (``reader``, on the GUI
+    thread); everything else arrives by the controller's signals.
 
     Nothing here changes height as the sync's state changes (the banner, the card reasons, the
     times and the attention panel each keep their space), so a click aimed at a button never
@@ -184,7 +184,7 @@ class Dashboard(QWidget):
 
     def __init__(
         self,
-        journal: JournalReader,
+        reader: JournalReader,
         *,
         orderdesk_subtitle: str = "",
         store_title: str = "Your store",
@@ -193,7 +193,7 @@ class Dashboard(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setStyleSheet(_STYLE)
-        self._journal = journal
+        self._reader = reader
         self.health: Health | None = None
         self.paused = False
         self.running = False
@@ -333,7 +333,7 @@ class Dashboard(QWidget):
         self._clock.setInterval(_CLOCK_MS)
         self._clock.timeout.connect(self._show_times)
         self._clock.start()
-        self.last_order_sent = journal.last_sent()
+        self.last_order_sent = reader.last_sent()
         self._show_health()
         self._show_times()
         self.refresh_counts()
@@ -419,8 +419,8 @@ class Dashboard(QWidget):
         return counts.failed + counts.shipments_failed + len(self.attention)
 
     def refresh_counts(self, counts: JournalCounts | None = None) -> None:
-        """The counters, from ``counts`` (a progress step's) or else read from the journal."""
-        self.counts = counts if counts is not None else self._journal.counts()
+        """The counters, from ``counts`` (a progress step's) or else read through the reader."""
+        self.counts = counts if counts is not None else self._reader.counts()
         counts = self.counts
         self.sent.set(counts.sent)
         self.pending.set(counts.pending + counts.shipments_pending)
@@ -520,7 +520,7 @@ class Dashboard(QWidget):
         )
 
     def _show_failed(self) -> None:
-        failed_orders, failed_shipments = self._journal.failures()
+        failed_orders, failed_shipments = self._reader.failures()
         rows = [(o.order_number, o.last_error) for o in failed_orders]
         rows += [
             (s.order_number, f"Shipment {s.tracking_number}: {s.last_error}")

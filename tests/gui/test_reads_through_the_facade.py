@@ -44,7 +44,7 @@ def test_the_session_gives_the_dashboard_and_the_log_its_facade_not_a_journal(
         qtbot.addWidget(window)
         assert isinstance(session.app, DesktopSync)
         assert window.reader is session.app
-        assert window.dashboard._journal is session.app
+        assert window.dashboard._reader is session.app
         assert window.log_model.reader is session.app
         for widget in (window, window.dashboard, window.log_model, window.log_view):
             held = [name for name, value in vars(widget).items() if isinstance(value, Journal)]
