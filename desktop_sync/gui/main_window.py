@@ -213,6 +213,14 @@ class MainWindow(QMainWindow):
     # -- the controller ------------------------------------------------------------------
 
     def _attach(self, controller: SyncController) -> None:
+        """Show ``controller`` from now on; the one it replaces says nothing more here, and is
+        kept for the window's life (a QThread must never be destroyed while it runs, and the
+        app's exit waits for each one)."""
+        previous = self.controller
+        if previous is not controller:
+            self._detach()
+            if previous not in self.retired:
+                self.retired.append(previous)
         self.controller = controller
         self._links = [
             (controller.event, self.log_model.refresh_soon),
@@ -277,14 +285,13 @@ class MainWindow(QMainWindow):
         self.dashboard.orderdesk_card.set_title("Order Desk")
         self.look_up_names(profile)
         old = self.controller
-        # Held for the window's life (one small object per Reconnect): a QThread must never
-        # be destroyed while it runs, and the app's exit waits for each one.
-        self.retired.append(old)
-        old.stopped.connect(lambda: self._start_for(profile))
+        old.stopped.connect(lambda: self._start_for(old, profile))
         old.stop()
 
-    def _start_for(self, profile: Profile) -> None:
-        if self._quitting or profile is not self.profile:
+    def _start_for(self, old: SyncController, profile: Profile) -> None:
+        """One new worker when ``old`` has stopped: not for a profile replaced since, and not
+        again when ``old`` says "stopped" once more (a later stop, or a later Reconnect)."""
+        if self._quitting or profile is not self.profile or self.controller is not old:
             return
         if self._controller_factory is None:
             log.error("No way to start syncing for the new profile was given")

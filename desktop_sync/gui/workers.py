@@ -398,15 +398,17 @@ class SyncController(QObject):
         return self._started and not self.sync_thread.isFinished()
 
     def stop(self) -> None:
-        """Ask the worker to stop and return at once; ``stopped`` follows. The stop flag is set
-        directly (thread-safe): a running cycle ends after the order in flight, and the
+        """Ask the worker to stop and return at once; ``stopped`` follows, once. The stop flag
+        is set directly (thread-safe): a running cycle ends after the order in flight, and the
         engine's waits end as soon as they can."""
         self.worker.stop_flag.set()
         self.worker.interrupt.set()
-        if self.sync_thread.isRunning() and not self._stopped:
+        if self._stopped or not self._started:
+            QTimer.singleShot(0, self, self.stopped.emit)  # said already, or never started
+        elif self.sync_thread.isRunning():
             self._stop.emit()
-        else:
-            QTimer.singleShot(0, self.stopped.emit)  # stopped already (or never started)
+        # Else the thread has ended and its "stopped" is on its way (queued): said once, since
+        # whoever reacts to it (a Reconnect starting a new worker) must not react twice.
 
     def _on_stopped(self) -> None:
         # The worker said "stopped" just before its thread's loop ends: a moment, not a wait.

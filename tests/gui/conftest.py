@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 
@@ -48,8 +49,10 @@ def _drain() -> None:
 @pytest.fixture
 def reader() -> Iterator[DesktopSync]:
     """The facade on the test's profile, as the window reads through it (opened to read
-    only: the tests' engines and journals are free to write beside it)."""
-    with DesktopSync(driver="test", lock=False) as app:
+    only: the tests' engines and journals are free to write beside it). It keeps the test's
+    environment: a window's timer that reads after the test has put the environment back
+    must still read the test's journal, never the real profile's."""
+    with DesktopSync(driver="test", lock=False, env=dict(os.environ)) as app:
         yield app
 
 

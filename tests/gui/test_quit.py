@@ -6,8 +6,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
+from desktop_sync.app.profile import Profile
 from desktop_sync.gui.workers import SyncController
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
@@ -44,12 +46,7 @@ def test_quit_during_a_slow_orderdesk_ends_the_app_within_3_s(
 def test_stop_is_asynchronous_and_stopped_follows(
     qtbot: QtBot, orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceEmulator
 ) -> None:
-    controller = SyncController(
-        make_profile(orderdesk, bigcommerce),
-        push_interval_seconds=3600,
-        pull_interval_seconds=3600,
-        run_at_start=False,
-    )
+    controller = idle_controller(make_profile(orderdesk, bigcommerce))
     with qtbot.waitSignal(controller.schedule_changed, timeout=10_000):
         controller.start()
     with qtbot.waitSignal(controller.stopped, timeout=5000):
@@ -68,9 +65,7 @@ def test_reconnect_restarts_syncing_without_waiting_also_after_forget(
     qtbot: QtBot,
 ) -> None:
     window = make_window()
-    window._controller_factory = lambda profile: SyncController(
-        profile, push_interval_seconds=3600, pull_interval_seconds=3600, run_at_start=False
-    )
+    window._controller_factory = idle_controller
     for stopped_first in (False, True):
         old = window.controller
         if stopped_first:  # what Forget does before the wizard opens
@@ -87,3 +82,72 @@ def test_reconnect_restarts_syncing_without_waiting_also_after_forget(
         with qtbot.waitSignal(window.controller.cycle_finished, timeout=20_000) as finished:
             window.sync_now()
         assert finished.args[0].push.sent == 1
+
+
+def test_a_second_stop_before_the_first_is_reported_says_stopped_once(
+    qtbot: QtBot, orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceEmulator
+) -> None:
+    # Issue 23: the thread had ended but its "stopped" was still queued when Reconnect asked
+    # the controller to stop again; both said "stopped", and the window started two workers.
+    controller = idle_controller(make_profile(orderdesk, bigcommerce))
+    said: list[bool] = []
+    controller.stopped.connect(lambda: said.append(True))
+    try:
+        with qtbot.waitSignal(controller.schedule_changed, timeout=10_000):
+            controller.start()
+        controller.stop()
+        assert controller.sync_thread.wait(10_000)  # ended; its report is still queued
+        controller.stop()
+        _deliver_everything_queued()
+        assert said == [True]
+        # Stopped already and reported: a later stop is answered, for whoever waits on it.
+        with qtbot.waitSignal(controller.stopped, timeout=1000):
+            controller.stop()
+    finally:
+        assert controller.shutdown()
+
+
+def test_reconnect_while_the_stop_is_still_being_reported_starts_one_worker(
+    make_window: WindowMaker,
+    orderdesk: OrderDeskEmulator,
+    bigcommerce: BigCommerceEmulator,
+    qtbot: QtBot,
+) -> None:
+    # Issue 23: under load, Forget's stop had ended the thread but not yet been reported when
+    # the new connection was saved; two workers were started and the first was dropped while
+    # its thread ran ("QThread: Destroyed while thread is still running", the process aborts).
+    window = make_window()
+    made: list[SyncController] = []
+
+    def factory(profile: Profile) -> SyncController:
+        made.append(idle_controller(profile))
+        return made[-1]
+
+    window._controller_factory = factory
+    old = window.controller
+    try:
+        old.stop()  # what Forget does before the wizard opens
+        assert old.sync_thread.wait(10_000)  # ended; its "stopped" is still queued
+        window.restart_sync(make_profile(orderdesk, bigcommerce))
+        qtbot.waitUntil(lambda: bool(made) and made[-1].is_alive(), timeout=10_000)
+        _deliver_everything_queued()
+        assert len(made) == 1
+        assert window.controller is made[0]
+        assert old in window.retired
+    finally:
+        for controller in made:
+            assert controller.shutdown()
+
+
+def idle_controller(profile: Profile) -> SyncController:
+    """A controller that syncs only when asked (its schedule is an hour away)."""
+    return SyncController(
+        profile, push_interval_seconds=3600, pull_interval_seconds=3600, run_at_start=False
+    )
+
+
+def _deliver_everything_queued() -> None:
+    """Every queued call and zero-time timer, delivered now (no waiting on the clock)."""
+    for _ in range(5):
+        QCoreApplication.sendPostedEvents()
+        QCoreApplication.processEvents()
