@@ -613,7 +613,7 @@ def _sandbox(args: argparse.Namespace) -> int:
         return _sandbox_admin_ship(args.order)
     if args.action == "add-order":
         return _sandbox_admin_add_order()
-    from desktop_sync.sandbox.demo import DemoSandbox
+    from desktop_sync_sandbox.demo import DemoSandbox
 
     sandbox = DemoSandbox(
         platform=args.platform,

@@ -31,8 +31,8 @@ from desktop_sync.engine.events import Health  # noqa: E402
 from desktop_sync.gui.app import GuiSession, application, leave  # noqa: E402
 from desktop_sync.gui.main_window import MainWindow  # noqa: E402
 from desktop_sync.gui.wizard import FirstRunWizard  # noqa: E402
-from desktop_sync.sandbox.demo import DemoSandbox  # noqa: E402
-from desktop_sync.sandbox.server import Fault  # noqa: E402
+from desktop_sync_sandbox.demo import DemoSandbox  # noqa: E402
+from desktop_sync_sandbox.server import Fault  # noqa: E402
 
 
 def wait_for(signal: SignalInstance, timeout_ms: int = 20_000) -> bool:

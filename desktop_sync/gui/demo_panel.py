@@ -9,7 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_sync.gui.background import TaskRunner
-from desktop_sync.sandbox.demo import DemoSandbox
+from desktop_sync_sandbox.demo import DemoSandbox
 
 __all__ = ["DemoPanel"]
 

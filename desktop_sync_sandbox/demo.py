@@ -13,12 +13,12 @@ from typing import Any
 
 from desktop_sync.app.profile import Profile
 from desktop_sync.platforms import NAMES as PLATFORMS
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import generate_orders
-from desktop_sync.sandbox.server import Emulator
-from desktop_sync.sandbox.shopify import ShopifyEmulator
-from desktop_sync.sandbox.woocommerce import WooCommerceEmulator, status_for_payment
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
+from desktop_sync_sandbox.server import Emulator
+from desktop_sync_sandbox.shopify import ShopifyEmulator
+from desktop_sync_sandbox.woocommerce import WooCommerceEmulator, status_for_payment
 
 __all__ = ["PLATFORMS", "DemoSandbox"]
 
