@@ -9,6 +9,8 @@ merchant's app never loads an emulator it does not run.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -121,3 +123,33 @@ def test_the_sandbox_has_a_store_for_every_platform_the_app_knows() -> None:
     # Spelt twice on purpose (the sandbox may not read the product's registry); this keeps the
     # two lists from drifting apart.
     assert sorted(PLATFORMS) == sorted(NAMES)
+
+
+def _loaded_after(*modules: str) -> set[str]:
+    """The modules a fresh interpreter holds after importing ``modules``."""
+    script = (
+        "import importlib, sys\n"
+        f"for name in {list(modules)!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print('\\n'.join(sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+def test_running_every_emulator_loads_nothing_of_the_app() -> None:
+    # The scan above reads the source; this runs it, so an import by name (importlib) shows too.
+    emulators = [f"desktop_sync_sandbox.{p.stem}" for p in sorted(SANDBOX.glob("*.py"))]
+    loaded = _loaded_after(*emulators)
+    assert set(emulators) <= loaded
+    assert sorted(m for m in loaded if _is_within(m, "desktop_sync")) == []
+
+
+def test_the_app_loads_no_emulator_until_the_demo_starts() -> None:
+    app = ("cli", "gui.app", "gui.main_window", "gui.demo_panel", "app.demo", "app.facade")
+    loaded = _loaded_after(*(f"desktop_sync.{name}" for name in app))
+    assert "desktop_sync.gui.app" in loaded
+    assert sorted(m for m in loaded if _is_within(m, "desktop_sync_sandbox")) == []
