@@ -30,7 +30,7 @@ from benchmarks.common import (
     parse_options,
     requests_since,
 )
-from desktop_sync.sandbox.samples import generate_orders
+from desktop_sync_sandbox.samples import generate_orders
 
 FULL_ORDERS = 2000
 SMOKE_ORDERS = 40

@@ -24,10 +24,10 @@ from desktop_sync.connectors.orderdesk.ratelimit import TokenBucket
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
 from desktop_sync.engine.context import utc_now
 from desktop_sync.engine.sync import SyncEngine
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.server import Emulator
 from desktop_sync.state.journal import Journal
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.server import Emulator
 
 __all__ = [
     "BIGCOMMERCE_QUOTA",

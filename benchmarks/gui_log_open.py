@@ -46,9 +46,9 @@ from desktop_sync.engine.sync import SyncEngine  # noqa: E402
 from desktop_sync.gui.app import keep_the_window_responsive  # noqa: E402
 from desktop_sync.gui.main_window import MainWindow  # noqa: E402
 from desktop_sync.gui.workers import SyncController  # noqa: E402
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator  # noqa: E402
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator  # noqa: E402
 from desktop_sync.state.journal import Journal  # noqa: E402
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator  # noqa: E402
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator  # noqa: E402
 
 HEARTBEAT_MS = 5
 STORE_ID, API_KEY, TOKEN = "100001", "bench-key-1", "bench-token-1"

@@ -30,9 +30,9 @@ from benchmarks.common import (
 )
 from desktop_sync.app.settings import Settings
 from desktop_sync.engine.sync import SyncEngine
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import generate_orders
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
 
 T = TypeVar("T")
 HOUR = 3600.0

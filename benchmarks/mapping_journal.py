@@ -21,8 +21,8 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
 )
 from desktop_sync.engine.mapping import map_order
-from desktop_sync.sandbox.samples import SampleOrder, generate_orders
 from desktop_sync.state.journal import Journal
+from desktop_sync_sandbox.samples import SampleOrder, generate_orders
 
 FULL_ORDERS = 10_000
 SMOKE_ORDERS = 200

@@ -36,10 +36,10 @@ from benchmarks.common import (
     requests_since,
 )
 from desktop_sync.engine.mapping import source_name_for
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.leaky_bucket import LeakyBucket
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import generate_orders
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.leaky_bucket import LeakyBucket
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
 
 FULL = (2000, 200)
 SMOKE = (40, 5)

@@ -13,7 +13,6 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
-from urllib.parse import urlsplit
 
 from desktop_sync import APP_DISPLAY_NAME, __version__
 from desktop_sync.engine.events import CycleResult, Failure, FailureGroup, Health, said_once
@@ -609,11 +608,9 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _sandbox(args: argparse.Namespace) -> int:
-    if args.action == "ship":
-        return _sandbox_admin_ship(args.order)
-    if args.action == "add-order":
-        return _sandbox_admin_add_order()
-    from desktop_sync.sandbox.demo import DemoSandbox
+    if args.action in ("ship", "add-order"):
+        return _sandbox_action(args.action, args.order)
+    from desktop_sync_sandbox.demo import DemoSandbox
 
     sandbox = DemoSandbox(
         platform=args.platform,
@@ -639,46 +636,23 @@ def _sandbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _admin_call(base: str, method: str, path: str, body: Any = None) -> Any:
-    import httpx
+def _sandbox_action(action: str, order_number: str | None) -> int:
+    """The merchant's part in a running sandbox, found by the environment it printed."""
+    from desktop_sync_sandbox import admin
 
-    response = httpx.request(method, base + path, json=body, timeout=10)
-    response.raise_for_status()
-    return response.json() if response.content else None
-
-
-def _sandbox_admin_ship(order_number: str | None) -> int:
-    api_url = os.environ.get("ORDERDESK_API_URL", "")
-    if "127.0.0.1" not in api_url:
-        _say("Set the environment printed by 'desktop-sync sandbox' first.", sys.stderr)
-        return EXIT_CONFIG
-    base = api_url.split("/api/v2")[0]
-    orders = _admin_call(base, "GET", "/_admin/orders")["orders"]
-    candidates = [
-        o for o in orders if not o.get("order_shipments") and order_number in (None, o["source_id"])
-    ]
-    if not candidates:
+    try:
+        if action == "ship":
+            said = admin.ship_an_order(os.environ.get("ORDERDESK_API_URL", ""), order_number)
+        else:
+            said = admin.add_store_order(os.environ.get("STORE_URL", ""))
+    except admin.NothingToShip:
         _say("No unshipped order to ship; run 'desktop-sync sync --once' first.", sys.stderr)
         return EXIT_FAILURES
-    order = min(candidates, key=lambda o: int(o["id"]))
-    tracking = f"1Z999AA1{int(order['id']) % 10**10:010d}"
-    _admin_call(
-        base,
-        "POST",
-        f"/_admin/orders/{order['id']}/shipments",
-        {"tracking_number": tracking, "carrier_code": "UPS", "shipment_method": "Ground"},
-    )
-    _say(f"Order {order['source_id']} shipped in Order Desk with UPS {tracking}.")
-    return EXIT_OK
-
-
-def _sandbox_admin_add_order() -> int:
-    store_url = os.environ.get("STORE_URL", "")
-    if "127.0.0.1" not in store_url:
-        _say("Set the environment printed by 'desktop-sync sandbox' first.", sys.stderr)
+    except admin.NoSandboxThere as exc:
+        _say(f"{exc} Set the environment printed by 'desktop-sync sandbox' first.", sys.stderr)
         return EXIT_CONFIG
-    parts = urlsplit(store_url)
-    base = f"{parts.scheme}://{parts.netloc}"
-    _admin_call(base, "POST", "/_admin/orders", {"count": 1})
-    _say("A new order was placed in the sandbox store.")
+    except admin.SandboxAdminError as exc:
+        _say(str(exc), sys.stderr)
+        return EXIT_FAILURES
+    _say(said)
     return EXIT_OK

@@ -15,7 +15,7 @@ import httpx
 
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
 from desktop_sync.connectors.orderdesk.ratelimit import TokenBucket
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 
 BURST = 25
 

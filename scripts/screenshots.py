@@ -26,13 +26,14 @@ sys.path.insert(0, str(ROOT))
 # A throwaway profile home before anything reads the paths: no real settings are touched.
 os.environ["DESKTOP_SYNC_HOME"] = tempfile.mkdtemp(prefix="desktop-sync-shots-")
 
+from desktop_sync.app.demo import demo_profile  # noqa: E402
 from desktop_sync.app.secrets import MemorySecretStore  # noqa: E402
 from desktop_sync.engine.events import Health  # noqa: E402
 from desktop_sync.gui.app import GuiSession, application, leave  # noqa: E402
 from desktop_sync.gui.main_window import MainWindow  # noqa: E402
 from desktop_sync.gui.wizard import FirstRunWizard  # noqa: E402
-from desktop_sync.sandbox.demo import DemoSandbox  # noqa: E402
-from desktop_sync.sandbox.server import Fault  # noqa: E402
+from desktop_sync_sandbox.demo import DemoSandbox  # noqa: E402
+from desktop_sync_sandbox.server import Fault  # noqa: E402
 
 
 def wait_for(signal: SignalInstance, timeout_ms: int = 20_000) -> bool:
@@ -92,7 +93,7 @@ def verified(start: Callable[[], None], succeeded: SignalInstance, what: str) ->
 
 
 def wizard_shots(sandbox: DemoSandbox, out: Path) -> None:
-    wizard = FirstRunWizard(MemorySecretStore(), prefill=sandbox.profile())
+    wizard = FirstRunWizard(MemorySecretStore(), prefill=demo_profile(sandbox))
     wizard.resize(720, 580)
     wizard.show()
     page = wizard.orderdesk_page

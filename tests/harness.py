@@ -18,8 +18,8 @@ from desktop_sync.engine.context import utc_now
 from desktop_sync.engine.events import EventSink
 from desktop_sync.engine.mapping import source_name_for
 from desktop_sync.engine.sync import SyncEngine
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.state.journal import Journal
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 
 # The emulator's bucket runs 50x faster than Order Desk's; the client's bucket matches it, so
 # tests keep the real pacing logic while finishing quickly.

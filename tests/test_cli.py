@@ -22,8 +22,8 @@ import pytest
 
 from desktop_sync import __version__, cli
 from desktop_sync.app.lock import ProfileLock
-from desktop_sync.sandbox.demo import DemoSandbox
-from desktop_sync.sandbox.server import Fault
+from desktop_sync_sandbox.demo import DemoSandbox
+from desktop_sync_sandbox.server import Fault
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -30,7 +30,7 @@ from desktop_sync.state.journal import Journal, JournalError
 
 if TYPE_CHECKING:
     from desktop_sync.gui.wizard import FirstRunWizard
-    from desktop_sync.sandbox.demo import DemoSandbox
+    from desktop_sync_sandbox.demo import DemoSandbox
 
 __all__ = [
     "KEYS_FORGOTTEN",
@@ -132,13 +132,10 @@ class GuiSession:
 
     def prepare_demo(self) -> None:
         """Start the sandbox with a throwaway profile home, so no real settings are touched."""
-        from desktop_sync.sandbox.demo import DemoSandbox
+        from desktop_sync.app.demo import start_demo
 
         os.environ[HOME_ENV] = tempfile.mkdtemp(prefix="desktop-sync-demo-")
-        sandbox = DemoSandbox(platform=self.demo_platform)
-        sandbox.start()
-        self.sandbox = sandbox
-        self.profile = sandbox.profile()
+        self.sandbox, self.profile = start_demo(self.demo_platform)
         self.secrets = MemorySecretStore()  # the demo's keys live in memory only
         self.settings = Settings(
             push_interval_seconds=self.profile.push_interval_seconds,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_sync.gui.background import TaskRunner
-from desktop_sync.sandbox.demo import DemoSandbox
+
+if TYPE_CHECKING:
+    from desktop_sync_sandbox.demo import DemoSandbox
 
 __all__ = ["DemoPanel"]
 

@@ -33,8 +33,8 @@ from desktop_sync.connectors.stores.bigcommerce_parsing import (
     parse_fulfillment,
     parse_order,
 )
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.server import Fault
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.server import Fault
 from tests.fakes import FakeTime
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "bigcommerce"

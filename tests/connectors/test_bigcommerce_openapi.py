@@ -35,9 +35,9 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import FulfillmentLine, Tracking
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.bigcommerce_shapes import Charges
-from desktop_sync.sandbox.samples import generate_orders
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.bigcommerce_shapes import Charges
+from desktop_sync_sandbox.samples import generate_orders
 from tests.specs import spec_path
 
 pytestmark = pytest.mark.spec

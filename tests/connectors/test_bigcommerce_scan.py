@@ -15,14 +15,14 @@ from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import FulfillmentLine, StoreOrder, Tracking
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
 from desktop_sync.engine.events import Health
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.bigcommerce_shapes import (
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.bigcommerce_shapes import (
     INFO_SCOPE,
     ORDERS_READ_SCOPE,
     Charges,
     order_total,
 )
-from desktop_sync.sandbox.samples import generate_orders
+from desktop_sync_sandbox.samples import generate_orders
 from tests.harness import make_engine, orderdesk_emulator
 from tests.money import assert_money_whole
 

@@ -21,8 +21,8 @@ from desktop_sync.connectors.orderdesk.models import (
 )
 from desktop_sync.connectors.orderdesk.ratelimit import TokenBucket
 from desktop_sync.connectors.retry import Backoff
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.server import Fault
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.server import Fault
 
 STORE_ID = "100001"
 API_KEY = "emulator-key-0123456789"

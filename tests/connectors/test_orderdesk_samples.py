@@ -13,7 +13,7 @@ import pytest
 
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
 from desktop_sync.connectors.retry import Backoff
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from tests.harness import orderdesk_client, orderdesk_emulator
 from tests.specs import spec_path
 

@@ -14,8 +14,8 @@ from desktop_sync.connectors.errors import AuthError, Rejected, Transient
 from desktop_sync.connectors.orderdesk.client import DuplicateOrder
 from desktop_sync.connectors.orderdesk.models import Address, NewOrder, NewOrderItem
 from desktop_sync.engine.events import Health
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import generate_orders
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.harness import make_engine, minute_ago, orderdesk_client, orderdesk_emulator
 

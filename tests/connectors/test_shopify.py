@@ -16,9 +16,9 @@ from desktop_sync.connectors.errors import Ambiguous, AuthError, Rejected
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import FulfillmentLine, StoreConnector, Tracking
 from desktop_sync.connectors.stores.shopify import ShopifyConnector, from_credentials, shop_url
-from desktop_sync.sandbox.samples import SampleLine, SampleOrder, generate_orders
-from desktop_sync.sandbox.server import Fault
-from desktop_sync.sandbox.shopify import ShopifyEmulator
+from desktop_sync_sandbox.samples import SampleLine, SampleOrder, generate_orders
+from desktop_sync_sandbox.server import Fault
+from desktop_sync_sandbox.shopify import ShopifyEmulator
 
 FAST_BACKOFF = Backoff(base=0.01, cap=0.05, floor=0.0, attempts=3)
 UPS = Tracking("1Z999AA10123456784", "UPS", "https://www.ups.com/track?tracknum=1Z999AA10123456784")

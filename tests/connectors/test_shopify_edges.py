@@ -15,7 +15,7 @@ import respx
 from desktop_sync.connectors.errors import Rejected
 from desktop_sync.connectors.stores.base import FulfillmentLine, Tracking
 from desktop_sync.connectors.stores.shopify import SHOPIFY_API_VERSION, ShopifyConnector
-from desktop_sync.sandbox.shopify import ShopifyEmulator
+from desktop_sync_sandbox.shopify import ShopifyEmulator
 from tests.connectors.test_shopify import UPS, ShopClock, connect, graphql_calls, sample_with
 from tests.spec.shopify_schema import big_sample
 

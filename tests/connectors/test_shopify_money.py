@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from desktop_sync.connectors.stores.base import StoreOrder
-from desktop_sync.sandbox.samples import SampleLine, SampleOrder, generate_orders
-from desktop_sync.sandbox.shopify import ShopifyEmulator
-from desktop_sync.sandbox.shopify_money import OrderMoney
+from desktop_sync_sandbox.samples import SampleLine, SampleOrder, generate_orders
+from desktop_sync_sandbox.shopify import ShopifyEmulator
+from desktop_sync_sandbox.shopify_money import OrderMoney
 from tests.connectors.test_shopify import connect
 from tests.harness import make_engine, minute_ago, orderdesk_emulator
 from tests.money import CENT, assert_money_whole

@@ -18,9 +18,9 @@ from desktop_sync.connectors.stores.base import (
 )
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.connectors.stores.woocommerce_tracking import TrackingPlugin
-from desktop_sync.sandbox.samples import generate_orders
-from desktop_sync.sandbox.server import Fault
-from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
+from desktop_sync_sandbox.samples import generate_orders
+from desktop_sync_sandbox.server import Fault
+from desktop_sync_sandbox.woocommerce import WooCommerceEmulator
 
 START = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
 UPS = Tracking("1Z999AA10123456784", "UPS", "https://www.ups.com/track?tracknum=1Z999AA10123456784")

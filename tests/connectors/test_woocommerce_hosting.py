@@ -16,7 +16,7 @@ from desktop_sync.connectors.stores.base import FulfillmentLine, Tracking
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.connectors.stores.woocommerce_http import AuthMode
 from desktop_sync.connectors.stores.woocommerce_tracking import TrackingPlugin
-from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
+from desktop_sync_sandbox.woocommerce import WooCommerceEmulator
 from tests.connectors.test_woocommerce import (
     START,
     UPS,

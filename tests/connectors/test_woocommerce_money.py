@@ -17,8 +17,8 @@ import pytest
 
 from desktop_sync.connectors.stores.woocommerce_orders import parse_order
 from desktop_sync.engine.events import Health
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.woocommerce_money import WooCoupon, WooFee, WooItem, WooPricing
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.woocommerce_money import WooCoupon, WooFee, WooItem, WooPricing
 from tests.contract.kits.woocommerce import WooCommerceKit
 from tests.engine.conftest import orderdesk  # noqa: F401  (the Order Desk emulator fixture)
 from tests.harness import make_engine, minute_ago

@@ -12,7 +12,7 @@ import respx
 
 from desktop_sync.connectors.errors import Rejected
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
-from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
+from desktop_sync_sandbox.woocommerce import WooCommerceEmulator
 from tests.connectors.test_woocommerce import START, FakeClock, clock, connect, shop
 from tests.connectors.test_woocommerce_shapes import NOW, ORDERS, SITE, order_json, products
 

@@ -11,8 +11,8 @@ from desktop_sync.connectors.errors import Rejected
 from desktop_sync.connectors.stores.base import FulfillmentLine
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.engine.events import Health
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.woocommerce import WooCommerceEmulator
 from tests.connectors.test_woocommerce import (
     DHL,
     UPS,

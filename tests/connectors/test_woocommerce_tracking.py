@@ -9,7 +9,7 @@ import pytest
 from desktop_sync.connectors.stores.base import FulfillmentLine, Tracking
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.connectors.stores.woocommerce_tracking import TrackingPlugin, clean_safe_link
-from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
+from desktop_sync_sandbox.woocommerce import WooCommerceEmulator
 from tests.connectors.test_woocommerce import clock, shop, sleeps, woo
 
 __all__ = ["clock", "shop", "sleeps", "woo"]  # fixtures shared with test_woocommerce

@@ -11,8 +11,8 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import StoreConnector
-from desktop_sync.sandbox.samples import SampleOrder
-from desktop_sync.sandbox.server import Emulator, Fault
+from desktop_sync_sandbox.samples import SampleOrder
+from desktop_sync_sandbox.server import Emulator, Fault
 
 
 class StoreKit(Protocol):

@@ -17,8 +17,8 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
-from desktop_sync.sandbox.samples import SampleOrder, generate_orders
-from desktop_sync.sandbox.server import Fault
+from desktop_sync_sandbox.samples import SampleOrder, generate_orders
+from desktop_sync_sandbox.server import Fault
 from tests.contract.kit import StoreKit
 
 PAYMENT_STATES = {

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.contract.kits.woocommerce import WooCommerceKit
 from tests.harness import Clock, orderdesk_emulator

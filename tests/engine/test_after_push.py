@@ -9,9 +9,9 @@ from typing import Any
 
 from desktop_sync.engine.events import Level
 from desktop_sync.engine.sync import SyncEngine
-from desktop_sync.sandbox.bigcommerce_shapes import STATUS_LABELS
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import generate_orders
+from desktop_sync_sandbox.bigcommerce_shapes import STATUS_LABELS
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.harness import make_engine, minute_ago
 

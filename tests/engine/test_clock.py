@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from desktop_sync.engine.events import Level
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.state.states import Cursor
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.harness import Clock, make_engine, minute_ago
 

@@ -11,8 +11,8 @@ import pytest
 
 from desktop_sync import cli
 from desktop_sync.engine.events import Failure, said_once
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import SampleOrder, generate_orders
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import SampleOrder, generate_orders
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.harness import make_engine, minute_ago, point_cli_at
 

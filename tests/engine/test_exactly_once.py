@@ -17,10 +17,10 @@ import pytest
 
 from desktop_sync import cli
 from desktop_sync.engine.events import Health
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import SampleCustomer, generate_orders
-from desktop_sync.sandbox.server import Fault
 from desktop_sync.state.journal import Journal
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import SampleCustomer, generate_orders
+from desktop_sync_sandbox.server import Fault
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.harness import Clock, make_engine, minute_ago, orderdesk_emulator, source_counts
 

@@ -15,9 +15,9 @@ import pytest
 
 from desktop_sync.engine.mapping import source_name_for
 from desktop_sync.engine.sync import SyncEngine
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import generate_orders
-from desktop_sync.sandbox.server import Fault
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
+from desktop_sync_sandbox.server import Fault
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.harness import Clock, make_engine, minute_ago, orderdesk_emulator
 

@@ -11,10 +11,10 @@ import pytest
 from desktop_sync.connectors.stores.base import PaymentState, StoreAddress, StoreOrder
 from desktop_sync.engine.send_rules import send_rule_for
 from desktop_sync.platforms import NAMES
-from desktop_sync.sandbox.bigcommerce_shapes import STATUS_LABELS
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.state.states import OrderState
+from desktop_sync_sandbox.bigcommerce_shapes import STATUS_LABELS
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.harness import Clock, make_engine, minute_ago
 

@@ -11,8 +11,8 @@ import pytest
 
 from desktop_sync import cli
 from desktop_sync.app.facade import DesktopSync
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import generate_orders
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.engine.test_after_push import _cancel
 from tests.harness import Clock, point_cli_at

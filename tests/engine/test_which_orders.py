@@ -11,10 +11,10 @@ from typing import Any
 
 from desktop_sync.connectors.stores.base import StoreConnector, StoreOrder
 from desktop_sync.engine.events import Level
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.state.journal import Journal
 from desktop_sync.state.states import Cursor
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.harness import make_engine
 

@@ -13,9 +13,9 @@ from desktop_sync.connectors.stores.base import StoreConnector
 from desktop_sync.engine.events import CycleResult
 from desktop_sync.engine.identity import STORE_KEY, store_key_of
 from desktop_sync.engine.mapping import source_name_for
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.state.states import OrderState
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.contract.kits.woocommerce import WooCommerceKit
 from tests.harness import make_engine, minute_ago, orderdesk_emulator

@@ -13,9 +13,9 @@ from desktop_sync.app.profile import Profile
 from desktop_sync.app.settings import Settings
 from desktop_sync.app.wiring import build_engine
 from desktop_sync.engine.sync import SyncEngine
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.state.states import OrderState
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
 from tests.contract.kits.woocommerce import WooCommerceKit
 from tests.harness import orderdesk_emulator
 

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QThreadPool
 
 from desktop_sync.app.facade import DesktopSync
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 
 ORDERDESK_STORE_ID = "100001"
 ORDERDESK_API_KEY = "od-key-3f9a1c7e5b"

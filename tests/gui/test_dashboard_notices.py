@@ -17,8 +17,8 @@ from desktop_sync.app.wiring import build_engine
 from desktop_sync.engine.events import CycleResult, Failure, Health, PushResult
 from desktop_sync.gui.dashboard import Dashboard
 from desktop_sync.gui.main_window import MainWindow
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync.state.journal import Journal
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from tests.gui.test_main_window import WindowMaker, ended, journal, make_window
 
 __all__ = ["ended", "journal", "make_window"]  # fixtures, used by name

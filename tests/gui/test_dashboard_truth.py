@@ -23,10 +23,10 @@ from desktop_sync.engine.events import (
 from desktop_sync.gui.dashboard import Dashboard
 from desktop_sync.gui.main_window import MainWindow
 from desktop_sync.gui.workers import Schedule, SyncController
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.server import Fault
 from desktop_sync.state.journal import Journal
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.server import Fault
 from tests.gui.test_main_window import WindowMaker, _log_orders, ended, journal, make_window
 from tests.gui.test_workers import make_profile
 

@@ -25,10 +25,10 @@ from desktop_sync.gui.demo_panel import DemoPanel
 from desktop_sync.gui.main_window import ABOUT_TEXT, MainWindow
 from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.demo import DemoSandbox
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.state.journal import Journal
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.demo import DemoSandbox
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from tests.gui.test_workers import make_profile
 
 pytestmark = pytest.mark.gui

@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from desktop_sync.app.profile import Profile
 from desktop_sync.gui.workers import SyncController
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.server import Fault
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.server import Fault
 from tests.gui.test_main_window import WindowMaker, ended, journal, make_window
 from tests.gui.test_workers import make_profile
 

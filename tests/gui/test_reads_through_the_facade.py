@@ -18,9 +18,9 @@ from desktop_sync.app.profile import save_profile
 from desktop_sync.app.secrets import SecretStore
 from desktop_sync.gui.app import GuiSession
 from desktop_sync.gui.log_view import CsvExport
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.state.journal import Journal, JournalError
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from tests.gui.test_workers import make_profile
 
 pytestmark = pytest.mark.gui

@@ -14,7 +14,7 @@ from desktop_sync.app.profile import Profile, save_profile
 from desktop_sync.app.secrets import SecretStore, orderdesk_api_key_name
 from desktop_sync.app.settings import load_settings, save_settings
 from desktop_sync.gui.settings_dialog import SettingsDialog
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from tests.gui.conftest import ORDERDESK_API_KEY, ORDERDESK_STORE_ID
 
 pytestmark = pytest.mark.gui

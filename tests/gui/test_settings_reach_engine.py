@@ -23,9 +23,9 @@ from desktop_sync.gui.settings_dialog import SettingsDialog, chosen_statuses, de
 from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
 from desktop_sync.platforms import get_platform
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.state.journal import Journal
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from tests.gui.test_main_window import journal
 from tests.gui.test_workers import make_profile
 

@@ -24,9 +24,9 @@ from desktop_sync.gui.wizard import (
     PAGE_STORE,
     FirstRunWizard,
 )
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.server import Fault
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.server import Fault
 from tests.gui.conftest import BIGCOMMERCE_TOKEN, ORDERDESK_API_KEY, ORDERDESK_STORE_ID
 from tests.memory_keyring import MemoryKeyring
 

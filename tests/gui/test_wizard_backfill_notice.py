@@ -20,9 +20,9 @@ from desktop_sync.gui.app import GuiSession
 from desktop_sync.gui.main_window import MainWindow
 from desktop_sync.gui.wizard import CHECKING_HISTORY, FirstRunWizard
 from desktop_sync.gui.workers import SyncController
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.shopify import ShopifyEmulator
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.shopify import ShopifyEmulator
 from tests.gui.test_wizard import WAIT_MS, make_wizard, walk_to_finish
 from tests.gui.test_workers import make_profile
 

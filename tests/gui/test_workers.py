@@ -16,9 +16,9 @@ from desktop_sync.app.paths import journal_path
 from desktop_sync.app.profile import Profile
 from desktop_sync.engine.events import CycleResult, Health, SyncEvent
 from desktop_sync.gui.workers import Schedule, SyncController
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.state.journal import Journal
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from tests.gui.conftest import BIGCOMMERCE_TOKEN, ORDERDESK_API_KEY, ORDERDESK_STORE_ID
 
 pytestmark = pytest.mark.gui

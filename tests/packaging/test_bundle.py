@@ -128,7 +128,8 @@ def test_bundle_holds_each_platforms_keyring_backend() -> None:
         "secretstorage",
         "jeepney.io.blocking",
         "desktop_sync.gui.app",
-        "desktop_sync.sandbox.demo",
+        "desktop_sync_sandbox.demo",
+        "desktop_sync_sandbox.admin",
     ):
         assert module in listing, module
 

@@ -14,9 +14,9 @@ from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
 from desktop_sync.engine.events import EventSink
 from desktop_sync.engine.mapping import source_name_for
 from desktop_sync.engine.sync import SyncEngine
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import generate_orders
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.engine import test_exactly_once
 from tests.harness import make_engine, orderdesk_emulator

@@ -25,8 +25,8 @@ from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
 from desktop_sync.engine.events import CycleResult, Health
 from desktop_sync.engine.mapping import source_name_for
 from desktop_sync.engine.sync import SyncEngine
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.state.journal import Journal
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from tests.contract.kit import FAST_BACKOFF
 from tests.harness import minute_ago, orderdesk_client, orderdesk_emulator
 from tests.reliability.rig import Clock, Rig

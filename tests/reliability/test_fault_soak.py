@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop_sync.engine.events import Health, SyncEvent
-from desktop_sync.sandbox.server import Fault
+from desktop_sync_sandbox.server import Fault
 from tests.harness import minute_ago
 from tests.reliability.rig import Rig
 

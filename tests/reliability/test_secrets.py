@@ -21,7 +21,7 @@ from desktop_sync.connectors.stores.base import FulfillmentLine, StoreConnector,
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
 from desktop_sync.connectors.stores.shopify import ShopifyConnector
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
-from desktop_sync.sandbox.samples import generate_orders
+from desktop_sync_sandbox.samples import generate_orders
 from tests.contract.kits.shopify import ShopifyKit
 from tests.contract.kits.woocommerce import WooCommerceKit
 from tests.harness import minute_ago, orderdesk_client

@@ -18,8 +18,8 @@ import pytest
 from desktop_sync.connectors.http import MAX_HOLD
 from desktop_sync.engine.events import Health
 from desktop_sync.engine.sync import SyncEngine
-from desktop_sync.sandbox.demo import DemoSandbox
-from desktop_sync.sandbox.server import Fault
+from desktop_sync_sandbox.demo import DemoSandbox
+from desktop_sync_sandbox.server import Fault
 from tests.harness import minute_ago
 from tests.reliability.rig import ROOT, Rig, wait_until
 

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.samples import generate_orders
-from desktop_sync.sandbox.server import Fault
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.samples import generate_orders
+from desktop_sync_sandbox.server import Fault
 
 TOKEN = "emulator-test-token"
 RATE_HEADERS = (

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.server import Emulator, Fault
-from desktop_sync.sandbox.shopify import ShopifyEmulator
-from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.server import Emulator, Fault
+from desktop_sync_sandbox.shopify import ShopifyEmulator
+from desktop_sync_sandbox.woocommerce import WooCommerceEmulator
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "emulators.md"
 SECTIONS = {

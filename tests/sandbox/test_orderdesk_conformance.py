@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 
 EXECUTION_TIME = re.compile(r"^\d+\.\d{4} seconds$")
 DATETIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")

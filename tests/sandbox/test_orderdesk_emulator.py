@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.orderdesk_values import OrderNotFound, OrderRejected
-from desktop_sync.sandbox.server import Fault
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.orderdesk_values import OrderNotFound, OrderRejected
+from desktop_sync_sandbox.server import Fault
 
 
 class WallClock:

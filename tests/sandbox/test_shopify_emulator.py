@@ -10,15 +10,15 @@ from typing import Any
 import httpx
 import pytest
 
-from desktop_sync.sandbox.samples import SampleLine, SampleOrder, generate_orders
-from desktop_sync.sandbox.server import Fault
-from desktop_sync.sandbox.shopify import (
+from desktop_sync_sandbox.samples import SampleLine, SampleOrder, generate_orders
+from desktop_sync_sandbox.server import Fault
+from desktop_sync_sandbox.shopify import (
     INVALID_TOKEN,
     ShopifyEmulator,
     served_version,
     supported_versions,
 )
-from desktop_sync.sandbox.shopify_graphql import parse_operation, requested_cost
+from desktop_sync_sandbox.shopify_graphql import parse_operation, requested_cost
 
 GRAPHQL = "/admin/api/2026-10/graphql.json"
 ORDERS = """

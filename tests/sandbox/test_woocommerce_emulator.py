@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from desktop_sync.sandbox.server import Fault
-from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
+from desktop_sync_sandbox.server import Fault
+from desktop_sync_sandbox.woocommerce import WooCommerceEmulator
 
 START = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
 

@@ -15,8 +15,8 @@ import pytest
 
 from desktop_sync.connectors.stores.woocommerce_orders import parse_order
 from desktop_sync.engine.mapping import map_order
-from desktop_sync.sandbox.woocommerce import WooCommerceEmulator
-from desktop_sync.sandbox.woocommerce_money import WooCoupon, WooFee, WooItem, WooPricing
+from desktop_sync_sandbox.woocommerce import WooCommerceEmulator
+from desktop_sync_sandbox.woocommerce_money import WooCoupon, WooFee, WooItem, WooPricing
 from tests.connectors.test_woocommerce import FakeClock, connect
 from tests.specs import spec_path
 

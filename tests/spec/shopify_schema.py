@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 from graphql import GraphQLSchema, build_client_schema
 
-from desktop_sync.sandbox.samples import SampleLine, SampleOrder, generate_orders
-from desktop_sync.sandbox.shopify_access import AccessSchema
+from desktop_sync_sandbox.samples import SampleLine, SampleOrder, generate_orders
+from desktop_sync_sandbox.shopify_access import AccessSchema
 from tests.specs import spec_path
 
 VERSIONS = ("2025-07", "2026-10")

@@ -13,7 +13,7 @@ import pytest
 from desktop_sync.connectors.errors import AuthError
 from desktop_sync.connectors.stores.shopify import REQUIRED_SCOPES, SHOPIFY_API_VERSION
 from desktop_sync.engine.events import Health
-from desktop_sync.sandbox.samples import generate_orders
+from desktop_sync_sandbox.samples import generate_orders
 from tests.contract.kits.shopify import ShopifyKit
 from tests.contract.test_engine_end_to_end import (
     test_forty_orders_ten_shipped_three_split_make_sixteen_exact_fulfillments as forty_ten_three,

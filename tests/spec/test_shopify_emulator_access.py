@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from desktop_sync.connectors.stores.shopify import SHOPIFY_API_VERSION
-from desktop_sync.sandbox.shopify import ShopifyEmulator
+from desktop_sync_sandbox.shopify import ShopifyEmulator
 from tests.spec.shopify_schema import access_schema
 
 pytestmark = pytest.mark.spec

@@ -22,16 +22,16 @@ from desktop_sync.connectors.stores.shopify import (
     SHOPIFY_API_VERSION,
     ShopifyConnector,
 )
-from desktop_sync.sandbox.shopify import ShopifyEmulator
-from desktop_sync.sandbox.shopify_access import (
+from desktop_sync_sandbox.shopify import ShopifyEmulator
+from desktop_sync_sandbox.shopify_access import (
     AccessSchema,
     FieldRule,
     expand_granted,
     parse_required_access,
     satisfied,
 )
-from desktop_sync.sandbox.shopify_graphql import Field, parse_operation
-from desktop_sync.sandbox.shopify_versions import end_of_support
+from desktop_sync_sandbox.shopify_graphql import Field, parse_operation
+from desktop_sync_sandbox.shopify_versions import end_of_support
 from tests.contract.kit import FAST_BACKOFF
 from tests.spec.shopify_schema import (
     VERSIONS,

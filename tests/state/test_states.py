@@ -8,10 +8,10 @@ from pathlib import Path
 from desktop_sync.state.states import Cursor, OrderState, ShipmentKind, ShipmentState
 
 PACKAGE = Path(__file__).parents[2] / "desktop_sync"
-# The platforms and their emulators speak their own words ("pending" is a WooCommerce status,
+# The platforms speak their own words ("pending" is a WooCommerce status,
 # and each platform's send rule in the registry names its statuses); the first migration is
 # never edited.
-OUTSIDE = ("connectors", "sandbox")
+OUTSIDE = ("connectors",)
 SPELLINGS = ("states.py", "schema.py", "platforms.py")
 WORDS = {m.value for e in (OrderState, ShipmentState, ShipmentKind, Cursor) for m in e}
 

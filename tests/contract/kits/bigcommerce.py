@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.samples import SampleOrder
-from desktop_sync.sandbox.server import Fault
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.samples import SampleOrder
+from desktop_sync_sandbox.server import Fault
 from tests.contract.kit import FAST_BACKOFF, KitLifecycle
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from desktop_sync.connectors.stores.shopify import ShopifyConnector
-from desktop_sync.sandbox.samples import SampleOrder
-from desktop_sync.sandbox.server import Fault
-from desktop_sync.sandbox.shopify import ShopifyEmulator
-from desktop_sync.sandbox.shopify_access import AccessSchema
+from desktop_sync_sandbox.samples import SampleOrder
+from desktop_sync_sandbox.server import Fault
+from desktop_sync_sandbox.shopify import ShopifyEmulator
+from desktop_sync_sandbox.shopify_access import AccessSchema
 from tests.contract.kit import FAST_BACKOFF, KitLifecycle
 
 

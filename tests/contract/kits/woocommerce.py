@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
-from desktop_sync.sandbox.samples import SampleOrder
-from desktop_sync.sandbox.server import Fault
-from desktop_sync.sandbox.woocommerce import WooCommerceEmulator, status_for_payment
+from desktop_sync_sandbox.samples import SampleOrder
+from desktop_sync_sandbox.server import Fault
+from desktop_sync_sandbox.woocommerce import WooCommerceEmulator, status_for_payment
 from tests.contract.kit import FAST_BACKOFF, KitLifecycle
 
 RECORD_KEY = "_desktop_sync_fulfillments"

@@ -9,9 +9,9 @@ from decimal import Decimal
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
-from desktop_sync.sandbox.bigcommerce_charges import NO_CHARGES, Charges, fee_data, order_total
-from desktop_sync.sandbox.samples import SampleCustomer, SampleLine, SampleOrder
-from desktop_sync.sandbox.server import Request, Response, json_response
+from desktop_sync_sandbox.bigcommerce_charges import NO_CHARGES, Charges, fee_data, order_total
+from desktop_sync_sandbox.samples import SampleCustomer, SampleLine, SampleOrder
+from desktop_sync_sandbox.server import Request, Response, json_response
 
 __all__ = [
     "INFO_SCOPE",

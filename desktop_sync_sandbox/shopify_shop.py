@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from desktop_sync.sandbox.samples import SampleOrder
-from desktop_sync.sandbox.shopify_graphql import GraphQLError
-from desktop_sync.sandbox.shopify_money import OrderMoney, default_money
-from desktop_sync.sandbox.shopify_shapes import (
+from desktop_sync_sandbox.samples import SampleOrder
+from desktop_sync_sandbox.shopify_graphql import GraphQLError
+from desktop_sync_sandbox.shopify_money import OrderMoney, default_money
+from desktop_sync_sandbox.shopify_shapes import (
     OPEN_STATES,
     FOLine,
     Fulfillment,

@@ -16,16 +16,16 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from desktop_sync.sandbox.leaky_bucket import LeakyBucket
-from desktop_sync.sandbox.orderdesk_data import DUPLICATE_MESSAGE, OrderBook
-from desktop_sync.sandbox.orderdesk_search import search_orders
-from desktop_sync.sandbox.orderdesk_values import (
+from desktop_sync_sandbox.leaky_bucket import LeakyBucket
+from desktop_sync_sandbox.orderdesk_data import DUPLICATE_MESSAGE, OrderBook
+from desktop_sync_sandbox.orderdesk_search import search_orders
+from desktop_sync_sandbox.orderdesk_values import (
     OrderNotFound,
     OrderRejected,
     store_payload,
     to_wire,
 )
-from desktop_sync.sandbox.server import (
+from desktop_sync_sandbox.server import (
     Emulator,
     Fault,
     Handler,

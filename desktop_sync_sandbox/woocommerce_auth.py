@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
-from desktop_sync.sandbox.server import Request
+from desktop_sync_sandbox.server import Request
 
 __all__ = ["Credentials", "KeyCheck", "basic_credentials"]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from desktop_sync.sandbox.samples import SampleOrder
+from desktop_sync_sandbox.samples import SampleOrder
 
 __all__ = ["NO_CHARGES", "Charges", "fee_data", "order_total"]
 

@@ -1,7 +1,9 @@
 """The built-in sandbox: an Order Desk emulator and a store emulator on 127.0.0.1 with sample
-orders, and a profile pointing at them, so a new user sees the whole flow with no account.
+orders, and the environment that points the headless CLI at them, so a new user sees the whole
+flow with no account.
 
-Used by ``desktop-sync --demo`` (the GUI), ``desktop-sync sandbox`` (headless) and tests.
+Used by ``desktop-sync --demo`` (the GUI, whose profile the app builds from these URLs and keys),
+``desktop-sync sandbox`` (headless) and tests.
 """
 
 from __future__ import annotations
@@ -11,16 +13,18 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from desktop_sync.app.profile import Profile
-from desktop_sync.platforms import NAMES as PLATFORMS
-from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
-from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
-from desktop_sync.sandbox.samples import generate_orders
-from desktop_sync.sandbox.server import Emulator
-from desktop_sync.sandbox.shopify import ShopifyEmulator
-from desktop_sync.sandbox.woocommerce import WooCommerceEmulator, status_for_payment
+from desktop_sync_sandbox.admin import oldest_unshipped
+from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
+from desktop_sync_sandbox.server import Emulator
+from desktop_sync_sandbox.shopify import ShopifyEmulator
+from desktop_sync_sandbox.woocommerce import WooCommerceEmulator, status_for_payment
 
 __all__ = ["PLATFORMS", "DemoSandbox"]
+
+PLATFORMS = ("bigcommerce", "shopify", "woocommerce")
+"""The store platforms the sandbox has an emulator for."""
 
 _CARRIERS = (
     ("UPS", "Ground", "1Z999AA1"),
@@ -125,22 +129,6 @@ class DemoSandbox:
             "STORE_SECRET": self.store_secret,
         }
 
-    def profile(self) -> Profile:
-        return Profile(
-            orderdesk_store_id=self.orderdesk.store_id,
-            orderdesk_api_key=self.orderdesk.api_key,
-            orderdesk_api_url=self.orderdesk.api_url,
-            orderdesk_folder_name="New",
-            store_platform=self.platform,
-            store_url=self.store.api_url,
-            store_key=self.store_key,
-            store_secret=self.store_secret,
-            push_interval_seconds=15,
-            pull_interval_seconds=15,
-            overlap_minutes=10,
-            sync_since=self.started_at,
-        )
-
     def describe(self) -> dict[str, Any]:
         """One JSON-able summary: URLs and working credentials of both emulators."""
         return {
@@ -166,16 +154,11 @@ class DemoSandbox:
 
     def ship_an_order(self, order_number: str | None = None) -> str:
         """Add tracking in Order Desk to one order the app sent (the oldest unshipped one)."""
-        candidates = [
-            o
-            for o in self.orderdesk.orders()
-            if not o.get("order_shipments") and (order_number in (None, o["source_id"]))
-        ]
-        if not candidates:
+        order = oldest_unshipped(self.orderdesk.orders(), order_number)
+        if order is None:
             return (
                 "There is no unshipped order in the sandbox's Order Desk yet; press Sync now first."
             )
-        order = min(candidates, key=lambda o: int(o["id"]))
         carrier, method, prefix = self._rng.choice(_CARRIERS)
         tracking = prefix + "".join(self._rng.choice("0123456789") for _ in range(12))
         self.orderdesk.add_shipment(

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl
 
-from desktop_sync.sandbox.server import Request, Response, ScaledClock, json_response
+from desktop_sync_sandbox.server import Request, Response, ScaledClock, json_response
 
 __all__ = ["TOKEN_LIFETIME", "ClientCredentialsGrant"]
 

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from desktop_sync.sandbox.samples import SampleLine, SampleOrder
-from desktop_sync.sandbox.shopify_graphql import GraphQLError
-from desktop_sync.sandbox.shopify_money import OrderMoney, default_money
+from desktop_sync_sandbox.samples import SampleLine, SampleOrder
+from desktop_sync_sandbox.shopify_graphql import GraphQLError
+from desktop_sync_sandbox.shopify_money import OrderMoney, default_money
 
 __all__ = [
     "MAX_PAGE",

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from desktop_sync.sandbox.samples import SampleCustomer, SampleOrder
-from desktop_sync.sandbox.woocommerce_money import (
+from desktop_sync_sandbox.samples import SampleCustomer, SampleOrder
+from desktop_sync_sandbox.woocommerce_money import (
     WooCoupon,
     WooItem,
     WooPricing,

@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from desktop_sync.sandbox.samples import SampleOrder, generate_orders
-from desktop_sync.sandbox.server import Emulator, Fault, Request, Response, json_response
-from desktop_sync.sandbox.woocommerce_auth import KeyCheck
-from desktop_sync.sandbox.woocommerce_money import WooPricing
-from desktop_sync.sandbox.woocommerce_shop import (
+from desktop_sync_sandbox.samples import SampleOrder, generate_orders
+from desktop_sync_sandbox.server import Emulator, Fault, Request, Response, json_response
+from desktop_sync_sandbox.woocommerce_auth import KeyCheck
+from desktop_sync_sandbox.woocommerce_money import WooPricing
+from desktop_sync_sandbox.woocommerce_shop import (
     ORDER_STATUSES,
     PROVIDERS,
     SentEmail,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop_sync.sandbox.server import Response, ScaledClock, json_response
+from desktop_sync_sandbox.server import Response, ScaledClock, json_response
 
 __all__ = ["MAX_QUERY_COST", "CostBucket"]
 

@@ -11,18 +11,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from desktop_sync.sandbox.samples import SampleOrder, generate_orders
-from desktop_sync.sandbox.server import Emulator, Fault, Request, Response, json_response
-from desktop_sync.sandbox.shopify_access import (
+from desktop_sync_sandbox.samples import SampleOrder, generate_orders
+from desktop_sync_sandbox.server import Emulator, Fault, Request, Response, json_response
+from desktop_sync_sandbox.shopify_access import (
     PROTECTED_CONTENTS,
     AccessSchema,
     expand_granted,
     unknown_fields,
     withhold,
 )
-from desktop_sync.sandbox.shopify_cost import CostBucket
-from desktop_sync.sandbox.shopify_grant import ClientCredentialsGrant
-from desktop_sync.sandbox.shopify_graphql import (
+from desktop_sync_sandbox.shopify_cost import CostBucket
+from desktop_sync_sandbox.shopify_grant import ClientCredentialsGrant
+from desktop_sync_sandbox.shopify_graphql import (
     GraphQLError,
     Operation,
     actual_cost,
@@ -30,10 +30,10 @@ from desktop_sync.sandbox.shopify_graphql import (
     requested_cost,
     resolve,
 )
-from desktop_sync.sandbox.shopify_money import OrderMoney
-from desktop_sync.sandbox.shopify_shapes import SentEmail, gid
-from desktop_sync.sandbox.shopify_shop import ShopifyShop
-from desktop_sync.sandbox.shopify_versions import served_version, supported_versions
+from desktop_sync_sandbox.shopify_money import OrderMoney
+from desktop_sync_sandbox.shopify_shapes import SentEmail, gid
+from desktop_sync_sandbox.shopify_shop import ShopifyShop
+from desktop_sync_sandbox.shopify_versions import served_version, supported_versions
 
 __all__ = [
     "INVALID_TOKEN",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from desktop_sync.sandbox.samples import SampleOrder
+from desktop_sync_sandbox.samples import SampleOrder
 
 __all__ = ["OrderMoney", "default_money", "spread"]
 

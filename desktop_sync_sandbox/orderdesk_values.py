@@ -9,8 +9,6 @@ from datetime import UTC, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from desktop_sync.connectors.orderdesk.models import PAYMENT_STATUSES
-
 __all__ = [
     "CENT",
     "CUSTOMER_FIELDS",
@@ -33,6 +31,18 @@ __all__ = [
 ]
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+# The documented values of an order's ``payment_status`` (reference/orderdesk-api.md §4.1),
+# written here from Order Desk's reference, not read from the app's client.
+PAYMENT_STATUSES = (
+    "Approved",
+    "Authorized",
+    "Captured",
+    "Fully Refunded",
+    "Partially Refunded",
+    "Pending",
+    "Rejected",
+    "Voided",
+)
 SHIPPING_FIELDS = (
     "first_name",
     "last_name",

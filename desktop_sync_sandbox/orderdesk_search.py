@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from typing import Any
 
-from desktop_sync.sandbox.orderdesk_values import OrderRejected, format_datetime, parse_datetime
+from desktop_sync_sandbox.orderdesk_values import OrderRejected, format_datetime, parse_datetime
 
 __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "OrderPage", "search_orders"]
 

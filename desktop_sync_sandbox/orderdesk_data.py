@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from desktop_sync.sandbox.orderdesk_values import (
+from desktop_sync_sandbox.orderdesk_values import (
     CENT,
     CUSTOMER_FIELDS,
     PAYMENT_STATUSES,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from desktop_sync.sandbox.bigcommerce_shapes import (
+from desktop_sync_sandbox.bigcommerce_shapes import (
     INFO_SCOPE,
     NO_CHARGES,
     NOT_FOUND,
@@ -39,8 +39,8 @@ from desktop_sync.sandbox.bigcommerce_shapes import (
     v2_error,
     wanted_items,
 )
-from desktop_sync.sandbox.samples import SampleOrder, generate_orders
-from desktop_sync.sandbox.server import Emulator, Fault, Request, Response, json_response
+from desktop_sync_sandbox.samples import SampleOrder, generate_orders
+from desktop_sync_sandbox.server import Emulator, Fault, Request, Response, json_response
 
 __all__ = ["STATUS_LABELS", "BigCommerceEmulator"]
 
