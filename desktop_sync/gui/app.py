@@ -140,11 +140,10 @@ class GuiSession:
         self.sandbox = sandbox
         self.profile = sandbox.profile()
         self.secrets = MemorySecretStore()  # the demo's keys live in memory only
-        self.settings = Settings(
-            push_interval_seconds=self.profile.push_interval_seconds,
-            pull_interval_seconds=self.profile.pull_interval_seconds,
-        )
-        # Saved in the throwaway home, so Settings shows the sandbox's real intervals.
+        # The sandbox's whole connection (its keys aside) is saved in the throwaway home, as a
+        # wizard would: Settings shows its real intervals, and a profile rebuilt from what
+        # Settings saves still names both sandboxes.
+        self.settings = self.profile.settings
         save_settings(self.settings)
 
     def load(self) -> bool:

@@ -83,6 +83,8 @@ def side_status(
         return "Starting", _GREY, ""
     if health is Health.PAUSED:
         return "Paused", _GREY, "Press Resume to continue."
+    if health is Health.SETUP:  # neither side was reached: nothing about it is known
+        return "Not set up", _RED, "Check the setup. Press Reconnect."
     if trouble is not None:
         return "Error", _RED, _REASONS.get(trouble.health, "")
     return "Enabled", _GREEN, ""

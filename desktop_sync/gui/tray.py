@@ -24,6 +24,7 @@ _HEALTH_WORDS = {
     Health.ORDERDESK_OFFLINE: "Order Desk cannot be reached",
     Health.STORE_OFFLINE: "Your store cannot be reached",
     Health.FAILING: "Some orders need attention",
+    Health.SETUP: "Syncing could not start",
 }
 
 
