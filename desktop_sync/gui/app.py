@@ -6,9 +6,11 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -120,6 +122,8 @@ class GuiSession:
         self.app: DesktopSync | None = None
         """The facade on this profile: the window holds the profile's lock through it."""
         self.sandbox: DemoSandbox | None = None
+        self.demo_home: Path | None = None
+        """The demo's throwaway profile home, removed when the session closes."""
         self.profile: Profile | None = None
         self.secrets: SecretStore | None = None
         self.settings = Settings()
@@ -134,7 +138,8 @@ class GuiSession:
         """Start the sandbox with a throwaway profile home, so no real settings are touched."""
         from desktop_sync.sandbox.demo import DemoSandbox
 
-        os.environ[HOME_ENV] = tempfile.mkdtemp(prefix="desktop-sync-demo-")
+        self.demo_home = Path(tempfile.mkdtemp(prefix="desktop-sync-demo-"))
+        os.environ[HOME_ENV] = str(self.demo_home)
         sandbox = DemoSandbox(platform=self.demo_platform)
         sandbox.start()
         self.sandbox = sandbox
@@ -295,6 +300,9 @@ class GuiSession:
         sandbox, self.sandbox = self.sandbox, None
         if sandbox is not None:
             sandbox.stop()
+        home, self.demo_home = self.demo_home, None
+        if home is not None and ended:  # a sync thread left running may still write there
+            shutil.rmtree(home, ignore_errors=True)
         return ended
 
 
