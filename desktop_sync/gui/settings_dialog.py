@@ -104,6 +104,13 @@ class SettingsDialog(QDialog):
         self.forget_box: QMessageBox | None = None
         self.delete_history: QCheckBox | None = None
         self.setWindowTitle("Settings")
+        # A form, not a document: no maximize button (only the title and Close).
+        self.setWindowFlags(
+            Qt.WindowType.Dialog
+            | Qt.WindowType.CustomizeWindowHint
+            | Qt.WindowType.WindowTitleHint
+            | Qt.WindowType.WindowCloseButtonHint
+        )
         self.setMinimumWidth(480)
 
         saved = self._saved

@@ -243,6 +243,8 @@ class FirstRunWizard(QWizard):
         box.setWindowTitle("Discard this setup?")
         box.setText("Discard this setup?")
         box.setInformativeText("What you entered is not saved, and nothing will sync.")
+        # Wide enough for its title beside a title bar's icon and buttons (else "Discard...").
+        box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 300px; }")
         discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desktop_sync.app.credentials import without_invisible
 from desktop_sync.app.settings import DEFAULT_ORDERDESK_API_URL
 from desktop_sync.app.wiring import verify_orderdesk
 from desktop_sync.connectors.orderdesk.models import Folder, StoreInfo
@@ -73,6 +74,7 @@ class SecretField(QWidget):
             Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhNoPredictiveText
         )
         self.edit.textChanged.connect(self.textChanged)
+        self.edit.editingFinished.connect(self.clean)
         self.toggle = QAction("Show", self)
         self.toggle.setCheckable(True)
         self.toggle.setToolTip("Show or hide what you typed")
@@ -91,6 +93,13 @@ class SecretField(QWidget):
 
     def setText(self, text: str) -> None:
         self.edit.setText(text)
+
+    def clean(self) -> None:
+        """Show the key as it is used: the spaces and invisible characters a paste brings
+        along (a web page's non-breaking space) are removed from the field itself."""
+        cleaned = without_invisible(self.edit.text())
+        if cleaned != self.edit.text():
+            self.edit.setText(cleaned)
 
     @property
     def revealed(self) -> bool:
@@ -177,6 +186,7 @@ class OrderDeskPage(QWizardPage):
         return self.store_id.text().strip(), self.api_key.text().strip(), url
 
     def verify(self) -> None:
+        self.api_key.clean()
         store_id, api_key, api_url = self.credentials()
         if not store_id or not api_key:
             self.verify_row.show_error(

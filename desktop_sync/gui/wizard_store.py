@@ -101,6 +101,8 @@ class StorePage(QWizardPage):
         return info.name, self.url.text().strip(), self.key.text().strip(), secret
 
     def verify(self) -> None:
+        self.key.clean()
+        self.secret.clean()
         info = self.platform_info()
         platform, url, key, secret = self.credentials()
         missing = [info.url_label] if not url else []
