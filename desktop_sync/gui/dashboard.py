@@ -90,15 +90,24 @@ def side_status(
     return "Enabled", _GREEN, ""
 
 
-def _lines(label: QLabel, count: int) -> None:
-    """Reserve ``count`` lines for a wrapped label, so what it says never moves what is below."""
+def _lines(label: QLabel, count: int, *, fixed: bool = False) -> None:
+    """Reserve ``count`` lines for a wrapped label, so what it says never moves what is below;
+    ``fixed``: exactly that many, so it never grows either (its texts are written to fit)."""
     label.setWordWrap(True)
-    label.setMinimumHeight(label.fontMetrics().lineSpacing() * count + 2)
+    height = label.fontMetrics().lineSpacing() * count + 2
+    if fixed:
+        label.setFixedHeight(height)
+    else:
+        label.setMinimumHeight(height)
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
 
 class _Card(QFrame):
-    """One side of the connection: its name, where it is, its status and its sync times."""
+    """One side of the connection: its name, where it is, its status and its sync times.
+
+    Every line has its fixed place (the reason two, the times three, the next check on the
+    last, blank when none is due), so both cards are of one height and never change it.
+    """
 
     def __init__(self, title: str, subtitle: str, checked_words: str, sent_words: str) -> None:
         super().__init__()
@@ -110,10 +119,10 @@ class _Card(QFrame):
         self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = QLabel()
         self.reason = QLabel()
-        _lines(self.reason, 2)
+        _lines(self.reason, 2, fixed=True)
         self.times = QLabel()
         self.times.setObjectName("subtitle")
-        _lines(self.times, 2)
+        _lines(self.times, 3, fixed=True)
         self.checked_words = checked_words
         self.sent_words = sent_words
         layout = QVBoxLayout(self)
@@ -142,13 +151,14 @@ class _Card(QFrame):
         *,
         running: bool = False,
     ) -> None:
-        first = f"Checked {ago(checked, now)}" if checked is not None else "Not checked yet"
+        first = f"Checked {ago(checked, now)}." if checked is not None else "Not checked yet."
         if running:
-            first = "Checking now"
-        elif upcoming is not None:
-            first += f", next {until(upcoming, now)}"
+            first = "Checking now."
         sent = readable_time(last_sent) if last_sent is not None else "none yet"
-        self.times.setText(f"{first}.\n{self.sent_words}: {sent}")
+        upcoming_line = (
+            f"Next check {until(upcoming, now)}." if upcoming is not None and not running else ""
+        )
+        self.times.setText(f"{first}\n{self.sent_words}: {sent}\n{upcoming_line}")
 
 
 class _Counter(QWidget):
@@ -264,7 +274,7 @@ class Dashboard(QWidget):
         self.fulfilled = _Counter("Shipments sent to store")
         self.activity = QLabel("Waiting for the first sync.")
         self.activity.setObjectName("caption")
-        _lines(self.activity, 2)
+        _lines(self.activity, 3, fixed=True)
         self.activity.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.activity.setMinimumWidth(220)
         counters_box = QFrame()
