@@ -103,6 +103,7 @@ def saved_connection(settings: Settings) -> Profile | None:
         overlap_minutes=settings.overlap_minutes,
         order_statuses=settings.order_statuses,
         cancel_folder_name=settings.cancel_folder_name,
+        sync_since=settings.sync_since,
     )
 
 
@@ -176,6 +177,7 @@ class GuiSession:
             self.secrets,
             prefill=prefill,
             notice=KEYS_FORGOTTEN if prefill is not None else "",
+            resuming=prefill is not None,
             backfill_notice=self.backfill_notice if self.app is not None else None,
         )
         wizard.setWindowIcon(app_icon())
@@ -193,8 +195,6 @@ class GuiSession:
     def run_wizard(self) -> bool:
         wizard = self.make_wizard()
         wizard.exec()
-        if wizard.saved_profile is None and wizard.session_only:
-            wizard.save()  # the merchant chose memory after Finish failed on the keyring
         if wizard.saved_profile is None:
             return False
         self.profile = wizard.saved_profile
@@ -266,6 +266,8 @@ class GuiSession:
             window.set_demo_panel(DemoPanel(self.sandbox))
             window.setWindowTitle(f"{APP_DISPLAY_NAME} (demo)")
             window.log_view.order_link = None  # sandbox orders have no page on orderdesk.me
+        if self.sandbox is None and isinstance(self.secrets, MemorySecretStore):
+            window.dashboard.say_keys_are_for_this_session()
         self.tray.show()
         hidden = (self.minimized or self.settings.start_minimized) and SyncTray.available()
         if not hidden:

@@ -43,7 +43,7 @@ from desktop_sync.state.journal import JournalCounts
 if TYPE_CHECKING:
     from desktop_sync.app.facade import JournalReader
 
-__all__ = ["Dashboard", "side_status"]
+__all__ = ["KEYS_FOR_THIS_SESSION", "Dashboard", "side_status"]
 
 # How often "2 min ago" and "next in 1 min" are brought up to date.
 _CLOCK_MS = 15_000
@@ -62,6 +62,11 @@ QLabel#number { font-size: 20pt; font-weight: 600; }
 QLabel#caption, QLabel#subtitle { color: #4b5563; }
 """
 
+
+KEYS_FOR_THIS_SESSION = (
+    "Your keys are kept for this session only: Desktop Sync forgets them when it quits and "
+    "asks for them at the next start. Install a password store to keep them."
+)
 
 # Card reasons are short and fixed, so they always fit their two reserved lines; the banner
 # above carries the whole sentence.
@@ -321,6 +326,12 @@ class Dashboard(QWidget):
         self.failed_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.failed_box.hide()
 
+        self.keys_note = QLabel(KEYS_FOR_THIS_SESSION)
+        """Shown from the start when the keys live in memory only (no password store)."""
+        self.keys_note.setObjectName("caption")
+        self.keys_note.setWordWrap(True)
+        self.keys_note.hide()
+
         top = QGridLayout()
         top.setHorizontalSpacing(10)
         top.addWidget(self.orderdesk_card, 0, 0)
@@ -334,6 +345,7 @@ class Dashboard(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(top)
         layout.addWidget(counters_box)
+        layout.addWidget(self.keys_note)
         # Last: it only ever pushes the log down, never a control the merchant aims at.
         layout.addWidget(self.failed_box)
 
@@ -415,6 +427,10 @@ class Dashboard(QWidget):
                 if self.running
                 else self._paused_text()
             )
+
+    def say_keys_are_for_this_session(self) -> None:
+        """The keys live in memory only: said for as long as the window is open."""
+        self.keys_note.show()
 
     def set_notices(self, attention: tuple[Failure, ...], clock_message: str) -> None:
         """What earlier cycles found (the saved notices), shown before the first cycle here."""
