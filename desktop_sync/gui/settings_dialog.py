@@ -241,11 +241,12 @@ class SettingsDialog(QDialog):
 
     def _fit_height(self) -> None:
         # Wrapped sentences need more height at this width than the size hint says; grow to
-        # fit them rather than squeeze the rows.
+        # fit them rather than squeeze the rows. The size is then fixed: a window manager
+        # offers a maximize button for any window that can be resized (Openbox ignores the
+        # flags above), and a form has no use for one.
         layout = self.layout()
         needed = layout.totalHeightForWidth(self.width()) if layout is not None else -1
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        self.setFixedSize(self.width(), max(needed, self.height()))
 
     def _show_saved_folder(self) -> None:
         self.folder.clear()

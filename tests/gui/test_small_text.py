@@ -91,6 +91,10 @@ def test_leaving_the_key_field_cleans_it(qtbot: QtBot) -> None:
 def test_settings_has_no_maximize_button(qtbot: QtBot) -> None:
     dialog = SettingsDialog()
     qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    # Window managers offer maximize for any window that can be resized: this one cannot.
+    assert dialog.minimumSize() == dialog.maximumSize() == dialog.size()
     flags = dialog.windowFlags()
     assert flags & Qt.WindowType.CustomizeWindowHint
     assert not flags & Qt.WindowType.WindowMaximizeButtonHint
