@@ -54,8 +54,7 @@ class DemoPanel(QFrame):
         self.note.setWordWrap(True)
         # What the sandbox holds until the merchant's first action says what it did.
         self.result = QLabel(
-            f"The sandbox store has {sandbox.initial_orders} sample orders; the first sync "
-            "sends them to Order Desk."
+            f"The sandbox store started with {sandbox.initial_orders} sample orders."
         )
         self.result.setWordWrap(True)
         # Its two lines are kept from the start: the first sentence never moves the window.
