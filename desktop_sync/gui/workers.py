@@ -308,6 +308,8 @@ class SyncWorker(QObject):
 
 def _startup_sentence(exc: Exception) -> str:
     text = str(exc).strip()
+    if text and len(text) < 300 and "press Verify Connection" in text:
+        return f"Syncing could not start: {text}"  # it says what to do (Reconnect, on screen)
     if text and len(text) < 300:
         return f"Syncing could not start: {text.rstrip('.')}. Check your settings, then reconnect."
     return "Syncing could not start. Check your settings, then reconnect."

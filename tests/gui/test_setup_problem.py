@@ -102,7 +102,9 @@ def test_a_setup_problem_is_said_as_one_on_the_banner_the_cards_and_the_tray(
     assert result.health is Health.SETUP
     dashboard = broken_window.dashboard
     qtbot.waitUntil(lambda: dashboard.health is Health.SETUP, timeout=WAIT_MS)
-    assert "Order Desk Store ID" in dashboard.banner_text.text()
+    banner = dashboard.banner_text.text()
+    assert "Order Desk Store ID" in banner
+    assert banner.count("econnect") == 1, banner  # what to do, said once
     assert dashboard.banner.property("severity") == "error"
     assert dashboard.reconnect_button.isVisibleTo(broken_window)
     for card in (dashboard.orderdesk_card, dashboard.store_card):
@@ -130,9 +132,12 @@ def test_sync_now_after_a_setup_problem_tries_to_start_again(
 
 def test_the_setup_notice_in_the_tray_names_the_setup() -> None:
     tray = SyncTray()
-    sentence = "Syncing could not start: Enter both the Order Desk Store ID and API Key."
+    sentence = "Syncing could not start: enter both the Order Desk Store ID and API Key."
     notices = tray.cycle_finished(CycleResult(Health.SETUP, sentence))
-    assert [(n.title, n.message) for n in notices] == [("Syncing could not start", sentence)]
+    # The title says what happened; the message what is wrong, not the title again.
+    assert [(n.title, n.message) for n in notices] == [
+        ("Syncing could not start", "Enter both the Order Desk Store ID and API Key.")
+    ]
 
 
 def test_the_dashboard_cards_show_a_setup_problem_in_red(reader: object) -> None:
