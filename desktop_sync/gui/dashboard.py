@@ -60,6 +60,8 @@ QFrame#banner[severity="quiet"] { border-color: palette(mid); background: palett
 QFrame#banner QLabel { color: #1f2937; }
 QLabel#number { font-size: 20pt; font-weight: 600; }
 QLabel#caption, QLabel#subtitle { color: #4b5563; }
+QLabel#keys { background: #fef3c7; border: 1px solid #f59e0b; border-radius: 6px;
+  padding: 4px 8px; color: #1f2937; }
 """
 
 
@@ -328,7 +330,7 @@ class Dashboard(QWidget):
 
         self.keys_note = QLabel(KEYS_FOR_THIS_SESSION)
         """Shown from the start when the keys live in memory only (no password store)."""
-        self.keys_note.setObjectName("caption")
+        self.keys_note.setObjectName("keys")
         self.keys_note.setWordWrap(True)
         self.keys_note.hide()
 

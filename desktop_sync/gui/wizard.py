@@ -413,6 +413,7 @@ class FirstRunWizard(QWizard):
         at Finish (going back to the summary)."""
         dialog = KeyringChoiceDialog(self)
         if up_front:
+            dialog.cancel_button.setText("Close setup")
             dialog.accepted.connect(self._session_only_from_the_start)
             dialog.rejected.connect(lambda: QWizard.reject(self))
         else:
