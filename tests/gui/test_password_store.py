@@ -84,6 +84,7 @@ def test_closing_the_question_at_the_start_closes_the_setup(
         timeout=WAIT_MS,
     )
     assert wizard.keyring_dialog is not None
+    assert wizard.keyring_dialog.cancel_button.text() == "Close setup"
     wizard.keyring_dialog.cancel_button.click()
     qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=WAIT_MS)
     assert wizard.saved_profile is None
