@@ -21,7 +21,10 @@ from desktop_sync_sandbox.server import Emulator
 from desktop_sync_sandbox.shopify import ShopifyEmulator
 from desktop_sync_sandbox.woocommerce import WooCommerceEmulator, status_for_payment
 
-__all__ = ["PLATFORMS", "DemoSandbox"]
+__all__ = ["NEW_ORDER_EVERY_SECONDS", "PLATFORMS", "DemoSandbox"]
+
+NEW_ORDER_EVERY_SECONDS = 20
+"""How often the demo's sandbox store gets a new order (the demo panel says this number)."""
 
 PLATFORMS = ("bigcommerce", "shopify", "woocommerce")
 """The store platforms the sandbox has an emulator for."""
@@ -34,7 +37,8 @@ _CARRIERS = (
 
 
 class DemoSandbox:
-    """Both emulators, sample orders, and (optionally) a new store order every few seconds.
+    """Both emulators, sample orders, and (optionally) a new store order every
+    ``new_order_every`` seconds.
 
     ``time_scale`` speeds up the emulators' rate-limit clocks (tests); the demo runs at 1.
     """
@@ -44,7 +48,7 @@ class DemoSandbox:
         *,
         platform: str = "bigcommerce",
         initial_orders: int = 8,
-        new_order_every: float | None = 20.0,
+        new_order_every: float | None = NEW_ORDER_EVERY_SECONDS,
         seed: int = 7,
         time_scale: float = 1.0,
     ) -> None:

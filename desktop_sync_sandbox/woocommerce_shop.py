@@ -75,7 +75,7 @@ class SentEmail:
     """One email WooCommerce sent to a customer."""
 
     kind: str
-    """``Completed order`` or ``Customer note``, as WooCommerce › Settings › Emails names them."""
+    """``Completed order`` or ``Customer note``, as WooCommerce > Settings > Emails names them."""
     order_id: int
     to: str
     text: str = ""

@@ -20,6 +20,7 @@ __all__ = [
     "clean_orderdesk_key",
     "clean_store_key",
     "clean_text",
+    "without_invisible",
 ]
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,12 @@ def _invisible(char: str) -> bool:
     return char.isspace() or unicodedata.category(char) == "Cf"
 
 
+def without_invisible(value: str) -> str:
+    """``value`` without a space, a line break or an invisible character anywhere: a key as it
+    is used (the wizard's key field shows it so)."""
+    return "".join(c for c in value if not _invisible(c))
+
+
 def clean_text(value: str) -> str:
     """A non-secret field (a store ID, an address): invisible characters removed anywhere,
     whitespace only at the ends (a name may hold a space)."""
@@ -46,7 +53,7 @@ def clean_key(value: str, *, what: str, where: str, service: str) -> str:
 
     ``what`` names the key ("the Order Desk API key"), ``where`` says where to copy it from.
     """
-    cleaned = "".join(c for c in value if not _invisible(c))
+    cleaned = without_invisible(value)
     if len(cleaned) != len(value) and value.strip():
         removed = len(value) - len(cleaned)
         log.info(

@@ -106,6 +106,11 @@ class SecretStore:
         self._placeholder = _is_placeholder(self._backend)
         log.debug("Secrets are kept in the %s keyring backend", self.backend_name)
 
+    @property
+    def usable(self) -> bool:
+        """Whether secrets can be kept here (False: the keyring is only a placeholder)."""
+        return not self._placeholder
+
     def _check(self) -> None:
         if self._placeholder:
             raise KeyringUnavailable(unavailable_message())
@@ -149,6 +154,10 @@ class MemorySecretStore(SecretStore):
     def __init__(self) -> None:
         self.backend_name = "memory (this session only)"
         self._values: dict[str, str] = {}
+
+    @property
+    def usable(self) -> bool:
+        return True
 
     def get(self, name: str) -> str | None:
         return self._values.get(name)

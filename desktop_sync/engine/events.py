@@ -54,10 +54,13 @@ class Health(enum.StrEnum):
     STORE_OFFLINE = "store_offline"
     FAILING = "failing"
     """Some orders or shipments keep failing; they wait for the merchant."""
+    SETUP = "setup"
+    """Syncing could not start from the saved setup (a driver's word: the engine never runs
+    then); the merchant must set up or reconnect."""
 
     @property
     def needs_reconnect(self) -> bool:
-        return self in (Health.ORDERDESK_AUTH, Health.STORE_AUTH)
+        return self in (Health.ORDERDESK_AUTH, Health.STORE_AUTH, Health.SETUP)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,11 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -101,6 +103,7 @@ def saved_connection(settings: Settings) -> Profile | None:
         overlap_minutes=settings.overlap_minutes,
         order_statuses=settings.order_statuses,
         cancel_folder_name=settings.cancel_folder_name,
+        sync_since=settings.sync_since,
     )
 
 
@@ -120,6 +123,8 @@ class GuiSession:
         self.app: DesktopSync | None = None
         """The facade on this profile: the window holds the profile's lock through it."""
         self.sandbox: DemoSandbox | None = None
+        self.demo_home: Path | None = None
+        """The demo's throwaway profile home, removed when the session closes."""
         self.profile: Profile | None = None
         self.secrets: SecretStore | None = None
         self.settings = Settings()
@@ -134,14 +139,14 @@ class GuiSession:
         """Start the sandbox with a throwaway profile home, so no real settings are touched."""
         from desktop_sync.app.demo import start_demo
 
-        os.environ[HOME_ENV] = tempfile.mkdtemp(prefix="desktop-sync-demo-")
+        self.demo_home = Path(tempfile.mkdtemp(prefix="desktop-sync-demo-"))
+        os.environ[HOME_ENV] = str(self.demo_home)
         self.sandbox, self.profile = start_demo(self.demo_platform)
         self.secrets = MemorySecretStore()  # the demo's keys live in memory only
-        self.settings = Settings(
-            push_interval_seconds=self.profile.push_interval_seconds,
-            pull_interval_seconds=self.profile.pull_interval_seconds,
-        )
-        # Saved in the throwaway home, so Settings shows the sandbox's real intervals.
+        # The sandbox's whole connection (its keys aside) is saved in the throwaway home, as a
+        # wizard would: Settings shows its real intervals, and a profile rebuilt from what
+        # Settings saves still names both sandboxes.
+        self.settings = self.profile.settings
         save_settings(self.settings)
 
     def load(self) -> bool:
@@ -169,6 +174,7 @@ class GuiSession:
             self.secrets,
             prefill=prefill,
             notice=KEYS_FORGOTTEN if prefill is not None else "",
+            resuming=prefill is not None,
             backfill_notice=self.backfill_notice if self.app is not None else None,
         )
         wizard.setWindowIcon(app_icon())
@@ -186,8 +192,6 @@ class GuiSession:
     def run_wizard(self) -> bool:
         wizard = self.make_wizard()
         wizard.exec()
-        if wizard.saved_profile is None and wizard.session_only:
-            wizard.save()  # the merchant chose memory after Finish failed on the keyring
         if wizard.saved_profile is None:
             return False
         self.profile = wizard.saved_profile
@@ -259,6 +263,8 @@ class GuiSession:
             window.set_demo_panel(DemoPanel(self.sandbox))
             window.setWindowTitle(f"{APP_DISPLAY_NAME} (demo)")
             window.log_view.order_link = None  # sandbox orders have no page on orderdesk.me
+        if self.sandbox is None and isinstance(self.secrets, MemorySecretStore):
+            window.dashboard.say_keys_are_for_this_session()
         self.tray.show()
         hidden = (self.minimized or self.settings.start_minimized) and SyncTray.available()
         if not hidden:
@@ -293,6 +299,9 @@ class GuiSession:
         sandbox, self.sandbox = self.sandbox, None
         if sandbox is not None:
             sandbox.stop()
+        home, self.demo_home = self.demo_home, None
+        if home is not None and ended:  # a sync thread left running may still write there
+            shutil.rmtree(home, ignore_errors=True)
         return ended
 
 

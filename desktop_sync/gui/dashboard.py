@@ -43,7 +43,7 @@ from desktop_sync.state.journal import JournalCounts
 if TYPE_CHECKING:
     from desktop_sync.app.facade import JournalReader
 
-__all__ = ["Dashboard", "side_status"]
+__all__ = ["KEYS_FOR_THIS_SESSION", "Dashboard", "side_status"]
 
 # How often "2 min ago" and "next in 1 min" are brought up to date.
 _CLOCK_MS = 15_000
@@ -60,8 +60,15 @@ QFrame#banner[severity="quiet"] { border-color: palette(mid); background: palett
 QFrame#banner QLabel { color: #1f2937; }
 QLabel#number { font-size: 20pt; font-weight: 600; }
 QLabel#caption, QLabel#subtitle { color: #4b5563; }
+QLabel#keys { background: #fef3c7; border: 1px solid #f59e0b; border-radius: 6px;
+  padding: 4px 8px; color: #1f2937; }
 """
 
+
+KEYS_FOR_THIS_SESSION = (
+    "Your keys are kept for this session only: Desktop Sync forgets them when it quits and "
+    "asks for them at the next start. Install a password store to keep them."
+)
 
 # Card reasons are short and fixed, so they always fit their two reserved lines; the banner
 # above carries the whole sentence.
@@ -83,20 +90,31 @@ def side_status(
         return "Starting", _GREY, ""
     if health is Health.PAUSED:
         return "Paused", _GREY, "Press Resume to continue."
+    if health is Health.SETUP:  # neither side was reached: nothing about it is known
+        return "Not set up", _RED, "Check the setup. Press Reconnect."
     if trouble is not None:
         return "Error", _RED, _REASONS.get(trouble.health, "")
     return "Enabled", _GREEN, ""
 
 
-def _lines(label: QLabel, count: int) -> None:
-    """Reserve ``count`` lines for a wrapped label, so what it says never moves what is below."""
+def _lines(label: QLabel, count: int, *, fixed: bool = False) -> None:
+    """Reserve ``count`` lines for a wrapped label, so what it says never moves what is below;
+    ``fixed``: exactly that many, so it never grows either (its texts are written to fit)."""
     label.setWordWrap(True)
-    label.setMinimumHeight(label.fontMetrics().lineSpacing() * count + 2)
+    height = label.fontMetrics().lineSpacing() * count + 2
+    if fixed:
+        label.setFixedHeight(height)
+    else:
+        label.setMinimumHeight(height)
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
 
 class _Card(QFrame):
-    """One side of the connection: its name, where it is, its status and its sync times."""
+    """One side of the connection: its name, where it is, its status and its sync times.
+
+    Every line has its fixed place (the reason two, the times three, the next check on the
+    last, blank when none is due), so both cards are of one height and never change it.
+    """
 
     def __init__(self, title: str, subtitle: str, checked_words: str, sent_words: str) -> None:
         super().__init__()
@@ -108,10 +126,10 @@ class _Card(QFrame):
         self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = QLabel()
         self.reason = QLabel()
-        _lines(self.reason, 2)
+        _lines(self.reason, 2, fixed=True)
         self.times = QLabel()
         self.times.setObjectName("subtitle")
-        _lines(self.times, 2)
+        _lines(self.times, 3, fixed=True)
         self.checked_words = checked_words
         self.sent_words = sent_words
         layout = QVBoxLayout(self)
@@ -140,13 +158,14 @@ class _Card(QFrame):
         *,
         running: bool = False,
     ) -> None:
-        first = f"Checked {ago(checked, now)}" if checked is not None else "Not checked yet"
+        first = f"Checked {ago(checked, now)}." if checked is not None else "Not checked yet."
         if running:
-            first = "Checking now"
-        elif upcoming is not None:
-            first += f", next {until(upcoming, now)}"
+            first = "Checking now."
         sent = readable_time(last_sent) if last_sent is not None else "none yet"
-        self.times.setText(f"{first}.\n{self.sent_words}: {sent}")
+        upcoming_line = (
+            f"Next check {until(upcoming, now)}." if upcoming is not None and not running else ""
+        )
+        self.times.setText(f"{first}\n{self.sent_words}: {sent}\n{upcoming_line}")
 
 
 class _Counter(QWidget):
@@ -262,7 +281,7 @@ class Dashboard(QWidget):
         self.fulfilled = _Counter("Shipments sent to store")
         self.activity = QLabel("Waiting for the first sync.")
         self.activity.setObjectName("caption")
-        _lines(self.activity, 2)
+        _lines(self.activity, 3, fixed=True)
         self.activity.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.activity.setMinimumWidth(220)
         counters_box = QFrame()
@@ -309,6 +328,12 @@ class Dashboard(QWidget):
         self.failed_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.failed_box.hide()
 
+        self.keys_note = QLabel(KEYS_FOR_THIS_SESSION)
+        """Shown from the start when the keys live in memory only (no password store)."""
+        self.keys_note.setObjectName("keys")
+        self.keys_note.setWordWrap(True)
+        self.keys_note.hide()
+
         top = QGridLayout()
         top.setHorizontalSpacing(10)
         top.addWidget(self.orderdesk_card, 0, 0)
@@ -322,6 +347,7 @@ class Dashboard(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(top)
         layout.addWidget(counters_box)
+        layout.addWidget(self.keys_note)
         # Last: it only ever pushes the log down, never a control the merchant aims at.
         layout.addWidget(self.failed_box)
 
@@ -403,6 +429,10 @@ class Dashboard(QWidget):
                 if self.running
                 else self._paused_text()
             )
+
+    def say_keys_are_for_this_session(self) -> None:
+        """The keys live in memory only: said for as long as the window is open."""
+        self.keys_note.show()
 
     def set_notices(self, attention: tuple[Failure, ...], clock_message: str) -> None:
         """What earlier cycles found (the saved notices), shown before the first cycle here."""

@@ -25,6 +25,14 @@ def _sandbox_trouble(exc: Exception) -> str:
     return f"The sandbox could not do that ({type(exc).__name__}: {exc})."
 
 
+def _cadence(sandbox: DemoSandbox) -> str:
+    """How new orders arrive, from the sandbox's own setting."""
+    every = sandbox.new_order_every
+    if not every:
+        return "Use Add a store order to place a new order, and Ship an order to ship one."
+    return f"A new store order arrives every {every:g} seconds; use the buttons to play your part."
+
+
 class DemoPanel(QFrame):
     """Buttons that act in the sandbox store and the sandbox Order Desk."""
 
@@ -42,13 +50,15 @@ class DemoPanel(QFrame):
             "QFrame#demo { border: 1px solid #93c5fd; border-radius: 8px; background: #eff6ff; }"
             "QFrame#demo QLabel { color: #1e3a8a; }"
         )
-        note = QLabel(
+        self.note = QLabel(
             "<b>Demo mode.</b> This is a sandbox: the store and Order Desk run on this "
-            "computer with sample orders, and nothing reaches a real account. A new store order "
-            "arrives every few seconds; use the buttons to play your part."
+            f"computer with sample orders, and nothing reaches a real account. {_cadence(sandbox)}"
         )
-        note.setWordWrap(True)
-        self.result = QLabel("What the sandbox did shows here.")
+        self.note.setWordWrap(True)
+        # What the sandbox holds until the merchant's first action says what it did.
+        self.result = QLabel(
+            f"The sandbox store started with {sandbox.initial_orders} sample orders."
+        )
         self.result.setWordWrap(True)
         # Its two lines are kept from the start: the first sentence never moves the window.
         self.result.setMinimumHeight(self.result.fontMetrics().lineSpacing() * 2 + 2)
@@ -61,7 +71,7 @@ class DemoPanel(QFrame):
         )
         self.ship_button.clicked.connect(self.ship_an_order)
         text = QVBoxLayout()
-        text.addWidget(note)
+        text.addWidget(self.note)
         text.addWidget(self.result)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)

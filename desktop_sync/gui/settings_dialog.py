@@ -104,6 +104,13 @@ class SettingsDialog(QDialog):
         self.forget_box: QMessageBox | None = None
         self.delete_history: QCheckBox | None = None
         self.setWindowTitle("Settings")
+        # A form, not a document: no maximize button (only the title and Close).
+        self.setWindowFlags(
+            Qt.WindowType.Dialog
+            | Qt.WindowType.CustomizeWindowHint
+            | Qt.WindowType.WindowTitleHint
+            | Qt.WindowType.WindowCloseButtonHint
+        )
         self.setMinimumWidth(480)
 
         saved = self._saved
@@ -234,11 +241,12 @@ class SettingsDialog(QDialog):
 
     def _fit_height(self) -> None:
         # Wrapped sentences need more height at this width than the size hint says; grow to
-        # fit them rather than squeeze the rows.
+        # fit them rather than squeeze the rows. The size is then fixed: a window manager
+        # offers a maximize button for any window that can be resized (Openbox ignores the
+        # flags above), and a form has no use for one.
         layout = self.layout()
         needed = layout.totalHeightForWidth(self.width()) if layout is not None else -1
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        self.setFixedSize(self.width(), max(needed, self.height()))
 
     def _show_saved_folder(self) -> None:
         self.folder.clear()

@@ -120,9 +120,11 @@ def sync_summary(
 ) -> str:
     """The "Last sync" line: both directions, each from the latest cycle that ran it, and a
     cycle that stopped on a problem says so instead of "finished"."""
-    trouble = result.health not in (Health.OK, Health.PAUSED, Health.FAILING)
-    if trouble:
-        return f"Last sync stopped: {first_sentence(result.message)}"
+    # The banner above says the whole sentence; this line only says where to read it.
+    if result.health is Health.SETUP:
+        return "Syncing could not start; see the message above."
+    if result.health not in (Health.OK, Health.PAUSED, Health.FAILING):
+        return "Last sync stopped; see the message above."
     parts: list[str] = []
     if last_push is not None and last_push.push is not None:
         push = last_push.push

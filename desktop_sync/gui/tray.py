@@ -24,6 +24,7 @@ _HEALTH_WORDS = {
     Health.ORDERDESK_OFFLINE: "Order Desk cannot be reached",
     Health.STORE_OFFLINE: "Your store cannot be reached",
     Health.FAILING: "Some orders need attention",
+    Health.SETUP: "Syncing could not start",
 }
 
 
@@ -68,7 +69,11 @@ def cycle_notices(
     quiet = (Health.OK, Health.PAUSED, Health.FAILING)
     if errors and result.health not in quiet and result.health is not was:
         sentence = banner_sentence(result.message, needs_reconnect=result.health.needs_reconnect)
-        notices.append(Notice("error", _HEALTH_WORDS[result.health], sentence))
+        title = _HEALTH_WORDS[result.health]
+        if sentence.startswith(f"{title}: "):  # the title says it already
+            rest = sentence[len(title) + 2 :]
+            sentence = rest[:1].upper() + rest[1:]
+        notices.append(Notice("error", title, sentence))
     if errors and was not in quiet and result.health in quiet:
         notices.append(
             Notice(

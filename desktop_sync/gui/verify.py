@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from desktop_sync.connectors.errors import ConnectorError
@@ -99,7 +99,11 @@ class BusyIndicator(QWidget):
 
 
 class VerifyRow(QWidget):
-    """The button, the busy indicator and the status sentence of one connection check."""
+    """The button, the busy indicator and the status sentence of one connection check.
+
+    Enter on the focused button checks, as Space does, until the check succeeded; then Enter
+    is the dialog's (the wizard's Next), never a second check.
+    """
 
     verify_clicked = Signal()
 
@@ -109,6 +113,9 @@ class VerifyRow(QWidget):
         # Not a dialog's auto-default: Enter on it means the wizard's Next, never a second check.
         self.button.setAutoDefault(False)
         self.button.clicked.connect(self.verify_clicked)
+        self.button.installEventFilter(self)
+        self.verified = False
+        """True while the status says the check succeeded."""
         self._focus_parked = False
         self.busy = BusyIndicator()
         self.status = QLabel()
@@ -122,6 +129,18 @@ class VerifyRow(QWidget):
         layout.addWidget(self.status, 1)
         self.show_idle()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        enter = (
+            watched is self.button
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        )
+        if enter and not self.verified and self.button.isEnabled():
+            self.button.click()
+            return True
+        return super().eventFilter(watched, event)
+
     def show_idle(self, text: str = "Not verified") -> None:
         self._show(text, "")
 
@@ -131,18 +150,20 @@ class VerifyRow(QWidget):
             # where Enter would quit): park it on this row, and hand it back when done.
             self.setFocus(Qt.FocusReason.OtherFocusReason)
             self._focus_parked = True
+        self.verified = False
         self.button.setEnabled(False)
         self.busy.set_running(True)
         self.status.setText("Checking…")
         self.status.setStyleSheet("")
 
     def show_ok(self, text: str) -> None:
-        self._show(text, f"color: {OK_COLOR}; font-weight: bold;")
+        self._show(text, f"color: {OK_COLOR}; font-weight: bold;", verified=True)
 
     def show_error(self, text: str) -> None:
         self._show(text, f"color: {ERROR_COLOR};")
 
-    def _show(self, text: str, style: str) -> None:
+    def _show(self, text: str, style: str, *, verified: bool = False) -> None:
+        self.verified = verified
         self.button.setEnabled(True)
         if self._focus_parked:
             self._focus_parked = False

@@ -39,11 +39,14 @@ from desktop_sync.gui.wizard_orderdesk import FolderPage, OrderDeskPage
 from desktop_sync.gui.wizard_store import StorePage
 
 __all__ = [
+    "CATCHING_UP",
     "CHECKING_HISTORY",
     "PAGE_FINISH",
     "PAGE_FOLDER",
     "PAGE_ORDERDESK",
     "PAGE_STORE",
+    "RESUMING",
+    "SESSION_ONLY",
     "BackfillNotice",
     "FinishPage",
     "FirstRunWizard",
@@ -62,8 +65,28 @@ BackfillNotice = Callable[[Profile, datetime], str]
 
 CHECKING_HISTORY = "Checking how far back your store shows its orders..."
 
+SESSION_ONLY = (
+    "This computer has no password store, so your keys are kept for this session only: "
+    "you will enter them again after Desktop Sync quits."
+)
+CATCHING_UP = (
+    "Desktop Sync catches up by itself: orders placed while it is closed are sent when it "
+    "opens again."
+)
+RESUMING = (
+    "Syncing goes on where it stopped: orders placed while Desktop Sync was closed are sent too."
+)
+
 # How far back the backfill date starts when the merchant first ticks it.
 _DEFAULT_BACKFILL_DAYS = 7
+
+
+def _no_password_store(secrets: SecretStore | None) -> bool:
+    """No keyring can keep the keys: the store given is a placeholder, or none is given and
+    the system's is one."""
+    if secrets is not None:
+        return not secrets.usable
+    return not usable_backend()
 
 
 class FinishPage(QWizardPage):
@@ -78,7 +101,7 @@ class FinishPage(QWizardPage):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
 
-        self.from_now = QRadioButton("New orders from now on")
+        self.from_now = QRadioButton("Orders placed from now on")
         self.since = QRadioButton("Also orders since")
         self.from_now.setChecked(True)
         group = QButtonGroup(self)
@@ -99,6 +122,14 @@ class FinishPage(QWizardPage):
         start_layout = QVBoxLayout(start_box)
         start_layout.addWidget(self.from_now)
         start_layout.addLayout(since_row)
+        self.catching_up = QLabel(CATCHING_UP)
+        self.catching_up.setWordWrap(True)
+        start_layout.addWidget(self.catching_up)
+        # Instead of the choice, when this connection synced before (its keys were kept for one
+        # session only): where syncing starts was decided then.
+        self.resuming = QLabel(RESUMING)
+        self.resuming.setWordWrap(True)
+        self.resuming.setVisible(False)
 
         # What the store says about a backfill from this date, before Finish; three lines
         # kept for it, so the page never jumps when it arrives.
@@ -121,6 +152,7 @@ class FinishPage(QWizardPage):
         layout.addWidget(self.summary)
         layout.addSpacing(8)
         layout.addWidget(start_box)
+        layout.addWidget(self.resuming)
         layout.addWidget(self.problem)
         layout.addStretch(1)
 
@@ -179,6 +211,7 @@ class FirstRunWizard(QWizard):
         prefill: Profile | None = None,
         notice: str = "",
         reconnecting: bool = False,
+        resuming: bool = False,
         backfill_notice: BackfillNotice | None = None,
     ) -> None:
         super().__init__(parent)
@@ -214,6 +247,15 @@ class FirstRunWizard(QWizard):
         if self.reconnecting:
             self.store_page.keep_as_working()
             self.finish_page.start_box.setVisible(False)
+        self.resuming = resuming and prefill is not None and not self.reconnecting
+        """The keys were forgotten (kept for one session only): the connection goes on where
+        it stopped, so where syncing starts is not asked again."""
+        if self.resuming:
+            self.finish_page.start_box.setVisible(False)
+            self.finish_page.resuming.setVisible(True)
+        self.no_password_store = _no_password_store(secrets)
+        """Found as the wizard opens: the merchant chooses before typing any key."""
+        self._notice = notice
         self.orderdesk_page.show_notice(notice)
         self._first_focus: QWidget | None = None
         if prefill is not None and not prefill.orderdesk_api_key:
@@ -226,6 +268,8 @@ class FirstRunWizard(QWizard):
         first, self._first_focus = self._first_focus, None
         if first is not None:
             QTimer.singleShot(0, first.setFocus)
+        if self.no_password_store and not self.session_only and self.keyring_dialog is None:
+            QTimer.singleShot(0, lambda: self._ask_about_keyring(up_front=True))
 
     def _typed(self) -> tuple[str, ...]:
         """Everything the merchant can type, to tell whether Cancel would throw work away."""
@@ -243,6 +287,8 @@ class FirstRunWizard(QWizard):
         box.setWindowTitle("Discard this setup?")
         box.setText("Discard this setup?")
         box.setInformativeText("What you entered is not saved, and nothing will sync.")
+        # Wide enough for its title beside a title bar's icon and buttons (else "Discard...").
+        box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 300px; }")
         discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
@@ -323,7 +369,7 @@ class FirstRunWizard(QWizard):
             cancel_folder_name=kept.cancel_folder_name,
             sync_since=(
                 self._prefill.sync_since
-                if self.reconnecting and self._prefill is not None
+                if (self.reconnecting or self.resuming) and self._prefill is not None
                 else self.finish_page.sync_since()
             ),
         )
@@ -361,19 +407,33 @@ class FirstRunWizard(QWizard):
         self.profile_saved.emit(profile)
         return True
 
-    def _ask_about_keyring(self) -> None:
+    def _ask_about_keyring(self, *, up_front: bool = False) -> None:
+        """The choice between keeping the keys for this session only and not going on: as the
+        wizard opens when no password store is found then (closing it means no setup), else
+        at Finish (going back to the summary)."""
         dialog = KeyringChoiceDialog(self)
-        dialog.accepted.connect(self._keep_for_session)
-        dialog.rejected.connect(self._keyring_declined)
+        if up_front:
+            dialog.cancel_button.setText("Close setup")
+            dialog.accepted.connect(self._session_only_from_the_start)
+            dialog.rejected.connect(lambda: QWizard.reject(self))
+        else:
+            dialog.accepted.connect(self._keep_for_session)
+            dialog.rejected.connect(self._keyring_declined)
         self.keyring_dialog = dialog
         # open(), not exec(): the wizard keeps its event loop and the choice arrives by signal.
         dialog.open()
+
+    def _session_only_from_the_start(self) -> None:
+        self._secrets = MemorySecretStore()
+        self.session_only = True
+        self.orderdesk_page.show_notice(" ".join(filter(None, (self._notice, SESSION_ONLY))))
 
     def _keep_for_session(self) -> None:
         self._secrets = MemorySecretStore()
         self.session_only = True
         self.finish_page.show_problem("")
-        self.accept()
+        if self.save():
+            self.accept()
 
     def _keyring_declined(self) -> None:
         self.finish_page.show_problem(

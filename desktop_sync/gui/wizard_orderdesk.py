@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QPalette
@@ -19,13 +20,21 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desktop_sync.app.credentials import without_invisible
 from desktop_sync.app.settings import DEFAULT_ORDERDESK_API_URL
 from desktop_sync.app.wiring import verify_orderdesk
 from desktop_sync.connectors.orderdesk.models import Folder, StoreInfo
 from desktop_sync.gui.status import check_sentence
 from desktop_sync.gui.verify import VerifyRow, VerifyRunner
 
-__all__ = ["FolderPage", "OrderDeskPage", "SecretField", "hint_label", "with_hint"]
+__all__ = [
+    "FolderPage",
+    "OrderDeskPage",
+    "SecretField",
+    "first_empty",
+    "hint_label",
+    "with_hint",
+]
 
 ORDERDESK_HINT = (
     "In Order Desk: Store Settings > API tab. Create a key there; the Store ID is shown beside it."
@@ -46,6 +55,11 @@ def hint_label(text: str = "") -> QLabel:
     font.setPointSizeF(max(font.pointSizeF() - 1, 7))
     label.setFont(font)
     return label
+
+
+def first_empty(fields: Sequence[QLineEdit]) -> QLineEdit | None:
+    """The first of a page's required fields still empty, where Enter moves the cursor on."""
+    return next((field for field in fields if not field.text().strip()), None)
 
 
 def with_hint(field: QWidget, hint: QLabel) -> QWidget:
@@ -73,6 +87,7 @@ class SecretField(QWidget):
             Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhNoPredictiveText
         )
         self.edit.textChanged.connect(self.textChanged)
+        self.edit.editingFinished.connect(self.clean)
         self.toggle = QAction("Show", self)
         self.toggle.setCheckable(True)
         self.toggle.setToolTip("Show or hide what you typed")
@@ -91,6 +106,13 @@ class SecretField(QWidget):
 
     def setText(self, text: str) -> None:
         self.edit.setText(text)
+
+    def clean(self) -> None:
+        """Show the key as it is used: the spaces and invisible characters a paste brings
+        along (a web page's non-breaking space) are removed from the field itself."""
+        cleaned = without_invisible(self.edit.text())
+        if cleaned != self.edit.text():
+            self.edit.setText(cleaned)
 
     @property
     def revealed(self) -> bool:
@@ -164,8 +186,10 @@ class OrderDeskPage(QWizardPage):
         self.runner.failed.connect(self._failed)
         for edit in (self.store_id, self.api_key, self.api_url):
             edit.textChanged.connect(self._edited)
-        # Enter in the key field checks it (once checked, Enter is the wizard's Next).
-        self.api_key.edit.returnPressed.connect(self._enter_in_key)
+        # Enter in a field moves on to the next empty one, and checks once all are filled in
+        # (once checked, Enter is the wizard's Next).
+        for edit in (self.store_id, self.api_key.edit, self.api_url):
+            edit.returnPressed.connect(self._enter)
 
     def show_notice(self, sentence: str) -> None:
         self.notice.setText(sentence)
@@ -177,6 +201,7 @@ class OrderDeskPage(QWizardPage):
         return self.store_id.text().strip(), self.api_key.text().strip(), url
 
     def verify(self) -> None:
+        self.api_key.clean()
         store_id, api_key, api_url = self.credentials()
         if not store_id or not api_key:
             self.verify_row.show_error(
@@ -190,9 +215,18 @@ class OrderDeskPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.store_info is not None and not self.runner.busy
 
-    def _enter_in_key(self) -> None:
-        if self.store_info is None and not self.runner.busy:
-            self.verify()
+    def first_field(self) -> QLineEdit:
+        """Where the cursor starts: the first required field still empty."""
+        return first_empty((self.store_id, self.api_key.edit)) or self.store_id
+
+    def _enter(self) -> None:
+        if self.store_info is not None or self.runner.busy:
+            return
+        empty = first_empty((self.store_id, self.api_key.edit))
+        if empty is not None:
+            empty.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.verify()
 
     def _verified(self, info: object) -> None:
         assert isinstance(info, StoreInfo)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -18,7 +19,7 @@ from desktop_sync.app.wiring import PLATFORMS, PlatformInfo, verify_store
 from desktop_sync.connectors.stores.base import StoreIdentity
 from desktop_sync.gui.status import check_sentence
 from desktop_sync.gui.verify import VerifyRow, VerifyRunner
-from desktop_sync.gui.wizard_orderdesk import SecretField, hint_label, with_hint
+from desktop_sync.gui.wizard_orderdesk import SecretField, first_empty, hint_label, with_hint
 
 __all__ = ["StorePage", "uses_secret"]
 
@@ -28,6 +29,12 @@ def uses_secret(info: PlatformInfo) -> bool:
     # with an optional secret whose label is "(not used)", and showing that field would only
     # invite the merchant to paste something into it.
     return not (info.secret_optional and info.secret_label.startswith("("))
+
+
+def _labels(info: PlatformInfo) -> tuple[str, str, str]:
+    """The platform's words for the address, the key and the secret fields."""
+    optional = " (optional)" if info.secret_optional else ""
+    return info.url_label, info.key_label, info.secret_label + optional
 
 
 class StorePage(QWizardPage):
@@ -47,18 +54,28 @@ class StorePage(QWizardPage):
         self.url = QLineEdit()
         self.key = SecretField()
         self.secret = SecretField()
+        self.platform_label = QLabel("Platform")
         self.url_label, self.key_label, self.secret_label = QLabel(), QLabel(), QLabel()
         self.url_hint, self.key_hint, self.secret_hint = hint_label(), hint_label(), hint_label()
         for label, field in (
+            (self.platform_label, self.platform),
             (self.url_label, self.url),
             (self.key_label, self.key),
             (self.secret_label, self.secret),
         ):
             label.setBuddy(field)
+        # The labels' column is as wide as the widest any platform has: the fields never move
+        # sideways when the platform changes.
+        widest = max(
+            self.url_label.fontMetrics().horizontalAdvance(text)
+            for text in ("Platform", *(words for info in PLATFORMS for words in _labels(info)))
+        )
+        for label in (self.platform_label, self.url_label, self.key_label, self.secret_label):
+            label.setMinimumWidth(widest + 2)
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.addRow("Platform", self.platform)
+        self.form.addRow(self.platform_label, self.platform)
         self.form.addRow(self.url_label, with_hint(self.url, self.url_hint))
         self.form.addRow(self.key_label, with_hint(self.key, self.key_hint))
         self.secret_row = with_hint(self.secret, self.secret_hint)
@@ -78,13 +95,33 @@ class StorePage(QWizardPage):
         self.runner.failed.connect(self._failed)
         for edit in (self.url, self.key, self.secret):
             edit.textChanged.connect(self._edited)
-        for field in (self.key, self.secret):
-            field.edit.returnPressed.connect(self._enter_in_key)
+        # Enter in a field moves on to the next empty one, and checks once all are filled in.
+        for edit in (self.url, self.key.edit, self.secret.edit):
+            edit.returnPressed.connect(self._enter)
         self._platform_changed()
 
-    def _enter_in_key(self) -> None:
-        if self.identity is None and not self.runner.busy:
-            self.verify()
+    def initializePage(self) -> None:
+        # The cursor starts in a text field, never on the Platform box (where a typed letter
+        # would choose another platform); after the wizard's own choice of focus.
+        QTimer.singleShot(0, lambda: self.first_field().setFocus(Qt.FocusReason.TabFocusReason))
+
+    def _required(self) -> tuple[QLineEdit, ...]:
+        info = self.platform_info()
+        needs_secret = uses_secret(info) and not info.secret_optional
+        return (self.url, self.key.edit, *((self.secret.edit,) if needs_secret else ()))
+
+    def first_field(self) -> QLineEdit:
+        """Where the cursor starts: the first required field still empty, else the address."""
+        return first_empty(self._required()) or self.url
+
+    def _enter(self) -> None:
+        if self.identity is not None or self.unchanged() or self.runner.busy:
+            return
+        empty = first_empty(self._required())
+        if empty is not None:
+            empty.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.verify()
 
     def platform_info(self) -> PlatformInfo:
         return PLATFORMS[max(self.platform.currentIndex(), 0)]
@@ -101,6 +138,8 @@ class StorePage(QWizardPage):
         return info.name, self.url.text().strip(), self.key.text().strip(), secret
 
     def verify(self) -> None:
+        self.key.clean()
+        self.secret.clean()
         info = self.platform_info()
         platform, url, key, secret = self.credentials()
         missing = [info.url_label] if not url else []
@@ -134,12 +173,12 @@ class StorePage(QWizardPage):
 
     def _platform_changed(self) -> None:
         info = self.platform_info()
-        self.url_label.setText(info.url_label)
+        url_words, key_words, secret_words = _labels(info)
+        self.url_label.setText(url_words)
         self.url_hint.setText(info.url_hint)
-        self.key_label.setText(info.key_label)
+        self.key_label.setText(key_words)
         self.key_hint.setText(info.key_hint)
-        optional = " (optional)" if info.secret_optional else ""
-        self.secret_label.setText(info.secret_label + optional)
+        self.secret_label.setText(secret_words)
         self.secret_hint.setText(info.secret_hint)
         shown = uses_secret(info)
         self.form.setRowVisible(self.secret_row, shown)

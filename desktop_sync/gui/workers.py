@@ -133,12 +133,7 @@ class SyncWorker(QObject):
         self._push_timer.timeout.connect(lambda: self._tick(push=True, pull=False))
         self._pull_timer = QTimer(self)
         self._pull_timer.timeout.connect(lambda: self._tick(push=False, pull=True))
-        factory = self._factory or _default_factory()
-        try:
-            self._engine = factory(self.profile, sink=self._sink, stop=self.interrupt)
-        except Exception as exc:  # a broken profile must reach the banner, not kill the thread
-            log.exception("The sync engine could not be started")
-            self._finish(CycleResult(Health.FAILING, _startup_sentence(exc)))
+        if not self._build():
             return
         if self._paused:
             self._set_health(Health.PAUSED)
@@ -146,9 +141,23 @@ class SyncWorker(QObject):
             self._run(push=True, pull=True)
         self._schedule()
 
+    def _build(self) -> bool:
+        """The engine for the profile; False (and the setup problem said) when it cannot be."""
+        factory = self._factory or _default_factory()
+        try:
+            self._engine = factory(self.profile, sink=self._sink, stop=self.interrupt)
+        except Exception as exc:  # a broken profile must reach the banner, not kill the thread
+            log.exception("The sync engine could not be started")
+            self._finish(CycleResult(Health.SETUP, _startup_sentence(exc)))
+            return False
+        return True
+
     @Slot()
     def sync_now(self) -> None:
-        """Both directions now, paused or not (the merchant asked), then the schedule restarts."""
+        """Both directions now, paused or not (the merchant asked), then the schedule restarts;
+        after a setup problem, first another try at starting."""
+        if self._engine is None and not self.stop_flag.is_set() and not self._build():
+            return
         self._run(push=True, pull=True, asked=True)
         self._schedule()
 
@@ -299,6 +308,8 @@ class SyncWorker(QObject):
 
 def _startup_sentence(exc: Exception) -> str:
     text = str(exc).strip()
+    if text and len(text) < 300 and "press Verify Connection" in text:
+        return f"Syncing could not start: {text}"  # it says what to do (Reconnect, on screen)
     if text and len(text) < 300:
         return f"Syncing could not start: {text.rstrip('.')}. Check your settings, then reconnect."
     return "Syncing could not start. Check your settings, then reconnect."

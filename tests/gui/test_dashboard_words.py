@@ -82,6 +82,9 @@ def test_the_banner_says_retrying_once_and_names_its_own_button(
 
 
 class _Sandbox:
+    new_order_every = 20
+    initial_orders = 8
+
     def add_store_order(self) -> str:
         return "Order 1042 was added to the sandbox store; the next sync sends it to Order Desk."
 

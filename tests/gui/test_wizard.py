@@ -8,6 +8,7 @@ from pathlib import Path
 
 import keyring
 import keyring.backends.fail
+import keyring.errors
 import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QDate, QThreadPool
@@ -256,13 +257,20 @@ def test_backfill_date_becomes_the_first_scan_start(
     assert load_settings().sync_since == since.isoformat()
 
 
-def test_no_keyring_offers_this_session_only_and_it_works(
+class LockedKeyring(MemoryKeyring):
+    """A real keyring that refuses to keep anything (locked): found only when saving."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.KeyringLocked("The collection is locked")
+
+
+def test_a_keyring_refusing_at_finish_offers_this_session_only_and_it_works(
     qtbot: QtBot,
     orderdesk: OrderDeskEmulator,
     bigcommerce: BigCommerceEmulator,
     isolated_profile: Path,
 ) -> None:
-    keyring.set_keyring(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
+    keyring.set_keyring(LockedKeyring())
     wizard = make_wizard(qtbot)
     walk_to_finish(qtbot, wizard, orderdesk, bigcommerce)
 
@@ -284,10 +292,10 @@ def test_no_keyring_offers_this_session_only_and_it_works(
     assert files_containing(isolated_profile, [ORDERDESK_API_KEY, BIGCOMMERCE_TOKEN]) == []
 
 
-def test_no_keyring_and_cancel_saves_nothing_and_stays_on_finish(
+def test_a_keyring_refusing_at_finish_and_cancel_saves_nothing_and_stays_on_finish(
     qtbot: QtBot, orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceEmulator
 ) -> None:
-    keyring.set_keyring(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
+    keyring.set_keyring(LockedKeyring())
     wizard = make_wizard(qtbot, secrets=None)
     walk_to_finish(qtbot, wizard, orderdesk, bigcommerce)
 

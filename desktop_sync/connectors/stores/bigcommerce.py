@@ -58,7 +58,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _INCLUDE = {"include": "consignments.line_items,fees", "consignment_structure": "object"}
 """Products, shipping addresses and fees within the order (spec ``order_includes``)."""
 _ACCOUNT_HINT = (
-    "in the BigCommerce control panel go to Settings › Store-level API accounts, create an "
+    "in the BigCommerce control panel go to Settings > Store-level API accounts, create an "
     "account with the scopes Orders: modify and Information & Settings: read-only, "
     "and paste its access token"
 )

@@ -34,14 +34,14 @@ PLATFORM = get_platform("shopify")
 SERVICE = PLATFORM.display_name
 TOKEN_HELP = (
     "Shopify refused the access token; for a Dev Dashboard app enter its Client ID and "
-    "Client secret instead (dev.shopify.com › your app › Settings), or, for a custom app made "
+    "Client secret instead (dev.shopify.com > your app > Settings), or, for a custom app made "
     "in Shopify admin before 2026, copy its Admin API access token (shpat_…) again from "
-    "Settings › Apps › Develop apps › your app › API credentials."
+    "Settings > Apps > Develop apps > your app > API credentials."
 )
 SCOPE_HELP = (
-    "Dev Dashboard (dev.shopify.com) › your app › Versions: create a version with the scope, "
+    "Dev Dashboard (dev.shopify.com) > your app > Versions: create a version with the scope, "
     "release it and install the update on the store (a custom app made in Shopify admin: "
-    "Settings › Apps › Develop apps › Configuration), then verify again"
+    "Settings > Apps > Develop apps > Configuration), then verify again"
 )
 PROTECTED_HELP = (
     "in the Dev Dashboard (dev.shopify.com) select name, email, phone and address in your "
@@ -237,7 +237,7 @@ def client_credentials_refusal(response: httpx.Response) -> str:
     if "app_not_installed" in body or "not installed" in body:
         return (
             "Shopify says the app is not installed on this store; install it from the Dev "
-            "Dashboard (dev.shopify.com, your app › Install app) and verify again."
+            "Dashboard (dev.shopify.com, your app > Install app) and verify again."
         )
     if "shop_not_permitted" in body:
         return (

@@ -62,7 +62,7 @@ def history_limit_sentence(now: datetime) -> str:
         f"Shopify shows this app only the orders of the last {RECENT_ORDER_DAYS} days, so "
         f"orders from before {(now - timedelta(days=RECENT_ORDER_DAYS)):%Y-%m-%d} will "
         f"not be sent; to include them, request the {ALL_ORDERS_SCOPE} scope for the app "
-        "(Dev Dashboard › your app › API access), add it to the app's scopes, install the "
+        "(Dev Dashboard > your app > API access), add it to the app's scopes, install the "
         "update and start the backfill again."
     )
 
