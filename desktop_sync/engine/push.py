@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from desktop_sync.app.platforms import send_rule_for
 from desktop_sync.connectors.errors import (
     Ambiguous,
     AuthError,
@@ -36,7 +37,7 @@ from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PushResult, Stage
 from desktop_sync.engine.identity import STORE_KEY, belongs_to, store_order_id_of
 from desktop_sync.engine.mapping import UnmappableOrder, map_order, source_name_for
-from desktop_sync.engine.send_rules import SendRule, send_rule_for
+from desktop_sync.engine.send_rules import SendRule
 from desktop_sync.state.journal import Cursor, OrderRow, OrderState
 
 __all__ = ["OrderPusher"]

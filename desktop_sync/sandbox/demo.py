@@ -11,8 +11,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from desktop_sync.app.platforms import NAMES as PLATFORMS
 from desktop_sync.app.profile import Profile
-from desktop_sync.platforms import NAMES as PLATFORMS
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.sandbox.samples import generate_orders

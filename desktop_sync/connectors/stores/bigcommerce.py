@@ -38,7 +38,6 @@ from desktop_sync.connectors.stores.bigcommerce_parsing import (
 )
 from desktop_sync.connectors.stores.bigcommerce_shipping import ShippingSnapshots
 from desktop_sync.connectors.stores.http import StoreHttp
-from desktop_sync.platforms import get_platform
 
 __all__ = [
     "BigCommerceConnector",
@@ -50,8 +49,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-PLATFORM = get_platform("bigcommerce")
-SERVICE = PLATFORM.display_name
+PLATFORM = "bigcommerce"
+"""This connector's platform id (the registry in ``app.platforms`` agrees; never read here)."""
+SERVICE = "BigCommerce"
+"""What the merchant calls the platform, in every sentence."""
 MAX_TRACKING_NUMBER = 50
 MAX_TRACKING_LINK = 500
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -101,8 +102,8 @@ class BigCommerceConnector:
     holds one tracking number, so a second number is not added (the engine logs it).
     """
 
-    platform = PLATFORM.name
-    display_name = PLATFORM.display_name
+    platform = PLATFORM
+    display_name = SERVICE
     capabilities = Capabilities(multiple_tracking_numbers=False)
 
     def __init__(

@@ -107,8 +107,8 @@ class ShopifyConnector:
     one email, as on the other platforms.
     """
 
-    platform = PLATFORM.name
-    display_name = PLATFORM.display_name
+    platform = PLATFORM
+    display_name = SERVICE
     capabilities = Capabilities(multiple_tracking_numbers=True)
 
     def __init__(

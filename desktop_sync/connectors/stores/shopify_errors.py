@@ -12,7 +12,6 @@ from typing import Any
 import httpx
 
 from desktop_sync.connectors.errors import Ambiguous, AuthError, Rejected, Transient
-from desktop_sync.platforms import get_platform
 
 __all__ = [
     "CLIENT_HELP",
@@ -30,8 +29,10 @@ __all__ = [
     "response_text",
 ]
 
-PLATFORM = get_platform("shopify")
-SERVICE = PLATFORM.display_name
+PLATFORM = "shopify"
+"""This connector's platform id (the registry in ``app.platforms`` agrees; never read here)."""
+SERVICE = "Shopify"
+"""What the merchant calls the platform, in every sentence."""
 TOKEN_HELP = (
     "Shopify refused the access token; for a Dev Dashboard app enter its Client ID and "
     "Client secret instead (dev.shopify.com › your app › Settings), or, for a custom app made "

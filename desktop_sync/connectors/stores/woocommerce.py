@@ -66,8 +66,8 @@ class WooCommerceConnector:
     private.
     """
 
-    platform = PLATFORM.name
-    display_name = PLATFORM.display_name
+    platform = PLATFORM
+    display_name = SERVICE
     capabilities = Capabilities(multiple_tracking_numbers=True)
 
     def __init__(

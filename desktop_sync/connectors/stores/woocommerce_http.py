@@ -25,7 +25,6 @@ from desktop_sync.connectors.errors import Ambiguous, AuthError, BadAddress, Rej
 from desktop_sync.connectors.http import header_seconds
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.http import StoreHttp
-from desktop_sync.platforms import get_platform
 
 __all__ = [
     "SERVICE",
@@ -39,8 +38,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-PLATFORM = get_platform("woocommerce")
-SERVICE = PLATFORM.display_name
+PLATFORM = "woocommerce"
+"""This connector's platform id (the registry in ``app.platforms`` agrees; never read here)."""
+SERVICE = "WooCommerce"
+"""What the merchant calls the platform, in every sentence."""
 _KEYS_HELP = (
     "create a key with Read/Write permission under WooCommerce > Settings > Advanced > "
     "REST API and enter it again"

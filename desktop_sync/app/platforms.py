@@ -29,7 +29,7 @@ name never loads every platform's HTTP code.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,7 @@ __all__ = [
     "UnknownPlatform",
     "find_platform",
     "get_platform",
+    "send_rule_for",
 ]
 
 ConnectorFactory = Callable[..., "StoreConnector"]
@@ -212,3 +213,11 @@ def get_platform(name: str) -> Platform:
             f"'{name}' is not a store platform this app knows (use one of {known})."
         )
     return found
+
+
+def send_rule_for(platform: str, statuses: Collection[str] | None = None) -> SendRule:
+    """The platform's rule (a cancelled-and-unpaid-only rule for a platform not listed), with
+    the merchant's ``statuses`` in place of its default when given."""
+    entry = find_platform(platform)
+    rule = entry.send_rule if entry is not None else SendRule()
+    return rule.choosing(statuses) if statuses else rule
