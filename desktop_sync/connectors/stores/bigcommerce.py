@@ -38,6 +38,7 @@ from desktop_sync.connectors.stores.bigcommerce_parsing import (
 )
 from desktop_sync.connectors.stores.bigcommerce_shipping import ShippingSnapshots
 from desktop_sync.connectors.stores.http import StoreHttp
+from desktop_sync.connectors.stores.paging import PageGuard, by_keyset, by_number
 
 __all__ = [
     "BigCommerceConnector",
@@ -62,6 +63,10 @@ _ACCOUNT_HINT = (
     "in the BigCommerce control panel go to Settings › Store-level API accounts, create an "
     "account with the scopes Orders: modify and Information & Settings: read-only, "
     "and paste its access token"
+)
+_REPEATED_HINT = (
+    "if the store's API is reached through a caching proxy, exclude it from the cache. The "
+    "sync will try again shortly."
 )
 _HASH = re.compile(r"^[a-z0-9]+$", re.IGNORECASE)
 _CONTROL_PANEL = re.compile(r"^store-([a-z0-9]+)\.mybigcommerce\.com$", re.IGNORECASE)
@@ -192,16 +197,14 @@ class BigCommerceConnector:
         }
         if high is not None:
             params["max_date_modified"] = high.isoformat()
-        after = 0
-        while True:
-            batch = self._list("/v2/orders", {**params, **({"min_id": after + 1} if after else {})})
-            fresh = sorted(
-                (raw for raw in batch if isinstance(raw, dict) and _numeric_id(raw) > after),
-                key=_numeric_id,
-            )
-            if batch and not fresh:
-                raise Transient(_repeated_page(), service=SERVICE)
-            for raw in fresh:
+
+        def read(after: int) -> list[dict[str, Any]]:
+            page = self._list("/v2/orders", {**params, **({"min_id": after + 1} if after else {})})
+            return [raw for raw in page if isinstance(raw, dict)]
+
+        pages = by_keyset(read, size=self.page_size, key=_numeric_id, guard=self._guard("orders"))
+        for page in pages:
+            for raw in page:
                 if raw.get("status_id") == 0:
                     continue
                 if raw.get("is_deleted") is True:
@@ -217,9 +220,6 @@ class BigCommerceConnector:
                     log.warning("BigCommerce ignored the date filter; left out %s", raw.get("id"))
                     continue
                 yield self._complete(raw)
-            if len(batch) < self.page_size:
-                return
-            after = _numeric_id(fresh[-1])
 
     def get_order(self, order_id: str) -> StoreOrder:
         raw = self._json("GET", f"/v2/orders/{_order_path_id(order_id)}", params=_INCLUDE)
@@ -378,21 +378,21 @@ class BigCommerceConnector:
         return reset_ms / 1000.0
 
     def _all_pages(self, path: str) -> list[dict[str, Any]]:
-        """Every page of a sub-resource; a page holding nothing new (a proxy ignoring
-        ``page``, a cursor going round) stops it with a sentence instead of a loop."""
-        items: list[dict[str, Any]] = []
-        seen: set[Any] = set()
-        page = 1
-        while True:
-            batch = self._list(path, {"limit": self.page_size, "page": page})
-            ids = {raw.get("id") for raw in batch if isinstance(raw, dict)}
-            if page > 1 and batch and ids <= seen:
-                raise Transient(_repeated_page(), service=SERVICE)
-            seen |= ids
-            items.extend(raw for raw in batch if isinstance(raw, dict))
-            if len(batch) < self.page_size:
-                return items
-            page += 1
+        """Every page of a sub-resource (``paging.by_number``)."""
+        pages = by_number(
+            lambda page: [
+                raw
+                for raw in self._list(path, {"limit": self.page_size, "page": page})
+                if isinstance(raw, dict)
+            ],
+            size=self.page_size,
+            guard=self._guard(path.rsplit("/", 1)[-1].replace("_", " ")),
+            fingerprint=lambda batch: tuple(raw.get("id") for raw in batch),
+        )
+        return [raw for page in pages for raw in page]
+
+    def _guard(self, what: str) -> PageGuard:
+        return PageGuard(SERVICE, what, _REPEATED_HINT)
 
     def _list(self, path: str, params: dict[str, Any]) -> list[Any]:
         """A collection; BigCommerce answers 204 with no body when it is empty."""
@@ -522,15 +522,6 @@ def _moment_or(value: Any, default: datetime) -> datetime:
 def _numeric_id(raw: dict[str, Any]) -> int:
     value = raw.get("id")
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _repeated_page() -> str:
-    return (
-        "BigCommerce (or a proxy in front of it) answered the next page with one the app had "
-        "already read, so reading stopped instead of going round for ever; if the store's API "
-        "is reached through a caching proxy, exclude it from the cache. The sync will try "
-        "again shortly."
-    )
 
 
 def _garbled() -> str:

@@ -22,10 +22,11 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
+from desktop_sync.connectors.stores.paging import CursorPage, by_cursor
 from desktop_sync.connectors.stores.shopify_answers import (
-    Pages,
     mutation_result,
     order_gid,
+    page_guard,
     redacted,
     required,
 )
@@ -229,25 +230,23 @@ class ShopifyConnector:
         query = f"updated_at:>='{format_datetime(low)}'"
         if high is not None:
             query += f" AND updated_at:<'{format_datetime(high)}'"
-        after: str | None = None
-        pages = Pages("orders")
-        while True:
-            try:
-                data = self.graphql.run(
-                    ORDERS, {"first": self.page_size, "after": after, "q": query}
-                )
-            except QueryTooCostly as exc:
-                self._shrink_page(exc)
-                continue
-            connection = required(data.get("orders"), "orders")
-            for node in connection.get("nodes") or ():
+
+        def read(after: str | None) -> CursorPage:
+            while True:
+                try:
+                    data = self.graphql.run(
+                        ORDERS, {"first": self.page_size, "after": after, "q": query}
+                    )
+                except QueryTooCostly as exc:
+                    self._shrink_page(exc)
+                    continue
+                return CursorPage.of(required(data.get("orders"), "orders"))
+
+        for page in by_cursor(read, guard=page_guard("orders")):
+            for node in page:
                 order = self._complete_order(node)
                 if order.updated_at >= low and (high is None or order.updated_at < high):
                     yield order
-            page = connection.get("pageInfo") or {}
-            if not page.get("hasNextPage") or not page.get("endCursor"):
-                return
-            after = pages.next(page["endCursor"])
 
     def get_order(self, order_id: str) -> StoreOrder:
         data = self.graphql.run(ORDER, {"id": order_gid(order_id)})

@@ -23,6 +23,7 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
+from desktop_sync.connectors.stores.paging import PageGuard, by_number
 from desktop_sync.connectors.stores.woocommerce_http import PLATFORM, SERVICE, WooRest
 from desktop_sync.connectors.stores.woocommerce_orders import (
     ShipmentRecord,
@@ -45,6 +46,10 @@ __all__ = ["WooCommerceConnector", "from_credentials"]
 
 log = logging.getLogger(__name__)
 
+_REPEATED_HINT = (
+    "a caching plugin or proxy is probably answering for WordPress: exclude /wp-json/ from "
+    "its cache, then the sync goes on by itself."
+)
 # Statuses in which the merchant has closed the order: completing it would reopen it and send
 # the customer WooCommerce's "Completed order" email, so the app leaves such an order alone.
 _CLOSED = {
@@ -203,56 +208,42 @@ class WooCommerceConnector:
         }
         if self.statuses:
             params["status"] = ",".join(self.statuses)
-        page, pages = 1, 1
-        allowed: int | None = None
-        seen: dict[tuple[tuple[str, str], ...], int] = {}
-        while page <= pages:
-            response = self._rest.get(
-                "wc/v3/orders", {**params, "orderby": self._orderby, "page": page}
-            )
-            if (
-                response.status_code == 400
-                and self._orderby == "modified"
-                and "orderby" in response.text
-            ):
+        headers: dict[str, str | None] = {}
+
+        def read(page: int) -> list[Mapping[str, Any]]:
+            while True:
+                response = self._rest.get(
+                    "wc/v3/orders", {**params, "orderby": self._orderby, "page": page}
+                )
+                if not (
+                    response.status_code == 400
+                    and self._orderby == "modified"
+                    and "orderby" in response.text
+                ):
+                    break
                 # Stores older than orderby=modified: sort by creation and reorder ourselves.
                 log.info("This WooCommerce cannot sort by modified date; sorting locally")
                 self._orderby = "date"
-                continue
             body = self._rest.json(response)
-            total = response.headers.get("X-WP-Total", "")
-            if not isinstance(body, list) or not body:
-                return
-            full = len(body) >= self.page_size
-            pages = _int_header(
-                response.headers.get("X-WP-TotalPages"), default=page + 1 if full else page
+            headers["total"] = response.headers.get("X-WP-Total", "")
+            headers["pages"] = response.headers.get("X-WP-TotalPages")
+            return (
+                [raw for raw in body if isinstance(raw, Mapping)] if isinstance(body, list) else []
             )
-            # One more page than the first answer counted may come (an order placed during
-            # the scan); past that, or a full page seen before, the store or a cache in front
-            # of it ignores ``page`` and would page for ever.
-            allowed = pages + 1 if allowed is None else allowed
-            raws = [raw for raw in body if isinstance(raw, Mapping)]
-            fingerprint = tuple(
+
+        pages = by_number(
+            read,
+            size=self.page_size,
+            guard=PageGuard(SERVICE, "orders", _REPEATED_HINT),
+            fingerprint=lambda raws: tuple(
                 (_text_id(r.get("id")), str(r.get("date_modified_gmt"))) for r in raws
-            )
-            if page > allowed or (full and fingerprint in seen):
-                repeated = (
-                    f"page {page} came back the same as page {seen[fingerprint]}"
-                    if fingerprint in seen
-                    else f"more pages came than the {allowed - 1} it counted"
-                )
-                raise Rejected(
-                    f"The WooCommerce store keeps sending orders it already sent ({repeated}), "
-                    "so the app stopped reading them; a caching plugin or proxy is probably "
-                    "answering for WordPress: exclude /wp-json/ from its cache, then the sync "
-                    "goes on by itself.",
-                    service=SERVICE,
-                )
-            seen[fingerprint] = page
+            ),
+            counted=lambda: _int_header(headers["pages"]),
+        )
+        for raws in pages:
             ships = self._products.shipping_of(raws)
             for raw in raws:
-                yield parse_order(raw, ships), total
-            page += 1
+                yield parse_order(raw, ships), str(headers["total"])
 
     def get_order(self, order_id: str) -> StoreOrder:
         return self._parse(self._order_json(order_id))
@@ -429,8 +420,8 @@ def _text_id(value: Any) -> str:
     return str(value) if value is not None else ""
 
 
-def _int_header(value: str | None, *, default: int) -> int:
+def _int_header(value: str | None) -> int | None:
     try:
-        return int(value) if value is not None else default
+        return int(value) if value is not None else None
     except ValueError:
-        return default
+        return None
