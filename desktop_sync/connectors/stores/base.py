@@ -173,9 +173,12 @@ class StoreConnector(Protocol):
         ...
 
     def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[StoreOrder]:
-        """Orders modified in [since, until] (UTC), oldest change first, each fully populated.
+        """Orders modified in [since, until] (UTC), each fully populated, in no promised order
+        (the engine reads the whole window before it moves its mark).
 
         May yield an order more than once (pages shifting under a scan); the caller dedupes.
+        An order that cannot be read is yielded with ``problem`` set (``unreadable``): never
+        left out, never filled with made-up values.
         """
         ...
 

@@ -7,7 +7,6 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,8 +19,6 @@ from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
     Capabilities,
     FulfillmentLine,
-    PaymentState,
-    StoreAddress,
     StoreFulfillment,
     StoreIdentity,
     StoreOrder,
@@ -39,6 +36,7 @@ from desktop_sync.connectors.stores.bigcommerce_parsing import (
 from desktop_sync.connectors.stores.bigcommerce_shipping import ShippingSnapshots
 from desktop_sync.connectors.stores.http import StoreHttp
 from desktop_sync.connectors.stores.paging import PageGuard, by_keyset, by_number
+from desktop_sync.connectors.stores.unreadable import read_order
 
 __all__ = [
     "BigCommerceConnector",
@@ -56,7 +54,6 @@ SERVICE = "BigCommerce"
 """What the merchant calls the platform, in every sentence."""
 MAX_TRACKING_NUMBER = 50
 MAX_TRACKING_LINK = 500
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _INCLUDE = {"include": "consignments.line_items,fees", "consignment_structure": "object"}
 """Products, shipping addresses and fees within the order (spec ``order_includes``)."""
 _ACCOUNT_HINT = (
@@ -317,14 +314,17 @@ class BigCommerceConnector:
         if products is None or addresses is None:
             products = self._all_pages(f"/v2/orders/{order_id}/products")
             addresses = self._all_pages(f"/v2/orders/{order_id}/shipping_addresses")
-        try:
-            return parse_order(raw, products, addresses)
-        except (KeyError, TypeError, ValueError) as exc:
-            # Well-formed JSON with values that make no sense will read the same next time:
-            # fail this one order with a reason rather than stop the scan (and every order
-            # after it) on it for good.
-            log.warning("BigCommerce order %s could not be read: %s", order_id, exc)
-            return _unreadable(raw, order_id, exc)
+        # Well-formed JSON with values that make no sense reads the same next time: this one
+        # order is listed with a reason rather than stop the scan (and every order after it).
+        return read_order(
+            lambda: parse_order(raw, products, addresses),
+            service=SERVICE,
+            where="the BigCommerce control panel",
+            order_id=order_id,
+            number=order_id,
+            dates=(raw.get("date_created"), raw.get("date_modified")),
+            read_date=parse_rfc2822,
+        )
 
     def _probe_write(self) -> None:
         response = self._http.request(
@@ -480,43 +480,6 @@ def _decode(response: httpx.Response) -> Any:
         return response.json()
     except ValueError as exc:
         raise Transient(_garbled(), service=SERVICE) from exc
-
-
-def _unreadable(raw: dict[str, Any], order_id: str, exc: Exception) -> StoreOrder:
-    detail = str(exc) if isinstance(exc, ValueError) else f"missing or wrong field {exc}"
-    if len(detail) > 120:
-        detail = detail[:119] + "…"
-    created = _moment_or(raw.get("date_created"), _EPOCH)
-    return StoreOrder(
-        id=order_id,
-        number=order_id,
-        created_at=created,
-        # A stable date, so the order is not taken for changed at every scan.
-        updated_at=_moment_or(raw.get("date_modified"), created),
-        status="",
-        payment_state=PaymentState.UNKNOWN,
-        email="",
-        shipping_address=StoreAddress(),
-        billing_address=StoreAddress(),
-        shipping_method="",
-        lines=(),
-        shipping_total=Decimal(0),
-        tax_total=Decimal(0),
-        discount_total=Decimal(0),
-        order_total=Decimal(0),
-        currency="",
-        problem=(
-            f"BigCommerce order {order_id} has data the app cannot read ({detail}); check the "
-            "order in the BigCommerce control panel, then press Retry."
-        ),
-    )
-
-
-def _moment_or(value: Any, default: datetime) -> datetime:
-    try:
-        return parse_rfc2822(value)
-    except ValueError:
-        return default
 
 
 def _numeric_id(raw: dict[str, Any]) -> int:

@@ -43,6 +43,8 @@ from desktop_sync.connectors.stores.shopify_fulfillment import (
 )
 from desktop_sync.connectors.stores.shopify_parsing import (
     format_datetime,
+    order_number,
+    parse_datetime,
     parse_fulfillment,
     parse_order,
 )
@@ -76,6 +78,7 @@ from desktop_sync.connectors.stores.shopify_transport import (
     ShopifyGraphQL,
     shop_url,
 )
+from desktop_sync.connectors.stores.unreadable import read_order
 
 __all__ = [
     "ALL_ORDERS_SCOPE",
@@ -245,7 +248,9 @@ class ShopifyConnector:
         for page in by_cursor(read, guard=page_guard("orders")):
             for node in page:
                 order = self._complete_order(node)
-                if order.updated_at >= low and (high is None or order.updated_at < high):
+                # Shopify's own filter let an unreadable order in; its dates may be none.
+                inside = order.updated_at >= low and (high is None or order.updated_at < high)
+                if inside or order.problem:
                     yield order
 
     def get_order(self, order_id: str) -> StoreOrder:
@@ -387,7 +392,17 @@ class ShopifyConnector:
             "lineItems",
             connection.get("pageInfo"),
         )
-        return parse_order(node, lines)
+        # Values that make no sense read the same next time: this one order is listed with
+        # the reason rather than stop the scan, and every order after it.
+        return read_order(
+            lambda: parse_order(node, lines),
+            service=SERVICE,
+            where="Shopify admin",
+            order_id=str(node["id"]),
+            number=order_number(node.get("name")),
+            dates=(node.get("createdAt"), node.get("updatedAt")),
+            read_date=parse_datetime,
+        )
 
 
 def from_credentials(url: str, key: str, secret: str, **options: Any) -> ShopifyConnector:

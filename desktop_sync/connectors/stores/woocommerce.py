@@ -24,12 +24,14 @@ from desktop_sync.connectors.stores.base import (
     Tracking,
 )
 from desktop_sync.connectors.stores.paging import PageGuard, by_number
+from desktop_sync.connectors.stores.unreadable import read_order
 from desktop_sync.connectors.stores.woocommerce_http import PLATFORM, SERVICE, WooRest
 from desktop_sync.connectors.stores.woocommerce_orders import (
     ShipmentRecord,
     floor_second,
     format_gmt,
     note_text,
+    parse_gmt,
     parse_order,
     read_records,
     records_meta,
@@ -184,7 +186,8 @@ class WooCommerceConnector:
             for order, total in self._scan(low, high):
                 totals.add(total)
                 key = (order.id, order.updated_at)
-                if key in seen or not low <= order.updated_at <= high:
+                inside = low <= order.updated_at <= high or bool(order.problem)
+                if key in seen or not inside:  # an unreadable order's dates may be none
                     continue
                 if self.statuses and order.status not in self.statuses:
                     continue
@@ -243,13 +246,13 @@ class WooCommerceConnector:
         for raws in pages:
             ships = self._products.shipping_of(raws)
             for raw in raws:
-                yield parse_order(raw, ships), str(headers["total"])
+                yield _read_order(raw, ships), str(headers["total"])
 
     def get_order(self, order_id: str) -> StoreOrder:
         return self._parse(self._order_json(order_id))
 
     def _parse(self, raw: Mapping[str, Any]) -> StoreOrder:
-        return parse_order(raw, self._products.shipping_of([raw]))
+        return _read_order(raw, self._products.shipping_of([raw]))
 
     # -- fulfillments ----------------------------------------------------------------------
 
@@ -273,6 +276,8 @@ class WooCommerceConnector:
         shipped. Each step first checks whether an earlier, interrupted attempt did it."""
         raw = self._order_json(order_id)
         order = self._parse(raw)
+        if order.problem:
+            raise Rejected(order.problem, service=SERVICE)
         records = read_records(raw)
         for record in records:
             if tracking.number in record.tracking_numbers:
@@ -389,7 +394,23 @@ def from_credentials(url: str, key: str, secret: str, **options: Any) -> WooComm
     return WooCommerceConnector(url, key, secret, **options)
 
 
+def _read_order(raw: Mapping[str, Any], ships: Callable[[Mapping[str, Any]], bool]) -> StoreOrder:
+    """The order, or one listed with the reason it cannot be read (``unreadable``)."""
+    order_id = _text_id(raw.get("id"))
+    return read_order(
+        lambda: parse_order(raw, ships),
+        service=SERVICE,
+        where="WooCommerce (WordPress admin › WooCommerce › Orders)",
+        order_id=order_id,
+        number=_text_id(raw.get("number")) or order_id,
+        dates=(raw.get("date_created_gmt"), raw.get("date_modified_gmt")),
+        read_date=parse_gmt,
+    )
+
+
 def _refuse_if_closed(order: StoreOrder) -> None:
+    if order.problem:  # nothing is written on an order whose lines cannot be read
+        raise Rejected(order.problem, service=SERVICE)
     closed = _CLOSED.get(order.status)
     if closed:
         raise Rejected(
