@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 import httpx
 
 from desktop_sync.connectors import waits
-from desktop_sync.connectors.errors import AuthError, BadAddress, Rejected, Transient
+from desktop_sync.connectors.errors import AuthError, BadAddress, Rejected
 from desktop_sync.connectors.http import header_seconds
 from desktop_sync.connectors.retry import Backoff
+from desktop_sync.connectors.stores.answers import garbled, read_json
 from desktop_sync.connectors.stores.base import (
     Capabilities,
     FulfillmentLine,
@@ -36,6 +37,7 @@ from desktop_sync.connectors.stores.bigcommerce_parsing import (
 from desktop_sync.connectors.stores.bigcommerce_shipping import ShippingSnapshots
 from desktop_sync.connectors.stores.http import StoreHttp
 from desktop_sync.connectors.stores.paging import PageGuard, by_keyset, by_number
+from desktop_sync.connectors.stores.refusals import Refusal, Refusals, refuse
 from desktop_sync.connectors.stores.unreadable import read_order
 
 __all__ = [
@@ -157,7 +159,7 @@ class BigCommerceConnector:
         store = self._json("GET", "/v2/store", scope="Information & Settings: read-only")
         self._get("/v2/orders", {"limit": 1}, scope="Orders: modify")
         if not isinstance(store, dict):
-            raise Transient(_garbled(), service=SERVICE)
+            raise garbled(SERVICE)
         self._probe_write()
         timezone = store.get("timezone")
         return StoreIdentity(
@@ -221,7 +223,7 @@ class BigCommerceConnector:
     def get_order(self, order_id: str) -> StoreOrder:
         raw = self._json("GET", f"/v2/orders/{_order_path_id(order_id)}", params=_INCLUDE)
         if not isinstance(raw, dict):
-            raise Transient(_garbled(), service=SERVICE)
+            raise garbled(SERVICE)
         return self._complete(raw)
 
     def list_fulfillments(self, order_id: str) -> list[StoreFulfillment]:
@@ -288,7 +290,7 @@ class BigCommerceConnector:
         finally:
             self._shipping.forget(int(path_id))
         if not isinstance(created, dict):
-            raise Transient(_garbled(), service=SERVICE)
+            raise garbled(SERVICE, write=True)
         return parse_fulfillment(created)
 
     def add_tracking(
@@ -399,10 +401,7 @@ class BigCommerceConnector:
         response = self._get(path, params)
         if response.status_code == 204 or not response.content:
             return []
-        data = _decode(response)
-        if not isinstance(data, list):
-            raise Transient(_garbled(), service=SERVICE)
-        return data
+        return list(read_json(response, SERVICE, shape=list))
 
     def _get(self, path: str, params: dict[str, Any], *, scope: str = "") -> httpx.Response:
         response = self._http.request("GET", path, params=params, idempotent=True, expect_json=True)
@@ -423,7 +422,7 @@ class BigCommerceConnector:
             method, path, params=params, json=body, idempotent=reading, expect_json=reading
         )
         _raise_for_status(response, scope)
-        return _decode(response)
+        return read_json(response, SERVICE, write=not reading)
 
 
 def from_credentials(url: str, key: str, secret: str, **options: Any) -> BigCommerceConnector:
@@ -435,23 +434,23 @@ def from_credentials(url: str, key: str, secret: str, **options: Any) -> BigComm
     return BigCommerceConnector(url, key, **options)
 
 
-def _raise_for_status(response: httpx.Response, scope: str = "") -> None:
-    status = response.status_code
-    if status < 400:
-        return
-    if status == 401:
-        raise AuthError(f"BigCommerce refused the access token; {_ACCOUNT_HINT}.", service=SERVICE)
-    if status == 403:
-        needed = scope or "Orders: modify"
-        raise AuthError(
-            f"BigCommerce refused access: the API account lacks the {needed} scope or belongs "
+_REFUSALS = Refusals(
+    SERVICE,
+    {
+        401: Refusal(AuthError, f"BigCommerce refused the access token; {_ACCOUNT_HINT}."),
+        403: Refusal(
+            AuthError,
+            "BigCommerce refused access: the API account lacks the {scope} scope or belongs "
             f"to another store; {_ACCOUNT_HINT}.",
-            service=SERVICE,
-        )
-    message = error_message(response.content) or f"HTTP {status}"
-    raise Rejected(
-        f"BigCommerce refused the request: {message}", service=SERVICE, status_code=status
-    )
+        ),
+    },
+    other=Refusal(Rejected, "BigCommerce refused the request: {reason}"),
+)
+
+
+def _raise_for_status(response: httpx.Response, scope: str = "") -> None:
+    reason = error_message(response.content) or f"HTTP {response.status_code}"
+    refuse(_REFUSALS, response.status_code, scope=scope or "Orders: modify", reason=reason)
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -475,20 +474,9 @@ def _header_number(response: httpx.Response, name: str) -> float | None:
         return None
 
 
-def _decode(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise Transient(_garbled(), service=SERVICE) from exc
-
-
 def _numeric_id(raw: dict[str, Any]) -> int:
     value = raw.get("id")
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _garbled() -> str:
-    return "BigCommerce sent an answer that could not be read; the sync will try again shortly."
 
 
 def _utc(moment: datetime) -> datetime:
