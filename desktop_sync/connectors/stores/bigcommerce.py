@@ -6,7 +6,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,6 +39,7 @@ from desktop_sync.connectors.stores.http import StoreHttp
 from desktop_sync.connectors.stores.paging import PageGuard, by_keyset, by_number
 from desktop_sync.connectors.stores.refusals import Refusal, Refusals, refuse
 from desktop_sync.connectors.stores.unreadable import read_order
+from desktop_sync.connectors.stores.window import ScanWindow
 
 __all__ = [
     "BigCommerceConnector",
@@ -184,18 +185,17 @@ class BigCommerceConnector:
         BigCommerce silently ignores a filter it cannot read, so each order is checked against
         the window here as well, and one outside it is left out.
         """
-        low = _utc(since).replace(microsecond=0)
-        high = _utc(until).replace(microsecond=0) if until is not None else None
+        window = ScanWindow.of(since, until)
         params: dict[str, Any] = {
-            "min_date_modified": low.isoformat(),
+            "min_date_modified": window.since.isoformat(),
             # The spec's enum has no ":asc" though its description asks for one; "id" alone
             # is in the enum and sorts lowest first ("The default sort is by order id").
             "sort": "id",
             "limit": self.page_size,
             **_INCLUDE,
         }
-        if high is not None:
-            params["max_date_modified"] = high.isoformat()
+        if window.until_second is not None:
+            params["max_date_modified"] = window.until_second.isoformat()
 
         def read(after: int) -> list[dict[str, Any]]:
             page = self._list("/v2/orders", {**params, **({"min_id": after + 1} if after else {})})
@@ -213,9 +213,7 @@ class BigCommerceConnector:
                     modified: datetime | None = parse_rfc2822(raw.get("date_modified"))
                 except ValueError:
                     modified = None  # BigCommerce's own filter let it in; it is read below
-                if modified is not None and (
-                    modified < low or (high is not None and modified > high)
-                ):
+                if modified is not None and not window.holds(modified):
                     log.warning("BigCommerce ignored the date filter; left out %s", raw.get("id"))
                     continue
                 yield self._complete(raw)
@@ -477,10 +475,6 @@ def _header_number(response: httpx.Response, name: str) -> float | None:
 def _numeric_id(raw: dict[str, Any]) -> int:
     value = raw.get("id")
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _order_path_id(order_id: str) -> str:

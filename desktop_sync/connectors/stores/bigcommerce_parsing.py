@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -17,6 +17,7 @@ from desktop_sync.connectors.stores.base import (
     StoreLine,
     StoreOrder,
 )
+from desktop_sync.connectors.stores.window import as_utc
 
 __all__ = [
     "PAYMENT_STATES",
@@ -66,7 +67,7 @@ def parse_rfc2822(value: Any) -> datetime:
             moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(f"not a timestamp: {value!r}") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return as_utc(moment)
 
 
 def _money(value: Any) -> Decimal:

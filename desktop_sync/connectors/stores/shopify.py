@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
@@ -79,6 +79,7 @@ from desktop_sync.connectors.stores.shopify_transport import (
     shop_url,
 )
 from desktop_sync.connectors.stores.unreadable import read_order
+from desktop_sync.connectors.stores.window import ScanWindow
 
 __all__ = [
     "ALL_ORDERS_SCOPE",
@@ -228,11 +229,10 @@ class ShopifyConnector:
         stops the scan with ``Rejected`` instead of paging for ever.
         """
         self._warn_history(since)
-        low = since.replace(microsecond=0)
-        high = until.replace(microsecond=0) + timedelta(seconds=1) if until else None
-        query = f"updated_at:>='{format_datetime(low)}'"
-        if high is not None:
-            query += f" AND updated_at:<'{format_datetime(high)}'"
+        window = ScanWindow.of(since, until)
+        query = f"updated_at:>='{format_datetime(window.since)}'"
+        if window.after_until is not None:
+            query += f" AND updated_at:<'{format_datetime(window.after_until)}'"
 
         def read(after: str | None) -> CursorPage:
             while True:
@@ -249,8 +249,7 @@ class ShopifyConnector:
             for node in page:
                 order = self._complete_order(node)
                 # Shopify's own filter let an unreadable order in; its dates may be none.
-                inside = order.updated_at >= low and (high is None or order.updated_at < high)
-                if inside or order.problem:
+                if window.holds(order.updated_at) or order.problem:
                     yield order
 
     def get_order(self, order_id: str) -> StoreOrder:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -17,6 +17,7 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
 )
 from desktop_sync.connectors.stores.unreadable import Unreadable, strict_amount
+from desktop_sync.connectors.stores.window import as_utc
 
 __all__ = [
     "PAYMENT_STATES",
@@ -53,16 +54,12 @@ def parse_datetime(value: Any, what: str = "a date") -> datetime:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise Unreadable(what, value) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return as_utc(parsed)
 
 
 def format_datetime(moment: datetime) -> str:
     """A moment for Shopify's search syntax, in UTC to the second (naive means UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def order_number(name: Any) -> str:

@@ -25,10 +25,10 @@ from desktop_sync.connectors.stores.base import (
 )
 from desktop_sync.connectors.stores.paging import PageGuard, by_number
 from desktop_sync.connectors.stores.unreadable import read_order
+from desktop_sync.connectors.stores.window import ScanWindow
 from desktop_sync.connectors.stores.woocommerce_http import PLATFORM, SERVICE, WooRest
 from desktop_sync.connectors.stores.woocommerce_orders import (
     ShipmentRecord,
-    floor_second,
     format_gmt,
     note_text,
     parse_gmt,
@@ -177,16 +177,15 @@ class WooCommerceConnector:
         ignores a filter it does not know. When ``X-WP-Total`` moves during a scan, pages have
         shifted, so the scan runs again and yields what it had missed.
         """
-        low = floor_second(since.astimezone(UTC))
-        high = (until or self._now()).astimezone(UTC)
+        window = ScanWindow.of(since, until or self._now())
         seen: set[tuple[str, datetime]] = set()
         for _ in range(1 + self.max_rescans):
             totals: set[str] = set()
             found: list[StoreOrder] = []
-            for order, total in self._scan(low, high):
+            for order, total in self._scan(window):
                 totals.add(total)
                 key = (order.id, order.updated_at)
-                inside = low <= order.updated_at <= high or bool(order.problem)
+                inside = window.holds(order.updated_at) or bool(order.problem)
                 if key in seen or not inside:  # an unreadable order's dates may be none
                     continue
                 if self.statuses and order.status not in self.statuses:
@@ -201,14 +200,15 @@ class WooCommerceConnector:
                 return
             log.info("WooCommerce order count changed during a scan; scanning again")
 
-    def _scan(self, low: datetime, high: datetime) -> Iterator[tuple[StoreOrder, str]]:
+    def _scan(self, window: ScanWindow) -> Iterator[tuple[StoreOrder, str]]:
         params: dict[str, Any] = {
-            "modified_after": format_gmt(low - timedelta(seconds=1)),
-            "modified_before": format_gmt(floor_second(high) + timedelta(seconds=1)),
+            "modified_after": format_gmt(window.since - timedelta(seconds=1)),
             "dates_are_gmt": "true",
             "order": "asc",
             "per_page": self.page_size,
         }
+        if window.after_until is not None:
+            params["modified_before"] = format_gmt(window.after_until)
         if self.statuses:
             params["status"] = ",".join(self.statuses)
         headers: dict[str, str | None] = {}

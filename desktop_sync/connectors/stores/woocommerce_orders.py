@@ -24,11 +24,11 @@ from desktop_sync.connectors.stores.base import (
     Tracking,
 )
 from desktop_sync.connectors.stores.unreadable import Unreadable, strict_amount
+from desktop_sync.connectors.stores.window import as_utc
 
 __all__ = [
     "RECORD_KEY",
     "ShipmentRecord",
-    "floor_second",
     "format_gmt",
     "note_text",
     "parse_gmt",
@@ -53,16 +53,12 @@ def parse_gmt(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return as_utc(parsed)
 
 
 def format_gmt(moment: datetime) -> str:
     """A naive UTC timestamp, as ``modified_after`` wants it with ``dates_are_gmt=true``."""
     return moment.astimezone(UTC).strftime(_WP_DATE)
-
-
-def floor_second(moment: datetime) -> datetime:
-    return moment.replace(microsecond=0)
 
 
 def _text(value: Any) -> str:
