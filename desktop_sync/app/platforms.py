@@ -15,9 +15,10 @@ the engine sees every change, a cancel after the push included:
 
 ===========  ==============================================================================
 bigcommerce  every status but: incomplete, pending, awaiting payment, cancelled, declined,
-             refunded, disputed, manual verification required (a deny-list, so a renamed
-             fulfilment status still goes; a shipped order already in Order Desk must still
-             be recognised after a lost journal)
+             refunded, disputed, manual verification required (a deny-list, so a shipped
+             order already in Order Desk is still recognised after a lost journal); the
+             names are BigCommerce's system names, read from ``status_id``, so a status the
+             merchant renamed is still what it was
 shopify      every order not cancelled (Shopify's status is its fulfilment status)
 woocommerce  processing and on-hold only (never pending, failed, cancelled, refunded, trash,
              checkout-draft, completed)

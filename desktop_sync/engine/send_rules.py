@@ -43,10 +43,11 @@ class SendRule:
         payment = NEVER_SENT_PAYMENTS.get(order.payment_state)
         if payment:
             return f"Not sent: {payment}."
-        status = order.status.strip().lower()
+        status = order.status.strip().lower()  # the platform's fixed name, never a label
         if status in self.never or (self.sent and status not in self.sent):
+            shown = (order.status_label or order.status).strip() or "none"
             return (
-                f"Not sent yet: its status in the store is '{order.status.strip() or 'none'}'; "
+                f"Not sent yet: its status in the store is '{shown}'; "
                 "it is sent once it reaches a status chosen in Settings."
             )
         return ""

@@ -130,6 +130,9 @@ class StoreOrder:
     prices_include_tax: bool = False
     """The store shows tax-inclusive prices; the money fields above are already tax-exclusive."""
     is_cancelled: bool = False
+    status_label: str = ""
+    """The merchant's own name for ``status`` where the platform lets them rename it
+    (BigCommerce), for display; ``status`` is the platform's fixed name, which rules use."""
     problem: str = ""
     """Why the platform's data for this order cannot be read, in the merchant's words ("" when
     it was read). A connector yields such an order rather than stopping the scan on it, and

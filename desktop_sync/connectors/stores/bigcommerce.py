@@ -27,6 +27,7 @@ from desktop_sync.connectors.stores.base import (
 )
 from desktop_sync.connectors.stores.bigcommerce_carriers import shipping_provider, tracking_carrier
 from desktop_sync.connectors.stores.bigcommerce_parsing import (
+    SYSTEM_STATUSES,
     error_message,
     order_addresses,
     order_lines,
@@ -217,6 +218,21 @@ class BigCommerceConnector:
                     log.warning("BigCommerce ignored the date filter; left out %s", raw.get("id"))
                     continue
                 yield self._complete(raw)
+
+    def status_labels(self) -> dict[str, str]:
+        """The merchant's own name for each order status (``/v2/order_statuses``), by the
+        system name ``StoreOrder.status`` carries: for display, never for rules."""
+        listed = self._json("GET", "/v2/order_statuses", scope="Orders: read-only")
+        labels: dict[str, str] = {}
+        for status in listed if isinstance(listed, list) else ():
+            if not isinstance(status, dict):
+                continue
+            known = status.get("id")
+            name = SYSTEM_STATUSES.get(known, "") if isinstance(known, int) else ""
+            name = name or str(status.get("name") or "")
+            if name:
+                labels[name] = str(status.get("custom_label") or name)
+        return labels
 
     def get_order(self, order_id: str) -> StoreOrder:
         raw = self._json("GET", f"/v2/orders/{_order_path_id(order_id)}", params=_INCLUDE)
