@@ -40,45 +40,35 @@ def _place(store: BigCommerceKit, *statuses: int) -> list[str]:
     ]
 
 
+def _one_cycle(
+    store: BigCommerceKit, orderdesk: OrderDeskEmulator, journal: Path, chosen: list[str]
+) -> set[str]:
+    """What one sync cycle sends, with the statuses ``chosen`` in Settings (none: default)."""
+    engine = make_engine(
+        orderdesk, store.connector(), journal, start_at=minute_ago(), clock=Clock()
+    )
+    engine.pusher.send_rule = send_rule_for("bigcommerce", chosen)
+    try:
+        result = engine.run_cycle()
+    finally:
+        engine.close()
+    assert result.push is not None
+    return {o["source_id"] for o in orderdesk.orders()}
+
+
 def test_renamed_unpaid_and_held_statuses_are_still_not_sent(
     german_store: BigCommerceKit, orderdesk: OrderDeskEmulator, tmp_path: Path
 ) -> None:
     ids = _place(
         german_store, AWAITING_FULFILLMENT, AWAITING_PAYMENT, PENDING, MANUAL_VERIFICATION, DISPUTED
     )
-    engine = make_engine(
-        orderdesk,
-        german_store.connector(),
-        tmp_path / "j.sqlite3",
-        start_at=minute_ago(),
-        clock=Clock(),
-    )
-    try:
-        result = engine.run_cycle()
-    finally:
-        engine.close()
-
-    assert result.push is not None and result.push.sent == 1
-    assert {o["source_id"] for o in orderdesk.orders()} == {ids[0]}
+    assert _one_cycle(german_store, orderdesk, tmp_path / "j.sqlite3", []) == {ids[0]}
 
 
 def test_a_chosen_status_the_merchant_renamed_is_sent(
     german_store: BigCommerceKit, orderdesk: OrderDeskEmulator, tmp_path: Path
 ) -> None:
     ready, _unpaid = _place(german_store, AWAITING_FULFILLMENT, AWAITING_PAYMENT)
-    engine = make_engine(
-        orderdesk,
-        german_store.connector(),
-        tmp_path / "j.sqlite3",
-        start_at=minute_ago(),
-        clock=Clock(),
-    )
     # What Settings saves when the merchant ticks "Awaiting Fulfillment".
-    engine.pusher.send_rule = send_rule_for("bigcommerce", ["Awaiting Fulfillment"])
-    try:
-        result = engine.run_cycle()
-    finally:
-        engine.close()
-
-    assert result.push is not None and result.push.sent == 1
-    assert {o["source_id"] for o in orderdesk.orders()} == {ready}
+    chosen = ["Awaiting Fulfillment"]
+    assert _one_cycle(german_store, orderdesk, tmp_path / "j.sqlite3", chosen) == {ready}
