@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from desktop_sync import APP_DISPLAY_NAME, __version__
+from desktop_sync.app.platforms import NAMES
 from desktop_sync.engine.events import CycleResult, Failure, FailureGroup, Health, said_once
-from desktop_sync.platforms import NAMES
 
 if TYPE_CHECKING:
     from desktop_sync.app.facade import DesktopSync

@@ -27,6 +27,7 @@ from desktop_sync_sandbox.bigcommerce_shapes import (
     fee_data,
     order_counts,
     order_data,
+    order_statuses,
     outside_bounds,
     page_of,
     parse_filter_date,
@@ -64,6 +65,13 @@ class BigCommerceEmulator(Emulator):
     ``scopes`` may be narrowed by a test to see the 403s of a badly configured API account.
     ``ignore_paging`` plays a caching proxy that answers every list with its first page
     (``page`` and ``min_id`` ignored).
+
+    ``status_labels`` are the merchant's own names for the order statuses (Settings › Order
+    statuses; the spec's own example renames Incomplete), served by ``/v2/order_statuses`` as
+    ``custom_label`` and on every order as ``custom_status``. The spec says an order's
+    ``status`` holds "one of the values defined under Order Statuses" without saying which
+    label: ``status_carries`` picks the reading, ``"custom"`` (the merchant's label, the
+    default) or ``"system"``.
     """
 
     name = "bigcommerce"
@@ -86,6 +94,8 @@ class BigCommerceEmulator(Emulator):
         self.window_seconds = window_seconds
         self.scopes = {ORDERS_SCOPE, INFO_SCOPE}
         self.ignore_paging = False
+        self.status_labels: dict[int, str] = {}
+        self.status_carries = "custom"
         self.emails_sent: list[dict[str, Any]] = []
         """One entry per shipment email the store would send to the customer."""
         self._now = now or (lambda: datetime.now(UTC))
@@ -103,6 +113,7 @@ class BigCommerceEmulator(Emulator):
         self.route("GET", api + "/time", self._time)
         self.route("GET", api + "/orders", self._list_orders)
         self.route("GET", api + "/orders/count", self._count_orders)
+        self.route("GET", api + "/order_statuses", self._order_statuses)
         self.route("GET", order, self._get_order)
         self.route("GET", order + "/products", self._products)
         self.route("GET", order + "/shipping_?addresses", self._addresses)
@@ -353,12 +364,24 @@ class BigCommerceEmulator(Emulator):
             data["consignments"] = consignments
         if "fees" in wanted:
             data["fees"] = fee_data(data["id"], record.charges)
+        return self._labelled(data)
+
+    def _labelled(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The order's status words as the merchant's labels make them."""
+        system = STATUS_LABELS.get(data["status_id"], "")
+        custom = self.status_labels.get(data["status_id"], system)
+        data["custom_status"] = custom
+        data["status"] = custom if self.status_carries == "custom" else system
         return data
+
+    def _order_statuses(self, request: Request) -> Response:
+        return json_response(200, order_statuses(self.status_labels))
 
     def _count_orders(self, request: Request) -> Response:
         with self.lock:
             found = self._matching(request)
-        return json_response(200, order_counts([record.data["status_id"] for record in found]))
+        counted = [record.data["status_id"] for record in found]
+        return json_response(200, order_counts(counted, self.status_labels))
 
     def _get_order(self, request: Request) -> Response:
         with self.lock:

@@ -29,6 +29,7 @@ __all__ = [
     "fee_data",
     "order_counts",
     "order_data",
+    "order_statuses",
     "order_total",
     "outside_bounds",
     "page_of",
@@ -419,18 +420,26 @@ def store_data(store_hash: str) -> dict[str, Any]:
     }
 
 
-def order_counts(status_ids: list[int]) -> dict[str, Any]:
-    """``GET /v2/orders/count``: the number of matching orders per status, and in all."""
-    statuses = [
+def order_statuses(custom: dict[int, str]) -> list[dict[str, Any]]:
+    """``GET /v2/order_statuses`` (spec ``orderStatus_Base``): each status's id, its system
+    name, and the label the merchant gave it (``custom``; the system name where none)."""
+    return [
         {
             "id": status_id,
             "name": label,
             "system_label": label,
-            "custom_label": label,
-            "count": status_ids.count(status_id),
+            "custom_label": custom.get(status_id, label),
+            "system_description": "",
             "sort_order": status_id,
         }
         for status_id, label in STATUS_LABELS.items()
+    ]
+
+
+def order_counts(status_ids: list[int], custom: dict[int, str]) -> dict[str, Any]:
+    """``GET /v2/orders/count``: the number of matching orders per status, and in all."""
+    statuses = [
+        {**status, "count": status_ids.count(status["id"])} for status in order_statuses(custom)
     ]
     return {"statuses": statuses, "count": len(status_ids)}
 

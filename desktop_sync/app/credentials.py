@@ -9,8 +9,8 @@ import logging
 import unicodedata
 from dataclasses import dataclass, field
 
+from desktop_sync.app.platforms import find_platform
 from desktop_sync.connectors.errors import ORDERDESK, AuthError
-from desktop_sync.platforms import find_platform
 
 __all__ = [
     "Credentials",

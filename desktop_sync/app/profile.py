@@ -16,6 +16,7 @@ from typing import Any
 
 from desktop_sync.app.credentials import Credentials, clean_credentials, clean_text
 from desktop_sync.app.paths import journal_path, settings_path
+from desktop_sync.app.platforms import NAMES, Platform, find_platform
 from desktop_sync.app.secrets import (
     SecretStore,
     orderdesk_api_key_name,
@@ -32,7 +33,6 @@ from desktop_sync.app.settings import (
     save_settings,
 )
 from desktop_sync.errors import DesktopSyncError
-from desktop_sync.platforms import NAMES, Platform, find_platform
 
 __all__ = [
     "ENV_VARS",

@@ -11,6 +11,7 @@ from typing import Any
 
 from desktop_sync.app.credentials import clean_orderdesk_key, clean_store_key, clean_text
 from desktop_sync.app.paths import journal_path
+from desktop_sync.app.platforms import PLATFORMS, Platform, UnknownPlatform, get_platform
 from desktop_sync.app.profile import Profile
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
 from desktop_sync.connectors.orderdesk.models import StoreInfo
@@ -18,7 +19,6 @@ from desktop_sync.connectors.stores.base import StoreConnector, StoreIdentity
 from desktop_sync.engine.context import utc_now
 from desktop_sync.engine.events import CycleResult, EventSink
 from desktop_sync.engine.sync import SyncEngine
-from desktop_sync.platforms import PLATFORMS, Platform, UnknownPlatform, get_platform
 from desktop_sync.state.journal import Journal
 
 __all__ = [

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from desktop_sync.app.platforms import find_platform
 from desktop_sync.connectors.orderdesk.models import Address, NewOrder, NewOrderItem
 from desktop_sync.connectors.stores.base import PaymentState, StoreAddress, StoreLine, StoreOrder
 from desktop_sync.errors import DesktopSyncError
-from desktop_sync.platforms import find_platform
 
 __all__ = [
     "CURRENCY_KEY",

@@ -18,8 +18,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from desktop_sync.app.platforms import send_rule_for
 from desktop_sync.connectors.errors import (
     Ambiguous,
     AuthError,
@@ -31,12 +32,13 @@ from desktop_sync.connectors.errors import (
 )
 from desktop_sync.connectors.orderdesk.models import Order
 from desktop_sync.connectors.stores.base import StoreConnector, StoreOrder
+from desktop_sync.connectors.stores.window import as_utc as _as_utc
 from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER, AfterPush, StoreFacts
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PushResult, Stage
 from desktop_sync.engine.identity import STORE_KEY, belongs_to, store_order_id_of
 from desktop_sync.engine.mapping import UnmappableOrder, map_order, source_name_for
-from desktop_sync.engine.send_rules import SendRule, send_rule_for
+from desktop_sync.engine.send_rules import SendRule
 from desktop_sync.state.journal import Cursor, OrderRow, OrderState
 
 __all__ = ["OrderPusher"]
@@ -370,11 +372,6 @@ class OrderPusher:
         self.ctx.journal.mark_order_retry(
             row.store_order_id, error, self.ctx.next_attempt(row.attempts + 1), state=state
         )
-
-
-def _as_utc(moment: datetime) -> datetime:
-    # A naive time from a connector is UTC by the connector contract.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _id_order(orderdesk_id: str) -> tuple[int, str]:

@@ -1,6 +1,5 @@
 """Which store orders are sent to Order Desk for fulfilment: one rule per platform, with safe
-defaults, that a Settings choice of statuses replaces. The platform registry holds each
-platform's rule.
+defaults, that a Settings choice of statuses replaces.
 
 Whatever the statuses, an order that is cancelled, or whose payment was declined, refunded in
 full or voided, is never sent (Order Desk's own cart integrations and ShipStation import only
@@ -8,7 +7,8 @@ orders awaiting fulfilment). An order that later enters a sent status (paid, rei
 a cancel) is sent then: the rule is asked again at every change the store reports.
 
 Each platform's default is its entry's ``send_rule`` in the registry
-(``desktop_sync.platforms``), written there once.
+(``desktop_sync.app.platforms``, with ``send_rule_for``), written there once: the registry reads
+this module, never the other way round.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from desktop_sync.connectors.stores.base import PaymentState, StoreOrder
 
-__all__ = ["NEVER_SENT_PAYMENTS", "SendRule", "send_rule_for"]
+__all__ = ["NEVER_SENT_PAYMENTS", "SendRule"]
 
 NEVER_SENT_PAYMENTS: Mapping[PaymentState, str] = {
     PaymentState.DECLINED: "its payment was declined",
@@ -43,10 +43,11 @@ class SendRule:
         payment = NEVER_SENT_PAYMENTS.get(order.payment_state)
         if payment:
             return f"Not sent: {payment}."
-        status = order.status.strip().lower()
+        status = order.status.strip().lower()  # the platform's fixed name, never a label
         if status in self.never or (self.sent and status not in self.sent):
+            shown = (order.status_label or order.status).strip() or "none"
             return (
-                f"Not sent yet: its status in the store is '{order.status.strip() or 'none'}'; "
+                f"Not sent yet: its status in the store is '{shown}'; "
                 "it is sent once it reaches a status chosen in Settings."
             )
         return ""
@@ -55,13 +56,3 @@ class SendRule:
         """The rule with the merchant's own choice of statuses in place of the default."""
         chosen = frozenset(s.strip().lower() for s in statuses if s.strip())
         return SendRule(sent=chosen) if chosen else self
-
-
-def send_rule_for(platform: str, statuses: Collection[str] | None = None) -> SendRule:
-    """The platform's rule (a cancelled-and-unpaid-only rule for a platform not listed), with
-    the merchant's ``statuses`` in place of its default when given."""
-    from desktop_sync.platforms import find_platform  # the registry imports this module
-
-    entry = find_platform(platform)
-    rule = entry.send_rule if entry is not None else SendRule()
-    return rule.choosing(statuses) if statuses else rule

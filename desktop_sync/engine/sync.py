@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 
+from desktop_sync.app.platforms import send_rule_for
 from desktop_sync.connectors.errors import (
     ORDERDESK,
     AuthError,
@@ -36,7 +37,6 @@ from desktop_sync.engine.events import (
 from desktop_sync.engine.identity import store_key_of
 from desktop_sync.engine.pull import ShipmentPuller
 from desktop_sync.engine.push import OrderPusher
-from desktop_sync.engine.send_rules import send_rule_for
 from desktop_sync.state.journal import Journal, JournalError, OrderState, ShipmentState
 
 __all__ = ["CLOCK_TOLERANCE", "SyncEngine", "requeue_failed"]

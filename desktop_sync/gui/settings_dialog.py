@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_sync.app.autostart import StartAtLogin, StartAtLoginFailed, launch_command
+from desktop_sync.app.platforms import find_platform
 from desktop_sync.app.profile import Profile, forget_profile
 from desktop_sync.app.secrets import KeyringUnavailable, SecretStore
 from desktop_sync.app.settings import Settings, load_settings, save_settings
@@ -35,7 +36,6 @@ from desktop_sync.connectors.orderdesk.models import StoreInfo
 from desktop_sync.engine.send_rules import SendRule
 from desktop_sync.gui.verify import ERROR_COLOR, BusyIndicator, VerifyRunner
 from desktop_sync.gui.wizard_orderdesk import hint_label
-from desktop_sync.platforms import find_platform
 
 __all__ = ["SettingsDialog"]
 

@@ -6,6 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from desktop_sync.app.platforms import (
+    NAMES,
+    PLATFORMS,
+    UnknownPlatform,
+    find_platform,
+    get_platform,
+    send_rule_for,
+)
 from desktop_sync.app.profile import Profile
 from desktop_sync.app.settings import Settings
 from desktop_sync.app.wiring import make_store_connector
@@ -14,8 +22,6 @@ from desktop_sync.engine.mapping import (
     platform_display_name,
     source_name_for,
 )
-from desktop_sync.engine.send_rules import send_rule_for
-from desktop_sync.platforms import NAMES, PLATFORMS, UnknownPlatform, find_platform, get_platform
 
 PACKAGE = Path(__file__).parents[2] / "desktop_sync"
 URLS = {
@@ -104,4 +110,4 @@ def test_each_platforms_source_name_is_written_in_the_registry_alone() -> None:
             for path in PACKAGE.rglob("*.py")
             if platform.source_name in path.read_text(encoding="utf-8")
         ]
-        assert holders == ["platforms.py"], holders
+        assert holders == ["app/platforms.py"], holders

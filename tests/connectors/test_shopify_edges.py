@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import respx
 
-from desktop_sync.connectors.errors import Rejected
+from desktop_sync.connectors.errors import Rejected, Transient
 from desktop_sync.connectors.stores.base import FulfillmentLine, Tracking
 from desktop_sync.connectors.stores.shopify import SHOPIFY_API_VERSION, ShopifyConnector
 from desktop_sync_sandbox.shopify import ShopifyEmulator
@@ -45,7 +45,7 @@ def test_a_cursor_that_repeats_stops_the_scan_with_a_sentence(
     shop.add_sample_orders(3)
     shop.repeat_cursor = True
 
-    with connect(shop, page_size=1) as paging, pytest.raises(Rejected) as caught:
+    with connect(shop, page_size=1) as paging, pytest.raises(Transient) as caught:
         list(paging.iter_orders(wall.now - timedelta(minutes=1)))
 
     assert "same page of orders twice" in str(caught.value)

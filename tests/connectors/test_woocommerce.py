@@ -282,7 +282,7 @@ def test_a_php_notice_before_the_json_is_transient(
 ) -> None:
     order_id = shop.add_order()
     shop.faults.inject(Fault.INVALID_JSON, 1, path=r"/orders/\d+$")
-    with pytest.raises(Transient, match="could not read"):
+    with pytest.raises(Transient, match="could not be read"):
         woo.get_order(str(order_id))
 
 

@@ -108,6 +108,7 @@ def test_a_cent_lost_to_rounding_at_subtotal_is_kept_in_the_tax() -> None:
     order = parse_order(
         {
             "id": 5,
+            "date_created_gmt": "2025-07-14T09:12:44",
             "total": "30.00",
             "total_tax": "5.00",
             "prices_include_tax": True,

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import respx
 
-from desktop_sync.connectors.errors import Rejected
+from desktop_sync.connectors.errors import Transient
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync_sandbox.woocommerce import WooCommerceEmulator
 from tests.connectors.test_woocommerce import START, FakeClock, clock, connect, shop
@@ -29,7 +29,7 @@ def test_a_cache_that_ignores_page_stops_the_scan_with_a_sentence(
     shop.add_sample_orders(25)
     shop.ignores_page = True
     woo = connect(shop, clock, page_size=10)
-    with pytest.raises(Rejected, match=r"page 2 came back the same as page 1.*exclude /wp-json/"):
+    with pytest.raises(Transient, match=r"page 2 came back the same as page 1.*exclude /wp-json/"):
         list(woo.iter_orders(START - timedelta(minutes=5)))
     listings = [e for e in shop.request_log if e[0] == "GET" and e[1].endswith("/orders")]
     assert len(listings) == 2
@@ -58,6 +58,6 @@ def test_pages_past_the_stores_own_count_stop_the_scan() -> None:
         return httpx.Response(200, json=batch, headers={"X-WP-TotalPages": str(number + 1)})
 
     respx.get(ORDERS).mock(side_effect=page)
-    with pytest.raises(Rejected, match="more pages came than the 2 it counted"):
+    with pytest.raises(Transient, match="more pages came than the 2 it counted"):
         list(woo.iter_orders(NOW - timedelta(hours=2)))
     assert calls["n"] == 4

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from desktop_sync.app.platforms import NAMES, send_rule_for
 from desktop_sync.connectors.stores.base import PaymentState, StoreAddress, StoreOrder
-from desktop_sync.engine.send_rules import send_rule_for
-from desktop_sync.platforms import NAMES
 from desktop_sync.state.states import OrderState
 from desktop_sync_sandbox.bigcommerce_shapes import STATUS_LABELS
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator

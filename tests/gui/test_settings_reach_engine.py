@@ -12,6 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.platforms import get_platform
 from desktop_sync.app.profile import Profile, save_profile
 from desktop_sync.app.secrets import SecretStore
 from desktop_sync.app.settings import Settings, load_settings
@@ -22,7 +23,6 @@ from desktop_sync.gui.main_window import MainWindow
 from desktop_sync.gui.settings_dialog import SettingsDialog, chosen_statuses, default_statuses
 from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
-from desktop_sync.platforms import get_platform
 from desktop_sync.state.journal import Journal
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from desktop_sync.platforms import NAMES
+from desktop_sync.app.platforms import NAMES
 from desktop_sync_sandbox.demo import PLATFORMS
 
 ROOT = Path(__file__).resolve().parents[2]

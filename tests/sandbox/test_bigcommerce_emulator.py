@@ -514,3 +514,33 @@ def test_a_proxy_that_ignores_paging_answers_the_first_page_again(
 
     assert [o["id"] for o in second.json()] == ids[:2]
     assert [o["id"] for o in after.json()] == ids[:2]
+
+
+# -- the merchant's own status labels (spec: custom_label, custom_status) ------------------
+
+GERMAN = {7: "Warten auf Zahlung", 11: "Warten auf Versand"}
+
+
+def test_order_statuses_carry_the_system_name_and_the_merchants_label(
+    store: BigCommerceEmulator, api: httpx.Client
+) -> None:
+    store.status_labels = dict(GERMAN)
+    statuses = {s["id"]: s for s in api.get("order_statuses").json()}
+    assert sorted(statuses) == list(range(15))
+    assert statuses[7]["system_label"] == statuses[7]["name"] == "Awaiting Payment"
+    assert statuses[7]["custom_label"] == "Warten auf Zahlung"
+    assert statuses[2]["custom_label"] == "Shipped"  # not renamed
+
+
+@pytest.mark.parametrize("carries", ["custom", "system"])
+def test_an_order_shows_the_merchants_label_as_the_chosen_reading_says(
+    store: BigCommerceEmulator, api: httpx.Client, carries: str
+) -> None:
+    store.status_labels = dict(GERMAN)
+    store.status_carries = carries
+    order_id = store.add_order(status_id=7)
+    order = api.get(f"orders/{order_id}").json()
+    assert (order["status_id"], order["custom_status"]) == (7, "Warten auf Zahlung")
+    expected = "Warten auf Zahlung" if carries == "custom" else "Awaiting Payment"
+    assert order["status"] == expected
+    assert [listed["status"] for listed in api.get("orders").json()] == [expected]

@@ -130,6 +130,9 @@ class StoreOrder:
     prices_include_tax: bool = False
     """The store shows tax-inclusive prices; the money fields above are already tax-exclusive."""
     is_cancelled: bool = False
+    status_label: str = ""
+    """The merchant's own name for ``status`` where the platform lets them rename it
+    (BigCommerce), for display; ``status`` is the platform's fixed name, which rules use."""
     problem: str = ""
     """Why the platform's data for this order cannot be read, in the merchant's words ("" when
     it was read). A connector yields such an order rather than stopping the scan on it, and
@@ -173,9 +176,12 @@ class StoreConnector(Protocol):
         ...
 
     def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[StoreOrder]:
-        """Orders modified in [since, until] (UTC), oldest change first, each fully populated.
+        """Orders modified in [since, until] (UTC), each fully populated, in no promised order
+        (the engine reads the whole window before it moves its mark).
 
         May yield an order more than once (pages shifting under a scan); the caller dedupes.
+        An order that cannot be read is yielded with ``problem`` set (``unreadable``): never
+        left out, never filled with made-up values.
         """
         ...
 

@@ -6,22 +6,20 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from desktop_sync.connectors import waits
-from desktop_sync.connectors.errors import AuthError, BadAddress, Rejected, Transient
+from desktop_sync.connectors.errors import AuthError, BadAddress, Rejected
 from desktop_sync.connectors.http import header_seconds
 from desktop_sync.connectors.retry import Backoff
+from desktop_sync.connectors.stores.answers import garbled, read_json
 from desktop_sync.connectors.stores.base import (
     Capabilities,
     FulfillmentLine,
-    PaymentState,
-    StoreAddress,
     StoreFulfillment,
     StoreIdentity,
     StoreOrder,
@@ -29,6 +27,7 @@ from desktop_sync.connectors.stores.base import (
 )
 from desktop_sync.connectors.stores.bigcommerce_carriers import shipping_provider, tracking_carrier
 from desktop_sync.connectors.stores.bigcommerce_parsing import (
+    SYSTEM_STATUSES,
     error_message,
     order_addresses,
     order_lines,
@@ -38,7 +37,10 @@ from desktop_sync.connectors.stores.bigcommerce_parsing import (
 )
 from desktop_sync.connectors.stores.bigcommerce_shipping import ShippingSnapshots
 from desktop_sync.connectors.stores.http import StoreHttp
-from desktop_sync.platforms import get_platform
+from desktop_sync.connectors.stores.paging import PageGuard, by_keyset, by_number
+from desktop_sync.connectors.stores.refusals import Refusal, Refusals, refuse
+from desktop_sync.connectors.stores.unreadable import read_order
+from desktop_sync.connectors.stores.window import ScanWindow
 
 __all__ = [
     "BigCommerceConnector",
@@ -50,17 +52,22 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-PLATFORM = get_platform("bigcommerce")
-SERVICE = PLATFORM.display_name
+PLATFORM = "bigcommerce"
+"""This connector's platform id (the registry in ``app.platforms`` agrees; never read here)."""
+SERVICE = "BigCommerce"
+"""What the merchant calls the platform, in every sentence."""
 MAX_TRACKING_NUMBER = 50
 MAX_TRACKING_LINK = 500
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _INCLUDE = {"include": "consignments.line_items,fees", "consignment_structure": "object"}
 """Products, shipping addresses and fees within the order (spec ``order_includes``)."""
 _ACCOUNT_HINT = (
     "in the BigCommerce control panel go to Settings > Store-level API accounts, create an "
     "account with the scopes Orders: modify and Information & Settings: read-only, "
     "and paste its access token"
+)
+_REPEATED_HINT = (
+    "if the store's API is reached through a caching proxy, exclude it from the cache. The "
+    "sync will try again shortly."
 )
 _HASH = re.compile(r"^[a-z0-9]+$", re.IGNORECASE)
 _CONTROL_PANEL = re.compile(r"^store-([a-z0-9]+)\.mybigcommerce\.com$", re.IGNORECASE)
@@ -101,8 +108,8 @@ class BigCommerceConnector:
     holds one tracking number, so a second number is not added (the engine logs it).
     """
 
-    platform = PLATFORM.name
-    display_name = PLATFORM.display_name
+    platform = PLATFORM
+    display_name = SERVICE
     capabilities = Capabilities(multiple_tracking_numbers=False)
 
     def __init__(
@@ -154,7 +161,7 @@ class BigCommerceConnector:
         store = self._json("GET", "/v2/store", scope="Information & Settings: read-only")
         self._get("/v2/orders", {"limit": 1}, scope="Orders: modify")
         if not isinstance(store, dict):
-            raise Transient(_garbled(), service=SERVICE)
+            raise garbled(SERVICE)
         self._probe_write()
         timezone = store.get("timezone")
         return StoreIdentity(
@@ -179,28 +186,25 @@ class BigCommerceConnector:
         BigCommerce silently ignores a filter it cannot read, so each order is checked against
         the window here as well, and one outside it is left out.
         """
-        low = _utc(since).replace(microsecond=0)
-        high = _utc(until).replace(microsecond=0) if until is not None else None
+        window = ScanWindow.of(since, until)
         params: dict[str, Any] = {
-            "min_date_modified": low.isoformat(),
+            "min_date_modified": window.since.isoformat(),
             # The spec's enum has no ":asc" though its description asks for one; "id" alone
             # is in the enum and sorts lowest first ("The default sort is by order id").
             "sort": "id",
             "limit": self.page_size,
             **_INCLUDE,
         }
-        if high is not None:
-            params["max_date_modified"] = high.isoformat()
-        after = 0
-        while True:
-            batch = self._list("/v2/orders", {**params, **({"min_id": after + 1} if after else {})})
-            fresh = sorted(
-                (raw for raw in batch if isinstance(raw, dict) and _numeric_id(raw) > after),
-                key=_numeric_id,
-            )
-            if batch and not fresh:
-                raise Transient(_repeated_page(), service=SERVICE)
-            for raw in fresh:
+        if window.until_second is not None:
+            params["max_date_modified"] = window.until_second.isoformat()
+
+        def read(after: int) -> list[dict[str, Any]]:
+            page = self._list("/v2/orders", {**params, **({"min_id": after + 1} if after else {})})
+            return [raw for raw in page if isinstance(raw, dict)]
+
+        pages = by_keyset(read, size=self.page_size, key=_numeric_id, guard=self._guard("orders"))
+        for page in pages:
+            for raw in page:
                 if raw.get("status_id") == 0:
                     continue
                 if raw.get("is_deleted") is True:
@@ -210,20 +214,30 @@ class BigCommerceConnector:
                     modified: datetime | None = parse_rfc2822(raw.get("date_modified"))
                 except ValueError:
                     modified = None  # BigCommerce's own filter let it in; it is read below
-                if modified is not None and (
-                    modified < low or (high is not None and modified > high)
-                ):
+                if modified is not None and not window.holds(modified):
                     log.warning("BigCommerce ignored the date filter; left out %s", raw.get("id"))
                     continue
                 yield self._complete(raw)
-            if len(batch) < self.page_size:
-                return
-            after = _numeric_id(fresh[-1])
+
+    def status_labels(self) -> dict[str, str]:
+        """The merchant's own name for each order status (``/v2/order_statuses``), by the
+        system name ``StoreOrder.status`` carries: for display, never for rules."""
+        listed = self._json("GET", "/v2/order_statuses", scope="Orders: read-only")
+        labels: dict[str, str] = {}
+        for status in listed if isinstance(listed, list) else ():
+            if not isinstance(status, dict):
+                continue
+            known = status.get("id")
+            name = SYSTEM_STATUSES.get(known, "") if isinstance(known, int) else ""
+            name = name or str(status.get("name") or "")
+            if name:
+                labels[name] = str(status.get("custom_label") or name)
+        return labels
 
     def get_order(self, order_id: str) -> StoreOrder:
         raw = self._json("GET", f"/v2/orders/{_order_path_id(order_id)}", params=_INCLUDE)
         if not isinstance(raw, dict):
-            raise Transient(_garbled(), service=SERVICE)
+            raise garbled(SERVICE)
         return self._complete(raw)
 
     def list_fulfillments(self, order_id: str) -> list[StoreFulfillment]:
@@ -290,7 +304,7 @@ class BigCommerceConnector:
         finally:
             self._shipping.forget(int(path_id))
         if not isinstance(created, dict):
-            raise Transient(_garbled(), service=SERVICE)
+            raise garbled(SERVICE, write=True)
         return parse_fulfillment(created)
 
     def add_tracking(
@@ -316,14 +330,17 @@ class BigCommerceConnector:
         if products is None or addresses is None:
             products = self._all_pages(f"/v2/orders/{order_id}/products")
             addresses = self._all_pages(f"/v2/orders/{order_id}/shipping_addresses")
-        try:
-            return parse_order(raw, products, addresses)
-        except (KeyError, TypeError, ValueError) as exc:
-            # Well-formed JSON with values that make no sense will read the same next time:
-            # fail this one order with a reason rather than stop the scan (and every order
-            # after it) on it for good.
-            log.warning("BigCommerce order %s could not be read: %s", order_id, exc)
-            return _unreadable(raw, order_id, exc)
+        # Well-formed JSON with values that make no sense reads the same next time: this one
+        # order is listed with a reason rather than stop the scan (and every order after it).
+        return read_order(
+            lambda: parse_order(raw, products, addresses),
+            service=SERVICE,
+            where="the BigCommerce control panel",
+            order_id=order_id,
+            number=order_id,
+            dates=(raw.get("date_created"), raw.get("date_modified")),
+            read_date=parse_rfc2822,
+        )
 
     def _probe_write(self) -> None:
         response = self._http.request(
@@ -377,31 +394,28 @@ class BigCommerceConnector:
         return reset_ms / 1000.0
 
     def _all_pages(self, path: str) -> list[dict[str, Any]]:
-        """Every page of a sub-resource; a page holding nothing new (a proxy ignoring
-        ``page``, a cursor going round) stops it with a sentence instead of a loop."""
-        items: list[dict[str, Any]] = []
-        seen: set[Any] = set()
-        page = 1
-        while True:
-            batch = self._list(path, {"limit": self.page_size, "page": page})
-            ids = {raw.get("id") for raw in batch if isinstance(raw, dict)}
-            if page > 1 and batch and ids <= seen:
-                raise Transient(_repeated_page(), service=SERVICE)
-            seen |= ids
-            items.extend(raw for raw in batch if isinstance(raw, dict))
-            if len(batch) < self.page_size:
-                return items
-            page += 1
+        """Every page of a sub-resource (``paging.by_number``)."""
+        pages = by_number(
+            lambda page: [
+                raw
+                for raw in self._list(path, {"limit": self.page_size, "page": page})
+                if isinstance(raw, dict)
+            ],
+            size=self.page_size,
+            guard=self._guard(path.rsplit("/", 1)[-1].replace("_", " ")),
+            fingerprint=lambda batch: tuple(raw.get("id") for raw in batch),
+        )
+        return [raw for page in pages for raw in page]
+
+    def _guard(self, what: str) -> PageGuard:
+        return PageGuard(SERVICE, what, _REPEATED_HINT)
 
     def _list(self, path: str, params: dict[str, Any]) -> list[Any]:
         """A collection; BigCommerce answers 204 with no body when it is empty."""
         response = self._get(path, params)
         if response.status_code == 204 or not response.content:
             return []
-        data = _decode(response)
-        if not isinstance(data, list):
-            raise Transient(_garbled(), service=SERVICE)
-        return data
+        return list(read_json(response, SERVICE, shape=list))
 
     def _get(self, path: str, params: dict[str, Any], *, scope: str = "") -> httpx.Response:
         response = self._http.request("GET", path, params=params, idempotent=True, expect_json=True)
@@ -422,7 +436,7 @@ class BigCommerceConnector:
             method, path, params=params, json=body, idempotent=reading, expect_json=reading
         )
         _raise_for_status(response, scope)
-        return _decode(response)
+        return read_json(response, SERVICE, write=not reading)
 
 
 def from_credentials(url: str, key: str, secret: str, **options: Any) -> BigCommerceConnector:
@@ -434,23 +448,23 @@ def from_credentials(url: str, key: str, secret: str, **options: Any) -> BigComm
     return BigCommerceConnector(url, key, **options)
 
 
-def _raise_for_status(response: httpx.Response, scope: str = "") -> None:
-    status = response.status_code
-    if status < 400:
-        return
-    if status == 401:
-        raise AuthError(f"BigCommerce refused the access token; {_ACCOUNT_HINT}.", service=SERVICE)
-    if status == 403:
-        needed = scope or "Orders: modify"
-        raise AuthError(
-            f"BigCommerce refused access: the API account lacks the {needed} scope or belongs "
+_REFUSALS = Refusals(
+    SERVICE,
+    {
+        401: Refusal(AuthError, f"BigCommerce refused the access token; {_ACCOUNT_HINT}."),
+        403: Refusal(
+            AuthError,
+            "BigCommerce refused access: the API account lacks the {scope} scope or belongs "
             f"to another store; {_ACCOUNT_HINT}.",
-            service=SERVICE,
-        )
-    message = error_message(response.content) or f"HTTP {status}"
-    raise Rejected(
-        f"BigCommerce refused the request: {message}", service=SERVICE, status_code=status
-    )
+        ),
+    },
+    other=Refusal(Rejected, "BigCommerce refused the request: {reason}"),
+)
+
+
+def _raise_for_status(response: httpx.Response, scope: str = "") -> None:
+    reason = error_message(response.content) or f"HTTP {response.status_code}"
+    refuse(_REFUSALS, response.status_code, scope=scope or "Orders: modify", reason=reason)
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -474,70 +488,9 @@ def _header_number(response: httpx.Response, name: str) -> float | None:
         return None
 
 
-def _decode(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise Transient(_garbled(), service=SERVICE) from exc
-
-
-def _unreadable(raw: dict[str, Any], order_id: str, exc: Exception) -> StoreOrder:
-    detail = str(exc) if isinstance(exc, ValueError) else f"missing or wrong field {exc}"
-    if len(detail) > 120:
-        detail = detail[:119] + "…"
-    created = _moment_or(raw.get("date_created"), _EPOCH)
-    return StoreOrder(
-        id=order_id,
-        number=order_id,
-        created_at=created,
-        # A stable date, so the order is not taken for changed at every scan.
-        updated_at=_moment_or(raw.get("date_modified"), created),
-        status="",
-        payment_state=PaymentState.UNKNOWN,
-        email="",
-        shipping_address=StoreAddress(),
-        billing_address=StoreAddress(),
-        shipping_method="",
-        lines=(),
-        shipping_total=Decimal(0),
-        tax_total=Decimal(0),
-        discount_total=Decimal(0),
-        order_total=Decimal(0),
-        currency="",
-        problem=(
-            f"BigCommerce order {order_id} has data the app cannot read ({detail}); check the "
-            "order in the BigCommerce control panel, then press Retry."
-        ),
-    )
-
-
-def _moment_or(value: Any, default: datetime) -> datetime:
-    try:
-        return parse_rfc2822(value)
-    except ValueError:
-        return default
-
-
 def _numeric_id(raw: dict[str, Any]) -> int:
     value = raw.get("id")
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _repeated_page() -> str:
-    return (
-        "BigCommerce (or a proxy in front of it) answered the next page with one the app had "
-        "already read, so reading stopped instead of going round for ever; if the store's API "
-        "is reached through a caching proxy, exclude it from the cache. The sync will try "
-        "again shortly."
-    )
-
-
-def _garbled() -> str:
-    return "BigCommerce sent an answer that could not be read; the sync will try again shortly."
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _order_path_id(order_id: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -17,9 +17,11 @@ from desktop_sync.connectors.stores.base import (
     StoreLine,
     StoreOrder,
 )
+from desktop_sync.connectors.stores.window import as_utc
 
 __all__ = [
     "PAYMENT_STATES",
+    "SYSTEM_STATUSES",
     "error_message",
     "order_addresses",
     "order_lines",
@@ -47,6 +49,26 @@ PAYMENT_STATES = {
 log = logging.getLogger(__name__)
 
 CANCELLED = 5
+SYSTEM_STATUSES = {
+    0: "Incomplete",
+    1: "Pending",
+    2: "Shipped",
+    3: "Partially Shipped",
+    4: "Refunded",
+    5: "Cancelled",
+    6: "Declined",
+    7: "Awaiting Payment",
+    8: "Awaiting Pickup",
+    9: "Awaiting Shipment",
+    10: "Completed",
+    11: "Awaiting Fulfillment",
+    12: "Manual Verification Required",
+    13: "Disputed",
+    14: "Partially Refunded",
+}
+"""BigCommerce's order statuses by ``status_id`` (spec ``/order_statuses``). A merchant may
+rename any of them, and an order's ``status`` may carry the new name: rules go by the id,
+through these system names; the merchant's label is only shown."""
 NOT_SHIPPED = {"digital", "giftcertificate"}
 """Product types (spec ``orderProducts.type``) with nothing to put in a parcel."""
 CENT = Decimal("0.01")
@@ -66,7 +88,7 @@ def parse_rfc2822(value: Any) -> datetime:
             moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(f"not a timestamp: {value!r}") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return as_utc(moment)
 
 
 def _money(value: Any) -> Decimal:
@@ -219,7 +241,8 @@ def parse_order(
     billing = raw.get("billing_address") if isinstance(raw.get("billing_address"), dict) else {}
     first = next((a for a in addresses if isinstance(a, dict)), None)
     status_id = int(raw.get("status_id") or 0)
-    status = _text(raw, "custom_status") or _text(raw, "status")
+    label = _text(raw, "custom_status") or _text(raw, "status")
+    status = SYSTEM_STATUSES.get(status_id) or label
     inclusive = raw.get("is_tax_inclusive_pricing") is True
     lines = tuple(parse_line(product, tax_inclusive=inclusive) for product in products)
     shipping = _ex_tax(raw, "shipping_cost", inclusive)
@@ -247,6 +270,7 @@ def parse_order(
         created_at=parse_rfc2822(raw.get("date_created")),
         updated_at=parse_rfc2822(raw.get("date_modified")),
         status=status,
+        status_label=label or status,
         payment_state=PAYMENT_STATES.get(
             _text(raw, "payment_status").lower(), PaymentState.UNKNOWN
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
@@ -22,10 +22,11 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
+from desktop_sync.connectors.stores.paging import CursorPage, by_cursor
 from desktop_sync.connectors.stores.shopify_answers import (
-    Pages,
     mutation_result,
     order_gid,
+    page_guard,
     redacted,
     required,
 )
@@ -42,6 +43,8 @@ from desktop_sync.connectors.stores.shopify_fulfillment import (
 )
 from desktop_sync.connectors.stores.shopify_parsing import (
     format_datetime,
+    order_number,
+    parse_datetime,
     parse_fulfillment,
     parse_order,
 )
@@ -75,6 +78,8 @@ from desktop_sync.connectors.stores.shopify_transport import (
     ShopifyGraphQL,
     shop_url,
 )
+from desktop_sync.connectors.stores.unreadable import read_order
+from desktop_sync.connectors.stores.window import ScanWindow
 
 __all__ = [
     "ALL_ORDERS_SCOPE",
@@ -107,8 +112,8 @@ class ShopifyConnector:
     one email, as on the other platforms.
     """
 
-    platform = PLATFORM.name
-    display_name = PLATFORM.display_name
+    platform = PLATFORM
+    display_name = SERVICE
     capabilities = Capabilities(multiple_tracking_numbers=True)
 
     def __init__(
@@ -224,30 +229,28 @@ class ShopifyConnector:
         stops the scan with ``Rejected`` instead of paging for ever.
         """
         self._warn_history(since)
-        low = since.replace(microsecond=0)
-        high = until.replace(microsecond=0) + timedelta(seconds=1) if until else None
-        query = f"updated_at:>='{format_datetime(low)}'"
-        if high is not None:
-            query += f" AND updated_at:<'{format_datetime(high)}'"
-        after: str | None = None
-        pages = Pages("orders")
-        while True:
-            try:
-                data = self.graphql.run(
-                    ORDERS, {"first": self.page_size, "after": after, "q": query}
-                )
-            except QueryTooCostly as exc:
-                self._shrink_page(exc)
-                continue
-            connection = required(data.get("orders"), "orders")
-            for node in connection.get("nodes") or ():
+        window = ScanWindow.of(since, until)
+        query = f"updated_at:>='{format_datetime(window.since)}'"
+        if window.after_until is not None:
+            query += f" AND updated_at:<'{format_datetime(window.after_until)}'"
+
+        def read(after: str | None) -> CursorPage:
+            while True:
+                try:
+                    data = self.graphql.run(
+                        ORDERS, {"first": self.page_size, "after": after, "q": query}
+                    )
+                except QueryTooCostly as exc:
+                    self._shrink_page(exc)
+                    continue
+                return CursorPage.of(required(data.get("orders"), "orders"))
+
+        for page in by_cursor(read, guard=page_guard("orders")):
+            for node in page:
                 order = self._complete_order(node)
-                if order.updated_at >= low and (high is None or order.updated_at < high):
+                # Shopify's own filter let an unreadable order in; its dates may be none.
+                if window.holds(order.updated_at) or order.problem:
                     yield order
-            page = connection.get("pageInfo") or {}
-            if not page.get("hasNextPage") or not page.get("endCursor"):
-                return
-            after = pages.next(page["endCursor"])
 
     def get_order(self, order_id: str) -> StoreOrder:
         data = self.graphql.run(ORDER, {"id": order_gid(order_id)})
@@ -388,7 +391,17 @@ class ShopifyConnector:
             "lineItems",
             connection.get("pageInfo"),
         )
-        return parse_order(node, lines)
+        # Values that make no sense read the same next time: this one order is listed with
+        # the reason rather than stop the scan, and every order after it.
+        return read_order(
+            lambda: parse_order(node, lines),
+            service=SERVICE,
+            where="Shopify admin",
+            order_id=str(node["id"]),
+            number=order_number(node.get("name")),
+            dates=(node.get("createdAt"), node.get("updatedAt")),
+            read_date=parse_datetime,
+        )
 
 
 def from_credentials(url: str, key: str, secret: str, **options: Any) -> ShopifyConnector:

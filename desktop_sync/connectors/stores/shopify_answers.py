@@ -1,5 +1,5 @@
-"""Reading Shopify's answers: required parts, mutation payloads, order ids, cursors that must
-move on, and addresses Shopify redacted."""
+"""Reading Shopify's answers: required parts, mutation payloads, order ids, the guard over cursors
+that must move on, and addresses Shopify redacted."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from desktop_sync.connectors.errors import Rejected, Transient
+from desktop_sync.connectors.stores.paging import PageGuard
 from desktop_sync.connectors.stores.shopify_errors import SERVICE
 
-__all__ = ["Pages", "mutation_result", "order_gid", "redacted", "required"]
+__all__ = ["mutation_result", "order_gid", "page_guard", "redacted", "required"]
 
 
 def redacted(address: Any) -> bool:
@@ -27,26 +28,13 @@ def order_gid(order_id: str) -> str:
     return f"gid://shopify/Order/{text}" if text.isdigit() else text
 
 
-class Pages:
-    """The cursors of one scan: a cursor seen before means the shop (or a proxy in between)
-    is answering the same page again, and the scan stops instead of asking for ever."""
-
-    def __init__(self, what: str) -> None:
-        self._what = what
-        self._seen: set[str] = set()
-
-    def next(self, cursor: Any) -> str:
-        text = str(cursor)
-        if text in self._seen:
-            raise Rejected(
-                f"Shopify sent the same page of {self._what} twice (its cursor did not move "
-                f"on), so the app stopped reading after {len(self._seen) + 1} pages instead "
-                "of asking for ever; if this keeps happening, check for a proxy or firewall "
-                "between this computer and Shopify.",
-                service=SERVICE,
-            )
-        self._seen.add(text)
-        return text
+def page_guard(what: str) -> PageGuard:
+    """The repeated-page guard of one Shopify listing (``paging``)."""
+    return PageGuard(
+        SERVICE,
+        what,
+        "if this keeps happening, check for a proxy or firewall between this computer and Shopify.",
+    )
 
 
 def required(value: Any, what: str) -> Mapping[str, Any]:

@@ -12,10 +12,13 @@ from typing import Any
 import httpx
 
 from desktop_sync.connectors.errors import Ambiguous, AuthError, Rejected, Transient
-from desktop_sync.platforms import get_platform
+from desktop_sync.connectors.stores.answers import json_or_none
+from desktop_sync.connectors.stores.refusals import Refusal, Refusals
 
 __all__ = [
     "CLIENT_HELP",
+    "GRAPHQL_REFUSALS",
+    "HTTP_REFUSALS",
     "PLATFORM",
     "SERVICE",
     "TOKEN_HELP",
@@ -23,15 +26,16 @@ __all__ = [
     "access_denied_sentence",
     "client_credentials_refusal",
     "error_code",
-    "garbled",
     "missing_scopes_sentence",
     "raise_errors",
     "redacted_sentence",
     "response_text",
 ]
 
-PLATFORM = get_platform("shopify")
-SERVICE = PLATFORM.display_name
+PLATFORM = "shopify"
+"""This connector's platform id (the registry in ``app.platforms`` agrees; never read here)."""
+SERVICE = "Shopify"
+"""What the merchant calls the platform, in every sentence."""
 TOKEN_HELP = (
     "Shopify refused the access token; for a Dev Dashboard app enter its Client ID and "
     "Client secret instead (dev.shopify.com > your app > Settings), or, for a custom app made "
@@ -105,32 +109,64 @@ def _messages(errors: Any) -> str:
     )
 
 
+_UNAVAILABLE = Refusal(
+    AuthError,
+    "Shopify says this store is unavailable (frozen, paused or locked); check the store's plan "
+    "and status in Shopify admin.",
+)
+HTTP_REFUSALS = Refusals(
+    SERVICE,
+    {
+        401: Refusal(AuthError, "{login_help}"),
+        402: _UNAVAILABLE,
+        423: _UNAVAILABLE,
+        403: Refusal(
+            AuthError,
+            "Shopify refused the request for lack of a permission ({reason}); add the missing "
+            "scope to the app and install the update.",
+        ),
+        404: Refusal(
+            AuthError, "Shopify found no store at {shop}; check the myshopify.com address."
+        ),
+    },
+    other=Refusal(Rejected, "Shopify refused the request (HTTP {status}): {reason}."),
+)
+"""What an HTTP status from Shopify means (GraphQL answers 200 with ``errors`` otherwise)."""
+_INTERNAL = Refusal(
+    Transient,
+    "Shopify reported an internal error ({reason}); the sync will try again shortly.",
+    on_write=Refusal(
+        Ambiguous,
+        "Shopify reported an internal error ({reason}) while making the change; the sync "
+        "will check whether it went through before trying again.",
+    ),
+)
+GRAPHQL_REFUSALS = Refusals(
+    SERVICE,
+    {
+        "ACCESS_DENIED": Refusal(AuthError, "{denied}"),
+        "SHOP_INACTIVE": Refusal(
+            AuthError,
+            "Shopify says this store is inactive; check the store's plan in Shopify admin.",
+        ),
+        "INTERNAL_SERVER_ERROR": _INTERNAL,
+        "SERVICE_UNAVAILABLE": _INTERNAL,
+        "TIMEOUT": _INTERNAL,
+    },
+    other=Refusal(Rejected, "Shopify refused the request: {reason}."),
+)
+"""What a GraphQL ``extensions.code`` in top-level ``errors`` means."""
+
+
 def raise_errors(errors: Any, write: bool) -> None:
     """Top-level GraphQL ``errors``: by ``extensions.code``, the kind of failure."""
     code = error_code(errors)
-    text = _messages(errors).rstrip(".")
     if code == "MAX_COST_EXCEEDED":
         first = errors[0].get("extensions", {})
         raise QueryTooCostly(int(first.get("cost") or 0), int(first.get("maxCost") or 1000))
-    if code == "ACCESS_DENIED":
-        raise AuthError(access_denied_sentence(errors), service=SERVICE)
-    if code == "SHOP_INACTIVE":
-        raise AuthError(
-            "Shopify says this store is inactive; check the store's plan in Shopify admin.",
-            service=SERVICE,
-        )
-    if code in ("INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT"):
-        if write:
-            raise Ambiguous(
-                f"Shopify reported an internal error ({text}) while making the change; the sync "
-                "will check whether it went through before trying again.",
-                service=SERVICE,
-            )
-        raise Transient(
-            f"Shopify reported an internal error ({text}); the sync will try again shortly.",
-            service=SERVICE,
-        )
-    raise Rejected(f"Shopify refused the request: {text}.", service=SERVICE)
+    denied = access_denied_sentence(errors) if code == "ACCESS_DENIED" else ""
+    reason = _messages(errors).rstrip(".")
+    GRAPHQL_REFUSALS.refuse(code, {"reason": reason, "denied": denied}, write=write)
 
 
 def missing_scopes_sentence(missing: Sequence[str]) -> str:
@@ -204,23 +240,8 @@ def _times(count: int, what: str = "times") -> str:
     return f" ({count} {what} in one answer)" if count > 1 else ""
 
 
-def garbled(write: bool) -> Exception:
-    if write:
-        return Ambiguous(
-            "Shopify's answer to a change could not be read; the sync will check whether it "
-            "went through before trying again.",
-            service=SERVICE,
-        )
-    return Transient(
-        "Shopify's answer could not be read; the sync will try again shortly.", service=SERVICE
-    )
-
-
 def response_text(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return f"HTTP {response.status_code}"
+    body = json_or_none(response)
     if isinstance(body, Mapping):
         found = body.get("errors") or body.get("error_description") or body.get("error")
         if found:
@@ -230,10 +251,8 @@ def response_text(response: httpx.Response) -> str:
 
 def client_credentials_refusal(response: httpx.Response) -> str:
     """The sentence for a refused client-credentials grant (its body is undocumented)."""
-    try:
-        body = json.dumps(response.json())
-    except ValueError:
-        body = response.text
+    found = json_or_none(response)
+    body = response.text if found is None else json.dumps(found)
     if "app_not_installed" in body or "not installed" in body:
         return (
             "Shopify says the app is not installed on this store; install it from the Dev "

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from desktop_sync.connectors.errors import Transient
 from desktop_sync.connectors.stores.base import (
     FulfillmentLine,
     PaymentState,
@@ -17,6 +16,8 @@ from desktop_sync.connectors.stores.base import (
     StoreLine,
     StoreOrder,
 )
+from desktop_sync.connectors.stores.unreadable import Unreadable, strict_amount
+from desktop_sync.connectors.stores.window import as_utc
 
 __all__ = [
     "PAYMENT_STATES",
@@ -44,24 +45,21 @@ CENT = Decimal("0.01")
 _DEFAULT_OPTION = ("Title", "Default Title")
 
 
-def parse_datetime(value: Any) -> datetime:
-    """A GraphQL ``DateTime`` (ISO-8601, UTC) as an aware UTC datetime."""
+def parse_datetime(value: Any, what: str = "a date") -> datetime:
+    """A GraphQL ``DateTime`` (ISO-8601, UTC) as an aware UTC datetime; ``Unreadable`` (named
+    ``what``) when it is missing or not a date."""
     if not isinstance(value, str) or not value:
-        raise Transient(
-            "Shopify sent an order without its dates; the sync will try again shortly.",
-            service="Shopify",
-        )
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+        raise Unreadable(what, value)
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise Unreadable(what, value) from None
+    return as_utc(parsed)
 
 
 def format_datetime(moment: datetime) -> str:
     """A moment for Shopify's search syntax, in UTC to the second (naive means UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def order_number(name: Any) -> str:
@@ -76,10 +74,7 @@ def _money(value: Any) -> Decimal:
     """The ``shopMoney.amount`` of a MoneyBag (the shop's currency), as a Decimal."""
     money = value.get("shopMoney") if isinstance(value, Mapping) else None
     amount = money.get("amount") if isinstance(money, Mapping) else None
-    try:
-        return Decimal(str(amount)) if amount is not None else Decimal(0)
-    except InvalidOperation:
-        return Decimal(0)
+    return strict_amount(amount, "an amount", absent=Decimal(0))
 
 
 def _text(value: Any) -> str:
@@ -199,8 +194,8 @@ def parse_order(node: Mapping[str, Any], line_nodes: Sequence[Mapping[str, Any]]
     return StoreOrder(
         id=str(node["id"]),
         number=order_number(node.get("name")),
-        created_at=parse_datetime(node.get("createdAt")),
-        updated_at=parse_datetime(node.get("updatedAt")),
+        created_at=parse_datetime(node.get("createdAt"), "createdAt"),
+        updated_at=parse_datetime(node.get("updatedAt"), "updatedAt"),
         status="cancelled" if cancelled else fulfillment or "unfulfilled",
         payment_state=PAYMENT_STATES.get(
             _text(node.get("displayFinancialStatus")), PaymentState.UNKNOWN

@@ -7,7 +7,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from desktop_sync.connectors.errors import Rejected
-from desktop_sync.connectors.stores.shopify_answers import Pages, order_gid, required
+from desktop_sync.connectors.stores.paging import CursorPage, by_cursor
+from desktop_sync.connectors.stores.shopify_answers import order_gid, page_guard, required
 from desktop_sync.connectors.stores.shopify_parsing import order_number
 from desktop_sync.connectors.stores.shopify_queries import (
     FULFILLMENT_LINE_ITEMS,
@@ -33,16 +34,14 @@ def rest_of(
     graphql: ShopifyGraphQL, document: str, owner_id: str, owner: str, field: str, page_info: Any
 ) -> list[Mapping[str, Any]]:
     """Follow-up pages of a nested connection, read through its owner's root field."""
-    found: list[Mapping[str, Any]] = []
-    page = page_info if isinstance(page_info, Mapping) else {}
-    pages = Pages(field)
-    while page.get("hasNextPage") and page.get("endCursor"):
-        after = pages.next(page["endCursor"])
+
+    def read(after: str | None) -> CursorPage:
         data = graphql.run(document, {"id": owner_id, "after": after})
-        connection = required(required(data.get(owner), owner).get(field), field)
-        found.extend(connection.get("nodes") or ())
-        page = connection.get("pageInfo") or {}
-    return found
+        return CursorPage.of(required(required(data.get(owner), owner).get(field), field))
+
+    first = CursorPage.of({"pageInfo": page_info})
+    pages = by_cursor(read, guard=page_guard(field), first=first)
+    return [node for page in pages for node in page]
 
 
 def fulfillment_orders(
@@ -50,16 +49,19 @@ def fulfillment_orders(
 ) -> tuple[str, list[dict[str, Any]]]:
     """The order's name and fulfillment orders, each with all of its line items."""
     gid = order_gid(order_id)
-    name, found, after = order_id, [], None
-    pages = Pages("fulfillment orders")
-    while True:
+    names = [order_id]
+
+    def read(after: str | None) -> CursorPage:
         data = graphql.run(FULFILLMENT_ORDERS, {"id": gid, "after": after})
         order = data.get("order")
         if not isinstance(order, Mapping):
             raise Rejected(no_order(order_id), service=SERVICE)
-        name = order_number(order.get("name")) or order_id
-        connection = required(order.get("fulfillmentOrders"), "fulfillmentOrders")
-        for node in connection.get("nodes") or ():
+        names.append(order_number(order.get("name")) or order_id)
+        return CursorPage.of(required(order.get("fulfillmentOrders"), "fulfillmentOrders"))
+
+    found: list[dict[str, Any]] = []
+    for page in by_cursor(read, guard=page_guard("fulfillment orders")):
+        for node in page:
             items = node.get("lineItems") or {}
             lines = list(items.get("nodes") or ())
             lines += rest_of(
@@ -71,10 +73,7 @@ def fulfillment_orders(
                 items.get("pageInfo"),
             )
             found.append(dict(node, lineItems={"nodes": lines}))
-        page = connection.get("pageInfo") or {}
-        if not page.get("hasNextPage") or not page.get("endCursor"):
-            return name, found
-        after = pages.next(page["endCursor"])
+    return names[-1], found
 
 
 def standing_fulfillments(

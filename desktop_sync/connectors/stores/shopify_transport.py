@@ -20,21 +20,22 @@ from desktop_sync.connectors.errors import (
     AuthError,
     BadAddress,
     RateLimited,
-    Rejected,
     Transient,
 )
 from desktop_sync.connectors.http import header_seconds
 from desktop_sync.connectors.http_safety import is_loopback
 from desktop_sync.connectors.retry import Backoff
+from desktop_sync.connectors.stores.answers import garbled, json_or_none, read_json
 from desktop_sync.connectors.stores.http import StoreHttp
+from desktop_sync.connectors.stores.refusals import refuse
 from desktop_sync.connectors.stores.shopify_errors import (
     CLIENT_HELP,
+    HTTP_REFUSALS,
     SERVICE,
     TOKEN_HELP,
     QueryTooCostly,
     client_credentials_refusal,
     error_code,
-    garbled,
     raise_errors,
     response_text,
 )
@@ -234,7 +235,7 @@ class ShopifyGraphQL:
                 raise_errors(errors, write)
             data = body.get("data")
             if not isinstance(data, dict):
-                raise garbled(write)
+                raise garbled(SERVICE, write=write)
             return data
 
     # -- auth ----------------------------------------------------------------------------
@@ -318,10 +319,7 @@ class ShopifyGraphQL:
         told = header_seconds(response, "Retry-After")
         if told is not None:
             return told
-        try:
-            body = response.json()
-        except ValueError:
-            return None
+        body = json_or_none(response)
         return self._deficit_wait(body) if isinstance(body, Mapping) and _cost(body) else None
 
     # -- answers -------------------------------------------------------------------------
@@ -339,46 +337,19 @@ class ShopifyGraphQL:
 
     def _check_status(self, response: httpx.Response) -> None:
         status = response.status_code
-        if status < 400:
-            return
-        request_id = response.headers.get("X-Request-Id", "")
-        log.info("Shopify HTTP %s (request id %s)", status, request_id or "none")
-        if status == 401:
-            raise AuthError(
-                CLIENT_HELP if self.uses_client_credentials else TOKEN_HELP, service=SERVICE
-            )
-        if status in (402, 423):
-            raise AuthError(
-                "Shopify says this store is unavailable (frozen, paused or locked); "
-                "check the store's plan and status in Shopify admin.",
-                service=SERVICE,
-            )
-        if status == 403:
-            raise AuthError(
-                "Shopify refused the request for lack of a permission "
-                f"({response_text(response)}); add the missing scope to the app and install "
-                "the update.",
-                service=SERVICE,
-            )
-        if status == 404:
-            raise AuthError(
-                f"Shopify found no store at {self.shop_url}; check the myshopify.com address.",
-                service=SERVICE,
-            )
-        raise Rejected(
-            f"Shopify refused the request (HTTP {status}): {response_text(response)}.",
-            service=SERVICE,
-            status_code=status,
+        if status >= 400:
+            request_id = response.headers.get("X-Request-Id", "")
+            log.info("Shopify HTTP %s (request id %s)", status, request_id or "none")
+        refuse(
+            HTTP_REFUSALS,
+            status,
+            login_help=CLIENT_HELP if self.uses_client_credentials else TOKEN_HELP,
+            reason=response_text(response),
+            shop=self.shop_url,
         )
 
     def _decode(self, response: httpx.Response, write: bool) -> dict[str, Any]:
-        try:
-            body = response.json()
-        except ValueError:
-            raise garbled(write) from None
-        if not isinstance(body, dict):
-            raise garbled(write)
-        return body
+        return dict(read_json(response, SERVICE, write=write, shape=dict))
 
 
 def _cost(body: Mapping[str, Any]) -> Mapping[str, Any]:

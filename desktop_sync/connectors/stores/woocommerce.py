@@ -23,12 +23,15 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
+from desktop_sync.connectors.stores.paging import PageGuard, by_number
+from desktop_sync.connectors.stores.unreadable import read_order
+from desktop_sync.connectors.stores.window import ScanWindow
 from desktop_sync.connectors.stores.woocommerce_http import PLATFORM, SERVICE, WooRest
 from desktop_sync.connectors.stores.woocommerce_orders import (
     ShipmentRecord,
-    floor_second,
     format_gmt,
     note_text,
+    parse_gmt,
     parse_order,
     read_records,
     records_meta,
@@ -45,6 +48,10 @@ __all__ = ["WooCommerceConnector", "from_credentials"]
 
 log = logging.getLogger(__name__)
 
+_REPEATED_HINT = (
+    "a caching plugin or proxy is probably answering for WordPress: exclude /wp-json/ from "
+    "its cache, then the sync goes on by itself."
+)
 # Statuses in which the merchant has closed the order: completing it would reopen it and send
 # the customer WooCommerce's "Completed order" email, so the app leaves such an order alone.
 _CLOSED = {
@@ -66,8 +73,8 @@ class WooCommerceConnector:
     private.
     """
 
-    platform = PLATFORM.name
-    display_name = PLATFORM.display_name
+    platform = PLATFORM
+    display_name = SERVICE
     capabilities = Capabilities(multiple_tracking_numbers=True)
 
     def __init__(
@@ -170,16 +177,16 @@ class WooCommerceConnector:
         ignores a filter it does not know. When ``X-WP-Total`` moves during a scan, pages have
         shifted, so the scan runs again and yields what it had missed.
         """
-        low = floor_second(since.astimezone(UTC))
-        high = (until or self._now()).astimezone(UTC)
+        window = ScanWindow.of(since, until or self._now())
         seen: set[tuple[str, datetime]] = set()
         for _ in range(1 + self.max_rescans):
             totals: set[str] = set()
             found: list[StoreOrder] = []
-            for order, total in self._scan(low, high):
+            for order, total in self._scan(window):
                 totals.add(total)
                 key = (order.id, order.updated_at)
-                if key in seen or not low <= order.updated_at <= high:
+                inside = window.holds(order.updated_at) or bool(order.problem)
+                if key in seen or not inside:  # an unreadable order's dates may be none
                     continue
                 if self.statuses and order.status not in self.statuses:
                     continue
@@ -193,72 +200,59 @@ class WooCommerceConnector:
                 return
             log.info("WooCommerce order count changed during a scan; scanning again")
 
-    def _scan(self, low: datetime, high: datetime) -> Iterator[tuple[StoreOrder, str]]:
+    def _scan(self, window: ScanWindow) -> Iterator[tuple[StoreOrder, str]]:
         params: dict[str, Any] = {
-            "modified_after": format_gmt(low - timedelta(seconds=1)),
-            "modified_before": format_gmt(floor_second(high) + timedelta(seconds=1)),
+            "modified_after": format_gmt(window.since - timedelta(seconds=1)),
             "dates_are_gmt": "true",
             "order": "asc",
             "per_page": self.page_size,
         }
+        if window.after_until is not None:
+            params["modified_before"] = format_gmt(window.after_until)
         if self.statuses:
             params["status"] = ",".join(self.statuses)
-        page, pages = 1, 1
-        allowed: int | None = None
-        seen: dict[tuple[tuple[str, str], ...], int] = {}
-        while page <= pages:
-            response = self._rest.get(
-                "wc/v3/orders", {**params, "orderby": self._orderby, "page": page}
-            )
-            if (
-                response.status_code == 400
-                and self._orderby == "modified"
-                and "orderby" in response.text
-            ):
+        headers: dict[str, str | None] = {}
+
+        def read(page: int) -> list[Mapping[str, Any]]:
+            while True:
+                response = self._rest.get(
+                    "wc/v3/orders", {**params, "orderby": self._orderby, "page": page}
+                )
+                if not (
+                    response.status_code == 400
+                    and self._orderby == "modified"
+                    and "orderby" in response.text
+                ):
+                    break
                 # Stores older than orderby=modified: sort by creation and reorder ourselves.
                 log.info("This WooCommerce cannot sort by modified date; sorting locally")
                 self._orderby = "date"
-                continue
             body = self._rest.json(response)
-            total = response.headers.get("X-WP-Total", "")
-            if not isinstance(body, list) or not body:
-                return
-            full = len(body) >= self.page_size
-            pages = _int_header(
-                response.headers.get("X-WP-TotalPages"), default=page + 1 if full else page
+            headers["total"] = response.headers.get("X-WP-Total", "")
+            headers["pages"] = response.headers.get("X-WP-TotalPages")
+            return (
+                [raw for raw in body if isinstance(raw, Mapping)] if isinstance(body, list) else []
             )
-            # One more page than the first answer counted may come (an order placed during
-            # the scan); past that, or a full page seen before, the store or a cache in front
-            # of it ignores ``page`` and would page for ever.
-            allowed = pages + 1 if allowed is None else allowed
-            raws = [raw for raw in body if isinstance(raw, Mapping)]
-            fingerprint = tuple(
+
+        pages = by_number(
+            read,
+            size=self.page_size,
+            guard=PageGuard(SERVICE, "orders", _REPEATED_HINT),
+            fingerprint=lambda raws: tuple(
                 (_text_id(r.get("id")), str(r.get("date_modified_gmt"))) for r in raws
-            )
-            if page > allowed or (full and fingerprint in seen):
-                repeated = (
-                    f"page {page} came back the same as page {seen[fingerprint]}"
-                    if fingerprint in seen
-                    else f"more pages came than the {allowed - 1} it counted"
-                )
-                raise Rejected(
-                    f"The WooCommerce store keeps sending orders it already sent ({repeated}), "
-                    "so the app stopped reading them; a caching plugin or proxy is probably "
-                    "answering for WordPress: exclude /wp-json/ from its cache, then the sync "
-                    "goes on by itself.",
-                    service=SERVICE,
-                )
-            seen[fingerprint] = page
+            ),
+            counted=lambda: _int_header(headers["pages"]),
+        )
+        for raws in pages:
             ships = self._products.shipping_of(raws)
             for raw in raws:
-                yield parse_order(raw, ships), total
-            page += 1
+                yield _read_order(raw, ships), str(headers["total"])
 
     def get_order(self, order_id: str) -> StoreOrder:
         return self._parse(self._order_json(order_id))
 
     def _parse(self, raw: Mapping[str, Any]) -> StoreOrder:
-        return parse_order(raw, self._products.shipping_of([raw]))
+        return _read_order(raw, self._products.shipping_of([raw]))
 
     # -- fulfillments ----------------------------------------------------------------------
 
@@ -282,6 +276,8 @@ class WooCommerceConnector:
         shipped. Each step first checks whether an earlier, interrupted attempt did it."""
         raw = self._order_json(order_id)
         order = self._parse(raw)
+        if order.problem:
+            raise Rejected(order.problem, service=SERVICE)
         records = read_records(raw)
         for record in records:
             if tracking.number in record.tracking_numbers:
@@ -398,7 +394,23 @@ def from_credentials(url: str, key: str, secret: str, **options: Any) -> WooComm
     return WooCommerceConnector(url, key, secret, **options)
 
 
+def _read_order(raw: Mapping[str, Any], ships: Callable[[Mapping[str, Any]], bool]) -> StoreOrder:
+    """The order, or one listed with the reason it cannot be read (``unreadable``)."""
+    order_id = _text_id(raw.get("id"))
+    return read_order(
+        lambda: parse_order(raw, ships),
+        service=SERVICE,
+        where="WooCommerce (WordPress admin › WooCommerce › Orders)",
+        order_id=order_id,
+        number=_text_id(raw.get("number")) or order_id,
+        dates=(raw.get("date_created_gmt"), raw.get("date_modified_gmt")),
+        read_date=parse_gmt,
+    )
+
+
 def _refuse_if_closed(order: StoreOrder) -> None:
+    if order.problem:  # nothing is written on an order whose lines cannot be read
+        raise Rejected(order.problem, service=SERVICE)
     closed = _CLOSED.get(order.status)
     if closed:
         raise Rejected(
@@ -429,8 +441,8 @@ def _text_id(value: Any) -> str:
     return str(value) if value is not None else ""
 
 
-def _int_header(value: str | None, *, default: int) -> int:
+def _int_header(value: str | None) -> int | None:
     try:
-        return int(value) if value is not None else default
+        return int(value) if value is not None else None
     except ValueError:
-        return default
+        return None

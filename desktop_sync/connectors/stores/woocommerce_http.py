@@ -8,13 +8,11 @@ import base64
 import enum
 import hashlib
 import hmac
-import json
 import logging
 import re
 import secrets
 import time
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -24,27 +22,31 @@ from desktop_sync.connectors import waits
 from desktop_sync.connectors.errors import Ambiguous, AuthError, BadAddress, Rejected, Transient
 from desktop_sync.connectors.http import header_seconds
 from desktop_sync.connectors.retry import Backoff
+from desktop_sync.connectors.stores.answers import json_or_none, read_json
 from desktop_sync.connectors.stores.http import StoreHttp
-from desktop_sync.platforms import get_platform
+from desktop_sync.connectors.stores.refusals import Refusal, Refusals
 
 __all__ = [
+    "REFUSALS",
     "SERVICE",
     "AuthMode",
     "WooRest",
     "check",
     "error_code",
-    "json_or_none",
     "normalise_site_url",
 ]
 
 log = logging.getLogger(__name__)
 
-PLATFORM = get_platform("woocommerce")
-SERVICE = PLATFORM.display_name
+PLATFORM = "woocommerce"
+"""This connector's platform id (the registry in ``app.platforms`` agrees; never read here)."""
+SERVICE = "WooCommerce"
+"""What the merchant calls the platform, in every sentence."""
 _KEYS_HELP = (
     "create a key with Read/Write permission under WooCommerce > Settings > Advanced > "
     "REST API and enter it again"
 )
+_PHP_WARNING = " (often a plugin printing a PHP warning)"
 # What a merchant may paste instead of the site's address: admin pages, the API root.
 _SITE_SUFFIX = re.compile(r"/(wp-admin|wp-json|wp-login\.php|index\.php)(/.*)?$", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
@@ -257,15 +259,11 @@ class WooRest:
         return signed
 
     def json(self, response: httpx.Response) -> Any:
+        """The answer's JSON (money as ``Decimal``) once ``check`` found it no refusal."""
         check(response)
-        body = json_or_none(response)
-        if body is None:
-            raise Transient(
-                "The WooCommerce store sent a reply the app could not read (often a plugin "
-                "printing a PHP warning); the sync will try again shortly.",
-                service=SERVICE,
-            )
-        return body
+        return read_json(
+            response, SERVICE, why=" (often a plugin printing a PHP warning)", exact=True
+        )
 
 
 def _rfc3986(text: str) -> str:
@@ -278,54 +276,78 @@ def error_code(response: httpx.Response) -> str:
     return str(body.get("code") or "") if isinstance(body, Mapping) else ""
 
 
+REFUSALS = Refusals(
+    SERVICE,
+    {
+        "read-only key": Refusal(
+            AuthError,
+            "The WooCommerce API key is read-only; edit it under WooCommerce > Settings > "
+            "Advanced > REST API, set Permissions to Read/Write, and try again.",
+        ),
+        "woocommerce_rest_authentication_error": Refusal(
+            AuthError, f"WooCommerce refused the API key ({{said}}); {_KEYS_HELP}."
+        ),
+        "key not recognised": Refusal(
+            AuthError,
+            "WooCommerce did not recognise the consumer key, or its user lacks the rights "
+            f"(a shop manager or administrator is needed); {_KEYS_HELP}.",
+        ),
+        # WooCommerce's own refusals all start "woocommerce_"; this one is WordPress's or a
+        # plugin's.
+        "blocked by a plugin": Refusal(
+            AuthError,
+            "A security plugin on the WordPress site blocks its REST API (it answered: "
+            "{reason}); allow the WooCommerce REST API (/wp-json/wc/) in that plugin's "
+            "settings, then try again.",
+        ),
+        "blocked by a firewall": Refusal(
+            AuthError,
+            "The store's firewall or security plugin blocked the app (HTTP 403); ask your host "
+            "to allow requests to /wp-json/wc/, then try again.",
+        ),
+        "key refused": Refusal(
+            AuthError, f"WooCommerce refused the API key ({{said}}); {_KEYS_HELP}."
+        ),
+        "error page": Refusal(
+            Transient,
+            "The WooCommerce store answered with an error page (HTTP {status}) instead of data; "
+            "the sync will try again shortly.",
+        ),
+    },
+    other=Refusal(Rejected, "WooCommerce refused the request: {reason}"),
+)
+"""What WordPress's ``{"code","message","data":{"status"}}`` refusals mean (``_refusal``)."""
+
+
 def check(response: httpx.Response) -> None:
-    """WordPress's ``{"code","message","data":{"status"}}`` as typed errors: 401/403 refuse the
-    key, other JSON errors reject the request, and HTML error pages are temporary."""
+    """WordPress's error bodies as typed errors: 401/403 refuse the key, other JSON errors
+    reject the request, and HTML error pages (a host, a proxy, a firewall) are temporary."""
     status = response.status_code
     if status < 400:
         return
     body = json_or_none(response)
     code = str(body.get("code") or "") if isinstance(body, Mapping) else ""
     message = _TAG.sub("", str(body.get("message") or "")).strip() if code else ""
-    if status in (401, 403):
-        raise AuthError(_auth_message(status, code, message), service=SERVICE)
-    if not code:  # an HTML page from the host, a proxy or a firewall
-        raise Transient(
-            f"The WooCommerce store answered with an error page (HTTP {status}) instead of "
-            "data; the sync will try again shortly.",
-            service=SERVICE,
-        )
-    raise Rejected(
-        f"WooCommerce refused the request: {message or code}", service=SERVICE, status_code=status
+    REFUSALS.refuse(
+        _refusal(status, code, message),
+        {"reason": message or code, "said": message.rstrip(".") or f"HTTP {status}"},
+        status=status,
     )
 
 
-def _auth_message(status: int, code: str, message: str) -> str:
+def _refusal(status: int, code: str, message: str) -> str:
+    """Which of ``REFUSALS`` a refusal is."""
+    if status not in (401, 403):
+        return "refused" if code else "error page"  # "refused": not in the table, ``other``
     if "write permissions" in message:
-        return (
-            "The WooCommerce API key is read-only; edit it under WooCommerce > Settings > "
-            "Advanced > REST API, set Permissions to Read/Write, and try again."
-        )
+        return "read-only key"
     if code == "woocommerce_rest_authentication_error":
-        return f"WooCommerce refused the API key ({message.rstrip('.')}); {_KEYS_HELP}."
+        return code
     if code.startswith("woocommerce_rest_cannot"):
-        return (
-            "WooCommerce did not recognise the consumer key, or its user lacks the rights "
-            f"(a shop manager or administrator is needed); {_KEYS_HELP}."
-        )
+        return "key not recognised"
     if code and not code.startswith("woocommerce_"):
-        # WooCommerce's own refusals all start so; this one is WordPress's or a plugin's.
-        return (
-            "A security plugin on the WordPress site blocks its REST API (it answered: "
-            f"{message or code}); allow the WooCommerce REST API (/wp-json/wc/) in that "
-            "plugin's settings, then try again."
-        )
-    if not code and status == 403:
-        return (
-            "The store's firewall or security plugin blocked the app (HTTP 403); ask your host "
-            "to allow requests to /wp-json/wc/, then try again."
-        )
-    return f"WooCommerce refused the API key ({message or f'HTTP {status}'}); {_KEYS_HELP}."
+        return "blocked by a plugin"
+    return "blocked by a firewall" if not code and status == 403 else "key refused"
 
 
 _QUERY_SECRET = re.compile(
@@ -347,13 +369,6 @@ def _mask_query_credentials_in_httpx_log() -> None:
     logger = logging.getLogger("httpx")
     if not any(isinstance(f, _MaskQueryCredentials) for f in logger.filters):
         logger.addFilter(_MaskQueryCredentials())
-
-
-def json_or_none(response: httpx.Response) -> Any:
-    try:
-        return json.loads(response.content, parse_float=Decimal)
-    except ValueError:
-        return None
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -23,11 +23,12 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
+from desktop_sync.connectors.stores.unreadable import Unreadable, strict_amount
+from desktop_sync.connectors.stores.window import as_utc
 
 __all__ = [
     "RECORD_KEY",
     "ShipmentRecord",
-    "floor_second",
     "format_gmt",
     "note_text",
     "parse_gmt",
@@ -42,7 +43,6 @@ RECORD_KEY = "_desktop_sync_fulfillments"
 
 _WP_DATE = "%Y-%m-%dT%H:%M:%S"
 CENT = Decimal("0.01")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def parse_gmt(value: Any) -> datetime | None:
@@ -53,16 +53,12 @@ def parse_gmt(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return as_utc(parsed)
 
 
 def format_gmt(moment: datetime) -> str:
     """A naive UTC timestamp, as ``modified_after`` wants it with ``dates_are_gmt=true``."""
     return moment.astimezone(UTC).strftime(_WP_DATE)
-
-
-def floor_second(moment: datetime) -> datetime:
-    return moment.replace(microsecond=0)
 
 
 def _text(value: Any) -> str:
@@ -72,7 +68,8 @@ def _text(value: Any) -> str:
 
 
 def _money(value: Any) -> Decimal:
-    """Money arrives as a string ("44.90"); line prices as a number. Garbage counts as zero."""
+    """A number in our own shipment records; garbage counts as zero (the record is ours, and
+    a wrong count only means a line is checked again). Store orders use ``strict_amount``."""
     if value is None or isinstance(value, bool):
         return Decimal(0)
     try:
@@ -183,15 +180,19 @@ def _line_options(item: Mapping[str, Any], name: str) -> tuple[str, list[tuple[s
 
 def _line(item: Mapping[str, Any], ships: Callable[[Mapping[str, Any]], bool]) -> StoreLine:
     name, options = _line_options(item, html.unescape(_text(item.get("name"))))
-    quantity = _int(item.get("quantity"))
+    field = f"line {_text(item.get('id')) or name}"
+    count = strict_amount(item.get("quantity"), f"the quantity of {field}")
+    if count != count.to_integral_value():
+        raise Unreadable(f"the quantity of {field}", item.get("quantity"))
+    quantity = int(count)
     # ``price`` is the line total after coupons over the quantity; the price before discounts
     # is the ``subtotal`` (before tax, also in a tax-inclusive shop) over the quantity, kept
     # unrounded (6 x 8.333... is 50.00, not 49.98).
     subtotal = item.get("subtotal")
     if subtotal is not None and quantity:
-        price = _money(subtotal) / quantity
+        price = strict_amount(subtotal, f"the subtotal of {field}") / quantity
     else:
-        price = _money(item.get("price"))
+        price = strict_amount(item.get("price"), f"the price of {field}", absent=Decimal(0))
     return StoreLine(
         id=_text(item.get("id")),
         sku=_text(item.get("sku")),
@@ -201,6 +202,11 @@ def _line(item: Mapping[str, Any], ships: Callable[[Mapping[str, Any]], bool]) -
         options=tuple(options),
         requires_shipping=ships(item),
     )
+
+
+def _amount(data: Mapping[str, Any], field: str) -> Decimal:
+    """An order amount; a missing one is none (older stores leave some out)."""
+    return strict_amount(data.get(field), field, absent=Decimal(0))
 
 
 def _ships_always(item: Mapping[str, Any]) -> bool:
@@ -215,9 +221,17 @@ def parse_order(
     Money in ``StoreOrder``'s terms: lines at their subtotal (before coupons and tax), the
     coupons as ``discount_total`` (before tax), positive fee lines as ``handling_total`` and
     negative ones added to the discount, all tax in ``tax_total``. ``ships(line_item)`` says
-    whether a line is goods to ship (virtual and downloadable products are not)."""
-    created = parse_gmt(data.get("date_created_gmt")) or _EPOCH
-    updated = parse_gmt(data.get("date_modified_gmt")) or created
+    whether a line is goods to ship (virtual and downloadable products are not).
+
+    A value that makes no sense (a date or an amount that is not one) raises ``Unreadable``:
+    the connector then lists the order with the reason instead of sending made-up values."""
+    created = parse_gmt(data.get("date_created_gmt"))
+    if created is None:
+        raise Unreadable("date_created_gmt", data.get("date_created_gmt"))
+    modified = data.get("date_modified_gmt")
+    updated = parse_gmt(modified) if modified is not None else created
+    if updated is None:
+        raise Unreadable("date_modified_gmt", modified)
     billing = data.get("billing") if isinstance(data.get("billing"), Mapping) else {}
     email = _text(billing.get("email")) if isinstance(billing, Mapping) else ""
     shipping_lines = [s for s in data.get("shipping_lines") or () if isinstance(s, Mapping)]
@@ -226,11 +240,11 @@ def parse_order(
     lines = tuple(
         _line(item, ships) for item in data.get("line_items") or () if isinstance(item, Mapping)
     )
-    shipping = _money(data.get("shipping_total"))
-    discount = _money(data.get("discount_total")) + credits
-    total = _money(data.get("total"))
+    shipping = _amount(data, "shipping_total")
+    discount = _amount(data, "discount_total") + credits
+    total = strict_amount(data.get("total"), "total")
     goods = sum((line.unit_price * line.quantity for line in lines), Decimal(0))
-    tax = _money(data.get("total_tax"))
+    tax = _amount(data, "total_tax")
     # Each amount is shown rounded to cents; where WooCommerce rounds tax "at subtotal"
     # instead of per line, they can miss its total by a cent or so, which is tax rounding.
     residual = (total - (goods + shipping + charges + tax - discount)).quantize(CENT)
@@ -263,7 +277,8 @@ def parse_order(
 def _fees(data: Mapping[str, Any]) -> tuple[Decimal, Decimal]:
     """Fee lines before tax (their tax is in ``total_tax``), as (charges, credits): a negative
     fee is a discount given as a fee; the two are kept apart so one never hides the other."""
-    totals = [_money(f.get("total")) for f in data.get("fee_lines") or () if isinstance(f, Mapping)]
+    fees = [f for f in data.get("fee_lines") or () if isinstance(f, Mapping)]
+    totals = [strict_amount(f.get("total"), "a fee line's total", absent=Decimal(0)) for f in fees]
     charges = sum((t for t in totals if t > 0), Decimal(0))
     credits = -sum((t for t in totals if t < 0), Decimal(0))
     return charges, credits

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from desktop_sync.connectors.errors import AuthError, Rejected
+from desktop_sync.connectors.stores.answers import json_or_none
 from desktop_sync.connectors.stores.woocommerce_http import (
     SERVICE,
     WooRest,
     error_code,
-    json_or_none,
     normalise_site_url,
 )
 

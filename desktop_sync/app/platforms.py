@@ -15,9 +15,10 @@ the engine sees every change, a cancel after the push included:
 
 ===========  ==============================================================================
 bigcommerce  every status but: incomplete, pending, awaiting payment, cancelled, declined,
-             refunded, disputed, manual verification required (a deny-list, so a renamed
-             fulfilment status still goes; a shipped order already in Order Desk must still
-             be recognised after a lost journal)
+             refunded, disputed, manual verification required (a deny-list, so a shipped
+             order already in Order Desk is still recognised after a lost journal); the
+             names are BigCommerce's system names, read from ``status_id``, so a status the
+             merchant renamed is still what it was
 shopify      every order not cancelled (Shopify's status is its fulfilment status)
 woocommerce  processing and on-hold only (never pending, failed, cancelled, refunded, trash,
              checkout-draft, completed)
@@ -29,7 +30,7 @@ name never loads every platform's HTTP code.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ __all__ = [
     "UnknownPlatform",
     "find_platform",
     "get_platform",
+    "send_rule_for",
 ]
 
 ConnectorFactory = Callable[..., "StoreConnector"]
@@ -212,3 +214,11 @@ def get_platform(name: str) -> Platform:
             f"'{name}' is not a store platform this app knows (use one of {known})."
         )
     return found
+
+
+def send_rule_for(platform: str, statuses: Collection[str] | None = None) -> SendRule:
+    """The platform's rule (a cancelled-and-unpaid-only rule for a platform not listed), with
+    the merchant's ``statuses`` in place of its default when given."""
+    entry = find_platform(platform)
+    rule = entry.send_rule if entry is not None else SendRule()
+    return rule.choosing(statuses) if statuses else rule
