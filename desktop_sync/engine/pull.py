@@ -31,6 +31,7 @@ from desktop_sync.connectors.stores.base import (
 )
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PullResult
+from desktop_sync.engine.identity import belongs_to, store_order_id_of
 from desktop_sync.engine.mapping import source_name_for, store_line_id
 from desktop_sync.engine.pull_parts import (
     Lines,
@@ -40,7 +41,14 @@ from desktop_sync.engine.pull_parts import (
     lines_left,
     plan_shipment,
 )
-from desktop_sync.state.journal import Cursor, OrderRow, ShipmentKind, ShipmentRow, ShipmentState
+from desktop_sync.state.journal import (
+    Cursor,
+    OrderRow,
+    OrderState,
+    ShipmentKind,
+    ShipmentRow,
+    ShipmentState,
+)
 
 __all__ = ["HORIZON", "ShipmentPuller"]
 
@@ -52,6 +60,7 @@ HORIZON = timedelta(days=60)
 # than the store's order date is safe under every reading.
 LOOKUP_MARGIN = timedelta(days=1)
 _LIVE = (ShipmentState.PENDING, ShipmentState.CREATING)
+LEFT_ALONE = "Not an order this app sent."
 
 
 class _Unmatched(Exception):
@@ -155,7 +164,7 @@ class ShipmentPuller:
                 sent[order.id] = order
             elif claimed_store_order_id(order) in scan.open_orders or order.source_id in numbers:
                 claimants.append(order)
-            elif order.shipments:
+            elif order.shipments and not self._send_unsettled(order):
                 self._leave_alone(order)
         for row in scan.open_orders.values():
             original = sent.get(row.orderdesk_order_id or "")
@@ -172,6 +181,14 @@ class ShipmentPuller:
         scan.present = {s.id for parts in scan.parts.values() for o in parts for s in o.shipments}
         return True
 
+    def _send_unsettled(self, order: Order) -> bool:
+        """The order names one of this store's orders that the journal has not settled as
+        sent (its answer was lost, say): its shipments wait for the push to settle it."""
+        if not belongs_to(order, store_key=self.ctx.store_key, source_name=self.source_name):
+            return False
+        row = self.ctx.journal.get_order(store_order_id_of(order))
+        return row is not None and row.state is not OrderState.SENT
+
     def _leave_alone(self, order: Order) -> None:
         """Shipments on an Order Desk order this journal did not send: recorded once, skipped."""
         known = self.ctx.journal.known_shipment_ids([s.id for s in order.shipments])
@@ -187,7 +204,7 @@ class ShipmentPuller:
                 (),
                 ShipmentKind.FULFIL,
                 state=ShipmentState.SKIPPED,
-                reason="Not an order this app sent.",
+                reason=LEFT_ALONE,
             )
         self.ctx.emit(
             Level.WARNING,
@@ -206,6 +223,12 @@ class ShipmentPuller:
         if not part.shipments:
             return 0
         known = {r.shipment_id: r for r in journal.shipments_of_orderdesk_order(part.id)}
+        # Left alone while the journal did not know the order as sent (its send unsettled,
+        # or the journal rebuilt): it is this store's order after all, so they are planned now.
+        reopened = [i for i, r in known.items() if _left_alone(r)]
+        if reopened:
+            journal.forget_shipments(reopened)
+            known = {i: r for i, r in known.items() if i not in reopened}
         present = {s.id: s for s in part.shipments}
         self._take_corrections(row, known, present)
         new = sorted(
@@ -581,6 +604,10 @@ class _Tally:
             failed=tuple(self.failed),
             waiting=self.waiting,
         )
+
+
+def _left_alone(row: ShipmentRow) -> bool:
+    return row.state is ShipmentState.SKIPPED and not row.store_order_id
 
 
 def _covers(fulfillment: StoreFulfillment, row: ShipmentRow) -> bool:

@@ -402,6 +402,14 @@ class Journal:
         )
         return [shipment_from(r) for r in rows]
 
+    def forget_shipments(self, shipment_ids: Sequence[str]) -> None:
+        """Drop the rows of shipments left alone as another's, to record them anew."""
+        with self._tx() as conn:
+            conn.executemany(
+                "DELETE FROM shipments WHERE shipment_id = ? AND state = ?",
+                [(i, ShipmentState.SKIPPED) for i in shipment_ids],
+            )
+
     def record_shipment(
         self,
         *,
