@@ -39,11 +39,21 @@ class StoreFacts:
 
     cancelled: bool
     payment: str
-    address: str
+    address: str | None
+    """None when not known (Order Desk's copy was not written by this journal)."""
 
     @classmethod
     def of(cls, order: StoreOrder) -> StoreFacts:
         return cls(order.is_cancelled, order.payment_state.value, _one_line(order))
+
+    @classmethod
+    def held_by_orderdesk(cls) -> StoreFacts:
+        """What an Order Desk order holds when this journal did not write down what it was
+        sent (adopted after a lost answer or from another PC, or sent by the first release):
+        an order that was not cancelled (only such orders are sent), its payment and address
+        not known. A cancel or a refund seen later is passed on; an address seen later is
+        taken as the one Order Desk has."""
+        return cls(False, "", None)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -52,9 +62,28 @@ class StoreFacts:
     def from_json(cls, text: str) -> StoreFacts | None:
         try:
             data = json.loads(text)
-            return cls(bool(data["cancelled"]), str(data["payment"]), str(data["address"]))
+            address = data["address"]
+            return cls(
+                bool(data["cancelled"]),
+                str(data["payment"]),
+                None if address is None else str(address),
+            )
         except (ValueError, KeyError, TypeError):
             return None
+
+
+def _address_changed(seen: StoreFacts, told: StoreFacts) -> bool:
+    return told.address is not None and seen.address != told.address
+
+
+def _news(seen: StoreFacts, told: StoreFacts) -> bool:
+    """Something the warehouse must hear of (a cancel, a reinstatement, a refund, a new
+    address); anything else is written down without a word to Order Desk."""
+    return (
+        seen.cancelled != told.cancelled
+        or (seen.payment != told.payment and seen.payment in _REFUNDS)
+        or _address_changed(seen, told)
+    )
 
 
 def _one_line(order: StoreOrder) -> str:
@@ -115,10 +144,9 @@ class AfterPush:
 
     def _tell_one(self, row: OrderRow) -> list[Failure]:
         journal = self.ctx.journal
-        seen, told = StoreFacts.from_json(row.facts_seen), StoreFacts.from_json(row.facts_told)
-        if seen is None or told is None:
-            # Sent by an earlier version, or adopted: what Order Desk holds is not known, so
-            # the store's present is the starting point.
+        seen = StoreFacts.from_json(row.facts_seen)
+        told = StoreFacts.from_json(row.facts_told) or StoreFacts.held_by_orderdesk()
+        if seen is None or not _news(seen, told):
             journal.mark_told(row.store_order_id, row.facts_seen)
             return []
         parts = self._parts(row)
@@ -144,7 +172,7 @@ class AfterPush:
             if seen.payment != told.payment and seen.payment in _REFUNDS and not shipped:
                 what = "in full" if seen.payment == PaymentState.REFUNDED.value else "in part"
                 self._note(row, parts, f"Refunded {what} in {self.store_name} after it was sent.")
-            if seen.address != told.address and not shipped:
+            if _address_changed(seen, told) and not shipped:
                 self._note(
                     row,
                     parts,

@@ -352,7 +352,19 @@ class OrderPusher:
         return self._folder_id
 
     def _adopt(self, row: OrderRow, orderdesk_order_id: str, why: str) -> None:
-        self.ctx.journal.mark_sent(row.store_order_id, orderdesk_order_id)
+        """Link the order to its Order Desk copy, writing down what that copy holds and
+        what the store says now, so a cancel or a refund seen since is passed on."""
+        try:
+            order = self._seen.get(row.store_order_id) or self.store.get_order(row.store_order_id)
+            seen = StoreFacts.of(order).to_json()
+        except (Rejected, Transient, RateLimited, Ambiguous):
+            seen = ""  # written down when the store next reports the order
+        self.ctx.journal.mark_sent(
+            row.store_order_id,
+            orderdesk_order_id,
+            seen,
+            told=StoreFacts.held_by_orderdesk().to_json(),
+        )
         self.ctx.emit(
             Level.INFO,
             Direction.PUSH,

@@ -245,8 +245,16 @@ class Journal:
         """Committed before the POST: a crash from here on is resolved by a lookup."""
         self._set_order(store_order_id, state=OrderState.SENDING, bump_attempts=True)
 
-    def mark_sent(self, store_order_id: str, orderdesk_order_id: str, facts: str = "") -> None:
-        """Sent (or found in Order Desk); ``facts`` are what Order Desk was sent of it."""
+    def mark_sent(
+        self,
+        store_order_id: str,
+        orderdesk_order_id: str,
+        facts: str = "",
+        *,
+        told: str | None = None,
+    ) -> None:
+        """Sent (or found in Order Desk); ``facts`` are what the store says of it, ``told``
+        what Order Desk holds of it (``facts`` when this app just sent them)."""
         with self._tx() as conn:
             conn.execute(
                 "UPDATE orders SET state = ?, orderdesk_order_id = ?, last_error = '', "
@@ -256,7 +264,7 @@ class Journal:
                     OrderState.SENT,
                     orderdesk_order_id,
                     facts,
-                    facts,
+                    facts if told is None else told,
                     iso(utc_now()),
                     store_order_id,
                 ),

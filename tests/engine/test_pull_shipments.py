@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.sandbox.server import Fault
 from tests.contract.kits.bigcommerce import BigCommerceKit
-from tests.harness import Clock, make_engine, minute_ago, orderdesk_emulator
+from tests.harness import Clock, orderdesk_emulator
 
 
 @pytest.fixture(params=[True, False], ids=["date_updated_moves", "date_updated_stays"])
@@ -28,17 +27,6 @@ def orderdesk(request: pytest.FixtureRequest, clock: Clock) -> Iterator[OrderDes
     emulator.start()
     yield emulator
     emulator.stop()
-
-
-@pytest.fixture
-def engine(
-    store: BigCommerceKit, orderdesk: OrderDeskEmulator, tmp_path: Path, clock: Clock
-) -> Iterator[SyncEngine]:
-    built = make_engine(
-        orderdesk, store.connector(), tmp_path / "j.sqlite3", start_at=minute_ago(), clock=clock
-    )
-    yield built
-    built.close()
 
 
 def _pushed(

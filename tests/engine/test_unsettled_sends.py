@@ -26,29 +26,19 @@ Kit = Any  # the three kits share one duck-typed interface (tests/contract/kits)
 
 
 @pytest.fixture(params=sorted(KITS))
-def kit(request: pytest.FixtureRequest) -> Iterator[Kit]:
+def store(request: pytest.FixtureRequest) -> Iterator[Kit]:
+    """The store of each platform in turn (the engine fixture builds on it)."""
     made = KITS[request.param].make_kit()
     made.start()
     yield made
     made.stop()
 
 
-@pytest.fixture
-def engine(
-    kit: Kit, orderdesk: OrderDeskEmulator, tmp_path: Path, clock: Clock
-) -> Iterator[SyncEngine]:
-    built = make_engine(
-        orderdesk, kit.connector(), tmp_path / "j.sqlite3", start_at=minute_ago(), clock=clock
-    )
-    yield built
-    built.close()
-
-
 def _send_with_answer_lost(
-    kit: Kit, orderdesk: OrderDeskEmulator, engine: SyncEngine, seed: int
+    store: Kit, orderdesk: OrderDeskEmulator, engine: SyncEngine, seed: int
 ) -> tuple[str, dict[str, Any]]:
     """One order whose create Order Desk stores, then drops the connection: ``sending``."""
-    (sid,) = kit.add_orders(generate_orders(1, seed=seed))
+    (sid,) = store.add_orders(generate_orders(1, seed=seed))
     orderdesk.faults.inject(Fault.DROP_AFTER, 1, method="POST", path="/orders$")
     first = engine.run_cycle()
     assert first.push is not None and first.push.waiting == 1
@@ -69,25 +59,25 @@ def _messages(engine: SyncEngine) -> str:
 
 
 def test_a_shipment_added_while_the_send_is_unsettled_reaches_the_store(
-    kit: Kit, orderdesk: OrderDeskEmulator, engine: SyncEngine, clock: Clock
+    store: Kit, orderdesk: OrderDeskEmulator, engine: SyncEngine, clock: Clock
 ) -> None:
-    sid, od = _send_with_answer_lost(kit, orderdesk, engine, seed=2101)
+    sid, od = _send_with_answer_lost(store, orderdesk, engine, seed=2101)
     orderdesk.add_shipment(od["id"], "1ZUNSETTLED1")
     engine.run_cycle()  # the retry of the send is not due yet; the pull lists the order
     assert engine.journal.shipments_in_state(ShipmentState.SKIPPED) == []
     _settle(engine, clock)
     assert engine.journal.get_order(sid).state is OrderState.SENT  # type: ignore[union-attr]
     text = _messages(engine)
-    assert [f["tracking_numbers"] for f in kit.fulfillments(sid)] == [["1ZUNSETTLED1"]]
+    assert [f["tracking_numbers"] for f in store.fulfillments(sid)] == [["1ZUNSETTLED1"]]
     assert NOT_OURS not in text
     assert "left alone" not in text
 
 
 def test_a_partial_shipment_before_the_send_settled_leaves_only_the_rest_for_the_next(
-    kit: Kit, orderdesk: OrderDeskEmulator, engine: SyncEngine, clock: Clock
+    store: Kit, orderdesk: OrderDeskEmulator, engine: SyncEngine, clock: Clock
 ) -> None:
     seed = next(s for s in range(2110, 2200) if len(generate_orders(1, seed=s)[0].lines) >= 2)
-    sid, od = _send_with_answer_lost(kit, orderdesk, engine, seed=seed)
+    sid, od = _send_with_answer_lost(store, orderdesk, engine, seed=seed)
     first = od["order_items"][0]
     orderdesk.add_shipment(
         od["id"], "1ZPARTFIRST1", order_items=[{"id": first["id"], "quantity": 1}]
@@ -96,7 +86,7 @@ def test_a_partial_shipment_before_the_send_settled_leaves_only_the_rest_for_the
     _settle(engine, clock)
     orderdesk.add_shipment(od["id"], "1ZTHERESTNOW")  # "the rest": no items named
     _settle(engine, clock)
-    made = {f["tracking_numbers"][0]: f["lines"] for f in kit.fulfillments(sid)}
+    made = {f["tracking_numbers"][0]: f["lines"] for f in store.fulfillments(sid)}
     line = first["metadata"]["store_line_id"]
     rest = {i["metadata"]["store_line_id"]: i["quantity"] for i in od["order_items"]}
     rest[line] -= 1
@@ -105,33 +95,33 @@ def test_a_partial_shipment_before_the_send_settled_leaves_only_the_rest_for_the
 
 
 def test_a_shipment_left_alone_before_its_order_was_adopted_is_looked_at_again(
-    kit: Kit, orderdesk: OrderDeskEmulator, tmp_path: Path, clock: Clock
+    store: Kit, orderdesk: OrderDeskEmulator, tmp_path: Path, clock: Clock
 ) -> None:
     """The journal was lost (a new PC, a restored backup): the order is in Order Desk, this
     journal has no row for it yet, and the store is unreachable in the first cycle, so only
     the pull runs. Absence from the journal is no proof the order is not ours."""
     start = minute_ago()
-    (sid,) = kit.add_orders(generate_orders(1, seed=2102))
-    first = make_engine(orderdesk, kit.connector(), tmp_path / "a.sqlite3", start_at=start)
+    (sid,) = store.add_orders(generate_orders(1, seed=2102))
+    first = make_engine(orderdesk, store.connector(), tmp_path / "a.sqlite3", start_at=start)
     try:
         assert first.run_cycle().push.sent == 1  # type: ignore[union-attr]
     finally:
         first.close()
-    (od,) = orderdesk.orders_with_source(sid if kit.platform != "shopify" else _number(orderdesk))
+    (od,) = orderdesk.orders_with_source(sid if store.platform != "shopify" else _number(orderdesk))
     orderdesk.add_shipment(od["id"], "1ZLOSTJOURNAL")
     engine = make_engine(
-        orderdesk, kit.connector(), tmp_path / "b.sqlite3", start_at=start, clock=clock
+        orderdesk, store.connector(), tmp_path / "b.sqlite3", start_at=start, clock=clock
     )
     try:
-        kit.emulator.faults.inject(Fault.SERVER_ERROR, 1000)
+        store.emulator.faults.inject(Fault.SERVER_ERROR, 1000)
         offline = engine.run_cycle()
         assert offline.health.value == "store_offline"
-        kit.emulator.faults.clear()
+        store.emulator.faults.clear()
         _settle(engine, clock)
         assert engine.journal.get_order(sid).state is OrderState.SENT  # type: ignore[union-attr]
     finally:
         engine.close()
-    assert [f["tracking_numbers"] for f in kit.fulfillments(sid)] == [["1ZLOSTJOURNAL"]]
+    assert [f["tracking_numbers"] for f in store.fulfillments(sid)] == [["1ZLOSTJOURNAL"]]
 
 
 def _number(orderdesk: OrderDeskEmulator) -> str:
