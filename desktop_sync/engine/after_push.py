@@ -5,7 +5,8 @@ passed on, so the warehouse never ships what it should not.
   moved to the merchant's cancellations folder (default: a folder named "Canceled"), with a
   note in its history saying why.
 * Cancelled after it shipped: nothing is moved; the merchant is told, loudly (an error in the
-  log, and ``PushResult.attention``).
+  log, and ``PushResult.attention``). After part of a split order shipped: the parts not
+  shipped are moved with their note, the shipped ones stay, and the merchant is told.
 * Refunded, or its shipping address changed, before shipping: a note in the order's history
   and a line in the log.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 
 from desktop_sync.connectors.errors import Ambiguous, RateLimited, Rejected, Transient
 from desktop_sync.connectors.orderdesk.models import Order
@@ -25,11 +27,14 @@ from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level
 from desktop_sync.engine.identity import belongs_to, store_order_id_of
 from desktop_sync.engine.mapping import MAX_NOTE_LENGTH, trim_text
+from desktop_sync.engine.pull_parts import is_split_of
 from desktop_sync.state.journal import OrderRow
 
 __all__ = ["DEFAULT_CANCEL_FOLDER", "AfterPush", "StoreFacts"]
 
 DEFAULT_CANCEL_FOLDER = "Canceled"
+# Order Desk may read date filters as UTC or as store-local time: a day covers both.
+LOOKUP_MARGIN = timedelta(days=1)
 _REFUNDS = {PaymentState.REFUNDED.value, PaymentState.PARTIALLY_REFUNDED.value}
 
 
@@ -183,14 +188,30 @@ class AfterPush:
         return attention
 
     def _cancelled(self, row: OrderRow, parts: list[Order], shipped: list[str]) -> list[Failure]:
-        if shipped:
-            reason = (
-                f"Order {row.order_number} was cancelled in {self.store_name} after it shipped "
-                f"(tracking {', '.join(shipped)}). Nothing was changed in Order Desk: contact "
-                "the customer about a return or a refund."
+        """Every part not shipped yet is moved (or noted); a part that shipped stays, and
+        the merchant is told."""
+        waiting = [p for p in parts if not p.shipments]
+        if waiting:
+            moved = self._stop_shipping(row, waiting)
+            if not shipped:
+                return []
+            done = (
+                "moved to the cancellations folder with a note"
+                if moved
+                else "given a note in Order Desk saying not to ship them"
             )
-            self._say(Level.ERROR, row, reason)
-            return [Failure(row.order_number, reason)]
+            what = f"after part of it shipped (tracking {', '.join(shipped)}). The parts not "
+            what += f"shipped were {done}; contact the customer about a return or a refund "
+            what += "of what shipped."
+        else:
+            what = f"after it shipped (tracking {', '.join(shipped)}). Nothing was changed in "
+            what += "Order Desk: contact the customer about a return or a refund."
+        reason = f"Order {row.order_number} was cancelled in {self.store_name} {what}"
+        self._say(Level.ERROR, row, reason)
+        return [Failure(row.order_number, reason)]
+
+    def _stop_shipping(self, row: OrderRow, parts: list[Order]) -> bool:
+        """A note on each part, and a move to the cancellations folder; True when moved."""
         folder = self._cancel_folder()
         where = "moved to the cancellations folder" if folder is not None else "left where it is"
         note = f"Cancelled in {self.store_name}: do not ship. Desktop Sync {where}."
@@ -206,7 +227,7 @@ class AfterPush:
                     f"Cancelled in {self.store_name}; Order Desk refused to move it "
                     f"({exc.reason}), so a note says not to ship it.",
                 )
-                return []
+                return False
         self._say(
             Level.WARNING,
             row,
@@ -218,7 +239,7 @@ class AfterPush:
                 "in Settings to have such orders moved."
             ),
         )
-        return []
+        return folder is not None
 
     def _note(self, row: OrderRow, parts: list[Order], note: str, *, log: str = "") -> None:
         for part in parts:
@@ -235,19 +256,35 @@ class AfterPush:
         )
 
     def _parts(self, row: OrderRow) -> list[Order]:
-        """The Order Desk orders of this store order: the one sent, and its splits."""
-        parts = [
+        """The Order Desk orders of this store order: the one sent, and its splits, whether
+        Order Desk numbers a split part like the original ("100") or with a suffix ("100-1")."""
+        original = self._original(row)
+        if original is None:
+            return [
+                order
+                for order in self.orderdesk.find_orders(row.order_number, self.source_name)
+                if belongs_to(order, store_key=self.ctx.store_key, source_name=self.source_name)
+                and store_order_id_of(order) == row.store_order_id
+            ]
+        # A split keeps the original's date_added; the listing starts a day before the order
+        # was placed in the store (Order Desk may read dates as UTC or as store-local time).
+        since = min(original.date_added or row.store_created_at, row.store_created_at)
+        splits = [
             order
-            for order in self.orderdesk.find_orders(row.order_number, self.source_name)
-            if belongs_to(order, store_key=self.ctx.store_key, source_name=self.source_name)
-            and store_order_id_of(order) == row.store_order_id
+            for order in self.orderdesk.iter_orders(
+                source_name=self.source_name, search_start_date=since - LOOKUP_MARGIN
+            )
+            if is_split_of(order, original)
         ]
-        if parts or not row.orderdesk_order_id:
-            return parts
+        return [original, *splits]
+
+    def _original(self, row: OrderRow) -> Order | None:
+        if not row.orderdesk_order_id:
+            return None
         try:
-            return [self.orderdesk.get_order(row.orderdesk_order_id)]
-        except Rejected:
-            return []
+            return self.orderdesk.get_order(row.orderdesk_order_id)
+        except Rejected:  # deleted in Order Desk: its parts are looked up by number
+            return None
 
     def _cancel_folder(self) -> int | None:
         """The cancellations folder's id: the merchant's choice, else "Canceled" if any."""
