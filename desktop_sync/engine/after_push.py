@@ -165,8 +165,13 @@ class AfterPush:
             )
         else:
             shipped = [s.tracking_number for p in parts for s in p.shipments]
+            refunded = seen.payment != told.payment and seen.payment in _REFUNDS
+            full = seen.payment == PaymentState.REFUNDED.value
             if seen.cancelled and not told.cancelled:
-                attention.extend(self._cancelled(row, parts, shipped))
+                attention.extend(self._stop(row, parts, shipped, "cancelled"))
+            elif refunded and full and not seen.cancelled:
+                # Nothing is left to pay for: it must not ship, like a cancelled order.
+                attention.extend(self._stop(row, parts, shipped, "refunded in full"))
             elif told.cancelled and not seen.cancelled:
                 self._note(
                     row,
@@ -174,9 +179,8 @@ class AfterPush:
                     f"Reinstated in {self.store_name}: the order is active again.",
                     log=" Move it out of the cancellations folder in Order Desk if it is to ship.",
                 )
-            if seen.payment != told.payment and seen.payment in _REFUNDS and not shipped:
-                what = "in full" if seen.payment == PaymentState.REFUNDED.value else "in part"
-                self._note(row, parts, f"Refunded {what} in {self.store_name} after it was sent.")
+            if refunded and not full and not shipped:
+                attention.append(self._refunded_in_part(row, parts))
             if _address_changed(seen, told) and not shipped:
                 self._note(
                     row,
@@ -187,12 +191,26 @@ class AfterPush:
         journal.mark_told(row.store_order_id, row.facts_seen)
         return attention
 
-    def _cancelled(self, row: OrderRow, parts: list[Order], shipped: list[str]) -> list[Failure]:
-        """Every part not shipped yet is moved (or noted); a part that shipped stays, and
-        the merchant is told."""
+    def _refunded_in_part(self, row: OrderRow, parts: list[Order]) -> Failure:
+        """A note for the warehouse, and the order listed for the merchant: what still
+        ships after a refund in part is the merchant's call."""
+        self._note(row, parts, f"Refunded in part in {self.store_name} after it was sent.")
+        reason = (
+            f"Order {row.order_number} was refunded in part in {self.store_name} before it "
+            "shipped: check in Order Desk what is still to ship."
+        )
+        self.ctx.journal.flag_for_look(row.store_order_id, reason)
+        return Failure(row.order_number, reason)
+
+    def _stop(
+        self, row: OrderRow, parts: list[Order], shipped: list[str], happened: str
+    ) -> list[Failure]:
+        """The order was ``happened`` ("cancelled", "refunded in full") in the store: every
+        part not shipped yet is moved (or noted); a part that shipped stays, and the merchant
+        is told."""
         waiting = [p for p in parts if not p.shipments]
         if waiting:
-            moved = self._stop_shipping(row, waiting)
+            moved = self._stop_shipping(row, waiting, happened)
             if not shipped:
                 return []
             done = (
@@ -206,15 +224,16 @@ class AfterPush:
         else:
             what = f"after it shipped (tracking {', '.join(shipped)}). Nothing was changed in "
             what += "Order Desk: contact the customer about a return or a refund."
-        reason = f"Order {row.order_number} was cancelled in {self.store_name} {what}"
+        reason = f"Order {row.order_number} was {happened} in {self.store_name} {what}"
         self._say(Level.ERROR, row, reason)
         return [Failure(row.order_number, reason)]
 
-    def _stop_shipping(self, row: OrderRow, parts: list[Order]) -> bool:
+    def _stop_shipping(self, row: OrderRow, parts: list[Order], happened: str) -> bool:
         """A note on each part, and a move to the cancellations folder; True when moved."""
         folder = self._cancel_folder()
         where = "moved to the cancellations folder" if folder is not None else "left where it is"
-        note = f"Cancelled in {self.store_name}: do not ship. Desktop Sync {where}."
+        head = f"{happened[0].upper()}{happened[1:]} in {self.store_name}"
+        note = f"{head}: do not ship. Desktop Sync {where}."
         for part in parts:
             self.orderdesk.add_history_note(part.id, trim_text(note, MAX_NOTE_LENGTH))
         if folder is not None:
@@ -224,14 +243,14 @@ class AfterPush:
                 self._say(
                     Level.WARNING,
                     row,
-                    f"Cancelled in {self.store_name}; Order Desk refused to move it "
+                    f"{head}; Order Desk refused to move it "
                     f"({exc.reason}), so a note says not to ship it.",
                 )
                 return False
         self._say(
             Level.WARNING,
             row,
-            f"Cancelled in {self.store_name}: "
+            f"{head}: "
             + (
                 "moved to the cancellations folder in Order Desk, with a note."
                 if folder is not None

@@ -286,6 +286,22 @@ class Journal:
                 (facts, iso(utc_now()), store_order_id),
             )
 
+    def flag_for_look(self, store_order_id: str, why: str) -> None:
+        """The merchant should look at the order, for the reason ``why`` (a sentence)."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE orders SET needs_look = ?, updated_at = ? WHERE store_order_id = ?",
+                (why, iso(utc_now()), store_order_id),
+            )
+
+    def orders_needing_look(self) -> list[OrderRow]:
+        """Orders flagged for the merchant's look, oldest first."""
+        rows = self._query(
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE needs_look != '' "
+            "ORDER BY store_created_at, store_order_id"
+        )
+        return [order_from(r) for r in rows]
+
     def orders_to_tell(self) -> list[OrderRow]:
         """Sent orders whose store copy changed in a way Order Desk has not been told of."""
         rows = self._query(
