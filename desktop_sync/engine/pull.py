@@ -72,12 +72,15 @@ class _Scan:
     """One complete listing: the open orders it covered and the shipments Order Desk has."""
 
     open_orders: dict[str, OrderRow] = field(default_factory=dict)
+    listed: set[str] = field(default_factory=set)
+    """The Order Desk ids the listing held (with their shipments, as read)."""
     present: set[str] = field(default_factory=set)
     parts: dict[str, list[Order]] = field(default_factory=dict)
     """store order id -> its Order Desk parts (the sent order first, then its splits)."""
 
-    def gone(self, row: ShipmentRow) -> bool:
-        """The shipment's order was listed, and Order Desk no longer has the shipment."""
+    def missing(self, row: ShipmentRow) -> bool:
+        """The listing did not show the shipment of an order it covered: deleted, or its
+        order left out of a listing that shifted while it was read."""
         return row.store_order_id in self.open_orders and row.shipment_id not in self.present
 
 
@@ -111,7 +114,10 @@ class ShipmentPuller:
             if self.ctx.stop.is_set():
                 break
             try:
-                if scan.gone(row):
+                gone = scan.missing(row) and self._deleted(row, scan)
+                if gone is None:  # Order Desk could not say: look again next cycle
+                    tally.waiting += 1
+                elif gone:
                     self._drop_deleted(row, tally)
                 else:
                     self._fulfil(row, tally)
@@ -160,6 +166,7 @@ class ShipmentPuller:
                 return False
             if order.source_name != self.source_name:
                 continue
+            scan.listed.add(order.id)
             if order.id in by_orderdesk_id:
                 sent[order.id] = order
             elif claimed_store_order_id(order) in scan.open_orders or order.source_id in numbers:
@@ -424,6 +431,20 @@ class ShipmentPuller:
         return self._store_lines[store_order_id]
 
     # -- fulfilling ----------------------------------------------------------------------
+
+    def _deleted(self, row: ShipmentRow, scan: _Scan) -> bool | None:
+        """Whether the shipment was deleted in Order Desk, read from its order: the listing
+        shows the order's shipments when it held the order, else the order is read itself
+        (absence from a listing is no proof). None when Order Desk could not be asked."""
+        if row.orderdesk_order_id in scan.listed:
+            return True
+        try:
+            order = self.orderdesk.get_order(row.orderdesk_order_id)
+        except Rejected:  # the order itself was deleted, its shipments with it
+            return True
+        except (Transient, Ambiguous):
+            return None
+        return all(s.id != row.shipment_id for s in order.shipments)
 
     def _drop_deleted(self, row: ShipmentRow, tally: _Tally) -> None:
         """The shipment was deleted in Order Desk before its fulfillment was made."""
