@@ -154,19 +154,22 @@ class ShipmentPuller:
 
     def _list(self, scan: _Scan, now: datetime) -> bool:
         """List this source's orders since the oldest open one; False when stopped."""
-        by_orderdesk_id = {r.orderdesk_order_id: r for r in scan.open_orders.values()}
-        numbers = {r.order_number for r in scan.open_orders.values()}
         oldest = min((r.store_created_at for r in scan.open_orders.values()), default=now)
-        sent: dict[str, Order] = {}
-        claimants: list[Order] = []
+        listed: list[Order] = []
         for order in self.orderdesk.iter_orders(
             source_name=self.source_name, search_start_date=oldest - LOOKUP_MARGIN
         ):
             if self.ctx.stop.is_set():
                 return False
-            if order.source_name != self.source_name:
-                continue
-            scan.listed.add(order.id)
+            if order.source_name == self.source_name:
+                listed.append(order)
+        scan.listed = {o.id for o in listed}
+        self._reopen_shipped(listed, scan)
+        by_orderdesk_id = {r.orderdesk_order_id: r for r in scan.open_orders.values()}
+        numbers = {r.order_number for r in scan.open_orders.values()}
+        sent: dict[str, Order] = {}
+        claimants: list[Order] = []
+        for order in listed:
             if order.id in by_orderdesk_id:
                 sent[order.id] = order
             elif claimed_store_order_id(order) in scan.open_orders or order.source_id in numbers:
@@ -187,6 +190,23 @@ class ShipmentPuller:
                 self._leave_alone(order)
         scan.present = {s.id for parts in scan.parts.values() for o in parts for s in o.shipments}
         return True
+
+    def _reopen_shipped(self, listed: list[Order], scan: _Scan) -> None:
+        """A sent order that had fully shipped is looked at again when Order Desk has a
+        shipment on it (or on a part of it) that the journal has not seen: another tracking
+        number entered after the first one reached the store."""
+        journal = self.ctx.journal
+        for order in listed:
+            if not order.shipments or claimed_store_order_id(order) in scan.open_orders:
+                continue
+            if not belongs_to(order, store_key=self.ctx.store_key, source_name=self.source_name):
+                continue
+            known = journal.known_shipment_ids([s.id for s in order.shipments])
+            if all(s.id in known for s in order.shipments):
+                continue
+            row = journal.shipped_order(store_order_id_of(order))
+            if row is not None:
+                scan.open_orders[row.store_order_id] = row
 
     def _send_unsettled(self, order: Order) -> bool:
         """The order names one of this store's orders that the journal has not settled as

@@ -335,6 +335,15 @@ class Journal:
         )
         return [order_from(r) for r in rows]
 
+    def shipped_order(self, store_order_id: str) -> OrderRow | None:
+        """The sent order, when every line of it has shipped (the pull no longer looks at it)."""
+        rows = self._query(
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE store_order_id = ? AND state = ? "
+            "AND orderdesk_order_id IS NOT NULL AND shipped_at IS NOT NULL",
+            (store_order_id, OrderState.SENT.value),
+        )
+        return order_from(rows[0]) if rows else None
+
     def mark_order_shipped(self, store_order_id: str) -> None:
         """Every line of the order is covered by a shipment that reached the store."""
         with self._tx() as conn:
