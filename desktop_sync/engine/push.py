@@ -119,13 +119,17 @@ class OrderPusher:
 
         The scan runs to the store's own present (no upper bound), and the new mark is the
         latest change the store reported: a time on the store's clock, so a PC clock that is
-        off can neither move the mark past what the store has indexed nor leave a hole.
+        off can neither move the mark past what the store has indexed nor leave a hole. A
+        change stamped after the servers' present is an outlier and never moves the mark.
         """
         journal = self.ctx.journal
         mark, first = self.ctx.mark_or_start(CURSOR, self.start_at)
         since = mark if first else mark - self.overlap
         send_from = self._send_from(mark, first)
         newest: datetime | None = None
+        # A change stamped after the servers' present (a wrong store clock, an import tool)
+        # does not move the mark: one such order would carry it past orders not placed yet.
+        ceiling = self.ctx.server_now()
         new = 0
         self.ctx.progress(Direction.PUSH, 0, 0, Stage.READING)
         told = time.monotonic()
@@ -136,7 +140,8 @@ class OrderPusher:
                 told = time.monotonic()
                 self.ctx.progress(Direction.PUSH, found, 0, Stage.READING)
             changed = _as_utc(order.updated_at)
-            newest = changed if newest is None else max(newest, changed)
+            if changed <= ceiling:
+                newest = changed if newest is None else max(newest, changed)
             known = journal.get_order(order.id)
             if (
                 known is None
