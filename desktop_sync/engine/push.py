@@ -189,11 +189,16 @@ class OrderPusher:
 
     def _send_from(self, mark: datetime, first: bool) -> datetime:
         """Orders placed before this are not sent: the moment of connection, or the earliest
-        backfill. A journal from before this rule starts it where its scans stood."""
+        backfill. A journal from before this rule starts it when the journal began (its first
+        order or log line): that version sent every order it saw qualify, so an order placed
+        while it ran and paid only after the upgrade is still sent."""
         journal = self.ctx.journal
         start = journal.get_cursor(Cursor.SEND_FROM)
         if start is None:
             start = mark if first else min(self.start_at, mark - self.overlap)
+            began = None if first else journal.began_at()
+            if began is not None:
+                start = min(start, began)
             journal.backfill_start(start)
         return start
 

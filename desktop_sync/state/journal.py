@@ -601,6 +601,14 @@ class Journal:
             )
             return cursor.rowcount > 0
 
+    def began_at(self) -> datetime | None:
+        """When this journal first wrote down an order or a log line (None when empty)."""
+        rows = self._query(
+            "SELECT MIN(t) FROM (SELECT MIN(created_at) AS t FROM orders "
+            "UNION ALL SELECT MIN(time) FROM events)"
+        )
+        return parse_time(rows[0][0]) if rows else None
+
     def backfill_start(self, since: datetime) -> None:
         """Record where sending starts when no start is recorded yet (an earlier journal)."""
         with self._tx() as conn:

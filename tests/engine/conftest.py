@@ -12,7 +12,7 @@ from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.contract.kits.woocommerce import WooCommerceKit
-from tests.harness import Clock, make_engine, minute_ago, orderdesk_emulator
+from tests.harness import Clock, make_engine, minute_ago, orderdesk_emulator, running
 
 
 @pytest.fixture
@@ -37,6 +37,13 @@ def orderdesk() -> Iterator[OrderDeskEmulator]:
     emulator.start()
     yield emulator
     emulator.stop()
+
+
+@pytest.fixture
+def clocked_orderdesk(clock: Clock) -> Iterator[OrderDeskEmulator]:
+    """An Order Desk whose clock is the test's: skipping time moves its "now" too."""
+    with running(orderdesk_emulator(now=clock)) as emulator:
+        yield emulator
 
 
 @pytest.fixture

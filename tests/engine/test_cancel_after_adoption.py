@@ -4,7 +4,6 @@ first release and upgraded since. Over real sockets."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from desktop_sync.engine.sync import SyncEngine
@@ -13,14 +12,9 @@ from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.sandbox.server import Fault
 from desktop_sync.state.states import OrderState
 from tests.contract.kits.bigcommerce import BigCommerceKit
+from tests.engine.first_release import first_release_journal
 from tests.engine.test_after_push import _cancel, _history
 from tests.harness import Clock, make_engine, minute_ago
-
-VERSIONS = Path(__file__).parents[1] / "reliability" / "journal_versions"
-V1_ORDER_COLUMNS = (
-    "store_order_id, order_number, state, orderdesk_order_id, attempts, next_attempt_at, "
-    "last_error, store_created_at, store_updated_at, created_at, updated_at"
-)
 
 
 def _cancelled_and_passed_on(orderdesk: OrderDeskEmulator, orderdesk_id: str) -> None:
@@ -67,24 +61,6 @@ def test_an_order_cancelled_while_its_send_was_unsettled_is_moved_once_adopted(
     _cancelled_and_passed_on(orderdesk, row.orderdesk_order_id)
 
 
-def _as_first_release_left_it(sent: Path, old: Path) -> None:
-    """A schema-1 journal holding what ``sent`` holds, as the first release wrote it."""
-    ddl = (VERSIONS / "v1.sql").read_text(encoding="utf-8").split("\nINSERT", 1)[0]
-    conn = sqlite3.connect(old)
-    try:
-        conn.executescript(ddl)
-        conn.execute("ATTACH DATABASE ? AS sent", (str(sent),))
-        conn.execute(
-            f"INSERT INTO orders ({V1_ORDER_COLUMNS}) SELECT {V1_ORDER_COLUMNS} FROM sent.orders"
-        )
-        conn.execute("INSERT INTO cursors SELECT * FROM sent.cursors")
-        conn.commit()
-        conn.execute("DETACH DATABASE sent")
-        conn.execute("PRAGMA user_version = 1")
-    finally:
-        conn.close()
-
-
 def test_an_order_sent_before_an_upgrade_and_cancelled_after_it_is_moved_with_a_note(
     store: BigCommerceKit, orderdesk: OrderDeskEmulator, tmp_path: Path
 ) -> None:
@@ -98,7 +74,7 @@ def test_an_order_sent_before_an_upgrade_and_cancelled_after_it_is_moved_with_a_
     finally:
         first.close()
     old = tmp_path / "old.sqlite3"
-    _as_first_release_left_it(sent, old)
+    first_release_journal(sent, old)
     _cancel(store, sid)
     engine = make_engine(orderdesk, store.connector(), old, start_at=start)
     try:

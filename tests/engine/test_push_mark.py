@@ -15,13 +15,7 @@ from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.state.states import Cursor
 from tests.contract.kits.bigcommerce import BigCommerceKit
-from tests.harness import Clock, make_engine, orderdesk_emulator, running
-
-
-@pytest.fixture
-def orderdesk(clock: Clock) -> Iterator[OrderDeskEmulator]:
-    with running(orderdesk_emulator(now=clock)) as emulator:
-        yield emulator
+from tests.harness import Clock, make_engine
 
 
 @pytest.fixture
@@ -45,10 +39,10 @@ def _stamp_ahead(store: BigCommerceKit, order_id: str, ahead: timedelta) -> None
 
 
 def test_an_order_stamped_a_day_ahead_does_not_carry_the_push_mark_with_it(
-    store: BigCommerceKit, orderdesk: OrderDeskEmulator, tmp_path: Path, clock: Clock
+    store: BigCommerceKit, clocked_orderdesk: OrderDeskEmulator, tmp_path: Path, clock: Clock
 ) -> None:
     engine = make_engine(
-        orderdesk, store.connector(), tmp_path / "j.sqlite3", start_at=clock(), clock=clock
+        clocked_orderdesk, store.connector(), tmp_path / "j.sqlite3", start_at=clock(), clock=clock
     )
     try:
         clock.skip(hours=0.01)
@@ -68,4 +62,4 @@ def test_an_order_stamped_a_day_ahead_does_not_carry_the_push_mark_with_it(
         engine.close()
     assert second.push is not None and second.push.sent == 1
     assert sent is not None and sent.state == "sent"
-    assert len(orderdesk.orders()) == 3
+    assert len(clocked_orderdesk.orders()) == 3
