@@ -247,9 +247,9 @@ class ShipmentPuller:
     def _record_part(self, row: OrderRow, part: Order) -> int:
         """Record the part's new shipments with the lines each covers; how many were new."""
         journal = self.ctx.journal
-        if not part.shipments:
-            return 0
         known = {r.shipment_id: r for r in journal.shipments_of_orderdesk_order(part.id)}
+        if not part.shipments and not known:
+            return 0
         # Left alone while the journal did not know the order as sent (its send unsettled,
         # or the journal rebuilt): it is this store's order after all, so they are planned now.
         reopened = [i for i, r in known.items() if _left_alone(r)]
@@ -312,9 +312,14 @@ class ShipmentPuller:
         self, row: OrderRow, known: dict[str, ShipmentRow], present: dict[str, Shipment]
     ) -> None:
         """A shipment whose tracking was corrected in Order Desk before it reached the store
-        is sent with the corrected number."""
+        is sent with the corrected number; a failed one deleted there no longer counts as a
+        failure (its replacement, if any, is a new shipment)."""
         for shipment_id, earlier in known.items():
             now = present.get(shipment_id)
+            if now is None and earlier.state is ShipmentState.FAILED:
+                # Read with its order, and gone: its failure is no longer the merchant's to fix.
+                self._settle(earlier, ShipmentState.SKIPPED, Level.INFO, _deleted(earlier))
+                continue
             if now is None or earlier.state not in (ShipmentState.FAILED, ShipmentState.PENDING):
                 continue
             if now.tracking_number == earlier.tracking_number:
@@ -474,11 +479,7 @@ class ShipmentPuller:
             if existing is not None:
                 self._adopt(row, existing, tally)
                 return
-        reason = (
-            f"The shipment with tracking {row.tracking_number} was deleted in Order Desk "
-            "before it reached the store, so it was not sent."
-        )
-        self._settle(row, ShipmentState.SKIPPED, Level.INFO, reason)
+        self._settle(row, ShipmentState.SKIPPED, Level.INFO, _deleted(row))
         tally.skipped += 1
 
     def _fulfil(self, row: ShipmentRow, tally: _Tally) -> None:
@@ -645,6 +646,13 @@ class _Tally:
             failed=tuple(self.failed),
             waiting=self.waiting,
         )
+
+
+def _deleted(row: ShipmentRow) -> str:
+    return (
+        f"The shipment with tracking {row.tracking_number} was deleted in Order Desk "
+        "before it reached the store, so it was not sent."
+    )
 
 
 def _left_alone(row: ShipmentRow) -> bool:
