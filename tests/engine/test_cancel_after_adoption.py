@@ -4,7 +4,10 @@ first release and upgraded since. Over real sockets."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
@@ -14,7 +17,14 @@ from desktop_sync.state.states import OrderState
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.engine.first_release import first_release_journal
 from tests.engine.test_after_push import _cancel, _history
-from tests.harness import Clock, make_engine, minute_ago
+from tests.harness import Clock, make_engine, minute_ago, orderdesk_emulator, running
+
+
+@pytest.fixture(params=[True, False], ids=["duplicates_refused", "duplicates_accepted"])
+def orderdesk(request: pytest.FixtureRequest) -> Iterator[OrderDeskEmulator]:
+    """Order Desk under each reading of a second order with the same number (undocumented)."""
+    with running(orderdesk_emulator(reject_duplicates=request.param)) as emulator:
+        yield emulator
 
 
 def _cancelled_and_passed_on(orderdesk: OrderDeskEmulator, orderdesk_id: str) -> None:

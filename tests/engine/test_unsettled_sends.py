@@ -18,11 +18,18 @@ from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.sandbox.server import Fault
 from desktop_sync.state.states import OrderState, ShipmentState
 from tests.contract.kits import bigcommerce, shopify, woocommerce
-from tests.harness import Clock, make_engine, minute_ago
+from tests.harness import Clock, make_engine, minute_ago, orderdesk_emulator, running
 
 KITS = {"bigcommerce": bigcommerce, "shopify": shopify, "woocommerce": woocommerce}
 NOT_OURS = "Not an order this app sent"
 Kit = Any  # the three kits share one duck-typed interface (tests/contract/kits)
+
+
+@pytest.fixture(params=[True, False], ids=["duplicates_refused", "duplicates_accepted"])
+def orderdesk(request: pytest.FixtureRequest) -> Iterator[OrderDeskEmulator]:
+    """Order Desk under each reading of a second order with the same number (undocumented)."""
+    with running(orderdesk_emulator(reject_duplicates=request.param)) as emulator:
+        yield emulator
 
 
 @pytest.fixture(params=sorted(KITS))
