@@ -195,12 +195,16 @@ class ShipmentPuller:
         shipment on it (or on a part of it) that the journal has not seen: another tracking
         number entered after the first one reached the store."""
         journal = self.ctx.journal
-        for order in listed:
-            if not order.shipments or claimed_store_order_id(order) in scan.open_orders:
-                continue
-            if not belongs_to(order, store_key=self.ctx.store_key, source_name=self.source_name):
-                continue
-            known = journal.known_shipment_ids([s.id for s in order.shipments])
+        candidates = [
+            order
+            for order in listed
+            if order.shipments
+            and claimed_store_order_id(order) not in scan.open_orders
+            and belongs_to(order, store_key=self.ctx.store_key, source_name=self.source_name)
+        ]
+        # One look-up for the whole listing: most listed orders shipped long ago.
+        known = journal.known_shipment_ids([s.id for o in candidates for s in o.shipments])
+        for order in candidates:
             if all(s.id in known for s in order.shipments):
                 continue
             row = journal.shipped_order(store_order_id_of(order))
