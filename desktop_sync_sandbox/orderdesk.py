@@ -92,6 +92,12 @@ class OrderDeskEmulator(Emulator):
             duplicate_message=duplicate_message,
         )
         self._counts = {"requests": 0, "rate_limited": 0}
+        self.list_page_limit: int | None = None
+        """The most orders one list page holds (Order Desk's own limit is 500); tests make
+        pages small to list over several."""
+        self.after_list_page: Callable[[int, list[str]], None] | None = None
+        """Called with each list page's offset and order ids once it is built, before it is
+        answered: a test changes the orders there, as the merchant does between two pages."""
         self.injected_retry_after: float | None = None
         """Real seconds an injected 429 asks the client to wait (a 429 storm); by default one
         second of the emulator's clock."""
@@ -354,7 +360,11 @@ class OrderDeskEmulator(Emulator):
                 folders=self.book.folders,
                 zone=self.book.zone,
             )
-            orders = [to_wire(o, history=history) for o in page.orders]
+            listed = page.orders[: self.list_page_limit or len(page.orders)]
+            orders = [to_wire(o, history=history) for o in listed]
+        hook = self.after_list_page
+        if hook is not None:
+            hook(page.offset, [str(o["id"]) for o in orders])
         if self.list_seconds_per_order > 0:
             # A slow account: building each full order object takes the server this long.
             self._stopping.wait(self.list_seconds_per_order * len(orders))
@@ -364,7 +374,7 @@ class OrderDeskEmulator(Emulator):
             total_records=page.total_records,
             records_returned=len(orders),
             offset=page.offset,
-            limit=page.limit,
+            limit=min(page.limit, self.list_page_limit or page.limit),
             orders=orders,
         )
 

@@ -3,7 +3,8 @@ wired to it and to a store kit, each with its own journal (as on its own PC)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,6 +35,16 @@ def orderdesk_emulator(**options: object) -> OrderDeskEmulator:
         time_scale=TIME_SCALE,
         **options,  # type: ignore[arg-type]
     )
+
+
+@contextmanager
+def running(emulator: OrderDeskEmulator) -> Iterator[OrderDeskEmulator]:
+    """The emulator, serving on 127.0.0.1 until the block ends."""
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
 
 
 def orderdesk_client(

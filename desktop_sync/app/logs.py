@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
+import sys
 import threading
 from collections.abc import Mapping
+from contextlib import suppress
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +37,7 @@ MAX_BYTES = 1_000_000
 BACKUP_COUNT = 5
 """1 MB x (1 + 5) files: enough history for support, bounded on a small disk."""
 MASK = "***"
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 # Shorter values would mask ordinary words and numbers all over the log; no real key is this short.
 _MIN_SECRET_LENGTH = 6
@@ -113,7 +117,27 @@ class SecretFilter(logging.Filter):
 
 
 class _AppLogHandler(RotatingFileHandler):
-    """Marks the handler ``setup_logging`` installed, so a second call replaces it."""
+    """Marks the handler ``setup_logging`` installed, so a second call replaces it.
+
+    A line the file cannot take (a full disk, a folder gone) is said once on stderr in one
+    sentence, instead of logging's "--- Logging error ---" and a traceback for every line.
+    """
+
+    _told = False
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if self._told or not logging.raiseExceptions or sys.stderr is None:
+            return
+        self._told = True
+        exc = sys.exc_info()[1]
+        why = (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or "unknown error"
+        full = isinstance(exc, OSError) and exc.errno in _DISK_FULL
+        what = "Free some disk space" if full else "Check the log folder"
+        with suppress(OSError, ValueError):
+            sys.stderr.write(
+                f"The log file {self.baseFilename} could not be written ({why}). {what}; "
+                "syncing goes on meanwhile.\n"
+            )
 
 
 def log_folder() -> Path:

@@ -5,7 +5,8 @@ passed on, so the warehouse never ships what it should not.
   moved to the merchant's cancellations folder (default: a folder named "Canceled"), with a
   note in its history saying why.
 * Cancelled after it shipped: nothing is moved; the merchant is told, loudly (an error in the
-  log, and ``PushResult.attention``).
+  log, and ``PushResult.attention``). After part of a split order shipped: the parts not
+  shipped are moved with their note, the shipped ones stay, and the merchant is told.
 * Refunded, or its shipping address changed, before shipping: a note in the order's history
   and a line in the log.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 
 from desktop_sync.connectors.errors import Ambiguous, RateLimited, Rejected, Transient
 from desktop_sync.connectors.orderdesk.models import Order
@@ -25,11 +27,14 @@ from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level
 from desktop_sync.engine.identity import belongs_to, store_order_id_of
 from desktop_sync.engine.mapping import MAX_NOTE_LENGTH, trim_text
+from desktop_sync.engine.pull_parts import is_split_of
 from desktop_sync.state.journal import OrderRow
 
 __all__ = ["DEFAULT_CANCEL_FOLDER", "AfterPush", "StoreFacts"]
 
 DEFAULT_CANCEL_FOLDER = "Canceled"
+# Order Desk may read date filters as UTC or as store-local time: a day covers both.
+LOOKUP_MARGIN = timedelta(days=1)
 _REFUNDS = {PaymentState.REFUNDED.value, PaymentState.PARTIALLY_REFUNDED.value}
 
 
@@ -39,11 +44,21 @@ class StoreFacts:
 
     cancelled: bool
     payment: str
-    address: str
+    address: str | None
+    """None when not known (Order Desk's copy was not written by this journal)."""
 
     @classmethod
     def of(cls, order: StoreOrder) -> StoreFacts:
         return cls(order.is_cancelled, order.payment_state.value, _one_line(order))
+
+    @classmethod
+    def held_by_orderdesk(cls) -> StoreFacts:
+        """What an Order Desk order holds when this journal did not write down what it was
+        sent (adopted after a lost answer or from another PC, or sent by the first release):
+        an order that was not cancelled (only such orders are sent), its payment and address
+        not known. A cancel or a refund seen later is passed on; an address seen later is
+        taken as the one Order Desk has."""
+        return cls(False, "", None)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -52,9 +67,28 @@ class StoreFacts:
     def from_json(cls, text: str) -> StoreFacts | None:
         try:
             data = json.loads(text)
-            return cls(bool(data["cancelled"]), str(data["payment"]), str(data["address"]))
+            address = data["address"]
+            return cls(
+                bool(data["cancelled"]),
+                str(data["payment"]),
+                None if address is None else str(address),
+            )
         except (ValueError, KeyError, TypeError):
             return None
+
+
+def _address_changed(seen: StoreFacts, told: StoreFacts) -> bool:
+    return told.address is not None and seen.address != told.address
+
+
+def _news(seen: StoreFacts, told: StoreFacts) -> bool:
+    """Something the warehouse must hear of (a cancel, a reinstatement, a refund, a new
+    address); anything else is written down without a word to Order Desk."""
+    return (
+        seen.cancelled != told.cancelled
+        or (seen.payment != told.payment and seen.payment in _REFUNDS)
+        or _address_changed(seen, told)
+    )
 
 
 def _one_line(order: StoreOrder) -> str:
@@ -115,10 +149,9 @@ class AfterPush:
 
     def _tell_one(self, row: OrderRow) -> list[Failure]:
         journal = self.ctx.journal
-        seen, told = StoreFacts.from_json(row.facts_seen), StoreFacts.from_json(row.facts_told)
-        if seen is None or told is None:
-            # Sent by an earlier version, or adopted: what Order Desk holds is not known, so
-            # the store's present is the starting point.
+        seen = StoreFacts.from_json(row.facts_seen)
+        told = StoreFacts.from_json(row.facts_told) or StoreFacts.held_by_orderdesk()
+        if seen is None or not _news(seen, told):
             journal.mark_told(row.store_order_id, row.facts_seen)
             return []
         parts = self._parts(row)
@@ -132,8 +165,13 @@ class AfterPush:
             )
         else:
             shipped = [s.tracking_number for p in parts for s in p.shipments]
+            refunded = seen.payment != told.payment and seen.payment in _REFUNDS
+            full = seen.payment == PaymentState.REFUNDED.value
             if seen.cancelled and not told.cancelled:
-                attention.extend(self._cancelled(row, parts, shipped))
+                attention.extend(self._stop(row, parts, shipped, "cancelled"))
+            elif refunded and full and not seen.cancelled:
+                # Nothing is left to pay for: it must not ship, like a cancelled order.
+                attention.extend(self._stop(row, parts, shipped, "refunded in full"))
             elif told.cancelled and not seen.cancelled:
                 self._note(
                     row,
@@ -141,10 +179,9 @@ class AfterPush:
                     f"Reinstated in {self.store_name}: the order is active again.",
                     log=" Move it out of the cancellations folder in Order Desk if it is to ship.",
                 )
-            if seen.payment != told.payment and seen.payment in _REFUNDS and not shipped:
-                what = "in full" if seen.payment == PaymentState.REFUNDED.value else "in part"
-                self._note(row, parts, f"Refunded {what} in {self.store_name} after it was sent.")
-            if seen.address != told.address and not shipped:
+            if refunded and not full and not shipped:
+                attention.append(self._refunded_in_part(row, parts))
+            if _address_changed(seen, told) and not shipped:
                 self._note(
                     row,
                     parts,
@@ -154,18 +191,49 @@ class AfterPush:
         journal.mark_told(row.store_order_id, row.facts_seen)
         return attention
 
-    def _cancelled(self, row: OrderRow, parts: list[Order], shipped: list[str]) -> list[Failure]:
-        if shipped:
-            reason = (
-                f"Order {row.order_number} was cancelled in {self.store_name} after it shipped "
-                f"(tracking {', '.join(shipped)}). Nothing was changed in Order Desk: contact "
-                "the customer about a return or a refund."
+    def _refunded_in_part(self, row: OrderRow, parts: list[Order]) -> Failure:
+        """A note for the warehouse, and the order listed for the merchant: what still
+        ships after a refund in part is the merchant's call."""
+        self._note(row, parts, f"Refunded in part in {self.store_name} after it was sent.")
+        reason = (
+            f"Order {row.order_number} was refunded in part in {self.store_name} before it "
+            "shipped: check in Order Desk what is still to ship."
+        )
+        self.ctx.journal.flag_for_look(row.store_order_id, reason)
+        return Failure(row.order_number, reason)
+
+    def _stop(
+        self, row: OrderRow, parts: list[Order], shipped: list[str], happened: str
+    ) -> list[Failure]:
+        """The order was ``happened`` ("cancelled", "refunded in full") in the store: every
+        part not shipped yet is moved (or noted); a part that shipped stays, and the merchant
+        is told."""
+        waiting = [p for p in parts if not p.shipments]
+        if waiting:
+            moved = self._stop_shipping(row, waiting, happened)
+            if not shipped:
+                return []
+            done = (
+                "moved to the cancellations folder with a note"
+                if moved
+                else "given a note in Order Desk saying not to ship them"
             )
-            self._say(Level.ERROR, row, reason)
-            return [Failure(row.order_number, reason)]
+            what = f"after part of it shipped (tracking {', '.join(shipped)}). The parts not "
+            what += f"shipped were {done}; contact the customer about a return or a refund "
+            what += "of what shipped."
+        else:
+            what = f"after it shipped (tracking {', '.join(shipped)}). Nothing was changed in "
+            what += "Order Desk: contact the customer about a return or a refund."
+        reason = f"Order {row.order_number} was {happened} in {self.store_name} {what}"
+        self._say(Level.ERROR, row, reason)
+        return [Failure(row.order_number, reason)]
+
+    def _stop_shipping(self, row: OrderRow, parts: list[Order], happened: str) -> bool:
+        """A note on each part, and a move to the cancellations folder; True when moved."""
         folder = self._cancel_folder()
         where = "moved to the cancellations folder" if folder is not None else "left where it is"
-        note = f"Cancelled in {self.store_name}: do not ship. Desktop Sync {where}."
+        head = f"{happened[0].upper()}{happened[1:]} in {self.store_name}"
+        note = f"{head}: do not ship. Desktop Sync {where}."
         for part in parts:
             self.orderdesk.add_history_note(part.id, trim_text(note, MAX_NOTE_LENGTH))
         if folder is not None:
@@ -175,14 +243,14 @@ class AfterPush:
                 self._say(
                     Level.WARNING,
                     row,
-                    f"Cancelled in {self.store_name}; Order Desk refused to move it "
+                    f"{head}; Order Desk refused to move it "
                     f"({exc.reason}), so a note says not to ship it.",
                 )
-                return []
+                return False
         self._say(
             Level.WARNING,
             row,
-            f"Cancelled in {self.store_name}: "
+            f"{head}: "
             + (
                 "moved to the cancellations folder in Order Desk, with a note."
                 if folder is not None
@@ -190,7 +258,7 @@ class AfterPush:
                 "in Settings to have such orders moved."
             ),
         )
-        return []
+        return folder is not None
 
     def _note(self, row: OrderRow, parts: list[Order], note: str, *, log: str = "") -> None:
         for part in parts:
@@ -207,19 +275,35 @@ class AfterPush:
         )
 
     def _parts(self, row: OrderRow) -> list[Order]:
-        """The Order Desk orders of this store order: the one sent, and its splits."""
-        parts = [
+        """The Order Desk orders of this store order: the one sent, and its splits, whether
+        Order Desk numbers a split part like the original ("100") or with a suffix ("100-1")."""
+        original = self._original(row)
+        if original is None:
+            return [
+                order
+                for order in self.orderdesk.find_orders(row.order_number, self.source_name)
+                if belongs_to(order, store_key=self.ctx.store_key, source_name=self.source_name)
+                and store_order_id_of(order) == row.store_order_id
+            ]
+        # A split keeps the original's date_added; the listing starts a day before the order
+        # was placed in the store (Order Desk may read dates as UTC or as store-local time).
+        since = min(original.date_added or row.store_created_at, row.store_created_at)
+        splits = [
             order
-            for order in self.orderdesk.find_orders(row.order_number, self.source_name)
-            if belongs_to(order, store_key=self.ctx.store_key, source_name=self.source_name)
-            and store_order_id_of(order) == row.store_order_id
+            for order in self.orderdesk.iter_orders(
+                source_name=self.source_name, search_start_date=since - LOOKUP_MARGIN
+            )
+            if is_split_of(order, original)
         ]
-        if parts or not row.orderdesk_order_id:
-            return parts
+        return [original, *splits]
+
+    def _original(self, row: OrderRow) -> Order | None:
+        if not row.orderdesk_order_id:
+            return None
         try:
-            return [self.orderdesk.get_order(row.orderdesk_order_id)]
-        except Rejected:
-            return []
+            return self.orderdesk.get_order(row.orderdesk_order_id)
+        except Rejected:  # deleted in Order Desk: its parts are looked up by number
+            return None
 
     def _cancel_folder(self) -> int | None:
         """The cancellations folder's id: the merchant's choice, else "Canceled" if any."""

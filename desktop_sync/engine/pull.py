@@ -8,10 +8,10 @@ orders this journal sent and of their splits (``pull_parts``). Orders placed mor
 ``HORIZON`` ago are no longer looked for.
 
 What a shipment covers is decided by ``pull_parts.plan_shipment``. A shipment deleted in
-Order Desk before its fulfillment was made is dropped; one corrected in place is sent with
-its new tracking. Before creating, the store's fulfillments are checked for one with the same
-tracking number over the same lines, so a retry never doubles one and two split parts sent
-under one tracking number are both fulfilled.
+Order Desk before its fulfillment was made is dropped, once its order was read without it
+(absence from a listing is no proof); one corrected in place is sent with its new tracking.
+A shipment on an order whose send is not settled yet waits for the push. The store side,
+never twice, is ``engine.fulfil``.
 """
 
 from __future__ import annotations
@@ -21,16 +21,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from desktop_sync.connectors.errors import Ambiguous, AuthError, RateLimited, Rejected, Transient
+from desktop_sync.connectors.errors import Ambiguous, RateLimited, Rejected, Transient
 from desktop_sync.connectors.orderdesk.models import Order, OrderItem, Shipment
 from desktop_sync.connectors.stores.base import (
-    FulfillmentLine,
     StoreConnector,
-    StoreFulfillment,
-    Tracking,
 )
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
-from desktop_sync.engine.events import Direction, Failure, Level, PullResult
+from desktop_sync.engine.events import Direction, Level, PullResult
+from desktop_sync.engine.fulfil import Fulfiller, Tally, deleted_reason
+from desktop_sync.engine.identity import belongs_to, store_order_id_of
 from desktop_sync.engine.mapping import source_name_for, store_line_id
 from desktop_sync.engine.pull_parts import (
     Lines,
@@ -40,7 +39,14 @@ from desktop_sync.engine.pull_parts import (
     lines_left,
     plan_shipment,
 )
-from desktop_sync.state.journal import Cursor, OrderRow, ShipmentKind, ShipmentRow, ShipmentState
+from desktop_sync.state.journal import (
+    Cursor,
+    OrderRow,
+    OrderState,
+    ShipmentKind,
+    ShipmentRow,
+    ShipmentState,
+)
 
 __all__ = ["HORIZON", "ShipmentPuller"]
 
@@ -52,6 +58,7 @@ HORIZON = timedelta(days=60)
 # than the store's order date is safe under every reading.
 LOOKUP_MARGIN = timedelta(days=1)
 _LIVE = (ShipmentState.PENDING, ShipmentState.CREATING)
+LEFT_ALONE = "Not an order this app sent."
 
 
 class _Unmatched(Exception):
@@ -63,12 +70,15 @@ class _Scan:
     """One complete listing: the open orders it covered and the shipments Order Desk has."""
 
     open_orders: dict[str, OrderRow] = field(default_factory=dict)
+    listed: set[str] = field(default_factory=set)
+    """The Order Desk ids the listing held (with their shipments, as read)."""
     present: set[str] = field(default_factory=set)
     parts: dict[str, list[Order]] = field(default_factory=dict)
     """store order id -> its Order Desk parts (the sent order first, then its splits)."""
 
-    def gone(self, row: ShipmentRow) -> bool:
-        """The shipment's order was listed, and Order Desk no longer has the shipment."""
+    def missing(self, row: ShipmentRow) -> bool:
+        """The listing did not show the shipment of an order it covered: deleted, or its
+        order left out of a listing that shifted while it was read."""
         return row.store_order_id in self.open_orders and row.shipment_id not in self.present
 
 
@@ -89,12 +99,13 @@ class ShipmentPuller:
         self.start_at = start_at
         self.source_name = source_name_for(store.platform)
         self._store_lines: dict[str, dict[str, list[str]]] = {}
+        self.fulfiller = Fulfiller(ctx, store)
 
     def pull_shipments(self) -> PullResult:
         """Find new Order Desk shipments, then create the store fulfillments that are due."""
         self._store_lines = {}
         scan = self._scan()
-        tally = _Tally()
+        tally = Tally()
         if scan is None:  # stopped mid-listing
             return tally.result()
         due = self.ctx.journal.shipments_due(self.ctx.now())
@@ -102,12 +113,15 @@ class ShipmentPuller:
             if self.ctx.stop.is_set():
                 break
             try:
-                if scan.gone(row):
-                    self._drop_deleted(row, tally)
+                gone = scan.missing(row) and self._deleted(row, scan)
+                if gone is None:  # Order Desk could not say: look again next cycle
+                    tally.waiting += 1
+                elif gone:
+                    self.fulfiller.drop_deleted(row, tally)
                 else:
-                    self._fulfil(row, tally)
+                    self.fulfiller.fulfil(row, tally)
             except RateLimited as exc:
-                self._retry_later(row, str(exc))
+                self.fulfiller.retry_later(row, str(exc))
                 tally.waiting += 1
                 self.ctx.emit(Level.WARNING, Direction.PULL, str(exc))
                 break
@@ -139,23 +153,27 @@ class ShipmentPuller:
 
     def _list(self, scan: _Scan, now: datetime) -> bool:
         """List this source's orders since the oldest open one; False when stopped."""
-        by_orderdesk_id = {r.orderdesk_order_id: r for r in scan.open_orders.values()}
-        numbers = {r.order_number for r in scan.open_orders.values()}
         oldest = min((r.store_created_at for r in scan.open_orders.values()), default=now)
-        sent: dict[str, Order] = {}
-        claimants: list[Order] = []
+        listed: list[Order] = []
         for order in self.orderdesk.iter_orders(
             source_name=self.source_name, search_start_date=oldest - LOOKUP_MARGIN
         ):
             if self.ctx.stop.is_set():
                 return False
-            if order.source_name != self.source_name:
-                continue
+            if order.source_name == self.source_name:
+                listed.append(order)
+        scan.listed = {o.id for o in listed}
+        self._reopen_shipped(listed, scan)
+        by_orderdesk_id = {r.orderdesk_order_id: r for r in scan.open_orders.values()}
+        numbers = {r.order_number for r in scan.open_orders.values()}
+        sent: dict[str, Order] = {}
+        claimants: list[Order] = []
+        for order in listed:
             if order.id in by_orderdesk_id:
                 sent[order.id] = order
             elif claimed_store_order_id(order) in scan.open_orders or order.source_id in numbers:
                 claimants.append(order)
-            elif order.shipments:
+            elif order.shipments and not self._send_unsettled(order):
                 self._leave_alone(order)
         for row in scan.open_orders.values():
             original = sent.get(row.orderdesk_order_id or "")
@@ -172,6 +190,35 @@ class ShipmentPuller:
         scan.present = {s.id for parts in scan.parts.values() for o in parts for s in o.shipments}
         return True
 
+    def _reopen_shipped(self, listed: list[Order], scan: _Scan) -> None:
+        """A sent order that had fully shipped is looked at again when Order Desk has a
+        shipment on it (or on a part of it) that the journal has not seen: another tracking
+        number entered after the first one reached the store."""
+        journal = self.ctx.journal
+        candidates = [
+            order
+            for order in listed
+            if order.shipments
+            and claimed_store_order_id(order) not in scan.open_orders
+            and belongs_to(order, store_key=self.ctx.store_key, source_name=self.source_name)
+        ]
+        # One look-up for the whole listing: most listed orders shipped long ago.
+        known = journal.known_shipment_ids([s.id for o in candidates for s in o.shipments])
+        for order in candidates:
+            if all(s.id in known for s in order.shipments):
+                continue
+            row = journal.shipped_order(store_order_id_of(order))
+            if row is not None:
+                scan.open_orders[row.store_order_id] = row
+
+    def _send_unsettled(self, order: Order) -> bool:
+        """The order names one of this store's orders whose send the journal has not settled
+        (its answer was lost, say): its shipments wait for the push to settle it."""
+        if not belongs_to(order, store_key=self.ctx.store_key, source_name=self.source_name):
+            return False
+        row = self.ctx.journal.get_order(store_order_id_of(order))
+        return row is not None and row.state in (OrderState.PENDING, OrderState.SENDING)
+
     def _leave_alone(self, order: Order) -> None:
         """Shipments on an Order Desk order this journal did not send: recorded once, skipped."""
         known = self.ctx.journal.known_shipment_ids([s.id for s in order.shipments])
@@ -187,7 +234,7 @@ class ShipmentPuller:
                 (),
                 ShipmentKind.FULFIL,
                 state=ShipmentState.SKIPPED,
-                reason="Not an order this app sent.",
+                reason=LEFT_ALONE,
             )
         self.ctx.emit(
             Level.WARNING,
@@ -203,9 +250,15 @@ class ShipmentPuller:
     def _record_part(self, row: OrderRow, part: Order) -> int:
         """Record the part's new shipments with the lines each covers; how many were new."""
         journal = self.ctx.journal
-        if not part.shipments:
-            return 0
         known = {r.shipment_id: r for r in journal.shipments_of_orderdesk_order(part.id)}
+        if not part.shipments and not known:
+            return 0
+        # Left alone while the journal did not know the order as sent (its send unsettled,
+        # or the journal rebuilt): it is this store's order after all, so they are planned now.
+        reopened = [i for i, r in known.items() if _left_alone(r)]
+        if reopened:
+            journal.forget_shipments(reopened)
+            known = {i: r for i, r in known.items() if i not in reopened}
         present = {s.id: s for s in part.shipments}
         self._take_corrections(row, known, present)
         new = sorted(
@@ -262,9 +315,16 @@ class ShipmentPuller:
         self, row: OrderRow, known: dict[str, ShipmentRow], present: dict[str, Shipment]
     ) -> None:
         """A shipment whose tracking was corrected in Order Desk before it reached the store
-        is sent with the corrected number."""
+        is sent with the corrected number; a failed one deleted there no longer counts as a
+        failure (its replacement, if any, is a new shipment)."""
         for shipment_id, earlier in known.items():
             now = present.get(shipment_id)
+            if now is None and earlier.state is ShipmentState.FAILED:
+                # Read with its order, and gone: its failure is no longer the merchant's to fix.
+                self.fulfiller.settle(
+                    earlier, ShipmentState.SKIPPED, Level.INFO, deleted_reason(earlier)
+                )
+                continue
             if now is None or earlier.state not in (ShipmentState.FAILED, ShipmentState.PENDING):
                 continue
             if now.tracking_number == earlier.tracking_number:
@@ -400,193 +460,22 @@ class ShipmentPuller:
             self._store_lines[store_order_id] = by_sku
         return self._store_lines[store_order_id]
 
-    # -- fulfilling ----------------------------------------------------------------------
+    # -- deleted or not ------------------------------------------------------------------
 
-    def _drop_deleted(self, row: ShipmentRow, tally: _Tally) -> None:
-        """The shipment was deleted in Order Desk before its fulfillment was made."""
-        if row.kind == ShipmentKind.FULFIL and row.attempts > 0:
-            # An earlier attempt may have reached the store before the deletion; then it stands.
-            existing = self._fulfillment_with(row)
-            if existing is not None:
-                self._adopt(row, existing, tally)
-                return
-        reason = (
-            f"The shipment with tracking {row.tracking_number} was deleted in Order Desk "
-            "before it reached the store, so it was not sent."
-        )
-        self._settle(row, ShipmentState.SKIPPED, Level.INFO, reason)
-        tally.skipped += 1
-
-    def _fulfil(self, row: ShipmentRow, tally: _Tally) -> None:
-        tracking = Tracking(row.tracking_number, row.carrier, row.tracking_url, row.shipment_method)
+    def _deleted(self, row: ShipmentRow, scan: _Scan) -> bool | None:
+        """Whether the shipment was deleted in Order Desk, read from its order: the listing
+        shows the order's shipments when it held the order, else the order is read itself
+        (absence from a listing is no proof). None when Order Desk could not be asked."""
+        if row.orderdesk_order_id in scan.listed:
+            return True
         try:
-            if row.kind == ShipmentKind.ADD_TRACKING:
-                self._add_tracking(row, tracking, tally)
-                return
-            existing = self._fulfillment_with(row)
-            if existing is not None:
-                self._adopt(row, existing, tally)
-                return
-            self.ctx.journal.mark_shipment_creating(row.shipment_id)
-            lines = [FulfillmentLine(line_id, qty) for line_id, qty in row.lines]
-            created = self.store.create_fulfillment(row.store_order_id, lines, tracking, True)
-        except Rejected as exc:
-            # Another PC (or our own lost answer) may have fulfilled it between the look and
-            # the create; the store then refuses ours as already shipped. Look once more.
-            if self._adopt_after_refusal(row, tally):
-                return
-            name = self.store.display_name
-            # Connectors usually name themselves ("BigCommerce refused the request: ...").
-            reason = exc.reason if name in exc.reason else f"{name} refused it: {exc.reason}"
-            self._fail(row, f"The fulfillment was not created. {reason}", tally)
-            return
-        except (Transient, Ambiguous) as exc:
-            # After an ambiguous create the next attempt finds it by tracking number.
-            self._retry_later(row, str(exc))
-            self.ctx.emit(
-                Level.WARNING, Direction.PULL, f"{exc} Will retry.", order_number=row.order_number
-            )
-            tally.waiting += 1
-            return
-        except AuthError:
-            self.ctx.journal.mark_shipment_pending(row.shipment_id)
-            raise
-        self._done(
-            row,
-            created.id,
-            f"Fulfilled in {self.store.display_name} with tracking {row.tracking_number}.",
-            tally,
-        )
-        tally.fulfillments_created += 1
-
-    def _add_tracking(self, row: ShipmentRow, tracking: Tracking, tally: _Tally) -> None:
-        if not self.store.capabilities.multiple_tracking_numbers:
-            reason = (
-                f"{self.store.display_name} keeps one tracking number per shipment, so tracking "
-                f"{row.tracking_number} was not added; the order's first tracking number stands."
-            )
-            self._settle(row, ShipmentState.SKIPPED, Level.WARNING, reason)
-            tally.skipped += 1
-            return
-        fulfils = [
-            r
-            for r in self.ctx.journal.shipments_of_orderdesk_order(row.orderdesk_order_id)
-            if r.kind == ShipmentKind.FULFIL
-        ]
-        # The fulfillment over the same lines; any of the part's when none matches exactly.
-        siblings = [r for r in fulfils if r.lines == row.lines] or fulfils
-        first = next(
-            (r for r in siblings if r.state == ShipmentState.DONE and r.store_fulfillment_id),
-            None,
-        )
-        if first is None:  # the fulfillment is not in the store yet; try after it
-            self._retry_later(row, "Waiting for the order's first shipment.")
-            tally.waiting += 1
-            return
-        fulfillment = next(
-            (
-                f
-                for f in self.store.list_fulfillments(row.store_order_id)
-                if f.id == first.store_fulfillment_id
-            ),
-            None,
-        )
-        if fulfillment is None:
-            self._fail(
-                row,
-                "The store's fulfillment for this order is gone; add the tracking "
-                "number in the store by hand.",
-                tally,
-            )
-            return
-        if row.tracking_number not in fulfillment.tracking_numbers:
-            self.ctx.journal.mark_shipment_creating(row.shipment_id)
-            self.store.add_tracking(row.store_order_id, fulfillment, tracking)
-        self._done(row, fulfillment.id, f"Tracking {row.tracking_number} added.", tally)
-        tally.tracking_added += 1
-
-    def _adopt_after_refusal(self, row: ShipmentRow, tally: _Tally) -> bool:
-        if row.kind != ShipmentKind.FULFIL:
-            return False
-        try:
-            existing = self._fulfillment_with(row)
-        except (Rejected, Transient, Ambiguous, RateLimited):
-            return False  # the refusal stands; its reason is the one to show
-        if existing is None:
-            return False
-        self._adopt(row, existing, tally)
-        return True
-
-    def _fulfillment_with(self, row: ShipmentRow) -> StoreFulfillment | None:
-        """The store's fulfillment of this shipment: its tracking number over its lines.
-
-        Two split parts may ship under one tracking number; each is its own fulfillment, so
-        the number alone would let the second part "find" the first one's and never ship.
-        """
-        for fulfillment in self.store.list_fulfillments(row.store_order_id):
-            if row.tracking_number in fulfillment.tracking_numbers and _covers(fulfillment, row):
-                return fulfillment
-        return None
-
-    def _done(self, row: ShipmentRow, fulfillment_id: str, message: str, tally: _Tally) -> None:
-        self.ctx.journal.mark_shipment_done(row.shipment_id, fulfillment_id)
-        self.ctx.emit(
-            Level.INFO,
-            Direction.PULL,
-            message,
-            order_number=row.order_number,
-            orderdesk_order_id=row.orderdesk_order_id,
-        )
-
-    def _adopt(self, row: ShipmentRow, existing: StoreFulfillment, tally: _Tally) -> None:
-        self._done(row, existing.id, "Already in the store; not created again.", tally)
-        tally.adopted += 1
-
-    def _fail(self, row: ShipmentRow, reason: str, tally: _Tally) -> None:
-        self._settle(row, ShipmentState.FAILED, Level.ERROR, reason)
-        tally.failed.append(Failure(row.order_number, reason))
-
-    def _settle(self, row: ShipmentRow, state: ShipmentState, level: Level, reason: str) -> None:
-        """A shipment that will not be sent: its state and reason, and one log line."""
-        if state is ShipmentState.FAILED:
-            self.ctx.journal.mark_shipment_failed(row.shipment_id, reason)
-        else:
-            self.ctx.journal.mark_shipment_skipped(row.shipment_id, reason)
-        self.ctx.emit(
-            level,
-            Direction.PULL,
-            reason,
-            order_number=row.order_number,
-            orderdesk_order_id=row.orderdesk_order_id,
-        )
-
-    def _retry_later(self, row: ShipmentRow, error: str) -> None:
-        self.ctx.journal.mark_shipment_retry(
-            row.shipment_id, error, self.ctx.next_attempt(row.attempts + 1)
-        )
+            order = self.orderdesk.get_order(row.orderdesk_order_id)
+        except Rejected:  # the order itself was deleted, its shipments with it
+            return True
+        except (Transient, Ambiguous):
+            return None
+        return all(s.id != row.shipment_id for s in order.shipments)
 
 
-class _Tally:
-    def __init__(self) -> None:
-        self.fulfillments_created = self.tracking_added = self.adopted = 0
-        self.skipped = self.waiting = 0
-        self.failed: list[Failure] = []
-
-    def result(self) -> PullResult:
-        return PullResult(
-            fulfillments_created=self.fulfillments_created,
-            tracking_added=self.tracking_added,
-            adopted=self.adopted,
-            skipped=self.skipped,
-            failed=tuple(self.failed),
-            waiting=self.waiting,
-        )
-
-
-def _covers(fulfillment: StoreFulfillment, row: ShipmentRow) -> bool:
-    """The fulfillment holds at least the row's lines (platforms without per-line
-    fulfillments report the whole order)."""
-    held = {line.line_id: line.quantity for line in fulfillment.lines}
-    if not held:
-        return True
-    return all(held.get(line_id, 0) >= quantity for line_id, quantity in row.lines)
+def _left_alone(row: ShipmentRow) -> bool:
+    return row.state is ShipmentState.SKIPPED and not row.store_order_id

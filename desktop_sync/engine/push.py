@@ -121,13 +121,17 @@ class OrderPusher:
 
         The scan runs to the store's own present (no upper bound), and the new mark is the
         latest change the store reported: a time on the store's clock, so a PC clock that is
-        off can neither move the mark past what the store has indexed nor leave a hole.
+        off can neither move the mark past what the store has indexed nor leave a hole. A
+        change stamped after the servers' present is an outlier and never moves the mark.
         """
         journal = self.ctx.journal
         mark, first = self.ctx.mark_or_start(CURSOR, self.start_at)
         since = mark if first else mark - self.overlap
         send_from = self._send_from(mark, first)
         newest: datetime | None = None
+        # A change stamped after the servers' present (a wrong store clock, an import tool)
+        # does not move the mark: one such order would carry it past orders not placed yet.
+        ceiling = self.ctx.server_now()
         new = 0
         self.ctx.progress(Direction.PUSH, 0, 0, Stage.READING)
         told = time.monotonic()
@@ -138,7 +142,8 @@ class OrderPusher:
                 told = time.monotonic()
                 self.ctx.progress(Direction.PUSH, found, 0, Stage.READING)
             changed = _as_utc(order.updated_at)
-            newest = changed if newest is None else max(newest, changed)
+            if changed <= ceiling:
+                newest = changed if newest is None else max(newest, changed)
             known = journal.get_order(order.id)
             if (
                 known is None
@@ -186,11 +191,16 @@ class OrderPusher:
 
     def _send_from(self, mark: datetime, first: bool) -> datetime:
         """Orders placed before this are not sent: the moment of connection, or the earliest
-        backfill. A journal from before this rule starts it where its scans stood."""
+        backfill. A journal from before this rule starts it when the journal began (its first
+        order or log line): that version sent every order it saw qualify, so an order placed
+        while it ran and paid only after the upgrade is still sent."""
         journal = self.ctx.journal
         start = journal.get_cursor(Cursor.SEND_FROM)
         if start is None:
             start = mark if first else min(self.start_at, mark - self.overlap)
+            began = None if first else journal.began_at()
+            if began is not None:
+                start = min(start, began)
             journal.backfill_start(start)
         return start
 
@@ -354,7 +364,19 @@ class OrderPusher:
         return self._folder_id
 
     def _adopt(self, row: OrderRow, orderdesk_order_id: str, why: str) -> None:
-        self.ctx.journal.mark_sent(row.store_order_id, orderdesk_order_id)
+        """Link the order to its Order Desk copy, writing down what that copy holds and
+        what the store says now, so a cancel or a refund seen since is passed on."""
+        try:
+            order = self._seen.get(row.store_order_id) or self.store.get_order(row.store_order_id)
+            seen = StoreFacts.of(order).to_json()
+        except (Rejected, Transient, RateLimited, Ambiguous):
+            seen = ""  # written down when the store next reports the order
+        self.ctx.journal.mark_sent(
+            row.store_order_id,
+            orderdesk_order_id,
+            seen,
+            told=StoreFacts.held_by_orderdesk().to_json(),
+        )
         self.ctx.emit(
             Level.INFO,
             Direction.PUSH,

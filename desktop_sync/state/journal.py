@@ -245,8 +245,16 @@ class Journal:
         """Committed before the POST: a crash from here on is resolved by a lookup."""
         self._set_order(store_order_id, state=OrderState.SENDING, bump_attempts=True)
 
-    def mark_sent(self, store_order_id: str, orderdesk_order_id: str, facts: str = "") -> None:
-        """Sent (or found in Order Desk); ``facts`` are what Order Desk was sent of it."""
+    def mark_sent(
+        self,
+        store_order_id: str,
+        orderdesk_order_id: str,
+        facts: str = "",
+        *,
+        told: str | None = None,
+    ) -> None:
+        """Sent (or found in Order Desk); ``facts`` are what the store says of it, ``told``
+        what Order Desk holds of it (``facts`` when this app just sent them)."""
         with self._tx() as conn:
             conn.execute(
                 "UPDATE orders SET state = ?, orderdesk_order_id = ?, last_error = '', "
@@ -256,7 +264,7 @@ class Journal:
                     OrderState.SENT,
                     orderdesk_order_id,
                     facts,
-                    facts,
+                    facts if told is None else told,
                     iso(utc_now()),
                     store_order_id,
                 ),
@@ -277,6 +285,22 @@ class Journal:
                 "UPDATE orders SET facts_told = ?, updated_at = ? WHERE store_order_id = ?",
                 (facts, iso(utc_now()), store_order_id),
             )
+
+    def flag_for_look(self, store_order_id: str, why: str) -> None:
+        """The merchant should look at the order, for the reason ``why`` (a sentence)."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE orders SET needs_look = ?, updated_at = ? WHERE store_order_id = ?",
+                (why, iso(utc_now()), store_order_id),
+            )
+
+    def orders_needing_look(self) -> list[OrderRow]:
+        """Orders flagged for the merchant's look, oldest first."""
+        rows = self._query(
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE needs_look != '' "
+            "ORDER BY store_created_at, store_order_id"
+        )
+        return [order_from(r) for r in rows]
 
     def orders_to_tell(self) -> list[OrderRow]:
         """Sent orders whose store copy changed in a way Order Desk has not been told of."""
@@ -310,6 +334,15 @@ class Journal:
             (OrderState.SENT.value, iso(placed_since)),
         )
         return [order_from(r) for r in rows]
+
+    def shipped_order(self, store_order_id: str) -> OrderRow | None:
+        """The sent order, when every line of it has shipped (the pull no longer looks at it)."""
+        rows = self._query(
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE store_order_id = ? AND state = ? "
+            "AND orderdesk_order_id IS NOT NULL AND shipped_at IS NOT NULL",
+            (store_order_id, OrderState.SENT.value),
+        )
+        return order_from(rows[0]) if rows else None
 
     def mark_order_shipped(self, store_order_id: str) -> None:
         """Every line of the order is covered by a shipment that reached the store."""
@@ -401,6 +434,14 @@ class Journal:
             (orderdesk_order_id,),
         )
         return [shipment_from(r) for r in rows]
+
+    def forget_shipments(self, shipment_ids: Sequence[str]) -> None:
+        """Drop the rows of shipments left alone as another's, to record them anew."""
+        with self._tx() as conn:
+            conn.executemany(
+                "DELETE FROM shipments WHERE shipment_id = ? AND state = ?",
+                [(i, ShipmentState.SKIPPED) for i in shipment_ids],
+            )
 
     def record_shipment(
         self,
@@ -559,6 +600,14 @@ class Journal:
                 (iso(high_water), overlap_seconds, iso(utc_now()), direction, iso(scanned_from)),
             )
             return cursor.rowcount > 0
+
+    def began_at(self) -> datetime | None:
+        """When this journal first wrote down an order or a log line (None when empty)."""
+        rows = self._query(
+            "SELECT MIN(t) FROM (SELECT MIN(created_at) AS t FROM orders "
+            "UNION ALL SELECT MIN(time) FROM events)"
+        )
+        return parse_time(rows[0][0]) if rows else None
 
     def backfill_start(self, since: datetime) -> None:
         """Record where sending starts when no start is recorded yet (an earlier journal)."""

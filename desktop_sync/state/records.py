@@ -55,6 +55,8 @@ class OrderRow:
     """What the store last said of the order once sent (``engine.after_push``), as JSON."""
     facts_told: str = ""
     """What Order Desk has been told of it ("" until first known)."""
+    needs_look: str = ""
+    """Why the merchant should look at the order (a refund in part), "" when nothing."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,8 @@ class JournalCounts:
 
 ORDER_COLUMNS = (
     "store_order_id, order_number, state, orderdesk_order_id, attempts, next_attempt_at, "
-    "last_error, store_created_at, store_updated_at, updated_at, facts_seen, facts_told"
+    "last_error, store_created_at, store_updated_at, updated_at, facts_seen, facts_told, "
+    "needs_look"
 )
 SHIPMENT_COLUMNS = (
     "shipment_id, orderdesk_order_id, store_order_id, order_number, tracking_number, carrier, "
@@ -124,6 +127,7 @@ def order_from(row: sqlite3.Row) -> OrderRow:
         updated_at=parse_time(row[9]) or utc_now(),
         facts_seen=row[10],
         facts_told=row[11],
+        needs_look=row[12],
     )
 
 

@@ -80,6 +80,11 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE orders ADD COLUMN facts_seen TEXT NOT NULL DEFAULT '';
     ALTER TABLE orders ADD COLUMN facts_told TEXT NOT NULL DEFAULT '';
     """,
+    # 2 -> 3: why a sent order needs the merchant's look (a refund in part: what ships is for
+    # the merchant to decide), "" when it does not; the window lists the orders that do.
+    """
+    ALTER TABLE orders ADD COLUMN needs_look TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)

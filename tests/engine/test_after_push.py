@@ -84,7 +84,8 @@ def test_a_refund_or_an_address_change_before_shipping_leaves_a_note_for_the_war
 ) -> None:
     engine, ids, (refunded, moved) = _two_sent(store, orderdesk, tmp_path / "j.sqlite3", 72)
     try:
-        _change(store, ids[0], payment_status="refunded")
+        # (Refunded in full, it must not ship: tests/engine/test_refunds.py.)
+        _change(store, ids[0], payment_status="partially refunded")
         _change(store, ids[1], address={"street_1": "9 New Street", "city": "Newtown"})
         engine.run_cycle()
         engine.run_cycle()
@@ -92,7 +93,7 @@ def test_a_refund_or_an_address_change_before_shipping_leaves_a_note_for_the_war
     finally:
         engine.close()
     (refund_note,) = [n for n in _history(orderdesk, refunded) if "Refunded" in n]
-    assert "in full" in refund_note
+    assert "in part" in refund_note
     (address_note,) = [n for n in _history(orderdesk, moved) if "address" in n]
     assert "9 New Street" in address_note and "Newtown" in address_note
     assert sum("A note was added in Order Desk" in w for w in warnings) == 2

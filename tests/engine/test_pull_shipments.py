@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.samples import generate_orders
 from desktop_sync_sandbox.server import Fault
 from tests.contract.kits.bigcommerce import BigCommerceKit
-from tests.harness import Clock, make_engine, minute_ago, orderdesk_emulator
+from tests.harness import Clock, orderdesk_emulator
 
 
 @pytest.fixture(params=[True, False], ids=["date_updated_moves", "date_updated_stays"])
@@ -28,17 +27,6 @@ def orderdesk(request: pytest.FixtureRequest, clock: Clock) -> Iterator[OrderDes
     emulator.start()
     yield emulator
     emulator.stop()
-
-
-@pytest.fixture
-def engine(
-    store: BigCommerceKit, orderdesk: OrderDeskEmulator, tmp_path: Path, clock: Clock
-) -> Iterator[SyncEngine]:
-    built = make_engine(
-        orderdesk, store.connector(), tmp_path / "j.sqlite3", start_at=minute_ago(), clock=clock
-    )
-    yield built
-    built.close()
 
 
 def _pushed(
@@ -346,3 +334,29 @@ def test_another_stores_order_with_the_same_number_is_never_fulfilled_from_this_
     result = engine.run_cycle()
     assert result.pull is not None and result.pull.fulfillments_created == 1
     assert [f["tracking_numbers"] for f in store.fulfillments(sid)] == [["1ZOURS000001"]]
+
+
+# -- issue 21, item 14: a corrected shipment leaves no failure behind -----------------------
+
+
+@pytest.mark.parametrize("replaced", [True, False], ids=["replaced", "only_deleted"])
+def test_a_failed_shipment_deleted_in_order_desk_no_longer_keeps_health_failing(
+    replaced: bool,
+    store: BigCommerceKit,
+    orderdesk: OrderDeskEmulator,
+    engine: SyncEngine,
+    clock: Clock,
+) -> None:
+    ((sid, od),) = _pushed(store, orderdesk, engine, 1, seed=2141)
+    bad = orderdesk.add_shipment(od["id"], "1Z" + "8" * 198)
+    first = engine.run_cycle()
+    assert first.health.value == "failing"
+    orderdesk.delete_shipment(od["id"], bad["id"])
+    if replaced:
+        orderdesk.add_shipment(od["id"], "1ZFIXED0002")
+    clock.skip(hours=0.1)
+    second = engine.run_cycle()
+    made = [f["tracking_numbers"] for f in store.fulfillments(sid)]
+    assert made == ([["1ZFIXED0002"]] if replaced else [])
+    assert second.health.value == "ok", second.message
+    assert engine.journal.counts().shipments_failed == 0

@@ -4,6 +4,7 @@ and the two figures every test ends on, duplicates and losses."""
 from __future__ import annotations
 
 import os
+import random
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -55,6 +56,8 @@ class Tally:
     lost_orders: list[str] = field(default_factory=list)
     duplicate_fulfillments: list[str] = field(default_factory=list)
     lost_fulfillments: list[str] = field(default_factory=list)
+    misdirected_fulfillments: list[str] = field(default_factory=list)
+    """Tracking numbers found on a store order other than the one they were shipped for."""
 
     @property
     def duplicates(self) -> int:
@@ -104,11 +107,15 @@ class Rig:
         self.store_ids.extend(ids)
         return ids
 
-    def ship_some(self, count: int) -> int:
-        """Add tracking in Order Desk to up to ``count`` unshipped orders this app sent."""
+    def ship_some(self, count: int, *, rng: random.Random | None = None) -> int:
+        """Add tracking in Order Desk to up to ``count`` unshipped orders this app sent,
+        oldest first (in a random order with ``rng``, as a warehouse picks)."""
         name = source_name_for(PLATFORM)
         shipped = 0
-        for order in sorted(self.orderdesk.orders(), key=lambda o: int(o["id"])):
+        orders = sorted(self.orderdesk.orders(), key=lambda o: int(o["id"]))
+        if rng is not None:
+            rng.shuffle(orders)
+        for order in orders:
             if shipped >= count:
                 break
             if order["source_name"] != name or order.get("order_shipments"):
@@ -188,6 +195,11 @@ class Rig:
                 tally.lost_fulfillments.append(number)
             elif len(found) > 1:
                 tally.duplicate_fulfillments.append(number)
+        for store_id in self.store_ids:
+            for fulfillment in self.store.fulfillments(store_id):
+                tally.misdirected_fulfillments.extend(
+                    n for n in fulfillment["tracking_numbers"] if self.tracking.get(n) != store_id
+                )
         return tally
 
     def settle(self, engine: SyncEngine, *, max_cycles: int = 60) -> int:
