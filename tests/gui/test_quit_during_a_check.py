@@ -22,42 +22,65 @@ pytestmark = pytest.mark.gui
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# The app as the merchant starts it (``desktop-sync``, the profile from the environment), told
-# what to do by lines on stdin: "reconnect" opens Reconnect and verifies a new Order Desk key,
-# "quit" chooses File > Quit.
+# The app as the merchant starts it (``desktop-sync``), told what to do by lines on stdin:
+# "reconnect" opens Reconnect and verifies a new Order Desk key, "quit" chooses File > Quit;
+# without a profile, "set-up URL" verifies Order Desk at URL in the first-run wizard, and
+# "cancel-set-up" cancels the wizard and discards what was typed.
 APP = """
 import sys
+from typing import Any
 
 import keyring
-from PySide6.QtCore import QSocketNotifier
+from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_sync.cli import main
 from desktop_sync.gui.app import application
 from desktop_sync.gui.main_window import MainWindow
+from desktop_sync.gui.wizard import FirstRunWizard
 from tests.memory_keyring import MemoryKeyring
 
 keyring.set_keyring(MemoryKeyring())
 application()
 
 
-def the_window() -> MainWindow:
-    return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+def shown(kind: type) -> Any:
+    return next(w for w in QApplication.topLevelWidgets() if isinstance(w, kind))
+
+
+def set_up(url: str) -> None:
+    wizard = next(
+        (w for w in QApplication.topLevelWidgets() if isinstance(w, FirstRunWizard)), None
+    )
+    if wizard is None or not wizard.isVisible():  # not shown yet: once it is
+        QTimer.singleShot(50, lambda: set_up(url))
+        return
+    page = wizard.orderdesk_page
+    page.store_id.setText("100001")
+    page.api_key.setText("od-key-3f9a1c7e5b")
+    page.api_url.setText(url)
+    page.verify_row.button.click()
 
 
 def do_as_told() -> None:
-    word = sys.stdin.readline().strip()
+    word, _, url = sys.stdin.readline().strip().partition(" ")
     if not word:  # stdin closed
         told.setEnabled(False)
     elif word == "reconnect":
-        window = the_window()
+        window = shown(MainWindow)
         window.reconnect()
         page = window.dialogs[-1].orderdesk_page
         page.api_key.setText("od-key-new-5b3f9a1c7e")
         page.verify_row.button.click()
-        print("verifying", flush=True)
+    elif word == "set-up":
+        set_up(url)
     elif word == "quit":
-        the_window().quit_action.trigger()
+        shown(MainWindow).quit_action.trigger()
+        print("quit chosen", flush=True)
+    elif word == "cancel-set-up":
+        wizard = shown(FirstRunWizard)
+        wizard.reject()  # "Discard this setup?"
+        next(b for b in wizard.discard_box.buttons() if b.text() == "Discard").click()
         print("quit chosen", flush=True)
 
 
@@ -79,17 +102,12 @@ def _wait_for(condition: Callable[[], bool], timeout: float) -> bool:
     return False
 
 
-def _run_app(server: SilentOrderDesk, home: Path, store_url: str) -> subprocess.Popen[str]:
+def _run_app(home: Path, profile: dict[str, str]) -> subprocess.Popen[str]:
     env = {
         **os.environ,
+        **profile,
         "QT_QPA_PLATFORM": "offscreen",
         "DESKTOP_SYNC_HOME": str(home),
-        "ORDERDESK_API_URL": server.api_url,
-        "ORDERDESK_STORE_ID": "100001",
-        "ORDERDESK_API_KEY": "od-key-3f9a1c7e5b",
-        "STORE_PLATFORM": "bigcommerce",
-        "STORE_URL": store_url,
-        "STORE_KEY": "bc-token-8d2e6f0a4c",
         "PYTHONPATH": str(ROOT),
     }
     return subprocess.Popen(
@@ -109,13 +127,27 @@ def _tell(app: subprocess.Popen[str], word: str) -> None:
     app.stdin.flush()
 
 
-@pytest.mark.parametrize("hanging", ["the window's name look-up", "Reconnect's Verify"])
+@pytest.mark.parametrize(
+    "hanging", ["the window's name look-up", "Reconnect's Verify", "the first-run Verify"]
+)
 def test_quit_while_an_orderdesk_check_hangs_ends_the_process_within_seconds(
     hanging: str, silent_orderdesk: SilentOrderDesk, tmp_path: Path, closed_port_url: str
 ) -> None:
-    app = _run_app(silent_orderdesk, tmp_path / "app-home", closed_port_url.removesuffix("/api/v2"))
+    first_run = hanging == "the first-run Verify"
+    profile = {
+        "ORDERDESK_API_URL": silent_orderdesk.api_url,
+        "ORDERDESK_STORE_ID": "100001",
+        "ORDERDESK_API_KEY": "od-key-3f9a1c7e5b",
+        "STORE_PLATFORM": "bigcommerce",
+        "STORE_URL": closed_port_url.removesuffix("/api/v2"),
+        "STORE_KEY": "bc-token-8d2e6f0a4c",
+    }
+    app = _run_app(tmp_path / "app-home", {} if first_run else profile)
     try:
-        # The window looks up the Order Desk store's name at start: ``/test`` first.
+        if first_run:
+            _tell(app, "set-up " + silent_orderdesk.api_url)
+        # The window looks up the Order Desk store's name at start: ``/test`` first (or the
+        # first-run wizard's Verify does).
         checks = 1
         assert _wait_for(lambda: silent_orderdesk.count("/test") >= checks, 60), (
             silent_orderdesk.requests
@@ -126,7 +158,7 @@ def test_quit_while_an_orderdesk_check_hangs_ends_the_process_within_seconds(
             assert _wait_for(lambda: silent_orderdesk.count("/test") >= checks, 30), (
                 silent_orderdesk.requests
             )
-        _tell(app, "quit")
+        _tell(app, "cancel-set-up" if first_run else "quit")
         quit_at = time.monotonic()
         try:
             out, err = app.communicate(timeout=30)
