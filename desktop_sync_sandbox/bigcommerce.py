@@ -66,7 +66,7 @@ class BigCommerceEmulator(Emulator):
     ``ignore_paging`` plays a caching proxy that answers every list with its first page
     (``page`` and ``min_id`` ignored).
 
-    ``status_labels`` are the merchant's own names for the order statuses (Settings › Order
+    ``status_labels`` are the merchant's own names for the order statuses (Settings > Order
     statuses; the spec's own example renames Incomplete), served by ``/v2/order_statuses`` as
     ``custom_label`` and on every order as ``custom_status``. The spec says an order's
     ``status`` holds "one of the values defined under Order Statuses" without saying which

@@ -175,9 +175,10 @@ def test_fulfillment_the_other_pc_made_between_look_and_create_is_adopted_not_fa
             pc_b.run_cycle()  # adopts both orders
             assert rig.ship_some(1) == 1
             inner = pc_b.store
-            pc_b.store = pc_b.puller.store = _Interleaved(inner, pc_a.pull_shipments)  # type: ignore[assignment]
+            interleaved = _Interleaved(inner, pc_a.pull_shipments)
+            pc_b.store = pc_b.puller.store = pc_b.puller.fulfiller.store = interleaved  # type: ignore[assignment]
             result = pc_b.pull_shipments()
-            pc_b.store = pc_b.puller.store = inner
+            pc_b.store = pc_b.puller.store = pc_b.puller.fulfiller.store = inner
             assert (result.adopted, result.fulfillments_created, result.failed) == (1, 0, ())
             assert pc_b.run_cycle().health is Health.OK
         finally:

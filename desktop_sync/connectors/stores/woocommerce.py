@@ -400,7 +400,7 @@ def _read_order(raw: Mapping[str, Any], ships: Callable[[Mapping[str, Any]], boo
     return read_order(
         lambda: parse_order(raw, ships),
         service=SERVICE,
-        where="WooCommerce (WordPress admin › WooCommerce › Orders)",
+        where="WooCommerce (WordPress admin > WooCommerce > Orders)",
         order_id=order_id,
         number=_text_id(raw.get("number")) or order_id,
         dates=(raw.get("date_created_gmt"), raw.get("date_modified_gmt")),
