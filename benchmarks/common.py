@@ -22,6 +22,7 @@ import httpx
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
 from desktop_sync.connectors.orderdesk.ratelimit import TokenBucket
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.engine.context import utc_now
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.state.journal import Journal
@@ -163,7 +164,7 @@ def bigcommerce_connector(
     return BigCommerceConnector(
         emulator.api_url,
         emulator.access_token,
-        transport=transport or httpx.HTTPTransport(),
+        http=HttpSettings(transport=transport or httpx.HTTPTransport()),
     )
 
 

@@ -33,6 +33,7 @@ from desktop_sync.connectors.stores.bigcommerce_parsing import (
     parse_fulfillment,
     parse_order,
 )
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.server import Fault
 from tests.fakes import FakeTime
@@ -69,7 +70,9 @@ def mock() -> Iterator[respx.MockRouter]:
 @pytest.fixture
 def connector(mock: respx.MockRouter, fake_time: FakeTime) -> Iterator[BigCommerceConnector]:
     conn = BigCommerceConnector(
-        "abc123", TOKEN, sleep=fake_time.sleep, clock=fake_time.clock, backoff=NO_WAIT
+        "abc123",
+        TOKEN,
+        http=HttpSettings(sleep=fake_time.sleep, clock=fake_time.clock, backoff=NO_WAIT),
     )
     yield conn
     conn.close()
@@ -205,7 +208,9 @@ def test_from_credentials_uses_the_key_as_access_token_and_ignores_the_secret() 
         route = mock.get("/store").respond(200, json=fixture("store.json"))
         mock.get("/orders").respond(204)
         mock.put("/orders/0/shipments/0").respond(404, json=[{"status": 404}])
-        conn = from_credentials("abc123", TOKEN, "unused-secret", backoff=NO_WAIT)
+        conn = from_credentials(
+            "abc123", TOKEN, "unused-secret", http=HttpSettings(backoff=NO_WAIT)
+        )
         identity = conn.verify()
 
     assert isinstance(conn, StoreConnector)
@@ -337,7 +342,9 @@ def test_a_full_page_asks_for_the_orders_after_its_last_id_until_a_short_page(
         )
         mock.get(url__regex=r".*/orders/\d+/products").respond(204)
         mock.get(url__regex=r".*/orders/\d+/shipping_addresses").respond(204)
-        conn = BigCommerceConnector("abc123", TOKEN, page_size=2, backoff=NO_WAIT)
+        conn = BigCommerceConnector(
+            "abc123", TOKEN, page_size=2, http=HttpSettings(backoff=NO_WAIT)
+        )
         found = [order.id for order in conn.iter_orders(datetime(2025, 7, 14, tzinfo=UTC))]
 
     assert found == ["1", "2", "3"]
@@ -567,7 +574,9 @@ def test_shipping_addresses_past_the_first_page_are_read(fake_time: FakeTime) ->
         )
         mock.get("/orders/218/products").respond(200, json=products)
         post = mock.post("/orders/218/shipments").respond(201, json=fixture("shipment_201.json"))
-        conn = BigCommerceConnector("abc123", TOKEN, page_size=2, backoff=NO_WAIT)
+        conn = BigCommerceConnector(
+            "abc123", TOKEN, page_size=2, http=HttpSettings(backoff=NO_WAIT)
+        )
         conn.create_fulfillment("218", [FulfillmentLine("194", 1)], Tracking("1Z9", "UPS"))
 
     assert [call.request.url.params["page"] for call in listing.calls] == ["1", "2"]
@@ -630,7 +639,7 @@ def test_a_shipment_whose_answer_is_lost_is_ambiguous_and_then_found() -> None:
     with BigCommerceEmulator(access_token=TOKEN) as store:
         assert isinstance(store, BigCommerceEmulator)
         order_id = str(store.add_order())
-        conn = BigCommerceConnector(store.api_url, TOKEN, backoff=NO_WAIT)
+        conn = BigCommerceConnector(store.api_url, TOKEN, http=HttpSettings(backoff=NO_WAIT))
         order = conn.get_order(order_id)
         store.faults.inject(Fault.DROP_AFTER, method="POST", path="/shipments")
         lines = [FulfillmentLine(line.id, line.quantity) for line in order.lines]
@@ -650,7 +659,7 @@ def test_pacing_from_the_headers_keeps_a_sync_clear_of_429s() -> None:
         assert isinstance(store, BigCommerceEmulator)
         store.add_sample_orders(7)
         conn = BigCommerceConnector(
-            store.api_url, TOKEN, page_size=1, backoff=NO_WAIT, rate_reserve=0
+            store.api_url, TOKEN, page_size=1, rate_reserve=0, http=HttpSettings(backoff=NO_WAIT)
         )
         orders = list(conn.iter_orders(datetime(2000, 1, 1, tzinfo=UTC)))
         conn.close()
@@ -666,7 +675,9 @@ def test_a_sub_resource_that_repeats_its_pages_stops_with_a_sentence(fake_time: 
     with respx.mock(base_url=API) as mock:
         listing = mock.get("/orders/218/products").respond(200, json=full)  # page ignored
         mock.get("/orders/218").respond(200, json=fixture("order_218.json"))
-        conn = BigCommerceConnector("abc123", TOKEN, page_size=2, backoff=NO_WAIT)
+        conn = BigCommerceConnector(
+            "abc123", TOKEN, page_size=2, http=HttpSettings(backoff=NO_WAIT)
+        )
         with pytest.raises(Transient, match="same page of products twice"):
             conn.get_order("218")
 

@@ -35,6 +35,7 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import FulfillmentLine, Tracking
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.bigcommerce_shapes import Charges
 from desktop_sync_sandbox.samples import generate_orders
@@ -211,7 +212,7 @@ def drive(store: BigCommerceEmulator, recorder: Recorder) -> None:
     ]
     ids = [store.add_order(s, charges=c) for s, c in zip(samples, charges, strict=True)]
     connector = BigCommerceConnector(
-        store.api_url, TOKEN, page_size=4, backoff=NO_WAIT, transport=recorder
+        store.api_url, TOKEN, page_size=4, http=HttpSettings(backoff=NO_WAIT, transport=recorder)
     )
     trackings = [
         Tracking("1ZUPS0001", "UPS"),
@@ -232,7 +233,9 @@ def drive(store: BigCommerceEmulator, recorder: Recorder) -> None:
     finally:
         connector.close()
     # No snapshot (a new connector): the shipment reads the order's shipping addresses.
-    fresh = BigCommerceConnector(store.api_url, TOKEN, backoff=NO_WAIT, transport=recorder)
+    fresh = BigCommerceConnector(
+        store.api_url, TOKEN, http=HttpSettings(backoff=NO_WAIT, transport=recorder)
+    )
     try:
         order = fresh.get_order(str(ids[2]))
         fresh.create_fulfillment(order.id, [FulfillmentLine(order.lines[0].id, 1)], trackings[2])

@@ -14,6 +14,7 @@ from desktop_sync.connectors.errors import AuthError, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import FulfillmentLine, StoreOrder, Tracking
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.engine.events import Health
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.bigcommerce_shapes import (
@@ -54,7 +55,9 @@ def store(clock: StoreClock) -> Iterator[BigCommerceEmulator]:
 
 
 def connect(store: BigCommerceEmulator, page_size: int = 250) -> BigCommerceConnector:
-    return BigCommerceConnector(store.api_url, TOKEN, page_size=page_size, backoff=NO_WAIT)
+    return BigCommerceConnector(
+        store.api_url, TOKEN, page_size=page_size, http=HttpSettings(backoff=NO_WAIT)
+    )
 
 
 def test_an_order_edited_mid_scan_never_hides_another_order(
@@ -205,7 +208,9 @@ def test_a_snapshot_older_than_a_minute_is_read_again(store: BigCommerceEmulator
     (order_id,) = [store.add_order(sample) for sample in generate_orders(1, seed=17)]
     now = [0.0]
     connector = BigCommerceConnector(
-        store.api_url, TOKEN, backoff=NO_WAIT, clock=lambda: now[0], sleep=lambda _: None
+        store.api_url,
+        TOKEN,
+        http=HttpSettings(backoff=NO_WAIT, clock=lambda: now[0], sleep=lambda _: None),
     )
     assert connector.list_fulfillments(str(order_id)) == []
     other_pc = connect(store)
@@ -224,7 +229,7 @@ class EditedMidScan(BigCommerceConnector):
     """The merchant edits the first order while the engine's scan reads its first page."""
 
     def __init__(self, store: BigCommerceEmulator, clock: StoreClock, edit: int) -> None:
-        super().__init__(store.api_url, TOKEN, backoff=NO_WAIT)
+        super().__init__(store.api_url, TOKEN, http=HttpSettings(backoff=NO_WAIT))
         self._store, self._clock, self._edit = store, clock, edit
 
     def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[StoreOrder]:

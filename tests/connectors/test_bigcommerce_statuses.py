@@ -11,6 +11,7 @@ import pytest
 
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 
 TOKEN = "status-token-0123456789"
@@ -29,7 +30,7 @@ def store(request: pytest.FixtureRequest) -> Iterator[BigCommerceEmulator]:
 
 @pytest.fixture
 def connector(store: BigCommerceEmulator) -> Iterator[BigCommerceConnector]:
-    built = BigCommerceConnector(store.api_url, TOKEN, backoff=NO_WAIT)
+    built = BigCommerceConnector(store.api_url, TOKEN, http=HttpSettings(backoff=NO_WAIT))
     yield built
     built.close()
 

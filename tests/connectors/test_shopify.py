@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from desktop_sync.connectors.errors import Ambiguous, AuthError, Rejected
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import FulfillmentLine, StoreConnector, Tracking
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.connectors.stores.shopify import ShopifyConnector, from_credentials, shop_url
 from desktop_sync_sandbox.samples import SampleLine, SampleOrder, generate_orders
 from desktop_sync_sandbox.server import Fault
@@ -59,14 +61,14 @@ def shop(wall: ShopClock) -> Iterator[ShopifyEmulator]:
         yield emulator
 
 
-def connect(shop: ShopifyEmulator, **options: object) -> ShopifyConnector:
-    settings: dict[str, object] = {
-        "client_id": shop.client_id,
-        "client_secret": shop.client_secret,
-        "backoff": FAST_BACKOFF,
-    }
+def connect(shop: ShopifyEmulator, **options: Any) -> ShopifyConnector:
+    """A connector to ``shop``; ``options`` may hold ``HttpSettings`` fields too."""
+    http = {k: options.pop(k) for k in list(options) if k in HttpSettings.__dataclass_fields__}
+    settings: dict[str, Any] = {"client_id": shop.client_id, "client_secret": shop.client_secret}
     settings.update(options)
-    return ShopifyConnector(shop.api_url, **settings)  # type: ignore[arg-type]
+    return ShopifyConnector(
+        shop.api_url, **settings, http=HttpSettings(**{"backoff": FAST_BACKOFF, **http})
+    )
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.connectors.stores.shopify import SHOPIFY_API_VERSION, ShopifyConnector
 from desktop_sync.connectors.stores.shopify_parsing import parse_fulfillment, parse_order
 from tests.fakes import FakeTime
@@ -68,10 +69,12 @@ def build(fake_time: FakeTime, **options: Any) -> ShopifyConnector:
     settings.update(options)
     return ShopifyConnector(
         "acme-tees",
-        sleep=fake_time.sleep,
-        clock=fake_time.clock,
-        backoff=Backoff(base=0.01, cap=0.02, floor=0.0, attempts=2),
         **settings,
+        http=HttpSettings(
+            sleep=fake_time.sleep,
+            clock=fake_time.clock,
+            backoff=Backoff(base=0.01, cap=0.02, floor=0.0, attempts=2),
+        ),
     )
 
 

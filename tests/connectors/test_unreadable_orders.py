@@ -18,6 +18,7 @@ from desktop_sync.connectors.errors import Rejected
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import FulfillmentLine, StoreOrder, Tracking
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.connectors.stores.shopify import SHOPIFY_API_VERSION, ShopifyConnector
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from tests.fakes import FakeTime
@@ -112,9 +113,7 @@ def test_shopify_lists_a_garbled_order_with_a_sentence_and_reads_on(
         with ShopifyConnector(
             "acme-tees",
             access_token="shpat_static0123456789abcdef",
-            sleep=time.sleep,
-            clock=time.clock,
-            backoff=NO_WAIT,
+            http=HttpSettings(sleep=time.sleep, clock=time.clock, backoff=NO_WAIT),
         ) as shopify:
             found = read(shopify.iter_orders(SINCE))
 
@@ -139,7 +138,9 @@ def test_bigcommerce_lists_a_garbled_order_with_a_sentence_and_reads_on() -> Non
             mock.get(f"/v2/orders/{order_id}/shipping_addresses").respond(
                 json=fixture("bigcommerce", "order_218_shipping_addresses.json")
             )
-        connector = BigCommerceConnector("abc123", "token-0123456789", backoff=NO_WAIT)
+        connector = BigCommerceConnector(
+            "abc123", "token-0123456789", http=HttpSettings(backoff=NO_WAIT)
+        )
         found = read(connector.iter_orders(SINCE))
         connector.close()
 

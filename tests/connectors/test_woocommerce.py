@@ -16,6 +16,7 @@ from desktop_sync.connectors.stores.base import (
     StoreConnector,
     Tracking,
 )
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.connectors.stores.woocommerce_tracking import TrackingPlugin
 from desktop_sync_sandbox.samples import generate_orders
@@ -84,9 +85,11 @@ def connect(
         secret or emulator.consumer_secret,
         min_interval=0.0,
         now=clock,
-        sleep=(sleeps.append if sleeps is not None else lambda _: None),
-        backoff=Backoff(base=0.01, cap=0.05, floor=0.0, attempts=3),
-        **options,  # type: ignore[arg-type]
+        **options,
+        http=HttpSettings(
+            sleep=sleeps.append if sleeps is not None else lambda _: None,
+            backoff=Backoff(base=0.01, cap=0.05, floor=0.0, attempts=3),
+        ),
     )
 
 

@@ -19,6 +19,7 @@ import respx
 from desktop_sync.connectors.errors import AuthError, Rejected, Transient
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import FulfillmentLine, PaymentState, Tracking
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.connectors.stores.woocommerce_orders import (
     RECORD_KEY,
@@ -64,8 +65,9 @@ def woo(sleeps: list[float]) -> Iterator[WooCommerceConnector]:
         "cs_fixture",
         min_interval=0.0,
         now=lambda: NOW,
-        sleep=sleeps.append,
-        backoff=Backoff(base=0.01, cap=0.05, floor=0.0, attempts=3),
+        http=HttpSettings(
+            sleep=sleeps.append, backoff=Backoff(base=0.01, cap=0.05, floor=0.0, attempts=3)
+        ),
     )
     yield connector
     connector.close()

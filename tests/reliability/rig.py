@@ -12,6 +12,7 @@ from pathlib import Path
 
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.engine.events import EventSink
 from desktop_sync.engine.mapping import source_name_for
 from desktop_sync.engine.sync import SyncEngine
@@ -136,10 +137,12 @@ class Rig:
         return BigCommerceConnector(
             self.store.emulator.api_url,
             self.store.emulator.access_token,
-            timeout=timeout,
-            backoff=Backoff(base=0.01, cap=0.05, floor=0.0, attempts=4),
-            sleep=waits.sleep,
-            clock=waits.clock,
+            http=HttpSettings(
+                timeout=timeout,
+                backoff=Backoff(base=0.01, cap=0.05, floor=0.0, attempts=4),
+                sleep=waits.sleep,
+                clock=waits.clock,
+            ),
         )
 
     def engine(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.state.journal import Journal
 from tests.harness import orderdesk_client
@@ -47,7 +48,7 @@ def main() -> int:
         store=BigCommerceConnector(
             env["STORE_URL"],
             env["STORE_KEY"],
-            backoff=Backoff(base=0.01, cap=0.05, floor=0.0, attempts=4),
+            http=HttpSettings(backoff=Backoff(base=0.01, cap=0.05, floor=0.0, attempts=4)),
         ),
         journal=Journal(Path(args.journal)),
         folder="New",

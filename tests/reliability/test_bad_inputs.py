@@ -22,6 +22,7 @@ import pytest
 import respx
 
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.engine.events import CycleResult, Health
 from desktop_sync.engine.mapping import source_name_for
 from desktop_sync.engine.sync import SyncEngine
@@ -213,8 +214,7 @@ def run_store_case(case: dict[str, Any], orderdesk: OrderDeskEmulator, journal: 
         store=BigCommerceConnector(
             STORE_API,
             "store-token-bad-inputs",
-            transport=httpx.MockTransport(router.handler),
-            backoff=FAST_BACKOFF,
+            http=HttpSettings(transport=httpx.MockTransport(router.handler), backoff=FAST_BACKOFF),
         ),
         journal=Journal(journal),
         folder="New",

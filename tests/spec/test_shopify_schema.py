@@ -17,6 +17,7 @@ from graphql.language import OperationDefinitionNode
 
 from desktop_sync.app.wiring import platform_info
 from desktop_sync.connectors.stores.base import FulfillmentLine, Tracking
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.connectors.stores.shopify import (
     REQUIRED_SCOPES,
     SHOPIFY_API_VERSION,
@@ -65,8 +66,7 @@ def traffic() -> Iterator[list[Sent]]:
             client_id=shop.client_id,
             client_secret=shop.client_secret,
             page_size=1,
-            backoff=FAST_BACKOFF,
-            transport=recorder,
+            http=HttpSettings(backoff=FAST_BACKOFF, transport=recorder),
         )
         with connector:
             connector.backfill_notice(datetime.now(UTC) - timedelta(days=90))

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from desktop_sync.connectors import waits
 from desktop_sync.connectors.errors import AuthError, BadAddress, Rejected
 from desktop_sync.connectors.http import header_seconds
-from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.answers import garbled, read_json
 from desktop_sync.connectors.stores.base import (
     Capabilities,
@@ -36,7 +33,7 @@ from desktop_sync.connectors.stores.bigcommerce_parsing import (
     parse_rfc2822,
 )
 from desktop_sync.connectors.stores.bigcommerce_shipping import ShippingSnapshots
-from desktop_sync.connectors.stores.http import StoreHttp
+from desktop_sync.connectors.stores.http import PRODUCT_HTTP, HttpSettings
 from desktop_sync.connectors.stores.paging import PageGuard, by_keyset, by_number
 from desktop_sync.connectors.stores.refusals import Refusal, Refusals, refuse
 from desktop_sync.connectors.stores.unreadable import read_order
@@ -120,29 +117,20 @@ class BigCommerceConnector:
         api_base: str = "https://api.bigcommerce.com",
         page_size: int = 250,
         rate_reserve: int = 1,
-        timeout: float = 30.0,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = waits.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        backoff: Backoff | None = None,
+        http: HttpSettings = PRODUCT_HTTP,
     ) -> None:
         if not 1 <= page_size <= 250:
             raise ValueError("page_size must be between 1 and 250 (the API's maximum)")
         self.page_size = page_size
         self.rate_reserve = rate_reserve
-        self._shipping = ShippingSnapshots(self._orders_from, clock, span=page_size)
+        self._shipping = ShippingSnapshots(self._orders_from, http.clock, span=page_size)
         self.api_url = store_api_url(store, api_base)
-        self._http = StoreHttp(
+        self._http = http.client(
             self.api_url,
             service=SERVICE,
             headers={"X-Auth-Token": access_token.strip()},
             retry_after=_retry_after,
             on_response=self._pace,
-            backoff=backoff,
-            sleep=sleep,
-            clock=clock,
-            transport=transport,
-            timeout=timeout,
         )
 
     # -- StoreConnector --------------------------------------------------------------------

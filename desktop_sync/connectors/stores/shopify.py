@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-import httpx
-
-from desktop_sync.connectors import waits
 from desktop_sync.connectors.errors import AuthError, ConnectorError, Rejected, Transient
-from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
     Capabilities,
     FulfillmentLine,
@@ -22,6 +17,7 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
+from desktop_sync.connectors.stores.http import PRODUCT_HTTP, HttpSettings
 from desktop_sync.connectors.stores.paging import CursorPage, by_cursor
 from desktop_sync.connectors.stores.shopify_answers import (
     mutation_result,
@@ -125,11 +121,7 @@ class ShopifyConnector:
         client_secret: str = "",
         page_size: int | None = None,
         api_version: str = SHOPIFY_API_VERSION,
-        timeout: float = 30.0,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = waits.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        backoff: Backoff | None = None,
+        http: HttpSettings = PRODUCT_HTTP,
     ) -> None:
         if page_size is not None and not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError("page_size must be between 1 and 250 (the API's maximum)")
@@ -140,11 +132,7 @@ class ShopifyConnector:
             client_id=client_id,
             client_secret=client_secret,
             api_version=api_version,
-            timeout=timeout,
-            transport=transport,
-            sleep=sleep,
-            clock=clock,
-            backoff=backoff,
+            http=http,
         )
         self.shop_url = self.graphql.shop_url
         self._granted: frozenset[str] | None = None

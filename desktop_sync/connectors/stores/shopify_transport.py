@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +14,6 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from desktop_sync.connectors import waits
 from desktop_sync.connectors.errors import (
     AuthError,
     BadAddress,
@@ -24,9 +22,8 @@ from desktop_sync.connectors.errors import (
 )
 from desktop_sync.connectors.http import header_seconds
 from desktop_sync.connectors.http_safety import is_loopback
-from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.answers import garbled, json_or_none, read_json
-from desktop_sync.connectors.stores.http import StoreHttp
+from desktop_sync.connectors.stores.http import PRODUCT_HTTP, HttpSettings
 from desktop_sync.connectors.stores.refusals import refuse
 from desktop_sync.connectors.stores.shopify_errors import (
     CLIENT_HELP,
@@ -134,11 +131,7 @@ class ShopifyGraphQL:
         client_id: str = "",
         client_secret: str = "",
         api_version: str = SHOPIFY_API_VERSION,
-        timeout: float = 30.0,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = waits.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        backoff: Backoff | None = None,
+        http: HttpSettings = PRODUCT_HTTP,
     ) -> None:
         self.shop_url = shop_url(shop)
         self.api_version = api_version
@@ -153,22 +146,18 @@ class ShopifyGraphQL:
                 service=SERVICE,
             )
         self._token_expires_at: float | None = None
-        self._sleep = sleep
-        self._clock = clock
+        self._sleep = http.sleep
+        self._clock = http.clock
         self._bucket: _Bucket | None = None
         self._costs: dict[str, int] = {}
         self._version_warned: set[str] = set()
         self.token_renewals = 0
         self.throttled_seen = 0
-        self._http = StoreHttp(
+        self._http = http.client(
             self.shop_url,
             service=SERVICE,
             retry_after=self._throttle_wait,
-            backoff=backoff,
-            sleep=sleep,
-            clock=clock,
-            transport=_TokenHeader(transport or httpx.HTTPTransport(), lambda: self._token),
-            timeout=timeout,
+            transport=_TokenHeader(http.transport or httpx.HTTPTransport(), lambda: self._token),
         )
 
     def close(self) -> None:

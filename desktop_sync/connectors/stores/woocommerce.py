@@ -10,11 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
-
-from desktop_sync.connectors import waits
 from desktop_sync.connectors.errors import Ambiguous, Rejected, Transient
-from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import (
     Capabilities,
     FulfillmentLine,
@@ -23,6 +19,7 @@ from desktop_sync.connectors.stores.base import (
     StoreOrder,
     Tracking,
 )
+from desktop_sync.connectors.stores.http import PRODUCT_HTTP, HttpSettings
 from desktop_sync.connectors.stores.paging import PageGuard, by_number
 from desktop_sync.connectors.stores.unreadable import read_order
 from desktop_sync.connectors.stores.window import ScanWindow
@@ -90,10 +87,7 @@ class WooCommerceConnector:
         min_interval: float = 0.25,
         max_rescans: int = 2,
         now: Callable[[], datetime] | None = None,
-        sleep: Callable[[float], None] = waits.sleep,
-        backoff: Backoff | None = None,
-        transport: httpx.BaseTransport | None = None,
-        timeout: float = 30.0,
+        http: HttpSettings = PRODUCT_HTTP,
     ) -> None:
         """``auth_in_query`` sends the key in the query string from the start (never logged),
         for servers that strip the ``Authorization`` header; without it the connector finds
@@ -112,10 +106,7 @@ class WooCommerceConnector:
             auth_in_query=auth_in_query,
             method_override=method_override,
             min_interval=min_interval,
-            sleep=sleep,
-            backoff=backoff,
-            transport=transport,
-            timeout=timeout,
+            http=http,
         )
         self.site_url = self._rest.site_url
         self.statuses = tuple(statuses)

@@ -12,18 +12,16 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
-from desktop_sync.connectors import waits
 from desktop_sync.connectors.errors import Ambiguous, AuthError, BadAddress, Rejected, Transient
 from desktop_sync.connectors.http import header_seconds
-from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.answers import json_or_none, read_json
-from desktop_sync.connectors.stores.http import StoreHttp
+from desktop_sync.connectors.stores.http import PRODUCT_HTTP, HttpSettings
 from desktop_sync.connectors.stores.refusals import Refusal, Refusals
 
 __all__ = [
@@ -109,10 +107,7 @@ class WooRest:
         auth_in_query: bool = False,
         method_override: bool = False,
         min_interval: float = 0.25,
-        sleep: Callable[[float], None] = waits.sleep,
-        backoff: Backoff | None = None,
-        transport: httpx.BaseTransport | None = None,
-        timeout: float = 30.0,
+        http: HttpSettings = PRODUCT_HTTP,
     ) -> None:
         self._key, self._secret = consumer_key, consumer_secret
         self.mode = AuthMode.QUERY if auth_in_query else AuthMode.HEADER
@@ -124,24 +119,22 @@ class WooRest:
         _mask_query_credentials_in_httpx_log()
         token = base64.b64encode(f"{consumer_key}:{consumer_secret}".encode()).decode()
         self._header = {"Authorization": f"Basic {token}"}
-        self._common: dict[str, Any] = {
-            "service": SERVICE,
+        self._settings = http
+        self._hooks: dict[str, Any] = {
             "retry_after": _retry_after,
             "on_response": lambda response: self._saw(response, min_interval),
-            "backoff": backoff,
-            "sleep": sleep,
-            "transport": transport,
-            "timeout": timeout,
         }
         self._connect(normalise_site_url(site_url))
 
     def _connect(self, site_url: str) -> None:
         try:
-            self._api = StoreHttp(site_url, headers=self._header, **self._common)
+            self._api = self._settings.client(
+                site_url, service=SERVICE, headers=self._header, **self._hooks
+            )
             # The WordPress index is public, and recent WooCommerce refuses API keys outside
             # its own namespaces, so it is asked without credentials; the query-string and
             # signed modes use this client too.
-            self._public = StoreHttp(site_url, **self._common)
+            self._public = self._settings.client(site_url, service=SERVICE, **self._hooks)
         except BadAddress as exc:
             sentence = str(exc).replace(SERVICE, "WooCommerce store")
             raise BadAddress(sentence, service=SERVICE) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.samples import SampleOrder
 from desktop_sync_sandbox.server import Fault
@@ -27,7 +28,10 @@ class BigCommerceKit(KitLifecycle[BigCommerceEmulator]):
 
     def _connect(self, token: str, page_size: int | None) -> BigCommerceConnector:
         connector = BigCommerceConnector(
-            self.emulator.api_url, token, page_size=page_size or 250, backoff=FAST_BACKOFF
+            self.emulator.api_url,
+            token,
+            page_size=page_size or 250,
+            http=HttpSettings(backoff=FAST_BACKOFF),
         )
         return self._keep(connector)
 

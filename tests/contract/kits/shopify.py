@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.connectors.stores.shopify import ShopifyConnector
 from desktop_sync_sandbox.samples import SampleOrder
 from desktop_sync_sandbox.server import Fault
@@ -60,7 +61,7 @@ class ShopifyKit(KitLifecycle[ShopifyEmulator]):
                 client_id=self.emulator.client_id,
                 client_secret=self.emulator.client_secret,
                 page_size=page_size,
-                backoff=FAST_BACKOFF,
+                http=HttpSettings(backoff=FAST_BACKOFF),
             )
         )
 
@@ -69,7 +70,7 @@ class ShopifyKit(KitLifecycle[ShopifyEmulator]):
             ShopifyConnector(
                 self.emulator.api_url,
                 access_token="shpat_wrong0123456789",
-                backoff=FAST_BACKOFF,
+                http=HttpSettings(backoff=FAST_BACKOFF),
             )
         )
 

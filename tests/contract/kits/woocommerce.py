@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync_sandbox.samples import SampleOrder
 from desktop_sync_sandbox.server import Fault
@@ -36,7 +37,7 @@ class WooCommerceKit(KitLifecycle[WooCommerceEmulator]):
             secret,
             page_size=page_size or 100,
             min_interval=0.0,
-            backoff=FAST_BACKOFF,
+            http=HttpSettings(backoff=FAST_BACKOFF),
         )
         return self._keep(connector)
 
