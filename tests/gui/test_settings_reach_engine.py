@@ -15,6 +15,7 @@ from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.profile import Profile, save_profile
 from desktop_sync.app.secrets import SecretStore
 from desktop_sync.app.settings import Settings, load_settings
+from desktop_sync.app.stores import StoreSettings
 from desktop_sync.app.wiring import build_engine
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.gui.app import saved_connection
@@ -138,8 +139,7 @@ def test_settings_shows_the_platform_default_and_only_intervals_keep_the_engine(
 def test_the_saved_connection_keeps_the_choice_of_statuses_and_cancel_folder() -> None:
     settings = Settings(
         orderdesk_store_id="1",
-        store_platform="woocommerce",
-        store_url="https://shop.example",
+        stores=(StoreSettings(platform="woocommerce", url="https://shop.example"),),
         order_statuses=("processing",),
         cancel_folder_name="Stopped",
     )
