@@ -45,6 +45,7 @@ __all__ = [
     "load_profile",
     "load_profiles",
     "save_profile",
+    "stores_to_run",
 ]
 
 ENV_VARS = (
@@ -117,7 +118,7 @@ def _same_address(store: StoreSettings, platform: str, url: str) -> bool:
     return store.platform == platform and store.url.rstrip("/") == url.rstrip("/")
 
 
-def _stores_to_run(env: Mapping[str, str], saved: Settings) -> tuple[StoreSettings, ...]:
+def stores_to_run(env: Mapping[str, str], saved: Settings) -> tuple[StoreSettings, ...]:
     """The stores to run: every saved one; or, when the environment describes a store, that
     one alone (the saved store at its address, else the first, keeping its journal rows)."""
     if not any(_env(env, name) for name in _STORE_ENV):
@@ -169,7 +170,7 @@ def load_profiles(
     from the keyring and none works, ``KeyringUnavailable``.
     """
     saved = settings if settings is not None else load_settings()
-    stores = _stores_to_run(env, saved)
+    stores = stores_to_run(env, saved)
     if store is not None:
         stores = (find_store(stores, store),)
     opened: list[SecretStore] = []
