@@ -210,6 +210,7 @@ class DesktopSync(SyncLogReads):
     ) -> None:
         """Verify the Order Desk account's key, then save it (``app.store_setup``)."""
         self._require_lock()
+        self._profiles = None  # loaded again, with the account's key
         connect_orderdesk(
             store_id,
             api_key,
@@ -231,6 +232,7 @@ class DesktopSync(SyncLogReads):
     ) -> StoreSettings:
         """Verify a store's keys, then add it to the profile (``app.store_setup``)."""
         self._require_lock()
+        self._profiles = None  # loaded again, with the new store
         return add_store(
             platform,
             url,
@@ -245,6 +247,7 @@ class DesktopSync(SyncLogReads):
     def remove_store(self, name: str) -> StoreSettings:
         """Remove a store and its keys; its journal rows are kept (``app.store_setup``)."""
         self._require_lock()
+        self._profiles = None  # loaded again, without it
         return remove_store(name, secrets=SecretStore(), settings_file=settings_path(self._env))
 
     # -- syncing -------------------------------------------------------------------------
