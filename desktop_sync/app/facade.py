@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
@@ -33,7 +33,7 @@ from desktop_sync.app.profile import (
 )
 from desktop_sync.app.secrets import SecretStore, unavailable_message, usable_backend
 from desktop_sync.app.settings import Settings, load_settings, parse_start
-from desktop_sync.app.store_engines import StoreEngines
+from desktop_sync.app.store_engines import EveryStore, StoreEngines
 from desktop_sync.app.store_results import (
     ProfileCycle,
     StoreStatus,
@@ -277,10 +277,23 @@ class DesktopSync(SyncLogReads):
             on_cycle=lambda result: record_cycle(notices, result),
         )
 
-    def engine_factory(self, profile: Any, **options: Any) -> SyncEngine:
-        """``engine`` in the shape the window's worker calls it: ``(profile, sink=, stop=)``."""
+    def engine_factory(self, profile: Any, **options: Any) -> EveryStore:
+        """What the window's worker drives, in the shape it calls it: ``(profile, sink=,
+        stop=)``: every store's engine as one, ``profile`` for its own store (the window's,
+        a reconnect's), the profile's other stores as saved. A store that cannot be loaded
+        (its keys kept for a past session only) is left out, and the log says why."""
         assert isinstance(profile, Profile)
-        return self.engine(profile, **options)
+        try:
+            saved = load_profiles(self._env)
+        except DesktopSyncError as exc:
+            log.warning("Only %s is synced: %s", profile.store_name, exc)
+            saved = ()
+        profiles = [profile if p.store_id == profile.store_id else p for p in saved]
+        if profile not in profiles:
+            profiles.insert(0, profile)
+        engines = self._engines(profiles, **options)
+        self.use_profile(profile)
+        return EveryStore(engines)
 
     def engines(
         self,
@@ -293,16 +306,25 @@ class DesktopSync(SyncLogReads):
         """One ready engine per store in use (``store``: that one alone), driven as one;
         build them on the thread that runs them."""
         profiles = self.load_profiles(store=store) if store is not None else self.profiles
+        engines = self._engines(profiles, sink=sink, stop=stop, clock=clock)
+        self._profile = profiles[0]
+        return engines
+
+    def _engines(
+        self,
+        profiles: Sequence[Profile],
+        *,
+        stop: threading.Event | None = None,
+        **options: Any,
+    ) -> StoreEngines:
         stop = stop or threading.Event()
         built: list[tuple[str, SyncEngine]] = []
         try:
             for profile in profiles:
-                engine = self.engine(profile, sink=sink, stop=stop, clock=clock)
-                built.append((profile.store_name, engine))
+                built.append((profile.store_name, self.engine(profile, stop=stop, **options)))
         except BaseException:
             StoreEngines(built, stop).close()
             raise
-        self._profile = profiles[0]
         return StoreEngines(built, stop)
 
     def sync_once(

@@ -8,9 +8,11 @@ import threading
 from collections.abc import Sequence
 
 from desktop_sync.app.store_results import ProfileCycle, StoreCycle, combine_cycles
+from desktop_sync.engine.events import CycleResult
 from desktop_sync.engine.sync import SyncEngine
+from desktop_sync.state.journal import Journal
 
-__all__ = ["StoreEngines"]
+__all__ = ["EveryStore", "StoreEngines"]
 
 
 class StoreEngines:
@@ -48,3 +50,28 @@ class StoreEngines:
                 errors.append(exc)
         if errors:
             raise errors[0]
+
+
+class EveryStore:
+    """Every store's engine in the shape of one engine, for a driver that knows one (the
+    window's worker): a cycle is every store's, its result the profile's in one."""
+
+    def __init__(self, engines: StoreEngines) -> None:
+        self.engines = engines
+
+    @property
+    def journal(self) -> Journal:
+        """The journal (every store's rows; the log is the profile's)."""
+        return self.engines.engines[0][1].journal
+
+    def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult:
+        return self.engines.run_cycle(push=push, pull=pull).result
+
+    def retry(self, order_number: str | None = None) -> int:
+        return sum(engine.retry(order_number) for _, engine in self.engines.engines)
+
+    def stop(self) -> None:
+        self.engines.stop()
+
+    def close(self) -> None:
+        self.engines.close()

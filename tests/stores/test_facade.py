@@ -88,3 +88,23 @@ def test_retry_and_backfill_act_on_every_store_or_on_one(
         ]
         with pytest.raises(StoreNotFound):
             app.retry(store="Outlet")
+
+
+def test_the_windows_engine_runs_every_store_with_the_windows_profile_for_its_own(
+    orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceKit, woo: WooCommerceKit
+) -> None:
+    save_stores(
+        orderdesk, [("Main shop", bigcommerce, ""), ("Wholesale", woo, "")], since=minute_ago()
+    )
+    bigcommerce.add_orders(generate_orders(1, seed=43))
+    woo.add_orders(generate_orders(2, seed=44))
+    with DesktopSync(driver="window") as app:
+        window_profile = app.load_profile()  # the first store, as the window loads it
+        engine = app.engine_factory(window_profile)
+        try:
+            result = engine.run_cycle()
+            assert result.push is not None and result.push.sent == 3
+            assert engine.retry() == 0
+        finally:
+            engine.close()
+        assert app.profile == window_profile
