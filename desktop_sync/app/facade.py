@@ -50,7 +50,16 @@ from desktop_sync.errors import DesktopSyncError
 from desktop_sync.state.journal import Journal
 from desktop_sync.state.records import JournalCounts, OrderRow, ShipmentRow
 
-__all__ = ["Backfill", "DesktopSync", "JournalReader", "NotLocked", "Status"]
+__all__ = [
+    "Backfill",
+    "DesktopSync",
+    "JournalReader",
+    "NotLocked",
+    "ProfileCycle",
+    "Status",
+    "StoreSettings",
+    "StoreStatus",
+]
 
 log = logging.getLogger(__name__)
 
@@ -229,8 +238,10 @@ class DesktopSync(SyncLogReads):
         *,
         name: str = "",
         folder: str = "",
+        verified: bool = False,
     ) -> StoreSettings:
-        """Verify a store's keys, then add it to the profile (``app.store_setup``)."""
+        """Verify a store's keys (unless the window's store page just ``verified`` them),
+        then add it to the profile (``app.store_setup``)."""
         self._require_lock()
         self._profiles = None  # loaded again, with the new store
         return add_store(
@@ -242,6 +253,7 @@ class DesktopSync(SyncLogReads):
             folder=folder,
             secrets=SecretStore(),
             settings_file=settings_path(self._env),
+            verify=_already_verified if verified else None,
         )
 
     def remove_store(self, name: str) -> StoreSettings:
@@ -457,3 +469,7 @@ class DesktopSync(SyncLogReads):
 def _earliest(moments: Iterable[datetime | None]) -> datetime | None:
     known = [moment for moment in moments if moment is not None]
     return min(known) if known else None
+
+
+def _already_verified(*_: str) -> None:
+    """The window's store page verified the keys a moment ago."""

@@ -178,3 +178,25 @@ def test_sync_status_and_retry_act_on_every_store_or_the_one_named(
 
     assert cli.main(["retry", "--failed", "--store", "Nowhere"]) == 2
     assert 'no store called "Nowhere"' in capsys.readouterr().err
+
+
+def test_run_syncs_every_store_and_the_one_named(
+    orderdesk: OrderDeskEmulator,
+    bigcommerce: BigCommerceKit,
+    woo: WooCommerceKit,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main, wholesale = save_stores(
+        orderdesk, [("Main shop", bigcommerce, ""), ("Wholesale", woo, "")], since=minute_ago()
+    )
+    bigcommerce.add_orders(generate_orders(2, seed=53))
+    woo.add_orders(generate_orders(2, seed=54))
+
+    assert cli.main(["run", "--cycles", "1", "--store", "Main shop"]) == 0
+    assert len(orderdesk.orders()) == 2
+    assert cli.main(["run", "--cycles", "1"]) == 0
+    capsys.readouterr()
+    sources = sorted(o["source_name"] for o in orderdesk.orders())
+    assert sources == sorted(
+        [main.order_desk_source_name] * 2 + [wholesale.order_desk_source_name] * 2
+    )
