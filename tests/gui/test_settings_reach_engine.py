@@ -152,3 +152,27 @@ def test_the_saved_connection_keeps_the_choice_of_statuses_and_cancel_folder() -
 def test_statuses_are_read_as_the_merchant_types_them() -> None:
     assert chosen_statuses(" Processing, on-hold,,processing ") == ("processing", "on-hold")
     assert default_statuses(get_platform("woocommerce").send_rule) == "on-hold, processing"
+
+
+def test_the_saved_connection_is_the_first_store_as_saved_its_id_and_source_name_kept() -> None:
+    settings = Settings(
+        orderdesk_store_id="1",
+        stores=(
+            StoreSettings(
+                id="b7",
+                name="Outlet",
+                platform="woocommerce",
+                url="https://outlet.example",
+                source_name="Desktop Sync (Outlet)",
+                folder_name="Outlet",
+            ),
+        ),
+    )
+    profile = saved_connection(settings)
+    assert profile is not None
+    assert (profile.store_id, profile.source_name, profile.folder) == (
+        "b7",
+        "Desktop Sync (Outlet)",
+        "Outlet",
+    )
+    assert (profile.orderdesk_api_key, profile.store_key) == ("", "")
