@@ -33,7 +33,7 @@ from desktop_sync.app.profile import (
 )
 from desktop_sync.app.secrets import SecretStore, unavailable_message, usable_backend
 from desktop_sync.app.settings import Settings, load_settings, parse_start
-from desktop_sync.app.store_engines import EveryStore, StoreEngines
+from desktop_sync.app.store_engines import EveryStore, StoreEngines, with_profile_counts
 from desktop_sync.app.store_results import (
     ProfileCycle,
     StoreStatus,
@@ -331,9 +331,13 @@ class DesktopSync(SyncLogReads):
     ) -> StoreEngines:
         stop = stop or threading.Event()
         built: list[tuple[str, SyncEngine]] = []
+        sink = options.pop("sink", None)
+        if sink is not None and len(profiles) > 1:
+            sink = with_profile_counts(sink, [p.store_id for p in profiles], built)
         try:
             for profile in profiles:
-                built.append((profile.store_name, self.engine(profile, stop=stop, **options)))
+                engine = self.engine(profile, stop=stop, sink=sink, **options)
+                built.append((profile.store_name, engine))
         except BaseException:
             StoreEngines(built, stop).close()
             raise

@@ -4,15 +4,21 @@ rows, source name and folder; a stop ends the running store's cycle and skips th
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Sequence
 
-from desktop_sync.app.store_results import ProfileCycle, StoreCycle, combine_cycles
-from desktop_sync.engine.events import CycleResult
+from desktop_sync.app.store_results import (
+    ProfileCycle,
+    StoreCycle,
+    combine_counts,
+    combine_cycles,
+)
+from desktop_sync.engine.events import CycleResult, EventSink, Progress, SyncEvent
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.state.journal import Journal
 
-__all__ = ["EveryStore", "StoreEngines"]
+__all__ = ["EveryStore", "StoreEngines", "with_profile_counts"]
 
 
 class StoreEngines:
@@ -75,3 +81,20 @@ class EveryStore:
 
     def close(self) -> None:
         self.engines.close()
+
+
+def with_profile_counts(
+    sink: EventSink, store_ids: Sequence[str], built: Sequence[tuple[str, SyncEngine]]
+) -> EventSink:
+    """``sink``, with each progress step's counters the whole profile's (an engine counts its
+    own store's rows), read on the engine's thread through the first engine's journal (the
+    engines of ``built`` run on one thread)."""
+
+    def forward(item: SyncEvent | Progress) -> None:
+        if isinstance(item, Progress) and item.counts is not None and built:
+            journal = built[0][1].journal
+            totals = combine_counts([journal.for_store(i).counts() for i in store_ids])
+            item = dataclasses.replace(item, counts=totals)
+        sink(item)
+
+    return forward

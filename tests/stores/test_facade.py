@@ -9,7 +9,7 @@ import pytest
 
 from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.profile import StoreNotFound
-from desktop_sync.engine.events import Health
+from desktop_sync.engine.events import Health, Progress
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.sandbox.samples import generate_orders
 from desktop_sync.state.journal import Cursor
@@ -108,3 +108,20 @@ def test_the_windows_engine_runs_every_store_with_the_windows_profile_for_its_ow
         finally:
             engine.close()
         assert app.profile == window_profile
+
+
+def test_progress_counts_are_the_whole_profiles_while_each_store_syncs(
+    orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceKit, woo: WooCommerceKit
+) -> None:
+    save_stores(
+        orderdesk, [("Main shop", bigcommerce, ""), ("Wholesale", woo, "")], since=minute_ago()
+    )
+    bigcommerce.add_orders(generate_orders(2, seed=45))
+    woo.add_orders(generate_orders(2, seed=46))
+    seen: list[Progress] = []
+    with DesktopSync(driver="window") as app:
+        app.sync_once(sink=lambda item: seen.append(item) if isinstance(item, Progress) else None)
+    sent = [p.counts.sent for p in seen if p.counts is not None]
+    # The second store's steps count on from the first store's two orders, never back to 0.
+    assert sent == sorted(sent) and sent[-1] == 4
+    assert max(p.counts.pending for p in seen if p.counts is not None) >= 2
