@@ -415,6 +415,8 @@ def _sync(args: argparse.Namespace) -> int:
             f"failed: {summary['failed']}, waiting: {summary['waiting']}; "
             f"fulfillments created: {summary['fulfillments_created']}."
         )
+        for line in cli_stores.cycle_lines(summary["stores"]):
+            _say(line)
         groups = said_once(result.failures)
         _say_failures(groups)
         _say(_health_line(result, groups))

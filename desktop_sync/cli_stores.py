@@ -25,6 +25,7 @@ __all__ = [
     "NARROWED",
     "add_store_commands",
     "add_store_option",
+    "cycle_lines",
     "status_breakdown",
     "status_lines",
     "store_breakdown",
@@ -248,5 +249,17 @@ def status_lines(stores: tuple[StoreStatus, ...]) -> list[str]:
         f"  {part.store}: sent {part.counts.sent}, waiting {part.counts.pending}, "
         f"failed {part.counts.failed}; fulfillments {part.counts.fulfillments}, "
         f"failed {part.counts.shipments_failed}"
+        for part in stores
+    ]
+
+
+def cycle_lines(stores: list[dict[str, Any]]) -> list[str]:
+    """One line per store under a cycle's totals, when it ran more than one."""
+    if len(stores) < 2:
+        return []
+    return [
+        f"  {part['store']}: sent {part['pushed']}, already there {part['adopted']}, "
+        f"failed {part['failed']}, waiting {part['waiting']}; fulfillments "
+        f"{part['fulfillments_created']}; health {part['health']}"
         for part in stores
     ]

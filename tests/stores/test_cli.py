@@ -166,6 +166,11 @@ def test_sync_status_and_retry_act_on_every_store_or_the_one_named(
         ("Wholesale", 0, "ok"),
     ]
 
+    assert cli.main(["sync"]) == 0
+    said = capsys.readouterr().out
+    assert "  Main shop: sent 0, already there 0, failed 0" in said
+    assert "  Wholesale: sent 0" in said
+
     assert cli.main(["status", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["orders_sent"] == 3
