@@ -190,6 +190,15 @@ class DesktopSync(SyncLogReads):
         self._profile = profiles[0]
         return profiles
 
+    def _in_use(self, store: str | None) -> tuple[Profile, ...]:
+        """The profiles in use: ``store``'s, else those loaded, else the one given (the
+        window's wizard's), else every saved store's."""
+        if store is not None:
+            return self.load_profiles(store=store)
+        if self._profiles is None and self._profile is not None:
+            return (self._profile,)
+        return self.profiles
+
     @property
     def profiles(self) -> tuple[Profile, ...]:
         """The stores' profiles in use, loaded on first need."""
@@ -432,7 +441,7 @@ class DesktopSync(SyncLogReads):
         use (``store``: that one): each store's sentence (see ``store_backfill_notice``),
         named by its store when there are several."""
         try:
-            profiles = self.load_profiles(store=store) if store is not None else self.profiles
+            profiles = self._in_use(store)
         except DesktopSyncError as exc:
             log.info("The stores were not asked about their order history: %s", exc)
             return ""
