@@ -221,7 +221,7 @@ class DesktopSync(SyncLogReads):
     @staticmethod
     def keyring_problem() -> str:
         """Why no key can be saved here ("" when a real keyring is in use)."""
-        return "" if usable_backend() else unavailable_message()
+        return "" if usable_backend() else unavailable_message(session_only=False)
 
     def connect_orderdesk(
         self, store_id: str, api_key: str, *, folder: str = "", api_url: str = ""

@@ -136,7 +136,7 @@ def find_store(stores: tuple[StoreSettings, ...], name: str) -> StoreSettings:
     for store in stores:
         if wanted in (store.label.casefold(), store.id.casefold()):
             return store
-    names = ", ".join(f'"{s.label}"' for s in stores) or "none yet"
+    names = ", ".join(f'"{s.label}"' for s in stores if s.label) or "none yet"
     raise StoreNotFound(
         f'This profile has no store called "{name}". Its stores: {names}. '
         "See them with 'desktop-sync store list'."

@@ -182,3 +182,9 @@ def test_an_unreadable_store_entry_is_reported_not_guessed() -> None:
     warnings: list[str] = []
     assert load_settings(warn=warnings.append).stores == (SHOP_A,)
     assert "stores" in warnings[0]
+
+
+def test_asking_for_a_store_before_any_is_added_says_there_is_none() -> None:
+    with pytest.raises(StoreNotFound) as caught:
+        load_profiles({}, store="Shop A")
+    assert "Its stores: none yet." in str(caught.value)

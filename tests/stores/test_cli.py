@@ -103,6 +103,7 @@ def test_with_no_usable_keyring_store_add_says_so_and_saves_nothing(
     assert err.startswith(
         "The store was not added, nothing was saved. Desktop Sync cannot keep your passwords"
     )
+    assert "for this session only" not in err  # the window's choice, not a command's
     assert not settings_path().exists()
 
 
