@@ -263,6 +263,7 @@ class DesktopSync(SyncLogReads):
             secrets=SecretStore(),
             settings_file=settings_path(self._env),
             verify=_already_verified if verified else None,
+            kept=self.journal.stores(),
         )
 
     def remove_store(self, name: str) -> StoreSettings:

@@ -6,7 +6,7 @@ nothing is saved at all."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -87,11 +87,13 @@ def add_store(
     settings_file: Path,
     now: datetime | None = None,
     verify: Callable[[str, str, str, str], Any] | None = None,
+    kept: Iterable[str] = (),
 ) -> StoreSettings:
     """Add a store to the profile: its keys verified with the store, then saved in the
     keyring, then the store in the settings, sending its orders from now on. Raises
     ``StoreRefused`` (an unknown platform, a name or address the profile already has), the
-    verification's typed error, or ``KeyringUnavailable``; nothing is saved then."""
+    verification's typed error, or ``KeyringUnavailable``; nothing is saved then. ``kept``:
+    the stores with rows in the journal, whose ids it never takes."""
     from desktop_sync.app.wiring import verify_store  # the wiring loads every connector
 
     chosen = platform.strip().lower()
@@ -124,7 +126,7 @@ def add_store(
         secrets.delete(store_secret_name(chosen, address))
     folder_id, folder_name = _folder(folder)
     added = StoreSettings(
-        id=new_store_id(saved.stores),
+        id=new_store_id(saved.stores, kept),
         name=label,
         platform=chosen,
         url=address,

@@ -134,10 +134,11 @@ def default_store_name(url: str) -> str:
     return f"{host}{path}" if "/stores/" in path else host
 
 
-def new_store_id(existing: Iterable[StoreSettings]) -> str:
-    """An id no store of the profile has: the first store's when there is none, else a random
-    one, so a removed store's journal rows are never taken for a new store's."""
-    taken = {store.id for store in existing}
+def new_store_id(existing: Iterable[StoreSettings], kept: Iterable[str] = ()) -> str:
+    """An id no store of the profile has, nor any store whose journal rows are ``kept``: the
+    first store's when both are empty, else a random one, so a removed store's rows (its
+    orders sent, its marks) are never taken for a new store's."""
+    taken = {store.id for store in existing} | set(kept)
     if not taken:
         return FIRST_STORE_ID
     while True:

@@ -125,3 +125,21 @@ def test_progress_counts_are_the_whole_profiles_while_each_store_syncs(
     # The second store's steps count on from the first store's two orders, never back to 0.
     assert sent == sorted(sent) and sent[-1] == 4
     assert max(p.counts.pending for p in seen if p.counts is not None) >= 2
+
+
+def test_a_store_added_after_the_first_was_removed_never_takes_its_history(
+    orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceKit, woo: WooCommerceKit
+) -> None:
+    (first,) = save_stores(orderdesk, [("Main shop", bigcommerce, "")], since=minute_ago())
+    bigcommerce.add_orders(generate_orders(2, seed=47))
+    with DesktopSync(driver="store add") as app:
+        assert app.sync_once().result.push.sent == 2  # type: ignore[union-attr]
+        app.remove_store("Main shop")
+        env = woo.env()
+        added = app.add_store(
+            "woocommerce", env["STORE_URL"], env["STORE_KEY"], env["STORE_SECRET"], name="New"
+        )
+        assert added.id != first.id  # the removed store's rows stay its own
+        woo.add_orders(generate_orders(2, seed=48))
+        cycle = app.sync_once()
+    assert cycle.result.push is not None and cycle.result.push.sent == 2
