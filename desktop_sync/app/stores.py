@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from desktop_sync.platforms import find_platform
+from desktop_sync.state.store_migration import FIRST_STORE
 
 __all__ = [
     "FIRST_STORE_ID",
@@ -28,7 +29,7 @@ __all__ = [
     "stores_to_json",
 ]
 
-FIRST_STORE_ID = "1"
+FIRST_STORE_ID = FIRST_STORE
 """The id of a profile's first store: the one an earlier, single-store version kept (its
 journal rows are this store's once the journal is upgraded)."""
 
