@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from desktop_sync import APP_DISPLAY_NAME, __version__
+from desktop_sync import APP_DISPLAY_NAME, __version__, cli_stores
 from desktop_sync.app.platforms import NAMES
 from desktop_sync.engine.events import CycleResult, Failure, FailureGroup, Health, said_once
 
@@ -136,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="place a new store order every N seconds (0: never)",
     )
     sandbox.add_argument("--env-file", help="also write the environment as export lines here")
+    for name in cli_stores.NARROWED:
+        cli_stores.add_store_option(commands.choices[name])
+    cli_stores.add_store_commands(commands)
     return parser
 
 
@@ -211,13 +214,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "retry": _retry,
         "backfill": _backfill,
         "sandbox": _sandbox,
+        **cli_stores.HANDLERS,
     }
     from desktop_sync.app.paths import ProfileFolderUnusable
+    from desktop_sync.app.profile import StoreNotFound
     from desktop_sync.state.journal import JournalError
 
     try:
         return handlers[command](args)
-    except (JournalError, ProfileFolderUnusable) as exc:  # their sentence, not a traceback
+    except (JournalError, ProfileFolderUnusable, StoreNotFound) as exc:  # their sentence
         _say(str(exc), sys.stderr)
         return EXIT_CONFIG
 
@@ -259,9 +264,9 @@ def _open(driver: str, verb: str, *, lock: bool = True) -> DesktopSync | None:
     return app
 
 
-def _load_profile(app: DesktopSync) -> bool:
-    """Load the profile (strictly: a settings file with unusable values is refused, not run
-    on defaults), or say why not and return False."""
+def _load_profile(app: DesktopSync, store: str | None = None) -> bool:
+    """Load every store's profile (``store``: that one's; strictly: a settings file with
+    unusable values is refused, not run on defaults), or say why not and return False."""
     from desktop_sync.app.credentials import UnusableKey
     from desktop_sync.app.profile import ProfileIncomplete
     from desktop_sync.app.secrets import KeyringUnavailable
@@ -279,7 +284,7 @@ def _load_profile(app: DesktopSync) -> bool:
         )
         return False
     try:
-        app.load_profile(settings=settings)
+        app.load_profiles(settings=settings, store=store)
     except (ProfileIncomplete, KeyringUnavailable, UnusableKey) as exc:
         _say(f"Cannot sync: {exc}", sys.stderr)
         return False
@@ -373,11 +378,12 @@ def _health_line(result: CycleResult, listed: Sequence[FailureGroup] = ()) -> st
 
 
 def _build_engine(app: DesktopSync, *, verbose: bool, stop: threading.Event | None = None) -> Any:
-    """The facade's engine, or None after saying why it cannot be built."""
+    """The facade's engines, one per store in use, or None after saying why they cannot be
+    built."""
     from desktop_sync.state.journal import JournalError
 
     try:
-        return app.engine(sink=_printer(verbose), stop=stop)
+        return app.engines(sink=_printer(verbose), stop=stop)
     except (JournalError, ValueError) as exc:
         _say(f"Cannot sync: {exc}", sys.stderr)
         return None
@@ -388,16 +394,18 @@ def _sync(args: argparse.Namespace) -> int:
     if app is None:
         return EXIT_CONFIG
     with app:
-        if not _load_profile(app):
+        if not _load_profile(app, args.store):
             return EXIT_CONFIG
         engine = _build_engine(app, verbose=not args.json)
         if engine is None:
             return EXIT_CONFIG
         try:
-            result = engine.run_cycle()
+            cycle = engine.run_cycle()
         finally:
             engine.close()
+    result = cycle.result
     summary = _summary(result)
+    summary["stores"] = cli_stores.store_breakdown(cycle.stores, _summary)
     if args.json:
         _say(json.dumps(summary, ensure_ascii=False))
     else:
@@ -406,6 +414,8 @@ def _sync(args: argparse.Namespace) -> int:
             f"failed: {summary['failed']}, waiting: {summary['waiting']}; "
             f"fulfillments created: {summary['fulfillments_created']}."
         )
+        for line in cli_stores.cycle_lines(summary["stores"]):
+            _say(line)
         groups = said_once(result.failures)
         _say_failures(groups)
         _say(_health_line(result, groups))
@@ -423,7 +433,7 @@ def _run(args: argparse.Namespace) -> int:
         if app is None:
             return EXIT_CONFIG
         with app:
-            if not _load_profile(app):
+            if not _load_profile(app, args.store):
                 return EXIT_CONFIG
             interval = args.interval or app.profile.push_interval_seconds
             return _run_cycles(app, stop, interval, args.cycles)
@@ -442,7 +452,7 @@ def _run_cycles(app: DesktopSync, stop: threading.Event, interval: float, most: 
     try:
         _say(f"Syncing every {interval:g} s. Press Ctrl-C to stop.", sys.stderr)
         while not stop.is_set():
-            result = engine.run_cycle()
+            result = engine.run_cycle().result
             cycles += 1
             code = exit_code_for(result)
             if result.health is not health:  # the same health the window shows, when it changes
@@ -465,7 +475,7 @@ def _status(args: argparse.Namespace) -> int:
     if app is None:
         return EXIT_CONFIG
     with app:
-        status = app.status()
+        status = app.status(store=args.store)
     counts = status.counts
     report: dict[str, Any] = {
         "orders_sent": counts.sent,
@@ -489,6 +499,7 @@ def _status(args: argparse.Namespace) -> int:
             {"order_number": f.order_number, "reason": f.reason} for f in status.attention
         ],
         "clock_message": status.clock_message,
+        "stores": cli_stores.status_breakdown(status.stores),
     }
     if args.json:
         _say(json.dumps(report, ensure_ascii=False))
@@ -501,6 +512,8 @@ def _status(args: argparse.Namespace) -> int:
         f"Store fulfillments created: {counts.fulfillments}   waiting: "
         f"{counts.shipments_pending}   failed: {counts.shipments_failed}"
     )
+    for line in cli_stores.status_lines(status.stores):
+        _say(line)
     _say_failures(
         said_once(Failure(r.order_number, r.last_error or "") for r in status.failed_orders),
         " failed",
@@ -534,7 +547,7 @@ def _retry(args: argparse.Namespace) -> int:
     if app is None:
         return EXIT_CONFIG
     with app:
-        count = app.retry(number)
+        count = app.retry(number, store=args.store)
     if not count:
         _say(
             f"Nothing to retry{f' for order {number}' if number else ''}: no failed order matches.",
@@ -560,10 +573,10 @@ def _backfill(args: argparse.Namespace) -> int:
     if app is None:
         return EXIT_CONFIG
     with app:
-        notice = app.backfill_notice(since)  # said before the backfill starts
+        notice = app.backfill_notice(since, store=args.store)  # said before it starts
         if notice:
             _say(notice)
-        done = app.backfill(since)
+        done = app.backfill(since, store=args.store)
     if not done.moved:
         _say(
             f"Store orders are already checked from {done.starts_at:%Y-%m-%d %H:%M} UTC, "

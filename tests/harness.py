@@ -69,12 +69,19 @@ def make_engine(
     timeout: float = 10.0,
     sink: EventSink | None = None,
     clock: Callable[[], datetime] | None = None,
+    source_name: str | None = None,
+    store_id: str | None = None,
 ) -> SyncEngine:
+    """``source_name``: the store's own in Order Desk (default: its platform's); ``store_id``:
+    whose rows it keeps in the journal (default: the first store's)."""
     client = orderdesk_client(emulator, timeout=timeout)
     return SyncEngine(
         orderdesk=client,
         store=store,
-        journal=Journal(journal_path),
+        journal=Journal(journal_path)
+        if store_id is None
+        else Journal(journal_path, store=store_id),
+        source_name=source_name,
         folder="New",
         overlap=timedelta(minutes=10),
         start_at=start_at,

@@ -14,32 +14,54 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Generator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
+from desktop_sync.app.facade_log import SyncLogReads
+from desktop_sync.app.facade_records import Backfill, JournalReader, Status
 from desktop_sync.app.lock import LOCK_FILE, ProfileBusy, ProfileLock
 from desktop_sync.app.logs import register_secrets
 from desktop_sync.app.notices import NOTICES_FILE, load_notices, record_cycle
 from desktop_sync.app.paths import check_profile_folders, data_dir, journal_path, settings_path
-from desktop_sync.app.profile import Profile, load_profile
-from desktop_sync.app.secrets import SecretStore
-from desktop_sync.app.settings import BadStartDate, Settings, load_settings, parse_start
+from desktop_sync.app.profile import (
+    Profile,
+    find_store,
+    load_profile,
+    load_profiles,
+    stores_to_run,
+)
+from desktop_sync.app.secrets import SecretStore, unavailable_message, usable_backend
+from desktop_sync.app.settings import Settings, load_settings, parse_start
+from desktop_sync.app.store_engines import EveryStore, StoreEngines, with_profile_counts
+from desktop_sync.app.store_results import (
+    ProfileCycle,
+    StoreStatus,
+    combine_counts,
+)
+from desktop_sync.app.store_services import backfill_stores, retry_stores, store_status
+from desktop_sync.app.store_setup import add_store, connect_orderdesk, remove_store
+from desktop_sync.app.stores import StoreSettings
 from desktop_sync.app.upgrade import migrate_on_start
-from desktop_sync.engine.context import EngineContext, utc_now
-from desktop_sync.engine.events import CycleResult, EventSink, Failure, Level
-from desktop_sync.engine.sync import SyncEngine, requeue_failed
+from desktop_sync.engine.context import utc_now
+from desktop_sync.engine.events import EventSink
+from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.errors import DesktopSyncError
-from desktop_sync.state.journal import Cursor, Journal, OrderState, ShipmentState
-from desktop_sync.state.records import EventRow, JournalCounts, OrderRow, ShipmentRow
+from desktop_sync.state.journal import Journal
+from desktop_sync.state.records import JournalCounts, OrderRow, ShipmentRow
 
-__all__ = ["Backfill", "DesktopSync", "JournalReader", "NotLocked", "Status"]
+__all__ = [
+    "Backfill",
+    "DesktopSync",
+    "JournalReader",
+    "NotLocked",
+    "ProfileCycle",
+    "Status",
+    "StoreSettings",
+    "StoreStatus",
+]
 
 log = logging.getLogger(__name__)
-
-_SENT = "Sent to Order Desk."
-"""The push's log line for an order sent (engine/push.py), which ``last_sent`` looks for."""
 
 
 @runtime_checkable
@@ -50,73 +72,8 @@ class _LimitedHistory(Protocol):
     def backfill_notice(self, since: datetime) -> str: ...
 
 
-class JournalReader(Protocol):
-    """The reads the window's dashboard and sync log make, all through the facade (which
-    offers them): the widgets never hold the journal itself."""
-
-    def counts(self) -> JournalCounts: ...
-
-    def failures(self) -> tuple[tuple[OrderRow, ...], tuple[ShipmentRow, ...]]: ...
-
-    def last_sent(self) -> datetime | None: ...
-
-    def events_page(
-        self,
-        offset: int,
-        limit: int,
-        text: str = "",
-        levels: Sequence[str] = (),
-        *,
-        max_id: int | None = None,
-    ) -> list[EventRow]: ...
-
-    def events_after(self, event_id: int, limit: int = 1000) -> list[EventRow]: ...
-
-    def last_event_id(self) -> int: ...
-
-    def events_matching(
-        self, text: str = "", levels: Sequence[str] = ()
-    ) -> Generator[EventRow, None, None]: ...
-
-
 class NotLocked(RuntimeError):
     """A change asked of a facade opened to read only (a programming error, not a merchant's)."""
-
-
-@dataclass(frozen=True)
-class Status:
-    """What has been sent, what waits, what failed: the journal's view, no connection needed."""
-
-    counts: JournalCounts
-    failed_orders: tuple[OrderRow, ...]
-    failed_shipments: tuple[ShipmentRow, ...]
-    orders_checked_until: datetime | None
-    shipments_checked_until: datetime | None
-    last_event: str | None
-    attention: tuple[Failure, ...] = ()
-    """Orders that need the merchant though nothing failed (cancelled after they shipped),
-    as the last cycles found them (``CycleResult.attention``)."""
-    clock_message: str = ""
-    """The sentence about this PC's clock when the last reading found it off, else ""."""
-
-
-@dataclass(frozen=True)
-class Backfill:
-    """What a backfill did: the date asked for, where the order scan starts now, and whether
-    that moved (it never moves later: a backfill only ever reaches further back)."""
-
-    since: datetime
-    starts_at: datetime
-    moved: bool
-
-
-def _saved_start(env: Mapping[str, str]) -> datetime | None:
-    """The saved start of the first scan, if there is a usable one."""
-    text = load_settings(settings_path(env), warn=lambda _: None).sync_since
-    try:
-        return parse_start(text) if text.strip() else None
-    except BadStartDate:
-        return None
 
 
 def _start_of(since: datetime | str) -> datetime:
@@ -135,7 +92,7 @@ def _migrate_if_free(driver: str, env: Mapping[str, str]) -> list[str]:
         held.release()
 
 
-class DesktopSync:
+class DesktopSync(SyncLogReads):
     """One profile, driven by one window or one command at a time.
 
     ``driver`` says who drives it (``"window"`` or the command's name); it is what a second
@@ -173,6 +130,7 @@ class DesktopSync:
             self.upgrade_notes = _migrate_if_free(driver, self._env)
         self._journal: Journal | None = None
         self._profile: Profile | None = None
+        self._profiles: tuple[Profile, ...] | None = None
 
     # -- lifetime ------------------------------------------------------------------------
 
@@ -216,10 +174,103 @@ class DesktopSync:
         register_secrets(profile)
         self._profile = profile
 
+    def load_profiles(
+        self,
+        *,
+        store: str | None = None,
+        secrets: SecretStore | None = None,
+        settings: Settings | None = None,
+    ) -> tuple[Profile, ...]:
+        """One profile per store (``store``: that one alone) to sync from now on; see
+        ``load_profiles``. Every store's keys are masked in the log from here on."""
+        profiles = load_profiles(self._env, secrets=secrets, settings=settings, store=store)
+        for profile in profiles:
+            register_secrets(profile)
+        self._profiles = profiles
+        self._profile = profiles[0]
+        return profiles
+
+    def _in_use(self, store: str | None) -> tuple[Profile, ...]:
+        """The profiles in use: ``store``'s, else those loaded, else the one given (the
+        window's wizard's), else every saved store's."""
+        if store is not None:
+            return self.load_profiles(store=store)
+        if self._profiles is None and self._profile is not None:
+            return (self._profile,)
+        return self.profiles
+
+    @property
+    def profiles(self) -> tuple[Profile, ...]:
+        """The stores' profiles in use, loaded on first need."""
+        return self._profiles if self._profiles is not None else self.load_profiles()
+
+    def stores(self, store: str | None = None) -> tuple[StoreSettings, ...]:
+        """The profile's stores (``store``: that one; ``StoreNotFound`` else), as saved or as
+        the environment describes one; no keyring needed."""
+        saved = load_settings(settings_path(self._env), warn=lambda _: None)
+        stores = stores_to_run(self._env, saved)
+        return (find_store(stores, store),) if store is not None else stores
+
     @property
     def profile(self) -> Profile:
         """The profile in use, loaded on first need."""
         return self._profile if self._profile is not None else self.load_profile()
+
+    # -- setting up the stores (headless; the window has its wizard) -------------------
+
+    @staticmethod
+    def keyring_problem() -> str:
+        """Why no key can be saved here ("" when a real keyring is in use)."""
+        return "" if usable_backend() else unavailable_message(session_only=False)
+
+    def connect_orderdesk(
+        self, store_id: str, api_key: str, *, folder: str = "", api_url: str = ""
+    ) -> None:
+        """Verify the Order Desk account's key, then save it (``app.store_setup``)."""
+        self._require_lock()
+        self._profiles = None  # loaded again, with the account's key
+        connect_orderdesk(
+            store_id,
+            api_key,
+            folder=folder,
+            api_url=api_url or self._env.get("ORDERDESK_API_URL", ""),
+            secrets=SecretStore(),
+            settings_file=settings_path(self._env),
+        )
+
+    def add_store(
+        self,
+        platform: str,
+        url: str,
+        key: str,
+        secret: str = "",
+        *,
+        name: str = "",
+        folder: str = "",
+        verified: bool = False,
+    ) -> StoreSettings:
+        """Verify a store's keys (unless the window's store page just ``verified`` them),
+        then add it to the profile (``app.store_setup``)."""
+        self._require_lock()
+        self._profiles = None  # loaded again, with the new store
+        return add_store(
+            platform,
+            url,
+            key,
+            secret,
+            name=name,
+            folder=folder,
+            secrets=SecretStore(),
+            settings_file=settings_path(self._env),
+            verify=_already_verified if verified else None,
+            kept=self.journal.stores(),
+        )
+
+    def remove_store(self, name: str) -> StoreSettings:
+        """Remove a store and its keys; its journal rows are kept (``app.store_setup``)."""
+        self._require_lock()
+        self._profiles = None  # loaded again, without it
+        return remove_store(name, secrets=SecretStore(), settings_file=settings_path(self._env))
 
     # -- syncing -------------------------------------------------------------------------
 
@@ -248,20 +299,71 @@ class DesktopSync:
             on_cycle=lambda result: record_cycle(notices, result),
         )
 
-    def engine_factory(self, profile: Any, **options: Any) -> SyncEngine:
-        """``engine`` in the shape the window's worker calls it: ``(profile, sink=, stop=)``."""
+    def engine_factory(self, profile: Any, **options: Any) -> EveryStore:
+        """What the window's worker drives, in the shape it calls it: ``(profile, sink=,
+        stop=)``: every store's engine as one, ``profile`` for its own store (the window's,
+        a reconnect's), the profile's other stores as saved. A store that cannot be loaded
+        (its keys kept for a past session only) is left out, and the log says why."""
         assert isinstance(profile, Profile)
-        return self.engine(profile, **options)
+        try:
+            saved = load_profiles(self._env)
+        except DesktopSyncError as exc:
+            log.warning("Only %s is synced: %s", profile.store_name, exc)
+            saved = ()
+        profiles = [profile if p.store_id == profile.store_id else p for p in saved]
+        if profile not in profiles:
+            profiles.insert(0, profile)
+        engines = self._engines(profiles, **options)
+        self.use_profile(profile)
+        return EveryStore(engines)
+
+    def engines(
+        self,
+        *,
+        store: str | None = None,
+        sink: EventSink | None = None,
+        stop: threading.Event | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> StoreEngines:
+        """One ready engine per store in use (``store``: that one alone), driven as one;
+        build them on the thread that runs them."""
+        profiles = self.load_profiles(store=store) if store is not None else self.profiles
+        engines = self._engines(profiles, sink=sink, stop=stop, clock=clock)
+        self._profile = profiles[0]
+        return engines
+
+    def _engines(
+        self,
+        profiles: Sequence[Profile],
+        *,
+        stop: threading.Event | None = None,
+        **options: Any,
+    ) -> StoreEngines:
+        stop = stop or threading.Event()
+        built: list[tuple[str, SyncEngine]] = []
+        sink = options.pop("sink", None)
+        if sink is not None and len(profiles) > 1:
+            sink = with_profile_counts(sink, [p.store_id for p in profiles], built)
+        try:
+            for profile in profiles:
+                engine = self.engine(profile, stop=stop, sink=sink, **options)
+                built.append((profile.store_name, engine))
+        except BaseException:
+            StoreEngines(built, stop).close()
+            raise
+        return StoreEngines(built, stop)
 
     def sync_once(
-        self, *, sink: EventSink | None = None, stop: threading.Event | None = None
-    ) -> CycleResult:
-        """One push and one pull; the result says what happened on each side."""
-        engine = self.engine(sink=sink, stop=stop)
-        try:
-            return engine.run_cycle()
-        finally:
-            engine.close()
+        self,
+        *,
+        store: str | None = None,
+        sink: EventSink | None = None,
+        stop: threading.Event | None = None,
+    ) -> ProfileCycle:
+        """One push and one pull for every store in use (``store``: that one alone), one
+        engine each, in turn; the result says what happened, in all and store by store."""
+        with self.engines(store=store, sink=sink, stop=stop) as engines:
+            return engines.run_cycle()
 
     # -- journal-only services -----------------------------------------------------------
 
@@ -272,102 +374,84 @@ class DesktopSync:
             self._journal = Journal(journal_path(self._env))
         return self._journal
 
+    def _store_statuses(self, store: str | None = None) -> tuple[StoreStatus, ...]:
+        folder = load_settings(settings_path(self._env), warn=lambda _: None)
+        default = (
+            str(folder.orderdesk_folder_id)
+            if folder.orderdesk_folder_id is not None
+            else folder.orderdesk_folder_name
+        )
+        return tuple(store_status(self.journal, s, default) for s in self.stores(store))
+
     def counts(self) -> JournalCounts:
-        return self.journal.counts()
+        """Every store's journal counts, added up."""
+        return combine_counts([part.counts for part in self._store_statuses()])
 
     def failures(self) -> tuple[tuple[OrderRow, ...], tuple[ShipmentRow, ...]]:
-        """The failed orders and the failed shipments, each waiting for the merchant."""
-        journal = self.journal
+        """The failed orders and the failed shipments of every store, each waiting for the
+        merchant."""
+        parts = self._store_statuses()
         return (
-            tuple(journal.orders_in_state(OrderState.FAILED)),
-            tuple(journal.shipments_in_state(ShipmentState.FAILED)),
+            tuple(row for part in parts for row in part.failed_orders),
+            tuple(row for part in parts for row in part.failed_shipments),
         )
 
-    def events_page(
-        self,
-        offset: int,
-        limit: int,
-        text: str = "",
-        levels: Sequence[str] = (),
-        *,
-        max_id: int | None = None,
-    ) -> list[EventRow]:
-        """One page of the sync log, newest first, filtered as the window's log filters it;
-        ``max_id`` pins a snapshot so pages stay stable while rows are appended."""
-        return self.journal.events_page(offset, limit, text, levels, max_id=max_id)
-
-    def events_after(self, event_id: int, limit: int = 1000) -> list[EventRow]:
-        """Events newer than ``event_id``, oldest first (the log's live tail)."""
-        return self.journal.events_after(event_id, limit)
-
-    def last_event_id(self) -> int:
-        """The newest event's id, 0 for an empty log."""
-        return self.journal.last_event_id()
-
-    def last_sent(self) -> datetime | None:
-        """When the newest order went to Order Desk, from the log (so it survives a restart)."""
-        rows = self.journal.events_page(0, 1, _SENT, (Level.INFO,))
-        return rows[0].time if rows else None
-
-    def events_matching(
-        self, text: str = "", levels: Sequence[str] = (), *, page: int = 5000
-    ) -> Generator[EventRow, None, None]:
-        """Every event matching a filter, newest first, as the log stood at the first read.
-
-        Read a page at a time on a journal connection of its own, opened by the thread that
-        iterates (the window's CSV export runs on a worker) and closed when the iteration
-        ends or is closed. ``JournalError`` when the journal cannot be opened.
-        """
-        with Journal(journal_path(self._env)) as journal:
-            max_id = journal.last_event_id()
-            while max_id > 0:
-                rows = journal.events_page(0, page, text, levels, max_id=max_id)
-                yield from rows
-                if len(rows) < page:
-                    return
-                max_id = rows[-1].id - 1
-
-    def status(self) -> Status:
-        journal = self.journal
-        failed_orders, failed_shipments = self.failures()
-        last = journal.events_page(0, 1)
+    def status(self, *, store: str | None = None) -> Status:
+        """Every store's status (``store``: that one's), added up and store by store."""
+        parts = self._store_statuses(store)
+        last = self.journal.events_page(0, 1)
         notices = load_notices(data_dir(self._env) / NOTICES_FILE)
         return Status(
-            counts=journal.counts(),
-            failed_orders=failed_orders,
-            failed_shipments=failed_shipments,
-            orders_checked_until=journal.get_cursor(Cursor.PUSH),
-            shipments_checked_until=journal.get_cursor(Cursor.PULL),
+            counts=combine_counts([part.counts for part in parts]),
+            failed_orders=tuple(row for part in parts for row in part.failed_orders),
+            failed_shipments=tuple(row for part in parts for row in part.failed_shipments),
+            orders_checked_until=_earliest(p.orders_checked_until for p in parts),
+            shipments_checked_until=_earliest(p.shipments_checked_until for p in parts),
             last_event=last[0].message if last else None,
             attention=notices.attention,
             clock_message=notices.clock_message,
+            stores=parts,
         )
 
-    def retry(self, order_number: str | None = None) -> int:
-        """Make failed orders and shipments (all, or one order's) due at the next sync; how many."""
+    def retry(self, order_number: str | None = None, *, store: str | None = None) -> int:
+        """Make failed orders and shipments (all, or one order number's) of every store
+        (``store``: that one's) due at the next sync; how many."""
         self._require_lock()
-        return requeue_failed(EngineContext(self.journal), order_number)
+        return retry_stores(self.journal, self.stores(store), order_number)
 
-    def backfill(self, since: datetime | str) -> Backfill:
-        """Also send store orders from ``since`` on, at the next sync.
+    def backfill(self, since: datetime | str, *, store: str | None = None) -> Backfill:
+        """Also send the orders of every store (``store``: that one's) from ``since`` on, at
+        the next sync.
 
-        Takes the earlier date: when the scan already reaches further back, nothing moves
-        (a later date would skip the orders in between). ``BadStartDate`` with a sentence for
-        a date that is not one, before 2000, or in the future. Holding the lock, no running
-        scan can write its end mark over the backfill.
+        Takes the earlier date, store by store: when a store's scan already reaches further
+        back, nothing moves there (a later date would skip the orders in between).
+        ``BadStartDate`` with a sentence for a date that is not one, before 2000, or in the
+        future. Holding the lock, no running scan can write its end mark over the backfill.
         """
         self._require_lock()
         moment = _start_of(since)
-        journal = self.journal
-        current = journal.get_cursor(Cursor.SEND_FROM) or journal.get_cursor(Cursor.PUSH)
-        if current is None:  # not scanned yet: the first scan starts at the saved start
-            current = self._profile.sync_since if self._profile else _saved_start(self._env)
-        if current is not None and current <= moment:
-            return Backfill(moment, current, moved=False)
-        # One transaction, earlier date wins: a scan's end mark cannot write over it.
-        return Backfill(moment, journal.backfill(moment), moved=True)
+        started = {p.store_id: p.sync_since for p in self._profiles or ()}
+        if self._profile is not None:
+            started.setdefault(self._profile.store_id, self._profile.sync_since)
+        parts = backfill_stores(self.journal, self.stores(store), moment, started)
+        starts = min((part.starts_at for part in parts), default=moment)
+        return Backfill(moment, starts, any(part.moved for part in parts), parts)
 
-    def backfill_notice(self, since: datetime | str) -> str:
+    def backfill_notice(self, since: datetime | str, *, store: str | None = None) -> str:
+        """What the merchant must hear before a backfill from ``since`` of every store in
+        use (``store``: that one): each store's sentence (see ``store_backfill_notice``),
+        named by its store when there are several."""
+        try:
+            profiles = self._in_use(store)
+        except DesktopSyncError as exc:
+            log.info("The stores were not asked about their order history: %s", exc)
+            return ""
+        notices = [(p.store_name, self.store_backfill_notice(since, p)) for p in profiles]
+        if len(profiles) == 1:
+            return notices[0][1]
+        return " ".join(f"{name}: {text}" for name, text in notices if text)
+
+    def store_backfill_notice(self, since: datetime | str, profile: Profile | None = None) -> str:
         """What the merchant must hear before a backfill from ``since``: "" when the store
         will show every order from then on, else its sentence (Shopify's 60 days without
         ``read_all_orders``). It asks the store, so the window calls it on a worker thread.
@@ -380,7 +464,7 @@ class DesktopSync:
 
         moment = _start_of(since)
         try:
-            profile = self.profile
+            profile = profile or self.profile
             store = make_store_connector(
                 profile.store_platform, profile.store_url, profile.store_key, profile.store_secret
             )
@@ -394,3 +478,12 @@ class DesktopSync:
             return ""
         finally:
             store.close()
+
+
+def _earliest(moments: Iterable[datetime | None]) -> datetime | None:
+    known = [moment for moment in moments if moment is not None]
+    return min(known) if known else None
+
+
+def _already_verified(*_: str) -> None:
+    """The window's store page verified the keys a moment ago."""

@@ -1,22 +1,20 @@
-"""One connection between a store and Order Desk: saved settings and secrets, overridable by env.
+"""Loading and saving the profile: the Order Desk account and its stores, saved settings and
+secrets, overridable by the environment (which describes one store, as before).
 
-A ``Profile`` is a ``Settings`` (its connection fields; the defaults live there alone) and the
-``Credentials`` that go with it. The keys are cleaned as they enter (``app.credentials``).
+A ``Profile`` (``app.store_profile``) is the account and one of its stores: what one engine
+runs. ``load_profiles`` gives one per store.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
-from desktop_sync.app.credentials import Credentials, clean_credentials, clean_text
+from desktop_sync.app.credentials import Credentials, clean_text
 from desktop_sync.app.paths import journal_path, settings_path
-from desktop_sync.app.platforms import NAMES, Platform, find_platform
+from desktop_sync.app.platforms import NAMES, find_platform
 from desktop_sync.app.secrets import (
     SecretStore,
     orderdesk_api_key_name,
@@ -32,6 +30,8 @@ from desktop_sync.app.settings import (
     parse_start,
     save_settings,
 )
+from desktop_sync.app.store_profile import Profile
+from desktop_sync.app.stores import StoreSettings
 from desktop_sync.errors import DesktopSyncError
 
 __all__ = [
@@ -39,9 +39,13 @@ __all__ = [
     "Credentials",
     "Profile",
     "ProfileIncomplete",
+    "StoreNotFound",
+    "find_store",
     "forget_profile",
     "load_profile",
+    "load_profiles",
     "save_profile",
+    "stores_to_run",
 ]
 
 ENV_VARS = (
@@ -65,9 +69,6 @@ _DESCRIPTIONS = {
     "STORE_SECRET": "the store API secret",
 }
 
-_CREDENTIAL_FIELDS = frozenset(f.name for f in dataclasses.fields(Credentials))
-_SETTING_FIELDS = frozenset(CONNECTION_FIELDS)
-
 
 class ProfileIncomplete(DesktopSyncError):
     """The connection is not fully set up; the message names what is missing and how to add it."""
@@ -82,139 +83,6 @@ class ProfileIncomplete(DesktopSyncError):
 
     def __str__(self) -> str:
         return self.message
-
-
-@dataclass(frozen=True, init=False)
-class Profile:
-    """Everything the engine needs to run one store against one Order Desk store.
-
-    Built either from its parts, ``Profile(settings=..., credentials=...)``, or from the
-    fields by name (``Profile(orderdesk_store_id=..., store_key=..., ...)``): each name goes to
-    ``Settings`` or ``Credentials``, and what is not given keeps the ``Settings`` default.
-    ``UnusableKey`` when a key holds a character no key can hold.
-    """
-
-    settings: Settings
-    credentials: Credentials
-
-    def __init__(
-        self,
-        settings: Settings | None = None,
-        credentials: Credentials | None = None,
-        **fields: Any,
-    ) -> None:
-        if "woocommerce_statuses" in fields:  # the older name, still given by the window
-            fields["order_statuses"] = fields.pop("woocommerce_statuses")
-        unknown = set(fields) - _CREDENTIAL_FIELDS - _SETTING_FIELDS
-        if unknown:
-            raise TypeError(f"Profile has no field {', '.join(sorted(unknown))}")
-        secrets = {k: v for k, v in fields.items() if k in _CREDENTIAL_FIELDS}
-        chosen = {k: v for k, v in fields.items() if k in _SETTING_FIELDS}
-        since = chosen.get("sync_since")
-        if isinstance(since, datetime):
-            chosen["sync_since"] = since.astimezone(UTC).isoformat()
-        elif since is None and "sync_since" in chosen:
-            chosen["sync_since"] = ""
-        if "order_statuses" in chosen:
-            chosen["order_statuses"] = tuple(chosen["order_statuses"])
-        base = dataclasses.replace(settings or Settings(), **chosen)
-        base = dataclasses.replace(
-            base,
-            orderdesk_store_id=clean_text(base.orderdesk_store_id),
-            orderdesk_api_url=clean_text(base.orderdesk_api_url),
-            store_platform=base.store_platform.strip().lower(),
-            store_url=clean_text(base.store_url),
-        )
-        keys = dataclasses.replace(credentials or Credentials(), **secrets)
-        object.__setattr__(self, "settings", base)
-        object.__setattr__(self, "credentials", clean_credentials(base.store_platform, keys))
-
-    # The settings and credentials by name, as the engine, the window and the CLI read them.
-    @property
-    def orderdesk_store_id(self) -> str:
-        return self.settings.orderdesk_store_id
-
-    @property
-    def orderdesk_api_url(self) -> str:
-        return self.settings.orderdesk_api_url
-
-    @property
-    def orderdesk_folder_id(self) -> int | None:
-        return self.settings.orderdesk_folder_id
-
-    @property
-    def orderdesk_folder_name(self) -> str:
-        return self.settings.orderdesk_folder_name
-
-    @property
-    def cancel_folder(self) -> str:
-        """The Order Desk folder for orders cancelled in the store after the push."""
-        return self.settings.cancel_folder_name.strip() or Settings().cancel_folder_name
-
-    @property
-    def store_platform(self) -> str:
-        return self.settings.store_platform
-
-    @property
-    def store_url(self) -> str:
-        return self.settings.store_url
-
-    @property
-    def push_interval_seconds(self) -> int:
-        return self.settings.push_interval_seconds
-
-    @property
-    def pull_interval_seconds(self) -> int:
-        return self.settings.pull_interval_seconds
-
-    @property
-    def overlap_minutes(self) -> int:
-        return self.settings.overlap_minutes
-
-    @property
-    def order_statuses(self) -> tuple[str, ...]:
-        """The statuses chosen in Settings; empty: the platform's own rule."""
-        return self.settings.order_statuses
-
-    @property
-    def woocommerce_statuses(self) -> tuple[str, ...]:
-        """The older name of ``order_statuses``."""
-        return self.settings.order_statuses
-
-    @property
-    def orderdesk_api_key(self) -> str:
-        return self.credentials.orderdesk_api_key
-
-    @property
-    def store_key(self) -> str:
-        return self.credentials.store_key
-
-    @property
-    def store_secret(self) -> str:
-        return self.credentials.store_secret
-
-    @property
-    def platform(self) -> Platform | None:
-        """The registry entry of this profile's store platform (None when it is unknown)."""
-        return find_platform(self.store_platform)
-
-    @property
-    def sync_since(self) -> datetime | None:
-        """UTC start of the first order scan; None means "from the moment sync first runs"."""
-        text = self.settings.sync_since.strip()
-        if not text:
-            return None
-        moment = datetime.fromisoformat(text)
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-    @property
-    def folder(self) -> int | str:
-        """The chosen folder: its id when known, else its name."""
-        return (
-            self.orderdesk_folder_id
-            if self.orderdesk_folder_id is not None
-            else (self.orderdesk_folder_name)
-        )
 
 
 def _env(env: Mapping[str, str], name: str) -> str:
@@ -237,28 +105,99 @@ def _checked_since(value: str) -> str:
         ) from None
 
 
+_STORE_ENV = ("STORE_PLATFORM", "STORE_URL", "STORE_KEY", "STORE_SECRET")
+
+
+class StoreNotFound(ProfileIncomplete):
+    """No store of the profile has the name asked for; the sentence lists the names there are."""
+
+    title = "No such store"
+
+
+def _same_address(store: StoreSettings, platform: str, url: str) -> bool:
+    return store.platform == platform and store.url.rstrip("/") == url.rstrip("/")
+
+
+def stores_to_run(env: Mapping[str, str], saved: Settings) -> tuple[StoreSettings, ...]:
+    """The stores to run: every saved one; or, when the environment describes a store, that
+    one alone (the saved store at its address, else the first, keeping its journal rows)."""
+    if not any(_env(env, name) for name in _STORE_ENV):
+        return saved.stores or (StoreSettings(),)
+    first = saved.first_store
+    platform = (_env(env, "STORE_PLATFORM") or first.platform).strip().lower()
+    url = clean_text(_env(env, "STORE_URL") or first.url)
+    same = [s for s in saved.stores if _same_address(s, platform, url)]
+    return (dataclasses.replace(same[0] if same else first, platform=platform, url=url),)
+
+
+def find_store(stores: tuple[StoreSettings, ...], name: str) -> StoreSettings:
+    """The store called ``name`` (its name, any case, or its id); ``StoreNotFound`` else."""
+    wanted = name.strip().casefold()
+    for store in stores:
+        if wanted in (store.label.casefold(), store.id.casefold()):
+            return store
+    names = ", ".join(f'"{s.label}"' for s in stores if s.label) or "none yet"
+    raise StoreNotFound(
+        f'This profile has no store called "{name}". Its stores: {names}. '
+        "See them with 'desktop-sync store list'."
+    )
+
+
 def load_profile(
     env: Mapping[str, str] = os.environ,
     *,
     secrets: SecretStore | None = None,
     settings: Settings | None = None,
 ) -> Profile:
-    """The profile to run, each piece from its environment variable when set, else as saved.
+    """The profile of the first store to run (see ``load_profiles``)."""
+    return load_profiles(env, secrets=secrets, settings=settings)[0]
+
+
+def load_profiles(
+    env: Mapping[str, str] = os.environ,
+    *,
+    secrets: SecretStore | None = None,
+    settings: Settings | None = None,
+    store: str | None = None,
+) -> tuple[Profile, ...]:
+    """One profile per store to run (``store``: the one of that name alone), each piece from
+    its environment variable when set, else as saved.
 
     The keyring is opened only for secrets the environment does not supply. ``STORE_KEY`` and
     ``STORE_SECRET`` come as a pair: when ``STORE_KEY`` is set, the secret is taken only from
-    ``STORE_SECRET``. Raises ``ProfileIncomplete`` (naming what is missing), ``UnusableKey``
-    (a key that holds a character no key has) and, when a secret has to come from the keyring
-    and none works, ``KeyringUnavailable``.
+    ``STORE_SECRET``. Raises ``ProfileIncomplete`` (naming what is missing), ``StoreNotFound``,
+    ``UnusableKey`` (a key that holds a character no key has) and, when a secret has to come
+    from the keyring and none works, ``KeyringUnavailable``.
     """
     saved = settings if settings is not None else load_settings()
+    stores = stores_to_run(env, saved)
+    if store is not None:
+        stores = (find_store(stores, store),)
+    opened: list[SecretStore] = []
+
+    def keyring_value(name: str) -> str:
+        # Opened on first need, so a profile given wholly by the environment never touches it.
+        if not opened:
+            opened.append(secrets if secrets is not None else SecretStore())
+        return (opened[0].get(name) or "").strip()
+
+    return tuple(_load_one(env, saved, chosen, keyring_value) for chosen in stores)
+
+
+def _load_one(
+    env: Mapping[str, str],
+    saved: Settings,
+    chosen: StoreSettings,
+    keyring_value: Callable[[str], str],
+) -> Profile:
     store_id = clean_text(_env(env, "ORDERDESK_STORE_ID") or saved.orderdesk_store_id)
     api_url = _env(env, "ORDERDESK_API_URL") or saved.orderdesk_api_url.strip()
-    platform = (_env(env, "STORE_PLATFORM") or saved.store_platform).strip().lower()
-    store_url = clean_text(_env(env, "STORE_URL") or saved.store_url)
+    platform = chosen.platform.strip().lower()
+    store_url = clean_text(chosen.url)
     folder_env = _env(env, "ORDERDESK_FOLDER")
     if folder_env:
         folder_id, folder_name = _parse_folder(folder_env)
+        chosen = dataclasses.replace(chosen, folder_id=None, folder_name="")
     else:
         folder_id, folder_name = saved.orderdesk_folder_id, saved.orderdesk_folder_name.strip()
     if folder_id is None and not folder_name:
@@ -271,15 +210,7 @@ def load_profile(
             "or in STORE_PLATFORM.",
             ("STORE_PLATFORM",),
         )
-    since = _checked_since(saved.sync_since)
-
-    opened: list[SecretStore] = []
-
-    def keyring_value(name: str) -> str:
-        # Opened on first need, so a profile given wholly by the environment never touches it.
-        if not opened:
-            opened.append(secrets if secrets is not None else SecretStore())
-        return (opened[0].get(name) or "").strip()
+    since = _checked_since(chosen.sync_since)
 
     api_key = _env(env, "ORDERDESK_API_KEY")
     if not api_key and store_id:
@@ -294,7 +225,8 @@ def load_profile(
     credentials = Credentials(api_key, store_key, store_secret)
     connection = dataclasses.replace(
         Settings(),
-        **{name: getattr(saved, name) for name in CONNECTION_FIELDS},
+        **{name: getattr(saved, name) for name in CONNECTION_FIELDS if name != "stores"},
+        stores=(chosen,),
     )
     profile = Profile(
         connection,
@@ -338,10 +270,11 @@ def _missing_message(missing: tuple[str, ...]) -> str:
 
 
 def save_profile(profile: Profile, secrets: SecretStore, *, path: Path | None = None) -> None:
-    """Save ``profile``: its secrets to ``secrets``, the rest to the settings file.
+    """Save ``profile``: its secrets to ``secrets``, the rest to the settings file, its store
+    in the place of the saved store with its id (the profile's other stores are kept).
 
-    Secrets go first, so a keyring failure leaves the settings as they were. Secrets of a
-    previous store or Order Desk account are removed so none linger in the keyring.
+    Secrets go first, so a keyring failure leaves the settings as they were. Secrets of the
+    store's previous address or a previous Order Desk account are removed so none linger.
     """
     target = path if path is not None else settings_path()
     previous = load_settings(target)
@@ -359,21 +292,38 @@ def save_profile(profile: Profile, secrets: SecretStore, *, path: Path | None = 
         store_key_name(profile.store_platform, profile.store_url),
         secret_name,
     }
-    for stale in _secret_names(previous) - current_names:
-        secrets.delete(stale)
+    replaced = [s for s in previous.stores if s.id == profile.store_id]
+    others = [s for s in previous.stores if s.id != profile.store_id]
+    stale = _orderdesk_secret_names(previous) | _store_secret_names(replaced)
+    for name in stale - current_names - _store_secret_names(others):
+        secrets.delete(name)
 
-    connection = {name: getattr(profile.settings, name) for name in CONNECTION_FIELDS}
-    save_settings(dataclasses.replace(previous, **connection), target)
+    stores = tuple(profile.store if s.id == profile.store_id else s for s in previous.stores)
+    if not replaced:
+        stores += (profile.store,)
+    connection = {
+        name: getattr(profile.settings, name) for name in CONNECTION_FIELDS if name != "stores"
+    }
+    save_settings(dataclasses.replace(previous, **connection, stores=stores), target)
+
+
+def _orderdesk_secret_names(saved: Settings) -> set[str]:
+    if saved.orderdesk_store_id.strip():
+        return {orderdesk_api_key_name(saved.orderdesk_store_id)}
+    return set()
+
+
+def _store_secret_names(stores: Iterable[StoreSettings]) -> set[str]:
+    names: set[str] = set()
+    for store in stores:
+        if store.platform.strip() and store.url.strip():
+            names.add(store_key_name(store.platform, store.url))
+            names.add(store_secret_name(store.platform, store.url))
+    return names
 
 
 def _secret_names(saved: Settings) -> set[str]:
-    names: set[str] = set()
-    if saved.orderdesk_store_id.strip():
-        names.add(orderdesk_api_key_name(saved.orderdesk_store_id))
-    if saved.store_platform.strip() and saved.store_url.strip():
-        names.add(store_key_name(saved.store_platform, saved.store_url))
-        names.add(store_secret_name(saved.store_platform, saved.store_url))
-    return names
+    return _orderdesk_secret_names(saved) | _store_secret_names(saved.stores)
 
 
 def forget_profile(secrets: SecretStore, *, keep_journal: bool, path: Path | None = None) -> None:

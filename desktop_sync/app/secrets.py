@@ -73,13 +73,16 @@ def _advice(platform: str = sys.platform) -> str:
     return "install a keyring supported by the Python 'keyring' package"
 
 
-def unavailable_message(detail: str = "", platform: str = sys.platform) -> str:
-    """The sentence shown when no keyring can be used (``detail`` is the backend's own words)."""
+def unavailable_message(
+    detail: str = "", platform: str = sys.platform, *, session_only: bool = True
+) -> str:
+    """The sentence shown when no keyring can be used (``detail`` is the backend's own words;
+    ``session_only``: the window offers to keep the passwords for this session instead)."""
     reason = f" ({detail.rstrip('.')})" if detail else ""
+    choice = "; or choose to keep the passwords for this session only" if session_only else ""
     return (
         f"Desktop Sync cannot keep your passwords safe because no system keyring is available"
-        f"{reason}. To fix this, {_advice(platform)}, then try again; or choose to keep the "
-        "passwords for this session only."
+        f"{reason}. To fix this, {_advice(platform)}, then try again{choice}."
     )
 
 

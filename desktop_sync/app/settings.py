@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_sync.app.paths import settings_path
+from desktop_sync.app.stores import FIRST_STORE_ID, StoreSettings, store_from_json
 from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER
 
 __all__ = [
@@ -32,7 +33,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: the stores are a list (``stores``); 1 held one store in ``store_platform``, ``store_url``
+and ``sync_since``."""
 DEFAULT_ORDERDESK_API_URL = "https://app.orderdesk.me/api/v2"
 
 # Fields that must be at least this number; smaller values in a hand-edited file fall back.
@@ -100,8 +103,8 @@ class Settings:
     orderdesk_folder_name: str = "New"
     cancel_folder_name: str = DEFAULT_CANCEL_FOLDER
     """The Order Desk folder an order cancelled in the store after the push is moved to."""
-    store_platform: str = ""
-    store_url: str = ""
+    stores: tuple[StoreSettings, ...] = ()
+    """The profile's stores, in the order the merchant added them (``app.stores``)."""
     push_interval_seconds: int = 120
     pull_interval_seconds: int = 300
     overlap_minutes: int = 10
@@ -109,8 +112,6 @@ class Settings:
     notify_shipments: bool = True
     start_minimized: bool = False
     paused: bool = False
-    sync_since: str = ""
-    """ISO 8601 UTC: the moment of connection, or the date a backfill starts from."""
     order_statuses: tuple[str, ...] = ()
     """The store statuses the merchant chose to send; empty: the platform's own rule (its
     registry entry's ``send_rule``), for every platform alike."""
@@ -121,9 +122,28 @@ class Settings:
         """The older name of ``order_statuses`` (the window still reads it)."""
         return self.order_statuses
 
+    @property
+    def first_store(self) -> StoreSettings:
+        """The first store (an empty one when there is none): what the window's single-store
+        views show."""
+        return self.stores[0] if self.stores else StoreSettings()
+
+    @property
+    def store_platform(self) -> str:
+        return self.first_store.platform
+
+    @property
+    def store_url(self) -> str:
+        return self.first_store.url
+
+    @property
+    def sync_since(self) -> str:
+        return self.first_store.sync_since
+
     def to_json(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
+        data = {spec.name: getattr(self, spec.name) for spec in dataclasses.fields(self)}
         data["order_statuses"] = list(self.order_statuses)
+        data["stores"] = [store.to_json() for store in self.stores]
         data["schema_version"] = SCHEMA_VERSION
         return data
 
@@ -134,13 +154,11 @@ CONNECTION_FIELDS = (
     "orderdesk_folder_id",
     "orderdesk_folder_name",
     "cancel_folder_name",
-    "store_platform",
-    "store_url",
+    "stores",
     "push_interval_seconds",
     "pull_interval_seconds",
     "overlap_minutes",
     "order_statuses",
-    "sync_since",
 )
 """The settings a ``Profile`` carries (the rest are the window's preferences)."""
 
@@ -182,7 +200,7 @@ def _from_json(data: Mapping[str, Any], target: Path, report: Callable[[str], No
     bad: list[str] = []
     for spec in dataclasses.fields(Settings):
         # Unknown keys (from a newer version) are ignored; missing ones keep their default.
-        if spec.name == "schema_version" or spec.name not in data:
+        if spec.name in ("schema_version", "stores") or spec.name not in data:
             continue
         value = _checked(spec.name, data[spec.name], getattr(defaults, spec.name))
         if value is _INVALID:
@@ -196,12 +214,43 @@ def _from_json(data: Mapping[str, Any], target: Path, report: Callable[[str], No
             bad.append("woocommerce_statuses")
         elif "order_statuses" not in data and data.get("store_platform") == "woocommerce":
             values["order_statuses"] = value
+    stores, unusable = _stores(data)
+    values["stores"] = stores
+    bad += unusable
     if bad:
         report(
             f"The settings file {target} has unusable values for {', '.join(bad)}; "
             "their defaults are in use."
         )
     return dataclasses.replace(defaults, **values)
+
+
+def _stores(data: Mapping[str, Any]) -> tuple[tuple[StoreSettings, ...], list[str]]:
+    """The saved stores, and what could not be read. A file from before the list (schema 1)
+    holds one store in its own fields: it is the profile's first store, as it was."""
+    if "stores" not in data:
+        old = {name: data.get(name, "") for name in ("store_platform", "store_url", "sync_since")}
+        if not all(isinstance(value, str) for value in old.values()):
+            return (), ["store_platform"]
+        if not (old["store_platform"].strip() or old["store_url"].strip()):
+            return (), []
+        first = StoreSettings(
+            id=FIRST_STORE_ID,
+            platform=old["store_platform"].strip().lower(),
+            url=old["store_url"].strip(),
+            sync_since=old["sync_since"].strip(),
+        )
+        return (first,), []
+    entries = data["stores"]
+    if not isinstance(entries, list):
+        return (), ["stores"]
+    stores: list[StoreSettings] = []
+    for entry in entries:
+        store = store_from_json(entry)
+        if store is None or any(store.id == kept.id for kept in stores):
+            return tuple(stores), ["stores"]
+        stores.append(store)
+    return tuple(stores), []
 
 
 _INVALID = object()

@@ -86,7 +86,7 @@ def build_engine(
     on_cycle: Callable[[CycleResult], None] | None = None,
 ) -> SyncEngine:
     """A ready engine for ``profile``; call on the thread that will run it."""
-    journal = Journal(journal_file or journal_path())
+    journal = Journal(journal_file or journal_path(), store=profile.store_id)
     orderdesk = make_orderdesk_client(
         profile.orderdesk_store_id, profile.orderdesk_api_key, profile.orderdesk_api_url
     )
@@ -112,6 +112,7 @@ def build_engine(
         stop=stop,
         clock=clock,
         on_close=orderdesk.close,
+        source_name=profile.source_name,
         order_statuses=profile.order_statuses or None,
         cancel_folder=profile.cancel_folder,
         on_cycle=on_cycle,

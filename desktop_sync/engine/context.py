@@ -85,6 +85,8 @@ class EngineContext:
     retry_schedule: Backoff = RETRY_SCHEDULE
     store_key: str = ""
     """Which store this is (``engine.identity.store_key_of``): part of every Order Desk match."""
+    source_name: str = ""
+    """The Order Desk source name of this store's orders ("": its platform's)."""
     server_clock: ServerClock = field(default_factory=ServerClock)
 
     def now(self) -> datetime:

@@ -97,7 +97,7 @@ class ShipmentPuller:
         self.store = store
         self.overlap = overlap
         self.start_at = start_at
-        self.source_name = source_name_for(store.platform)
+        self.source_name = self.ctx.source_name or source_name_for(store.platform)
         self._store_lines: dict[str, dict[str, list[str]]] = {}
         self.fulfiller = Fulfiller(ctx, store)
 

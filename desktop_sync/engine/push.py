@@ -72,7 +72,7 @@ class OrderPusher:
         self._folder_id: int | None = folder if isinstance(folder, int) else None
         self.overlap = overlap
         self.start_at = start_at
-        self.source_name = source_name_for(store.platform)
+        self.source_name = ctx.source_name or source_name_for(store.platform)
         self.send_rule = send_rule or send_rule_for(store.platform)
         self.store_key = ctx.store_key
         self._seen: dict[str, StoreOrder] = {}
@@ -278,7 +278,11 @@ class OrderPusher:
         except UnmappableOrder as exc:
             self._fail(row, exc.reason, tally)
             return
-        draft = replace(draft, order_metadata={**draft.order_metadata, STORE_KEY: self.store_key})
+        draft = replace(
+            draft,
+            source_name=self.source_name,
+            order_metadata={**draft.order_metadata, STORE_KEY: self.store_key},
+        )
 
         journal.mark_sending(row.store_order_id)
         try:

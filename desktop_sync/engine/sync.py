@@ -74,11 +74,13 @@ class SyncEngine:
         clock: Callable[[], datetime] = utc_now,
         on_close: Callable[[], None] | None = None,
         store_key: str | None = None,
+        source_name: str | None = None,
         order_statuses: Collection[str] | None = None,
         cancel_folder: int | str | None = DEFAULT_CANCEL_FOLDER,
         on_cycle: Callable[[CycleResult], None] | None = None,
     ) -> None:
         """``store_key`` names the store in Order Desk (default: its platform and address);
+        ``source_name`` is its orders' Order Desk source name (default: its platform's);
         ``order_statuses`` are the store statuses the merchant chose to send (default: the
         platform's rule in ``engine.send_rules``); ``cancel_folder`` is the Order Desk folder
         (id or name) that orders cancelled in the store after the push are moved to;
@@ -89,6 +91,7 @@ class SyncEngine:
             clock,
             stop or threading.Event(),
             store_key=store_key or store_key_of(store),
+            source_name=source_name or "",
         )
         self.store = store
         self.orderdesk = orderdesk

@@ -88,25 +88,11 @@ KEYS_FORGOTTEN = "Your keys were kept for the last session only; enter them agai
 
 
 def saved_connection(settings: Settings) -> Profile | None:
-    """The saved connection without its keys, when the settings name one; else None."""
+    """The saved connection (its first store, as saved) without its keys, when the settings
+    name one; else None."""
     if not (settings.orderdesk_store_id and settings.store_platform and settings.store_url):
         return None
-    return Profile(
-        orderdesk_store_id=settings.orderdesk_store_id,
-        orderdesk_api_key="",
-        orderdesk_api_url=settings.orderdesk_api_url,
-        orderdesk_folder_id=settings.orderdesk_folder_id,
-        orderdesk_folder_name=settings.orderdesk_folder_name,
-        store_platform=settings.store_platform,
-        store_url=settings.store_url,
-        store_key="",
-        push_interval_seconds=settings.push_interval_seconds,
-        pull_interval_seconds=settings.pull_interval_seconds,
-        overlap_minutes=settings.overlap_minutes,
-        order_statuses=settings.order_statuses,
-        cancel_folder_name=settings.cancel_folder_name,
-        sync_since=settings.sync_since,
-    )
+    return Profile(settings)
 
 
 # After Quit, how long the app still waits for the sync thread, and for a connection check or

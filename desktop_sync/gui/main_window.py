@@ -28,12 +28,14 @@ from desktop_sync.app.profile import Profile
 from desktop_sync.app.secrets import SecretStore
 from desktop_sync.app.settings import Settings, save_settings
 from desktop_sync.engine.events import CycleResult, Health
+from desktop_sync.gui.add_store import AddStoreWizard
 from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.dashboard import Dashboard
 from desktop_sync.gui.icons import app_icon
 from desktop_sync.gui.log_model import SyncLogModel
 from desktop_sync.gui.log_view import LogView
 from desktop_sync.gui.status import Side
+from desktop_sync.gui.store_cards import StoreCards, store_parts
 from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
 
@@ -143,6 +145,9 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.log_view)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
+        # A card per store between the dashboard and the log (hidden with one store).
+        self.store_cards = StoreCards(lambda: store_parts(reader))
+        splitter.insertWidget(1, self.store_cards)
         central = QWidget()
         self._layout = QVBoxLayout(central)
         self._layout.setContentsMargins(12, 10, 12, 6)
@@ -230,6 +235,7 @@ class MainWindow(QMainWindow):
             (controller.health_changed, self._health_changed),
             (controller.schedule_changed, self.dashboard.on_schedule_changed),
             (controller.cycle_started, self._cycle_started),
+            (controller.cycle_finished, self.store_cards.refresh),
         ]
         if self.tray is not None:
             self._links += [
@@ -319,6 +325,10 @@ class MainWindow(QMainWindow):
         self.sync_action.setShortcuts([QKeySequence("Ctrl+R"), QKeySequence(Qt.Key.Key_F5)])
         self.sync_action.triggered.connect(self.sync_now)
         file_menu.addAction(self.sync_action)
+        self.add_store_action = QAction("&Add a store...", self)
+        self.add_store_action.triggered.connect(self.add_store)
+        self.add_store_action.setEnabled(callable(getattr(self.reader, "add_store", None)))
+        file_menu.addAction(self.add_store_action)
         file_menu.addAction(self.settings_action)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
@@ -374,6 +384,20 @@ class MainWindow(QMainWindow):
         dialog.forgotten.connect(self._forgotten)
         self._keep(dialog)
         dialog.open()
+
+    def add_store(self) -> AddStoreWizard:
+        """*Add a store*: the wizard's store page for one more store, synced with the others
+        from then on."""
+        wizard = AddStoreWizard(getattr(self.reader, "add_store"), self)  # noqa: B009
+        wizard.added.connect(self._store_added)
+        self._keep(wizard)
+        wizard.open()
+        return wizard
+
+    def _store_added(self, _store: object) -> None:
+        self.store_cards.refresh()
+        if self.profile is not None:
+            self.restart_sync(self.profile)  # the new engines include the new store
 
     def apply_settings(self, settings: Settings) -> None:
         """Settings saved by the dialog: new intervals and notification switches apply now;

@@ -7,6 +7,7 @@ state on disk is always the state the engine last acted on.
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 import unicodedata
@@ -33,6 +34,7 @@ from desktop_sync.state.records import (
 )
 from desktop_sync.state.schema import migrate
 from desktop_sync.state.states import Cursor, OrderState, ShipmentKind, ShipmentState
+from desktop_sync.state.store_migration import FIRST_STORE
 
 __all__ = [
     "Cursor",
@@ -97,8 +99,13 @@ def _contains_folded(haystack: object, needle: object) -> int:
 class Journal:
     """The SQLite journal at ``path`` (created and migrated on open)."""
 
-    def __init__(self, path: Path | str, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, path: Path | str, *, timeout: float = 30.0, store: str = FIRST_STORE
+    ) -> None:
         self.path = Path(path)
+        self.store = store
+        """The store whose rows this journal reads and writes (events: every store's)."""
+        self._owns_connection = True
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(
@@ -118,7 +125,24 @@ class Journal:
             ) from exc
 
     def close(self) -> None:
-        self._conn.close()
+        if self._owns_connection:
+            self._conn.close()
+
+    def for_store(self, store: str) -> Journal:
+        """The same journal, reading and writing ``store``'s rows, on this connection (so on
+        this thread); closing it leaves the connection open."""
+        view = copy.copy(self)
+        view.store = store
+        view._owns_connection = False
+        return view
+
+    def stores(self) -> list[str]:
+        """Every store with rows in the journal (removed stores' rows are kept)."""
+        rows = self._query(
+            "SELECT store FROM orders UNION SELECT store FROM shipments "
+            "UNION SELECT store FROM cursors ORDER BY 1"
+        )
+        return [r[0] for r in rows]
 
     def __enter__(self) -> Journal:
         return self
@@ -164,7 +188,8 @@ class Journal:
 
     def get_order(self, store_order_id: str) -> OrderRow | None:
         rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE store_order_id = ?", (store_order_id,)
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE store = ? AND store_order_id = ?",
+            (self.store, store_order_id),
         )
         return order_from(rows[0]) if rows else None
 
@@ -189,15 +214,16 @@ class Journal:
         now = iso(utc_now())
         with self._tx() as conn:
             existing = conn.execute(
-                "SELECT state, store_updated_at FROM orders WHERE store_order_id = ?",
-                (store_order_id,),
+                "SELECT state, store_updated_at FROM orders WHERE store = ? AND store_order_id = ?",
+                (self.store, store_order_id),
             ).fetchone()
             if existing is None:
                 conn.execute(
-                    "INSERT INTO orders (store_order_id, order_number, state, last_error, "
+                    "INSERT INTO orders (store, store_order_id, order_number, state, last_error, "
                     "store_created_at, store_updated_at, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
+                        self.store,
                         store_order_id,
                         order_number,
                         state,
@@ -218,26 +244,33 @@ class Journal:
             ):
                 conn.execute(
                     "UPDATE orders SET state = ?, next_attempt_at = NULL, last_error = ?, "
-                    "store_updated_at = ?, updated_at = ? WHERE store_order_id = ?",
-                    (state, reason, iso(updated_at), now, store_order_id),
+                    "store_updated_at = ?, updated_at = ? WHERE store = ? AND store_order_id = ?",
+                    (state, reason, iso(updated_at), now, self.store, store_order_id),
                 )
             return False
 
     def orders_due(self, now: datetime, limit: int = 10_000) -> list[OrderRow]:
         """Orders to (re)try now: pending or interrupted while sending, oldest first."""
         rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state IN (?, ?) AND {_DUE} "
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE store = ? AND state IN (?, ?) AND {_DUE} "
             "ORDER BY store_created_at, store_order_id LIMIT ?",
-            (OrderState.PENDING, OrderState.SENDING, iso(now), iso(now + RETRY_HORIZON), limit),
+            (
+                self.store,
+                OrderState.PENDING,
+                OrderState.SENDING,
+                iso(now),
+                iso(now + RETRY_HORIZON),
+                limit,
+            ),
         )
         return [order_from(r) for r in rows]
 
     def orders_in_state(self, *states: OrderState) -> list[OrderRow]:
         marks = ",".join("?" * len(states))
         rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state IN ({marks}) "
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE store = ? AND state IN ({marks}) "
             "ORDER BY store_created_at, store_order_id",
-            states,
+            (self.store, *states),
         )
         return [order_from(r) for r in rows]
 
@@ -259,13 +292,14 @@ class Journal:
             conn.execute(
                 "UPDATE orders SET state = ?, orderdesk_order_id = ?, last_error = '', "
                 "next_attempt_at = NULL, facts_seen = ?, facts_told = ?, updated_at = ? "
-                "WHERE store_order_id = ?",
+                "WHERE store = ? AND store_order_id = ?",
                 (
                     OrderState.SENT,
                     orderdesk_order_id,
                     facts,
                     facts if told is None else told,
                     iso(utc_now()),
+                    self.store,
                     store_order_id,
                 ),
             )
@@ -274,40 +308,45 @@ class Journal:
         """What the store now says of a sent order; Order Desk is told the difference."""
         with self._tx() as conn:
             conn.execute(
-                "UPDATE orders SET facts_seen = ? WHERE store_order_id = ? AND state = ?",
-                (facts, store_order_id, OrderState.SENT),
+                "UPDATE orders SET facts_seen = ? WHERE store = ? AND store_order_id = ? "
+                "AND state = ?",
+                (facts, self.store, store_order_id, OrderState.SENT),
             )
 
     def mark_told(self, store_order_id: str, facts: str) -> None:
         """Order Desk now knows ``facts`` of the order (a note was written, it was moved)."""
         with self._tx() as conn:
             conn.execute(
-                "UPDATE orders SET facts_told = ?, updated_at = ? WHERE store_order_id = ?",
-                (facts, iso(utc_now()), store_order_id),
+                "UPDATE orders SET facts_told = ?, updated_at = ? "
+                "WHERE store = ? AND store_order_id = ?",
+                (facts, iso(utc_now()), self.store, store_order_id),
             )
 
     def flag_for_look(self, store_order_id: str, why: str) -> None:
         """The merchant should look at the order, for the reason ``why`` (a sentence)."""
         with self._tx() as conn:
             conn.execute(
-                "UPDATE orders SET needs_look = ?, updated_at = ? WHERE store_order_id = ?",
-                (why, iso(utc_now()), store_order_id),
+                "UPDATE orders SET needs_look = ?, updated_at = ? "
+                "WHERE store = ? AND store_order_id = ?",
+                (why, iso(utc_now()), self.store, store_order_id),
             )
 
     def orders_needing_look(self) -> list[OrderRow]:
         """Orders flagged for the merchant's look, oldest first."""
         rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE needs_look != '' "
-            "ORDER BY store_created_at, store_order_id"
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE store = ? AND needs_look != '' "
+            "ORDER BY store_created_at, store_order_id",
+            (self.store,),
         )
         return [order_from(r) for r in rows]
 
     def orders_to_tell(self) -> list[OrderRow]:
         """Sent orders whose store copy changed in a way Order Desk has not been told of."""
         rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state = ? AND facts_seen != '' "
-            "AND facts_seen != facts_told ORDER BY store_created_at, store_order_id",
-            (OrderState.SENT,),
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE store = ? AND state = ? "
+            "AND facts_seen != '' AND facts_seen != facts_told "
+            "ORDER BY store_created_at, store_order_id",
+            (self.store, OrderState.SENT),
         )
         return [order_from(r) for r in rows]
 
@@ -328,19 +367,19 @@ class Journal:
         """Sent orders placed since ``placed_since`` whose lines are not all shipped yet,
         oldest first: the orders the pull looks for shipments of."""
         rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE state = ? "
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE store = ? AND state = ? "
             "AND orderdesk_order_id IS NOT NULL AND shipped_at IS NULL "
             "AND store_created_at >= ? ORDER BY store_created_at, store_order_id",
-            (OrderState.SENT.value, iso(placed_since)),
+            (self.store, OrderState.SENT.value, iso(placed_since)),
         )
         return [order_from(r) for r in rows]
 
     def shipped_order(self, store_order_id: str) -> OrderRow | None:
         """The sent order, when every line of it has shipped (the pull no longer looks at it)."""
         rows = self._query(
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE store_order_id = ? AND state = ? "
-            "AND orderdesk_order_id IS NOT NULL AND shipped_at IS NOT NULL",
-            (store_order_id, OrderState.SENT.value),
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE store = ? AND store_order_id = ? "
+            "AND state = ? AND orderdesk_order_id IS NOT NULL AND shipped_at IS NOT NULL",
+            (self.store, store_order_id, OrderState.SENT.value),
         )
         return order_from(rows[0]) if rows else None
 
@@ -348,8 +387,9 @@ class Journal:
         """Every line of the order is covered by a shipment that reached the store."""
         with self._tx() as conn:
             conn.execute(
-                "UPDATE orders SET shipped_at = ?, updated_at = ? WHERE store_order_id = ?",
-                (iso(utc_now()), iso(utc_now()), store_order_id),
+                "UPDATE orders SET shipped_at = ?, updated_at = ? "
+                "WHERE store = ? AND store_order_id = ?",
+                (iso(utc_now()), iso(utc_now()), self.store, store_order_id),
             )
 
     def requeue_order(self, store_order_id: str) -> bool:
@@ -393,8 +433,17 @@ class Journal:
                 f"UPDATE {table.name} SET state = ?, "
                 f"{table.link} = COALESCE(?, {table.link}), "
                 "last_error = COALESCE(?, last_error), next_attempt_at = ?, "
-                f"attempts = attempts + ?, updated_at = ? WHERE {table.key} = ?",
-                (state, link, error, iso(next_attempt_at), int(bump_attempts), iso(utc_now()), key),
+                f"attempts = attempts + ?, updated_at = ? WHERE store = ? AND {table.key} = ?",
+                (
+                    state,
+                    link,
+                    error,
+                    iso(next_attempt_at),
+                    int(bump_attempts),
+                    iso(utc_now()),
+                    self.store,
+                    key,
+                ),
             )
 
     def _requeue(self, table: _Table, key: str, from_states: tuple[str, ...]) -> bool:
@@ -403,8 +452,9 @@ class Journal:
             marks = ",".join("?" * len(from_states))
             cursor = conn.execute(
                 f"UPDATE {table.name} SET state = ?, next_attempt_at = NULL, "
-                f"attempts = 0, updated_at = ? WHERE {table.key} = ? AND state IN ({marks})",
-                (OrderState.PENDING, iso(utc_now()), key, *from_states),
+                f"attempts = 0, updated_at = ? WHERE store = ? AND {table.key} = ? "
+                f"AND state IN ({marks})",
+                (OrderState.PENDING, iso(utc_now()), self.store, key, *from_states),
             )
             return cursor.rowcount > 0
 
@@ -412,7 +462,8 @@ class Journal:
 
     def get_shipment(self, shipment_id: str) -> ShipmentRow | None:
         rows = self._query(
-            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE shipment_id = ?", (shipment_id,)
+            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE store = ? AND shipment_id = ?",
+            (self.store, shipment_id),
         )
         return shipment_from(rows[0]) if rows else None
 
@@ -422,16 +473,17 @@ class Journal:
             chunk = list(shipment_ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
             rows = self._query(
-                f"SELECT shipment_id FROM shipments WHERE shipment_id IN ({marks})", chunk
+                f"SELECT shipment_id FROM shipments WHERE store = ? AND shipment_id IN ({marks})",
+                [self.store, *chunk],
             )
             known.update(r[0] for r in rows)
         return known
 
     def shipments_of_orderdesk_order(self, orderdesk_order_id: str) -> list[ShipmentRow]:
         rows = self._query(
-            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE orderdesk_order_id = ? "
+            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE store = ? AND orderdesk_order_id = ? "
             "ORDER BY created_at, shipment_id",
-            (orderdesk_order_id,),
+            (self.store, orderdesk_order_id),
         )
         return [shipment_from(r) for r in rows]
 
@@ -439,8 +491,8 @@ class Journal:
         """Drop the rows of shipments left alone as another's, to record them anew."""
         with self._tx() as conn:
             conn.executemany(
-                "DELETE FROM shipments WHERE shipment_id = ? AND state = ?",
-                [(i, ShipmentState.SKIPPED) for i in shipment_ids],
+                "DELETE FROM shipments WHERE store = ? AND shipment_id = ? AND state = ?",
+                [(self.store, i, ShipmentState.SKIPPED) for i in shipment_ids],
             )
 
     def record_shipment(
@@ -462,11 +514,12 @@ class Journal:
         now = iso(utc_now())
         with self._tx() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO shipments (shipment_id, orderdesk_order_id, store_order_id, "
-                "order_number, tracking_number, carrier, tracking_url, shipment_method, lines, "
-                "kind, state, last_error, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO shipments (store, shipment_id, orderdesk_order_id, "
+                "store_order_id, order_number, tracking_number, carrier, tracking_url, "
+                "shipment_method, lines, kind, state, last_error, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
+                    self.store,
                     shipment_id,
                     orderdesk_order_id,
                     store_order_id,
@@ -486,18 +539,24 @@ class Journal:
 
     def shipments_due(self, now: datetime) -> list[ShipmentRow]:
         rows = self._query(
-            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE state IN (?, ?) AND {_DUE} "
-            "ORDER BY created_at, shipment_id",
-            (ShipmentState.PENDING, ShipmentState.CREATING, iso(now), iso(now + RETRY_HORIZON)),
+            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE store = ? AND state IN (?, ?) "
+            f"AND {_DUE} ORDER BY created_at, shipment_id",
+            (
+                self.store,
+                ShipmentState.PENDING,
+                ShipmentState.CREATING,
+                iso(now),
+                iso(now + RETRY_HORIZON),
+            ),
         )
         return [shipment_from(r) for r in rows]
 
     def shipments_in_state(self, *states: ShipmentState) -> list[ShipmentRow]:
         marks = ",".join("?" * len(states))
         rows = self._query(
-            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE state IN ({marks}) "
+            f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE store = ? AND state IN ({marks}) "
             "ORDER BY created_at, shipment_id",
-            states,
+            (self.store, *states),
         )
         return [shipment_from(r) for r in rows]
 
@@ -552,13 +611,14 @@ class Journal:
             conn.execute(
                 "UPDATE shipments SET tracking_number = ?, carrier = ?, tracking_url = ?, "
                 "state = ?, next_attempt_at = NULL, attempts = 0, last_error = '', "
-                "updated_at = ? WHERE shipment_id = ?",
+                "updated_at = ? WHERE store = ? AND shipment_id = ?",
                 (
                     tracking_number,
                     carrier,
                     tracking_url,
                     ShipmentState.PENDING,
                     iso(utc_now()),
+                    self.store,
                     shipment_id,
                 ),
             )
@@ -569,17 +629,20 @@ class Journal:
     # -- cursors -------------------------------------------------------------------------
 
     def get_cursor(self, direction: Cursor) -> datetime | None:
-        rows = self._query("SELECT high_water FROM cursors WHERE direction = ?", (direction,))
+        rows = self._query(
+            "SELECT high_water FROM cursors WHERE store = ? AND direction = ?",
+            (self.store, direction),
+        )
         return parse_time(rows[0][0]) if rows else None
 
     def set_cursor(self, direction: Cursor, high_water: datetime, overlap_seconds: int) -> None:
         with self._tx() as conn:
             conn.execute(
-                "INSERT INTO cursors (direction, high_water, overlap_seconds, updated_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (direction) DO UPDATE SET "
+                "INSERT INTO cursors (store, direction, high_water, overlap_seconds, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (store, direction) DO UPDATE SET "
                 "high_water = excluded.high_water, overlap_seconds = excluded.overlap_seconds, "
                 "updated_at = excluded.updated_at",
-                (direction, iso(high_water), overlap_seconds, iso(utc_now())),
+                (self.store, direction, iso(high_water), overlap_seconds, iso(utc_now())),
             )
 
     def advance_cursor(
@@ -596,8 +659,15 @@ class Journal:
         with self._tx() as conn:
             cursor = conn.execute(
                 "UPDATE cursors SET high_water = ?, overlap_seconds = ?, updated_at = ? "
-                "WHERE direction = ? AND high_water >= ?",
-                (iso(high_water), overlap_seconds, iso(utc_now()), direction, iso(scanned_from)),
+                "WHERE store = ? AND direction = ? AND high_water >= ?",
+                (
+                    iso(high_water),
+                    overlap_seconds,
+                    iso(utc_now()),
+                    self.store,
+                    direction,
+                    iso(scanned_from),
+                ),
             )
             return cursor.rowcount > 0
 
@@ -613,9 +683,9 @@ class Journal:
         """Record where sending starts when no start is recorded yet (an earlier journal)."""
         with self._tx() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO cursors (direction, high_water, overlap_seconds, "
-                "updated_at) VALUES (?, ?, 0, ?)",
-                (Cursor.SEND_FROM, iso(since), iso(utc_now())),
+                "INSERT OR IGNORE INTO cursors (store, direction, high_water, overlap_seconds, "
+                "updated_at) VALUES (?, ?, ?, 0, ?)",
+                (self.store, Cursor.SEND_FROM, iso(since), iso(utc_now())),
             )
 
     def backfill(self, since: datetime) -> datetime:
@@ -626,14 +696,15 @@ class Journal:
         with self._tx() as conn:
             for direction in (Cursor.PUSH, Cursor.SEND_FROM):
                 conn.execute(
-                    "INSERT INTO cursors (direction, high_water, overlap_seconds, updated_at) "
-                    "VALUES (?, ?, 0, ?) ON CONFLICT (direction) DO UPDATE SET "
-                    "high_water = MIN(high_water, excluded.high_water), "
+                    "INSERT INTO cursors (store, direction, high_water, overlap_seconds, "
+                    "updated_at) VALUES (?, ?, ?, 0, ?) ON CONFLICT (store, direction) DO UPDATE "
+                    "SET high_water = MIN(high_water, excluded.high_water), "
                     "updated_at = excluded.updated_at",
-                    (direction, iso(since), iso(utc_now())),
+                    (self.store, direction, iso(since), iso(utc_now())),
                 )
             (start,) = conn.execute(
-                "SELECT high_water FROM cursors WHERE direction = ?", (Cursor.SEND_FROM,)
+                "SELECT high_water FROM cursors WHERE store = ? AND direction = ?",
+                (self.store, Cursor.SEND_FROM),
             ).fetchone()
         return parse_time(start) or since
 
@@ -651,8 +722,16 @@ class Journal:
         with self._tx() as conn:
             cursor = conn.execute(
                 "INSERT INTO events (time, level, direction, order_number, orderdesk_order_id, "
-                "message) VALUES (?, ?, ?, ?, ?, ?)",
-                (iso(time), level, direction, order_number, orderdesk_order_id, message),
+                "message, store) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    iso(time),
+                    level,
+                    direction,
+                    order_number,
+                    orderdesk_order_id,
+                    message,
+                    self.store,
+                ),
             )
             return int(cursor.lastrowid or 0)
 
@@ -707,10 +786,17 @@ class Journal:
 
     def counts(self) -> JournalCounts:
         orders: dict[str, int] = {
-            r[0]: r[1] for r in self._query("SELECT state, COUNT(*) FROM orders GROUP BY state")
+            r[0]: r[1]
+            for r in self._query(
+                "SELECT state, COUNT(*) FROM orders WHERE store = ? GROUP BY state", (self.store,)
+            )
         }
         shipments: dict[str, int] = {
-            r[0]: r[1] for r in self._query("SELECT state, COUNT(*) FROM shipments GROUP BY state")
+            r[0]: r[1]
+            for r in self._query(
+                "SELECT state, COUNT(*) FROM shipments WHERE store = ? GROUP BY state",
+                (self.store,),
+            )
         }
         return JournalCounts(
             sent=orders.get(OrderState.SENT, 0),

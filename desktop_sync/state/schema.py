@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from desktop_sync.state.store_migration import KEYED_BY_STORE
+
 __all__ = ["SCHEMA_VERSION", "migrate"]
 
 # Each entry upgrades the journal from version i to i + 1. Never edit a released step: add one.
@@ -85,6 +87,8 @@ _MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE orders ADD COLUMN needs_look TEXT NOT NULL DEFAULT '';
     """,
+    # 3 -> 4: every row keyed by its store (one profile, any number of stores).
+    KEYED_BY_STORE,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -109,4 +113,8 @@ def migrate(conn: sqlite3.Connection) -> int:
             for statement in statements:
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
+    if before < SCHEMA_VERSION:
+        # Rebuilt tables leave their old pages free and the schema spread over several: pack
+        # the file once, so it is as small, and its first page as whole, as a fresh one.
+        conn.execute("VACUUM")
     return int(before)

@@ -149,8 +149,9 @@ def test_an_upgrade_migrates_only_while_holding_the_profile() -> None:
 
 def test_before_the_first_scan_a_backfill_is_weighed_against_the_saved_start() -> None:
     from desktop_sync.app.settings import Settings, save_settings
+    from desktop_sync.app.stores import StoreSettings
 
-    save_settings(Settings(sync_since="2024-01-01T00:00:00+00:00"))
+    save_settings(Settings(stores=(StoreSettings(sync_since="2024-01-01T00:00:00+00:00"),)))
     with DesktopSync(driver="backfill") as app:
         later = app.backfill("2025-01-01")
         assert (later.moved, later.starts_at) == (False, datetime(2024, 1, 1, tzinfo=UTC))

@@ -19,6 +19,7 @@ from desktop_sync.app.profile import (
 )
 from desktop_sync.app.secrets import KeyringUnavailable, MemorySecretStore, SecretStore
 from desktop_sync.app.settings import Settings, load_settings, save_settings
+from desktop_sync.app.stores import StoreSettings
 from tests.memory_keyring import MemoryKeyring
 
 FULL_ENV = {
@@ -262,13 +263,13 @@ def test_an_unsupported_platform_is_named() -> None:
 
 
 def test_a_damaged_sync_start_date_is_reported_not_guessed() -> None:
-    settings = Settings(sync_since="yesterday")
+    settings = Settings(stores=(StoreSettings(sync_since="yesterday"),))
     with pytest.raises(ProfileIncomplete, match="start date"):
         load_profile(FULL_ENV, settings=settings)
 
 
 def test_sync_since_is_read_as_utc() -> None:
-    settings = Settings(sync_since="2026-11-01T10:00:00+01:00")
+    settings = Settings(stores=(StoreSettings(sync_since="2026-11-01T10:00:00+01:00"),))
     assert load_profile(FULL_ENV, settings=settings).sync_since == datetime(
         2026, 11, 1, 9, 0, tzinfo=UTC
     )

@@ -20,14 +20,20 @@ from desktop_sync.app.settings import (
     parse_start,
     save_settings,
 )
+from desktop_sync.app.stores import StoreSettings
 
 CHANGED = Settings(
     orderdesk_store_id="12345",
     orderdesk_api_url="http://127.0.0.1:8123/api/v2",
     orderdesk_folder_id=1004,
     orderdesk_folder_name="Ready to ship",
-    store_platform="woocommerce",
-    store_url="https://shop.example.com",
+    stores=(
+        StoreSettings(
+            platform="woocommerce",
+            url="https://shop.example.com",
+            sync_since="2026-11-01T09:00:00+00:00",
+        ),
+    ),
     push_interval_seconds=60,
     pull_interval_seconds=600,
     overlap_minutes=15,
@@ -35,7 +41,6 @@ CHANGED = Settings(
     notify_shipments=False,
     start_minimized=True,
     paused=True,
-    sync_since="2026-11-01T09:00:00+00:00",
     order_statuses=("processing",),
     cancel_folder_name="Annulé",
     close_to_tray_notice_shown=True,
@@ -87,7 +92,7 @@ def test_unknown_keys_are_ignored_and_missing_keys_keep_defaults(tmp_path: Path)
     )
     warnings: list[str] = []
     loaded = load_settings(target, warn=warnings.append)
-    assert loaded == Settings(store_url="https://x.io")
+    assert loaded == Settings(stores=(StoreSettings(url="https://x.io"),))
     assert warnings == []
 
 
@@ -149,19 +154,22 @@ def test_a_value_of_the_wrong_kind_falls_back_to_its_default(
 
 def test_save_replaces_the_file_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "settings.json"
-    save_settings(Settings(store_url="https://old.example.com"), target)
+    save_settings(Settings(stores=(StoreSettings(url="https://old.example.com"),)), target)
     replaced: list[tuple[str, str]] = []
     real_replace = os.replace
 
     def spying_replace(src: str, dst: str) -> None:
         # At the moment of the swap the new content is complete in a sibling temp file.
         assert Path(src).parent == target.parent
-        assert json.loads(Path(src).read_text(encoding="utf-8"))["store_url"] == "https://new.io"
+        assert (
+            json.loads(Path(src).read_text(encoding="utf-8"))["stores"][0]["url"]
+            == "https://new.io"
+        )
         replaced.append((src, dst))
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", spying_replace)
-    save_settings(Settings(store_url="https://new.io"), target)
+    save_settings(Settings(stores=(StoreSettings(url="https://new.io"),)), target)
 
     assert [Path(dst) for _, dst in replaced] == [target]
     assert load_settings(target).store_url == "https://new.io"
@@ -172,14 +180,14 @@ def test_a_failed_save_keeps_the_old_file_and_leaves_no_temp_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "settings.json"
-    save_settings(Settings(store_url="https://old.example.com"), target)
+    save_settings(Settings(stores=(StoreSettings(url="https://old.example.com"),)), target)
 
     def failing_replace(src: str, dst: str) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", failing_replace)
     with pytest.raises(OSError, match="disk full"):
-        save_settings(Settings(store_url="https://new.io"), target)
+        save_settings(Settings(stores=(StoreSettings(url="https://new.io"),)), target)
 
     assert load_settings(target).store_url == "https://old.example.com"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.json"]

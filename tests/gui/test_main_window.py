@@ -213,7 +213,7 @@ def test_window_title_menus_and_about(make_window: WindowMaker) -> None:
         for m in (a.menu() for a in window.menuBar().actions())
     }
     assert menus == {
-        "&File": ["Sync &now", "&Settings...", "&Export log...", "&Quit"],
+        "&File": ["Sync &now", "&Add a store...", "&Settings...", "&Export log...", "&Quit"],
         "&Help": ["Open &log folder", "&About Desktop Sync"],
     }
     about = window.about_html()

@@ -16,6 +16,7 @@ from desktop_sync.app.platforms import get_platform
 from desktop_sync.app.profile import Profile, save_profile
 from desktop_sync.app.secrets import SecretStore
 from desktop_sync.app.settings import Settings, load_settings
+from desktop_sync.app.stores import StoreSettings
 from desktop_sync.app.wiring import build_engine
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.gui.app import saved_connection
@@ -138,8 +139,7 @@ def test_settings_shows_the_platform_default_and_only_intervals_keep_the_engine(
 def test_the_saved_connection_keeps_the_choice_of_statuses_and_cancel_folder() -> None:
     settings = Settings(
         orderdesk_store_id="1",
-        store_platform="woocommerce",
-        store_url="https://shop.example",
+        stores=(StoreSettings(platform="woocommerce", url="https://shop.example"),),
         order_statuses=("processing",),
         cancel_folder_name="Stopped",
     )
@@ -152,3 +152,27 @@ def test_the_saved_connection_keeps_the_choice_of_statuses_and_cancel_folder() -
 def test_statuses_are_read_as_the_merchant_types_them() -> None:
     assert chosen_statuses(" Processing, on-hold,,processing ") == ("processing", "on-hold")
     assert default_statuses(get_platform("woocommerce").send_rule) == "on-hold, processing"
+
+
+def test_the_saved_connection_is_the_first_store_as_saved_its_id_and_source_name_kept() -> None:
+    settings = Settings(
+        orderdesk_store_id="1",
+        stores=(
+            StoreSettings(
+                id="b7",
+                name="Outlet",
+                platform="woocommerce",
+                url="https://outlet.example",
+                source_name="Desktop Sync (Outlet)",
+                folder_name="Outlet",
+            ),
+        ),
+    )
+    profile = saved_connection(settings)
+    assert profile is not None
+    assert (profile.store_id, profile.source_name, profile.folder) == (
+        "b7",
+        "Desktop Sync (Outlet)",
+        "Outlet",
+    )
+    assert (profile.orderdesk_api_key, profile.store_key) == ("", "")

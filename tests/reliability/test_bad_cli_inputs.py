@@ -23,6 +23,7 @@ import pytest
 from desktop_sync import cli
 from desktop_sync.app.paths import journal_path, settings_path
 from desktop_sync.app.settings import Settings, save_settings
+from desktop_sync.app.stores import StoreSettings
 from desktop_sync.state.journal import Journal
 
 CASES = sorted((Path(__file__).parent / "bad_inputs" / "cli").glob("*.json"))
@@ -75,7 +76,7 @@ def test_bad_input_is_answered_in_a_sentence_with_exit_2_and_nothing_lost(
     case = json.loads(case_file.read_text(encoding="utf-8"))
     for name, value in {**PROFILE_ENV, **case.get("env", {})}.items():
         monkeypatch.setenv(name, value)
-    save_settings(Settings(sync_since="2025-06-01T00:00:00+00:00"))
+    save_settings(Settings(stores=(StoreSettings(sync_since="2025-06-01T00:00:00+00:00"),)))
     _journal_with_history()
     journal = journal_path()
     before = _snapshot(journal)
