@@ -72,10 +72,14 @@ class _Scan:
     present: set[str] = field(default_factory=set)
     parts: dict[str, list[Order]] = field(default_factory=dict)
     """store order id -> its Order Desk parts (the sent order first, then its splits)."""
+    elsewhere: frozenset[str] = frozenset()
+    """Open orders the listing did not cover (placed before its window): read when needed."""
 
     def missing(self, row: ShipmentRow) -> bool:
-        """The listing did not show the shipment of an order it covered: deleted, or its
-        order left out of a listing that shifted while it was read."""
+        """The listing did not show the shipment of an order it covered (deleted, or its
+        order left out of a listing that shifted while it was read), or did not cover it."""
+        if row.store_order_id in self.elsewhere:
+            return True
         return row.store_order_id in self.open_orders and row.shipment_id not in self.present
 
 
@@ -136,6 +140,7 @@ class ShipmentPuller:
         scan = _Scan()
         listing = self.window.plan(now)
         scan.open_orders = dict(listing.covered)
+        scan.elsewhere = frozenset(listing.elsewhere)
         # With nothing open, the listing of the last day is one request: it still tells a
         # revoked key or an unreachable Order Desk, as every pull has.
         if not self._list(scan, listing):
@@ -453,7 +458,7 @@ class ShipmentPuller:
         """Whether the shipment was deleted in Order Desk, read from its order: the listing
         shows the order's shipments when it held the order, else the order is read itself
         (absence from a listing is no proof). None when Order Desk could not be asked."""
-        if row.orderdesk_order_id in scan.listed:
+        if row.orderdesk_order_id in scan.listed and row.store_order_id not in scan.elsewhere:
             return True
         try:
             order = self.orderdesk.get_order(row.orderdesk_order_id)

@@ -23,6 +23,7 @@ from desktop_sync.engine.events import PullResult
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync.sandbox.samples import generate_orders
+from desktop_sync.sandbox.server import Fault
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.engine.test_after_push import _cancel
 
@@ -36,6 +37,7 @@ LATER = 24
 CYCLE = timedelta(minutes=5)
 """The default pull interval."""
 HOUR = 12
+SWEEP = timedelta(hours=1)
 
 READINGS = {
     "as documented": {},
@@ -181,3 +183,25 @@ def test_an_order_moved_to_the_cancellations_folder_leaves_the_open_set(
         engine.close()
     # Only the recent order is open: the last day is listed, one page a cycle, no sweep.
     assert requests == [1] * HOUR
+
+
+def test_a_waiting_shipment_of_an_old_order_deleted_between_sweeps_is_not_sent(
+    store: BigCommerceKit, orderdesk: OrderDeskEmulator, tmp_path: Path, clock: Clock
+) -> None:
+    """Between sweeps the old order is not listed; absence proves nothing either way, so a
+    waiting shipment's order is read itself before the shipment is sent."""
+    engine, old, old_id, _ = _scene(store, orderdesk, tmp_path / "j.sqlite3", clock)
+    try:
+        clock.offset += SWEEP  # the next pull sweeps: the shipment is found
+        shipment = orderdesk.add_shipment(old_id, "1ZDELETED00001")
+        store.emulator.faults.inject(Fault.SERVER_ERROR, 1, method="POST", path=r"/shipments$")
+        found, _ = _pull(engine, orderdesk)
+        assert found.waiting == 1 and not store.fulfillments(old)
+        orderdesk.delete_shipment(old_id, shipment["id"])
+        clock.offset += CYCLE * 2  # the retry is due; no sweep yet
+        result, made = _pull(engine, orderdesk)
+    finally:
+        engine.close()
+    assert not store.fulfillments(old)
+    assert result.skipped == 1
+    assert made == 2  # the window's page, and the waiting shipment's order read by id
