@@ -10,7 +10,8 @@ since the oldest of them, which holds their split-off parts whatever date Order 
 split. Nothing relies on ``date_updated`` moving.
 
 An open order the listing does not cover is never taken as gone: its parts in a recent
-listing are left for the sweep, which reads them with their original.
+listing are left for the sweep, which reads them with their original, and a shipment of it
+waiting to be sent is read from its order first.
 """
 
 from __future__ import annotations
@@ -73,15 +74,19 @@ class PullWindow:
 
     def plan(self, now: datetime) -> Listing:
         """The listing for a pull at ``now`` (the servers' time)."""
-        rows = [r for r in self.journal.orders_awaiting_shipment(now - HORIZON) if not stopped(r)]
-        recent = [r.store_created_at for r in rows if r.store_created_at >= now - WINDOW]
+        rows = self.journal.orders_awaiting_shipment(now - HORIZON)
+        live = [r for r in rows if not stopped(r)]
+        recent = [r.store_created_at for r in live if r.store_created_at >= now - WINDOW]
         start = min([*recent, now - LEAST_WINDOW])
+        # A stopped order the window holds anyway is read like the others (a shipment on it
+        # is this app's order's, not another's); an older one never calls for a sweep.
         covered = {r.store_order_id: r for r in rows if r.store_created_at >= start}
-        older = {r.store_order_id: r for r in rows if r.store_created_at < start}
+        older = {r.store_order_id: r for r in live if r.store_created_at < start}
+        left = {r.store_order_id: r for r in rows if r.store_created_at < start and stopped(r)}
         if older and self._sweep_due(now):
             start = min(r.store_created_at for r in older.values())
-            return Listing(start - LOOKUP_MARGIN, {**covered, **older}, {}, sweep=True)
-        return Listing(start - LOOKUP_MARGIN, covered, older, sweep=False)
+            return Listing(start - LOOKUP_MARGIN, {**covered, **older}, left, sweep=True)
+        return Listing(start - LOOKUP_MARGIN, covered, {**older, **left}, sweep=False)
 
     def listed(self, listing: Listing, now: datetime) -> None:
         """The listing was read to its end."""

@@ -205,3 +205,23 @@ def test_a_waiting_shipment_of_an_old_order_deleted_between_sweeps_is_not_sent(
     assert not store.fulfillments(old)
     assert result.skipped == 1
     assert made == 2  # the window's page, and the waiting shipment's order read by id
+
+
+def test_a_cancelled_order_shipped_anyway_is_never_called_another_s(
+    store: BigCommerceKit, orderdesk: OrderDeskEmulator, tmp_path: Path, clock: Clock
+) -> None:
+    """Moved to the cancellations folder, the order left the open set; when the warehouse
+    ships it all the same, the log still knows it as this app's order."""
+    engine, _, _, recent_id = _scene(store, orderdesk, tmp_path / "j.sqlite3", clock)
+    try:
+        recent = next(o for o in orderdesk.orders() if o["id"] == recent_id)
+        _cancel(store, recent["source_id"])
+        engine.push_orders()
+        assert orderdesk.get(recent_id)["folder_id"] == orderdesk.folder_ids()["Canceled"]
+        orderdesk.add_shipment(recent_id, "1ZSHIPPEDANYWAY")
+        clock.offset += CYCLE
+        _pull(engine, orderdesk)
+        log = [e.message for e in engine.journal.events_page(0, 500)]
+    finally:
+        engine.close()
+    assert not any("did not send" in m for m in log)

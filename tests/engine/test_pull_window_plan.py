@@ -67,6 +67,14 @@ def test_orders_told_not_to_ship_leave_the_open_set(tmp_path: Path) -> None:
         listing = PullWindow(journal).plan(NOW)
     # Refunded in part may still ship (what ships is the merchant's call): it stays open.
     assert listing.sweep and set(listing.covered) == {"in-part"}
+    assert set(listing.elsewhere) == {"cancelled", "refunded"}  # known, never swept
+
+
+def test_a_cancelled_order_alone_calls_for_no_sweep(tmp_path: Path) -> None:
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        _sent(journal, "cancelled", timedelta(days=59), StoreFacts(True, "paid", "A street"))
+        listing = PullWindow(journal).plan(NOW)
+    assert not listing.sweep and listing.since == NOW - LEAST_WINDOW - LOOKUP_MARGIN
 
 
 def test_a_recent_open_order_older_than_the_window_waits_for_the_sweep(tmp_path: Path) -> None:
