@@ -175,7 +175,7 @@ class ShipmentPuller:
             elif claimed_store_order_id(order) in scan.open_orders or order.source_id in numbers:
                 claimants.append(order)
             elif listing.is_elsewhere(order):
-                continue  # an open order placed earlier: the sweep reads it with its parts
+                continue  # this app's order, outside this listing's window: not another's
             elif order.shipments and not self._send_unsettled(order):
                 self._leave_alone(order)
         for row in scan.open_orders.values():
