@@ -1,7 +1,9 @@
 """Shipment pull: what one pull cycle costs on each API, with 2,000 orders in Order Desk of
 which 200 have new shipments, and how fast fulfillments reach the store against its own limit;
 and Order Desk requests per pull cycle with 2,000 open orders, whether or not a shipment moves
-the order's date_updated (``orderdesk_requests_per_pull_cycle``).
+the order's date_updated (``orderdesk_requests_per_pull_cycle``); and Order Desk requests per
+pull over an hour with one open order placed 59 days ago and 5,000 later ones shipped
+(``shipment_pull_window``).
 
 Run: ``.venv/bin/python -m benchmarks.shipment_pull [--smoke] [--scale S]``.
 """
@@ -35,6 +37,7 @@ from benchmarks.common import (
     parse_options,
     requests_since,
 )
+from benchmarks.shipment_pull_window import open_old_order
 from desktop_sync.engine.mapping import source_name_for
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.leaky_bucket import LeakyBucket
@@ -72,6 +75,7 @@ def run(options: Options) -> Report:
         orderdesk.stop()
         store.stop()
     orderdesk_requests_per_pull_cycle(report, total, shipped)
+    open_old_order(report)
     return report
 
 

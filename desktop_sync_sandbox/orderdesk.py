@@ -98,6 +98,9 @@ class OrderDeskEmulator(Emulator):
         self.after_list_page: Callable[[int, list[str]], None] | None = None
         """Called with each list page's offset and order ids once it is built, before it is
         answered: a test changes the orders there, as the merchant does between two pages."""
+        self.search_dates_zone = "utc"
+        """How the date filters without ``_local`` are read: "utc" (the current docs) or
+        "store" (the 2018 docs: in the store's time zone)."""
         self.injected_retry_after: float | None = None
         """Real seconds an injected 429 asks the client to wait (a 429 storm); by default one
         second of the emulator's clock."""
@@ -359,6 +362,7 @@ class OrderDeskEmulator(Emulator):
                 request.query,
                 folders=self.book.folders,
                 zone=self.book.zone,
+                plain_zone=self.book.zone if self.search_dates_zone == "store" else UTC,
             )
             listed = page.orders[: self.list_page_limit or len(page.orders)]
             orders = [to_wire(o, history=history) for o in listed]

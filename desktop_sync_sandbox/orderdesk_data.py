@@ -96,6 +96,11 @@ class OrderBook:
         # shipment: whether a shipment moves it is unknown, so both readings are emulated.
         self.shipment_moves_date_updated = shipment_moves_date_updated
         self.duplicate_message = duplicate_message
+        # Which date Order Desk keeps is not documented either: the order date a client sends
+        # ("sent") or the moment the order reached it ("received"); and whether a split-off
+        # order keeps the original's date_added ("original") or is dated when split ("split").
+        self.date_added_on_create = "sent"
+        self.split_date_added = "original"
         self.orders: dict[str, dict[str, Any]] = {}
         self._rng = random.Random(seed)
         self._next = {"order": FIRST_ORDER_ID, "item": FIRST_ITEM_ID, "shipment": FIRST_SHIPMENT_ID}
@@ -231,7 +236,9 @@ class OrderBook:
         else:
             folder_id = next(iter(self.folders))
         now = self.now_text()
-        if payload.get("date_added"):
+        if payload.get("date_added") and (
+            previous is not None or self.date_added_on_create == "sent"
+        ):
             date_added = format_datetime(
                 parse_datetime(text_field(payload["date_added"], "date_added"))
             )
@@ -467,6 +474,8 @@ class OrderBook:
             part = (total * share).quantize(CENT, ROUND_HALF_UP)
             moved["amount"], kept["amount"] = str(part), str(total - part)
         now = self.now_text()
+        if self.split_date_added == "split":
+            child["date_added"] = now
         for order in (original, child):
             order["date_updated"] = now
             self._totals(order)

@@ -52,9 +52,11 @@ def search_orders(
     *,
     folders: Mapping[int, str],
     zone: tzinfo,
+    plain_zone: tzinfo = UTC,
 ) -> OrderPage:
-    """The page of ``orders`` that ``query`` (the request's parameters) asks for."""
-    matches = _matchers(query, folders, zone)
+    """The page of ``orders`` that ``query`` (the request's parameters) asks for; the date
+    filters without ``_local`` are read in ``plain_zone`` (UTC, as the current docs say)."""
+    matches = _matchers(query, folders, zone, plain_zone)
     found = [order for order in orders if all(match(order) for match in matches)]
     key = _sort_key(query.get("order_by") or "date_added")
     direction = (query.get("order") or "DESC").upper()
@@ -76,7 +78,9 @@ def _whole(value: str | None, name: str, default: int) -> int:
         raise OrderRejected(f"The {name} parameter must be a whole number.") from None
 
 
-def _matchers(query: Mapping[str, str], folders: Mapping[int, str], zone: tzinfo) -> list[Match]:
+def _matchers(
+    query: Mapping[str, str], folders: Mapping[int, str], zone: tzinfo, plain_zone: tzinfo
+) -> list[Match]:
     matches: list[Match] = []
     wanted = {k: v for k, v in query.items() if v.strip()}
     if "folder_id" in wanted:
@@ -96,7 +100,7 @@ def _matchers(query: Mapping[str, str], folders: Mapping[int, str], zone: tzinfo
             matches.append(_contains(side, field, wanted[name]))
     for name, (field, is_start, local) in _DATE_FILTERS.items():
         if name in wanted:
-            bound = format_datetime(parse_datetime(wanted[name], zone if local else UTC))
+            bound = format_datetime(parse_datetime(wanted[name], zone if local else plain_zone))
             matches.append(_within(field, bound, is_start))
     return matches
 

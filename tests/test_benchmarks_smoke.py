@@ -19,6 +19,8 @@ EXPECTED = {
         "orderdesk_requests_next_cycle",
         "store_requests_per_fulfillment",
         "fulfillments_per_second",
+        "window_orderdesk_requests_per_pull",
+        "window_minutes_to_find_old_shipment",
     },
     "idle_cost": {
         "orderdesk_requests_per_hour",

@@ -2,10 +2,10 @@
 
 Order Desk does not say whether adding a shipment moves an order's ``date_updated`` (its own
 sample shows one that did not), so the pull never relies on it: each cycle lists this
-source's Order Desk orders placed since the oldest sent order that is not fully shipped yet
-(500 per page, one request per 500 orders, none per order), and reads the shipments of the
-orders this journal sent and of their splits (``pull_parts``). Orders placed more than
-``HORIZON`` ago are no longer looked for.
+source's Order Desk orders placed in a recent window, and once an hour since the oldest sent
+order that is not fully shipped yet (``pull_window``; 500 per page, none per order), and reads
+the shipments of the orders this journal sent and of their splits (``pull_parts``). Orders
+placed more than ``HORIZON`` ago are no longer looked for.
 
 What a shipment covers is decided by ``pull_parts.plan_shipment``. A shipment deleted in
 Order Desk before its fulfillment was made is dropped, once its order was read without it
@@ -39,6 +39,7 @@ from desktop_sync.engine.pull_parts import (
     lines_left,
     plan_shipment,
 )
+from desktop_sync.engine.pull_window import HORIZON, Listing, PullWindow
 from desktop_sync.state.journal import (
     Cursor,
     OrderRow,
@@ -51,12 +52,6 @@ from desktop_sync.state.journal import (
 __all__ = ["HORIZON", "ShipmentPuller"]
 
 CURSOR = Cursor.PULL
-HORIZON = timedelta(days=60)
-"""Shipments are looked for until this long after the order was placed in the store."""
-# Order Desk may read search_start_date in UTC or in the store's time zone (reference open
-# question 5), and keeps the date_added the push sends or stamps a later one: a day earlier
-# than the store's order date is safe under every reading.
-LOOKUP_MARGIN = timedelta(days=1)
 _LIVE = (ShipmentState.PENDING, ShipmentState.CREATING)
 LEFT_ALONE = "Not an order this app sent."
 
@@ -75,10 +70,14 @@ class _Scan:
     present: set[str] = field(default_factory=set)
     parts: dict[str, list[Order]] = field(default_factory=dict)
     """store order id -> its Order Desk parts (the sent order first, then its splits)."""
+    elsewhere: frozenset[str] = frozenset()
+    """Open orders the listing did not cover (placed before its window): read when needed."""
 
     def missing(self, row: ShipmentRow) -> bool:
-        """The listing did not show the shipment of an order it covered: deleted, or its
-        order left out of a listing that shifted while it was read."""
+        """The listing did not show the shipment of an order it covered (deleted, or its
+        order left out of a listing that shifted while it was read), or did not cover it."""
+        if row.store_order_id in self.elsewhere:
+            return True
         return row.store_order_id in self.open_orders and row.shipment_id not in self.present
 
 
@@ -100,6 +99,7 @@ class ShipmentPuller:
         self.source_name = self.ctx.source_name or source_name_for(store.platform)
         self._store_lines: dict[str, dict[str, list[str]]] = {}
         self.fulfiller = Fulfiller(ctx, store)
+        self.window = PullWindow(ctx.journal)
 
     def pull_shipments(self) -> PullResult:
         """Find new Order Desk shipments, then create the store fulfillments that are due."""
@@ -137,13 +137,14 @@ class ShipmentPuller:
         # The servers' time, not this PC's: the mark never runs ahead of Order Desk's clock.
         now = self.ctx.server_now()
         scan = _Scan()
-        scan.open_orders = {
-            r.store_order_id: r for r in journal.orders_awaiting_shipment(now - HORIZON)
-        }
+        listing = self.window.plan(now)
+        scan.open_orders = dict(listing.covered)
+        scan.elsewhere = frozenset(listing.elsewhere)
         # With nothing open, the listing of the last day is one request: it still tells a
         # revoked key or an unreachable Order Desk, as every pull has.
-        if not self._list(scan, now):
+        if not self._list(scan, listing):
             return None
+        self.window.listed(listing, now)
         found = sum(self._record_parts(row, scan) for row in scan.open_orders.values())
         if found:
             noun = "shipment" if found == 1 else "shipments"
@@ -151,12 +152,11 @@ class ShipmentPuller:
         journal.set_cursor(CURSOR, now, int(self.overlap.total_seconds()))
         return scan
 
-    def _list(self, scan: _Scan, now: datetime) -> bool:
-        """List this source's orders since the oldest open one; False when stopped."""
-        oldest = min((r.store_created_at for r in scan.open_orders.values()), default=now)
+    def _list(self, scan: _Scan, listing: Listing) -> bool:
+        """List this source's orders the listing covers; False when stopped."""
         listed: list[Order] = []
         for order in self.orderdesk.iter_orders(
-            source_name=self.source_name, search_start_date=oldest - LOOKUP_MARGIN
+            source_name=self.source_name, search_start_date=listing.since
         ):
             if self.ctx.stop.is_set():
                 return False
@@ -173,6 +173,8 @@ class ShipmentPuller:
                 sent[order.id] = order
             elif claimed_store_order_id(order) in scan.open_orders or order.source_id in numbers:
                 claimants.append(order)
+            elif listing.is_elsewhere(order):
+                continue  # this app's order, outside this listing's window: not another's
             elif order.shipments and not self._send_unsettled(order):
                 self._leave_alone(order)
         for row in scan.open_orders.values():
@@ -466,7 +468,7 @@ class ShipmentPuller:
         """Whether the shipment was deleted in Order Desk, read from its order: the listing
         shows the order's shipments when it held the order, else the order is read itself
         (absence from a listing is no proof). None when Order Desk could not be asked."""
-        if row.orderdesk_order_id in scan.listed:
+        if row.orderdesk_order_id in scan.listed and row.store_order_id not in scan.elsewhere:
             return True
         try:
             order = self.orderdesk.get_order(row.orderdesk_order_id)

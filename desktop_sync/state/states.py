@@ -54,6 +54,8 @@ class Cursor(enum.StrEnum):
     """Store orders scanned (store time)."""
     PULL = "pull"
     """Order Desk orders scanned for shipments (Order Desk time)."""
+    SWEEP = "sweep"
+    """When the pull last listed every open order, the old ones too (Order Desk time)."""
     SEND_FROM = "send_from"
     """Orders placed before this are not sent: the moment of connection, or the earliest
     backfill (store time)."""

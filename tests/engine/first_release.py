@@ -16,6 +16,8 @@ V1_ORDER_COLUMNS = (
     "store_order_id, order_number, state, orderdesk_order_id, attempts, next_attempt_at, "
     "last_error, store_created_at, store_updated_at, created_at, updated_at"
 )
+V1_EVENT_COLUMNS = "id, time, level, direction, order_number, orderdesk_order_id, message"
+V1_CURSOR_COLUMNS = "direction, high_water, overlap_seconds, updated_at"
 
 
 def first_release_journal(sent: Path, old: Path, *, push_mark: datetime | None = None) -> None:
@@ -30,8 +32,13 @@ def first_release_journal(sent: Path, old: Path, *, push_mark: datetime | None =
         conn.execute(
             f"INSERT INTO orders ({V1_ORDER_COLUMNS}) SELECT {V1_ORDER_COLUMNS} FROM sent.orders"
         )
-        conn.execute("INSERT INTO events SELECT * FROM sent.events")
-        conn.execute("INSERT INTO cursors SELECT * FROM sent.cursors WHERE direction = 'push'")
+        conn.execute(
+            f"INSERT INTO events ({V1_EVENT_COLUMNS}) SELECT {V1_EVENT_COLUMNS} FROM sent.events"
+        )
+        conn.execute(
+            f"INSERT INTO cursors ({V1_CURSOR_COLUMNS}) "
+            f"SELECT {V1_CURSOR_COLUMNS} FROM sent.cursors WHERE direction = 'push'"
+        )
         if push_mark is not None:
             conn.execute("UPDATE cursors SET high_water = ?", (iso(push_mark),))
         conn.commit()

@@ -28,6 +28,8 @@ def test_a_pc_clock_an_hour_fast_loses_no_order_and_is_reported(
         real_now = datetime.now(UTC)
         for cursor in Cursor:
             mark = engine.journal.get_cursor(cursor)
+            if cursor is Cursor.SWEEP and mark is None:
+                continue  # written once the pull sweeps older open orders: none here
             assert mark is not None and mark <= real_now, f"{cursor} mark past the servers' time"
         assert first.push is not None and first.push.sent == 1
         assert first.clock_offset is not None
