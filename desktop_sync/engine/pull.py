@@ -93,13 +93,21 @@ class ShipmentPuller:
     ) -> None:
         self.ctx = ctx
         self.orderdesk = orderdesk
-        self.store = store
         self.overlap = overlap
         self.start_at = start_at
         self.source_name = self.ctx.source_name or source_name_for(store.platform)
         self._store_lines: dict[str, dict[str, list[str]]] = {}
         self.fulfiller = Fulfiller(ctx, store)
         self.window = PullWindow(ctx.journal)
+
+    @property
+    def store(self) -> StoreConnector:
+        """The store the shipments go to (the fulfiller's: one connector for both)."""
+        return self.fulfiller.store
+
+    @store.setter
+    def store(self, store: StoreConnector) -> None:
+        self.fulfiller.store = store
 
     def pull_shipments(self) -> PullResult:
         """Find new Order Desk shipments, then create the store fulfillments that are due."""

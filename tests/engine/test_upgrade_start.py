@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.samples import generate_orders
 from desktop_sync_sandbox.woocommerce import WooCommerceEmulator
-from tests.contract.kit import FAST_BACKOFF
 from tests.contract.kits.woocommerce import WooCommerceKit
 from tests.engine.first_release import first_release_journal
 from tests.harness import Clock, make_engine
+from tests.reliability.rig import woo_connector_on
 
 
 @pytest.fixture
@@ -31,19 +30,6 @@ def woo(clock: Clock) -> Iterator[WooCommerceKit]:
     kit.stop()
 
 
-def _connector(woo: WooCommerceKit, clock: Clock) -> WooCommerceConnector:
-    """The kit's connector, on the test's clock (its scans end at the store's "now")."""
-    emulator = woo.emulator
-    return WooCommerceConnector(
-        emulator.api_url,
-        emulator.consumer_key,
-        emulator.consumer_secret,
-        min_interval=0.0,
-        backoff=FAST_BACKOFF,
-        now=clock,
-    )
-
-
 def test_an_order_awaiting_payment_at_the_upgrade_and_paid_after_it_is_sent(
     woo: WooCommerceKit, clocked_orderdesk: OrderDeskEmulator, tmp_path: Path, clock: Clock
 ) -> None:
@@ -52,7 +38,11 @@ def test_an_order_awaiting_payment_at_the_upgrade_and_paid_after_it_is_sent(
     woo.add_orders(generate_orders(1, seed=2201))
     connected = clock() - timedelta(minutes=1)
     first = make_engine(
-        clocked_orderdesk, _connector(woo, clock), sent, start_at=connected, clock=clock
+        clocked_orderdesk,
+        woo_connector_on(woo.emulator, clock),
+        sent,
+        start_at=connected,
+        clock=clock,
     )
     try:
         assert first.run_cycle().push.sent == 1  # type: ignore[union-attr]
@@ -65,7 +55,7 @@ def test_an_order_awaiting_payment_at_the_upgrade_and_paid_after_it_is_sent(
     old = tmp_path / "old.sqlite3"
     first_release_journal(sent, old, push_mark=clock())
     engine = make_engine(
-        clocked_orderdesk, _connector(woo, clock), old, start_at=clock(), clock=clock
+        clocked_orderdesk, woo_connector_on(woo.emulator, clock), old, start_at=clock(), clock=clock
     )
     try:
         engine.run_cycle()

@@ -9,26 +9,70 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any, cast
 
 from desktop_sync.connectors.retry import Backoff
+from desktop_sync.connectors.stores.base import StoreConnector
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
 from desktop_sync.connectors.stores.http import HttpSettings
+from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.engine.events import EventSink
 from desktop_sync.engine.mapping import source_name_for
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.samples import generate_orders
+from desktop_sync_sandbox.shopify import ShopifyEmulator
+from desktop_sync_sandbox.woocommerce import WooCommerceEmulator
+from tests.contract.kit import FAST_BACKOFF
 from tests.contract.kits.bigcommerce import BigCommerceKit
+from tests.contract.kits.shopify import ShopifyKit, published_schema
+from tests.contract.kits.woocommerce import WooCommerceKit
 from tests.engine import test_exactly_once
 from tests.harness import make_engine, orderdesk_emulator
 
-__all__ = ["Clock", "Rig", "ShortWaits", "Tally", "wait_until"]
+__all__ = ["Clock", "Rig", "ShortWaits", "Tally", "wait_until", "woo_connector_on"]
 
 Clock = test_exactly_once.Clock
 wait_until = test_exactly_once.wait_until
 PLATFORM = "bigcommerce"
 ROOT = Path(__file__).parents[2]
+
+
+def woo_connector_on(emulator: WooCommerceEmulator, clock: Clock) -> WooCommerceConnector:
+    """A WooCommerce connector whose scans end at ``clock``'s "now" (the store's own, in a
+    test that moves time), not this computer's."""
+    return WooCommerceConnector(
+        emulator.api_url,
+        emulator.consumer_key,
+        emulator.consumer_secret,
+        min_interval=0.0,
+        now=clock,
+        http=HttpSettings(backoff=FAST_BACKOFF),
+    )
+
+
+def _store_kit(platform: str, clock: Clock) -> Any:
+    """The store kit of ``platform``, its emulator on the rig's clock."""
+    if platform == "woocommerce":
+        woo = WooCommerceKit()
+        woo.emulator = WooCommerceEmulator(shipment_tracking=True, now=clock)
+        return woo
+    if platform == "shopify":
+        shop = ShopifyKit()
+        shop.emulator = ShopifyEmulator(
+            client_id=shop.emulator.client_id,
+            client_secret=shop.emulator.client_secret,
+            time_scale=50.0,
+            schema=published_schema(),
+            now=clock,
+        )
+        return shop
+    kit = BigCommerceKit()
+    kit.emulator = BigCommerceEmulator(
+        access_token=kit.emulator.access_token, time_scale=100.0, now=clock
+    )
+    return kit
 
 
 class ShortWaits:
@@ -76,17 +120,16 @@ class Tally:
 
 
 class Rig:
-    """An Order Desk emulator and a BigCommerce store, both on 127.0.0.1 free ports."""
+    """An Order Desk emulator and a store (BigCommerce unless ``platform`` says otherwise),
+    both on 127.0.0.1 free ports."""
 
-    def __init__(self, **orderdesk_options: object) -> None:
+    def __init__(self, platform: str = PLATFORM, **orderdesk_options: object) -> None:
         # One clock for the engines and both emulators, so skipping past a back-off moves the
         # stores' "now" too and the sync windows stay where they would be in real life.
         self.clock = Clock()
+        self.platform = platform
         self.orderdesk: OrderDeskEmulator = orderdesk_emulator(now=self.clock, **orderdesk_options)
-        self.store = BigCommerceKit()
-        self.store.emulator = BigCommerceEmulator(
-            access_token=self.store.emulator.access_token, time_scale=100.0, now=self.clock
-        )
+        self.store: Any = _store_kit(platform, self.clock)
         self.store_ids: list[str] = []
         self.tracking: dict[str, str] = {}
         """tracking number -> store order id, for every shipment added in Order Desk."""
@@ -111,7 +154,7 @@ class Rig:
     def ship_some(self, count: int, *, rng: random.Random | None = None) -> int:
         """Add tracking in Order Desk to up to ``count`` unshipped orders this app sent,
         oldest first (in a random order with ``rng``, as a warehouse picks)."""
-        name = source_name_for(PLATFORM)
+        name = source_name_for(self.platform)
         shipped = 0
         orders = sorted(self.orderdesk.orders(), key=lambda o: int(o["id"]))
         if rng is not None:
@@ -130,9 +173,13 @@ class Rig:
 
     # -- building engines ----------------------------------------------------------------
 
-    def connector(self, *, timeout: float = 30.0, sleep_scale: float = 1.0) -> BigCommerceConnector:
+    def connector(self, *, timeout: float = 30.0, sleep_scale: float = 1.0) -> StoreConnector:
         """A store connector; ``sleep_scale`` shortens its waits (the emulator's rate-limit
         window is already squeezed, but an injected 429 asks for a real second)."""
+        if self.platform == "woocommerce":
+            return woo_connector_on(self.store.emulator, self.clock)
+        if self.platform != PLATFORM:
+            return cast(StoreConnector, self.store.connector())
         waits = ShortWaits(sleep_scale)
         return BigCommerceConnector(
             self.store.emulator.api_url,
@@ -182,11 +229,12 @@ class Rig:
     # -- the figures ---------------------------------------------------------------------
 
     def tally(self) -> Tally:
-        name = source_name_for(PLATFORM)
+        name = source_name_for(self.platform)
         counts: dict[str, int] = {}
         for order in self.orderdesk.orders():
             if order["source_name"] == name:
-                counts[order["source_id"]] = counts.get(order["source_id"], 0) + 1
+                sid = str(order["order_metadata"].get("store_order_id") or order["source_id"])
+                counts[sid] = counts.get(sid, 0) + 1
         tally = Tally(orders=len(self.store_ids), shipments=len(self.tracking))
         tally.duplicate_orders = sorted(k for k, v in counts.items() if v > 1)
         tally.lost_orders = [sid for sid in self.store_ids if sid not in counts]

@@ -45,10 +45,12 @@ def _start_run(rig: Rig, log: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def run_soak(tmp_path: Path, *, seed: int, orders: int, kills: int, seconds: float) -> None:
+def run_soak(
+    tmp_path: Path, *, platform: str, seed: int, orders: int, kills: int, seconds: float
+) -> None:
     rng = random.Random(seed)
     log = tmp_path / "run.log"
-    with Rig() as rig:
+    with Rig(platform) as rig:
         start = minute_ago()
         assert cli.main(["backfill", "--since", start.isoformat()]) == cli.EXIT_OK
         rig.place_orders(orders // 2, seed=seed)
@@ -102,8 +104,8 @@ def run_soak(tmp_path: Path, *, seed: int, orders: int, kills: int, seconds: flo
         )
         tally = rig.tally()
         print(
-            f"\nrun soak: seed={seed} kills={killed} faults={injected} settle_cycles={cycles} "
-            f"requests={rig.requests_seen()} {tally.line()} "
+            f"\nrun soak: {platform} seed={seed} kills={killed} faults={injected} "
+            f"settle_cycles={cycles} requests={rig.requests_seen()} {tally.line()} "
             f"misdirected={len(tally.misdirected_fulfillments)}"
         )
         assert killed == kills
@@ -119,8 +121,10 @@ def run_soak(tmp_path: Path, *, seed: int, orders: int, kills: int, seconds: flo
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-@pytest.mark.parametrize("seed", [2101, 2102])
+@pytest.mark.parametrize(
+    ("platform", "seed"), [("bigcommerce", 2101), ("shopify", 2102), ("woocommerce", 2103)]
+)
 def test_run_through_faults_and_five_kills_loses_doubles_and_misdirects_nothing(
-    tmp_path: Path, seed: int
+    tmp_path: Path, platform: str, seed: int
 ) -> None:
-    run_soak(tmp_path, seed=seed, orders=40, kills=5, seconds=120)
+    run_soak(tmp_path, platform=platform, seed=seed, orders=40, kills=5, seconds=120)
