@@ -3,7 +3,7 @@ wired to it and to a store kit, each with its own journal (as on its own PC)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -58,6 +58,7 @@ def make_engine(
     timeout: float = 10.0,
     sink: EventSink | None = None,
     clock: Callable[[], datetime] | None = None,
+    order_statuses: Collection[str] | None = None,
 ) -> SyncEngine:
     client = orderdesk_client(emulator, timeout=timeout)
     return SyncEngine(
@@ -70,6 +71,7 @@ def make_engine(
         sink=sink,
         on_close=client.close,
         clock=clock or utc_now,
+        order_statuses=order_statuses,
     )
 
 

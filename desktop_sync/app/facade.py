@@ -22,6 +22,7 @@ from typing import Any, Protocol, runtime_checkable
 from desktop_sync.app.lock import LOCK_FILE, ProfileBusy, ProfileLock
 from desktop_sync.app.logs import register_secrets
 from desktop_sync.app.notices import NOTICES_FILE, load_notices, record_cycle
+from desktop_sync.app.order_services import OrderServices
 from desktop_sync.app.paths import check_profile_folders, data_dir, journal_path, settings_path
 from desktop_sync.app.profile import Profile, load_profile
 from desktop_sync.app.secrets import SecretStore
@@ -135,7 +136,7 @@ def _migrate_if_free(driver: str, env: Mapping[str, str]) -> list[str]:
         held.release()
 
 
-class DesktopSync:
+class DesktopSync(OrderServices):
     """One profile, driven by one window or one command at a time.
 
     ``driver`` says who drives it (``"window"`` or the command's name); it is what a second
