@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
-from desktop_sync import APP_DISPLAY_NAME, __version__
+from desktop_sync import APP_DISPLAY_NAME, __version__, cli_orders
 from desktop_sync.engine.events import CycleResult, Failure, FailureGroup, Health, said_once
 from desktop_sync.platforms import NAMES
 
@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--since", required=True, help="a date (YYYY-MM-DD) or ISO time, UTC")
 
     commands.add_parser("doctor", help="print what support needs to help (no secrets)")
+    cli_orders.add_commands(commands)  # orders, send
 
     sandbox = commands.add_parser(
         "sandbox", help="start local Order Desk and store emulators (for trying things out)"
@@ -212,6 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "retry": _retry,
         "backfill": _backfill,
         "sandbox": _sandbox,
+        **cli_orders.HANDLERS,
     }
     from desktop_sync.app.paths import ProfileFolderUnusable
     from desktop_sync.state.journal import JournalError
@@ -467,6 +469,7 @@ def _status(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     with app:
         status = app.status()
+        needs_you, needs_you_rows = cli_orders.needs_you_report(app)  # the window's count
     counts = status.counts
     report: dict[str, Any] = {
         "orders_sent": counts.sent,
@@ -490,6 +493,8 @@ def _status(args: argparse.Namespace) -> int:
             {"order_number": f.order_number, "reason": f.reason} for f in status.attention
         ],
         "clock_message": status.clock_message,
+        "needs_you": needs_you,
+        "needs_you_rows": needs_you_rows,
     }
     if args.json:
         _say(json.dumps(report, ensure_ascii=False))
@@ -516,6 +521,7 @@ def _status(args: argparse.Namespace) -> int:
         _say_failures(said_once(status.attention))
     if status.clock_message:
         _say(status.clock_message)
+    _say(f"Needs you: {needs_you}" + ("".join(f"\n  {r['title']}" for r in needs_you_rows)))
     return EXIT_OK
 
 

@@ -22,7 +22,7 @@ from typing import Any, Protocol, runtime_checkable
 from desktop_sync.app.lock import LOCK_FILE, ProfileBusy, ProfileLock
 from desktop_sync.app.logs import register_secrets
 from desktop_sync.app.notices import NOTICES_FILE, load_notices, record_cycle
-from desktop_sync.app.order_services import OrderServices
+from desktop_sync.app.order_services import OrderServices, OrdersReader
 from desktop_sync.app.paths import check_profile_folders, data_dir, journal_path, settings_path
 from desktop_sync.app.profile import Profile, load_profile
 from desktop_sync.app.secrets import SecretStore
@@ -51,7 +51,7 @@ class _LimitedHistory(Protocol):
     def backfill_notice(self, since: datetime) -> str: ...
 
 
-class JournalReader(Protocol):
+class JournalReader(OrdersReader, Protocol):
     """The reads the window's dashboard and sync log make, all through the facade (which
     offers them): the widgets never hold the journal itself."""
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from desktop_sync.app.notices import NOTICES_FILE, load_notices
 from desktop_sync.app.paths import data_dir, settings_path
+from desktop_sync.app.profile import Profile
 from desktop_sync.app.settings import load_settings
 from desktop_sync.engine.events import Direction, Level
 from desktop_sync.state import order_facts
@@ -30,7 +32,7 @@ from desktop_sync.state.orders_view import (
 )
 from desktop_sync.state.records import EventRow, utc_now
 
-__all__ = ["OrderServices", "store_name_of"]
+__all__ = ["OrderServices", "OrdersReader", "store_name_of"]
 
 
 def store_name_of(platform: str, url: str) -> str:
@@ -39,10 +41,39 @@ def store_name_of(platform: str, url: str) -> str:
     return host.removeprefix("www.") or platform.capitalize()
 
 
+class OrdersReader(Protocol):
+    """The order services the window's widgets use (``JournalReader`` includes them)."""
+
+    def store_names(self) -> list[str]: ...
+
+    def orders_page(
+        self, query: OrdersQuery, limit: int, *, after: PageKey | None = None
+    ) -> list[OrderLine]: ...
+
+    def count_orders(self, query: OrdersQuery) -> int: ...
+
+    def find_orders(self, number: str, store: str = "") -> list[OrderLine]: ...
+
+    def order_timeline(self, number: str) -> list[EventRow]: ...
+
+    def needs_you(self, looks: Sequence[Look] = ()) -> NeedsYou: ...
+
+    def month(self, now: datetime | None = None, days: int = 30) -> list[DayTally]: ...
+
+    def retry_orders(
+        self, store_order_ids: Iterable[str], shipment_ids: Iterable[str] = ()
+    ) -> int: ...
+
+    def send_anyway(self, store_order_ids: Sequence[str]) -> int: ...
+
+    def dismiss(self, keys: Iterable[str]) -> None: ...
+
+
 class OrderServices:
     """Mixed into ``DesktopSync``: it supplies ``journal``, ``_env`` and ``_require_lock``."""
 
     _env: Mapping[str, str]
+    _profile: Profile | None
 
     @property
     def journal(self) -> Journal:
@@ -59,8 +90,15 @@ class OrderServices:
         return [self._store()[0]]
 
     def _store(self) -> tuple[str, str]:
-        settings = load_settings(settings_path(self._env), warn=lambda _: None)
-        return store_name_of(settings.store_platform, settings.store_url), settings.store_platform
+        """(name, platform) of the profile's store: the one in use, else as the environment
+        or the saved settings say (as ``load_profile`` reads them, without the keyring)."""
+        if self._profile is not None:
+            platform, url = self._profile.store_platform, self._profile.store_url
+        else:
+            saved = load_settings(settings_path(self._env), warn=lambda _: None)
+            platform = (self._env.get("STORE_PLATFORM") or saved.store_platform).strip().lower()
+            url = self._env.get("STORE_URL") or saved.store_url
+        return store_name_of(platform, url), platform
 
     def orders_page(
         self, query: OrdersQuery, limit: int, *, after: PageKey | None = None
@@ -89,12 +127,13 @@ class OrderServices:
         """Everything the log says of order ``number``, oldest first."""
         return timeline(self.journal, number)
 
-    def needs_you(self) -> NeedsYou:
+    def needs_you(self, looks: Sequence[Look] = ()) -> NeedsYou:
         """Everything the merchant must act on; its ``count`` is the one count shown in the
-        window, the tray and ``desktop-sync status``."""
+        window, the tray and ``desktop-sync status``. ``looks`` add what a window's cycles
+        said needs a look to the saved notices (each once)."""
         notices = load_notices(data_dir(self._env) / NOTICES_FILE)
-        looks = [Look(f.order_number, f.reason) for f in notices.attention]
-        return needs_you(self.journal, looks)
+        saved = [Look(f.order_number, f.reason) for f in notices.attention]
+        return needs_you(self.journal, list(dict.fromkeys([*saved, *looks])))
 
     def month(self, now: datetime | None = None, days: int = 30) -> list[DayTally]:
         """Orders sent and shipments sent to the store per day, oldest day first."""

@@ -10,22 +10,19 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_sync.engine.events import CycleResult, Failure, Health, Progress
 from desktop_sync.gui.log_model import readable_time
+from desktop_sync.gui.needs_you import NeedsYouPanel
 from desktop_sync.gui.status import (
     Side,
     SideTrouble,
@@ -167,6 +164,16 @@ class _Counter(QWidget):
         self.number.setStyleSheet(f"color: {colour};" if colour else "")
 
 
+def _needs_change(before: JournalCounts, after: JournalCounts) -> bool:
+    """Whether Needs you may have changed (a progress step reads it again only then)."""
+    return (before.failed, before.skipped, before.shipments_failed, before.sent) != (
+        after.failed,
+        after.skipped,
+        after.shipments_failed,
+        after.sent,
+    )
+
+
 class Dashboard(QWidget):
     """Reads counts, failed orders and the last send through the facade (``reader``, on the GUI
     thread); everything else arrives by the controller's signals.
@@ -212,6 +219,7 @@ class Dashboard(QWidget):
         they shipped), newest last, as the cycles (and the saved notices) said them."""
         self.clock_message = ""
         """The sentence about this PC's clock when the last reading found it off, else ""."""
+        self._needs_read = False
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         """Now, for the relative times (tests move it)."""
 
@@ -277,37 +285,15 @@ class Dashboard(QWidget):
         counters_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
-        self.failed_box = QFrame()
-        self.failed_box.setObjectName("card")
-        self.failed_list = QTreeWidget()
-        self.failed_list.setHeaderLabels(["Order", "What went wrong"])
-        self.failed_list.setRootIsDecorated(False)
-        self.failed_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.failed_list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.failed_list.header().setStretchLastSection(True)
-        self.failed_list.setMaximumHeight(110)
-        self.failed_list.itemSelectionChanged.connect(self._selection_changed)
-        self.failed_detail = QLabel()
-        self.failed_detail.setObjectName("caption")
-        _lines(self.failed_detail, 2)
-        self.failed_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.retry_button = QPushButton("Retry selected")
-        self.retry_button.setEnabled(False)
-        self.retry_button.clicked.connect(self._retry_selected)
-        self.retry_all_button = QPushButton("Retry all")
-        self.retry_all_button.clicked.connect(lambda: self.retry_requested.emit(""))
-        failed_buttons = QHBoxLayout()
-        failed_title = QLabel("<b>Orders that need your attention</b>")
-        failed_buttons.addWidget(failed_title, 1)
-        failed_buttons.addWidget(self.retry_button)
-        failed_buttons.addWidget(self.retry_all_button)
-        failed_layout = QVBoxLayout(self.failed_box)
-        failed_layout.setContentsMargins(12, 8, 12, 8)
-        failed_layout.addLayout(failed_buttons)
-        failed_layout.addWidget(self.failed_list)
-        failed_layout.addWidget(self.failed_detail)
-        self.failed_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.failed_box.hide()
+        self.needs_you = NeedsYouPanel(reader)
+        self.needs_you.retry_requested.connect(self.retry_requested)
+        self.needs_you.acted.connect(self._acted)
+        # The names the window and its tests know the list and its buttons by.
+        self.failed_box = self.needs_you
+        self.failed_list = self.needs_you.list
+        self.failed_detail = self.needs_you.detail
+        self.retry_button = self.needs_you.act_button
+        self.retry_all_button = self.needs_you.retry_all_button
 
         top = QGridLayout()
         top.setHorizontalSpacing(10)
@@ -408,26 +394,29 @@ class Dashboard(QWidget):
         """What earlier cycles found (the saved notices), shown before the first cycle here."""
         self._add_attention(attention)
         self.clock_message = clock_message
+        self._needs_read = False  # the list takes the notices in
         self.refresh_counts(self.counts)
         self._show_health()
 
     @property
     def needs_attention(self) -> int:
-        """The "Need attention" count: failed orders and shipments, and the orders the
-        cycles said need the merchant."""
-        counts = self.counts
-        return counts.failed + counts.shipments_failed + len(self.attention)
+        """The "Need attention" count: everything in Needs you (failed and held orders,
+        failed shipments, the orders the cycles said need the merchant)."""
+        return self.needs_you.count
 
     def refresh_counts(self, counts: JournalCounts | None = None) -> None:
         """The counters, from ``counts`` (a progress step's) or else read through the reader."""
+        given, before = counts, self.counts
         self.counts = counts if counts is not None else self._reader.counts()
         counts = self.counts
+        if given is None or _needs_change(before, counts) or not self._needs_read:
+            self._needs_read = True
+            self.needs_you.refresh(self.attention)
         self.sent.set(counts.sent)
         self.pending.set(counts.pending + counts.shipments_pending)
         problems = self.needs_attention
         self.failed.set(problems, _RED if problems else None)
         self.fulfilled.set(counts.fulfillments)
-        self._show_failed()
 
     # -- internals -----------------------------------------------------------------------
 
@@ -492,6 +481,10 @@ class Dashboard(QWidget):
             return "quiet", "Syncing is paused. Press Resume to continue."
         if health is Health.OK and self.clock_message:
             return "warning", self.clock_message
+        if health is Health.OK and self.needs_attention and not self.running:
+            count = self.needs_attention
+            who = "1 order needs" if count == 1 else f"{count:,} orders need"
+            return "warning", f"Connected to both. {who} you: see Needs you below."
         if health is Health.OK:
             return "ok", "Connected to both; syncing now." if self.running else (
                 "Everything is in sync."
@@ -519,41 +512,10 @@ class Dashboard(QWidget):
             pull, self.schedule.next_pull, self.last_tracking_sent, now, running=running
         )
 
-    def _show_failed(self) -> None:
-        failed_orders, failed_shipments = self._reader.failures()
-        rows = [(o.order_number, o.last_error) for o in failed_orders]
-        rows += [
-            (s.order_number, f"Shipment {s.tracking_number}: {s.last_error}")
-            for s in failed_shipments
-        ]
-        rows += [(f.order_number, f.reason) for f in reversed(self.attention)]
-        selected = self._selected_order()
-        self.failed_list.clear()
-        for number, reason in rows:
-            item = QTreeWidgetItem([number, reason or "No reason was recorded."])
-            item.setToolTip(1, reason)
-            self.failed_list.addTopLevelItem(item)
-            if number == selected:
-                item.setSelected(True)
-        self.failed_box.setVisible(bool(rows))
-        self._selection_changed()
-
-    def _selected_order(self) -> str:
-        items = self.failed_list.selectedItems()
-        return items[0].text(0) if items else ""
-
-    def _selection_changed(self) -> None:
-        items = self.failed_list.selectedItems()
-        self.retry_button.setEnabled(bool(items))
-        if items:
-            self.failed_detail.setText(f"Order {items[0].text(0)}: {items[0].text(1)}")
-        else:
-            self.failed_detail.setText(
-                "Select an order to read the whole reason. Fix it in your store or in Order "
-                "Desk, then press Retry."
-            )
-
-    def _retry_selected(self) -> None:
-        number = self._selected_order()
-        if number:
-            self.retry_requested.emit(number)
+    def _acted(self, sentence: str) -> None:
+        """Needs you changed the journal: redraw, and sync now when orders became due."""
+        self.refresh_counts()
+        self._show_health()
+        if sentence:
+            self.activity.setText(sentence)
+            self.sync_now_clicked.emit()
