@@ -12,10 +12,11 @@ from datetime import datetime
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from desktop_sync.app.backfill_preview import BackfillPreview, preview_backfill
 from desktop_sync.app.notices import NOTICES_FILE, load_notices
-from desktop_sync.app.paths import data_dir, settings_path
+from desktop_sync.app.paths import data_dir, journal_path, settings_path
 from desktop_sync.app.profile import Profile
-from desktop_sync.app.settings import load_settings
+from desktop_sync.app.settings import load_settings, parse_start
 from desktop_sync.engine.events import Direction, Level
 from desktop_sync.state import order_facts
 from desktop_sync.state.journal import Journal
@@ -68,6 +69,10 @@ class OrdersReader(Protocol):
 
     def dismiss(self, keys: Iterable[str]) -> None: ...
 
+    def preview_backfill(self, since: datetime | str) -> BackfillPreview: ...
+
+    def backfill(self, since: datetime | str) -> object: ...
+
 
 class OrderServices:
     """Mixed into ``DesktopSync``: it supplies ``journal``, ``_env`` and ``_require_lock``."""
@@ -79,7 +84,14 @@ class OrderServices:
     def journal(self) -> Journal:
         raise NotImplementedError
 
+    @property
+    def profile(self) -> Profile:
+        raise NotImplementedError
+
     def _require_lock(self) -> None:
+        raise NotImplementedError
+
+    def backfill_notice(self, since: datetime | str) -> str:
         raise NotImplementedError
 
     # -- reads ---------------------------------------------------------------------------
@@ -138,6 +150,14 @@ class OrderServices:
     def month(self, now: datetime | None = None, days: int = 30) -> list[DayTally]:
         """Orders sent and shipments sent to the store per day, oldest day first."""
         return per_day(self.journal, now or utc_now(), days)
+
+    def preview_backfill(self, since: datetime | str) -> BackfillPreview:
+        """What "Also send orders placed since" would send, before anything is sent. It
+        lists the store's orders, so the window calls it on a worker thread; the store's
+        errors (offline, refused key) are raised with their sentence."""
+        moment = parse_start(since) if isinstance(since, str) else since
+        notice = self.backfill_notice(moment)
+        return preview_backfill(self.profile, journal_path(self._env), moment, notice)
 
     # -- actions -------------------------------------------------------------------------
 

@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         self.log_view.export_failed.connect(self._export_failed)
 
         self.orders_tab = OrdersTab(reader, self._store_addresses)
+        self.orders_tab.backfill_bar.backfilled.connect(self.sync_now)
         # The log and the orders side by side as tabs (Ctrl+1 / Ctrl+2, or Ctrl+Tab).
         self.tabs = QTabWidget()
         self.tabs.addTab(self.log_view, "&Log")

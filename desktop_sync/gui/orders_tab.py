@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_sync.gui.order_details import OrderDetails, StoreAddress
+from desktop_sync.gui.orders_backfill import BackfillBar
 from desktop_sync.gui.orders_model import OrdersModel
 from desktop_sync.state.orders_view import OrdersQuery, Show
 
@@ -96,10 +97,13 @@ class OrdersTab(QWidget):
         self.table.setToolTip("Enter or double-click opens the order")
         self.table.activated.connect(self._open_index)
 
+        self.backfill_bar = BackfillBar(reader)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.backfill_bar)
 
         self.show_box.currentIndexChanged.connect(lambda _: self._query(now=True))
         self.store_box.currentIndexChanged.connect(lambda _: self._query(now=True))

@@ -54,6 +54,13 @@ def held_window(
         sync_since=datetime.now(UTC) - timedelta(minutes=1),
         order_statuses=("paid",),
     )
+    yield from window_on(profile, app, qtbot)
+
+
+def window_on(profile: Profile, app: DesktopSync, qtbot: QtBot) -> Iterator[MainWindow]:
+    """A window syncing ``profile`` through ``app`` (which holds the profile), with a tray;
+    its sync thread is stopped after the test."""
+    app.use_profile(profile)
     controller = SyncController(
         profile, push_interval_seconds=3600, pull_interval_seconds=3600, run_at_start=False
     )
