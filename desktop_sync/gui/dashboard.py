@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_sync.engine.events import CycleResult, Failure, Health, Progress
 from desktop_sync.gui.log_model import readable_time
+from desktop_sync.gui.month_chart import MonthChart
 from desktop_sync.gui.needs_you import NeedsYouPanel
 from desktop_sync.gui.status import (
     Side,
@@ -144,6 +146,12 @@ class _Card(QFrame):
             first += f", next {until(upcoming, now)}"
         sent = readable_time(last_sent) if last_sent is not None else "none yet"
         self.times.setText(f"{first}.\n{self.sent_words}: {sent}")
+        exact = [(w, t) for w, t in (("Checked", checked), (self.sent_words, last_sent)) if t]
+        self.times.setToolTip(
+            "\n".join(
+                f"{words}: {moment.astimezone():%Y-%m-%d %H:%M:%S}" for words, moment in exact
+            )
+        )
 
 
 class _Counter(QWidget):
@@ -308,6 +316,9 @@ class Dashboard(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(top)
         layout.addWidget(counters_box)
+        self.month_chart = MonthChart()
+        self.month_chart.hide()  # until the dashboard knows its height (``_fit_chart``)
+        layout.addWidget(self.month_chart)
         # Last: it only ever pushes the log down, never a control the merchant aims at.
         layout.addWidget(self.failed_box)
 
@@ -323,6 +334,7 @@ class Dashboard(QWidget):
         self._show_health()
         self._show_times()
         self.refresh_counts()
+        self.month_chart.set_days(reader.month())
 
     # -- slots for the controller's signals ----------------------------------------------
 
@@ -349,6 +361,8 @@ class Dashboard(QWidget):
             if pull.fulfillments_created + pull.tracking_added and result.finished_at is not None:
                 self.last_tracking_sent = result.finished_at
         self.sides = side_troubles(result, self.sides)
+        if result.health is Health.OK and result.finished_at is not None:
+            self.month_chart.set_last_good(result.finished_at)
         self._add_attention(result.attention)
         if result.clock_offset is not None:  # read this cycle: the clock's state is known now
             self.clock_message = result.clock_message
@@ -357,6 +371,7 @@ class Dashboard(QWidget):
         self.sync_button.setEnabled(True)
         self.sync_button.setText("Sync now")
         self.refresh_counts()
+        self.month_chart.set_days(self._reader.month())
         self.activity.setText(self._after_cycle_text(result))
         self._show_times()
         self._show_health()
@@ -417,8 +432,24 @@ class Dashboard(QWidget):
         problems = self.needs_attention
         self.failed.set(problems, _RED if problems else None)
         self.fulfilled.set(counts.fulfillments)
+        self._fit_chart()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_chart()
 
     # -- internals -----------------------------------------------------------------------
+
+    def _fit_chart(self) -> None:
+        """Show the month's chart only when the dashboard has room for it: in a short
+        window it steps aside, so it never squeezes the controls or Needs you."""
+        layout = self.layout()
+        chart = self.month_chart
+        if layout is None:
+            return
+        own = chart.sizeHint().height() + layout.spacing()
+        others = layout.sizeHint().height() - (own if chart.isVisibleTo(self) else 0)
+        chart.setVisible(self.height() >= others + own)
 
     def _show_progress(self) -> None:
         # The line and the counters from the same moment, so "24 of 150" and the counters agree.

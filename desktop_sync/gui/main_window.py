@@ -152,6 +152,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.log_view, "&Log")
         self.tabs.addTab(self.orders_tab, "&Orders")
+        # No taller at its smallest than the log alone was: the dashboard above keeps its room.
+        self.tabs.setMinimumHeight(self.log_view.minimumSizeHint().height())
         for number, page in ((1, self.log_view), (2, self.orders_tab)):
             QShortcut(
                 QKeySequence(f"Ctrl+{number}"),

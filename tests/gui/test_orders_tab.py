@@ -15,7 +15,7 @@ from desktop_sync.app.paths import journal_path
 from desktop_sync.gui.orders_tab import OrdersTab
 from desktop_sync.state.journal import Journal
 from desktop_sync.state.order_facts import Hold, OrderFacts, note_order
-from desktop_sync.state.states import ShipmentKind
+from tests.shipments import add_shipment
 
 pytestmark = pytest.mark.gui
 
@@ -48,18 +48,7 @@ def filled() -> Iterator[Journal]:
             journal.mark_sent(_add(journal, n, f"Customer {n}"), f"OD{n}")
         special = _add(journal, 500, "Zoë Müller")
         journal.mark_sent(special, "OD500")
-        journal.record_shipment(
-            shipment_id="s500",
-            orderdesk_order_id="OD500",
-            store_order_id=special,
-            order_number="1500",
-            tracking_number="1ZTRACK500",
-            carrier="UPS",
-            tracking_url="",
-            shipment_method="",
-            lines=[("1", 1)],
-            kind=ShipmentKind.FULFIL,
-        )
+        add_shipment(journal, special, "1500", "1ZTRACK500", orderdesk_id="OD500", done=False)
         journal.add_event(T0, "info", "push", "Sent to Order Desk.", order_number="1500")
         journal.mark_skipped(_add(journal, 501, "Held Person", Hold.STATUS), "Not sent yet: x.")
         yield journal

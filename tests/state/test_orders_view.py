@@ -19,7 +19,7 @@ from desktop_sync.state.orders_view import (
     orders_page,
     timeline,
 )
-from desktop_sync.state.states import ShipmentKind
+from tests.shipments import add_shipment
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -35,20 +35,7 @@ def _order(journal: Journal, n: int, customer: str = "", hold: Hold = Hold.NONE)
 
 
 def _ship(journal: Journal, n: int, tracking: str, *, done: bool) -> None:
-    journal.record_shipment(
-        shipment_id=f"s{n}-{tracking}",
-        orderdesk_order_id=f"OD{n}",
-        store_order_id=str(n),
-        order_number=str(1000 + n),
-        tracking_number=tracking,
-        carrier="UPS",
-        tracking_url="",
-        shipment_method="",
-        lines=[("1", 1)],
-        kind=ShipmentKind.FULFIL,
-    )
-    if done:
-        journal.mark_shipment_done(f"s{n}-{tracking}", "F1")
+    add_shipment(journal, str(n), str(1000 + n), tracking, orderdesk_id=f"OD{n}", done=done)
 
 
 @pytest.fixture
