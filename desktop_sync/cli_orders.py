@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from desktop_sync.state.orders_view import OrderLine, OrdersQuery, Show
+from desktop_sync.state.orders_view import OrderLine, OrdersQuery, OrderWord, Show
 
 __all__ = ["HANDLERS", "add_commands", "as_json", "needs_you_report"]
 
@@ -124,7 +124,7 @@ def _send(args: argparse.Namespace) -> int:
             )
             return EXIT_FAILURES
         (line,) = found
-        if line.state.value == "failed":
+        if line.state is OrderWord.FAILED:
             app.retry_orders([line.store_order_id])
         else:
             app.send_anyway([line.store_order_id])

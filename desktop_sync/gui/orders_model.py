@@ -93,7 +93,9 @@ class OrdersModel(QAbstractTableModel):
         self._page_size = page_size
         self._query = OrdersQuery()
         self._lines: list[OrderLine] = []
-        self._cells: list[tuple[str, ...]] = []
+        # Each row's words are made when it is first painted, not when its page is read: a
+        # page holds 200 orders and only a few dozen are ever on screen.
+        self._cells: dict[int, tuple[str, ...]] = {}
         self._exhausted = False
         self.total = 0
         self._debounce = QTimer(self)
@@ -141,7 +143,7 @@ class OrdersModel(QAbstractTableModel):
         line = self._lines[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells[index.row()][column]
+            return self._cells_of(index.row())[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == STATE:
             colour = _STATE_COLOURS.get(line.state)
             return QBrush(colour) if colour is not None else None
@@ -150,7 +152,7 @@ class OrdersModel(QAbstractTableModel):
                 return line.placed.astimezone().strftime("%Y-%m-%d %H:%M:%S")
             if column == STATE and line.reason:
                 return line.reason
-            return self._cells[index.row()][column] or None
+            return self._cells_of(index.row())[column] or None
         if role == Qt.ItemDataRole.UserRole:
             return line
         return None
@@ -203,12 +205,17 @@ class OrdersModel(QAbstractTableModel):
         self._exhausted = len(page) < self._page_size
         return page
 
+    def _cells_of(self, row: int) -> tuple[str, ...]:
+        cells = self._cells.get(row)
+        if cells is None:
+            cells = self._cells[row] = _cells(self._lines[row])
+        return cells
+
     def _add(self, page: list[OrderLine]) -> None:
         self._lines.extend(page)
-        self._cells.extend(_cells(line) for line in page)
 
     def _load_first_page(self) -> None:
-        self._lines, self._cells = [], []
+        self._lines, self._cells = [], {}
         self._add(self._read(None))
         self._count_soon.start()
 

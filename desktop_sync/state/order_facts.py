@@ -20,6 +20,7 @@ from desktop_sync.state.journal import Journal
 from desktop_sync.state.records import iso, utc_now
 
 __all__ = [
+    "SEARCH_TABLE",
     "Hold",
     "OrderFacts",
     "dismiss",
@@ -67,6 +68,40 @@ CREATE INDEX IF NOT EXISTS events_by_order ON events (order_number, id);
 CREATE INDEX IF NOT EXISTS shipments_by_tracking ON shipments (tracking_number, store_order_id)
 """
 
+# The orders view's search: every order's number, customer and tracking numbers in a trigram
+# index (any part of three letters or more is found without reading every order), kept by
+# triggers so the engine's own writes (the pull's shipments) feed it too.
+_SEARCH = SEARCH_TABLE = "order_search"
+_SEARCH_TABLE = (
+    f"CREATE VIRTUAL TABLE {_SEARCH} USING fts5(store_order_id UNINDEXED, words, "
+    "tokenize='trigram')"
+)
+_SEARCH_FILL = (
+    f"INSERT INTO {_SEARCH} (store_order_id, words) SELECT store_order_id, order_number "
+    "FROM orders",
+    f"INSERT INTO {_SEARCH} (store_order_id, words) SELECT store_order_id, "
+    "order_number || ' ' || customer FROM order_facts",
+    f"INSERT INTO {_SEARCH} (store_order_id, words) SELECT store_order_id, tracking_number "
+    "FROM shipments",
+)
+_SEARCH_TRIGGERS = (
+    f"CREATE TRIGGER IF NOT EXISTS {_SEARCH}_number AFTER INSERT ON orders BEGIN "
+    f"INSERT INTO {_SEARCH} (store_order_id, words) VALUES (new.store_order_id, "
+    "new.order_number); END",
+    f"CREATE TRIGGER IF NOT EXISTS {_SEARCH}_customer AFTER INSERT ON order_facts BEGIN "
+    f"INSERT INTO {_SEARCH} (store_order_id, words) VALUES (new.store_order_id, "
+    "new.order_number || ' ' || new.customer); END",
+    f"CREATE TRIGGER IF NOT EXISTS {_SEARCH}_customer_changed AFTER UPDATE OF customer ON "
+    f"order_facts WHEN new.customer != old.customer BEGIN INSERT INTO {_SEARCH} "
+    "(store_order_id, words) VALUES (new.store_order_id, new.customer); END",
+    f"CREATE TRIGGER IF NOT EXISTS {_SEARCH}_tracking AFTER INSERT ON shipments BEGIN "
+    f"INSERT INTO {_SEARCH} (store_order_id, words) VALUES (new.store_order_id, "
+    "new.tracking_number); END",
+    f"CREATE TRIGGER IF NOT EXISTS {_SEARCH}_tracking_changed AFTER UPDATE OF tracking_number "
+    f"ON shipments WHEN new.tracking_number != old.tracking_number BEGIN INSERT INTO {_SEARCH} "
+    "(store_order_id, words) VALUES (new.store_order_id, new.tracking_number); END",
+)
+
 _ready: weakref.WeakSet[Journal] = weakref.WeakSet()
 
 
@@ -112,6 +147,15 @@ def ensure_tables(journal: Journal) -> None:
         for statement in (s.strip() for s in _TABLES.split(";")):
             if statement:
                 conn.execute(statement)
+        known = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (_SEARCH,)
+        ).fetchone()
+        if known is None:  # new here: take in what the journal already holds
+            conn.execute(_SEARCH_TABLE)
+            for statement in _SEARCH_FILL:
+                conn.execute(statement)
+        for statement in _SEARCH_TRIGGERS:
+            conn.execute(statement)
     _ready.add(journal)
 
 

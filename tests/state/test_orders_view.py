@@ -101,6 +101,8 @@ def test_filters(journal: Journal, show: Show, numbers: list[str]) -> None:
         ("#1004", ["1004"]),
         ("1zpart", ["1003"]),
         ("ann", ["1002"]),
+        ("zo", ["1001"]),
+        ("05", ["1005"]),
     ],
 )
 def test_search_by_number_name_or_tracking(journal: Journal, text: str, numbers: list[str]) -> None:
