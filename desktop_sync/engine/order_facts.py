@@ -8,7 +8,7 @@ from desktop_sync.engine.send_rules import NEVER_SENT_PAYMENTS
 from desktop_sync.state.order_facts import Hold, OrderFacts
 from desktop_sync.state.records import OrderRow, iso
 
-__all__ = ["BEFORE_START", "order_facts_of", "why_it_qualifies"]
+__all__ = ["BEFORE_START", "folder_words", "order_facts_of", "why_it_qualifies"]
 
 BEFORE_START = "before start"
 """The reason ``order_facts_of`` is given for an order placed before the start."""
@@ -54,3 +54,9 @@ def why_it_qualifies(known: OrderRow, order: StoreOrder) -> str:
     if iso(known.store_updated_at) == iso(order.updated_at):
         return "the statuses chosen in Settings changed"
     return "its status or payment changed in the store"
+
+
+def folder_words(chosen: int | str | None, folder_id: int) -> str:
+    """The Order Desk folder an order went to as the merchant chose it: "New (21654)"."""
+    named = chosen if isinstance(chosen, str) and chosen else ""
+    return f"{named} ({folder_id})" if named and folder_id else named or str(folder_id or "")

@@ -36,7 +36,12 @@ from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PushResult, Stage
 from desktop_sync.engine.identity import STORE_KEY, belongs_to, store_order_id_of
 from desktop_sync.engine.mapping import UnmappableOrder, map_order, source_name_for
-from desktop_sync.engine.order_facts import BEFORE_START, order_facts_of, why_it_qualifies
+from desktop_sync.engine.order_facts import (
+    BEFORE_START,
+    folder_words,
+    order_facts_of,
+    why_it_qualifies,
+)
 from desktop_sync.engine.send_rules import SendRule, send_rule_for
 from desktop_sync.state.journal import Cursor, OrderRow, OrderState
 from desktop_sync.state.order_facts import (
@@ -314,7 +319,7 @@ class OrderPusher:
             self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
         else:
             journal.mark_sent(row.store_order_id, created.id, StoreFacts.of(order).to_json())
-            note_folder(journal, row.store_order_id, str(created.folder_id or self.folder or ""))
+            note_folder(journal, row.store_order_id, folder_words(self.folder, created.folder_id))
             self.ctx.emit(
                 Level.INFO,
                 Direction.PUSH,

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -228,6 +229,7 @@ class Dashboard(QWidget):
         self.clock_message = ""
         """The sentence about this PC's clock when the last reading found it off, else ""."""
         self._needs_read = False
+        self._watched: QWidget | None = None
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         """Now, for the relative times (tests move it)."""
 
@@ -438,18 +440,45 @@ class Dashboard(QWidget):
         super().resizeEvent(event)
         self._fit_chart()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        holder = self.parentWidget()
+        if holder is not None and holder is not self._watched:
+            self._watched = holder  # the window's splitter: its height is the room there is
+            holder.installEventFilter(self)
+        self._fit_chart()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._watched and event.type() == QEvent.Type.Resize:
+            self._fit_chart()
+        return False
+
     # -- internals -----------------------------------------------------------------------
 
     def _fit_chart(self) -> None:
-        """Show the month's chart only when the dashboard has room for it: in a short
-        window it steps aside, so it never squeezes the controls or Needs you."""
+        """Show the month's chart only when there is room for it: in a short window it steps
+        aside, so it never squeezes the controls, Needs you or the log's smallest height."""
         layout = self.layout()
         chart = self.month_chart
         if layout is None:
             return
         own = chart.sizeHint().height() + layout.spacing()
         others = layout.sizeHint().height() - (own if chart.isVisibleTo(self) else 0)
-        chart.setVisible(self.height() >= others + own)
+        chart.setVisible(self._room() >= others + own)
+
+    def _room(self) -> int:
+        """The height the dashboard may take: all of a splitter's but what the other panes
+        need at their smallest, else its own."""
+        holder = self.parentWidget()
+        if not isinstance(holder, QSplitter):
+            return self.height()
+        panes = (holder.widget(i) for i in range(holder.count()))
+        others = sum(
+            p.minimumHeight() or p.minimumSizeHint().height()  # as the splitter reads them
+            for p in panes
+            if p is not None and p is not self
+        )
+        return holder.height() - others - holder.handleWidth() * (holder.count() - 1)
 
     def _show_progress(self) -> None:
         # The line and the counters from the same moment, so "24 of 150" and the counters agree.

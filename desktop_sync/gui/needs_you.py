@@ -43,7 +43,8 @@ def _first_column(row: NeedsYouRow) -> str:
 def _second_column(row: NeedsYouRow) -> str:
     if row.count == 1:
         return row.reason or row.title
-    return row.title.split(" ", 2)[2] if row.title[0].isdigit() else row.title
+    words = row.title.split(" ", 2)[2] if row.title[0].isdigit() else row.title
+    return f"{words}: {row.button}" if row.button else words
 
 
 class NeedsYouPanel(QFrame):
@@ -66,7 +67,6 @@ class NeedsYouPanel(QFrame):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.list.header().setStretchLastSection(True)
-        self.list.setMaximumHeight(110)
         self.list.itemSelectionChanged.connect(self._selection_changed)
         self.list.currentItemChanged.connect(self._selection_changed)
         self.detail = QLabel()
@@ -116,6 +116,11 @@ class NeedsYouPanel(QFrame):
                 item.setSelected(True)
         count = self.listed.count
         self.title.setText(f"<b>Needs you ({count:,})</b>")
+        # As tall as its rows, up to four: the log below keeps the rest.
+        rows = max(1, min(4, self.list.topLevelItemCount()))
+        row_height = self.list.sizeHintForRow(0) if self.list.topLevelItemCount() else 20
+        frame = self.list.frameWidth() * 2 + self.list.header().sizeHint().height()
+        self.list.setFixedHeight(frame + rows * max(row_height, 18) + 2)
         self.retry_all_button.setVisible(any(r.action is Action.RETRY for r in self.listed.rows))
         self.setVisible(bool(self.listed.rows))
         self._selection_changed()

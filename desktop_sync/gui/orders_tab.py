@@ -41,6 +41,10 @@ _SHOWS = (
 )
 
 
+# Room for what each column usually holds (the last one takes the rest).
+_WIDTHS = (100, 60, 130, 150, 90, 90, 100, 100, 230)
+
+
 class OrdersTab(QWidget):
     def __init__(
         self,
@@ -94,6 +98,10 @@ class OrdersTab(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        for column, width in enumerate(_WIDTHS):
+            self.table.setColumnWidth(column, width)
         self.table.setToolTip("Enter or double-click opens the order")
         self.table.activated.connect(self._open_index)
 
