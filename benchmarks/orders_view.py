@@ -20,6 +20,7 @@ from pathlib import Path
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.common import Report, parse_options
@@ -100,7 +101,14 @@ def _ms(call: Callable[[], object]) -> float:
 
 
 def _median(call: Callable[[], object], runs: int = RUNS) -> float:
-    return statistics.median(_ms(call) for _ in range(runs))
+    """The median time of ``call``; each run starts once the count of the one before has
+    finished on its worker (as when a merchant reads a page before filtering again)."""
+    times = []
+    for _ in range(runs):
+        times.append(_ms(call))
+        QThreadPool.globalInstance().waitForDone()
+        QApplication.processEvents()
+    return statistics.median(times)
 
 
 def run(count: int, report: Report) -> None:
@@ -159,6 +167,16 @@ def run(count: int, report: Report) -> None:
         goal=f"<= {FILTER_GOAL_MS:g} ms",
         met=worst <= FILTER_GOAL_MS,
     )
+    needs = _median(reader.needs_you)
+    listed = reader.needs_you()
+    report.add(
+        "needs_you_ms",
+        f"Needs you ({listed.count:,} orders in {len(listed.rows)} rows) read for the dashboard",
+        needs,
+        "ms",
+        goal=f"<= {FILTER_GOAL_MS:g} ms",
+        met=needs <= FILTER_GOAL_MS,
+    )
     for tab in tabs:
         tab.close()
     reader.close()
@@ -172,8 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["DESKTOP_SYNC_HOME"] = home
         run(count, report)
     report.notes.append(
-        f"median of {RUNS} runs each; the count beside the table is read after the first "
-        "page is shown, so it is timed on its own"
+        f"median of {RUNS} runs each; the count beside the table is read on a worker thread "
+        "after the first page is shown, so it is timed on its own"
     )
     report.print()
     return 0

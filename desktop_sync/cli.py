@@ -521,7 +521,10 @@ def _status(args: argparse.Namespace) -> int:
         _say_failures(said_once(status.attention))
     if status.clock_message:
         _say(status.clock_message)
-    _say(f"Needs you: {needs_you}" + ("".join(f"\n  {r['title']}" for r in needs_you_rows)))
+    # The failed orders and shipments are said above; the rest of Needs you (held orders,
+    # orders placed before setup) here, under the count the window and the tray show.
+    held = "".join(f"\n  {r['title']}" for r in needs_you_rows if r["action"] != "Retry")
+    _say(f"Needs you: {needs_you}{held}")
     return EXIT_OK
 
 

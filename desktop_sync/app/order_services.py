@@ -17,11 +17,11 @@ from desktop_sync.app.notices import NOTICES_FILE, load_notices
 from desktop_sync.app.paths import data_dir, journal_path, settings_path
 from desktop_sync.app.profile import Profile
 from desktop_sync.app.settings import load_settings, parse_start
-from desktop_sync.engine.events import Direction, Level
+from desktop_sync.engine.events import Direction, Failure, Level, said_once
 from desktop_sync.state import order_facts
 from desktop_sync.state.journal import Journal
 from desktop_sync.state.month import DayTally, per_day
-from desktop_sync.state.needs_you import Look, NeedsYou, needs_you
+from desktop_sync.state.needs_you import Action, Look, NeedsYou, NeedsYouRow, needs_you
 from desktop_sync.state.orders_view import (
     OrderLine,
     OrdersQuery,
@@ -42,6 +42,38 @@ def store_name_of(platform: str, url: str) -> str:
     return host.removeprefix("www.") or platform.capitalize()
 
 
+def _failed_alike_once(rows: Sequence[NeedsYouRow]) -> tuple[NeedsYouRow, ...]:
+    """Orders that failed for the same reason but for their own number ("Order 100 has no
+    customer name...") in one row, as ``desktop-sync status`` says them (``said_once``)."""
+    alone = [r for r in rows if r.action is Action.RETRY and r.store_order_ids and r.count == 1]
+    if len(alone) < 2:
+        return tuple(rows)
+    waiting = {id(r): r for r in alone}
+    by_number: dict[str, list[NeedsYouRow]] = {}
+    for row in alone:
+        by_number.setdefault(row.order_numbers[0], []).append(row)
+    merged: dict[int, NeedsYouRow] = {}  # the first row of each group -> the group's row
+    for group in said_once(Failure(r.order_numbers[0], r.reason) for r in alone):
+        members = [by_number[number].pop(0) for number in group.order_numbers]
+        first = members[0]
+        merged[id(first)] = (
+            first
+            if len(members) == 1
+            else NeedsYouRow(
+                title=f"{len(members):,} orders failed. {group.reason}",
+                reason=group.reason,
+                action=Action.RETRY,
+                button="Retry",
+                order_numbers=group.order_numbers,
+                store_order_ids=tuple(i for m in members for i in m.store_order_ids),
+                keys=tuple(k for m in members for k in m.keys),
+            )
+        )
+    return tuple(
+        merged.get(id(row), row) for row in rows if id(row) not in waiting or id(row) in merged
+    )
+
+
 class OrdersReader(Protocol):
     """The order services the window's widgets use (``JournalReader`` includes them)."""
 
@@ -52,6 +84,8 @@ class OrdersReader(Protocol):
     ) -> list[OrderLine]: ...
 
     def count_orders(self, query: OrdersQuery) -> int: ...
+
+    def count_orders_apart(self, query: OrdersQuery) -> int: ...
 
     def find_orders(self, number: str, store: str = "") -> list[OrderLine]: ...
 
@@ -129,6 +163,12 @@ class OrderServices:
     def count_orders(self, query: OrdersQuery) -> int:
         return count_orders(self.journal, query, default_store=self._store()[0])
 
+    def count_orders_apart(self, query: OrdersQuery) -> int:
+        """``count_orders`` on a journal connection of its own, for a worker thread (a name
+        thousands of orders share takes a while to count)."""
+        with Journal(journal_path(self._env)) as journal:
+            return count_orders(journal, query, default_store=self._store()[0])
+
     def find_orders(self, number: str, store: str = "") -> list[OrderLine]:
         """The orders numbered ``number`` (of ``store`` when given)."""
         name, platform = self._store()
@@ -145,7 +185,8 @@ class OrderServices:
         said needs a look to the saved notices (each once)."""
         notices = load_notices(data_dir(self._env) / NOTICES_FILE)
         saved = [Look(f.order_number, f.reason) for f in notices.attention]
-        return needs_you(self.journal, list(dict.fromkeys([*saved, *looks])))
+        listed = needs_you(self.journal, list(dict.fromkeys([*saved, *looks])))
+        return NeedsYou(_failed_alike_once(listed.rows))
 
     def month(self, now: datetime | None = None, days: int = 30) -> list[DayTally]:
         """Orders sent and shipments sent to the store per day, oldest day first."""

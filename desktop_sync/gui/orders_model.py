@@ -4,6 +4,7 @@ ten. Filters and the search run in the journal; typing waits for a pause (deboun
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
 
@@ -20,6 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.log_model import readable_time
 from desktop_sync.state.orders_view import OrderLine, OrdersQuery, OrderWord
 
@@ -78,7 +80,7 @@ class OrdersModel(QAbstractTableModel):
     query_applied = Signal()
     """A (debounced) filter or search has read its first page."""
     counted = Signal(int)
-    """How many orders the filter matches (read just after the first page is shown)."""
+    """How many orders the filter matches (counted on a worker after the first page)."""
 
     def __init__(
         self,
@@ -102,10 +104,9 @@ class OrdersModel(QAbstractTableModel):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(debounce_ms)
         self._debounce.timeout.connect(self.apply_query)
-        self._count_soon = QTimer(self)
-        self._count_soon.setSingleShot(True)
-        self._count_soon.setInterval(0)
-        self._count_soon.timeout.connect(self._count)
+        # Counted on a worker: the table shows its first page at once, the count follows.
+        self._counter = TaskRunner(self, describe=lambda exc: str(exc), latest_only=True)
+        self._counter.succeeded.connect(self._counted)
         self._load_first_page()
 
     # -- Qt model API --------------------------------------------------------------------
@@ -217,8 +218,8 @@ class OrdersModel(QAbstractTableModel):
     def _load_first_page(self) -> None:
         self._lines, self._cells = [], {}
         self._add(self._read(None))
-        self._count_soon.start()
+        self._counter.start(functools.partial(self._reader.count_orders_apart, self._query))
 
-    def _count(self) -> None:
-        self.total = self._reader.count_orders(self._query)
+    def _counted(self, total: object) -> None:
+        self.total = total if isinstance(total, int) else 0
         self.counted.emit(self.total)

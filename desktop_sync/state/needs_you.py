@@ -14,13 +14,16 @@ from dataclasses import dataclass
 
 from desktop_sync.state.journal import Journal
 from desktop_sync.state.order_facts import ensure_tables
-from desktop_sync.state.orders_view import OrderLine, OrdersQuery, OrderWord, Show, orders_page
+from desktop_sync.state.orders_view import OrderGroup, OrdersQuery, OrderWord, Show, order_groups
 from desktop_sync.state.states import ShipmentState
 
 __all__ = ["Action", "Look", "NeedsYou", "NeedsYouRow", "needs_you"]
 
-# At most this many orders are read to build the list (the count is always exact).
+# At most this many failed shipments are listed.
 _READ_AT_MOST = 2000
+BEFORE_START = "before start"
+"""The reason in the Dismiss key of an order placed before the start (``orders_view`` filters
+on the same words)."""
 
 
 class Action(enum.StrEnum):
@@ -80,42 +83,34 @@ def _dismissed(journal: Journal, keys: Iterable[str]) -> set[str]:
     return found
 
 
-def _orders_title(lines: Sequence[OrderLine], reason: str) -> tuple[str, Action, str]:
-    first, many = lines[0], len(lines) > 1
-    who = f"{len(lines):,} orders" if many else f"Order {first.number}"
-    if first.before_start:
+def _orders_title(group: OrderGroup) -> tuple[str, Action, str]:
+    many = len(group.numbers) > 1
+    who = f"{len(group.numbers):,} orders" if many else f"Order {group.numbers[0]}"
+    if group.before_start:
         placed = "placed before setup, not sent" if many else "was placed before setup, not sent"
         return f"{who} {placed}", Action.SEND_ANYWAY, "Send them" if many else "Send it"
-    if first.state is OrderWord.HELD:
-        return f"{who} held. {reason}", Action.SEND_ANYWAY, "Send anyway"
-    return f"{who} failed. {reason}", Action.RETRY, "Retry"
+    if group.state is OrderWord.HELD:
+        return f"{who} held. {group.reason}", Action.SEND_ANYWAY, "Send anyway"
+    return f"{who} failed. {group.reason}", Action.RETRY, "Retry"
 
 
 def _order_rows(journal: Journal) -> list[NeedsYouRow]:
-    lines = orders_page(journal, OrdersQuery(show=Show.NEEDS_ME), _READ_AT_MOST)
-    groups: dict[tuple[str, str], list[OrderLine]] = {}
-    for line in reversed(lines):  # oldest first within a group
-        groups.setdefault((line.state.value, line.reason), []).append(line)
     rows = []
-    for (_, reason), group in groups.items():
-        title, action, button = _orders_title(group, reason)
+    for group in order_groups(journal, OrdersQuery(show=Show.NEEDS_ME)):
+        title, action, button = _orders_title(group)
+        why = BEFORE_START if group.before_start else group.reason
         rows.append(
             NeedsYouRow(
                 title=title,
-                reason=reason,
+                reason=group.reason,
                 action=action,
                 button=button,
-                order_numbers=tuple(o.number for o in group),
-                store_order_ids=tuple(o.store_order_id for o in group),
-                keys=tuple(order_key(o) for o in group),
+                order_numbers=group.numbers,
+                store_order_ids=group.store_order_ids,
+                keys=tuple(f"order:{i}:{why}" for i in group.store_order_ids),
             )
         )
     return rows
-
-
-def order_key(line: OrderLine) -> str:
-    """The Dismiss key of an order's row (``orders_view`` filters on the same words)."""
-    return f"order:{line.store_order_id}:{'before start' if line.before_start else line.reason}"
 
 
 def _shipment_rows(journal: Journal) -> list[NeedsYouRow]:

@@ -20,6 +20,7 @@ from desktop_sync.state.records import EventRow, event_from, iso, parse_time, ut
 from desktop_sync.state.states import OrderState, ShipmentState
 
 __all__ = [
+    "OrderGroup",
     "OrderLine",
     "OrderWord",
     "OrdersQuery",
@@ -28,6 +29,7 @@ __all__ = [
     "TrackingLine",
     "count_orders",
     "find_orders",
+    "order_groups",
     "orders_page",
     "timeline",
 ]
@@ -272,6 +274,53 @@ def count_orders(journal: Journal, query: OrdersQuery, *, default_store: str = "
                 tables = tables.split(" LEFT JOIN ", 1)[0] + "\n"
             total += int(journal.read(f"SELECT COUNT(*) FROM{tables}{where}", params)[0][0])
     return total
+
+
+@dataclass(frozen=True)
+class OrderGroup:
+    """The orders a query matches that share a state and a reason (oldest placed first)."""
+
+    state: OrderWord
+    reason: str
+    before_start: bool
+    store_order_ids: tuple[str, ...]
+    numbers: tuple[str, ...]
+
+
+_COLUMN_NAMES = ",".join(f"c{i}" for i in range(17))
+
+
+def order_groups(
+    journal: Journal, query: OrdersQuery, *, default_store: str = ""
+) -> list[OrderGroup]:
+    """``query``'s orders grouped by state and reason, in SQLite (no row object per order):
+    Needs you reads thousands of held orders this way in a few milliseconds."""
+    ensure_tables(journal)
+    groups: list[OrderGroup] = []
+    for source in _SOURCES:
+        found = _where(source, query, default_store)
+        if found is None:
+            continue
+        where, params = found
+        rows = journal.read(
+            f"WITH matched({_COLUMN_NAMES}) AS ({source.select}{where} "
+            f"ORDER BY {source.placed}, {source.id}) SELECT c3, c5, c16, "
+            "group_concat(c0, char(31)), group_concat(c1, char(31)) FROM matched "
+            "GROUP BY c3, c5, c16 ORDER BY min(c2)",
+            params,
+        )
+        for jstate, reason, before, ids, numbers in rows:
+            word = OrderWord.FAILED if jstate == OrderState.FAILED else OrderWord.HELD
+            groups.append(
+                OrderGroup(
+                    word,
+                    str(reason or ""),
+                    bool(before),
+                    tuple(str(ids).split("\x1f")),
+                    tuple(str(numbers).split("\x1f")),
+                )
+            )
+    return groups
 
 
 def find_orders(
