@@ -12,10 +12,22 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
-from desktop_sync import APP_DISPLAY_NAME, __version__, cli_stores
+from desktop_sync import APP_DISPLAY_NAME, __version__, cli_orders, cli_stores
 from desktop_sync.app.platforms import NAMES
+from desktop_sync.cli_common import (
+    EXIT_CONFIG,
+    EXIT_FAILURES,
+    EXIT_OK,
+    EXIT_ORDERDESK_AUTH,
+    EXIT_ORDERDESK_OFFLINE,
+    EXIT_STORE_AUTH,
+    EXIT_STORE_OFFLINE,
+    EXIT_WAITING,
+)
+from desktop_sync.cli_common import open_facade as _open
+from desktop_sync.cli_common import say as _say
 from desktop_sync.engine.events import CycleResult, Failure, FailureGroup, Health, said_once
 
 if TYPE_CHECKING:
@@ -34,27 +46,6 @@ __all__ = [
     "exit_code_for",
     "main",
 ]
-
-# The exit codes, one per kind of trouble; the README's table lists the same (tests check it).
-EXIT_OK = 0
-"""Both sides were reached and nothing failed."""
-EXIT_FAILURES = 1
-"""Health ``failing``: some orders or shipments failed (listed), or the journal could not be
-written; the rest went through."""
-EXIT_CONFIG = 2
-"""The command could not start: bad input, not set up, an unusable profile folder, another
-Desktop Sync on this profile, a damaged journal. Nothing was changed."""
-EXIT_ORDERDESK_AUTH = 3
-"""Health ``orderdesk_auth``: Order Desk refused the key; reconnect."""
-EXIT_STORE_AUTH = 4
-"""Health ``store_auth``: the store refused its key; reconnect."""
-EXIT_ORDERDESK_OFFLINE = 5
-"""Health ``orderdesk_offline``: Order Desk could not be reached (or answered in error)."""
-EXIT_STORE_OFFLINE = 6
-"""Health ``store_offline``: the store could not be reached (or answered in error)."""
-EXIT_WAITING = 7
-"""Both sides answered, but some orders or shipments met a temporary error (Order Desk
-answering 500 to each new order, say) and wait for a later sync; the log says which."""
 
 _MAX_INTERVAL = 86_400.0
 
@@ -108,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--since", required=True, help="a date (YYYY-MM-DD) or ISO time, UTC")
 
     commands.add_parser("doctor", help="print what support needs to help (no secrets)")
+    cli_orders.add_commands(commands)  # orders, send
 
     sandbox = commands.add_parser(
         "sandbox", help="start local Order Desk and store emulators (for trying things out)"
@@ -215,6 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "backfill": _backfill,
         "sandbox": _sandbox,
         **cli_stores.HANDLERS,
+        **cli_orders.HANDLERS,
     }
     from desktop_sync.app.paths import ProfileFolderUnusable
     from desktop_sync.app.profile import StoreNotFound
@@ -241,27 +234,6 @@ def _start_logging() -> str | None:
 
 
 # -- headless sync -----------------------------------------------------------------------
-
-
-def _say(line: str, stream: TextIO | None = None) -> None:
-    print(line, file=stream or sys.stdout, flush=True)
-
-
-def _open(driver: str, verb: str, *, lock: bool = True) -> DesktopSync | None:
-    """The facade on this profile (holding its lock unless ``lock`` is False), or None after
-    saying why it cannot be opened."""
-    from desktop_sync.app.facade import DesktopSync
-    from desktop_sync.app.lock import ProfileBusy
-    from desktop_sync.app.paths import ProfileFolderUnusable
-
-    try:
-        app = DesktopSync(driver=driver, lock=lock)
-    except (ProfileBusy, ProfileFolderUnusable) as exc:
-        _say(f"Cannot {verb}: {exc}", sys.stderr)
-        return None
-    for line in app.upgrade_notes:
-        _say(line, sys.stderr)
-    return app
 
 
 def _load_profile(app: DesktopSync, store: str | None = None) -> bool:
@@ -476,6 +448,7 @@ def _status(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     with app:
         status = app.status(store=args.store)
+        needs_you, needs_you_rows = cli_orders.needs_you_report(app)  # the window's count
     counts = status.counts
     report: dict[str, Any] = {
         "orders_sent": counts.sent,
@@ -500,6 +473,8 @@ def _status(args: argparse.Namespace) -> int:
         ],
         "clock_message": status.clock_message,
         "stores": cli_stores.status_breakdown(status.stores),
+        "needs_you": needs_you,
+        "needs_you_rows": needs_you_rows,
     }
     if args.json:
         _say(json.dumps(report, ensure_ascii=False))
@@ -528,6 +503,10 @@ def _status(args: argparse.Namespace) -> int:
         _say_failures(said_once(status.attention))
     if status.clock_message:
         _say(status.clock_message)
+    # The failed orders and shipments are said above; the rest of Needs you (held orders,
+    # orders placed before setup) here, under the count the window and the tray show.
+    held = "".join(f"\n  {r['title']}" for r in needs_you_rows if r["action"] != "Retry")
+    _say(f"Needs you: {needs_you}{held}")
     return EXIT_OK
 
 

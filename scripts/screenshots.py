@@ -191,7 +191,8 @@ def bad_day_shots(window: MainWindow, sandbox: DemoSandbox, out: Path) -> None:
     grab(window, out / "minimum-size.png")
 
 
-def main(argv: list[str] | None = None) -> int:
+def take(shots: Callable[[GuiSession, Path], None], argv: list[str] | None = None) -> int:
+    """Run ``shots`` on a demo session, saving into --out (docs/screenshots by default)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args(argv)
@@ -203,13 +204,21 @@ def main(argv: list[str] | None = None) -> int:
     session = GuiSession(demo=True)
     session.prepare_demo()
     try:
-        assert isinstance(session.sandbox, DemoSandbox)
-        wizard_shots(session.sandbox, out)
-        dashboard_shot(session, out)
+        shots(session, out)
     finally:
         QApplication.processEvents()
         leave(1, ended=session.close())  # a running sync thread must never be destroyed
     return 0
+
+
+def all_shots(session: GuiSession, out: Path) -> None:
+    assert isinstance(session.sandbox, DemoSandbox)
+    wizard_shots(session.sandbox, out)
+    dashboard_shot(session, out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return take(all_shots, argv)
 
 
 if __name__ == "__main__":

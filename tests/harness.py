@@ -3,7 +3,7 @@ wired to it and to a store kit, each with its own journal (as on its own PC)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -71,6 +71,7 @@ def make_engine(
     clock: Callable[[], datetime] | None = None,
     source_name: str | None = None,
     store_id: str | None = None,
+    order_statuses: Collection[str] | None = None,
 ) -> SyncEngine:
     """``source_name``: the store's own in Order Desk (default: its platform's); ``store_id``:
     whose rows it keeps in the journal (default: the first store's)."""
@@ -88,6 +89,7 @@ def make_engine(
         sink=sink,
         on_close=client.close,
         clock=clock or utc_now,
+        order_statuses=order_statuses,
     )
 
 

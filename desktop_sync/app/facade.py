@@ -23,6 +23,7 @@ from desktop_sync.app.facade_records import Backfill, JournalReader, Status
 from desktop_sync.app.lock import LOCK_FILE, ProfileBusy, ProfileLock
 from desktop_sync.app.logs import register_secrets
 from desktop_sync.app.notices import NOTICES_FILE, load_notices, record_cycle
+from desktop_sync.app.order_services import OrderServices
 from desktop_sync.app.paths import check_profile_folders, data_dir, journal_path, settings_path
 from desktop_sync.app.profile import (
     Profile,
@@ -92,7 +93,7 @@ def _migrate_if_free(driver: str, env: Mapping[str, str]) -> list[str]:
         held.release()
 
 
-class DesktopSync(SyncLogReads):
+class DesktopSync(SyncLogReads, OrderServices):
     """One profile, driven by one window or one command at a time.
 
     ``driver`` says who drives it (``"window"`` or the command's name); it is what a second

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from desktop_sync.app.order_services import OrdersReader
 from desktop_sync.app.store_results import StoreBackfill, StoreStatus
 from desktop_sync.engine.events import Failure
 from desktop_sync.state.records import EventRow, JournalCounts, OrderRow, ShipmentRow
@@ -15,7 +16,7 @@ from desktop_sync.state.records import EventRow, JournalCounts, OrderRow, Shipme
 __all__ = ["Backfill", "JournalReader", "Status"]
 
 
-class JournalReader(Protocol):
+class JournalReader(OrdersReader, Protocol):
     """The reads the window's dashboard and sync log make, all through the facade (which
     offers them): the widgets never hold the journal itself."""
 

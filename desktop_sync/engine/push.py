@@ -38,8 +38,21 @@ from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PushResult, Stage
 from desktop_sync.engine.identity import STORE_KEY, belongs_to, store_order_id_of
 from desktop_sync.engine.mapping import UnmappableOrder, map_order, source_name_for
+from desktop_sync.engine.order_facts import (
+    BEFORE_START,
+    folder_words,
+    order_facts_of,
+    why_it_qualifies,
+)
 from desktop_sync.engine.send_rules import SendRule
 from desktop_sync.state.journal import Cursor, OrderRow, OrderState
+from desktop_sync.state.order_facts import (
+    OrderFacts,
+    note_before_start,
+    note_folder,
+    note_order,
+    sends_anyway,
+)
 
 __all__ = ["OrderPusher"]
 
@@ -155,9 +168,11 @@ class OrderPusher:
             self._seen[order.id] = order
             if known is not None and known.state is OrderState.SENT:
                 journal.note_store_facts(order.id, StoreFacts.of(order).to_json())
+                note_order(journal, self._facts(order, ""))
                 continue
-            reason = self.send_rule.why_not_sent(order)
+            reason = self._why_not_sent(order)
             state = OrderState.SKIPPED if reason else OrderState.PENDING
+            note_order(journal, self._facts(order, reason))
             if (
                 known is not None
                 and known.state is OrderState.SKIPPED
@@ -166,8 +181,7 @@ class OrderPusher:
                 self.ctx.emit(
                     Level.INFO,
                     Direction.PUSH,
-                    "The order now qualifies to be sent (its status or payment changed in "
-                    "the store).",
+                    f"The order now qualifies to be sent ({why_it_qualifies(known, order)}).",
                     order_number=order.number,
                 )
             if journal.record_order_seen(
@@ -209,6 +223,8 @@ class OrderPusher:
         if order.id in self._left_out:
             return  # said once; an old order edited again and again is not news
         self._left_out.add(order.id)
+        if not note_before_start(self.ctx.journal, self._facts(order, BEFORE_START)):
+            return  # said at an earlier start; Needs you lists it
         self.ctx.emit(
             Level.INFO,
             Direction.PUSH,
@@ -267,7 +283,7 @@ class OrderPusher:
             self._retry_later(row, str(exc), state=_unchanged(row))
             tally.waiting += 1
             return
-        not_sent = self.send_rule.why_not_sent(order)
+        not_sent = self._why_not_sent(order)
         if not_sent:
             journal.mark_skipped(row.store_order_id, not_sent)
             self.ctx.emit(Level.INFO, Direction.PUSH, not_sent, order_number=number)
@@ -319,6 +335,7 @@ class OrderPusher:
             self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
         else:
             journal.mark_sent(row.store_order_id, created.id, StoreFacts.of(order).to_json())
+            note_folder(journal, row.store_order_id, folder_words(self.folder, created.folder_id))
             self.ctx.emit(
                 Level.INFO,
                 Direction.PUSH,
@@ -349,6 +366,17 @@ class OrderPusher:
             "order numbers for your account, or remove the other order, then press Retry.",
             tally,
         )
+
+    def _facts(self, order: StoreOrder, reason: str) -> OrderFacts:
+        return order_facts_of(order, reason, platform=self.store.platform)
+
+    def _why_not_sent(self, order: StoreOrder) -> str:
+        """The send rule's reason, without the Settings statuses for an order the merchant
+        pressed Send anyway on (cancelled or unpaid orders are never sent)."""
+        rule = self.send_rule
+        if rule.sent and sends_anyway(self.ctx.journal, order.id):
+            rule = replace(rule, sent=frozenset())
+        return rule.why_not_sent(order)
 
     def _folder(self) -> int | None:
         """The chosen folder's id; a name is looked up once in Order Desk's folder list."""

@@ -8,24 +8,24 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_sync.engine.events import CycleResult, Failure, Health, Progress
 from desktop_sync.gui.log_model import readable_time
+from desktop_sync.gui.month_chart import MonthChart
+from desktop_sync.gui.needs_you import NeedsYouPanel
 from desktop_sync.gui.status import (
     Side,
     SideTrouble,
@@ -166,6 +166,12 @@ class _Card(QFrame):
             f"Next check {until(upcoming, now)}." if upcoming is not None and not running else ""
         )
         self.times.setText(f"{first}\n{self.sent_words}: {sent}\n{upcoming_line}")
+        exact = [(w, t) for w, t in (("Checked", checked), (self.sent_words, last_sent)) if t]
+        self.times.setToolTip(
+            "\n".join(
+                f"{words}: {moment.astimezone():%Y-%m-%d %H:%M:%S}" for words, moment in exact
+            )
+        )
 
 
 class _Counter(QWidget):
@@ -184,6 +190,16 @@ class _Counter(QWidget):
     def set(self, value: int, colour: str | None = None) -> None:
         self.number.setText(f"{value:,}")
         self.number.setStyleSheet(f"color: {colour};" if colour else "")
+
+
+def _needs_change(before: JournalCounts, after: JournalCounts) -> bool:
+    """Whether Needs you may have changed: a progress step (five a second during a backlog)
+    reads it again only when an order failed or was held, never for each order sent."""
+    return (before.failed, before.skipped, before.shipments_failed) != (
+        after.failed,
+        after.skipped,
+        after.shipments_failed,
+    )
 
 
 class Dashboard(QWidget):
@@ -231,6 +247,8 @@ class Dashboard(QWidget):
         they shipped), newest last, as the cycles (and the saved notices) said them."""
         self.clock_message = ""
         """The sentence about this PC's clock when the last reading found it off, else ""."""
+        self._needs_read = False
+        self._watched: QWidget | None = None
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         """Now, for the relative times (tests move it)."""
 
@@ -296,37 +314,15 @@ class Dashboard(QWidget):
         counters_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
-        self.failed_box = QFrame()
-        self.failed_box.setObjectName("card")
-        self.failed_list = QTreeWidget()
-        self.failed_list.setHeaderLabels(["Order", "What went wrong"])
-        self.failed_list.setRootIsDecorated(False)
-        self.failed_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.failed_list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.failed_list.header().setStretchLastSection(True)
-        self.failed_list.setMaximumHeight(110)
-        self.failed_list.itemSelectionChanged.connect(self._selection_changed)
-        self.failed_detail = QLabel()
-        self.failed_detail.setObjectName("caption")
-        _lines(self.failed_detail, 2)
-        self.failed_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.retry_button = QPushButton("Retry selected")
-        self.retry_button.setEnabled(False)
-        self.retry_button.clicked.connect(self._retry_selected)
-        self.retry_all_button = QPushButton("Retry all")
-        self.retry_all_button.clicked.connect(lambda: self.retry_requested.emit(""))
-        failed_buttons = QHBoxLayout()
-        failed_title = QLabel("<b>Orders that need your attention</b>")
-        failed_buttons.addWidget(failed_title, 1)
-        failed_buttons.addWidget(self.retry_button)
-        failed_buttons.addWidget(self.retry_all_button)
-        failed_layout = QVBoxLayout(self.failed_box)
-        failed_layout.setContentsMargins(12, 8, 12, 8)
-        failed_layout.addLayout(failed_buttons)
-        failed_layout.addWidget(self.failed_list)
-        failed_layout.addWidget(self.failed_detail)
-        self.failed_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.failed_box.hide()
+        self.needs_you = NeedsYouPanel(reader)
+        self.needs_you.retry_requested.connect(self.retry_requested)
+        self.needs_you.acted.connect(self._acted)
+        # The names the window and its tests know the list and its buttons by.
+        self.failed_box = self.needs_you
+        self.failed_list = self.needs_you.list
+        self.failed_detail = self.needs_you.detail
+        self.retry_button = self.needs_you.act_button
+        self.retry_all_button = self.needs_you.retry_all_button
 
         self.keys_note = QLabel(KEYS_FOR_THIS_SESSION)
         """Shown from the start when the keys live in memory only (no password store)."""
@@ -348,6 +344,9 @@ class Dashboard(QWidget):
         layout.addLayout(top)
         layout.addWidget(counters_box)
         layout.addWidget(self.keys_note)
+        self.month_chart = MonthChart()
+        self.month_chart.hide()  # until the dashboard knows its height (``_fit_chart``)
+        layout.addWidget(self.month_chart)
         # Last: it only ever pushes the log down, never a control the merchant aims at.
         layout.addWidget(self.failed_box)
 
@@ -363,6 +362,7 @@ class Dashboard(QWidget):
         self._show_health()
         self._show_times()
         self.refresh_counts()
+        self.month_chart.set_days(reader.month())
 
     # -- slots for the controller's signals ----------------------------------------------
 
@@ -389,6 +389,8 @@ class Dashboard(QWidget):
             if pull.fulfillments_created + pull.tracking_added and result.finished_at is not None:
                 self.last_tracking_sent = result.finished_at
         self.sides = side_troubles(result, self.sides)
+        if result.health is Health.OK and result.finished_at is not None:
+            self.month_chart.set_last_good(result.finished_at)
         self._add_attention(result.attention)
         if result.clock_offset is not None:  # read this cycle: the clock's state is known now
             self.clock_message = result.clock_message
@@ -397,6 +399,7 @@ class Dashboard(QWidget):
         self.sync_button.setEnabled(True)
         self.sync_button.setText("Sync now")
         self.refresh_counts()
+        self.month_chart.set_days(self._reader.month())
         self.activity.setText(self._after_cycle_text(result))
         self._show_times()
         self._show_health()
@@ -438,28 +441,74 @@ class Dashboard(QWidget):
         """What earlier cycles found (the saved notices), shown before the first cycle here."""
         self._add_attention(attention)
         self.clock_message = clock_message
+        self._needs_read = False  # the list takes the notices in
         self.refresh_counts(self.counts)
         self._show_health()
 
     @property
     def needs_attention(self) -> int:
-        """The "Need attention" count: failed orders and shipments, and the orders the
-        cycles said need the merchant."""
-        counts = self.counts
-        return counts.failed + counts.shipments_failed + len(self.attention)
+        """The "Need attention" count: everything in Needs you (failed and held orders,
+        failed shipments, the orders the cycles said need the merchant)."""
+        return self.needs_you.count
 
     def refresh_counts(self, counts: JournalCounts | None = None) -> None:
         """The counters, from ``counts`` (a progress step's) or else read through the reader."""
+        given, before = counts, self.counts
         self.counts = counts if counts is not None else self._reader.counts()
         counts = self.counts
+        if given is None or _needs_change(before, counts) or not self._needs_read:
+            self._needs_read = True
+            self.needs_you.refresh(self.attention)
         self.sent.set(counts.sent)
         self.pending.set(counts.pending + counts.shipments_pending)
         problems = self.needs_attention
         self.failed.set(problems, _RED if problems else None)
         self.fulfilled.set(counts.fulfillments)
-        self._show_failed()
+        self._fit_chart()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_chart()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        holder = self.parentWidget()
+        if holder is not None and holder is not self._watched:
+            self._watched = holder  # the window's splitter: its height is the room there is
+            holder.installEventFilter(self)
+        self._fit_chart()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._watched and event.type() == QEvent.Type.Resize:
+            self._fit_chart()
+        return False
 
     # -- internals -----------------------------------------------------------------------
+
+    def _fit_chart(self) -> None:
+        """Show the month's chart only when there is room for it: in a short window it steps
+        aside, so it never squeezes the controls, Needs you or the log's smallest height."""
+        layout = self.layout()
+        chart = self.month_chart
+        if layout is None:
+            return
+        own = chart.sizeHint().height() + layout.spacing()
+        others = layout.sizeHint().height() - (own if chart.isVisibleTo(self) else 0)
+        chart.setVisible(self._room() >= others + own)
+
+    def _room(self) -> int:
+        """The height the dashboard may take: all of a splitter's but what the other panes
+        need at their smallest, else its own."""
+        holder = self.parentWidget()
+        if not isinstance(holder, QSplitter):
+            return self.height()
+        panes = (holder.widget(i) for i in range(holder.count()))
+        others = sum(
+            p.minimumHeight() or p.minimumSizeHint().height()  # as the splitter reads them
+            for p in panes
+            if p is not None and p is not self
+        )
+        return holder.height() - others - holder.handleWidth() * (holder.count() - 1)
 
     def _show_progress(self) -> None:
         # The line and the counters from the same moment, so "24 of 150" and the counters agree.
@@ -522,6 +571,10 @@ class Dashboard(QWidget):
             return "quiet", "Syncing is paused. Press Resume to continue."
         if health is Health.OK and self.clock_message:
             return "warning", self.clock_message
+        if health is Health.OK and self.needs_attention and not self.running:
+            count = self.needs_attention
+            who = "1 order needs" if count == 1 else f"{count:,} orders need"
+            return "warning", f"Connected to both. {who} you: see Needs you below."
         if health is Health.OK:
             return "ok", "Connected to both; syncing now." if self.running else (
                 "Everything is in sync."
@@ -549,41 +602,10 @@ class Dashboard(QWidget):
             pull, self.schedule.next_pull, self.last_tracking_sent, now, running=running
         )
 
-    def _show_failed(self) -> None:
-        failed_orders, failed_shipments = self._reader.failures()
-        rows = [(o.order_number, o.last_error) for o in failed_orders]
-        rows += [
-            (s.order_number, f"Shipment {s.tracking_number}: {s.last_error}")
-            for s in failed_shipments
-        ]
-        rows += [(f.order_number, f.reason) for f in reversed(self.attention)]
-        selected = self._selected_order()
-        self.failed_list.clear()
-        for number, reason in rows:
-            item = QTreeWidgetItem([number, reason or "No reason was recorded."])
-            item.setToolTip(1, reason)
-            self.failed_list.addTopLevelItem(item)
-            if number == selected:
-                item.setSelected(True)
-        self.failed_box.setVisible(bool(rows))
-        self._selection_changed()
-
-    def _selected_order(self) -> str:
-        items = self.failed_list.selectedItems()
-        return items[0].text(0) if items else ""
-
-    def _selection_changed(self) -> None:
-        items = self.failed_list.selectedItems()
-        self.retry_button.setEnabled(bool(items))
-        if items:
-            self.failed_detail.setText(f"Order {items[0].text(0)}: {items[0].text(1)}")
-        else:
-            self.failed_detail.setText(
-                "Select an order to read the whole reason. Fix it in your store or in Order "
-                "Desk, then press Retry."
-            )
-
-    def _retry_selected(self) -> None:
-        number = self._selected_order()
-        if number:
-            self.retry_requested.emit(number)
+    def _acted(self, sentence: str) -> None:
+        """Needs you changed the journal: redraw, and sync now when orders became due."""
+        self.refresh_counts()
+        self._show_health()
+        if sentence:
+            self.activity.setText(sentence)
+            self.sync_now_clicked.emit()

@@ -10,13 +10,21 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal, SignalInstance
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +42,7 @@ from desktop_sync.gui.dashboard import Dashboard
 from desktop_sync.gui.icons import app_icon
 from desktop_sync.gui.log_model import SyncLogModel
 from desktop_sync.gui.log_view import LogView
+from desktop_sync.gui.orders_tab import OrdersTab
 from desktop_sync.gui.status import Side
 from desktop_sync.gui.store_cards import StoreCards, store_parts
 from desktop_sync.gui.tray import SyncTray
@@ -139,10 +148,25 @@ class MainWindow(QMainWindow):
         )
         self.log_view.export_failed.connect(self._export_failed)
 
+        self.orders_tab = OrdersTab(reader, self._store_addresses)
+        self.orders_tab.backfill_bar.backfilled.connect(self.sync_now)
+        # The log and the orders side by side as tabs (Ctrl+1 / Ctrl+2, or Ctrl+Tab).
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.log_view, "&Log")
+        self.tabs.addTab(self.orders_tab, "&Orders")
+        # No taller at its smallest than the log alone was: the dashboard above keeps its room.
+        self.tabs.setMinimumHeight(self.log_view.minimumSizeHint().height())
+        for number, page in ((1, self.log_view), (2, self.orders_tab)):
+            QShortcut(
+                QKeySequence(f"Ctrl+{number}"),
+                self,
+                lambda page=page: self.tabs.setCurrentWidget(page),
+            )
+
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.dashboard)
-        splitter.addWidget(self.log_view)
+        splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         # A card per store between the dashboard and the log (hidden with one store).
@@ -172,6 +196,11 @@ class MainWindow(QMainWindow):
         self._names = TaskRunner(self, describe=lambda exc: "", latest_only=False)
         self._names.succeeded.connect(self._name_found)
         self.look_up_names(profile)
+
+    def _store_addresses(self) -> tuple[str, str]:
+        """(Order Desk's API address, the store's address), for the order pages' links."""
+        profile = self.profile
+        return (profile.orderdesk_api_url, profile.store_url) if profile else ("", "")
 
     # -- names ---------------------------------------------------------------------------
 
@@ -259,6 +288,7 @@ class MainWindow(QMainWindow):
     def _cycle_finished(self, result: CycleResult) -> None:
         self.log_model.flush()
         self.dashboard.on_cycle_finished(result)
+        self.orders_tab.refresh()
         if self.tray is not None:
             self.tray.failing = self.dashboard.needs_attention
             self.tray.set_syncing(False)

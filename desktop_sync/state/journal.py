@@ -12,7 +12,7 @@ import json
 import sqlite3
 import unicodedata
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -175,6 +175,15 @@ class Journal:
         if self._conn.in_transaction:
             with suppress(sqlite3.Error):
                 self._conn.execute("ROLLBACK")
+
+    def write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction, for the modules that keep tables beside these
+        (``state.order_facts``)."""
+        return self._tx()
+
+    def read(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        """One read, its errors a ``JournalError`` with a readable reason."""
+        return self._query(sql, params)
 
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         try:

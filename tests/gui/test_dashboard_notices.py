@@ -109,5 +109,9 @@ def test_a_clock_set_right_clears_the_sentence(qtbot: QtBot, reader: DesktopSync
     dashboard.on_health_changed(Health.OK)
     assert dashboard.banner_text.text() == CLOCK
     dashboard.on_cycle_finished(CycleResult(Health.OK, clock_offset=timedelta(seconds=2)))
-    assert dashboard.banner_text.text() == "Everything is in sync."
+    # The clock's sentence is gone; the order still listed is said instead of "in sync"
+    # (issue 22: never "Everything is in sync" while Needs you lists anything).
+    assert dashboard.banner_text.text() == (
+        "Connected to both. 1 order needs you: see Needs you below."
+    )
     assert _attention_rows(dashboard) == [("1001", SHIPPED.reason)]

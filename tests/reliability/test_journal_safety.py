@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -124,8 +125,21 @@ def test_journal_damaged_inside_is_reported_by_the_cycle_not_raised(tmp_path: Pa
         with Journal(path) as journal:  # enough rows to span many pages
             for n in range(1500):
                 journal.add_event(datetime.now(UTC), "info", "system", f"Filler line {n}.")
-        data = path.read_bytes()
-        path.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))  # every page but the first
+        # Every page but the schema's (more than the first page since the orders view's
+        # tables and search index sit beside the journal's).
+        with closing(sqlite3.connect(path)) as conn:
+            (size,) = conn.execute("PRAGMA page_size").fetchone()
+            schema = {
+                n
+                for (n,) in conn.execute(
+                    "SELECT pageno FROM dbstat WHERE name = ?", ("sqlite_schema",)
+                )
+            }
+        data = bytearray(path.read_bytes())
+        for number in range(1, len(data) // size + 1):
+            if number not in schema:
+                data[(number - 1) * size : number * size] = b"\xff" * size
+        path.write_bytes(bytes(data))
         engine = rig.engine(path, start_at=minute_ago())  # opens: the damage is further in
         try:
             result = engine.run_cycle()

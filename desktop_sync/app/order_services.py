@@ -1,0 +1,256 @@
+"""The facade's order services: the orders view, Needs you and its actions, the month's
+tallies. The window, the tray and the CLI all read these, so each says the same.
+
+``DesktopSync`` (app/facade.py) takes these methods from ``OrderServices``; they need only the
+journal, the saved settings and the saved notices, never a connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from desktop_sync.app.backfill_preview import BackfillPreview, preview_backfill
+from desktop_sync.app.notices import NOTICES_FILE, load_notices
+from desktop_sync.app.paths import data_dir, journal_path, settings_path
+from desktop_sync.app.profile import Profile
+from desktop_sync.app.settings import load_settings, parse_start
+from desktop_sync.engine.events import Direction, Failure, Level, said_once
+from desktop_sync.state import order_facts
+from desktop_sync.state.journal import Journal
+from desktop_sync.state.month import DayTally, per_day
+from desktop_sync.state.needs_you import Action, Look, NeedsYou, NeedsYouRow, needs_you
+from desktop_sync.state.orders_view import (
+    OrderLine,
+    OrdersQuery,
+    PageKey,
+    count_orders,
+    find_orders,
+    orders_page,
+    timeline,
+)
+from desktop_sync.state.records import EventRow, utc_now
+
+__all__ = ["OrderServices", "OrdersReader", "store_name_of"]
+
+
+def store_name_of(platform: str, url: str) -> str:
+    """How a store is named in the orders view: its web address's host, else its platform."""
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    return host.removeprefix("www.") or platform.capitalize()
+
+
+def _failed_alike_once(rows: Sequence[NeedsYouRow]) -> tuple[NeedsYouRow, ...]:
+    """Orders that failed for the same reason but for their own number ("Order 100 has no
+    customer name...") in one row, as ``desktop-sync status`` says them (``said_once``)."""
+    alone = [r for r in rows if r.action is Action.RETRY and r.store_order_ids and r.count == 1]
+    if len(alone) < 2:
+        return tuple(rows)
+    waiting = {id(r): r for r in alone}
+    by_number: dict[str, list[NeedsYouRow]] = {}
+    for row in alone:
+        by_number.setdefault(row.order_numbers[0], []).append(row)
+    merged: dict[int, NeedsYouRow] = {}  # the first row of each group -> the group's row
+    for group in said_once(Failure(r.order_numbers[0], r.reason) for r in alone):
+        members = [by_number[number].pop(0) for number in group.order_numbers]
+        first = members[0]
+        merged[id(first)] = (
+            first
+            if len(members) == 1
+            else NeedsYouRow(
+                title=f"{len(members):,} orders failed. {group.reason}",
+                reason=group.reason,
+                action=Action.RETRY,
+                button="Retry",
+                order_numbers=group.order_numbers,
+                store_order_ids=tuple(i for m in members for i in m.store_order_ids),
+                keys=tuple(k for m in members for k in m.keys),
+            )
+        )
+    return tuple(
+        merged.get(id(row), row) for row in rows if id(row) not in waiting or id(row) in merged
+    )
+
+
+class OrdersReader(Protocol):
+    """The order services the window's widgets use (``JournalReader`` includes them)."""
+
+    def store_names(self) -> list[str]: ...
+
+    def orders_page(
+        self, query: OrdersQuery, limit: int, *, after: PageKey | None = None
+    ) -> list[OrderLine]: ...
+
+    def count_orders(self, query: OrdersQuery) -> int: ...
+
+    def count_orders_apart(self, query: OrdersQuery) -> int: ...
+
+    def find_orders(self, number: str, store: str = "") -> list[OrderLine]: ...
+
+    def order_timeline(self, number: str) -> list[EventRow]: ...
+
+    def needs_you(self, looks: Sequence[Look] = ()) -> NeedsYou: ...
+
+    def month(self, now: datetime | None = None, days: int = 30) -> list[DayTally]: ...
+
+    def retry_orders(
+        self, store_order_ids: Iterable[str], shipment_ids: Iterable[str] = ()
+    ) -> int: ...
+
+    def send_anyway(self, store_order_ids: Sequence[str]) -> int: ...
+
+    def dismiss(self, keys: Iterable[str]) -> None: ...
+
+    def preview_backfill(self, since: datetime | str) -> BackfillPreview: ...
+
+    def backfill(self, since: datetime | str) -> object: ...
+
+
+class OrderServices:
+    """Mixed into ``DesktopSync``: it supplies ``journal``, ``_env`` and ``_require_lock``."""
+
+    _env: Mapping[str, str]
+    _profile: Profile | None
+
+    @property
+    def journal(self) -> Journal:
+        raise NotImplementedError
+
+    @property
+    def profile(self) -> Profile:
+        raise NotImplementedError
+
+    def _require_lock(self) -> None:
+        raise NotImplementedError
+
+    def backfill_notice(self, since: datetime | str) -> str:
+        raise NotImplementedError
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def store_names(self) -> list[str]:
+        """The profile's stores by name (one today), as the orders view's store filter lists
+        them."""
+        return [self._store()[0]]
+
+    def _store(self) -> tuple[str, str]:
+        """(name, platform) of the profile's store: the one in use, else as the environment
+        or the saved settings say (as ``load_profile`` reads them, without the keyring)."""
+        if self._profile is not None:
+            platform, url = self._profile.store_platform, self._profile.store_url
+        else:
+            saved = load_settings(settings_path(self._env), warn=lambda _: None)
+            platform = (self._env.get("STORE_PLATFORM") or saved.store_platform).strip().lower()
+            url = self._env.get("STORE_URL") or saved.store_url
+        return store_name_of(platform, url), platform
+
+    def orders_page(
+        self, query: OrdersQuery, limit: int, *, after: PageKey | None = None
+    ) -> list[OrderLine]:
+        """One page of the orders, newest placed first, after the previous page's last key."""
+        name, platform = self._store()
+        return orders_page(
+            self.journal,
+            query,
+            limit,
+            after=after,
+            default_store=name,
+            default_platform=platform,
+        )
+
+    def count_orders(self, query: OrdersQuery) -> int:
+        return count_orders(self.journal, query, default_store=self._store()[0])
+
+    def count_orders_apart(self, query: OrdersQuery) -> int:
+        """``count_orders`` on a journal connection of its own, for a worker thread (a name
+        thousands of orders share takes a while to count)."""
+        with Journal(journal_path(self._env)) as journal:
+            return count_orders(journal, query, default_store=self._store()[0])
+
+    def find_orders(self, number: str, store: str = "") -> list[OrderLine]:
+        """The orders numbered ``number`` (of ``store`` when given)."""
+        name, platform = self._store()
+        found = find_orders(self.journal, number, default_store=name, default_platform=platform)
+        return [o for o in found if not store or o.store.casefold() == store.casefold()]
+
+    def order_timeline(self, number: str) -> list[EventRow]:
+        """Everything the log says of order ``number``, oldest first."""
+        return timeline(self.journal, number)
+
+    def needs_you(self, looks: Sequence[Look] = ()) -> NeedsYou:
+        """Everything the merchant must act on; its ``count`` is the one count shown in the
+        window, the tray and ``desktop-sync status``. ``looks`` add what a window's cycles
+        said needs a look to the saved notices (each once)."""
+        notices = load_notices(data_dir(self._env) / NOTICES_FILE)
+        saved = [Look(f.order_number, f.reason) for f in notices.attention]
+        listed = needs_you(self.journal, list(dict.fromkeys([*saved, *looks])))
+        return NeedsYou(_failed_alike_once(listed.rows))
+
+    def month(self, now: datetime | None = None, days: int = 30) -> list[DayTally]:
+        """Orders sent and shipments sent to the store per day, oldest day first."""
+        return per_day(self.journal, now or utc_now(), days)
+
+    def preview_backfill(self, since: datetime | str) -> BackfillPreview:
+        """What "Also send orders placed since" would send, before anything is sent. It
+        lists the store's orders, so the window calls it on a worker thread; the store's
+        errors (offline, refused key) are raised with their sentence."""
+        moment = parse_start(since) if isinstance(since, str) else since
+        notice = self.backfill_notice(moment)
+        return preview_backfill(self.profile, journal_path(self._env), moment, notice)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def retry_orders(self, store_order_ids: Iterable[str], shipment_ids: Iterable[str] = ()) -> int:
+        """Make these failed orders and shipments due at the next sync; how many."""
+        self._require_lock()
+        journal = self.journal
+        count = sum(journal.requeue_order(i) for i in store_order_ids)
+        return count + sum(journal.requeue_shipment(i) for i in shipment_ids)
+
+    def send_anyway(self, store_order_ids: Sequence[str]) -> int:
+        """Send these held orders at the next sync, by the same rules as a backfill: whatever
+        their store status or the day they were placed, never when cancelled or unpaid (the
+        push asks the store again first). How many were queued."""
+        self._require_lock()
+        journal = self.journal
+        queued = 0
+        for store_order_id in store_order_ids:
+            line = self._order_by_id(store_order_id)
+            if line is None:
+                continue
+            order_facts.send_anyway(journal, store_order_id)
+            if journal.get_order(store_order_id) is None:
+                journal.record_order_seen(store_order_id, line.number, line.placed, line.placed)
+            else:
+                journal.requeue_order(store_order_id)
+            journal.add_event(
+                utc_now(),
+                Level.INFO,
+                Direction.PUSH,
+                "Send anyway: the order is sent at the next sync unless it is cancelled or "
+                "unpaid in the store.",
+                order_number=line.number,
+            )
+            queued += 1
+        return queued
+
+    def _order_by_id(self, store_order_id: str) -> OrderLine | None:
+        order_facts.ensure_tables(self.journal)
+        rows = self.journal.read(
+            "SELECT order_number FROM order_facts WHERE store_order_id = ? UNION ALL "
+            "SELECT order_number FROM orders WHERE store_order_id = ?",
+            (store_order_id, store_order_id),
+        )
+        for row in rows:
+            for line in self.find_orders(str(row[0])):
+                if line.store_order_id == store_order_id:
+                    return line
+        return None
+
+    def dismiss(self, keys: Iterable[str]) -> None:
+        """Needs you no longer lists these (``NeedsYouRow.keys``)."""
+        self._require_lock()
+        for key in keys:
+            order_facts.dismiss(self.journal, key)

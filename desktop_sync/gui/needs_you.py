@@ -1,0 +1,164 @@
+"""Needs you: the dashboard's one list of what the merchant must act on (failed orders and
+shipments, held orders, orders placed before setup, orders that need a look), a row per
+reason, with the row's action (Retry, Send anyway, Send them) and Dismiss."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_sync.engine.events import Failure
+from desktop_sync.state.needs_you import Action, Look, NeedsYou, NeedsYouRow
+
+if TYPE_CHECKING:
+    from desktop_sync.app.facade import JournalReader
+
+__all__ = ["NeedsYouPanel"]
+
+_HINT = (
+    "Select a row to read the whole reason. Fix it in your store or in Order Desk, then press "
+    "its button; Dismiss hides it."
+)
+
+
+def _first_column(row: NeedsYouRow) -> str:
+    return row.order_numbers[0] if row.count == 1 else f"{row.count:,}"
+
+
+def _second_column(row: NeedsYouRow) -> str:
+    if row.count == 1:
+        return row.reason or row.title
+    words = row.title.split(" ", 2)[2] if row.title[0].isdigit() else row.title
+    return f"{words}: {row.button}" if row.button else words
+
+
+class NeedsYouPanel(QFrame):
+    """Reads the list through the facade (``reader.needs_you``); actions go through it too."""
+
+    retry_requested = Signal(str)
+    """One failed order's number, or "" for every failed order (the controller retries)."""
+    acted = Signal(str)
+    """An action changed the journal (its sentence): the window syncs and redraws."""
+
+    def __init__(self, reader: JournalReader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self._reader = reader
+        self.listed = NeedsYou(())
+        self.title = QLabel()
+        self.list = QTreeWidget()
+        self.list.setHeaderLabels(["Orders", "What needs you"])
+        self.list.setRootIsDecorated(False)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.list.header().setStretchLastSection(True)
+        self.list.itemSelectionChanged.connect(self._selection_changed)
+        self.list.currentItemChanged.connect(self._selection_changed)
+        self.detail = QLabel()
+        self.detail.setObjectName("caption")
+        # Two lines reserved whatever it says, so nothing above or below it moves.
+        self.detail.setWordWrap(True)
+        self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * 2 + 2)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.act_button = QPushButton("Retry selected")
+        self.act_button.setEnabled(False)
+        self.act_button.clicked.connect(self._act)
+        self.dismiss_button = QPushButton("Dismiss")
+        self.dismiss_button.setEnabled(False)
+        self.dismiss_button.setToolTip("Take the selected row off this list")
+        self.dismiss_button.clicked.connect(self._dismiss)
+        self.retry_all_button = QPushButton("Retry all")
+        self.retry_all_button.clicked.connect(lambda: self.retry_requested.emit(""))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.title, 1)
+        for button in (self.act_button, self.dismiss_button, self.retry_all_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addLayout(buttons)
+        layout.addWidget(self.list)
+        layout.addWidget(self.detail)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.hide()
+
+    @property
+    def count(self) -> int:
+        return self.listed.count
+
+    def refresh(self, attention: Sequence[Failure] = ()) -> None:
+        """Read the list again; ``attention`` are what this window's cycles said needs a look
+        (also saved, so the count is the one ``desktop-sync status`` shows)."""
+        looks = [Look(f.order_number, f.reason) for f in attention]
+        self.listed = self._reader.needs_you(looks)
+        selected = self._selected()
+        self.list.clear()
+        for row in self.listed.rows:
+            item = QTreeWidgetItem([_first_column(row), _second_column(row)])
+            item.setToolTip(1, row.title)
+            self.list.addTopLevelItem(item)
+            if selected is not None and row.keys == selected.keys:
+                item.setSelected(True)
+        count = self.listed.count
+        self.title.setText(f"<b>Needs you ({count:,})</b>")
+        # As tall as its rows, up to four: the log below keeps the rest.
+        rows = max(1, min(4, self.list.topLevelItemCount()))
+        row_height = self.list.sizeHintForRow(0) if self.list.topLevelItemCount() else 20
+        frame = self.list.frameWidth() * 2 + self.list.header().sizeHint().height()
+        self.list.setFixedHeight(frame + rows * max(row_height, 18) + 2)
+        self.retry_all_button.setVisible(any(r.action is Action.RETRY for r in self.listed.rows))
+        self.setVisible(bool(self.listed.rows))
+        self._selection_changed()
+
+    def _selected(self) -> NeedsYouRow | None:
+        # The selected row, else the one the keyboard is on (Tab into the list lands there).
+        items = self.list.selectedItems()
+        item = items[0] if items else self.list.currentItem()
+        if item is None:
+            return None
+        index = self.list.indexOfTopLevelItem(item)
+        rows = self.listed.rows
+        return rows[index] if 0 <= index < len(rows) else None
+
+    def _selection_changed(self) -> None:
+        row = self._selected()
+        self.dismiss_button.setEnabled(row is not None)
+        self.act_button.setEnabled(row is not None and row.action is not Action.NONE)
+        self.act_button.setText(row.button if row and row.button else "Retry selected")
+        self.detail.setText(f"{row.title}" if row is not None else _HINT)
+
+    def _act(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        if row.action is Action.RETRY and row.count == 1 and row.store_order_ids:
+            self.retry_requested.emit(row.order_numbers[0])
+            return
+        if row.action is Action.RETRY:
+            count = self._reader.retry_orders(row.store_order_ids, row.shipment_ids)
+            self.acted.emit(f"{count:,} made due again.")
+        elif row.action is Action.SEND_ANYWAY:
+            count = self._reader.send_anyway(row.store_order_ids)
+            noun = "order is" if count == 1 else "orders are"
+            self.acted.emit(f"{count:,} {noun} sent at the next sync.")
+
+    def _dismiss(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._reader.dismiss(row.keys)
+            self.acted.emit("")

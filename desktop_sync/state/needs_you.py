@@ -1,0 +1,169 @@
+"""Needs you: every order the merchant must act on, in one list with one count. Failed
+orders, orders held by the statuses chosen in Settings, orders placed before the start, failed
+shipments, and the orders the cycles said need a look (cancelled after shipping, refunds).
+
+Rows with the same reason collapse into one ("8 orders placed before setup, not sent"), so a
+restart or a backlog never floods the list. Read only; ``order_facts.dismiss`` hides a row.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from desktop_sync.state.journal import Journal
+from desktop_sync.state.order_facts import ensure_tables
+from desktop_sync.state.orders_view import OrderGroup, OrdersQuery, OrderWord, Show, order_groups
+from desktop_sync.state.states import ShipmentState
+
+__all__ = ["Action", "Look", "NeedsYou", "NeedsYouRow", "needs_you"]
+
+# At most this many failed shipments are listed.
+_READ_AT_MOST = 2000
+BEFORE_START = "before start"
+"""The reason in the Dismiss key of an order placed before the start (``orders_view`` filters
+on the same words)."""
+
+
+class Action(enum.StrEnum):
+    """What the row's button does (Dismiss is always offered)."""
+
+    RETRY = "Retry"
+    SEND_ANYWAY = "Send anyway"
+    NONE = ""
+
+
+@dataclass(frozen=True)
+class Look:
+    """An order the cycles said needs a look though nothing failed (``Failure`` in the
+    engine's words): its number and why."""
+
+    order_number: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class NeedsYouRow:
+    title: str
+    """The row as the merchant reads it: "8 orders placed before setup, not sent"."""
+    reason: str
+    action: Action
+    button: str
+    """The action's words for this row ("Send them", "Retry", "Send anyway")."""
+    order_numbers: tuple[str, ...]
+    store_order_ids: tuple[str, ...] = ()
+    shipment_ids: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    """What Dismiss records, one per order, shipment or notice in the row."""
+
+    @property
+    def count(self) -> int:
+        return len(self.keys)
+
+
+@dataclass(frozen=True)
+class NeedsYou:
+    rows: tuple[NeedsYouRow, ...]
+
+    @property
+    def count(self) -> int:
+        """Orders, shipments and notices in the list (a collapsed row counts each)."""
+        return sum(row.count for row in self.rows)
+
+
+def _dismissed(journal: Journal, keys: Iterable[str]) -> set[str]:
+    wanted = list(keys)
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = journal.read(f"SELECT key FROM needs_you_dismissed WHERE key IN ({marks})", chunk)
+        found.update(r[0] for r in rows)
+    return found
+
+
+def _orders_title(group: OrderGroup) -> tuple[str, Action, str]:
+    many = len(group.numbers) > 1
+    who = f"{len(group.numbers):,} orders" if many else f"Order {group.numbers[0]}"
+    if group.before_start:
+        placed = "placed before setup, not sent" if many else "was placed before setup, not sent"
+        return f"{who} {placed}", Action.SEND_ANYWAY, "Send them" if many else "Send it"
+    if group.state is OrderWord.HELD:
+        return f"{who} held. {group.reason}", Action.SEND_ANYWAY, "Send anyway"
+    return f"{who} failed. {group.reason}", Action.RETRY, "Retry"
+
+
+def _order_rows(journal: Journal) -> list[NeedsYouRow]:
+    rows = []
+    for group in order_groups(journal, OrdersQuery(show=Show.NEEDS_ME)):
+        title, action, button = _orders_title(group)
+        why = BEFORE_START if group.before_start else group.reason
+        rows.append(
+            NeedsYouRow(
+                title=title,
+                reason=group.reason,
+                action=action,
+                button=button,
+                order_numbers=group.numbers,
+                store_order_ids=group.store_order_ids,
+                keys=tuple(f"order:{i}:{why}" for i in group.store_order_ids),
+            )
+        )
+    return rows
+
+
+def _shipment_rows(journal: Journal) -> list[NeedsYouRow]:
+    found = journal.read(
+        "SELECT shipment_id, order_number, tracking_number, last_error FROM shipments "
+        "WHERE state = ? ORDER BY created_at, shipment_id LIMIT ?",
+        (ShipmentState.FAILED.value, _READ_AT_MOST),
+    )
+    keys = {r[0]: f"shipment:{r[0]}:{r[3]}" for r in found}
+    hidden = _dismissed(journal, keys.values())
+    groups: dict[str, list[tuple[str, str, str]]] = {}
+    for shipment_id, number, tracking, error in found:
+        if keys[shipment_id] not in hidden:
+            groups.setdefault(error, []).append((shipment_id, number, tracking))
+    rows = []
+    for error, group in groups.items():
+        many = len(group) > 1
+        who = f"{len(group):,} shipments" if many else f"Order {group[0][1]}, {group[0][2]}"
+        rows.append(
+            NeedsYouRow(
+                title=f"{who} not sent to the store. {error}",
+                reason=error,
+                action=Action.RETRY,
+                button="Retry",
+                order_numbers=tuple(g[1] for g in group),
+                shipment_ids=tuple(g[0] for g in group),
+                keys=tuple(keys[g[0]] for g in group),
+            )
+        )
+    return rows
+
+
+def _look_rows(journal: Journal, looks: Sequence[Look]) -> list[NeedsYouRow]:
+    keys = [f"notice:{look.order_number}:{look.reason}" for look in looks]
+    hidden = _dismissed(journal, keys)
+    return [
+        NeedsYouRow(
+            title=f"Order {look.order_number}: {look.reason}",
+            reason=look.reason,
+            action=Action.NONE,
+            button="",
+            order_numbers=(look.order_number,),
+            keys=(key,),
+        )
+        for look, key in zip(looks, keys, strict=True)
+        if key not in hidden
+    ]
+
+
+def needs_you(journal: Journal, looks: Sequence[Look] = ()) -> NeedsYou:
+    """The list, failed first, then held, then the notices (``looks``)."""
+    ensure_tables(journal)
+    orders = _order_rows(journal)
+    failed = [r for r in orders if r.action is Action.RETRY]
+    held = [r for r in orders if r.action is not Action.RETRY]
+    return NeedsYou(tuple(failed + _shipment_rows(journal) + held + _look_rows(journal, looks)))
