@@ -34,12 +34,16 @@ __all__ = [
     "Scheduler",
     "SchedulerEvent",
     "StoreEngine",
+    "utc_now",
 ]
 
 ONE_STORE = "store"
 """The key of a profile's one store (until a profile holds several)."""
 
 log = logging.getLogger(__name__)
+
+SHORTEST = 0.1
+"""Seconds: the shortest interval (``run --interval`` takes fractions, for tests and demos)."""
 
 LONGEST_WAIT = timedelta(minutes=15)
 """The wait between tries grows while a side cannot be reached, up to this (or the interval,
@@ -108,7 +112,7 @@ SchedulerEvent = (
 )
 
 
-def _utc_now() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
@@ -139,7 +143,7 @@ class Scheduler:
         on_event: Callable[[SchedulerEvent], None],
         paused: bool = False,
         run_at_start: bool = True,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.interrupt = threading.Event()
         """What every engine watches: set by Pause and by stop (from any thread), so a running
@@ -149,8 +153,8 @@ class Scheduler:
         self._lock = threading.RLock()
         self._requests: list[Callable[[], None]] = []
         self._stores: dict[str, _Store] = {}
-        self._push = timedelta(seconds=max(1.0, push_seconds))
-        self._pull = timedelta(seconds=max(1.0, pull_seconds))
+        self._push = timedelta(seconds=max(SHORTEST, push_seconds))
+        self._pull = timedelta(seconds=max(SHORTEST, pull_seconds))
         self._paused = paused
         self._run_at_start = run_at_start
         self._on_event = on_event
@@ -191,8 +195,8 @@ class Scheduler:
     def set_intervals(self, push_seconds: float, pull_seconds: float) -> None:
         def apply() -> None:
             now = self._clock()
-            self._push = timedelta(seconds=max(1.0, push_seconds))
-            self._pull = timedelta(seconds=max(1.0, pull_seconds))
+            self._push = timedelta(seconds=max(SHORTEST, push_seconds))
+            self._pull = timedelta(seconds=max(SHORTEST, pull_seconds))
             for store in self._stores.values():
                 store.next_push = now + self._push
                 store.next_pull = now + self._pull
