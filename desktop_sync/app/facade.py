@@ -60,6 +60,8 @@ class JournalReader(Protocol):
 
     def last_sent(self) -> datetime | None: ...
 
+    def last_tracking_sent(self) -> datetime | None: ...
+
     def events_page(
         self,
         offset: int,
@@ -308,6 +310,10 @@ class DesktopSync:
         """When the newest order went to Order Desk, from the log (so it survives a restart)."""
         rows = self.journal.events_page(0, 1, _SENT, (Level.INFO,))
         return rows[0].time if rows else None
+
+    def last_tracking_sent(self) -> datetime | None:
+        """When tracking last reached the store, from the journal (so it survives a restart)."""
+        return self.journal.last_shipment_done()
 
     def events_matching(
         self, text: str = "", levels: Sequence[str] = (), *, page: int = 5000

@@ -10,9 +10,11 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop_sync.app.wiring import build_engine
-from desktop_sync.engine.events import CycleResult, Health
+from desktop_sync.engine.events import CycleResult, Health, SyncEvent
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync.sandbox.server import Fault
 from tests.gui.test_main_window import WindowMaker, ended, journal, make_window
 
 __all__ = ["ended", "journal", "make_window"]  # fixtures, used by name
@@ -64,3 +66,53 @@ def test_resume_during_a_running_sync_no_longer_says_paused(
         pass
     assert window.dashboard.health is Health.OK
     assert window.dashboard.sent.number.text() == "2"
+
+
+def test_after_a_pause_mid_sync_the_cards_say_what_was_sent(
+    make_window: WindowMaker,
+    bigcommerce: BigCommerceEmulator,
+    orderdesk: OrderDeskEmulator,
+    qtbot: QtBot,
+) -> None:
+    # Item 3: after a mid-sync pause the Order Desk card said "Not checked yet. Last order
+    # sent: none yet" while 17 orders had been sent (the cut-short cycle reports no push).
+    bigcommerce.add_sample_orders(30)
+    orderdesk.faults.delay = 0.15
+    orderdesk.faults.inject(Fault.DELAY, 30, method="POST", path="orders")
+    window = make_window()
+    sent: list[SyncEvent] = []
+    window.controller.event.connect(
+        lambda event: sent.append(event) if event.message == "Sent to Order Desk." else None
+    )
+    window.sync_now()
+    qtbot.waitUntil(lambda: len(sent) >= 3, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.controller.cycle_finished, timeout=WAIT_MS) as finished:
+        window.set_paused(True)
+    assert finished.args[0].health is Health.PAUSED
+    assert 3 <= len(orderdesk.orders()) < 30
+    card = window.dashboard.orderdesk_card.times.text()
+    assert "Not checked yet" not in card, card
+    assert "Last order sent: Today" in card, card
+
+
+def test_the_last_tracking_sent_is_still_shown_after_a_restart(
+    make_window: WindowMaker,
+    bigcommerce: BigCommerceEmulator,
+    orderdesk: OrderDeskEmulator,
+    qtbot: QtBot,
+) -> None:
+    # Item 4: "Last tracking sent: none yet" after every restart, with shipments counted.
+    bigcommerce.add_sample_orders(1)
+    first = make_window()
+    with qtbot.waitSignal(first.controller.cycle_finished, timeout=WAIT_MS):
+        first.sync_now()
+    (order,) = orderdesk.orders()
+    orderdesk.add_shipment(order["id"], "1ZRESTART01")
+    with qtbot.waitSignal(first.controller.cycle_finished, timeout=WAIT_MS) as finished:
+        first.sync_now()
+    assert finished.args[0].pull.fulfillments_created == 1
+    assert "Last tracking sent: Today" in first.dashboard.store_card.times.text()
+    first.controller.shutdown()
+    again = make_window()  # the app started again: nothing known but what the journal says
+    card = again.dashboard.store_card.times.text()
+    assert "Last tracking sent: Today" in card, card
