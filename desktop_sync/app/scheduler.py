@@ -364,11 +364,12 @@ class Scheduler:
         self._on_event(ConnectedAgain(key, tuple(sides), event))
 
     def _set_health(self, key: str, store: _Store, health: Health) -> None:
+        # Said under the lock: Pause and Resume (the GUI thread) and a cycle's end (the sync
+        # thread) must reach the driver in the order they were decided.
         with self._lock:
-            if health is store.health:
-                return
-            store.health = health
-        self._on_event(HealthChanged(key, health))
+            if health is not store.health:
+                store.health = health
+                self._on_event(HealthChanged(key, health))
 
     def _announce(self, key: str, store: _Store) -> None:
         pausing = self._paused or self.interrupt.is_set() or self._stopped.is_set()
