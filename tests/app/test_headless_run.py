@@ -10,10 +10,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from desktop_sync import cli
 from desktop_sync.app.headless import run_on_schedule
+from desktop_sync.app.settings import Settings, save_settings
 from desktop_sync.app.wiring import build_engine
 from desktop_sync.engine.events import CycleResult, Health
 from desktop_sync.sandbox.bigcommerce import BigCommerceEmulator
+from desktop_sync.sandbox.demo import DemoSandbox
 from desktop_sync.sandbox.orderdesk import OrderDeskEmulator
 from tests.gui.conftest import BIGCOMMERCE_TOKEN, ORDERDESK_API_KEY, ORDERDESK_STORE_ID
 from tests.gui.test_workers import make_profile
@@ -89,3 +92,17 @@ def test_run_ends_after_the_cycles_asked_for(
         engine.close()
     assert last is not None and last.push is not None
     assert len(orderdesk.orders()) == 2
+
+
+def test_the_run_command_checks_for_shipments_on_the_pull_interval(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Through the command itself: pushes every second, pulls hourly. Before, every cycle
+    # pulled too (3 listings at Order Desk in 3 cycles).
+    save_settings(Settings(push_interval_seconds=1, pull_interval_seconds=3600))
+    with DemoSandbox(new_order_every=None, initial_orders=0) as sandbox:
+        for name, value in sandbox.env().items():
+            monkeypatch.setenv(name, value)
+        assert cli.main(["run", "--cycles", "3"]) == cli.EXIT_OK
+        log = sandbox.orderdesk.request_log
+        assert len([r for r in log if r[:2] == ("GET", "/api/v2/orders")]) == 1
