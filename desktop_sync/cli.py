@@ -407,39 +407,52 @@ def _run(args: argparse.Namespace) -> int:
         with app:
             if not _load_profile(app, args.store):
                 return EXIT_CONFIG
-            interval = args.interval or app.profile.push_interval_seconds
-            return _run_cycles(app, stop, interval, args.cycles)
+            return _run_cycles(app, stop, args.interval, args.cycles)
     finally:
         signal.signal(signal.SIGINT, previous)
         signal.signal(signal.SIGTERM, previous_term)
 
 
-def _run_cycles(app: DesktopSync, stop: threading.Event, interval: float, most: int | None) -> int:
+def _run_cycles(
+    app: DesktopSync, stop: threading.Event, interval: float | None, most: int | None
+) -> int:
+    """The scheduler, as the window runs it: orders on the push interval, shipments on the
+    pull interval (both on ``interval`` when given)."""
+    from desktop_sync.app.headless import run_on_schedule
+    from desktop_sync.app.store_engines import EveryStore
+
     engine = _build_engine(app, verbose=True, stop=stop)
     if engine is None:
         return EXIT_CONFIG
-    cycles = 0
-    code = EXIT_OK
-    health: Health | None = None
+    push = interval or app.profile.push_interval_seconds
+    pull = interval or app.profile.pull_interval_seconds
+    shown: list[Health] = []
+
+    def said(result: CycleResult) -> None:
+        if not shown or result.health is not shown[-1]:  # the health the window shows
+            shown.append(result.health)
+            _say(_health_line(result), sys.stderr)
+
     try:
-        _say(f"Syncing every {interval:g} s. Press Ctrl-C to stop.", sys.stderr)
-        while not stop.is_set():
-            result = engine.run_cycle().result
-            cycles += 1
-            code = exit_code_for(result)
-            if result.health is not health:  # the same health the window shows, when it changes
-                health = result.health
-                _say(_health_line(result), sys.stderr)
-            if result.health.needs_reconnect:
-                break
-            if most is not None and cycles >= most:
-                break
-            stop.wait(interval)
+        every = (
+            f"Syncing every {push:g} s"
+            if push == pull
+            else f"Sending orders every {push:g} s, checking for shipments every {pull:g} s"
+        )
+        _say(f"{every}. Press Ctrl-C to stop.", sys.stderr)
+        last = run_on_schedule(
+            EveryStore(engine),
+            push_seconds=push,
+            pull_seconds=pull,
+            stop=stop,
+            on_cycle=said,
+            most=most,
+        )
     finally:
         engine.close()
     _say("Stopped.", sys.stderr)
     # Stopped on request, the run did what it was asked; a refused key ends it with its code.
-    return code if health is not None and health.needs_reconnect else EXIT_OK
+    return exit_code_for(last) if last is not None and last.health.needs_reconnect else EXIT_OK
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -52,6 +52,10 @@ class SyncLogReads:
         rows = self.journal.events_page(0, 1, _SENT, (Level.INFO,))
         return rows[0].time if rows else None
 
+    def last_tracking_sent(self) -> datetime | None:
+        """When tracking last reached a store, from the journal (so it survives a restart)."""
+        return self.journal.last_shipment_done()
+
     def events_matching(
         self, text: str = "", levels: Sequence[str] = (), *, page: int = 5000
     ) -> Generator[EventRow, None, None]:

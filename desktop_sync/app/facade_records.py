@@ -26,6 +26,8 @@ class JournalReader(OrdersReader, Protocol):
 
     def last_sent(self) -> datetime | None: ...
 
+    def last_tracking_sent(self) -> datetime | None: ...
+
     def events_page(
         self,
         offset: int,

@@ -358,7 +358,7 @@ class Dashboard(QWidget):
         self._clock.setInterval(_CLOCK_MS)
         self._clock.timeout.connect(self._show_times)
         self._clock.start()
-        self.last_order_sent = reader.last_sent()
+        self._read_last_sent()
         self._show_health()
         self._show_times()
         self.refresh_counts()
@@ -381,13 +381,9 @@ class Dashboard(QWidget):
         self.last_result = result
         if result.push is not None:
             self.last_push = result
-            if result.push.sent + result.push.adopted and result.finished_at is not None:
-                self.last_order_sent = result.finished_at
         if result.pull is not None:
             self.last_pull = result
-            pull = result.pull
-            if pull.fulfillments_created + pull.tracking_added and result.finished_at is not None:
-                self.last_tracking_sent = result.finished_at
+        self._read_last_sent()  # also what a cycle cut short by a pause sent
         self.sides = side_troubles(result, self.sides)
         if result.health is Health.OK and result.finished_at is not None:
             self.month_chart.set_last_good(result.finished_at)
@@ -590,10 +586,19 @@ class Dashboard(QWidget):
             return severity, "Something needs your attention; see the log below."
         return severity, banner_sentence(message, needs_reconnect=health.needs_reconnect)
 
+    def _read_last_sent(self) -> None:
+        """What was last sent each way, from the journal: the one source of truth, whatever
+        cycle (cut short or not, this run or an earlier one) sent it."""
+        self.last_order_sent = self._reader.last_sent()
+        self.last_tracking_sent = self._reader.last_tracking_sent()
+
     def _show_times(self) -> None:
         now = self.clock()
-        push = self.last_push.finished_at if self.last_push is not None else None
-        pull = self.last_pull.finished_at if self.last_pull is not None else None
+        # A side was checked at least when something last went to it.
+        push = _latest(self.last_push.finished_at if self.last_push else None, self.last_order_sent)
+        pull = _latest(
+            self.last_pull.finished_at if self.last_pull else None, self.last_tracking_sent
+        )
         running = self.running
         self.orderdesk_card.show_times(
             push, self.schedule.next_push, self.last_order_sent, now, running=running
@@ -609,3 +614,8 @@ class Dashboard(QWidget):
         if sentence:
             self.activity.setText(sentence)
             self.sync_now_clicked.emit()
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    known = [m for m in moments if m is not None]
+    return max(known) if known else None

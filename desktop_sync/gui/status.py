@@ -3,12 +3,10 @@ each side's own state, relative times, the last-sync summary and the progress li
 
 from __future__ import annotations
 
-import enum
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
+from desktop_sync.app.sides import Side, SideTrouble, recovered_sides, side_troubles
 from desktop_sync.engine.events import CycleResult, Direction, Health, Progress, Stage
 
 __all__ = [
@@ -28,32 +26,6 @@ __all__ = [
 ]
 
 
-class Side(enum.StrEnum):
-    ORDERDESK = "orderdesk"
-    STORE = "store"
-
-    @property
-    def words(self) -> str:
-        return "Order Desk" if self is Side.ORDERDESK else "your store"
-
-
-_SIDE_OF = {
-    Health.ORDERDESK_AUTH: Side.ORDERDESK,
-    Health.ORDERDESK_OFFLINE: Side.ORDERDESK,
-    Health.STORE_AUTH: Side.STORE,
-    Health.STORE_OFFLINE: Side.STORE,
-}
-
-
-@dataclass(frozen=True)
-class SideTrouble:
-    health: Health
-    message: str
-
-
-Sides = Mapping[Side, SideTrouble | None]
-
-
 def plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
@@ -61,35 +33,6 @@ def plural(count: int, word: str) -> str:
 def first_sentence(text: str) -> str:
     head, dot, _ = text.partition(". ")
     return head + "." if dot else text
-
-
-def side_troubles(result: CycleResult, before: Sides) -> dict[Side, SideTrouble | None]:
-    """Each side's trouble after ``result``: a side is cleared only by a call that reached it
-    (a finished push listed the store; a finished pull listed Order Desk; sending reached the
-    other side), and set by a problem that names it. A side this cycle never reached keeps
-    what it had, so the cards do not flip from cycle to cycle."""
-    after: dict[Side, SideTrouble | None] = {side: before.get(side) for side in Side}
-    if result.push is not None:
-        after[Side.STORE] = None
-        push = result.push
-        if push.sent or push.adopted or push.failed:
-            after[Side.ORDERDESK] = None
-    if result.pull is not None:
-        after[Side.ORDERDESK] = None
-        pull = result.pull
-        if pull.fulfillments_created or pull.tracking_added or pull.adopted:
-            after[Side.STORE] = None
-    troubles = result.troubles or ((result.health, result.message),)
-    for health, message in troubles:
-        side = _SIDE_OF.get(health)
-        if side is not None:
-            after[side] = SideTrouble(health, message)
-    return after
-
-
-def recovered_sides(before: Sides, after: Sides) -> list[Side]:
-    """The sides that had a connection problem before and answer now."""
-    return [side for side in Side if before.get(side) is not None and after.get(side) is None]
 
 
 def ago(moment: datetime, now: datetime) -> str:

@@ -1,26 +1,30 @@
-"""The background sync: one worker on its own thread owns the engine and its schedule; the
-controller on the GUI side starts it, talks to it by signals only, and stops it cleanly."""
+"""The background sync: one worker on its own thread owns the engine and drives the scheduler
+(``app/scheduler.py``, which decides when to sync); the controller on the GUI side starts it,
+hands the merchant's requests to the scheduler, and stops it cleanly."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
-from desktop_sync.engine.events import (
-    CycleResult,
-    Direction,
-    EventSink,
-    Health,
-    Level,
-    Progress,
-    SyncEvent,
+from desktop_sync.app.scheduler import (
+    ONE_STORE,
+    ConnectedAgain,
+    CycleFinished,
+    CycleStarted,
+    HealthChanged,
+    Retried,
+    ScheduleChanged,
+    Scheduler,
+    SchedulerEvent,
 )
-from desktop_sync.gui.status import Side, SideTrouble, recovered_sides, side_troubles
+from desktop_sync.engine.events import CycleResult, EventSink, Health, Progress, SyncEvent
 
 if TYPE_CHECKING:
     from desktop_sync.app.profile import Profile
@@ -77,7 +81,9 @@ def _default_factory() -> EngineFactory:
 
 
 class SyncWorker(QObject):
-    """Lives on the sync thread. Every slot runs there; a cycle blocks only this thread."""
+    """Lives on the sync thread: builds the engine there, then runs the scheduler (which owns
+    the schedule, Pause, Sync now, backoff and "connected again") until it is stopped, and
+    turns its events into signals. Requests reach the scheduler directly (it is thread-safe)."""
 
     # Shadows QObject.event() for Python callers only; Qt dispatches events in C++ (checked:
     # queued slots still arrive), and "event" is the name the GUI contract gives this signal.
@@ -105,109 +111,31 @@ class SyncWorker(QObject):
     ) -> None:
         super().__init__()
         self.profile = profile
-        self.stop_flag = threading.Event()
-        """Set once, to end the worker: the engine's waits and loops end as soon as they can."""
-        self.interrupt = threading.Event()
-        """What the engine watches: set by a stop, and by Pause (from the GUI thread, directly,
-        since a queued request would wait for the cycle to end), so a running cycle returns
-        after the order in flight and the journal keeps the rest pending."""
-        self._push_ms = max(1, push_interval_seconds) * 1000
-        self._pull_ms = max(1, pull_interval_seconds) * 1000
-        self._paused = paused
+        self.scheduler = Scheduler(
+            push_seconds=push_interval_seconds,
+            pull_seconds=pull_interval_seconds,
+            on_event=self._said,
+            paused=paused,
+            run_at_start=run_at_start,
+        )
         self._factory = engine_factory
-        self._run_at_start = run_at_start
-        self._engine: Engine | None = None
-        self._health: Health | None = None
-        self._last_health = Health.OK
-        """What the last cycle found, to show again when a pause ends."""
-        self._sides: dict[Side, SideTrouble | None] = {}
-        self._push_timer: QTimer | None = None
-        self._pull_timer: QTimer | None = None
-
-    # -- slots (queued from the GUI thread) ----------------------------------------------
 
     @Slot()
     def start(self) -> None:
-        """Build the engine on this thread (its journal connection belongs here) and schedule."""
-        self._push_timer = QTimer(self)
-        self._push_timer.timeout.connect(lambda: self._tick(push=True, pull=False))
-        self._pull_timer = QTimer(self)
-        self._pull_timer.timeout.connect(lambda: self._tick(push=False, pull=True))
-        if not self._build():
-            return
-        if self._paused:
-            self._set_health(Health.PAUSED)
-        elif self._run_at_start:
-            self._run(push=True, pull=True)
-        self._schedule()
-
-    def _build(self) -> bool:
-        """The engine for the profile; False (and the setup problem said) when it cannot be."""
+        """Build the engine on this thread (its journal connection belongs here), run the
+        schedule until stopped, then close the engine here and end the thread's loop."""
         factory = self._factory or _default_factory()
-        try:
-            self._engine = factory(self.profile, sink=self._sink, stop=self.interrupt)
-        except Exception as exc:  # a broken profile must reach the banner, not kill the thread
-            log.exception("The sync engine could not be started")
-            self._finish(CycleResult(Health.SETUP, _startup_sentence(exc)))
-            return False
-        return True
-
-    @Slot()
-    def sync_now(self) -> None:
-        """Both directions now, paused or not (the merchant asked), then the schedule restarts;
-        after a setup problem, first another try at starting."""
-        if self._engine is None and not self.stop_flag.is_set() and not self._build():
-            return
-        self._run(push=True, pull=True, asked=True)
-        self._schedule()
-
-    def request_pause(self) -> None:
-        """Thread-safe, called from the GUI thread: a running cycle stops after its current
-        order. ``set_paused`` (queued) then records the pause here."""
-        self.interrupt.set()
-
-    @Slot(bool)
-    def set_paused(self, paused: bool) -> None:
-        self._paused = paused
-        if paused:
-            self.interrupt.set()
-            self._set_health(Health.PAUSED)
-        elif self._engine is not None:
-            # Not "paused" while the resumed cycle runs: the state it was in before the pause.
-            self._set_health(self._last_health)
-            self._run(push=True, pull=True, asked=True)
-        self._schedule()
-
-    @Slot(int, int)
-    def set_intervals(self, push_seconds: int, pull_seconds: int) -> None:
-        self._push_ms = max(1, push_seconds) * 1000
-        self._pull_ms = max(1, pull_seconds) * 1000
-        self._schedule()
-
-    @Slot(str)
-    def retry(self, order_number: str) -> None:
-        """Make one failed order (or all, for "") due again, then sync it."""
-        if self._engine is None:
-            return
-        count = self._engine.retry(order_number or None)
-        self.retried.emit(int(count))
-        if count:
-            self._run(push=True, pull=True, asked=True)
-
-    @Slot()
-    def stop(self) -> None:
-        """Close the engine here, on its own thread, then end the thread's event loop."""
-        self.stop_flag.set()
-        self.interrupt.set()
-        for timer in (self._push_timer, self._pull_timer):
-            if timer is not None:
-                timer.stop()
-        if self._engine is not None:
-            try:
-                self._engine.close()
-            except Exception:  # closing must not leave the thread running
-                log.exception("The sync engine did not close cleanly")
-            self._engine = None
+        engine = _EngineOnDemand(
+            lambda: factory(self.profile, sink=self._sink, stop=self.scheduler.interrupt)
+        )
+        if not self.scheduler.stopped:
+            problem = engine.build()
+            if problem is not None:  # said now; Sync now (or the next due cycle) tries again
+                self.cycle_finished.emit(problem)
+                self.health_changed.emit(problem.health)
+            self.scheduler.add_store(ONE_STORE, engine)
+        self.scheduler.run()  # until stop(): the thread ends one way
+        engine.close()
         self.stopped.emit()
         thread = QThread.currentThread()
         if thread is not None:
@@ -222,88 +150,64 @@ class SyncWorker(QObject):
         else:
             self.progress.emit(item)
 
-    def _run(self, *, push: bool, pull: bool, asked: bool = False) -> None:
-        """One cycle; a scheduled one (not ``asked`` for by the merchant) waits out a pause."""
-        if self._engine is None or self.stop_flag.is_set():
-            return
-        if self.interrupt.is_set():
-            if not asked:
-                return
-            self.interrupt.clear()
-        self.cycle_started.emit()
-        try:
-            result = self._engine.run_cycle(push=push, pull=pull)
-        except Exception as exc:  # the engine reports remote trouble itself; this is a bug
-            log.exception("A sync cycle stopped unexpectedly")
-            result = CycleResult(
-                Health.FAILING,
-                f"A sync stopped unexpectedly ({type(exc).__name__}). The app will try again "
-                "at the next sync; if this keeps happening, send the log file to support.",
-                finished_at=datetime.now(UTC),
-            )
-        self._finish(result)
+    def _said(self, said: SchedulerEvent) -> None:
+        """A scheduler event as the signal the window listens to (from the sync thread, or
+        from the GUI thread for Pause and Resume, which show at once)."""
+        if isinstance(said, CycleStarted):
+            self.cycle_started.emit()
+        elif isinstance(said, CycleFinished):
+            self.cycle_finished.emit(said.result)
+        elif isinstance(said, HealthChanged):
+            self.health_changed.emit(said.health)
+        elif isinstance(said, ScheduleChanged):
+            self.schedule_changed.emit(Schedule(said.next_push, said.next_pull))
+        elif isinstance(said, ConnectedAgain):
+            self.event.emit(said.event)
+        elif isinstance(said, Retried):
+            self.retried.emit(said.count)
 
-    def _finish(self, result: CycleResult) -> None:
-        self._last_health = result.health
-        before, self._sides = self._sides, side_troubles(result, self._sides)
-        back = recovered_sides(before, self._sides)
-        if back:
-            self._log_recovery(back)
-        self.cycle_finished.emit(result)
-        self._set_health(Health.PAUSED if self._pausing else result.health)
+
+class _EngineOnDemand:
+    """The engine the scheduler drives, built on the sync thread. A setup it cannot be built
+    from is a cycle whose health is ``SETUP`` (said on the banner, the cards and the tray), and
+    each later cycle, Sync now included, tries to build it again."""
+
+    def __init__(self, build: Callable[[], Engine]) -> None:
+        self._build = build
+        self.engine: Engine | None = None
+
+    def build(self) -> CycleResult | None:
+        """None when the engine is there, else the setup problem as a cycle's result."""
+        if self.engine is None:
+            try:
+                self.engine = self._build()
+            except Exception as exc:  # a broken profile must reach the banner, not the thread
+                log.exception("The sync engine could not be started")
+                return CycleResult(Health.SETUP, _startup_sentence(exc))
+        return None
 
     @property
-    def _pausing(self) -> bool:
-        return self._paused or (self.interrupt.is_set() and not self.stop_flag.is_set())
+    def journal(self) -> Journal:
+        if self.engine is None:
+            raise RuntimeError("The sync engine has not started")
+        return self.engine.journal
 
-    def _log_recovery(self, sides: list[Side]) -> None:
-        """A line in the log when a side that could not be reached (or refused) answers again:
-        the banner clearing alone is easy to miss."""
-        names = " and ".join(side.words for side in sides)
-        names = names[0].upper() + names[1:]
-        verb = "answers" if len(sides) == 1 else "answer"
-        message = f"Connected again: {names} {verb}, and syncing goes on."
-        event = SyncEvent(datetime.now(UTC), Level.INFO, Direction.SYSTEM, message)
+    def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult:
+        problem = self.build()
+        if problem is not None or self.engine is None:
+            return problem or CycleResult(Health.SETUP, _startup_sentence(RuntimeError()))
+        return self.engine.run_cycle(push=push, pull=pull)
+
+    def retry(self, order_number: str | None = None) -> int:
+        return 0 if self.engine is None else self.engine.retry(order_number)
+
+    def close(self) -> None:
+        if self.engine is None:
+            return
         try:
-            if self._engine is not None:
-                self._engine.journal.add_event(
-                    event.time, event.level.value, event.direction.value, message
-                )
-        except Exception:  # the line is a courtesy; a journal problem shows elsewhere
-            log.exception("The reconnection could not be logged")
-        self.event.emit(event)
-
-    def _set_health(self, health: Health) -> None:
-        if health is not self._health:
-            self._health = health
-            self.health_changed.emit(health)
-
-    def _schedule(self) -> None:
-        if self._push_timer is None or self._pull_timer is None:
-            return
-        if self._paused or self._engine is None or self.stop_flag.is_set():
-            self._push_timer.stop()
-            self._pull_timer.stop()
-            self.schedule_changed.emit(Schedule(None, None))
-            return
-        self._push_timer.start(self._push_ms)
-        self._pull_timer.start(self._pull_ms)
-        self._announce()
-
-    def _tick(self, *, push: bool, pull: bool) -> None:
-        """A scheduled cycle; then the times of the next ones (the timers repeat by themselves)."""
-        self._run(push=push, pull=pull)
-        self._announce()
-
-    def _announce(self) -> None:
-        now = datetime.now(UTC)
-
-        def upcoming(timer: QTimer | None) -> datetime | None:
-            if timer is None or not timer.isActive() or self._pausing:
-                return None
-            return now + timedelta(milliseconds=max(0, timer.remainingTime()))
-
-        self.schedule_changed.emit(Schedule(upcoming(self._push_timer), upcoming(self._pull_timer)))
+            self.engine.close()
+        except Exception:  # closing must not leave the thread running
+            log.exception("The sync engine did not close cleanly")
 
 
 def _startup_sentence(exc: Exception) -> str:
@@ -328,13 +232,6 @@ class SyncController(QObject):
     stopped = Signal()
     """The worker has stopped and its thread has ended (after ``stop``, or at once if it never
     ran)."""
-
-    # Requests to the worker travel as queued signals, so they run on the sync thread.
-    _sync_now = Signal()
-    _set_paused = Signal(bool)
-    _set_intervals = Signal(int, int)
-    _retry = Signal(str)
-    _stop = Signal()
 
     def __init__(
         self,
@@ -362,14 +259,11 @@ class SyncController(QObject):
             engine_factory=engine_factory,
             run_at_start=run_at_start,
         )
+        self.scheduler = self.worker.scheduler
+        """Thread-safe: every request goes to it directly, also while a cycle runs."""
         self.worker.moveToThread(self.sync_thread)
         queued = Qt.ConnectionType.QueuedConnection
         self.sync_thread.started.connect(self.worker.start)
-        self._sync_now.connect(self.worker.sync_now, queued)
-        self._set_paused.connect(self.worker.set_paused, queued)
-        self._set_intervals.connect(self.worker.set_intervals, queued)
-        self._retry.connect(self.worker.retry, queued)
-        self._stop.connect(self.worker.stop, queued)
         self.worker.event.connect(self.event, queued)
         self.worker.progress.connect(self.progress, queued)
         self.worker.cycle_started.connect(self._on_started, queued)
@@ -387,21 +281,20 @@ class SyncController(QObject):
         self.sync_thread.start()
 
     def sync_now(self) -> None:
-        self._sync_now.emit()
+        self.scheduler.sync_now()
 
     def set_paused(self, paused: bool) -> None:
-        """Pause: a running cycle stops after the order in flight (the rest stay pending)."""
+        """Pause: a running cycle stops after the order in flight (the rest stay pending).
+        Resume: what was shown before the pause shows at once, also during a cycle."""
         self.paused = paused
-        if paused:
-            self.worker.request_pause()
-        self._set_paused.emit(paused)
+        self.scheduler.set_paused(paused)
 
     def set_intervals(self, push_seconds: int, pull_seconds: int) -> None:
-        self._set_intervals.emit(push_seconds, pull_seconds)
+        self.scheduler.set_intervals(push_seconds, pull_seconds)
 
     def retry(self, order_number: str = "") -> None:
         """Retry one failed order by number, or every failed order for ""."""
-        self._retry.emit(order_number)
+        self.scheduler.retry(order_number or None)
 
     def is_alive(self) -> bool:
         """True until the thread has wholly ended. (``isRunning`` is already False while the
@@ -412,14 +305,12 @@ class SyncController(QObject):
         """Ask the worker to stop and return at once; ``stopped`` follows, once. The stop flag
         is set directly (thread-safe): a running cycle ends after the order in flight, and the
         engine's waits end as soon as they can."""
-        self.worker.stop_flag.set()
-        self.worker.interrupt.set()
+        self.scheduler.stop()
         if self._stopped or not self._started:
             QTimer.singleShot(0, self, self.stopped.emit)  # said already, or never started
-        elif self.sync_thread.isRunning():
-            self._stop.emit()
-        # Else the thread has ended and its "stopped" is on its way (queued): said once, since
-        # whoever reacts to it (a Reconnect starting a new worker) must not react twice.
+        # Else the worker ends its thread once the cycle in flight returns, and "stopped"
+        # follows (queued), said once: whoever reacts to it (a Reconnect starting a new
+        # worker) must not react twice.
 
     def _on_stopped(self) -> None:
         # The worker said "stopped" just before its thread's loop ends: a moment, not a wait.
@@ -437,10 +328,7 @@ class SyncController(QObject):
         The stop flag is set directly (thread-safe) so a running cycle returns at its next
         order boundary; the engine commits per step, so nothing is left half-written.
         """
-        self.worker.stop_flag.set()
-        self.worker.interrupt.set()
-        if self.sync_thread.isRunning() and not self._stopped:
-            self._stop.emit()
+        self.scheduler.stop()
         # Always wait: it returns at once for a thread never started or wholly ended, and
         # covers one that is still finishing.
         finished = self.sync_thread.wait(timeout_ms)

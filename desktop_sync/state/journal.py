@@ -791,6 +791,13 @@ class Journal:
     def last_event_id(self) -> int:
         return int(self._query("SELECT COALESCE(MAX(id), 0) FROM events")[0][0])
 
+    def last_shipment_done(self) -> datetime | None:
+        """When a shipment last reached the store (its fulfillment or tracking recorded)."""
+        rows = self._query(
+            "SELECT MAX(updated_at) FROM shipments WHERE state = ?", (ShipmentState.DONE.value,)
+        )
+        return parse_time(rows[0][0]) if rows else None
+
     # -- counts --------------------------------------------------------------------------
 
     def counts(self) -> JournalCounts:

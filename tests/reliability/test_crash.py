@@ -44,9 +44,13 @@ def run_crash_trials(tmp_path: Path, *, backlog: int, kills: int, seed: int) -> 
                 stdout=subprocess.DEVNULL,
             )
             try:
-                wait_until(functools.partial(_reached, rig, target, child), timeout=60)
-                child.send_signal(signal.SIGKILL)
+                # A throughput bound, not a race: on a loaded machine an interpreter takes ~10 s
+                # to start, and an idle cycle makes ~3 requests a second.
+                wait_until(functools.partial(_reached, rig, target, child), timeout=300)
             finally:
+                # Also when the wait failed: no sync child outlives the test (one left behind
+                # keeps syncing into the next tests' machine time).
+                child.send_signal(signal.SIGKILL)
                 child.wait(timeout=10)
             assert child.returncode == -signal.SIGKILL, "the sync child ended by itself"
             killed += 1
@@ -75,9 +79,9 @@ def run_crash_trials(tmp_path: Path, *, backlog: int, kills: int, seed: int) -> 
         assert not tally.lost_fulfillments, f"shipments lost: {tally.lost_fulfillments}"
 
 
-# Five child processes each start Python and sync part of a 60-order backlog: about 90 s on a
-# loaded 2-core machine, so the default 120 s hang guard is too close.
-@pytest.mark.timeout(400)
+# Five fresh interpreters start and sync here: with one core kept busy beside the suite (as in
+# CI) and other work on the machine, that alone has taken more than the default two minutes.
+@pytest.mark.timeout(900)
 def test_sync_killed_five_times_mid_backlog_ends_with_every_order_and_shipment_once(
     tmp_path: Path,
 ) -> None:
