@@ -8,15 +8,16 @@ journal, the saved settings and the saved notices, never a connection.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from desktop_sync.app.backfill_preview import BackfillPreview, preview_backfill
 from desktop_sync.app.notices import NOTICES_FILE, load_notices
-from desktop_sync.app.paths import data_dir, journal_path, settings_path
+from desktop_sync.app.paths import data_dir, journal_path
 from desktop_sync.app.profile import Profile
-from desktop_sync.app.settings import load_settings, parse_start
+from desktop_sync.app.settings import parse_start
+from desktop_sync.app.stores import StoreSettings
 from desktop_sync.engine.events import Direction, Failure, Level, said_once
 from desktop_sync.state import order_facts
 from desktop_sync.state.journal import Journal
@@ -33,13 +34,7 @@ from desktop_sync.state.orders_view import (
 )
 from desktop_sync.state.records import EventRow, utc_now
 
-__all__ = ["OrderServices", "OrdersReader", "store_name_of"]
-
-
-def store_name_of(platform: str, url: str) -> str:
-    """How a store is named in the orders view: its web address's host, else its platform."""
-    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
-    return host.removeprefix("www.") or platform.capitalize()
+__all__ = ["OrderServices", "OrdersReader"]
 
 
 def _failed_alike_once(rows: Sequence[NeedsYouRow]) -> tuple[NeedsYouRow, ...]:
@@ -128,51 +123,59 @@ class OrderServices:
     def backfill_notice(self, since: datetime | str) -> str:
         raise NotImplementedError
 
+    def stores(self, store: str | None = None) -> tuple[StoreSettings, ...]:
+        raise NotImplementedError
+
     # -- reads ---------------------------------------------------------------------------
 
     def store_names(self) -> list[str]:
-        """The profile's stores by name (one today), as the orders view's store filter lists
-        them."""
-        return [self._store()[0]]
+        """The profile's stores by name, as the orders view's store filter lists them."""
+        return [store.label for store in self.stores()]
 
-    def _store(self) -> tuple[str, str]:
-        """(name, platform) of the profile's store: the one in use, else as the environment
-        or the saved settings say (as ``load_profile`` reads them, without the keyring)."""
-        if self._profile is not None:
-            platform, url = self._profile.store_platform, self._profile.store_url
-        else:
-            saved = load_settings(settings_path(self._env), warn=lambda _: None)
-            platform = (self._env.get("STORE_PLATFORM") or saved.store_platform).strip().lower()
-            url = self._env.get("STORE_URL") or saved.store_url
-        return store_name_of(platform, url), platform
+    def _by_id(self) -> dict[str, StoreSettings]:
+        """The profile's stores by their journal id (as saved, or as the environment says)."""
+        return {store.id: store for store in self.stores()}
+
+    def _asked(self, query: OrdersQuery) -> OrdersQuery:
+        """``query`` with its store (a name, any case, or an id) as the journal's store id."""
+        wanted = query.store.strip().casefold()
+        if not wanted:
+            return query
+        for store in self.stores():
+            if wanted in (store.label.casefold(), store.id.casefold()):
+                return replace(query, store=store.id)
+        return query  # no store of that name: no order matches
+
+    def _named(self, lines: Iterable[OrderLine]) -> list[OrderLine]:
+        """``lines`` with each store's name and platform in place of its journal id (a
+        removed store's orders keep its id)."""
+        stores = self._by_id()
+        named = []
+        for line in lines:
+            store = stores.get(line.store)
+            if store is not None:
+                line = replace(line, store=store.label, platform=line.platform or store.platform)
+            named.append(line)
+        return named
 
     def orders_page(
         self, query: OrdersQuery, limit: int, *, after: PageKey | None = None
     ) -> list[OrderLine]:
         """One page of the orders, newest placed first, after the previous page's last key."""
-        name, platform = self._store()
-        return orders_page(
-            self.journal,
-            query,
-            limit,
-            after=after,
-            default_store=name,
-            default_platform=platform,
-        )
+        return self._named(orders_page(self.journal, self._asked(query), limit, after=after))
 
     def count_orders(self, query: OrdersQuery) -> int:
-        return count_orders(self.journal, query, default_store=self._store()[0])
+        return count_orders(self.journal, self._asked(query))
 
     def count_orders_apart(self, query: OrdersQuery) -> int:
         """``count_orders`` on a journal connection of its own, for a worker thread (a name
         thousands of orders share takes a while to count)."""
         with Journal(journal_path(self._env)) as journal:
-            return count_orders(journal, query, default_store=self._store()[0])
+            return count_orders(journal, self._asked(query))
 
     def find_orders(self, number: str, store: str = "") -> list[OrderLine]:
         """The orders numbered ``number`` (of ``store`` when given)."""
-        name, platform = self._store()
-        found = find_orders(self.journal, number, default_store=name, default_platform=platform)
+        found = self._named(find_orders(self.journal, number))
         return [o for o in found if not store or o.store.casefold() == store.casefold()]
 
     def order_timeline(self, number: str) -> list[EventRow]:

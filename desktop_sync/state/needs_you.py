@@ -107,7 +107,10 @@ def _order_rows(journal: Journal) -> list[NeedsYouRow]:
                 button=button,
                 order_numbers=group.numbers,
                 store_order_ids=group.store_order_ids,
-                keys=tuple(f"order:{i}:{why}" for i in group.store_order_ids),
+                keys=tuple(
+                    f"order:{store}:{i}:{why}"
+                    for store, i in zip(group.stores, group.store_order_ids, strict=True)
+                ),
             )
         )
     return rows
