@@ -61,6 +61,7 @@ def _failed_alike_once(rows: Sequence[NeedsYouRow]) -> tuple[NeedsYouRow, ...]:
                 button="Retry",
                 order_numbers=group.order_numbers,
                 store_order_ids=tuple(i for m in members for i in m.store_order_ids),
+                stores=tuple(s for m in members for s in m.stores),
                 keys=tuple(k for m in members for k in m.keys),
             )
         )
@@ -91,10 +92,14 @@ class OrdersReader(Protocol):
     def month(self, now: datetime | None = None, days: int = 30) -> list[DayTally]: ...
 
     def retry_orders(
-        self, store_order_ids: Iterable[str], shipment_ids: Iterable[str] = ()
+        self,
+        store_order_ids: Iterable[str],
+        shipment_ids: Iterable[str] = (),
+        *,
+        stores: Sequence[str] = (),
     ) -> int: ...
 
-    def send_anyway(self, store_order_ids: Sequence[str]) -> int: ...
+    def send_anyway(self, store_order_ids: Sequence[str], *, stores: Sequence[str] = ()) -> int: ...
 
     def dismiss(self, keys: Iterable[str]) -> None: ...
 
@@ -205,22 +210,34 @@ class OrderServices:
 
     # -- actions -------------------------------------------------------------------------
 
-    def retry_orders(self, store_order_ids: Iterable[str], shipment_ids: Iterable[str] = ()) -> int:
-        """Make these failed orders and shipments due at the next sync; how many."""
-        self._require_lock()
-        journal = self.journal
-        count = sum(journal.requeue_order(i) for i in store_order_ids)
-        return count + sum(journal.requeue_shipment(i) for i in shipment_ids)
+    def _of_stores(self, ids: Iterable[str], stores: Sequence[str]) -> list[tuple[Journal, str]]:
+        """Each order id with its store's journal (``stores``: each one's store id; none
+        given: the profile's journal's store)."""
+        ids = list(ids)
+        chosen = list(stores) or [self.journal.store] * len(ids)
+        return [(self.journal.for_store(s), i) for s, i in zip(chosen, ids, strict=True)]
 
-    def send_anyway(self, store_order_ids: Sequence[str]) -> int:
+    def retry_orders(
+        self,
+        store_order_ids: Iterable[str],
+        shipment_ids: Iterable[str] = (),
+        *,
+        stores: Sequence[str] = (),
+    ) -> int:
+        """Make these failed orders (of ``stores``, one per order) and shipments due at the
+        next sync; how many."""
+        self._require_lock()
+        count = sum(j.requeue_order(i) for j, i in self._of_stores(store_order_ids, stores))
+        return count + sum(self.journal.requeue_shipment(i) for i in shipment_ids)
+
+    def send_anyway(self, store_order_ids: Sequence[str], *, stores: Sequence[str] = ()) -> int:
         """Send these held orders at the next sync, by the same rules as a backfill: whatever
         their store status or the day they were placed, never when cancelled or unpaid (the
         push asks the store again first). How many were queued."""
         self._require_lock()
-        journal = self.journal
         queued = 0
-        for store_order_id in store_order_ids:
-            line = self._order_by_id(store_order_id)
+        for journal, store_order_id in self._of_stores(store_order_ids, stores):
+            line = self._order_by_id(journal, store_order_id)
             if line is None:
                 continue
             order_facts.send_anyway(journal, store_order_id)
@@ -239,16 +256,17 @@ class OrderServices:
             queued += 1
         return queued
 
-    def _order_by_id(self, store_order_id: str) -> OrderLine | None:
-        order_facts.ensure_tables(self.journal)
-        rows = self.journal.read(
-            "SELECT order_number FROM order_facts WHERE store_order_id = ? UNION ALL "
-            "SELECT order_number FROM orders WHERE store_order_id = ?",
-            (store_order_id, store_order_id),
+    def _order_by_id(self, journal: Journal, store_order_id: str) -> OrderLine | None:
+        """The order ``store_order_id`` of ``journal``'s store."""
+        order_facts.ensure_tables(journal)
+        rows = journal.read(
+            "SELECT order_number FROM order_facts WHERE store = ? AND store_order_id = ? "
+            "UNION ALL SELECT order_number FROM orders WHERE store = ? AND store_order_id = ?",
+            (journal.store, store_order_id, journal.store, store_order_id),
         )
         for row in rows:
             for line in self.find_orders(str(row[0])):
-                if line.store_order_id == store_order_id:
+                if line.store_id == journal.store and line.store_order_id == store_order_id:
                     return line
         return None
 

@@ -88,7 +88,7 @@ class TrackingLine:
 @dataclass(frozen=True)
 class OrderLine:
     store: str
-    """The store's id in the journal (the facade names it)."""
+    """The store: its id in the journal (the facade puts its name here)."""
     platform: str
     store_order_id: str
     number: str
@@ -106,6 +106,8 @@ class OrderLine:
     """Every line shipped and the store told."""
     store_status: str = ""
     before_start: bool = False
+    store_id: str = ""
+    """The store's id in the journal, which the actions on the order take."""
     key: PageKey = field(default=PageKey("", ""), compare=False)
 
     @property
@@ -416,6 +418,7 @@ def _line(
         fulfilled=shipped,
         store_status=str(row[15]),
         before_start=bool(row[16]),
+        store_id=str(row[8]),
         key=PageKey(str(row[2]), str(row[0])),
     )
 

@@ -80,3 +80,24 @@ def test_orders_json_names_each_order_by_its_store(capsys: pytest.CaptureFixture
     assert cli.main(["orders", "--json", "--store", "Outlet"]) == cli.EXIT_OK
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
     assert [x["customer"] for x in lines] == ["Bo Chen"]
+
+
+@pytest.mark.usefixtures("two_stores")
+def test_send_anyway_from_needs_you_queues_the_held_stores_order_alone() -> None:
+    with DesktopSync(driver="test") as app:
+        (held,) = app.needs_you().rows
+        assert app.send_anyway(held.store_order_ids, stores=held.stores) == 1
+        rows = {r.store: r.state for r in app.orders_page(OrdersQuery(), 50)}
+        assert rows == {"Main shop": OrderWord.SHIPPED, "Outlet": OrderWord.WAITING}
+        assert app.needs_you().count == 0
+
+
+@pytest.mark.usefixtures("two_stores")
+def test_send_names_the_store_when_two_have_the_number(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["send", "100", "--store", "Outlet"]) == cli.EXIT_OK
+    with Journal(journal_path()) as whole:
+        outlet, main = whole.for_store("b7").get_order("100"), whole.get_order("100")
+        assert outlet is not None and outlet.state == "pending"
+        assert main is not None and main.state == "sent"
