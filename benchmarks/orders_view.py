@@ -81,9 +81,9 @@ def fill(path: Path, count: int) -> None:
                 [(journal.store, *row) for row in orders],
             )
             conn.executemany(
-                "INSERT INTO order_facts (store_order_id, order_number, placed, customer, "
-                "customer_folded, total, currency, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                facts,
+                "INSERT INTO order_facts (store, store_order_id, order_number, placed, customer, "
+                "customer_folded, total, currency, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(journal.store, *row) for row in facts],
             )
             conn.executemany(
                 "INSERT INTO shipments (store, shipment_id, orderdesk_order_id, store_order_id, "

@@ -129,9 +129,9 @@ def _send(args: argparse.Namespace) -> int:
             return EXIT_FAILURES
         (line,) = found
         if line.state is OrderWord.FAILED:
-            app.retry_orders([line.store_order_id])
+            app.retry_orders([line.store_order_id], stores=[line.store_id])
         else:
-            app.send_anyway([line.store_order_id])
+            app.send_anyway([line.store_order_id], stores=[line.store_id])
     _say(
         f"Order {line.number} is sent at the next sync ('desktop-sync sync' or the app), "
         "unless it is cancelled or unpaid in the store."

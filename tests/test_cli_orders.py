@@ -10,6 +10,7 @@ import pytest
 
 from desktop_sync import cli
 from desktop_sync.app.paths import journal_path
+from desktop_sync.app.stores import default_store_name
 from desktop_sync.state.journal import Journal, OrderState
 from desktop_sync_sandbox.demo import DemoSandbox
 
@@ -41,6 +42,7 @@ def test_orders_lists_each_order_with_its_ids_folder_tracking_and_fulfilment(
         needing = _orders(capsys, "--needs-me")
         other_store = _orders(capsys, "--store", "elsewhere.example")
         status = _status(capsys)
+        store_name = default_store_name(sandbox.env()["STORE_URL"])  # named by its address
     assert len(orders) == 2 and needing == [] and other_store == []
     by_number = {o["number"]: o for o in orders}
     shipped = by_number.pop(shipped_number)
@@ -49,7 +51,7 @@ def test_orders_lists_each_order_with_its_ids_folder_tracking_and_fulfilment(
     assert shipped["tracking"] and shipped["tracking"][0]["number"]
     assert sent["state"] == "sent" and sent["fulfilled"] is False and sent["tracking"] == []
     for order in orders:
-        assert order["store"] == "127.0.0.1" and order["orderdesk_ids"] and order["folder"]
+        assert order["store"] == store_name and order["orderdesk_ids"] and order["folder"]
     assert status["needs_you"] == 0
 
 

@@ -8,15 +8,16 @@ journal, the saved settings and the saved notices, never a connection.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from desktop_sync.app.backfill_preview import BackfillPreview, preview_backfill
 from desktop_sync.app.notices import NOTICES_FILE, load_notices
-from desktop_sync.app.paths import data_dir, journal_path, settings_path
+from desktop_sync.app.paths import data_dir, journal_path
 from desktop_sync.app.profile import Profile
-from desktop_sync.app.settings import load_settings, parse_start
+from desktop_sync.app.settings import parse_start
+from desktop_sync.app.stores import StoreSettings
 from desktop_sync.engine.events import Direction, Failure, Level, said_once
 from desktop_sync.state import order_facts
 from desktop_sync.state.journal import Journal
@@ -33,13 +34,7 @@ from desktop_sync.state.orders_view import (
 )
 from desktop_sync.state.records import EventRow, utc_now
 
-__all__ = ["OrderServices", "OrdersReader", "store_name_of"]
-
-
-def store_name_of(platform: str, url: str) -> str:
-    """How a store is named in the orders view: its web address's host, else its platform."""
-    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
-    return host.removeprefix("www.") or platform.capitalize()
+__all__ = ["OrderServices", "OrdersReader"]
 
 
 def _failed_alike_once(rows: Sequence[NeedsYouRow]) -> tuple[NeedsYouRow, ...]:
@@ -66,6 +61,7 @@ def _failed_alike_once(rows: Sequence[NeedsYouRow]) -> tuple[NeedsYouRow, ...]:
                 button="Retry",
                 order_numbers=group.order_numbers,
                 store_order_ids=tuple(i for m in members for i in m.store_order_ids),
+                stores=tuple(s for m in members for s in m.stores),
                 keys=tuple(k for m in members for k in m.keys),
             )
         )
@@ -96,10 +92,14 @@ class OrdersReader(Protocol):
     def month(self, now: datetime | None = None, days: int = 30) -> list[DayTally]: ...
 
     def retry_orders(
-        self, store_order_ids: Iterable[str], shipment_ids: Iterable[str] = ()
+        self,
+        store_order_ids: Iterable[str],
+        shipment_ids: Iterable[str] = (),
+        *,
+        stores: Sequence[str] = (),
     ) -> int: ...
 
-    def send_anyway(self, store_order_ids: Sequence[str]) -> int: ...
+    def send_anyway(self, store_order_ids: Sequence[str], *, stores: Sequence[str] = ()) -> int: ...
 
     def dismiss(self, keys: Iterable[str]) -> None: ...
 
@@ -128,51 +128,59 @@ class OrderServices:
     def backfill_notice(self, since: datetime | str) -> str:
         raise NotImplementedError
 
+    def stores(self, store: str | None = None) -> tuple[StoreSettings, ...]:
+        raise NotImplementedError
+
     # -- reads ---------------------------------------------------------------------------
 
     def store_names(self) -> list[str]:
-        """The profile's stores by name (one today), as the orders view's store filter lists
-        them."""
-        return [self._store()[0]]
+        """The profile's stores by name, as the orders view's store filter lists them."""
+        return [store.label for store in self.stores()]
 
-    def _store(self) -> tuple[str, str]:
-        """(name, platform) of the profile's store: the one in use, else as the environment
-        or the saved settings say (as ``load_profile`` reads them, without the keyring)."""
-        if self._profile is not None:
-            platform, url = self._profile.store_platform, self._profile.store_url
-        else:
-            saved = load_settings(settings_path(self._env), warn=lambda _: None)
-            platform = (self._env.get("STORE_PLATFORM") or saved.store_platform).strip().lower()
-            url = self._env.get("STORE_URL") or saved.store_url
-        return store_name_of(platform, url), platform
+    def _by_id(self) -> dict[str, StoreSettings]:
+        """The profile's stores by their journal id (as saved, or as the environment says)."""
+        return {store.id: store for store in self.stores()}
+
+    def _asked(self, query: OrdersQuery) -> OrdersQuery:
+        """``query`` with its store (a name, any case, or an id) as the journal's store id."""
+        wanted = query.store.strip().casefold()
+        if not wanted:
+            return query
+        for store in self.stores():
+            if wanted in (store.label.casefold(), store.id.casefold()):
+                return replace(query, store=store.id)
+        return query  # no store of that name: no order matches
+
+    def _named(self, lines: Iterable[OrderLine]) -> list[OrderLine]:
+        """``lines`` with each store's name and platform in place of its journal id (a
+        removed store's orders keep its id)."""
+        stores = self._by_id()
+        named = []
+        for line in lines:
+            store = stores.get(line.store)
+            if store is not None:
+                line = replace(line, store=store.label, platform=line.platform or store.platform)
+            named.append(line)
+        return named
 
     def orders_page(
         self, query: OrdersQuery, limit: int, *, after: PageKey | None = None
     ) -> list[OrderLine]:
         """One page of the orders, newest placed first, after the previous page's last key."""
-        name, platform = self._store()
-        return orders_page(
-            self.journal,
-            query,
-            limit,
-            after=after,
-            default_store=name,
-            default_platform=platform,
-        )
+        return self._named(orders_page(self.journal, self._asked(query), limit, after=after))
 
     def count_orders(self, query: OrdersQuery) -> int:
-        return count_orders(self.journal, query, default_store=self._store()[0])
+        return count_orders(self.journal, self._asked(query))
 
     def count_orders_apart(self, query: OrdersQuery) -> int:
         """``count_orders`` on a journal connection of its own, for a worker thread (a name
         thousands of orders share takes a while to count)."""
         with Journal(journal_path(self._env)) as journal:
-            return count_orders(journal, query, default_store=self._store()[0])
+            return count_orders(journal, self._asked(query))
 
     def find_orders(self, number: str, store: str = "") -> list[OrderLine]:
         """The orders numbered ``number`` (of ``store`` when given)."""
-        name, platform = self._store()
-        found = find_orders(self.journal, number, default_store=name, default_platform=platform)
+        found = self._named(find_orders(self.journal, number))
         return [o for o in found if not store or o.store.casefold() == store.casefold()]
 
     def order_timeline(self, number: str) -> list[EventRow]:
@@ -202,22 +210,34 @@ class OrderServices:
 
     # -- actions -------------------------------------------------------------------------
 
-    def retry_orders(self, store_order_ids: Iterable[str], shipment_ids: Iterable[str] = ()) -> int:
-        """Make these failed orders and shipments due at the next sync; how many."""
-        self._require_lock()
-        journal = self.journal
-        count = sum(journal.requeue_order(i) for i in store_order_ids)
-        return count + sum(journal.requeue_shipment(i) for i in shipment_ids)
+    def _of_stores(self, ids: Iterable[str], stores: Sequence[str]) -> list[tuple[Journal, str]]:
+        """Each order id with its store's journal (``stores``: each one's store id; none
+        given: the profile's journal's store)."""
+        ids = list(ids)
+        chosen = list(stores) or [self.journal.store] * len(ids)
+        return [(self.journal.for_store(s), i) for s, i in zip(chosen, ids, strict=True)]
 
-    def send_anyway(self, store_order_ids: Sequence[str]) -> int:
+    def retry_orders(
+        self,
+        store_order_ids: Iterable[str],
+        shipment_ids: Iterable[str] = (),
+        *,
+        stores: Sequence[str] = (),
+    ) -> int:
+        """Make these failed orders (of ``stores``, one per order) and shipments due at the
+        next sync; how many."""
+        self._require_lock()
+        count = sum(j.requeue_order(i) for j, i in self._of_stores(store_order_ids, stores))
+        return count + sum(self.journal.requeue_shipment(i) for i in shipment_ids)
+
+    def send_anyway(self, store_order_ids: Sequence[str], *, stores: Sequence[str] = ()) -> int:
         """Send these held orders at the next sync, by the same rules as a backfill: whatever
         their store status or the day they were placed, never when cancelled or unpaid (the
         push asks the store again first). How many were queued."""
         self._require_lock()
-        journal = self.journal
         queued = 0
-        for store_order_id in store_order_ids:
-            line = self._order_by_id(store_order_id)
+        for journal, store_order_id in self._of_stores(store_order_ids, stores):
+            line = self._order_by_id(journal, store_order_id)
             if line is None:
                 continue
             order_facts.send_anyway(journal, store_order_id)
@@ -236,16 +256,17 @@ class OrderServices:
             queued += 1
         return queued
 
-    def _order_by_id(self, store_order_id: str) -> OrderLine | None:
-        order_facts.ensure_tables(self.journal)
-        rows = self.journal.read(
-            "SELECT order_number FROM order_facts WHERE store_order_id = ? UNION ALL "
-            "SELECT order_number FROM orders WHERE store_order_id = ?",
-            (store_order_id, store_order_id),
+    def _order_by_id(self, journal: Journal, store_order_id: str) -> OrderLine | None:
+        """The order ``store_order_id`` of ``journal``'s store."""
+        order_facts.ensure_tables(journal)
+        rows = journal.read(
+            "SELECT order_number FROM order_facts WHERE store = ? AND store_order_id = ? "
+            "UNION ALL SELECT order_number FROM orders WHERE store = ? AND store_order_id = ?",
+            (journal.store, store_order_id, journal.store, store_order_id),
         )
         for row in rows:
             for line in self.find_orders(str(row[0])):
-                if line.store_order_id == store_order_id:
+                if line.store_id == journal.store and line.store_order_id == store_order_id:
                     return line
         return None
 

@@ -150,10 +150,12 @@ class NeedsYouPanel(QFrame):
             self.retry_requested.emit(row.order_numbers[0])
             return
         if row.action is Action.RETRY:
-            count = self._reader.retry_orders(row.store_order_ids, row.shipment_ids)
+            count = self._reader.retry_orders(
+                row.store_order_ids, row.shipment_ids, stores=row.stores
+            )
             self.acted.emit(f"{count:,} made due again.")
         elif row.action is Action.SEND_ANYWAY:
-            count = self._reader.send_anyway(row.store_order_ids)
+            count = self._reader.send_anyway(row.store_order_ids, stores=row.stores)
             noun = "order is" if count == 1 else "orders are"
             self.acted.emit(f"{count:,} {noun} sent at the next sync.")
 

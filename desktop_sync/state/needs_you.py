@@ -53,6 +53,8 @@ class NeedsYouRow:
     """The action's words for this row ("Send them", "Retry", "Send anyway")."""
     order_numbers: tuple[str, ...]
     store_order_ids: tuple[str, ...] = ()
+    stores: tuple[str, ...] = ()
+    """The store id of each of ``store_order_ids`` (two stores may both have an order 100)."""
     shipment_ids: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()
     """What Dismiss records, one per order, shipment or notice in the row."""
@@ -107,7 +109,11 @@ def _order_rows(journal: Journal) -> list[NeedsYouRow]:
                 button=button,
                 order_numbers=group.numbers,
                 store_order_ids=group.store_order_ids,
-                keys=tuple(f"order:{i}:{why}" for i in group.store_order_ids),
+                stores=group.stores,
+                keys=tuple(
+                    f"order:{store}:{i}:{why}"
+                    for store, i in zip(group.stores, group.store_order_ids, strict=True)
+                ),
             )
         )
     return rows

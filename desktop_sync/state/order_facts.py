@@ -5,7 +5,8 @@ never in ``orders``), the merchant's "Send anyway" and what they dismissed from 
 These tables sit beside the journal's and are created on first use (``CREATE ... IF NOT
 EXISTS``), not by a schema step: an older app opening the journal ignores them, and they add
 no step that another change to ``state/schema.py`` could collide with. Every write is keyed on
-the store order id, so writing the same facts again changes nothing.
+the journal's store id and the store order id (two stores may both have an order 100), so
+writing the same facts again changes nothing.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ __all__ = [
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS order_facts (
-    store_order_id   TEXT PRIMARY KEY,
-    store            TEXT NOT NULL DEFAULT '',
+    store            TEXT NOT NULL,
+    store_order_id   TEXT NOT NULL,
     platform         TEXT NOT NULL DEFAULT '',
     order_number     TEXT NOT NULL,
     placed           TEXT NOT NULL,
@@ -49,12 +50,13 @@ CREATE TABLE IF NOT EXISTS order_facts (
     folder           TEXT NOT NULL DEFAULT '',
     before_start     INTEGER NOT NULL DEFAULT 0,
     send_anyway      INTEGER NOT NULL DEFAULT 0,
-    updated_at       TEXT NOT NULL
+    updated_at       TEXT NOT NULL,
+    PRIMARY KEY (store, store_order_id)
 );
 CREATE INDEX IF NOT EXISTS order_facts_before_start
     ON order_facts (before_start, placed, store_order_id);
-CREATE INDEX IF NOT EXISTS order_facts_by_store ON order_facts (store);
-CREATE INDEX IF NOT EXISTS order_facts_by_customer ON order_facts (customer_folded, store_order_id);
+CREATE INDEX IF NOT EXISTS order_facts_by_customer
+    ON order_facts (customer_folded, store, store_order_id);
 CREATE TABLE IF NOT EXISTS needs_you_dismissed (
     key         TEXT PRIMARY KEY,
     dismissed_at TEXT NOT NULL
@@ -73,33 +75,45 @@ CREATE INDEX IF NOT EXISTS shipments_by_tracking ON shipments (tracking_number, 
 # triggers so the engine's own writes (the pull's shipments) feed it too.
 _SEARCH = SEARCH_TABLE = "order_search"
 _SEARCH_TABLE = (
-    f"CREATE VIRTUAL TABLE {_SEARCH} USING fts5(store_order_id UNINDEXED, words, "
-    "tokenize='trigram')"
+    f"CREATE VIRTUAL TABLE {_SEARCH} USING fts5(store UNINDEXED, store_order_id UNINDEXED, "
+    "words, tokenize='trigram')"
 )
 _SEARCH_FILL = (
-    f"INSERT INTO {_SEARCH} (store_order_id, words) SELECT store_order_id, order_number "
-    "FROM orders",
-    f"INSERT INTO {_SEARCH} (store_order_id, words) SELECT store_order_id, "
+    f"INSERT INTO {_SEARCH} (store, store_order_id, words) SELECT store, store_order_id, "
+    "order_number FROM orders",
+    f"INSERT INTO {_SEARCH} (store, store_order_id, words) SELECT store, store_order_id, "
     "order_number || ' ' || customer FROM order_facts",
-    f"INSERT INTO {_SEARCH} (store_order_id, words) SELECT store_order_id, tracking_number "
-    "FROM shipments",
+    f"INSERT INTO {_SEARCH} (store, store_order_id, words) SELECT store, store_order_id, "
+    "tracking_number FROM shipments",
 )
 _SEARCH_TRIGGERS = (
     f"CREATE TRIGGER IF NOT EXISTS {_SEARCH}_number AFTER INSERT ON orders BEGIN "
-    f"INSERT INTO {_SEARCH} (store_order_id, words) VALUES (new.store_order_id, "
-    "new.order_number); END",
+    f"INSERT INTO {_SEARCH} (store, store_order_id, words) VALUES (new.store, "
+    "new.store_order_id, new.order_number); END",
     f"CREATE TRIGGER IF NOT EXISTS {_SEARCH}_customer AFTER INSERT ON order_facts BEGIN "
-    f"INSERT INTO {_SEARCH} (store_order_id, words) VALUES (new.store_order_id, "
-    "new.order_number || ' ' || new.customer); END",
+    f"INSERT INTO {_SEARCH} (store, store_order_id, words) VALUES (new.store, "
+    "new.store_order_id, new.order_number || ' ' || new.customer); END",
     f"CREATE TRIGGER IF NOT EXISTS {_SEARCH}_customer_changed AFTER UPDATE OF customer ON "
     f"order_facts WHEN new.customer != old.customer BEGIN INSERT INTO {_SEARCH} "
-    "(store_order_id, words) VALUES (new.store_order_id, new.customer); END",
+    "(store, store_order_id, words) VALUES (new.store, new.store_order_id, new.customer); END",
     f"CREATE TRIGGER IF NOT EXISTS {_SEARCH}_tracking AFTER INSERT ON shipments BEGIN "
-    f"INSERT INTO {_SEARCH} (store_order_id, words) VALUES (new.store_order_id, "
-    "new.tracking_number); END",
+    f"INSERT INTO {_SEARCH} (store, store_order_id, words) VALUES (new.store, "
+    "new.store_order_id, new.tracking_number); END",
     f"CREATE TRIGGER IF NOT EXISTS {_SEARCH}_tracking_changed AFTER UPDATE OF tracking_number "
     f"ON shipments WHEN new.tracking_number != old.tracking_number BEGIN INSERT INTO {_SEARCH} "
-    "(store_order_id, words) VALUES (new.store_order_id, new.tracking_number); END",
+    "(store, store_order_id, words) VALUES (new.store, new.store_order_id, "
+    "new.tracking_number); END",
+)
+# What the build before stores kept (never released): order facts keyed by the store order id
+# alone and a search index without the store. Dropped and built anew, the facts come back as the
+# pull sees each order again.
+_SINGLE_STORE = (
+    "DROP TABLE IF EXISTS order_facts",
+    f"DROP TABLE IF EXISTS {_SEARCH}",
+    *(
+        f"DROP TRIGGER IF EXISTS {_SEARCH}_{name}"
+        for name in ("number", "customer", "customer_changed", "tracking", "tracking_changed")
+    ),
 )
 
 _ready: weakref.WeakSet[Journal] = weakref.WeakSet()
@@ -125,7 +139,6 @@ class OrderFacts:
     store_order_id: str
     order_number: str
     placed: datetime
-    store: str = ""
     platform: str = ""
     customer: str = ""
     total: str = ""
@@ -144,6 +157,10 @@ def ensure_tables(journal: Journal) -> None:
     if journal in _ready:
         return
     with journal.write() as conn:
+        keys = [r[1] for r in conn.execute("PRAGMA table_info(order_facts)") if r[5]]
+        if keys and keys != ["store", "store_order_id"]:
+            for statement in _SINGLE_STORE:
+                conn.execute(statement)
         for statement in (s.strip() for s in _TABLES.split(";")):
             if statement:
                 conn.execute(statement)
@@ -169,7 +186,8 @@ def note_before_start(journal: Journal, facts: OrderFacts) -> bool:
     once, not at every restart)."""
     ensure_tables(journal)
     known = journal.read(
-        "SELECT before_start FROM order_facts WHERE store_order_id = ?", (facts.store_order_id,)
+        "SELECT before_start FROM order_facts WHERE store = ? AND store_order_id = ?",
+        (journal.store, facts.store_order_id),
     )
     _upsert(journal, facts, before_start=True)
     return not known or not known[0][0]
@@ -179,10 +197,10 @@ def _upsert(journal: Journal, facts: OrderFacts, *, before_start: bool) -> None:
     ensure_tables(journal)
     with journal.write() as conn:
         conn.execute(
-            "INSERT INTO order_facts (store_order_id, store, platform, order_number, placed, "
+            "INSERT INTO order_facts (store, store_order_id, platform, order_number, placed, "
             "customer, customer_folded, total, currency, store_status, hold, before_start, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (store_order_id) DO UPDATE SET store = excluded.store, "
+            "ON CONFLICT (store, store_order_id) DO UPDATE SET "
             "platform = excluded.platform, order_number = excluded.order_number, "
             "placed = excluded.placed, customer = excluded.customer, "
             "customer_folded = excluded.customer_folded, total = excluded.total, "
@@ -190,8 +208,8 @@ def _upsert(journal: Journal, facts: OrderFacts, *, before_start: bool) -> None:
             "hold = excluded.hold, before_start = excluded.before_start, "
             "updated_at = excluded.updated_at",
             (
+                journal.store,
                 facts.store_order_id,
-                facts.store,
                 facts.platform,
                 facts.order_number,
                 iso(facts.placed),
@@ -212,7 +230,8 @@ def note_folder(journal: Journal, store_order_id: str, folder: str) -> None:
     ensure_tables(journal)
     with journal.write() as conn:
         conn.execute(
-            "UPDATE order_facts SET folder = ? WHERE store_order_id = ?", (folder, store_order_id)
+            "UPDATE order_facts SET folder = ? WHERE store = ? AND store_order_id = ?",
+            (folder, journal.store, store_order_id),
         )
 
 
@@ -223,15 +242,16 @@ def send_anyway(journal: Journal, store_order_id: str) -> None:
     with journal.write() as conn:
         conn.execute(
             "UPDATE order_facts SET send_anyway = 1, before_start = 0, updated_at = ? "
-            "WHERE store_order_id = ?",
-            (iso(utc_now()), store_order_id),
+            "WHERE store = ? AND store_order_id = ?",
+            (iso(utc_now()), journal.store, store_order_id),
         )
 
 
 def sends_anyway(journal: Journal, store_order_id: str) -> bool:
     ensure_tables(journal)
     rows = journal.read(
-        "SELECT send_anyway FROM order_facts WHERE store_order_id = ?", (store_order_id,)
+        "SELECT send_anyway FROM order_facts WHERE store = ? AND store_order_id = ?",
+        (journal.store, store_order_id),
     )
     return bool(rows and rows[0][0])
 

@@ -61,7 +61,7 @@ class Show(enum.StrEnum):
 class OrdersQuery:
     show: Show = Show.ALL
     store: str = ""
-    """Only this store's orders ("" for every store)."""
+    """Only this store's orders: its id in the journal ("" for every store)."""
     text: str = ""
     """An order number, a customer's name or a tracking number (or part of one)."""
     since: datetime | None = None
@@ -88,6 +88,7 @@ class TrackingLine:
 @dataclass(frozen=True)
 class OrderLine:
     store: str
+    """The store: its id in the journal (the facade puts its name here)."""
     platform: str
     store_order_id: str
     number: str
@@ -105,6 +106,8 @@ class OrderLine:
     """Every line shipped and the store told."""
     store_status: str = ""
     before_start: bool = False
+    store_id: str = ""
+    """The store's id in the journal, which the actions on the order take."""
     key: PageKey = field(default=PageKey("", ""), compare=False)
 
     @property
@@ -117,10 +120,11 @@ class OrderLine:
 # by its own indexed query (a UNION would sort every row) and their pages are merged.
 _JOURNAL_ORDERS = """
 SELECT o.store_order_id, o.order_number, o.store_created_at, o.state, o.orderdesk_order_id,
-       o.last_error, o.shipped_at, o.facts_seen, COALESCE(f.store, ''), COALESCE(f.platform, ''),
+       o.last_error, o.shipped_at, o.facts_seen, o.store, COALESCE(f.platform, ''),
        COALESCE(f.customer, ''), COALESCE(f.total, ''), COALESCE(f.currency, ''),
        COALESCE(f.folder, ''), COALESCE(f.hold, ''), COALESCE(f.store_status, ''), 0
-FROM orders o LEFT JOIN order_facts f ON f.store_order_id = o.store_order_id
+FROM orders o LEFT JOIN order_facts f
+    ON f.store = o.store AND f.store_order_id = o.store_order_id
 """
 _BEFORE_START = """
 SELECT f.store_order_id, f.order_number, f.placed, 'skipped', NULL,
@@ -132,7 +136,7 @@ _TRIGRAM = 3
 """The shortest search the trigram index answers."""
 _BEFORE_START_ONLY = (
     "f.before_start = 1 AND NOT EXISTS "
-    "(SELECT 1 FROM orders o WHERE o.store_order_id = f.store_order_id)"
+    "(SELECT 1 FROM orders o WHERE o.store = f.store AND o.store_order_id = f.store_order_id)"
 )
 
 
@@ -161,13 +165,13 @@ _SOURCES = (
         "o.store_order_id",
         "o.order_number",
         "o.store_created_at",
-        "COALESCE(f.store, '')",
+        "o.store",
         "",
         {
             Show.ALL: "",
             Show.NEEDS_ME: f"(o.state = 'failed' OR {_HELD}) AND NOT EXISTS (SELECT 1 FROM "
-            "needs_you_dismissed d WHERE d.key = 'order:' || o.store_order_id || ':' || "
-            "o.last_error)",
+            "needs_you_dismissed d WHERE d.key = 'order:' || o.store || ':' || "
+            "o.store_order_id || ':' || o.last_error)",
             Show.WAITING: "o.state IN ('pending', 'sending')",
             Show.SENT: "o.state = 'sent' AND o.shipped_at IS NULL",
             Show.SHIPPED: "o.state = 'sent' AND o.shipped_at IS NOT NULL",
@@ -185,24 +189,21 @@ _SOURCES = (
         {
             Show.ALL: "",
             Show.NEEDS_ME: "NOT EXISTS (SELECT 1 FROM needs_you_dismissed d WHERE d.key = "
-            "'order:' || f.store_order_id || ':before start')",
+            "'order:' || f.store || ':' || f.store_order_id || ':before start')",
         },
     ),
 )
 
 
-def _where(
-    source: _Source, query: OrdersQuery, default_store: str
-) -> tuple[str, list[object]] | None:
+def _where(source: _Source, query: OrdersQuery) -> tuple[str, list[object]] | None:
     """The WHERE clause of ``source`` for ``query``; None when no row of it can match."""
     if query.show not in source.shown:
         return None
     clauses = [c for c in (source.always, source.shown[query.show]) if c]
     params: list[object] = []
     if query.store:
-        # Rows written before the store was recorded are the profile's one store.
-        clauses.append(f"({source.store} = ? OR ({source.store} = '' AND ? = ?))")
-        params += [query.store, query.store, default_store]
+        clauses.append(f"{source.store} = ?")
+        params.append(query.store)
     if query.since is not None:
         clauses.append(f"{source.placed} >= ?")
         params.append(iso(query.since))
@@ -213,17 +214,17 @@ def _where(
         # the matches (it stops at a page), rather than sorting every match: a name found in
         # thousands of orders answers as fast as a tracking number found in one.
         clauses.append(
-            f"+{source.id} IN (SELECT store_order_id FROM {SEARCH_TABLE} "
-            f"WHERE {SEARCH_TABLE} MATCH ?)"
+            f"(+{source.store}, +{source.id}) IN (SELECT store, store_order_id "
+            f"FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?)"
         )
         params.append('"' + needle.replace('"', '""') + '"')
     elif needle:
         # Too short for the index: each subquery reads its column once for the query.
         clauses.append(
             f"({source.rowid} IN (SELECT rowid FROM {source.table} "
-            f"WHERE instr(lower(order_number), ?) > 0) OR {source.id} IN (SELECT store_order_id "
-            "FROM order_facts WHERE instr(customer_folded, ?) > 0) OR "
-            f"{source.id} IN (SELECT store_order_id FROM shipments "
+            f"WHERE instr(lower(order_number), ?) > 0) OR ({source.store}, {source.id}) IN "
+            "(SELECT store, store_order_id FROM order_facts WHERE instr(customer_folded, ?) > 0) "
+            f"OR ({source.store}, {source.id}) IN (SELECT store, store_order_id FROM shipments "
             "WHERE instr(lower(tracking_number), ?) > 0))"
         )
         params += [needle, needle, needle]
@@ -236,16 +237,14 @@ def orders_page(
     limit: int,
     *,
     after: PageKey | None = None,
-    default_store: str = "",
     default_platform: str = "",
 ) -> list[OrderLine]:
     """Up to ``limit`` orders, newest placed first, after ``after`` (the previous page's
-    last ``key``). ``default_store``/``default_platform`` name the store of rows written
-    before the store was recorded (today's one store per profile)."""
+    last ``key``). ``default_platform`` is the platform of rows whose facts are not known."""
     ensure_tables(journal)
     rows: list[Sequence[object]] = []
     for source in _SOURCES:
-        found = _where(source, query, default_store)
+        found = _where(source, query)
         if found is None:
             continue
         where, params = found
@@ -257,16 +256,14 @@ def orders_page(
             [*params, limit],
         )
     rows.sort(key=lambda r: (str(r[2]), str(r[0])), reverse=True)
-    rows = rows[:limit]
-    shipments = _shipments_of(journal, [str(r[0]) for r in rows])
-    return [_line(r, shipments.get(str(r[0]), []), default_store, default_platform) for r in rows]
+    return _lines(journal, rows[:limit], default_platform)
 
 
-def count_orders(journal: Journal, query: OrdersQuery, *, default_store: str = "") -> int:
+def count_orders(journal: Journal, query: OrdersQuery) -> int:
     ensure_tables(journal)
     total = 0
     for source in _SOURCES:
-        found = _where(source, query, default_store)
+        found = _where(source, query)
         if found is not None:
             where, params = found
             tables = source.select.split("FROM", 1)[1]
@@ -285,31 +282,32 @@ class OrderGroup:
     before_start: bool
     store_order_ids: tuple[str, ...]
     numbers: tuple[str, ...]
+    stores: tuple[str, ...]
+    """Each order's store id, in the order of ``store_order_ids``."""
 
 
 _COLUMN_NAMES = ",".join(f"c{i}" for i in range(17))
 
 
-def order_groups(
-    journal: Journal, query: OrdersQuery, *, default_store: str = ""
-) -> list[OrderGroup]:
+def order_groups(journal: Journal, query: OrdersQuery) -> list[OrderGroup]:
     """``query``'s orders grouped by state and reason, in SQLite (no row object per order):
     Needs you reads thousands of held orders this way in a few milliseconds."""
     ensure_tables(journal)
     groups: list[OrderGroup] = []
     for source in _SOURCES:
-        found = _where(source, query, default_store)
+        found = _where(source, query)
         if found is None:
             continue
         where, params = found
         rows = journal.read(
             f"WITH matched({_COLUMN_NAMES}) AS ({source.select}{where} "
             f"ORDER BY {source.placed}, {source.id}) SELECT c3, c5, c16, "
-            "group_concat(c0, char(31)), group_concat(c1, char(31)) FROM matched "
+            "group_concat(c0, char(31)), group_concat(c1, char(31)), group_concat(c8, char(31)) "
+            "FROM matched "
             "GROUP BY c3, c5, c16 ORDER BY min(c2)",
             params,
         )
-        for jstate, reason, before, ids, numbers in rows:
+        for jstate, reason, before, ids, numbers, stores in rows:
             word = OrderWord.FAILED if jstate == OrderState.FAILED else OrderWord.HELD
             groups.append(
                 OrderGroup(
@@ -318,6 +316,7 @@ def order_groups(
                     bool(before),
                     tuple(str(ids).split("\x1f")),
                     tuple(str(numbers).split("\x1f")),
+                    tuple(str(stores).split("\x1f")),
                 )
             )
     return groups
@@ -327,7 +326,6 @@ def find_orders(
     journal: Journal,
     number: str,
     *,
-    default_store: str = "",
     default_platform: str = "",
 ) -> list[OrderLine]:
     """The orders numbered ``number`` (one per store, usually one), newest first."""
@@ -338,23 +336,29 @@ def find_orders(
         where = " AND ".join(c for c in (source.always, f"{source.number} = ?") if c)
         rows += journal.read(f"{source.select} WHERE {where}", (wanted,))
     rows.sort(key=lambda r: (str(r[2]), str(r[0])), reverse=True)
-    shipments = _shipments_of(journal, [str(r[0]) for r in rows])
-    return [_line(r, shipments.get(str(r[0]), []), default_store, default_platform) for r in rows]
+    return _lines(journal, rows, default_platform)
 
 
-def _shipments_of(journal: Journal, ids: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
-    found: dict[str, list[tuple[str, ...]]] = {}
-    if not ids:
-        return found
+def _lines(
+    journal: Journal, rows: Sequence[Sequence[object]], default_platform: str
+) -> list[OrderLine]:
+    """``rows`` as lines, each with its own store's shipments (two stores may both have an
+    order 100)."""
+    shipments: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+    ids = list({str(r[0]) for r in rows})
     marks = ",".join("?" * len(ids))
-    for row in journal.read(
-        "SELECT store_order_id, orderdesk_order_id, tracking_number, carrier, tracking_url, "
-        f"state FROM shipments WHERE store_order_id IN ({marks}) ORDER BY created_at, "
-        "shipment_id",
-        list(ids),
+    for found in (
+        journal.read(
+            "SELECT store, store_order_id, orderdesk_order_id, tracking_number, carrier, "
+            f"tracking_url, state FROM shipments WHERE store_order_id IN ({marks}) "
+            "ORDER BY created_at, shipment_id",
+            ids,
+        )
+        if ids
+        else []
     ):
-        found.setdefault(row[0], []).append(tuple(row[1:]))
-    return found
+        shipments.setdefault((found[0], found[1]), []).append(tuple(found[2:]))
+    return [_line(r, shipments.get((str(r[8]), str(r[0])), []), default_platform) for r in rows]
 
 
 def _cancelled(facts: str) -> bool:
@@ -386,7 +390,6 @@ def _word(row: Sequence[object], shipped: bool, any_in_store: bool) -> OrderWord
 def _line(
     row: Sequence[object],
     shipments: list[tuple[str, ...]],
-    default_store: str,
     default_platform: str,
 ) -> OrderLine:
     orderdesk_ids = [str(row[4])] if row[4] else []
@@ -399,7 +402,7 @@ def _line(
     shipped = row[6] is not None
     word = _word(row, shipped, any(t.in_store for t in tracking))
     return OrderLine(
-        store=str(row[8]) or default_store,
+        store=str(row[8]),
         platform=str(row[9]) or default_platform,
         store_order_id=str(row[0]),
         number=str(row[1]),
@@ -415,6 +418,7 @@ def _line(
         fulfilled=shipped,
         store_status=str(row[15]),
         before_start=bool(row[16]),
+        store_id=str(row[8]),
         key=PageKey(str(row[2]), str(row[0])),
     )
 
