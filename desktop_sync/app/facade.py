@@ -306,11 +306,15 @@ class DesktopSync(SyncLogReads, OrderServices):
         a reconnect's), the profile's other stores as saved. A store that cannot be loaded
         (its keys kept for a past session only) is left out, and the log says why."""
         assert isinstance(profile, Profile)
-        try:
-            saved = load_profiles(self._env)
-        except DesktopSyncError as exc:
-            log.warning("Only %s is synced: %s", profile.store_name, exc)
-            saved = ()
+        others = [
+            s for s in load_settings(settings_path(self._env)).stores if s.id != profile.store_id
+        ]
+        saved: tuple[Profile, ...] = ()
+        if others:  # only then is a store left out when the others cannot be loaded
+            try:
+                saved = load_profiles(self._env)
+            except DesktopSyncError as exc:
+                log.warning("Only %s is synced: %s", profile.store_name, exc)
         profiles = [profile if p.store_id == profile.store_id else p for p in saved]
         if profile not in profiles:
             profiles.insert(0, profile)

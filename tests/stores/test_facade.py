@@ -143,3 +143,28 @@ def test_a_store_added_after_the_first_was_removed_never_takes_its_history(
         woo.add_orders(generate_orders(2, seed=48))
         cycle = app.sync_once()
     assert cycle.result.push is not None and cycle.result.push.sent == 2
+
+
+def test_a_profile_of_one_store_whose_keys_are_for_this_session_only_logs_no_store_left_out(
+    orderdesk: OrderDeskEmulator,
+    bigcommerce: BigCommerceKit,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The window's profile is the only store (the demo's, or keys kept for this session):
+    no other store is left out, so the log must not say one is (nor ask for a keyring)."""
+    import keyring
+    import keyring.backends.fail
+
+    from desktop_sync.app.profile import load_profiles
+
+    save_stores(orderdesk, [("Main shop", bigcommerce, "")], since=minute_ago())
+    (profile,) = load_profiles()
+    monkeypatch.setattr(keyring, "get_keyring", keyring.backends.fail.Keyring)
+    with DesktopSync(driver="window") as app:
+        engine = app.engine_factory(profile)
+        try:
+            assert [name for name, _ in engine.engines.engines] == ["Main shop"]
+        finally:
+            engine.engines.close()
+    assert "is synced" not in caplog.text
