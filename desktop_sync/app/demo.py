@@ -13,10 +13,13 @@ from desktop_sync.app.profile import Profile
 if TYPE_CHECKING:
     from desktop_sync_sandbox.demo import DemoSandbox
 
-__all__ = ["DEMO_INTERVAL_SECONDS", "demo_profile", "start_demo"]
+__all__ = ["DEMO_INTERVAL_SECONDS", "DEMO_STORE_NAME", "demo_profile", "start_demo"]
 
 DEMO_INTERVAL_SECONDS = 15
 """Push and pull every 15 s in the demo, so a new order or a shipment shows up while one looks."""
+
+DEMO_STORE_NAME = "Sandbox store"
+"""What the demo's store is called in the Orders tab and its filter (not its loopback address)."""
 
 
 def start_demo(platform: str) -> tuple[DemoSandbox, Profile]:
@@ -36,6 +39,7 @@ def demo_profile(sandbox: DemoSandbox) -> Profile:
         orderdesk_api_url=sandbox.orderdesk.api_url,
         orderdesk_folder_name="New",
         store_platform=sandbox.platform,
+        store_name=DEMO_STORE_NAME,
         store_url=sandbox.store.api_url,
         store_key=sandbox.store_key,
         store_secret=sandbox.store_secret,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from desktop_sync.app.demo import DEMO_STORE_NAME
 from desktop_sync.app.paths import HOME_ENV
 from desktop_sync.gui.app import GuiSession
 from desktop_sync.gui.demo_panel import DemoPanel
@@ -59,3 +60,19 @@ def test_the_demo_removes_its_temporary_folder_when_it_closes(
         session.close()
     assert not home.exists()
     assert set(Path(tempfile.gettempdir()).glob("desktop-sync-demo-*")) <= before
+
+
+def test_the_demo_store_goes_by_a_name_not_by_its_loopback_address(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Orders tab's Store column and its store filter say the sandbox's name, not
+    "127.0.0.1/stores/sandbox1"."""
+    monkeypatch.setenv(HOME_ENV, os.environ[HOME_ENV])  # the demo replaces it; put back after
+    session = GuiSession(demo=True)
+    session.prepare_demo()
+    try:
+        assert session.open_journal()
+        assert session.app is not None
+        assert session.app.store_names() == [DEMO_STORE_NAME]
+    finally:
+        session.close()
