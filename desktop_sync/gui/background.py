@@ -47,8 +47,11 @@ class _Desk:
     The relay belongs to the application, never to Python: at exit PySide deletes every
     Python-owned QObject and only then destroys the application, whose end waits for the
     thread pool; a task still running then would report on a deleted relay ("Signal source
-    has been deleted"). The desk deletes the relay itself once the runner is gone and no task
-    holds it, and every report is made under the same lock, so none meets a deleted relay.
+    has been deleted"). Nor is it deleted while the app runs: a relay deleted (``deleteLater``
+    posted by the pool thread of the runner's last task) while the GUI thread's event loop ran
+    crashed the process once under load. So a relay lives as long as the application (one
+    small object per runner: a window's, a wizard page's), and every report is made under the
+    desk's lock.
     """
 
     def __init__(self) -> None:
@@ -75,19 +78,14 @@ class _Desk:
             self._open = False
             for flag in self._flags.values():
                 flag.set()
-            if not self._flags:
-                self.relay.deleteLater()
 
     def report(self, ticket: int, say: Callable[[_Relay], None]) -> None:
         """The task of ``ticket`` has ended: ``say`` its outcome on the relay, unless it was
         stopped or its runner is gone."""
         with self._lock:
             flag = self._flags.pop(ticket)
-            if self._open:
-                if not flag.is_set():
-                    say(self.relay)
-            elif not self._flags:
-                self.relay.deleteLater()  # thread-safe: the GUI thread deletes it
+            if self._open and not flag.is_set():
+                say(self.relay)
 
 
 # Every desk with a task that may still run, for Quit (weakly: a desk lives with its runner).
