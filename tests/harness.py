@@ -11,13 +11,15 @@ from pathlib import Path
 import httpx
 from pytest import MonkeyPatch
 
+from desktop_sync.app.platforms import platform_display_name, send_rule_for, source_name_for
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
+from desktop_sync.connectors.orderdesk.models import NewOrder
 from desktop_sync.connectors.orderdesk.ratelimit import TokenBucket
 from desktop_sync.connectors.retry import Backoff
-from desktop_sync.connectors.stores.base import StoreConnector
+from desktop_sync.connectors.stores.base import StoreConnector, StoreOrder
 from desktop_sync.engine.context import utc_now
 from desktop_sync.engine.events import EventSink
-from desktop_sync.engine.mapping import source_name_for
+from desktop_sync.engine.mapping import map_order
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.state.journal import Journal
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
@@ -89,7 +91,7 @@ def make_engine(
         sink=sink,
         on_close=client.close,
         clock=clock or utc_now,
-        order_statuses=order_statuses,
+        send_rule=send_rule_for(store.platform, order_statuses),
     )
 
 
@@ -135,3 +137,14 @@ def point_cli_at(
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
+
+
+def map_from(order: StoreOrder, platform: str, *, folder_id: int | None) -> NewOrder:
+    """``map_order`` with the registry's display name and source name of ``platform``."""
+    return map_order(
+        order,
+        platform=platform,
+        store_name=platform_display_name(platform),
+        source_name=source_name_for(platform),
+        folder_id=folder_id,
+    )

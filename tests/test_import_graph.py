@@ -192,8 +192,7 @@ def test_the_emulators_import_nothing_of_the_product() -> None:
     assert {m: i for m, i in product.items() if i} == {}
 
 
-def test_the_engine_reads_nothing_of_app_but_the_platform_registry() -> None:
-    # The registry's facts (source name, default send rule) are still looked up by platform
-    # name in the engine; once each store's engine is handed them, this edge goes too.
-    reached = {i for imported in _reaching("engine", ("app",)).values() for i in imported}
-    assert reached <= {"desktop_sync.app.platforms"}
+def test_the_engine_imports_nothing_of_app() -> None:
+    # The engine is handed the registry's facts (send rule, source name, display name) by the
+    # wiring above it, and reads the store's own name from its connector.
+    assert _reaching("engine", ("app",)) == {}

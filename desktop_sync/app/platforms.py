@@ -34,6 +34,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from desktop_sync.engine.mapping import MAX_SOURCE_NAME_LENGTH, default_source_name, trim_text
 from desktop_sync.engine.send_rules import SendRule
 from desktop_sync.errors import DesktopSyncError
 
@@ -47,7 +48,9 @@ __all__ = [
     "UnknownPlatform",
     "find_platform",
     "get_platform",
+    "platform_display_name",
     "send_rule_for",
+    "source_name_for",
 ]
 
 ConnectorFactory = Callable[..., "StoreConnector"]
@@ -222,3 +225,17 @@ def send_rule_for(platform: str, statuses: Collection[str] | None = None) -> Sen
     entry = find_platform(platform)
     rule = entry.send_rule if entry is not None else SendRule()
     return rule.choosing(statuses) if statuses else rule
+
+
+def platform_display_name(platform: str) -> str:
+    """What the merchant calls the platform ("BigCommerce"), for messages."""
+    known = find_platform(platform)
+    return known.display_name if known else (platform.strip().title() or "your store")
+
+
+def source_name_for(platform: str) -> str:
+    """The fixed Order Desk ``source_name`` of orders from this platform (at most 64 chars)."""
+    known = find_platform(platform)
+    if known is not None:
+        return trim_text(known.source_name, MAX_SOURCE_NAME_LENGTH)
+    return default_source_name(platform.strip().title())

@@ -11,7 +11,14 @@ from typing import Any
 
 from desktop_sync.app.credentials import clean_orderdesk_key, clean_store_key, clean_text
 from desktop_sync.app.paths import journal_path
-from desktop_sync.app.platforms import PLATFORMS, Platform, UnknownPlatform, get_platform
+from desktop_sync.app.platforms import (
+    PLATFORMS,
+    Platform,
+    UnknownPlatform,
+    get_platform,
+    send_rule_for,
+    source_name_for,
+)
 from desktop_sync.app.profile import Profile
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
 from desktop_sync.connectors.orderdesk.models import StoreInfo
@@ -112,8 +119,8 @@ def build_engine(
         stop=stop,
         clock=clock,
         on_close=orderdesk.close,
-        source_name=profile.source_name,
-        order_statuses=profile.order_statuses or None,
+        send_rule=send_rule_for(profile.store_platform, profile.order_statuses or None),
+        source_name=profile.source_name or source_name_for(profile.store_platform),
         cancel_folder=profile.cancel_folder,
         on_cycle=on_cycle,
     )

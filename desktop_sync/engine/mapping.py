@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from desktop_sync.app.platforms import find_platform
 from desktop_sync.connectors.orderdesk.models import Address, NewOrder, NewOrderItem
 from desktop_sync.connectors.stores.base import PaymentState, StoreAddress, StoreLine, StoreOrder
 from desktop_sync.errors import DesktopSyncError
@@ -27,9 +26,8 @@ __all__ = [
     "STORE_ORDER_NUMBER_KEY",
     "STORE_PLATFORM_KEY",
     "UnmappableOrder",
+    "default_source_name",
     "map_order",
-    "platform_display_name",
-    "source_name_for",
     "store_line_id",
     "trim_text",
 ]
@@ -87,21 +85,11 @@ class UnmappableOrder(DesktopSyncError):
         return self.reason
 
 
-def platform_display_name(platform: str) -> str:
-    """What the merchant calls the platform ("BigCommerce"), for messages."""
-    known = find_platform(platform)
-    return known.display_name if known else (platform.strip().title() or "your store")
-
-
-def source_name_for(platform: str) -> str:
-    """The fixed Order Desk ``source_name`` of orders from this platform (at most 64 chars)."""
-    known = find_platform(platform)
-    if known is not None:
-        name = known.source_name
-    else:
-        label = platform.strip().title()
-        name = f"Desktop Sync ({label})" if label else "Desktop Sync"
-    return trim_text(name, MAX_SOURCE_NAME_LENGTH)
+def default_source_name(store_name: str) -> str:
+    """The Order Desk ``source_name`` of orders from a store the merchant calls ``store_name``
+    ("BigCommerce") when none was chosen for it (at most 64 characters)."""
+    label = store_name.strip()
+    return trim_text(f"Desktop Sync ({label})" if label else "Desktop Sync", MAX_SOURCE_NAME_LENGTH)
 
 
 def store_line_id(item_metadata: Mapping[str, object]) -> str | None:
@@ -157,12 +145,23 @@ def _drop_unpaired_flag_half(text: str) -> str:
     return text[:-1] if run % 2 else text
 
 
-def map_order(order: StoreOrder, *, platform: str, folder_id: int | None) -> NewOrder:
-    """The Order Desk order for ``order``; ``UnmappableOrder`` if Order Desk would refuse it."""
+def map_order(
+    order: StoreOrder,
+    *,
+    platform: str,
+    store_name: str,
+    source_name: str,
+    folder_id: int | None,
+) -> NewOrder:
+    """The Order Desk order for ``order``; ``UnmappableOrder`` if Order Desk would refuse it.
+
+    ``platform`` is the store's platform id ("bigcommerce"), kept in the order's metadata;
+    ``store_name`` what the merchant calls it ("BigCommerce"), for the reasons;
+    ``source_name`` the Order Desk source name its orders carry."""
     if order.problem:
         raise UnmappableOrder(order.problem)
     number = (order.number or order.id).strip()
-    store = platform_display_name(platform)
+    store = store_name.strip() or "your store"
     label = f"Order {number}" if number else "An order"
     items = _map_lines(order.lines, label=label, store=store)
 
@@ -194,7 +193,7 @@ def map_order(order: StoreOrder, *, platform: str, folder_id: int | None) -> New
     money = _money(order, items)
     return NewOrder(
         source_id=number,
-        source_name=source_name_for(platform),
+        source_name=source_name,
         folder_id=folder_id,
         email=trim_text(email, MAX_TEXT_LENGTH),
         shipping_method=trim_text(order.shipping_method, MAX_TEXT_LENGTH),

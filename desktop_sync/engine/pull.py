@@ -30,7 +30,7 @@ from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Level, PullResult
 from desktop_sync.engine.fulfil import Fulfiller, Tally, deleted_reason
 from desktop_sync.engine.identity import belongs_to, store_order_id_of
-from desktop_sync.engine.mapping import source_name_for, store_line_id
+from desktop_sync.engine.mapping import default_source_name, store_line_id
 from desktop_sync.engine.pull_parts import (
     Lines,
     add_lines,
@@ -95,7 +95,7 @@ class ShipmentPuller:
         self.orderdesk = orderdesk
         self.overlap = overlap
         self.start_at = start_at
-        self.source_name = self.ctx.source_name or source_name_for(store.platform)
+        self.source_name = self.ctx.source_name or default_source_name(store.display_name)
         self._store_lines: dict[str, dict[str, list[str]]] = {}
         self.fulfiller = Fulfiller(ctx, store)
         self.window = PullWindow(ctx.journal)

@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from desktop_sync.app.platforms import send_rule_for
 from desktop_sync.connectors.errors import (
     Ambiguous,
     AuthError,
@@ -37,7 +36,7 @@ from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER, AfterPush, Sto
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PushResult, Stage
 from desktop_sync.engine.identity import STORE_KEY, belongs_to, store_order_id_of
-from desktop_sync.engine.mapping import UnmappableOrder, map_order, source_name_for
+from desktop_sync.engine.mapping import UnmappableOrder, default_source_name, map_order
 from desktop_sync.engine.order_facts import (
     BEFORE_START,
     folder_words,
@@ -75,7 +74,7 @@ class OrderPusher:
         folder: int | str | None,
         overlap: timedelta,
         start_at: datetime,
-        send_rule: SendRule | None = None,
+        send_rule: SendRule,
         cancel_folder: int | str | None = DEFAULT_CANCEL_FOLDER,
     ) -> None:
         self.ctx = ctx
@@ -85,8 +84,8 @@ class OrderPusher:
         self._folder_id: int | None = folder if isinstance(folder, int) else None
         self.overlap = overlap
         self.start_at = start_at
-        self.source_name = ctx.source_name or source_name_for(store.platform)
-        self.send_rule = send_rule or send_rule_for(store.platform)
+        self.source_name = ctx.source_name or default_source_name(store.display_name)
+        self.send_rule = send_rule
         self.store_key = ctx.store_key
         self._seen: dict[str, StoreOrder] = {}
         self._left_out: set[str] = set()
@@ -290,13 +289,18 @@ class OrderPusher:
             tally.skipped += 1
             return
         try:
-            draft = map_order(order, platform=self.store.platform, folder_id=self._folder())
+            draft = map_order(
+                order,
+                platform=self.store.platform,
+                store_name=self.store.display_name,
+                source_name=self.source_name,
+                folder_id=self._folder(),
+            )
         except UnmappableOrder as exc:
             self._fail(row, exc.reason, tally)
             return
         draft = replace(
             draft,
-            source_name=self.source_name,
             order_metadata={**draft.order_metadata, STORE_KEY: self.store_key},
         )
 

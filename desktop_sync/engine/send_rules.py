@@ -8,7 +8,7 @@ a cancel) is sent then: the rule is asked again at every change the store report
 
 Each platform's default is its entry's ``send_rule`` in the registry
 (``desktop_sync.app.platforms``, with ``send_rule_for``), written there once: the registry reads
-this module, never the other way round.
+this module, never the other way round, and the wiring hands each store's engine its rule.
 """
 
 from __future__ import annotations

@@ -6,10 +6,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from desktop_sync.app.platforms import send_rule_for
 from desktop_sync.connectors.errors import (
     ORDERDESK,
     AuthError,
@@ -37,6 +36,7 @@ from desktop_sync.engine.events import (
 from desktop_sync.engine.identity import store_key_of
 from desktop_sync.engine.pull import ShipmentPuller
 from desktop_sync.engine.push import OrderPusher
+from desktop_sync.engine.send_rules import SendRule
 from desktop_sync.state.journal import Journal, JournalError, OrderState, ShipmentState
 
 __all__ = ["CLOCK_TOLERANCE", "SyncEngine", "requeue_failed"]
@@ -67,6 +67,7 @@ class SyncEngine:
         store: StoreConnector,
         journal: Journal,
         folder: int | str | None,
+        send_rule: SendRule,
         overlap: timedelta = timedelta(minutes=10),
         start_at: datetime | None = None,
         sink: EventSink | None = None,
@@ -75,14 +76,14 @@ class SyncEngine:
         on_close: Callable[[], None] | None = None,
         store_key: str | None = None,
         source_name: str | None = None,
-        order_statuses: Collection[str] | None = None,
         cancel_folder: int | str | None = DEFAULT_CANCEL_FOLDER,
         on_cycle: Callable[[CycleResult], None] | None = None,
     ) -> None:
         """``store_key`` names the store in Order Desk (default: its platform and address);
-        ``source_name`` is its orders' Order Desk source name (default: its platform's);
-        ``order_statuses`` are the store statuses the merchant chose to send (default: the
-        platform's rule in ``engine.send_rules``); ``cancel_folder`` is the Order Desk folder
+        ``send_rule`` says which store orders are sent (the platform's rule, or the merchant's
+        choice of statuses: the wiring reads it from the registry);
+        ``source_name`` is its orders' Order Desk source name (default: "Desktop Sync (...)"
+        with the connector's ``display_name``); ``cancel_folder`` is the Order Desk folder
         (id or name) that orders cancelled in the store after the push are moved to;
         ``on_cycle`` hears every cycle's result (the facade keeps what the merchant must see)."""
         self.ctx = EngineContext(
@@ -103,7 +104,7 @@ class SyncEngine:
             folder=folder,
             overlap=overlap,
             start_at=start,
-            send_rule=send_rule_for(store.platform, order_statuses),
+            send_rule=send_rule,
             cancel_folder=cancel_folder,
         )
         self.puller = ShipmentPuller(self.ctx, orderdesk, store, overlap=overlap, start_at=start)

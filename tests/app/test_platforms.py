@@ -12,16 +12,14 @@ from desktop_sync.app.platforms import (
     UnknownPlatform,
     find_platform,
     get_platform,
+    platform_display_name,
     send_rule_for,
+    source_name_for,
 )
 from desktop_sync.app.profile import Profile
 from desktop_sync.app.settings import Settings
 from desktop_sync.app.wiring import make_store_connector
-from desktop_sync.engine.mapping import (
-    MAX_SOURCE_NAME_LENGTH,
-    platform_display_name,
-    source_name_for,
-)
+from desktop_sync.engine.mapping import MAX_SOURCE_NAME_LENGTH, default_source_name
 
 PACKAGE = Path(__file__).parents[2] / "desktop_sync"
 URLS = {
@@ -48,6 +46,9 @@ def test_the_registry_builds_each_platforms_connector(name: str) -> None:
             name,
             get_platform(name).display_name,
         )
+        # An engine handed no source name sends the registry's: it is made from the
+        # connector's own name, the engine reading nothing of the registry.
+        assert default_source_name(connector.display_name) == get_platform(name).source_name
     finally:
         connector.close()
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from desktop_sync.connectors.stores.bigcommerce_parsing import order_lines, parse_order
-from desktop_sync.engine.mapping import map_order
+from tests.harness import map_from
 from tests.money import assert_money_whole
 from tests.specs import spec_path
 
@@ -72,7 +72,7 @@ def product(line_id: int, quantity: int, ex: str, tax: str, **extra: Any) -> dic
 def whole(raw: dict[str, Any], products: list[dict[str, Any]]) -> dict[str, Any]:
     store_order = parse_order(raw, products, [ADDRESS])
     assert store_order.problem == ""
-    payload = map_order(store_order, platform="bigcommerce", folder_id=None).to_payload()
+    payload = map_from(store_order, "bigcommerce", folder_id=None).to_payload()
     assert_money_whole(payload, Decimal(raw["total_inc_tax"]))
     return payload
 
@@ -213,7 +213,7 @@ def test_the_specs_own_order_example_arrives_whole() -> None:
     # 4.40 on the goods + 0.91 on shipping = 5.31: shipping goes before tax.
     assert store_order.shipping_total == Decimal("11.0900")
     assert store_order.tax_total == Decimal("5.3100")
-    payload = map_order(store_order, platform="bigcommerce", folder_id=None).to_payload()
+    payload = map_from(store_order, "bigcommerce", folder_id=None).to_payload()
     assert_money_whole(payload, Decimal("69.84"))
 
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from desktop_sync.app.platforms import source_name_for
 from desktop_sync.connectors.stores.base import StoreOrder
 from desktop_sync.engine.events import Health
-from desktop_sync.engine.mapping import source_name_for
 from desktop_sync_sandbox.samples import SampleOrder, generate_orders
 from tests.contract.kit import StoreKit
 from tests.harness import make_engine, minute_ago, orderdesk_emulator, source_counts

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 
+from desktop_sync.app.platforms import send_rule_for
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
 from desktop_sync.engine.sync import SyncEngine
@@ -28,6 +29,7 @@ def main() -> int:
         store=BigCommerceConnector(env["STORE_URL"], env["STORE_KEY"]),
         journal=Journal(Path(sys.argv[1])),
         folder="New",
+        send_rule=send_rule_for("bigcommerce"),
         start_at=datetime.fromisoformat(sys.argv[2]),
     )
     engine.push_orders()

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from desktop_sync.app.platforms import source_name_for
 from desktop_sync.connectors.orderdesk.models import PAYMENT_STATUSES
 from desktop_sync.connectors.stores.base import PaymentState, StoreAddress, StoreLine, StoreOrder
 from desktop_sync.engine.mapping import (
@@ -19,11 +20,11 @@ from desktop_sync.engine.mapping import (
     PRICES_INCLUDE_TAX_KEY,
     ROUNDING_NAME,
     UnmappableOrder,
-    map_order,
-    source_name_for,
+    default_source_name,
     store_line_id,
     trim_text,
 )
+from tests.harness import map_from
 from tests.money import assert_money_whole
 
 ANA = StoreAddress(
@@ -93,7 +94,7 @@ def make_order(**changes: Any) -> StoreOrder:
 
 
 def test_full_order_matches_the_golden_payload() -> None:
-    new_order = map_order(make_order(), platform="bigcommerce", folder_id=55)
+    new_order = map_from(make_order(), "bigcommerce", folder_id=55)
 
     assert new_order.to_payload() == {
         "source_id": "1042",
@@ -181,7 +182,14 @@ def test_full_order_matches_the_golden_payload() -> None:
 )
 def test_source_name_is_fixed_per_platform(platform: str, expected: str) -> None:
     assert source_name_for(platform) == expected
-    assert map_order(make_order(), platform=platform, folder_id=None).source_name == expected
+    assert map_from(make_order(), platform, folder_id=None).source_name == expected
+
+
+def test_the_default_source_name_is_made_from_the_stores_name_and_fits_order_desk() -> None:
+    assert default_source_name(" Shopify ") == "Desktop Sync (Shopify)"
+    assert default_source_name("") == "Desktop Sync"
+    long = default_source_name("x" * 100)
+    assert len(long) == MAX_SOURCE_NAME_LENGTH and long.startswith("Desktop Sync (x")
 
 
 def test_source_name_of_an_odd_platform_fits_order_desk_limit() -> None:
@@ -196,12 +204,12 @@ def test_source_name_of_an_odd_platform_fits_order_desk_limit() -> None:
 )
 def test_source_id_is_the_store_order_number(number: str, order_id: str, source_id: str) -> None:
     order = make_order(number=number, id=order_id)
-    assert map_order(order, platform="shopify", folder_id=None).source_id == source_id
+    assert map_from(order, "shopify", folder_id=None).source_id == source_id
 
 
 @pytest.mark.parametrize("folder_id", [None, 0, 1004])
 def test_folder_id_is_passed_through(folder_id: int | None) -> None:
-    assert map_order(make_order(), platform="shopify", folder_id=folder_id).folder_id == folder_id
+    assert map_from(make_order(), "shopify", folder_id=folder_id).folder_id == folder_id
 
 
 @pytest.mark.parametrize(
@@ -221,7 +229,7 @@ def test_folder_id_is_passed_through(folder_id: int | None) -> None:
 def test_payment_state_becomes_an_order_desk_payment_status(
     state: PaymentState, status: str
 ) -> None:
-    mapped = map_order(make_order(payment_state=state), platform="shopify", folder_id=None)
+    mapped = map_from(make_order(payment_state=state), "shopify", folder_id=None)
     assert mapped.payment_status == status
     assert mapped.payment_status in PAYMENT_STATUSES
 
@@ -229,7 +237,7 @@ def test_payment_state_becomes_an_order_desk_payment_status(
 def test_every_payment_state_has_a_status() -> None:
     for state in PaymentState:
         order = make_order(payment_state=state)
-        assert map_order(order, platform="shopify", folder_id=None).payment_status
+        assert map_from(order, "shopify", folder_id=None).payment_status
 
 
 @pytest.mark.parametrize(
@@ -245,7 +253,7 @@ def test_an_empty_address_is_filled_from_the_other(
     shipping: StoreAddress, billing: StoreAddress, ship_to: str, bill_to: str
 ) -> None:
     order = make_order(shipping_address=shipping, billing_address=billing)
-    mapped = map_order(order, platform="shopify", folder_id=None)
+    mapped = map_from(order, "shopify", folder_id=None)
     assert mapped.shipping.first_name == ship_to
     assert mapped.customer.first_name == bill_to
 
@@ -267,7 +275,7 @@ def test_email_falls_back_to_the_addresses(
         billing_address=dataclasses.replace(ANA, email=billing_email),
         shipping_address=dataclasses.replace(ZOE, email=shipping_email),
     )
-    assert map_order(order, platform="shopify", folder_id=None).email == expected
+    assert map_from(order, "shopify", folder_id=None).email == expected
 
 
 @pytest.mark.parametrize(
@@ -287,7 +295,7 @@ def test_options_become_a_variation_list_with_unique_names(
     options: tuple[tuple[str, str], ...], expected: dict[str, str]
 ) -> None:
     order = make_order(lines=(dataclasses.replace(TEE, options=options),))
-    item = map_order(order, platform="shopify", folder_id=None).items[0]
+    item = map_from(order, "shopify", folder_id=None).items[0]
     assert dict(item.variation_list) == expected
 
 
@@ -300,7 +308,7 @@ def test_options_become_a_variation_list_with_unique_names(
     ],
 )
 def test_item_name_and_code_come_from_the_line(line: StoreLine, name: str, code: str) -> None:
-    item = map_order(make_order(lines=(line,)), platform="shopify", folder_id=None).items[0]
+    item = map_from(make_order(lines=(line,)), "shopify", folder_id=None).items[0]
     assert (item.name, item.code, item.price, item.quantity, item.weight) == (
         name,
         code,
@@ -321,14 +329,14 @@ def test_lines_with_quantity_zero_are_dropped(
     lines = tuple(
         dataclasses.replace(TEE, id=str(101 + i), quantity=q) for i, q in enumerate(quantities)
     )
-    mapped = map_order(make_order(lines=lines), platform="shopify", folder_id=None)
+    mapped = map_from(make_order(lines=lines), "shopify", folder_id=None)
     assert tuple(item.metadata[LINE_ID_KEY] for item in mapped.items) == kept
 
 
 @pytest.mark.parametrize(("requires_shipping", "delivery"), [(True, "ship"), (False, "noship")])
 def test_lines_not_requiring_shipping_are_noship(requires_shipping: bool, delivery: str) -> None:
     line = dataclasses.replace(TEE, requires_shipping=requires_shipping)
-    item = map_order(make_order(lines=(line,)), platform="shopify", folder_id=None).items[0]
+    item = map_from(make_order(lines=(line,)), "shopify", folder_id=None).items[0]
     assert item.delivery_type == delivery
 
 
@@ -339,7 +347,7 @@ def test_lines_not_requiring_shipping_are_noship(requires_shipping: bool, delive
 def test_totals_are_carried_and_discounts_are_positive(
     discount: Decimal, expected: Decimal
 ) -> None:
-    mapped = map_order(make_order(discount_total=discount), platform="shopify", folder_id=None)
+    mapped = map_from(make_order(discount_total=discount), "shopify", folder_id=None)
     assert mapped.shipping_total == Decimal("9.50")
     assert mapped.tax_total == Decimal("4.36")
     assert mapped.discount_total == expected
@@ -357,7 +365,7 @@ def test_totals_are_carried_and_discounts_are_positive(
     ],
 )
 def test_date_added_is_the_creation_time_in_utc(created_at: datetime, expected: datetime) -> None:
-    mapped = map_order(make_order(created_at=created_at), platform="shopify", folder_id=None)
+    mapped = map_from(make_order(created_at=created_at), "shopify", folder_id=None)
     assert mapped.date_added == expected
     assert mapped.date_added is not None and mapped.date_added.utcoffset() == timedelta(0)
 
@@ -365,7 +373,7 @@ def test_date_added_is_the_creation_time_in_utc(created_at: datetime, expected: 
 @pytest.mark.parametrize("platform", ["bigcommerce", "woocommerce"])
 def test_order_metadata_remembers_where_the_order_came_from(platform: str) -> None:
     order = make_order(id="abc", number="77", currency="EUR")
-    mapped = map_order(order, platform=platform, folder_id=None)
+    mapped = map_from(order, platform, folder_id=None)
     assert dict(mapped.order_metadata) == {
         "store_platform": platform,
         "store_order_id": "abc",
@@ -385,12 +393,12 @@ def test_order_metadata_remembers_where_the_order_came_from(platform: str) -> No
     ],
 )
 def test_customer_note_goes_to_checkout_data(note: str, checkout_data: dict[str, str]) -> None:
-    mapped = map_order(make_order(customer_note=note), platform="shopify", folder_id=None)
+    mapped = map_from(make_order(customer_note=note), "shopify", folder_id=None)
     assert dict(mapped.checkout_data) == checkout_data
 
 
 def test_a_long_note_is_trimmed_to_fit_an_order_desk_note() -> None:
-    mapped = map_order(make_order(customer_note="é" * 5000), platform="shopify", folder_id=None)
+    mapped = map_from(make_order(customer_note="é" * 5000), "shopify", folder_id=None)
     note = mapped.checkout_data["Customer Note"]
     assert len(note) == MAX_NOTE_LENGTH
     assert note.endswith("…")
@@ -422,7 +430,7 @@ def test_unicode_emoji_and_very_long_names_are_mapped_not_refused() -> None:
     line = dataclasses.replace(TEE, name="Poster — Mountains at Dawn 🏔️" * 20, sku="P" * 400)
     order = make_order(shipping_address=address, billing_address=address, lines=(line,))
 
-    mapped = map_order(order, platform="shopify", folder_id=None)
+    mapped = map_from(order, "shopify", folder_id=None)
 
     assert mapped.shipping.first_name == "さくら 🌸"
     assert mapped.shipping.city == "東京都"
@@ -477,7 +485,7 @@ def test_orders_order_desk_would_refuse_are_unmappable_with_a_reason(
     changes: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(UnmappableOrder) as caught:
-        map_order(make_order(**changes), platform="bigcommerce", folder_id=None)
+        map_from(make_order(**changes), "bigcommerce", folder_id=None)
     assert caught.value.reason == message
     assert str(caught.value) == message
 
@@ -494,7 +502,7 @@ def test_one_name_or_company_anywhere_is_enough(
     shipping: StoreAddress, billing: StoreAddress
 ) -> None:
     order = make_order(shipping_address=shipping, billing_address=billing)
-    assert map_order(order, platform="woocommerce", folder_id=None).items
+    assert map_from(order, "woocommerce", folder_id=None).items
 
 
 @pytest.mark.parametrize(
@@ -532,7 +540,7 @@ def whole_order(**changes: Any) -> StoreOrder:
 
 
 def test_discounts_are_sent_as_a_list_and_as_a_total_that_agree() -> None:
-    payload = map_order(whole_order(), platform="bigcommerce", folder_id=None).to_payload()
+    payload = map_from(whole_order(), "bigcommerce", folder_id=None).to_payload()
 
     assert payload["discount_list"] == [{"name": "Discount", "amount": "5.00"}]
     assert payload["discount_total"] == 5.0
@@ -541,7 +549,7 @@ def test_discounts_are_sent_as_a_list_and_as_a_total_that_agree() -> None:
 
 def test_handling_is_carried() -> None:
     order = whole_order(handling_total=Decimal("2.00"))
-    payload = map_order(order, platform="bigcommerce", folder_id=None).to_payload()
+    payload = map_from(order, "bigcommerce", folder_id=None).to_payload()
 
     assert payload["handling_total"] == 2.0
     assert_money_whole(payload, order.order_total)
@@ -562,7 +570,7 @@ def test_unit_prices_that_do_not_divide_are_rounded_and_the_total_stays_whole(
 ) -> None:
     line = dataclasses.replace(TEE, quantity=quantity, unit_price=line_total / quantity)
     order = whole_order(lines=(line, MUG))
-    mapped = map_order(order, platform="woocommerce", folder_id=None)
+    mapped = map_from(order, "woocommerce", folder_id=None)
     payload = mapped.to_payload()
 
     assert all(
@@ -575,7 +583,7 @@ def test_unit_prices_that_do_not_divide_are_rounded_and_the_total_stays_whole(
 def test_rounding_over_the_total_is_a_named_discount_entry() -> None:
     line = dataclasses.replace(TEE, quantity=3, unit_price=Decimal("20.00") / 3)  # 6.67 x 3
     order = whole_order(lines=(line,), discount_total=Decimal(0))
-    payload = map_order(order, platform="woocommerce", folder_id=None).to_payload()
+    payload = map_from(order, "woocommerce", folder_id=None).to_payload()
 
     assert payload["discount_list"] == [{"name": ROUNDING_NAME, "amount": "0.01"}]
     assert payload["discount_total"] == 0.01
@@ -585,7 +593,7 @@ def test_rounding_over_the_total_is_a_named_discount_entry() -> None:
 def test_rounding_under_the_total_is_added_to_handling() -> None:
     line = dataclasses.replace(TEE, quantity=6, unit_price=Decimal("50.00") / 6)  # 8.33 x 6
     order = whole_order(lines=(line,), handling_total=Decimal("1.00"))
-    payload = map_order(order, platform="woocommerce", folder_id=None).to_payload()
+    payload = map_from(order, "woocommerce", folder_id=None).to_payload()
 
     assert payload["handling_total"] == 1.02
     assert_money_whole(payload, order.order_total)
@@ -593,7 +601,7 @@ def test_rounding_under_the_total_is_added_to_handling() -> None:
 
 def test_a_negative_charge_is_sent_as_a_discount() -> None:
     order = whole_order(handling_total=Decimal("-3.00"))
-    payload = map_order(order, platform="woocommerce", folder_id=None).to_payload()
+    payload = map_from(order, "woocommerce", folder_id=None).to_payload()
 
     assert payload["handling_total"] == 0.0
     assert payload["discount_total"] == 8.0
@@ -610,7 +618,7 @@ def test_lines_that_do_not_ship_keep_their_money_but_are_not_goods_to_ship() -> 
         requires_shipping=False,
     )
     order = whole_order(lines=(TEE, gift))
-    mapped = map_order(order, platform="bigcommerce", folder_id=None)
+    mapped = map_from(order, "bigcommerce", folder_id=None)
 
     assert [item.delivery_type for item in mapped.items] == ["ship", "noship"]
     assert_money_whole(mapped.to_payload(), order.order_total)
@@ -619,7 +627,7 @@ def test_lines_that_do_not_ship_keep_their_money_but_are_not_goods_to_ship() -> 
 @pytest.mark.parametrize("inclusive", [True, False])
 def test_a_tax_inclusive_store_is_stated_in_the_metadata(inclusive: bool) -> None:
     order = whole_order(prices_include_tax=inclusive)
-    payload = map_order(order, platform="shopify", folder_id=None).to_payload()
+    payload = map_from(order, "shopify", folder_id=None).to_payload()
 
     assert payload["order_metadata"][PRICES_INCLUDE_TAX_KEY] is inclusive
     assert_money_whole(payload, order.order_total)

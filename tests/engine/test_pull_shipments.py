@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from desktop_sync.engine.mapping import source_name_for
+from desktop_sync.app.platforms import source_name_for
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.samples import generate_orders

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from desktop_sync.app.platforms import source_name_for
 from desktop_sync.connectors.stores.base import StoreConnector
 from desktop_sync.engine.events import CycleResult
 from desktop_sync.engine.identity import STORE_KEY, store_key_of
-from desktop_sync.engine.mapping import source_name_for
 from desktop_sync.state.states import OrderState
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.samples import generate_orders

@@ -11,13 +11,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
+from desktop_sync.app.platforms import source_name_for
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import StoreConnector
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
 from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
 from desktop_sync.engine.events import EventSink
-from desktop_sync.engine.mapping import source_name_for
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator

@@ -15,6 +15,7 @@ import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from desktop_sync.app.platforms import send_rule_for
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
 from desktop_sync.connectors.stores.http import HttpSettings
@@ -52,6 +53,7 @@ def main() -> int:
         ),
         journal=Journal(Path(args.journal)),
         folder="New",
+        send_rule=send_rule_for("bigcommerce"),
         overlap=timedelta(minutes=10),
         start_at=datetime.fromisoformat(args.start),
         on_close=client.close,

@@ -21,10 +21,10 @@ import httpx
 import pytest
 import respx
 
+from desktop_sync.app.platforms import send_rule_for, source_name_for
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
 from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.engine.events import CycleResult, Health
-from desktop_sync.engine.mapping import source_name_for
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.state.journal import Journal
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
@@ -218,6 +218,7 @@ def run_store_case(case: dict[str, Any], orderdesk: OrderDeskEmulator, journal: 
         ),
         journal=Journal(journal),
         folder="New",
+        send_rule=send_rule_for("bigcommerce"),
         start_at=START,
         clock=clock,
         on_close=client.close,

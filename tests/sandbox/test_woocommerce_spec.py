@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from desktop_sync.connectors.stores.woocommerce_orders import parse_order
-from desktop_sync.engine.mapping import map_order
 from desktop_sync_sandbox.woocommerce import WooCommerceEmulator
 from desktop_sync_sandbox.woocommerce_money import WooCoupon, WooFee, WooItem, WooPricing
 from tests.connectors.test_woocommerce import FakeClock, connect
+from tests.harness import map_from
 from tests.specs import spec_path
 
 pytestmark = pytest.mark.spec
@@ -145,7 +145,7 @@ def test_every_documented_example_order_parses_and_maps() -> None:
         goods = sum((line.unit_price * line.quantity for line in order.lines), Decimal(0))
         total = goods + order.shipping_total + order.tax_total + order.handling_total
         assert total - order.discount_total == order.order_total == Decimal(data["total"])
-        mapped = map_order(order, platform="woocommerce", folder_id=None)
+        mapped = map_from(order, "woocommerce", folder_id=None)
         assert mapped.source_id == data["number"]
         assert len(mapped.items) == len(data["line_items"])
         for item in mapped.items:
