@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from desktop_sync.app.platforms import send_rule_for
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
 from desktop_sync.connectors.orderdesk.ratelimit import TokenBucket
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
@@ -182,6 +183,7 @@ def make_engine(
         store=store,
         journal=Journal(journal_path),
         folder="New",
+        send_rule=send_rule_for(store.platform),
         overlap=timedelta(minutes=10),
         start_at=start_at,
         on_close=orderdesk.close,

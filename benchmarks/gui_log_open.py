@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop_sync.app.facade import DesktopSync  # noqa: E402
 from desktop_sync.app.paths import journal_path  # noqa: E402
+from desktop_sync.app.platforms import send_rule_for  # noqa: E402
 from desktop_sync.app.profile import Profile  # noqa: E402
 from desktop_sync.app.settings import Settings  # noqa: E402
 from desktop_sync.app.wiring import make_store_connector  # noqa: E402
@@ -111,6 +112,7 @@ def fast_engine_factory(scale: float, journal_file: Path) -> Callable[..., SyncE
             store=store,
             journal=Journal(journal_file),
             folder=profile.folder,
+            send_rule=send_rule_for(profile.store_platform, profile.order_statuses or None),
             start_at=profile.sync_since,
             sink=sink,
             stop=stop or threading.Event(),

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.common import ORDERDESK_REFILL, Options, Report, parse_options
+from desktop_sync.app.platforms import platform_display_name, source_name_for
 from desktop_sync.connectors.stores.base import (
     PaymentState,
     StoreAddress,
@@ -95,7 +96,16 @@ def _address(sample: SampleOrder) -> StoreAddress:
 def _mapping_rate(orders: Sequence[StoreOrder]) -> tuple[float, float]:
     """(orders mapped per second, the same with the JSON body built as the client sends it)."""
     started = time.process_time()
-    drafts = [map_order(order, platform="bigcommerce", folder_id=1) for order in orders]
+    drafts = [
+        map_order(
+            order,
+            platform="bigcommerce",
+            store_name=platform_display_name("bigcommerce"),
+            source_name=source_name_for("bigcommerce"),
+            folder_id=1,
+        )
+        for order in orders
+    ]
     mapped = time.process_time() - started
     started = time.process_time()
     for draft in drafts:

@@ -38,7 +38,7 @@ from benchmarks.common import (
     requests_since,
 )
 from benchmarks.shipment_pull_window import open_old_order
-from desktop_sync.engine.mapping import source_name_for
+from desktop_sync.app.platforms import source_name_for
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.leaky_bucket import LeakyBucket
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator

@@ -25,7 +25,7 @@ from benchmarks.common import (
     orderdesk_client,
     orderdesk_emulator,
 )
-from desktop_sync.engine.mapping import source_name_for
+from desktop_sync.app.platforms import source_name_for
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
