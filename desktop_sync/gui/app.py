@@ -9,7 +9,6 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +23,6 @@ from desktop_sync.app.paths import HOME_ENV, ProfileFolderUnusable, check_profil
 from desktop_sync.app.profile import Profile, ProfileIncomplete, load_profile
 from desktop_sync.app.secrets import KeyringUnavailable, MemorySecretStore, SecretStore
 from desktop_sync.app.settings import Settings, load_settings, save_settings
-from desktop_sync.gui.background import stop_every_task
 from desktop_sync.gui.icons import app_icon
 from desktop_sync.gui.main_window import MainWindow
 from desktop_sync.gui.single_instance import SingleInstance
@@ -95,8 +93,7 @@ def saved_connection(settings: Settings) -> Profile | None:
     return Profile(settings)
 
 
-# After Quit, how long the app still waits for the sync thread, and for a connection check or
-# an export on the thread pool, before leaving without it.
+# After Quit, how long the app still waits for the sync thread before leaving without it.
 _LAST_WAIT_MS = 1000
 
 
@@ -104,16 +101,9 @@ class GuiSession:
     """Everything one run of the GUI owns, built in order and torn down in reverse."""
 
     def __init__(
-        self,
-        *,
-        demo: bool = False,
-        minimized: bool = False,
-        platform: str = "bigcommerce",
-        end_app: Callable[[], None] | None = None,
+        self, *, demo: bool = False, minimized: bool = False, platform: str = "bigcommerce"
     ) -> None:
         self.demo = demo
-        self.end_app = end_app
-        """What the window's Quit calls last (default: ``QApplication.quit``)."""
         self.minimized = minimized
         self.demo_platform = platform
         self.app: DesktopSync | None = None
@@ -247,7 +237,6 @@ class GuiSession:
             tray=self.tray,
             controller_factory=self.make_controller,
             backfill_notice=self.backfill_notice if self.app is not None else None,
-            end_app=self.end_app,
         )
         self.window = window
         if self.app is not None:  # what earlier cycles found, until this window's first cycle
@@ -314,10 +303,7 @@ def run_gui(*, demo: bool = False, minimized: bool = False, platform: str = "big
     instance = SingleInstance()
     if not demo and not instance.start():
         return 0
-    # Quit ends the event loop as it is: QApplication.quit() would first close every window,
-    # and an open Reconnect wizard asking "Discard this setup?" would cancel the quit, leaving
-    # a process with no window and no tray icon.
-    session = GuiSession(demo=demo, minimized=minimized, platform=platform, end_app=app.exit)
+    session = GuiSession(demo=demo, minimized=minimized, platform=platform)
     code = 1
     try:
         if demo:
@@ -336,21 +322,17 @@ def run_gui(*, demo: bool = False, minimized: bool = False, platform: str = "big
         code = int(app.exec())
     finally:
         instance.close()
-        # Before the journal closes: a connection check still waiting on a server ends now
-        # (else the exit would wait out its timeouts).
-        tasks_ended = stop_every_task(_LAST_WAIT_MS)
         # Also on the way out of an exception: a running QThread must never be destroyed.
-        leave(code, ended=session.close() and tasks_ended)
+        leave(code, ended=session.close())
     return code
 
 
 def leave(code: int, *, ended: bool) -> int:
-    """``code``, or, when the sync thread or a background task is still running, the process
-    ends here: a QThread destroyed while it runs aborts the process, and the application's
-    end would wait for the task, so it leaves without destructors. The journal commits every
-    step, so this is no worse than a power cut, which it survives."""
+    """``code``, or, when the sync thread is still running, the process ends here: a QThread
+    destroyed while it runs aborts the process, so it leaves without destructors. The journal
+    commits every step, so this is no worse than a power cut, which it survives."""
     if not ended:
-        log.error("Background work did not stop in time; leaving it behind")
+        log.error("The sync thread did not stop in time; leaving it behind")
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from itertools import chain
 from pathlib import Path
@@ -26,8 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_sync.connectors.errors import Cancelled
-from desktop_sync.connectors.waits import raise_if_stopped
 from desktop_sync.engine.events import Level
 from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.log_model import (
@@ -108,34 +106,27 @@ class CsvExport:
         return f"The log could not be saved to {self.target}. Try again; the log file has why."
 
     def run(self) -> int:
-        """Write the file; ``Cancelled`` (and no file) when Quit stops it part way."""
+        written = 0
         with closing(self._reader.events_matching(self._text, self._levels)) as events:
             # The journal opens (or says why not) before the file is created, as it always did.
             first = next(events, None)
-            try:
-                return self._write(chain(() if first is None else (first,), events))
-            except Cancelled:
-                self.target.unlink(missing_ok=True)  # half a log would pass for all of it
-                raise
-
-    def _write(self, events: Iterable[EventRow]) -> int:
-        written = 0
-        with self.target.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["Time", "Level", "Direction", "Order", "Order Desk order", "Message"])
-            for event in events:
-                raise_if_stopped()
+            with self.target.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
                 writer.writerow(
-                    [
-                        event.time.astimezone().isoformat(timespec="seconds"),
-                        level_label(event.level),
-                        direction_label(event.direction),
-                        event.order_number,
-                        event.orderdesk_order_id,
-                        event.message,
-                    ]
+                    ["Time", "Level", "Direction", "Order", "Order Desk order", "Message"]
                 )
-                written += 1
+                for event in chain(() if first is None else (first,), events):
+                    writer.writerow(
+                        [
+                            event.time.astimezone().isoformat(timespec="seconds"),
+                            level_label(event.level),
+                            direction_label(event.direction),
+                            event.order_number,
+                            event.orderdesk_order_id,
+                            event.message,
+                        ]
+                    )
+                    written += 1
         return written
 
 
