@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_sync.engine.events import CycleResult, Failure, Health, Progress
+from desktop_sync.app.facade_types import CycleResult, Failure, Health, JournalCounts, Progress
 from desktop_sync.gui.log_model import readable_time
 from desktop_sync.gui.month_chart import MonthChart
 from desktop_sync.gui.needs_you import NeedsYouPanel
@@ -38,7 +38,6 @@ from desktop_sync.gui.status import (
     what_happened,
 )
 from desktop_sync.gui.workers import Schedule
-from desktop_sync.state.journal import JournalCounts
 
 if TYPE_CHECKING:
     from desktop_sync.app.facade import JournalReader

@@ -26,14 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_sync.app.autostart import StartAtLogin, StartAtLoginFailed, launch_command
-from desktop_sync.app.platforms import find_platform
-from desktop_sync.app.profile import Profile, forget_profile
-from desktop_sync.app.secrets import KeyringUnavailable, SecretStore
-from desktop_sync.app.settings import Settings, load_settings, save_settings
-from desktop_sync.app.wiring import verify_orderdesk
-from desktop_sync.connectors.orderdesk.models import StoreInfo
-from desktop_sync.engine.send_rules import SendRule
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.facade_types import (
+    KeyringUnavailable,
+    Profile,
+    SecretStore,
+    SendRule,
+    Settings,
+    StartAtLogin,
+    StartAtLoginFailed,
+    StoreInfo,
+)
 from desktop_sync.gui.verify import ERROR_COLOR, BusyIndicator, VerifyRunner
 from desktop_sync.gui.wizard_orderdesk import hint_label
 
@@ -97,10 +100,10 @@ class SettingsDialog(QDialog):
         login_item: StartAtLogin | None = None,
     ) -> None:
         super().__init__(parent)
-        self._login = login_item or StartAtLogin()
+        self._login = login_item or DesktopSync.start_at_login()
         self._profile = profile
         self._secrets = secrets
-        self._saved = load_settings()
+        self._saved = DesktopSync.load_settings()
         self.forget_box: QMessageBox | None = None
         self.delete_history: QCheckBox | None = None
         self.setWindowTitle("Settings")
@@ -162,7 +165,7 @@ class SettingsDialog(QDialog):
         cancel_row.addRow("Orders cancelled in the store go to", self.cancel_folder)
         folder_layout.addLayout(cancel_row)
 
-        platform = find_platform(saved.store_platform)
+        platform = DesktopSync.find_platform(saved.store_platform)
         store_name = platform.display_name if platform is not None else "store"
         rule = platform.send_rule if platform is not None else SendRule()
         self.order_statuses = QLineEdit(", ".join(saved.order_statuses))
@@ -266,7 +269,7 @@ class SettingsDialog(QDialog):
         self.folder_status.setVisible(False)
         self.runner.start(
             functools.partial(
-                verify_orderdesk,
+                DesktopSync.verify_orderdesk,
                 profile.orderdesk_store_id,
                 profile.orderdesk_api_key,
                 profile.orderdesk_api_url,
@@ -315,7 +318,7 @@ class SettingsDialog(QDialog):
 
     def settings(self) -> Settings:
         """The saved settings (read now, so other changes are kept) with this dialog's values."""
-        current = load_settings()
+        current = DesktopSync.load_settings()
         folder_id = self.folder.currentData()
         return dataclasses.replace(
             current,
@@ -343,7 +346,7 @@ class SettingsDialog(QDialog):
             wanted = self.start_at_login.isChecked()
             if wanted != self._login.is_enabled():
                 if wanted:
-                    self._login.enable(launch_command())
+                    self._login.enable(DesktopSync.launch_command())
                 else:
                     self._login.disable()
         except StartAtLoginFailed as error:
@@ -351,7 +354,7 @@ class SettingsDialog(QDialog):
             return
         new = self.settings()
         try:
-            save_settings(new)
+            DesktopSync.save_settings(new)
         except OSError as error:
             log.warning("The settings could not be saved: %s", error)
             self._problem(
@@ -402,8 +405,8 @@ class SettingsDialog(QDialog):
 
     def _forget(self, delete_history: bool) -> None:
         try:
-            secrets = self._secrets if self._secrets is not None else SecretStore()
-            forget_profile(secrets, keep_journal=not delete_history)
+            secrets = self._secrets if self._secrets is not None else DesktopSync.keyring()
+            DesktopSync.forget_profile(secrets, keep_journal=not delete_history)
         except KeyringUnavailable as error:
             self._problem(str(error))
             return

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThreadPool, QTimer, Sign
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
-from desktop_sync.connectors.errors import ConnectorError
+from desktop_sync.app.facade_types import ConnectorError
 from desktop_sync.gui.background import TaskRunner
 
 __all__ = [
