@@ -23,7 +23,7 @@ from desktop_sync import (
     cli_stores,
     cli_sync,
 )
-from desktop_sync.app.platforms import NAMES
+from desktop_sync.app.facade_types import PLATFORM_NAMES
 from desktop_sync.cli_common import (
     EXIT_CONFIG,
     EXIT_FAILURES,
@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--platform",
         dest="demo_platform",
         default=None,
-        choices=NAMES,
+        choices=PLATFORM_NAMES,
         help="with --demo: which store platform the sandbox store speaks",
     )
     parser.add_argument("--minimized", action="store_true", help="start in the tray")
@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--platform",
         default="bigcommerce",
-        choices=NAMES,
+        choices=PLATFORM_NAMES,
         help="which store platform the sandbox store speaks",
     )
     sandbox.add_argument("--orders", type=_count, default=8, help="sample orders to start with")
@@ -210,9 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **cli_stores.HANDLERS,
         **cli_orders.HANDLERS,
     }
-    from desktop_sync.app.paths import ProfileFolderUnusable
-    from desktop_sync.app.profile import StoreNotFound
-    from desktop_sync.state.journal import JournalError
+    from desktop_sync.app.facade_types import JournalError, ProfileFolderUnusable, StoreNotFound
 
     try:
         return handlers[command](args)
@@ -224,40 +222,36 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _start_logging() -> str | None:
     """The rotating log file; the sentence saying why the profile's folders cannot be used,
     else None. (An upgrade's migration runs when the facade has the profile's lock.)"""
-    from desktop_sync.app.logs import setup_logging
-    from desktop_sync.app.paths import check_profile_folders
+    from desktop_sync.app.facade import DesktopSync
 
-    problems = check_profile_folders()
+    problems = DesktopSync.check_profile_folders()
     if problems:
         return str(problems[0])
-    setup_logging()
+    DesktopSync.setup_logging()
     return None
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from desktop_sync.app import diagnostics
-    from desktop_sync.app.paths import check_profile_folders
+    from desktop_sync.app.facade import DesktopSync
 
     secrets = [
         os.environ.get(name, "") for name in ("ORDERDESK_API_KEY", "STORE_KEY", "STORE_SECRET")
     ]
-    problems = check_profile_folders()
+    problems = DesktopSync.check_profile_folders()
     bundle: dict[str, Any] = {
         "app": {"version": __version__, "python": sys.version.split()[0]},
     }
     # A folder that cannot be used stops the full bundle: then say what can be said without it.
     with contextlib.suppress(OSError):
-        bundle = diagnostics.collect()
+        bundle = DesktopSync.support_bundle()
     bundle["folders"] = [str(p) for p in problems] if problems else "usable"
     try:
-        from desktop_sync.app.profile import load_profile
-
-        profile = load_profile(os.environ)
+        profile = DesktopSync.read_profile()
         secrets += [profile.orderdesk_api_key, profile.store_key, profile.store_secret]
         bundle["profile"] = f"complete ({profile.store_platform})"
     except Exception as exc:  # support needs to see why the profile does not load
         bundle["profile"] = f"not usable: {exc}"
-    _say(diagnostics.render(bundle, secrets))
+    _say(DesktopSync.support_report(bundle, secrets))
     return EXIT_OK
 
 

@@ -11,11 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from desktop_sync import cli_orders, cli_stores
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.facade_types import BadStartDate, Failure
 from desktop_sync.cli_common import EXIT_CONFIG, EXIT_FAILURES, EXIT_OK
 from desktop_sync.cli_common import open_facade as _open
 from desktop_sync.cli_common import say as _say
 from desktop_sync.cli_sync import say_failures
-from desktop_sync.engine.events import Failure, said_once
 
 __all__ = ["HANDLERS"]
 
@@ -68,7 +69,9 @@ def _status(args: argparse.Namespace) -> int:
     for line in cli_stores.status_lines(status.stores):
         _say(line)
     say_failures(
-        said_once(Failure(r.order_number, r.last_error or "") for r in status.failed_orders),
+        DesktopSync.said_once(
+            Failure(r.order_number, r.last_error or "") for r in status.failed_orders
+        ),
         " failed",
     )
     for item in report["failed_shipments"]:
@@ -78,7 +81,7 @@ def _status(args: argparse.Namespace) -> int:
         )
     if status.attention:
         _say("Needs attention:")
-        say_failures(said_once(status.attention))
+        say_failures(DesktopSync.said_once(status.attention))
     if status.clock_message:
         _say(status.clock_message)
     # The failed orders and shipments are said above; the rest of Needs you (held orders,
@@ -119,10 +122,8 @@ def _retry(args: argparse.Namespace) -> int:
 
 
 def _backfill(args: argparse.Namespace) -> int:
-    from desktop_sync.app.settings import BadStartDate, parse_start
-
     try:
-        since = parse_start(args.since)
+        since = DesktopSync.parse_start(args.since)
     except BadStartDate as exc:
         _say(f"Cannot backfill: {exc}", sys.stderr)
         return EXIT_CONFIG

@@ -10,9 +10,11 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from desktop_sync import cli_stores
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.facade_types import CycleResult, FailureGroup, Health
 from desktop_sync.cli_common import (
     EXIT_CONFIG,
     EXIT_FAILURES,
@@ -25,10 +27,6 @@ from desktop_sync.cli_common import (
 )
 from desktop_sync.cli_common import open_facade as _open
 from desktop_sync.cli_common import say as _say
-from desktop_sync.engine.events import CycleResult, FailureGroup, Health, said_once
-
-if TYPE_CHECKING:
-    from desktop_sync.app.facade import DesktopSync
 
 __all__ = ["HANDLERS", "exit_code_for", "say_failures"]
 
@@ -36,13 +34,10 @@ __all__ = ["HANDLERS", "exit_code_for", "say_failures"]
 def _load_profile(app: DesktopSync, store: str | None = None) -> bool:
     """Load every store's profile (``store``: that one's; strictly: a settings file with
     unusable values is refused, not run on defaults), or say why not and return False."""
-    from desktop_sync.app.credentials import UnusableKey
-    from desktop_sync.app.profile import ProfileIncomplete
-    from desktop_sync.app.secrets import KeyringUnavailable
-    from desktop_sync.app.settings import load_settings
+    from desktop_sync.app.facade_types import KeyringUnavailable, ProfileIncomplete, UnusableKey
 
     warnings: list[str] = []
-    settings = load_settings(warn=warnings.append)
+    settings = app.load_settings(warn=warnings.append)
     if warnings:
         # The loader's sentence says what it fell back to; a command refuses instead.
         problem = warnings[0].split(";")[0].rstrip(".")
@@ -61,7 +56,7 @@ def _load_profile(app: DesktopSync, store: str | None = None) -> bool:
 
 
 def _printer(verbose: bool) -> Callable[[object], None]:
-    from desktop_sync.engine.events import SyncEvent
+    from desktop_sync.app.facade_types import SyncEvent
 
     def show(event: object) -> None:
         if verbose and isinstance(event, SyncEvent):
@@ -113,7 +108,7 @@ def _summary(result: CycleResult) -> dict[str, Any]:
         "fulfillments_created": pull.fulfillments_created if pull else 0,
         "tracking_added": pull.tracking_added if pull else 0,
         "failures": [{"order_number": f.order_number, "reason": f.reason} for f in result.failures],
-        "failure_reasons": _reasons_json(said_once(result.failures)),
+        "failure_reasons": _reasons_json(DesktopSync.said_once(result.failures)),
     }
 
 
@@ -149,7 +144,7 @@ def _health_line(result: CycleResult, listed: Sequence[FailureGroup] = ()) -> st
 def _build_engine(app: DesktopSync, *, verbose: bool, stop: threading.Event | None = None) -> Any:
     """The facade's engines, one per store in use, or None after saying why they cannot be
     built."""
-    from desktop_sync.state.journal import JournalError
+    from desktop_sync.app.facade_types import JournalError
 
     try:
         return app.engines(sink=_printer(verbose), stop=stop)
@@ -185,7 +180,7 @@ def _sync(args: argparse.Namespace) -> int:
         )
         for line in cli_stores.cycle_lines(summary["stores"]):
             _say(line)
-        groups = said_once(result.failures)
+        groups = DesktopSync.said_once(result.failures)
         say_failures(groups)
         _say(_health_line(result, groups))
     return exit_code_for(result)
@@ -215,9 +210,6 @@ def _run_cycles(
 ) -> int:
     """The scheduler, as the window runs it: orders on the push interval, shipments on the
     pull interval (both on ``interval`` when given)."""
-    from desktop_sync.app.headless import run_on_schedule
-    from desktop_sync.app.store_engines import EveryStore
-
     engine = _build_engine(app, verbose=True, stop=stop)
     if engine is None:
         return EXIT_CONFIG
@@ -237,8 +229,8 @@ def _run_cycles(
             else f"Sending orders every {push:g} s, checking for shipments every {pull:g} s"
         )
         _say(f"{every}. Press Ctrl-C to stop.", sys.stderr)
-        last = run_on_schedule(
-            EveryStore(engine),
+        last = app.run_on_schedule(
+            engine,
             push_seconds=push,
             pull_seconds=pull,
             stop=stop,
