@@ -74,19 +74,24 @@ class CallThreads:
                 flag.set()
 
     def _run(self, ticket: int, call: Callable[[], object], flag: threading.Event) -> None:
+        outcome: Outcome | None = None  # none when the call raised more than an Exception
         try:
             with stop_on(flag):
                 outcome = Outcome(ticket, value=call())
         except Exception as exc:
             outcome = Outcome(ticket, error=exc)
-        with _lock:
-            del self._flags[ticket]
-            _running.pop(threading.current_thread(), None)
-            if self._open and not flag.is_set():
-                try:
-                    self._deliver(outcome)
-                except Exception:
-                    log.exception("A background call's outcome could not be handed over")
+        finally:
+            with _lock:
+                del self._flags[ticket]
+                _running.pop(threading.current_thread(), None)
+                if outcome is not None and self._open and not flag.is_set():
+                    self._hand_over(outcome)
+
+    def _hand_over(self, outcome: Outcome) -> None:
+        try:
+            self._deliver(outcome)
+        except Exception:
+            log.exception("A background call's outcome could not be handed over")
 
 
 def abandon_every_call() -> None:
