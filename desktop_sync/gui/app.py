@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +32,8 @@ from desktop_sync.app.facade_types import (
     SecretStore,
     Settings,
 )
+from desktop_sync.gui.call_threads import abandon_every_call, calls_done
+from desktop_sync.gui.collector import GuiThreadCollector
 from desktop_sync.gui.icons import app_icon
 from desktop_sync.gui.main_window import MainWindow
 from desktop_sync.gui.single_instance import SingleInstance
@@ -68,6 +71,8 @@ def application() -> QApplication:
     app.setDesktopFileName(APP_NAME)
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)
+    if app.findChild(GuiThreadCollector) is None:  # Qt objects are never freed on other threads
+        GuiThreadCollector(app)
     return app
 
 
@@ -100,7 +105,8 @@ def saved_connection(settings: Settings) -> Profile | None:
     return Profile(settings)
 
 
-# After Quit, how long the app still waits for the sync thread before leaving without it.
+# After Quit, how long the app still waits for the sync thread, and for background calls (an
+# export finishing its file), before leaving without them.
 _LAST_WAIT_MS = 1000
 
 
@@ -108,9 +114,16 @@ class GuiSession:
     """Everything one run of the GUI owns, built in order and torn down in reverse."""
 
     def __init__(
-        self, *, demo: bool = False, minimized: bool = False, platform: str = "bigcommerce"
+        self,
+        *,
+        demo: bool = False,
+        minimized: bool = False,
+        platform: str = "bigcommerce",
+        end_app: Callable[[], None] | None = None,
     ) -> None:
         self.demo = demo
+        self.end_app = end_app
+        """What the window's Quit calls last (default: ``QApplication.quit``)."""
         self.minimized = minimized
         self.demo_platform = platform
         self.app: DesktopSync | None = None
@@ -242,6 +255,7 @@ class GuiSession:
             tray=self.tray,
             controller_factory=self.make_controller,
             backfill_notice=self.backfill_notice if self.app is not None else None,
+            end_app=self.end_app,
         )
         self.window = window
         if self.app is not None:  # what earlier cycles found, until this window's first cycle
@@ -308,7 +322,10 @@ def run_gui(*, demo: bool = False, minimized: bool = False, platform: str = "big
     instance = SingleInstance()
     if not demo and not instance.start():
         return 0
-    session = GuiSession(demo=demo, minimized=minimized, platform=platform)
+    # Quit ends the event loop as it is: QApplication.quit() would first close every window,
+    # and an open Reconnect wizard asking "Discard this setup?" would cancel the quit, leaving
+    # a process with no window and no tray icon.
+    session = GuiSession(demo=demo, minimized=minimized, platform=platform, end_app=app.exit)
     code = 1
     try:
         if demo:
@@ -327,6 +344,10 @@ def run_gui(*, demo: bool = False, minimized: bool = False, platform: str = "big
         code = int(app.exec())
     finally:
         instance.close()
+        # Before the journal closes: a connection check still waiting on a server ends now and
+        # says nothing (its request's thread, a daemon, ends with the process).
+        abandon_every_call()
+        calls_done(_LAST_WAIT_MS / 1000)
         # Also on the way out of an exception: a running QThread must never be destroyed.
         leave(code, ended=session.close())
     return code

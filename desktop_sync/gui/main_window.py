@@ -520,6 +520,7 @@ class MainWindow(QMainWindow):
         if self.tray is not None:
             self.tray.hide()
         self.hide()
+        self._names.cancel()  # a look-up still waiting on a server ends now, unheard
         self.quitting.emit()
         self._detach()
         self.controller.stopped.connect(self._end)
