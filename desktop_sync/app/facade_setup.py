@@ -34,6 +34,7 @@ from desktop_sync.app.facade_types import (
 )
 from desktop_sync.app.headless import run_on_schedule
 from desktop_sync.app.store_engines import EveryStore, StoreEngines
+from desktop_sync.connectors import waits
 from desktop_sync.engine import events
 from desktop_sync.engine.sync import SyncEngine
 
@@ -45,6 +46,9 @@ class SetupServices:
 
     # -- the profile's folders, the log -------------------------------------------------
 
+    stop_on = staticmethod(waits.stop_on)
+    """Within the block, this thread's requests and waits end as soon as the flag is set (a
+    check the window abandons ends at once)."""
     check_profile_folders = staticmethod(paths.check_profile_folders)
     """The profile folders that cannot be used, each a ``ProfileFolderUnusable``."""
     data_dir = staticmethod(paths.data_dir)

@@ -2,7 +2,7 @@
 threads, with no Qt in them: Qt's own pool threads are foreign to Python, and a request
 started from one on a Python thread crashed the interpreter under load.
 
-Each call runs with its own stop flag bound (``connectors.waits.stop_on``). Abandoning a call
+Each call runs with its own stop flag bound (``DesktopSync.stop_on``). Abandoning a call
 sets it: the call's requests and back-off waits raise ``Cancelled`` at once (the request's
 helper thread is left to the server's answer or the process's end), and its outcome is
 dropped. At Quit every call is abandoned; being daemon threads, none keeps the process alive.
@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from desktop_sync.connectors.waits import stop_on
+from desktop_sync.app.facade import DesktopSync
 
 __all__ = ["CallThreads", "Outcome", "abandon_every_call", "calls_done"]
 
@@ -76,7 +76,7 @@ class CallThreads:
     def _run(self, ticket: int, call: Callable[[], object], flag: threading.Event) -> None:
         outcome: Outcome | None = None  # none when the call raised more than an Exception
         try:
-            with stop_on(flag):
+            with DesktopSync.stop_on(flag):
                 outcome = Outcome(ticket, value=call())
         except Exception as exc:
             outcome = Outcome(ticket, error=exc)
