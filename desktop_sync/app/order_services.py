@@ -85,7 +85,7 @@ class OrdersReader(Protocol):
 
     def find_orders(self, number: str, store: str = "") -> list[OrderLine]: ...
 
-    def order_timeline(self, number: str) -> list[EventRow]: ...
+    def order_timeline(self, number: str, store: str = "") -> list[EventRow]: ...
 
     def needs_you(self, looks: Sequence[Look] = ()) -> NeedsYou: ...
 
@@ -97,6 +97,7 @@ class OrdersReader(Protocol):
         shipment_ids: Iterable[str] = (),
         *,
         stores: Sequence[str] = (),
+        shipment_stores: Sequence[str] = (),
     ) -> int: ...
 
     def send_anyway(self, store_order_ids: Sequence[str], *, stores: Sequence[str] = ()) -> int: ...
@@ -183,9 +184,10 @@ class OrderServices:
         found = self._named(find_orders(self.journal, number))
         return [o for o in found if not store or o.store.casefold() == store.casefold()]
 
-    def order_timeline(self, number: str) -> list[EventRow]:
-        """Everything the log says of order ``number``, oldest first."""
-        return timeline(self.journal, number)
+    def order_timeline(self, number: str, store: str = "") -> list[EventRow]:
+        """Everything the log says of order ``number`` of ``store`` (its journal id; the
+        profile's journal's store when not given), oldest first."""
+        return timeline(self.journal.for_store(store or self.journal.store), number)
 
     def needs_you(self, looks: Sequence[Look] = ()) -> NeedsYou:
         """Everything the merchant must act on; its ``count`` is the one count shown in the
@@ -211,8 +213,8 @@ class OrderServices:
     # -- actions -------------------------------------------------------------------------
 
     def _of_stores(self, ids: Iterable[str], stores: Sequence[str]) -> list[tuple[Journal, str]]:
-        """Each order id with its store's journal (``stores``: each one's store id; none
-        given: the profile's journal's store)."""
+        """Each order or shipment id with its store's journal (``stores``: each one's store
+        id; none given: the profile's journal's store)."""
         ids = list(ids)
         chosen = list(stores) or [self.journal.store] * len(ids)
         return [(self.journal.for_store(s), i) for s, i in zip(chosen, ids, strict=True)]
@@ -223,12 +225,14 @@ class OrderServices:
         shipment_ids: Iterable[str] = (),
         *,
         stores: Sequence[str] = (),
+        shipment_stores: Sequence[str] = (),
     ) -> int:
-        """Make these failed orders (of ``stores``, one per order) and shipments due at the
-        next sync; how many."""
+        """Make these failed orders (of ``stores``, one per order) and shipments (of
+        ``shipment_stores``, one per shipment) due at the next sync; how many."""
         self._require_lock()
         count = sum(j.requeue_order(i) for j, i in self._of_stores(store_order_ids, stores))
-        return count + sum(self.journal.requeue_shipment(i) for i in shipment_ids)
+        shipments = self._of_stores(shipment_ids, shipment_stores)
+        return count + sum(j.requeue_shipment(i) for j, i in shipments)
 
     def send_anyway(self, store_order_ids: Sequence[str], *, stores: Sequence[str] = ()) -> int:
         """Send these held orders at the next sync, by the same rules as a backfill: whatever

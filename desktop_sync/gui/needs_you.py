@@ -151,7 +151,10 @@ class NeedsYouPanel(QFrame):
             return
         if row.action is Action.RETRY:
             count = self._reader.retry_orders(
-                row.store_order_ids, row.shipment_ids, stores=row.stores
+                row.store_order_ids,
+                row.shipment_ids,
+                stores=row.stores,
+                shipment_stores=row.shipment_stores,
             )
             self.acted.emit(f"{count:,} made due again.")
         elif row.action is Action.SEND_ANYWAY:

@@ -56,6 +56,8 @@ class NeedsYouRow:
     stores: tuple[str, ...] = ()
     """The store id of each of ``store_order_ids`` (two stores may both have an order 100)."""
     shipment_ids: tuple[str, ...] = ()
+    shipment_stores: tuple[str, ...] = ()
+    """The store id of each of ``shipment_ids``."""
     keys: tuple[str, ...] = ()
     """What Dismiss records, one per order, shipment or notice in the row."""
 
@@ -121,16 +123,17 @@ def _order_rows(journal: Journal) -> list[NeedsYouRow]:
 
 def _shipment_rows(journal: Journal) -> list[NeedsYouRow]:
     found = journal.read(
-        "SELECT shipment_id, order_number, tracking_number, last_error FROM shipments "
-        "WHERE state = ? ORDER BY created_at, shipment_id LIMIT ?",
+        "SELECT store, shipment_id, order_number, tracking_number, last_error FROM shipments "
+        "WHERE state = ? ORDER BY created_at, shipment_id, store LIMIT ?",
         (ShipmentState.FAILED.value, _READ_AT_MOST),
     )
-    keys = {r[0]: f"shipment:{r[0]}:{r[3]}" for r in found}
+    # Keyed by store too: two stores' Order Desk accounts may both have a shipment 9001.
+    keys = {(r[0], r[1]): f"shipment:{r[0]}:{r[1]}:{r[4]}" for r in found}
     hidden = _dismissed(journal, keys.values())
-    groups: dict[str, list[tuple[str, str, str]]] = {}
-    for shipment_id, number, tracking, error in found:
-        if keys[shipment_id] not in hidden:
-            groups.setdefault(error, []).append((shipment_id, number, tracking))
+    groups: dict[str, list[tuple[str, str, str, str]]] = {}
+    for store, shipment_id, number, tracking, error in found:
+        if keys[store, shipment_id] not in hidden:
+            groups.setdefault(error, []).append((shipment_id, number, tracking, store))
     rows = []
     for error, group in groups.items():
         many = len(group) > 1
@@ -143,7 +146,8 @@ def _shipment_rows(journal: Journal) -> list[NeedsYouRow]:
                 button="Retry",
                 order_numbers=tuple(g[1] for g in group),
                 shipment_ids=tuple(g[0] for g in group),
-                keys=tuple(keys[g[0]] for g in group),
+                shipment_stores=tuple(g[3] for g in group),
+                keys=tuple(keys[g[3], g[0]] for g in group),
             )
         )
     return rows

@@ -74,6 +74,8 @@ class PageKey:
 
     placed: str
     store_order_id: str
+    store: str = ""
+    """The order's store id: two stores' orders may share the moment and the id."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ class OrderLine:
     before_start: bool = False
     store_id: str = ""
     """The store's id in the journal, which the actions on the order take."""
-    key: PageKey = field(default=PageKey("", ""), compare=False)
+    key: PageKey = field(default=PageKey("", "", ""), compare=False)
 
     @property
     def needs_me(self) -> bool:
@@ -249,14 +251,22 @@ def orders_page(
             continue
         where, params = found
         if after is not None:
-            where += (" AND " if where else " WHERE ") + f"({source.placed}, {source.id}) < (?, ?)"
-            params += [after.placed, after.store_order_id]
-        rows += journal.read(
-            f"{source.select}{where} ORDER BY {source.placed} DESC, {source.id} DESC LIMIT ?",
-            [*params, limit],
-        )
-    rows.sort(key=lambda r: (str(r[2]), str(r[0])), reverse=True)
+            where += (" AND " if where else " WHERE ") + f"{_key(source)} < (?, ?, ?)"
+            params += [after.placed, after.store_order_id, after.store]
+        order = ", ".join(f"{column} DESC" for column in _key(source)[1:-1].split(", "))
+        rows += journal.read(f"{source.select}{where} ORDER BY {order} LIMIT ?", [*params, limit])
+    rows.sort(key=_row_key, reverse=True)
     return _lines(journal, rows[:limit], default_platform)
+
+
+def _key(source: _Source) -> str:
+    """The row value pages are walked by: placed, then the store order id, then the store
+    (two stores may both have an order 100 placed at the same moment)."""
+    return f"({source.placed}, {source.id}, {source.store})"
+
+
+def _row_key(row: Sequence[object]) -> tuple[str, str, str]:
+    return str(row[2]), str(row[0]), str(row[8])
 
 
 def count_orders(journal: Journal, query: OrdersQuery) -> int:
@@ -335,7 +345,7 @@ def find_orders(
     for source in _SOURCES:
         where = " AND ".join(c for c in (source.always, f"{source.number} = ?") if c)
         rows += journal.read(f"{source.select} WHERE {where}", (wanted,))
-    rows.sort(key=lambda r: (str(r[2]), str(r[0])), reverse=True)
+    rows.sort(key=_row_key, reverse=True)
     return _lines(journal, rows, default_platform)
 
 
@@ -419,16 +429,17 @@ def _line(
         store_status=str(row[15]),
         before_start=bool(row[16]),
         store_id=str(row[8]),
-        key=PageKey(str(row[2]), str(row[0])),
+        key=PageKey(*_row_key(row)),
     )
 
 
 def timeline(journal: Journal, number: str, limit: int = 500) -> list[EventRow]:
-    """The log lines about order ``number``, oldest first."""
+    """The log lines about order ``number`` of ``journal``'s store, oldest first (another
+    store's order of the same number has its own)."""
     ensure_tables(journal)
     rows = journal.read(
         "SELECT id, time, level, direction, order_number, orderdesk_order_id, message "
-        "FROM events WHERE order_number = ? ORDER BY id DESC LIMIT ?",
-        (number, limit),
+        "FROM events WHERE store = ? AND order_number = ? ORDER BY id DESC LIMIT ?",
+        (journal.store, number, limit),
     )
     return [event_from(r) for r in reversed(rows)]
