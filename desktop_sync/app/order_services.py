@@ -89,6 +89,8 @@ class OrdersReader(Protocol):
 
     def needs_you(self, looks: Sequence[Look] = ()) -> NeedsYou: ...
 
+    def needs_you_apart(self, looks: Sequence[Look] = ()) -> NeedsYou: ...
+
     def month(self, now: datetime | None = None, days: int = 30) -> list[DayTally]: ...
 
     def retry_orders(
@@ -193,9 +195,18 @@ class OrderServices:
         """Everything the merchant must act on; its ``count`` is the one count shown in the
         window, the tray and ``desktop-sync status``. ``looks`` add what a window's cycles
         said needs a look to the saved notices (each once)."""
+        return self._needs_you_of(self.journal, looks)
+
+    def needs_you_apart(self, looks: Sequence[Look] = ()) -> NeedsYou:
+        """``needs_you`` on a journal connection of its own, for a worker thread: the window
+        reads it there, so a long list never holds the window up."""
+        with Journal(journal_path(self._env)) as journal:
+            return self._needs_you_of(journal, looks)
+
+    def _needs_you_of(self, journal: Journal, looks: Sequence[Look]) -> NeedsYou:
         notices = load_notices(data_dir(self._env) / NOTICES_FILE)
         saved = [Look(f.order_number, f.reason) for f in notices.attention]
-        listed = needs_you(self.journal, list(dict.fromkeys([*saved, *looks])))
+        listed = needs_you(journal, list(dict.fromkeys([*saved, *looks])))
         return NeedsYou(_failed_alike_once(listed.rows))
 
     def month(self, now: datetime | None = None, days: int = 30) -> list[DayTally]:

@@ -8,8 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QThreadPool
+from pytestqt.qtbot import QtBot
 
 from desktop_sync.app.facade import DesktopSync
+from desktop_sync.gui.dashboard import Dashboard
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 
@@ -70,3 +72,8 @@ def drained_verify_pool(qtbot: object) -> Iterator[None]:
     """Verify calls run on the global pool; none may outlive its test (or its emulator)."""
     yield
     _drain()
+
+
+def needs_you_read(qtbot: QtBot, dashboard: Dashboard) -> None:
+    """Wait until Needs you's read (made on a worker thread) has landed on the dashboard."""
+    qtbot.waitUntil(lambda: not dashboard.needs_you.reading, timeout=10_000)
