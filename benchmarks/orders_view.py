@@ -204,7 +204,9 @@ def run(count: int, report: Report) -> None:
         met=apart <= FILTER_GOAL_MS,
     )
     panel = NeedsYouPanel(reader)
-    landed = _median(lambda: _refreshed(panel, listed))
+    panel.show()  # on screen, as on the dashboard (its first showing is not the read's)
+    _refreshed(panel, listed)
+    landed = statistics.median(_refreshed(panel, listed) for _ in range(RUNS))
     report.add(
         "needs_you_gui_thread_ms",
         "GUI thread: start the read, then show the list that landed (its rows and count)",
