@@ -80,6 +80,22 @@ def load_events(path: Path, count: int) -> None:
     conn.close()
 
 
+def load_held(path: Path, count: int) -> None:
+    """``count`` orders held by the store status chosen in Settings, as the push records them:
+    each is in Needs you, which the window reads again at the end of every cycle."""
+    placed = (datetime.now(UTC) - timedelta(days=3)).isoformat(timespec="microseconds")
+    reason = "Not sent yet: its status in the store is 'Awaiting Payment'."
+    rows = ((f"held-{i}", str(900_000 + i), reason, placed) for i in range(count))
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO orders (store, store_order_id, order_number, state, last_error, "
+            "store_created_at, store_updated_at, created_at, updated_at) "
+            "VALUES ('1', ?, ?, 'skipped', ?, ?, ?4, ?4, ?4)",
+            rows,
+        )
+    conn.close()
+
+
 def serve_emulators(conn: Any, orders: int, scale: float) -> None:
     """The child process: both emulators with ``orders`` store orders, until told to stop."""
     orderdesk = OrderDeskEmulator(store_id=STORE_ID, api_key=API_KEY, time_scale=scale)
@@ -281,7 +297,7 @@ def measure_launch(journal_file: Path) -> float:
     return elapsed
 
 
-def run(events: int, orders: int, scale: float) -> dict[str, Any]:
+def run(events: int, orders: int, scale: float, held: int = 0) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="desktop-sync-bench-"))
     os.environ["DESKTOP_SYNC_HOME"] = str(home)
     journal_file = journal_path()  # where the window's facade reads it
@@ -293,6 +309,7 @@ def run(events: int, orders: int, scale: float) -> dict[str, Any]:
         app = QApplication.instance() or QApplication(sys.argv)
         started = time.perf_counter()
         load_events(journal_file, events)
+        load_held(journal_file, held)
         load_seconds = time.perf_counter() - started
         launch_ms = measure_launch(journal_file)
         if not ours.poll(120):
@@ -314,6 +331,7 @@ def run(events: int, orders: int, scale: float) -> dict[str, Any]:
     return {
         "events": events,
         "orders": orders,
+        "needing_you": held,
         "load_events_s": round(load_seconds, 2),
         "launch_to_paint_ms": round(launch_ms, 1),
         **results,
@@ -328,11 +346,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--orders", type=int, default=2_000)
     parser.add_argument("--time-scale", type=float, default=50.0)
+    parser.add_argument(
+        "--needing-you",
+        type=int,
+        default=0,
+        help="orders held in the journal beforehand, all in Needs you (read at each cycle's end)",
+    )
     parser.add_argument("--launch-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.launch_child:
         return launch_child(args.launch_child)
-    report = run(args.events, args.orders, args.time_scale)
+    report = run(args.events, args.orders, args.time_scale, args.needing_you)
     width = max(len(k) for k in report)
     print(f"{'measure':<{width}}  value")
     for key, value in report.items():

@@ -20,14 +20,17 @@ from pathlib import Path
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.common import Report, parse_options
 from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.paths import journal_path
 from desktop_sync.gui.call_threads import calls_done
+from desktop_sync.gui.needs_you import NeedsYouPanel
 from desktop_sync.gui.orders_tab import OrdersTab
 from desktop_sync.state.journal import Journal
+from desktop_sync.state.needs_you import NeedsYou
 from desktop_sync.state.order_facts import ensure_tables
 from desktop_sync.state.orders_view import OrdersQuery, Show
 from desktop_sync.state.records import iso
@@ -36,6 +39,8 @@ FULL_ORDERS = 100_000
 SMOKE_ORDERS = 2_000
 OPEN_GOAL_MS = 300.0
 FILTER_GOAL_MS = 100.0
+STALL_GOAL_MS = 50.0
+"""The longest the GUI thread may stand still (issue 22)."""
 RUNS = 5
 
 
@@ -111,6 +116,19 @@ def _median(call: Callable[[], object], runs: int = RUNS) -> float:
     return statistics.median(times)
 
 
+def _refreshed(panel: NeedsYouPanel, listed: NeedsYou) -> float:
+    """What the GUI thread spends on one read of Needs you: starting it on its worker, and
+    showing what lands (timed here on the list the worker read); the wait between is the
+    worker's, and the window goes on meanwhile."""
+    started = _ms(panel.refresh)
+    loop = QEventLoop()
+    panel.listed_changed.connect(loop.quit)
+    QTimer.singleShot(30_000, loop.quit)
+    loop.exec()
+    panel.listed_changed.disconnect(loop.quit)
+    return started + _ms(lambda: panel._show(listed))
+
+
 def run(count: int, report: Report) -> None:
     app = QApplication.instance() or QApplication([])
     fill(journal_path(), count)
@@ -177,6 +195,28 @@ def run(count: int, report: Report) -> None:
         goal=f"<= {FILTER_GOAL_MS:g} ms",
         met=needs <= FILTER_GOAL_MS,
     )
+    apart = _median(reader.needs_you_apart)
+    report.add(
+        "needs_you_worker_ms",
+        "the same read as the window makes it, on a worker with its own journal connection",
+        apart,
+        "ms",
+        goal=f"<= {FILTER_GOAL_MS:g} ms",
+        met=apart <= FILTER_GOAL_MS,
+    )
+    panel = NeedsYouPanel(reader)
+    panel.show()  # on screen, as on the dashboard (its first showing is not the read's)
+    _refreshed(panel, listed)
+    landed = statistics.median(_refreshed(panel, listed) for _ in range(RUNS))
+    report.add(
+        "needs_you_gui_thread_ms",
+        "GUI thread: start the read, then show the list that landed (its rows and count)",
+        landed,
+        "ms",
+        goal=f"<= {STALL_GOAL_MS:g} ms",
+        met=landed <= STALL_GOAL_MS,
+    )
+    panel.close()
     for tab in tabs:
         tab.close()
     reader.close()

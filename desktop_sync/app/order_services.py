@@ -85,9 +85,11 @@ class OrdersReader(Protocol):
 
     def find_orders(self, number: str, store: str = "") -> list[OrderLine]: ...
 
-    def order_timeline(self, number: str) -> list[EventRow]: ...
+    def order_timeline(self, number: str, store: str = "") -> list[EventRow]: ...
 
     def needs_you(self, looks: Sequence[Look] = ()) -> NeedsYou: ...
+
+    def needs_you_apart(self, looks: Sequence[Look] = ()) -> NeedsYou: ...
 
     def month(self, now: datetime | None = None, days: int = 30) -> list[DayTally]: ...
 
@@ -97,6 +99,7 @@ class OrdersReader(Protocol):
         shipment_ids: Iterable[str] = (),
         *,
         stores: Sequence[str] = (),
+        shipment_stores: Sequence[str] = (),
     ) -> int: ...
 
     def send_anyway(self, store_order_ids: Sequence[str], *, stores: Sequence[str] = ()) -> int: ...
@@ -183,17 +186,27 @@ class OrderServices:
         found = self._named(find_orders(self.journal, number))
         return [o for o in found if not store or o.store.casefold() == store.casefold()]
 
-    def order_timeline(self, number: str) -> list[EventRow]:
-        """Everything the log says of order ``number``, oldest first."""
-        return timeline(self.journal, number)
+    def order_timeline(self, number: str, store: str = "") -> list[EventRow]:
+        """Everything the log says of order ``number`` of ``store`` (its journal id; the
+        profile's journal's store when not given), oldest first."""
+        return timeline(self.journal.for_store(store or self.journal.store), number)
 
     def needs_you(self, looks: Sequence[Look] = ()) -> NeedsYou:
         """Everything the merchant must act on; its ``count`` is the one count shown in the
         window, the tray and ``desktop-sync status``. ``looks`` add what a window's cycles
         said needs a look to the saved notices (each once)."""
+        return self._needs_you_of(self.journal, looks)
+
+    def needs_you_apart(self, looks: Sequence[Look] = ()) -> NeedsYou:
+        """``needs_you`` on a journal connection of its own, for a worker thread: the window
+        reads it there, so a long list never holds the window up."""
+        with Journal(journal_path(self._env)) as journal:
+            return self._needs_you_of(journal, looks)
+
+    def _needs_you_of(self, journal: Journal, looks: Sequence[Look]) -> NeedsYou:
         notices = load_notices(data_dir(self._env) / NOTICES_FILE)
         saved = [Look(f.order_number, f.reason) for f in notices.attention]
-        listed = needs_you(self.journal, list(dict.fromkeys([*saved, *looks])))
+        listed = needs_you(journal, list(dict.fromkeys([*saved, *looks])))
         return NeedsYou(_failed_alike_once(listed.rows))
 
     def month(self, now: datetime | None = None, days: int = 30) -> list[DayTally]:
@@ -211,8 +224,8 @@ class OrderServices:
     # -- actions -------------------------------------------------------------------------
 
     def _of_stores(self, ids: Iterable[str], stores: Sequence[str]) -> list[tuple[Journal, str]]:
-        """Each order id with its store's journal (``stores``: each one's store id; none
-        given: the profile's journal's store)."""
+        """Each order or shipment id with its store's journal (``stores``: each one's store
+        id; none given: the profile's journal's store)."""
         ids = list(ids)
         chosen = list(stores) or [self.journal.store] * len(ids)
         return [(self.journal.for_store(s), i) for s, i in zip(chosen, ids, strict=True)]
@@ -223,12 +236,14 @@ class OrderServices:
         shipment_ids: Iterable[str] = (),
         *,
         stores: Sequence[str] = (),
+        shipment_stores: Sequence[str] = (),
     ) -> int:
-        """Make these failed orders (of ``stores``, one per order) and shipments due at the
-        next sync; how many."""
+        """Make these failed orders (of ``stores``, one per order) and shipments (of
+        ``shipment_stores``, one per shipment) due at the next sync; how many."""
         self._require_lock()
         count = sum(j.requeue_order(i) for j, i in self._of_stores(store_order_ids, stores))
-        return count + sum(self.journal.requeue_shipment(i) for i in shipment_ids)
+        shipments = self._of_stores(shipment_ids, shipment_stores)
+        return count + sum(j.requeue_shipment(i) for j, i in shipments)
 
     def send_anyway(self, store_order_ids: Sequence[str], *, stores: Sequence[str] = ()) -> int:
         """Send these held orders at the next sync, by the same rules as a backfill: whatever

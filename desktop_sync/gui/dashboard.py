@@ -316,6 +316,7 @@ class Dashboard(QWidget):
         self.needs_you = NeedsYouPanel(reader)
         self.needs_you.retry_requested.connect(self.retry_requested)
         self.needs_you.acted.connect(self._acted)
+        self.needs_you.listed_changed.connect(self._needs_listed)
         # The names the window and its tests know the list and its buttons by.
         self.failed_box = self.needs_you
         self.failed_list = self.needs_you.list
@@ -605,6 +606,14 @@ class Dashboard(QWidget):
         self.store_card.show_times(
             pull, self.schedule.next_pull, self.last_tracking_sent, now, running=running
         )
+
+    def _needs_listed(self) -> None:
+        """Needs you's read has landed (it is read on a worker): its count on the counter
+        and in the banner."""
+        problems = self.needs_attention
+        self.failed.set(problems, _RED if problems else None)
+        self._show_health()
+        self._fit_chart()  # the list may have appeared or gone: the chart makes room
 
     def _acted(self, sentence: str) -> None:
         """Needs you changed the journal: redraw, and sync now when orders became due."""

@@ -5,23 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QModelRoleData,
-    QModelRoleDataSpan,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_sync.app.facade_types import Direction, EventRow, Level
 from desktop_sync.gui.icons import level_icon
+from desktop_sync.gui.paged_model import Index, PagedTableModel
 from desktop_sync.gui.status import banner_sentence
 
 if TYPE_CHECKING:
@@ -56,8 +47,6 @@ _DIRECTION_LABELS = {
     Direction.SYSTEM.value: "App",
 }
 
-Index = QModelIndex | QPersistentModelIndex
-
 
 def level_label(level: str) -> str:
     return _LEVEL_LABELS.get(level, level.capitalize())
@@ -87,9 +76,9 @@ def readable_time(moment: datetime, *, now: datetime | None = None) -> str:
     return f"{local.strftime('%b')} {local.day} {local.year}, {clock}"
 
 
-class SyncLogModel(QAbstractTableModel):
-    """Newest first. The first page loads at once; the view asks for more as it scrolls
-    (``canFetchMore``/``fetchMore``), so a log of 100,000 events opens as fast as one of 10.
+class SyncLogModel(PagedTableModel[EventRow]):
+    """Newest first, a page at a time (``PagedTableModel``), so a log of 100,000 events opens
+    as fast as one of 10.
 
     Pages are read with keyset paging (``max_id`` = the oldest loaded id - 1), so rows the
     engine appends meanwhile never shift a page; those arrive through ``refresh``.
@@ -106,10 +95,8 @@ class SyncLogModel(QAbstractTableModel):
         page_size: int = PAGE_SIZE,
         debounce_ms: int = 250,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(COLUMNS, parent, page_size=page_size, debounce_ms=debounce_ms)
         self._reader = reader
-        self._page_size = page_size
-        self._rows: list[EventRow] = []
         self._text = ""
         self._levels: tuple[str, ...] = ()
         self._last_id = 0
@@ -118,12 +105,6 @@ class SyncLogModel(QAbstractTableModel):
         self._times: dict[int, str] = {}
         self._messages: dict[int, str] = {}
         self._now = datetime.now().astimezone()
-        self._oldest_id: int | None = None
-        self._exhausted = False
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(debounce_ms)
-        self._debounce.timeout.connect(self.apply_filter)
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
         # During a busy sync events arrive by the hundred; a repaint every half second at
@@ -135,39 +116,10 @@ class SyncLogModel(QAbstractTableModel):
 
     # -- Qt model API --------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and not self._exhausted
-
-    def fetchMore(self, parent: Index) -> None:
-        if parent.isValid() or self._exhausted:
-            return
-        page, more = self._page()
-        self._exhausted = not more
-        if not page:
-            return
-        start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
-        self._rows.extend(page)
-        self._oldest_id = page[-1].id
-        self.endInsertRows()
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self._rows):
+        event = self._row(index)
+        if event is None:
             return None
-        event = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(event, column)
@@ -183,19 +135,6 @@ class SyncLogModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return event
         return None
-
-    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
-        """Every role of one cell in one call. Painting asks for about seven roles per cell;
-        each call from Qt into Python must win the interpreter lock back from the sync
-        thread, so one call per cell instead of seven keeps repaints short during a sync."""
-        cells: Iterable[QModelRoleData] = (
-            (roleDataSpan,)
-            if isinstance(roleDataSpan, QModelRoleData)
-            # PySide6 iterates a span; its type stub does not say so.
-            else cast("Iterable[QModelRoleData]", roleDataSpan)
-        )
-        for role_data in cells:
-            role_data.setData(self.data(index, role_data.role()))
 
     # -- our API -------------------------------------------------------------------------
 
@@ -224,17 +163,10 @@ class SyncLogModel(QAbstractTableModel):
             self._text = text.strip()
         if levels is not None:
             self._levels = tuple(str(level) for level in levels)
-        if now:
-            self._debounce.stop()
-            self.apply_filter()
-        else:
-            self._debounce.start()
+        self._read_soon(now=now)
 
     def apply_filter(self) -> None:
-        self.beginResetModel()
-        self._load_first_page()
-        self.endResetModel()
-        self.filter_applied.emit()
+        self._read_afresh()
 
     def refresh(self) -> int:
         """Put events written since the last look at the top; the number of rows added."""
@@ -295,26 +227,20 @@ class SyncLogModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, TIME), self.index(len(self._rows) - 1, TIME))
 
+    def _read_afresh(self) -> None:
+        super()._read_afresh()
+        self.filter_applied.emit()
+
     def _load_first_page(self) -> None:
         self._last_id = self._reader.last_event_id()
-        self._oldest_id = None
-        self._exhausted = False
-        page, more = self._page()
-        self._rows = page
-        if page:
-            self._oldest_id = page[-1].id
-        self._exhausted = not more
+        super()._load_first_page()
 
-    def _page(self) -> tuple[list[EventRow], bool]:
-        """The next page older than what is loaded, and whether any older rows remain."""
-        max_id = self._last_id if self._oldest_id is None else self._oldest_id - 1
+    def _read_page(self, after: EventRow | None, limit: int) -> list[EventRow]:
+        """The events older than ``after`` (the first page: than the newest at the last look)."""
+        max_id = self._last_id if after is None else after.id - 1
         if max_id <= 0:
-            return [], False
-        # One row more than a page says whether to offer another fetch, without a COUNT.
-        rows = self._reader.events_page(
-            0, self._page_size + 1, self._text, self._levels, max_id=max_id
-        )
-        return rows[: self._page_size], len(rows) > self._page_size
+            return []
+        return self._reader.events_page(0, limit, self._text, self._levels, max_id=max_id)
 
     def _display(self, event: EventRow, column: int) -> str:
         if column == TIME:

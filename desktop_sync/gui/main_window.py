@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
             tray.pause_toggled.connect(self.set_paused)
             tray.quit_requested.connect(self.quit_app)
             tray.set_paused(settings.paused)
+            self.dashboard.needs_you.listed_changed.connect(self._needs_listed)
         self.dashboard.set_paused(settings.paused)
         self._attach(controller)
         self._names = TaskRunner(self, describe=lambda exc: "", latest_only=False)
@@ -285,6 +286,12 @@ class MainWindow(QMainWindow):
             self.tray.failing = self.dashboard.needs_attention
             self.tray.set_syncing(False)
             self.tray.cycle_finished(result)
+
+    def _needs_listed(self) -> None:
+        """Needs you's read has landed: the tray's line says its count."""
+        if self.tray is not None:
+            self.tray.failing = self.dashboard.needs_attention
+            self.tray.set_health(self.tray.health)
 
     def _health_changed(self, health: Health) -> None:
         self.dashboard.on_health_changed(health)

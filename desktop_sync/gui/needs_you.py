@@ -4,6 +4,7 @@ reason, with the row's action (Retry, Send anyway, Send them) and Dismiss."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_sync.app.facade_types import Action, Failure, Look, NeedsYou, NeedsYouRow
+from desktop_sync.gui.background import TaskRunner
 
 if TYPE_CHECKING:
     from desktop_sync.app.facade import JournalReader
@@ -47,18 +49,24 @@ def _second_column(row: NeedsYouRow) -> str:
 
 
 class NeedsYouPanel(QFrame):
-    """Reads the list through the facade (``reader.needs_you``); actions go through it too."""
+    """Reads the list through the facade on a worker thread (``reader.needs_you_apart``:
+    thousands of held orders never hold the window up); actions go through the facade too."""
 
     retry_requested = Signal(str)
     """One failed order's number, or "" for every failed order (the controller retries)."""
     acted = Signal(str)
     """An action changed the journal (its sentence): the window syncs and redraws."""
+    listed_changed = Signal()
+    """A read of the list has landed: ``count`` and the rows are the journal's now."""
 
     def __init__(self, reader: JournalReader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("card")
         self._reader = reader
         self.listed = NeedsYou(())
+        self._reading = TaskRunner(self, describe=str, latest_only=True)
+        self._reading.succeeded.connect(self._show)
+        self._reading.failed.connect(self._not_read)
         self.title = QLabel()
         self.list = QTreeWidget()
         self.list.setHeaderLabels(["Orders", "What needs you"])
@@ -100,12 +108,27 @@ class NeedsYouPanel(QFrame):
     def count(self) -> int:
         return self.listed.count
 
+    @property
+    def reading(self) -> bool:
+        """A read of the list is on its way."""
+        return self._reading.busy
+
     def refresh(self, attention: Sequence[Failure] = ()) -> None:
-        """Read the list again; ``attention`` are what this window's cycles said needs a look
-        (also saved, so the count is the one ``desktop-sync status`` shows)."""
+        """Read the list again, on a worker (``listed_changed`` says when it has landed);
+        ``attention`` are what this window's cycles said needs a look (also saved, so the
+        count is the one ``desktop-sync status`` shows)."""
         looks = [Look(f.order_number, f.reason) for f in attention]
-        self.listed = self._reader.needs_you(looks)
+        self._reading.start(functools.partial(self._reader.needs_you_apart, looks))
+
+    def _not_read(self, sentence: str) -> None:
+        """The journal could not be read (the sentence says why): the list stays as it was."""
+        self.detail.setText(sentence)
+
+    def _show(self, listed: object) -> None:
+        if not isinstance(listed, NeedsYou):
+            return
         selected = self._selected()
+        self.listed = listed
         self.list.clear()
         for row in self.listed.rows:
             item = QTreeWidgetItem([_first_column(row), _second_column(row)])
@@ -123,6 +146,7 @@ class NeedsYouPanel(QFrame):
         self.retry_all_button.setVisible(any(r.action is Action.RETRY for r in self.listed.rows))
         self.setVisible(bool(self.listed.rows))
         self._selection_changed()
+        self.listed_changed.emit()
 
     def _selected(self) -> NeedsYouRow | None:
         # The selected row, else the one the keyboard is on (Tab into the list lands there).
@@ -150,7 +174,10 @@ class NeedsYouPanel(QFrame):
             return
         if row.action is Action.RETRY:
             count = self._reader.retry_orders(
-                row.store_order_ids, row.shipment_ids, stores=row.stores
+                row.store_order_ids,
+                row.shipment_ids,
+                stores=row.stores,
+                shipment_stores=row.shipment_stores,
             )
             self.acted.emit(f"{count:,} made due again.")
         elif row.action is Action.SEND_ANYWAY:

@@ -128,7 +128,7 @@ class OrdersTab(QWidget):
     def open_row(self, row: int) -> OrderDetails:
         """The details of the order on ``row``, in a window of their own."""
         line = self.model.line_at(row)
-        timeline = self._reader.order_timeline(line.number)
+        timeline = self._reader.order_timeline(line.number, store=line.store_id)
         self.details = OrderDetails(
             line, timeline, self._addresses(), opener=self._opener, parent=self
         )

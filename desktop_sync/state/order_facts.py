@@ -53,16 +53,18 @@ CREATE TABLE IF NOT EXISTS order_facts (
     updated_at       TEXT NOT NULL,
     PRIMARY KEY (store, store_order_id)
 );
-CREATE INDEX IF NOT EXISTS order_facts_before_start
-    ON order_facts (before_start, placed, store_order_id);
+DROP INDEX IF EXISTS order_facts_before_start;
+CREATE INDEX IF NOT EXISTS order_facts_placed_before_start
+    ON order_facts (placed, store_order_id, store) WHERE before_start = 1;
+CREATE INDEX IF NOT EXISTS order_facts_of_store_placed_before_start
+    ON order_facts (store, placed, store_order_id) WHERE before_start = 1;
 CREATE INDEX IF NOT EXISTS order_facts_by_customer
     ON order_facts (customer_folded, store, store_order_id);
 CREATE TABLE IF NOT EXISTS needs_you_dismissed (
     key         TEXT PRIMARY KEY,
     dismissed_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS orders_by_placed ON orders (store_created_at, store_order_id);
-CREATE INDEX IF NOT EXISTS orders_by_state_placed ON orders (state, store_created_at);
+CREATE INDEX IF NOT EXISTS order_facts_hold ON order_facts (store, store_order_id, hold);
 CREATE INDEX IF NOT EXISTS shipments_by_store_order ON shipments (store_order_id, state);
 CREATE INDEX IF NOT EXISTS shipments_done_by_time ON shipments (state, updated_at);
 CREATE INDEX IF NOT EXISTS events_by_time ON events (time);

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from desktop_sync.app.facade import DesktopSync
 from desktop_sync.gui.call_threads import calls_done
 from desktop_sync.gui.collector import GuiThreadCollector
+from desktop_sync.gui.dashboard import Dashboard
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 
@@ -83,3 +84,8 @@ def collected_on_the_gui_thread(qtbot: QtBot) -> Iterator[None]:
     yield
     collector.stop()
     shiboken6.delete(collector)
+
+
+def needs_you_read(qtbot: QtBot, dashboard: Dashboard) -> None:
+    """Wait until Needs you's read (made on a worker thread) has landed on the dashboard."""
+    qtbot.waitUntil(lambda: not dashboard.needs_you.reading, timeout=10_000)

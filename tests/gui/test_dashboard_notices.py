@@ -19,6 +19,7 @@ from desktop_sync.gui.dashboard import Dashboard
 from desktop_sync.gui.main_window import MainWindow
 from desktop_sync.state.journal import Journal
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
+from tests.gui.conftest import needs_you_read
 from tests.gui.test_main_window import WindowMaker, ended, journal, make_window
 
 __all__ = ["ended", "journal", "make_window"]  # fixtures, used by name
@@ -66,6 +67,7 @@ def _attention_rows(dashboard: Dashboard) -> list[tuple[str, str]]:
 def _sync(window: MainWindow, qtbot: QtBot) -> None:
     with qtbot.waitSignal(window.controller.cycle_finished, timeout=WAIT_MS):
         window.sync_now()
+    needs_you_read(qtbot, window.dashboard)
 
 
 def test_an_order_cancelled_after_it_shipped_needs_attention_in_the_panel_count_and_tray(
@@ -105,6 +107,7 @@ def test_a_clock_set_right_clears_the_sentence(qtbot: QtBot, reader: DesktopSync
     dashboard = Dashboard(reader)
     qtbot.addWidget(dashboard)
     dashboard.set_notices((SHIPPED,), CLOCK)  # what earlier cycles saved
+    needs_you_read(qtbot, dashboard)
     assert dashboard.needs_attention == 1
     dashboard.on_health_changed(Health.OK)
     assert dashboard.banner_text.text() == CLOCK

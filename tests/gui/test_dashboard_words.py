@@ -27,7 +27,7 @@ from desktop_sync.state.journal import Journal
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.server import Fault
-from tests.gui.conftest import ORDERDESK_API_KEY, ORDERDESK_STORE_ID
+from tests.gui.conftest import ORDERDESK_API_KEY, ORDERDESK_STORE_ID, needs_you_read
 from tests.gui.test_main_window import WindowMaker, ended, journal, make_window
 
 __all__ = ["ended", "journal", "make_window"]  # fixtures, used by name
@@ -136,6 +136,7 @@ def test_nothing_moves_the_buttons_banner_pause_demo_line_or_attention_panel(
     journal.record_order_seen("77", "1077", now, now)
     journal.mark_failed("77", "Order Desk refused the order: the SKU is missing.")
     dashboard.refresh_counts()
+    needs_you_read(qtbot, dashboard)
     assert dashboard.failed_box.isVisible()
     qtbot.wait(50)
     assert [_at(w, window) for w in controls] == before
@@ -160,6 +161,7 @@ def test_at_the_minimum_size_the_banner_and_attention_panel_move_nothing_either(
     journal.record_order_seen("77", "1077", now, now)
     journal.mark_failed("77", "Order Desk refused the order: the SKU is missing.")
     dashboard.refresh_counts()
+    needs_you_read(qtbot, dashboard)
     qtbot.wait(50)
     assert dashboard.failed_box.isVisible() and dashboard.reconnect_button.isVisible()
     assert [_at(w, window) for w in controls] == before
@@ -191,6 +193,7 @@ def test_at_the_minimum_size_no_text_is_clipped(
         journal.record_order_seen("77", "1077", now, now)
         journal.mark_failed("77", "Order Desk refused the order: the SKU is missing. " * 3)
         dashboard.refresh_counts()
+        needs_you_read(qtbot, dashboard)
         qtbot.wait(30)
         labels = [
             dashboard.banner_text,

@@ -29,6 +29,7 @@ from desktop_sync.state.journal import Journal
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.demo import DemoSandbox
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from tests.gui.conftest import needs_you_read
 from tests.gui.test_workers import make_profile
 
 pytestmark = pytest.mark.gui
@@ -139,6 +140,7 @@ def test_a_failed_order_is_listed_with_its_reason_and_retry_sends_it(
     journal.mark_failed(str(order_id), reason)
     window = make_window()
     dashboard = window.dashboard
+    needs_you_read(qtbot, dashboard)
     assert not dashboard.failed_box.isHidden()
     assert dashboard.failed.number.text() == "1"
     item = dashboard.failed_list.topLevelItem(0)
@@ -149,6 +151,7 @@ def test_a_failed_order_is_listed_with_its_reason_and_retry_sends_it(
     with qtbot.waitSignal(window.controller.cycle_finished, timeout=20_000):
         qtbot.mouseClick(dashboard.retry_button, Qt.MouseButton.LeftButton)
     assert [o["source_id"] for o in orderdesk.orders()] == [str(order_id)]
+    needs_you_read(qtbot, dashboard)
     assert dashboard.failed_box.isHidden()
     assert dashboard.sent.number.text() == "1"
 

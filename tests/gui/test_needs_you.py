@@ -23,7 +23,7 @@ from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.samples import generate_orders
 from tests.contract.kits.shopify import ShopifyKit
 from tests.engine.test_orders_facts import shopify
-from tests.gui.conftest import ORDERDESK_API_KEY, ORDERDESK_STORE_ID
+from tests.gui.conftest import ORDERDESK_API_KEY, ORDERDESK_STORE_ID, needs_you_read
 
 __all__ = ["shopify"]  # a fixture, used by name
 
@@ -84,6 +84,7 @@ def window_on(profile: Profile, app: DesktopSync, qtbot: QtBot) -> Iterator[Main
 def _sync(window: MainWindow, qtbot: QtBot) -> None:
     with qtbot.waitSignal(window.controller.cycle_finished, timeout=WAIT_MS):
         window.sync_now()
+    needs_you_read(qtbot, window.dashboard)
 
 
 def test_a_held_order_is_in_needs_you_and_the_dashboard_does_not_say_in_sync(
@@ -113,6 +114,7 @@ def test_a_held_order_is_in_needs_you_and_the_dashboard_does_not_say_in_sync(
         dashboard.retry_button.setFocus()
         qtbot.keyClick(dashboard.retry_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: len(orderdesk.orders()) == 1, timeout=WAIT_MS)
+    needs_you_read(qtbot, dashboard)
     assert dashboard.needs_attention == 0 and dashboard.failed_box.isHidden()
     assert dashboard.banner_text.text() == "Everything is in sync."
 
@@ -129,4 +131,5 @@ def test_dismiss_takes_a_held_order_off_the_list_and_the_count(
     assert dashboard.failed.number.text() == "2"
     item.setSelected(True)
     qtbot.mouseClick(dashboard.needs_you.dismiss_button, Qt.MouseButton.LeftButton)
+    needs_you_read(qtbot, dashboard)
     assert dashboard.needs_attention == 0 and dashboard.failed_box.isHidden()

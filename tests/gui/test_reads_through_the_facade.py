@@ -21,6 +21,7 @@ from desktop_sync.gui.log_view import CsvExport
 from desktop_sync.state.journal import Journal, JournalError
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from tests.gui.conftest import needs_you_read
 from tests.gui.test_workers import make_profile
 
 pytestmark = pytest.mark.gui
@@ -50,6 +51,7 @@ def test_the_session_gives_the_dashboard_and_the_log_its_facade_not_a_journal(
             held = [name for name, value in vars(widget).items() if isinstance(value, Journal)]
             assert held == [], f"{type(widget).__name__} holds a Journal: {held}"
         # What they read through it is what the journal holds.
+        needs_you_read(qtbot, window.dashboard)
         assert window.dashboard.failed.number.text() == "1"
         assert window.dashboard.failed_list.topLevelItem(0).text(0) == "1077"
         assert window.dashboard.last_order_sent == now
