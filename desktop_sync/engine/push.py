@@ -35,7 +35,7 @@ from desktop_sync.connectors.stores.window import as_utc as _as_utc
 from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER, AfterPush, StoreFacts
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PushResult, Stage
-from desktop_sync.engine.identity import STORE_KEY, belongs_to, store_order_id_of
+from desktop_sync.engine.identity import INSTALLATION_KEY, STORE_KEY, store_order_id_of
 from desktop_sync.engine.mapping import UnmappableOrder, default_source_name, map_order
 from desktop_sync.engine.order_facts import (
     BEFORE_START,
@@ -86,7 +86,6 @@ class OrderPusher:
         self.start_at = start_at
         self.source_name = ctx.source_name or default_source_name(store.display_name)
         self.send_rule = send_rule
-        self.store_key = ctx.store_key
         self._seen: dict[str, StoreOrder] = {}
         self._left_out: set[str] = set()
         self.after_push = AfterPush(
@@ -248,9 +247,16 @@ class OrderPusher:
 
     def _ours(self, order: Order, store_order_id: str | None = None) -> bool:
         """This store sent ``order`` (as ``store_order_id``, when given)."""
-        return belongs_to(order, store_key=self.store_key, source_name=self.source_name) and (
+        return self.ctx.ours(order, self.source_name) and (
             store_order_id is None or store_order_id_of(order) == store_order_id
         )
+
+    def _whose(self) -> dict[str, str]:
+        """What each order sent says of who sent it: the store, and this installation."""
+        written = {STORE_KEY: self.ctx.store_key}
+        if self.ctx.installation:
+            written[INSTALLATION_KEY] = self.ctx.installation
+        return written
 
     # -- sending one order ---------------------------------------------------------------
 
@@ -301,7 +307,7 @@ class OrderPusher:
             return
         draft = replace(
             draft,
-            order_metadata={**draft.order_metadata, STORE_KEY: self.store_key},
+            order_metadata={**draft.order_metadata, **self._whose()},
         )
 
         journal.mark_sending(row.store_order_id)
