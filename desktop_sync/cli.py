@@ -19,6 +19,7 @@ from desktop_sync.app.platforms import NAMES
 from desktop_sync.cli_common import (
     EXIT_CONFIG,
     EXIT_FAILURES,
+    EXIT_HELD,
     EXIT_OK,
     EXIT_ORDERDESK_AUTH,
     EXIT_ORDERDESK_OFFLINE,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EXIT_CONFIG",
     "EXIT_FAILURES",
+    "EXIT_HELD",
     "EXIT_OK",
     "EXIT_ORDERDESK_AUTH",
     "EXIT_ORDERDESK_OFFLINE",
@@ -286,6 +288,7 @@ _EXIT_FOR_HEALTH = {
     Health.STORE_AUTH: EXIT_STORE_AUTH,
     Health.ORDERDESK_OFFLINE: EXIT_ORDERDESK_OFFLINE,
     Health.STORE_OFFLINE: EXIT_STORE_OFFLINE,
+    Health.HELD: EXIT_HELD,
 }
 
 

@@ -19,6 +19,7 @@ from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import StoreConnector, StoreOrder
 from desktop_sync.engine.context import utc_now
 from desktop_sync.engine.events import EventSink
+from desktop_sync.engine.identity import ThisComputer
 from desktop_sync.engine.mapping import map_order
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.engine.whose_store import SavedIdentity
@@ -77,7 +78,7 @@ def make_engine(
     order_statuses: Collection[str] | None = None,
     identity: SavedIdentity | None = None,
     on_identity: Callable[[str], None] | None = None,
-    installation: str = "",
+    this_computer: ThisComputer | None = None,
 ) -> SyncEngine:
     """``source_name``: the store's own in Order Desk (default: its platform's); ``store_id``:
     whose rows it keeps in the journal (default: the first store's)."""
@@ -98,7 +99,7 @@ def make_engine(
         send_rule=send_rule_for(store.platform, order_statuses),
         identity=identity,
         on_identity=on_identity,
-        installation=installation,
+        this_computer=this_computer,
     )
 
 

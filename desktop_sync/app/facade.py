@@ -20,6 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from desktop_sync.app.facade_log import SyncLogReads
 from desktop_sync.app.facade_records import Backfill, JournalReader, Status
+from desktop_sync.app.installation import this_computer
 from desktop_sync.app.lock import LOCK_FILE, ProfileBusy, ProfileLock
 from desktop_sync.app.logs import register_secrets
 from desktop_sync.app.notices import NOTICES_FILE, load_notices, record_cycle
@@ -298,6 +299,8 @@ class DesktopSync(SyncLogReads, OrderServices):
             journal_file=journal_path(self._env),
             clock=clock,
             on_cycle=lambda result: record_cycle(notices, result),
+            settings_file=settings_path(self._env),
+            this_computer=this_computer(data_dir(self._env), chosen.store_id),
         )
 
     def engine_factory(self, profile: Any, **options: Any) -> EveryStore:

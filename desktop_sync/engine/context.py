@@ -14,7 +14,7 @@ from typing import Protocol
 from desktop_sync.connectors.orderdesk.models import NewOrder, Order, StoreInfo
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.engine.events import Direction, EventSink, Level, Progress, Stage, SyncEvent
-from desktop_sync.engine.identity import belongs_to
+from desktop_sync.engine.identity import ThisComputer, belongs_to
 from desktop_sync.state.journal import Cursor, Journal
 
 __all__ = ["EngineContext", "OrderDeskApi", "ServerClock", "utc_now"]
@@ -90,8 +90,11 @@ class EngineContext:
     former_keys: frozenset[str] = frozenset()
     """Other keys of this store, matched as its own (what earlier versions wrote: the typed
     address; the address a moved WooCommerce site had)."""
-    installation: str = ""
-    """This installation (one profile on one computer), written with every order sent."""
+    this_computer: ThisComputer = field(default_factory=ThisComputer)
+    """The installation sending (one profile on one computer), named in every order sent."""
+    held: str = ""
+    """Why nothing more is synced for this store until the merchant chooses ("" when it
+    syncs): another computer was found sending its orders (``engine.whose_store``)."""
     source_name: str = ""
     """The Order Desk source name of this store's orders ("": its platform's)."""
     server_clock: ServerClock = field(default_factory=ServerClock)

@@ -17,6 +17,7 @@ matching (``former`` keys), so an upgrade, a new PC or an edited address sends n
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from desktop_sync.connectors.orderdesk.models import Order
@@ -26,11 +27,13 @@ from desktop_sync.engine.mapping import STORE_ORDER_ID_KEY
 __all__ = [
     "INSTALLATION_KEY",
     "STORE_KEY",
+    "ThisComputer",
     "belongs_to",
     "comparable",
     "former_keys",
     "installation_of",
     "platform_key",
+    "sent_elsewhere",
     "store_key_of",
     "store_order_id_of",
 ]
@@ -41,6 +44,48 @@ STORE_KEY = "store_key"
 
 INSTALLATION_KEY = "installation"
 """``order_metadata`` key naming the installation (one profile on one computer) that sent it."""
+_TURN_KEY = "installation_chosen"
+_COMPUTER_KEY = "computer"
+
+
+@dataclass(frozen=True)
+class ThisComputer:
+    """The installation sending (``app.installation``): written with every order it sends."""
+
+    installation: str = ""
+    """Its id ("": none, as in earlier versions; nothing is written or checked)."""
+    computer: str = ""
+    """The computer's name, for the other computer's sentence."""
+    chosen: int = 0
+    """When the merchant chose this computer for the store (Unix seconds; 0: never)."""
+
+    def written(self) -> dict[str, str]:
+        """What each order it sends says of who sent it."""
+        if not self.installation:
+            return {}
+        return {
+            INSTALLATION_KEY: self.installation,
+            _TURN_KEY: str(self.chosen),
+            _COMPUTER_KEY: self.computer,
+        }
+
+
+def sent_elsewhere(order: Order, this: ThisComputer) -> str | None:
+    """The name of the other computer that sent ``order`` (one of this store's) while it may
+    still be syncing the store ("" when it gave none), else None.
+
+    An order sent before installations were written, or by this one, is not another's; nor
+    one sent under an earlier choice than this computer's (the merchant chose this one since).
+    """
+    other = installation_of(order)
+    if not this.installation or not other or other == this.installation:
+        return None
+    turn = _text(order.order_metadata, _TURN_KEY)
+    chosen = int(turn) if turn.isdigit() else 0
+    if chosen < this.chosen:
+        return None
+    return _text(order.order_metadata, _COMPUTER_KEY)
+
 
 # The address each connector keeps of its store, already normalised by the connector.
 _ADDRESS_ATTRIBUTES = ("api_url", "shop_url", "site_url")

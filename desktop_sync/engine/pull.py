@@ -40,6 +40,7 @@ from desktop_sync.engine.pull_parts import (
     plan_shipment,
 )
 from desktop_sync.engine.pull_window import HORIZON, Listing, PullWindow
+from desktop_sync.engine.whose_store import stop_if_sent_elsewhere
 from desktop_sync.state.journal import (
     Cursor,
     OrderRow,
@@ -169,6 +170,8 @@ class ShipmentPuller:
             if self.ctx.stop.is_set():
                 return False
             if order.source_name == self.source_name:
+                if self.ctx.ours(order, self.source_name):
+                    stop_if_sent_elsewhere(self.ctx, order)
                 listed.append(order)
         scan.listed = {o.id for o in listed}
         self._reopen_shipped(listed, scan)

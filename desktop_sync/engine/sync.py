@@ -33,6 +33,7 @@ from desktop_sync.engine.events import (
     SyncEvent,
     said_once,
 )
+from desktop_sync.engine.identity import ThisComputer
 from desktop_sync.engine.pull import ShipmentPuller
 from desktop_sync.engine.push import OrderPusher
 from desktop_sync.engine.send_rules import SendRule
@@ -82,7 +83,7 @@ class SyncEngine:
         on_cycle: Callable[[CycleResult], None] | None = None,
         identity: SavedIdentity | None = None,
         on_identity: Callable[[str], None] | None = None,
-        installation: str = "",
+        this_computer: ThisComputer | None = None,
     ) -> None:
         """``store_key`` names the store in Order Desk (default: its platform and address);
         ``send_rule`` says which store orders are sent (the platform's rule, or the merchant's
@@ -92,8 +93,8 @@ class SyncEngine:
         (id or name) that orders cancelled in the store after the push are moved to;
         ``on_cycle`` hears every cycle's result (the facade keeps what the merchant must see);
         ``identity`` is the store's as saved in its settings (``engine.whose_store``), and
-        ``on_identity`` hears it when first learned, to save it; ``installation`` names this
-        profile on this computer in every order sent."""
+        ``on_identity`` hears it when first learned, to save it; ``this_computer`` names
+        this profile on this computer in every order sent."""
         self.ctx = EngineContext(
             journal,
             sink,
@@ -101,7 +102,7 @@ class SyncEngine:
             stop or threading.Event(),
             store_key=store_key or "",
             source_name=source_name or "",
-            installation=installation,
+            this_computer=this_computer or ThisComputer(),
         )
         self.whose = StoreSelf(self.ctx, store, identity or SavedIdentity(), on_identity)
         self.store = store

@@ -15,11 +15,19 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from desktop_sync.connectors.orderdesk.models import Order
 from desktop_sync.connectors.stores.base import StoreConnector
 from desktop_sync.engine.context import EngineContext
-from desktop_sync.engine.identity import comparable, former_keys, platform_key, store_key_of
+from desktop_sync.engine.events import Direction, Level
+from desktop_sync.engine.identity import (
+    comparable,
+    former_keys,
+    platform_key,
+    sent_elsewhere,
+    store_key_of,
+)
 
-__all__ = ["SavedIdentity", "StoreHeld", "StoreSelf"]
+__all__ = ["SavedIdentity", "StoreHeld", "StoreSelf", "stop_if_sent_elsewhere"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +71,8 @@ class StoreSelf:
     def learn(self) -> None:
         """Ask the store what it is (once per engine); raises the connector's errors, and
         ``StoreHeld`` when it is not the store the settings name."""
+        if self.ctx.held:
+            raise StoreHeld(self.ctx.held)
         if self._learned:
             return
         identity = self.store.identify()
@@ -92,6 +102,23 @@ class StoreSelf:
             "is synced for it until you confirm it is the same store, moved (Same store in "
             "the window, or desktop-sync stores same-store)."
         )
+
+
+def stop_if_sent_elsewhere(ctx: EngineContext, order: Order) -> None:
+    """Stop syncing the store (``StoreHeld``, for as long as this engine runs) when ``order``,
+    one of its orders, was sent by another computer that may still be syncing it: two
+    computers sending the same store send every order twice."""
+    other = sent_elsewhere(order, ctx.this_computer)
+    if other is None:
+        return
+    named = f" ({other})" if other else ""
+    ctx.held = (
+        f"Another computer{named} also sends this store's orders to Order Desk, so this "
+        "computer stopped syncing it to send nothing twice; choose the computer that syncs it "
+        "(Sync from this computer, in the window or with desktop-sync stores sync-here)."
+    )
+    ctx.emit(Level.ERROR, Direction.PUSH, ctx.held, order_number=order.source_id)
+    raise StoreHeld(ctx.held)
 
 
 def _given(*keys: str) -> frozenset[str]:

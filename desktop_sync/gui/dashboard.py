@@ -77,6 +77,7 @@ _REASONS = {
     Health.STORE_AUTH: "Refused the key. Press Reconnect.",
     Health.ORDERDESK_OFFLINE: "Not answering. The app keeps retrying.",
     Health.STORE_OFFLINE: "Not answering. The app keeps retrying.",
+    Health.HELD: "Stopped. It waits for your choice.",
 }
 
 
