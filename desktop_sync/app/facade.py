@@ -35,6 +35,7 @@ from desktop_sync.app.profile import (
 )
 from desktop_sync.app.secrets import SecretStore, unavailable_message, usable_backend
 from desktop_sync.app.settings import Settings, load_settings, parse_start
+from desktop_sync.app.store_choices import same_store, sync_here
 from desktop_sync.app.store_engines import EveryStore, StoreEngines, with_profile_counts
 from desktop_sync.app.store_results import (
     ProfileCycle,
@@ -274,6 +275,17 @@ class DesktopSync(SyncLogReads, OrderServices):
         self._profiles = None  # loaded again, without it
         return remove_store(name, secrets=SecretStore(), settings_file=settings_path(self._env))
 
+    def sync_here(self, store: str | None = None) -> str:
+        """ "Sync from this computer": this computer syncs the store (``app.store_choices``)."""
+        self._require_lock()
+        return sync_here(self._in_use(store)[0], data_folder=data_dir(self._env))
+
+    def same_store(self, store: str | None = None) -> str:
+        """The merchant confirms a moved WordPress site is their store (``app.store_choices``)."""
+        self._require_lock()
+        self._profiles = None  # loaded again, with what was confirmed
+        return same_store(self._in_use(store)[0], settings_file=settings_path(self._env))
+
     # -- syncing -------------------------------------------------------------------------
 
     def engine(
@@ -298,7 +310,7 @@ class DesktopSync(SyncLogReads, OrderServices):
             stop=stop,
             journal_file=journal_path(self._env),
             clock=clock,
-            on_cycle=lambda result: record_cycle(notices, result),
+            on_cycle=lambda result: record_cycle(notices, result, store=chosen.store_name),
             settings_file=settings_path(self._env),
             this_computer=this_computer(data_dir(self._env), chosen.store_id),
         )
@@ -418,6 +430,7 @@ class DesktopSync(SyncLogReads, OrderServices):
             last_event=last[0].message if last else None,
             attention=notices.attention,
             clock_message=notices.clock_message,
+            held=notices.held,
             stores=parts,
         )
 

@@ -28,17 +28,10 @@ from desktop_sync.app.stores import (
     source_name_for_new_store,
 )
 from desktop_sync.connectors.stores.base import StoreIdentity
-from desktop_sync.engine.identity import comparable, platform_key
+from desktop_sync.engine.identity import platform_key
 from desktop_sync.errors import DesktopSyncError
 
-__all__ = [
-    "StoreRefused",
-    "add_store",
-    "confirm_same_store",
-    "connect_orderdesk",
-    "remember_identity",
-    "remove_store",
-]
+__all__ = ["StoreRefused", "add_store", "connect_orderdesk", "remove_store"]
 
 
 class StoreRefused(DesktopSyncError):
@@ -162,42 +155,3 @@ def remove_store(name: str, *, secrets: SecretStore, settings_file: Path) -> Sto
         secrets.delete(store_secret_name(store.platform, store.url))
     save_settings(dataclasses.replace(saved, stores=tuple(others)), settings_file)
     return store
-
-
-def remember_identity(store_id: str, identity: str, *, settings_file: Path) -> None:
-    """Save what the platform calls the store, learned by its engine; never over an identity
-    already saved (a moved store keeps its own)."""
-    saved = load_settings(settings_file)
-    stores = tuple(
-        dataclasses.replace(s, identity=identity) if s.id == store_id and not s.identity else s
-        for s in saved.stores
-    )
-    if stores != saved.stores:
-        save_settings(dataclasses.replace(saved, stores=stores), settings_file)
-
-
-def confirm_same_store(
-    name: str, *, settings_file: Path, identify: Callable[[StoreSettings], StoreIdentity]
-) -> str:
-    """The merchant says the WooCommerce site that now gives another address is the store
-    they connected, moved: its identity stays, and the address it gives now (``identify``
-    asks the site) is taken as its own. Returns the sentence to show; ``StoreRefused`` when
-    there is nothing to confirm."""
-    saved = load_settings(settings_file)
-    store = find_store(saved.stores, name)
-    learned = platform_key(store.platform, identify(store))
-    known = {comparable(k) for k in (store.identity, store.seen_as) if k}
-    if not learned or not store.identity or comparable(learned) in known:
-        raise StoreRefused(f'"{store.label}" is the store that was connected; nothing to confirm.')
-    if store.platform != "woocommerce":
-        raise StoreRefused(
-            f'"{store.label}" now reaches another store (its platform\'s own id changed); '
-            "add that store as a new store instead."
-        )
-    moved = dataclasses.replace(store, seen_as=learned)
-    stores = tuple(moved if s.id == store.id else s for s in saved.stores)
-    save_settings(dataclasses.replace(saved, stores=stores), settings_file)
-    return (
-        f'"{store.label}" is now synced at {learned.partition(":")[2]}, as the same store: '
-        "orders it sent before are not sent again."
-    )

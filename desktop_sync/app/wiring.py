@@ -21,7 +21,7 @@ from desktop_sync.app.platforms import (
     source_name_for,
 )
 from desktop_sync.app.profile import Profile
-from desktop_sync.app.store_setup import remember_identity
+from desktop_sync.app.store_identity import remember_identity
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
 from desktop_sync.connectors.orderdesk.models import StoreInfo
 from desktop_sync.connectors.stores.base import StoreConnector, StoreIdentity

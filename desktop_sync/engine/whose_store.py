@@ -100,7 +100,7 @@ class StoreSelf:
         return (
             f"The {name} site now says its address is {_shown(learned)}, not {was}: nothing "
             "is synced for it until you confirm it is the same store, moved (Same store in "
-            "the window, or desktop-sync stores same-store)."
+            "the window, or desktop-sync store same-store)."
         )
 
 
@@ -115,7 +115,7 @@ def stop_if_sent_elsewhere(ctx: EngineContext, order: Order) -> None:
     ctx.held = (
         f"Another computer{named} also sends this store's orders to Order Desk, so this "
         "computer stopped syncing it to send nothing twice; choose the computer that syncs it "
-        "(Sync from this computer, in the window or with desktop-sync stores sync-here)."
+        "(Sync from this computer, in the window or with desktop-sync store sync-here)."
     )
     ctx.emit(Level.ERROR, Direction.PUSH, ctx.held, order_number=order.source_id)
     raise StoreHeld(ctx.held)
