@@ -35,7 +35,7 @@ from desktop_sync.app.profile import (
 )
 from desktop_sync.app.secrets import SecretStore, unavailable_message, usable_backend
 from desktop_sync.app.settings import Settings, load_settings, parse_start
-from desktop_sync.app.store_choices import same_store, sync_here
+from desktop_sync.app.store_choices import held_stores, same_store, sync_here
 from desktop_sync.app.store_engines import EveryStore, StoreEngines, with_profile_counts
 from desktop_sync.app.store_results import (
     ProfileCycle,
@@ -276,15 +276,25 @@ class DesktopSync(SyncLogReads, OrderServices):
         return remove_store(name, secrets=SecretStore(), settings_file=settings_path(self._env))
 
     def sync_here(self, store: str | None = None) -> str:
-        """ "Sync from this computer": this computer syncs the store (``app.store_choices``)."""
-        self._require_lock()
-        return sync_here(self._in_use(store)[0], data_folder=data_dir(self._env))
+        """Sync from this computer: this computer syncs the store (default: each store held
+        because another computer syncs it); the sentence to show (``app.store_choices``)."""
+        folder = data_dir(self._env)
+        return self._choose(store, True, lambda p: sync_here(p, data_folder=folder))
 
     def same_store(self, store: str | None = None) -> str:
-        """The merchant confirms a moved WordPress site is their store (``app.store_choices``)."""
-        self._require_lock()
+        """The merchant confirms a moved WordPress site is their store (default: each store
+        held because it gives another address); the sentence to show."""
+        target = settings_path(self._env)
+        said = self._choose(store, False, lambda p: same_store(p, settings_file=target))
         self._profiles = None  # loaded again, with what was confirmed
-        return same_store(self._in_use(store)[0], settings_file=settings_path(self._env))
+        return said
+
+    def _choose(self, store: str | None, elsewhere: bool, act: Callable[[Profile], str]) -> str:
+        self._require_lock()
+        notices = data_dir(self._env) / NOTICES_FILE
+        in_use = self._in_use(store)
+        chosen = in_use if store else held_stores(notices, in_use, elsewhere)
+        return " ".join(act(profile) for profile in chosen) or "No store waits for this choice."
 
     # -- syncing -------------------------------------------------------------------------
 
@@ -430,7 +440,7 @@ class DesktopSync(SyncLogReads, OrderServices):
             last_event=last[0].message if last else None,
             attention=notices.attention,
             clock_message=notices.clock_message,
-            held=notices.held,
+            held=tuple(f"{store}: {sentence}" for store, sentence in notices.held),
             stores=parts,
         )
 

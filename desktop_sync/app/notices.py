@@ -32,8 +32,8 @@ class Notices:
     """Orders that need the merchant, newest last."""
     clock_message: str = ""
     """The sentence about this PC's clock when the last reading found it off, else ""."""
-    held: tuple[str, ...] = ()
-    """Per store whose last cycle was held for the merchant's choice: "<store>: <sentence>"."""
+    held: tuple[tuple[str, str], ...] = ()
+    """(store, sentence) of each store whose last cycle was held for the merchant's choice."""
 
 
 def load_notices(path: Path) -> Notices:
@@ -51,7 +51,7 @@ def load_notices(path: Path) -> Notices:
     return Notices(
         attention,
         clock if isinstance(clock, str) else "",
-        tuple(f"{store}: {sentence}" for store, sentence in stores if isinstance(sentence, str)),
+        tuple((str(store), sentence) for store, sentence in stores if isinstance(sentence, str)),
     )
 
 

@@ -4,14 +4,30 @@ address is the store that was connected, moved ("Same store")."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from desktop_sync.app.installation import choose_this_computer
+from desktop_sync.app.notices import load_notices
 from desktop_sync.app.profile import Profile
 from desktop_sync.app.store_identity import confirm_same_store
 from desktop_sync.connectors.stores.base import StoreIdentity
+from desktop_sync.engine.whose_store import ANOTHER_COMPUTER
 
-__all__ = ["same_store", "sync_here"]
+__all__ = ["held_stores", "same_store", "sync_here"]
+
+
+def held_stores(
+    notices_file: Path, profiles: Sequence[Profile], elsewhere: bool
+) -> tuple[Profile, ...]:
+    """The stores whose last cycle was held because another computer syncs them
+    (``elsewhere``), or because their site gives another address (not ``elsewhere``)."""
+    held = dict(load_notices(notices_file).held)
+    return tuple(
+        p
+        for p in profiles
+        if p.store_name in held and held[p.store_name].startswith(ANOTHER_COMPUTER) == elsewhere
+    )
 
 
 def sync_here(profile: Profile, *, data_folder: Path) -> str:

@@ -27,10 +27,12 @@ from desktop_sync.engine.identity import (
     store_key_of,
 )
 
-__all__ = ["SavedIdentity", "StoreHeld", "StoreSelf", "stop_if_sent_elsewhere"]
+__all__ = ["ANOTHER_COMPUTER", "SavedIdentity", "StoreHeld", "StoreSelf", "stop_if_sent_elsewhere"]
 
 log = logging.getLogger(__name__)
 
+ANOTHER_COMPUTER = "Another computer"
+"""How the sentence of a store held because another computer syncs it begins."""
 # Platforms whose own id never changes with the store's address.
 _PERMANENT_IDS = frozenset({"bigcommerce", "shopify"})
 
@@ -113,7 +115,7 @@ def stop_if_sent_elsewhere(ctx: EngineContext, order: Order) -> None:
         return
     named = f" ({other})" if other else ""
     ctx.held = (
-        f"Another computer{named} also sends this store's orders to Order Desk, so this "
+        f"{ANOTHER_COMPUTER}{named} also sends this store's orders to Order Desk, so this "
         "computer stopped syncing it to send nothing twice; choose the computer that syncs it "
         "(Sync from this computer, in the window or with desktop-sync store sync-here)."
     )

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_sync.engine.events import CycleResult, Failure, Health, Progress
+from desktop_sync.engine.whose_store import ANOTHER_COMPUTER
 from desktop_sync.gui.log_model import readable_time
 from desktop_sync.gui.month_chart import MonthChart
 from desktop_sync.gui.needs_you import NeedsYouPanel
@@ -70,6 +71,7 @@ KEYS_FOR_THIS_SESSION = (
     "asks for them at the next start. Install a password store to keep them."
 )
 
+_SYNC_HERE = "Sync from this computer"
 # Card reasons are short and fixed, so they always fit their two reserved lines; the banner
 # above carries the whole sentence.
 _REASONS = {
@@ -215,6 +217,9 @@ class Dashboard(QWidget):
     sync_now_clicked = Signal()
     pause_toggled = Signal(bool)
     reconnect_clicked = Signal()
+    choose_clicked = Signal(bool)
+    """The merchant's choice for a held store: True "Sync from this computer" (another
+    computer syncs it), False "Same store" (its site gives another address)."""
     retry_requested = Signal(str)
     """An order number, or "" for every failed order."""
 
@@ -271,6 +276,12 @@ class Dashboard(QWidget):
         self.banner.setFixedHeight(max(lines, self.reconnect_button.sizeHint().height()) + 14)
         banner_layout.addWidget(self.banner_text, 1)
         banner_layout.addWidget(self.reconnect_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.choose_button = QPushButton(_SYNC_HERE)
+        self.choose_button.clicked.connect(
+            lambda: self.choose_clicked.emit(self.choose_button.text() == _SYNC_HERE)
+        )
+        self.choose_button.hide()
+        banner_layout.addWidget(self.choose_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
         self.orderdesk_card = _Card("Order Desk", orderdesk_subtitle, "", "Last order sent")
         self.store_card = _Card(store_title, store_subtitle, "", "Last tracking sent")
@@ -558,6 +569,11 @@ class Dashboard(QWidget):
         self.banner_text.setText(text)
         self.banner_text.setToolTip(self.clock_message)
         self.reconnect_button.setVisible(health is not None and health.needs_reconnect)
+        held = health is Health.HELD and self.last_result is not None
+        if held and self.last_result is not None:
+            elsewhere = ANOTHER_COMPUTER in self.last_result.message
+            self.choose_button.setText(_SYNC_HERE if elsewhere else "Same store")
+        self.choose_button.setVisible(held)
 
     def _banner(self, health: Health | None, pausing: bool) -> tuple[str, str]:
         if health is None:
