@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from desktop_sync.connectors.orderdesk.models import Order
 from desktop_sync.connectors.stores.base import StoreConnector
 from desktop_sync.engine.context import EngineContext
-from desktop_sync.engine.events import Direction, Level
 from desktop_sync.engine.identity import (
     comparable,
     former_keys,
@@ -119,8 +118,7 @@ def stop_if_sent_elsewhere(ctx: EngineContext, order: Order) -> None:
         "computer stopped syncing it to send nothing twice; choose the computer that syncs it "
         "(Sync from this computer, in the window or with desktop-sync store sync-here)."
     )
-    ctx.emit(Level.ERROR, Direction.PUSH, ctx.held, order_number=order.source_id)
-    raise StoreHeld(ctx.held)
+    raise StoreHeld(ctx.held)  # the cycle logs it and reports it
 
 
 def _given(*keys: str) -> frozenset[str]:
