@@ -23,11 +23,13 @@ from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.samples import generate_orders
 from desktop_sync_sandbox.server import Fault
 from tests.contract.kit import FAST_BACKOFF
+from tests.contract.kits import bigcommerce, shopify, woocommerce
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.contract.kits.woocommerce import WooCommerceKit
 from tests.harness import Clock, make_engine, minute_ago, orderdesk_emulator, running
 
 HOME = "https://www.shop.example/"
+KITS = {"bigcommerce": bigcommerce, "shopify": shopify, "woocommerce": woocommerce}
 
 
 @pytest.fixture
@@ -206,3 +208,25 @@ def test_a_wordpress_site_that_moved_is_held_until_the_merchant_confirms(
         confirmed.close()
     assert result.push is not None and result.push.sent == 2
     assert {o["order_metadata"][STORE_KEY] for o in orderdesk.orders()} == {saved.key}
+
+
+@pytest.mark.parametrize(
+    ("platform", "expected"),
+    [
+        ("bigcommerce", "sandbox1"),
+        ("shopify", "gid://shopify/Shop/548380009"),
+        ("woocommerce", "shop.example/store"),
+    ],
+)
+def test_each_platform_names_the_store_by_its_own_id(platform: str, expected: str) -> None:
+    """The id each platform gives of itself (BigCommerce ``/v2/store`` ``id``, Shopify
+    ``shop { id }``, WordPress's ``home``: scheme, ``www.``, slash and case dropped)."""
+    kit = KITS[platform].make_kit()
+    if platform == "woocommerce":
+        kit.emulator.home_url = "https://WWW.Shop.Example/store/"
+    kit.start()
+    try:
+        assert kit.connector().identify().own_id == expected
+        assert kit.connector().verify().own_id == expected
+    finally:
+        kit.stop()
