@@ -454,8 +454,10 @@ def _run_cycles(
     finally:
         engine.close()
     _say("Stopped.", sys.stderr)
-    # Stopped on request, the run did what it was asked; a refused key ends it with its code.
-    return exit_code_for(last) if last is not None and last.health.needs_reconnect else EXIT_OK
+    # Stopped on request, the run did what it was asked; a refused key ends it with its code,
+    # and a store held for the merchant's choice (the others kept syncing) is said by its code.
+    ended = last is not None and (last.health.needs_reconnect or last.health is Health.HELD)
+    return exit_code_for(last) if last is not None and ended else EXIT_OK
 
 
 def _status(args: argparse.Namespace) -> int:

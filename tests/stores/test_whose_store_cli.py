@@ -55,6 +55,7 @@ def test_a_second_computer_stops_until_the_merchant_chooses_it(
     bigcommerce.add_orders(generate_orders(1, seed=2162))
     code, said = _sync(capsys)
     assert (code, said["health"]) == (cli.EXIT_HELD, "held")
+    assert cli.main(["run", "--cycles", "1"]) == cli.EXIT_HELD
     assert len(orderdesk.orders()) == 3  # the laptop sent nothing
     assert cli.main(["status"]) == 0
     shown = capsys.readouterr().out
