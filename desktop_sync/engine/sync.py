@@ -85,7 +85,8 @@ class SyncEngine:
         on_identity: Callable[[str], None] | None = None,
         this_computer: ThisComputer | None = None,
     ) -> None:
-        """``store_key`` names the store in Order Desk (default: its platform and address);
+        """``store_key`` names the store in Order Desk until the store says what it is (default:
+        its platform and the address as typed; ``engine.whose_store``);
         ``send_rule`` says which store orders are sent (the platform's rule, or the merchant's
         choice of statuses: the wiring reads it from the registry);
         ``source_name`` is its orders' Order Desk source name (default: "Desktop Sync (...)"
