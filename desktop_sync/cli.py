@@ -27,6 +27,7 @@ from desktop_sync.app.facade_types import PLATFORM_NAMES
 from desktop_sync.cli_common import (
     EXIT_CONFIG,
     EXIT_FAILURES,
+    EXIT_HELD,
     EXIT_OK,
     EXIT_ORDERDESK_AUTH,
     EXIT_ORDERDESK_OFFLINE,
@@ -40,6 +41,7 @@ from desktop_sync.cli_sync import exit_code_for
 __all__ = [
     "EXIT_CONFIG",
     "EXIT_FAILURES",
+    "EXIT_HELD",
     "EXIT_OK",
     "EXIT_ORDERDESK_AUTH",
     "EXIT_ORDERDESK_OFFLINE",

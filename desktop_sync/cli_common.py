@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EXIT_CONFIG",
     "EXIT_FAILURES",
+    "EXIT_HELD",
     "EXIT_OK",
     "EXIT_ORDERDESK_AUTH",
     "EXIT_ORDERDESK_OFFLINE",
@@ -42,6 +43,9 @@ EXIT_STORE_OFFLINE = 6
 EXIT_WAITING = 7
 """Both sides answered, but some orders or shipments met a temporary error (Order Desk
 answering 500 to each new order, say) and wait for a later sync; the log says which."""
+EXIT_HELD = 8
+"""Health ``held``: nothing is synced for a store until the merchant chooses (another computer
+syncs it, or it says it is not the store connected); the sentence says what to do."""
 
 
 def say(line: str, stream: TextIO | None = None) -> None:

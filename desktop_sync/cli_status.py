@@ -51,6 +51,7 @@ def _status(args: argparse.Namespace) -> int:
             {"order_number": f.order_number, "reason": f.reason} for f in status.attention
         ],
         "clock_message": status.clock_message,
+        "held": list(status.held),
         "stores": cli_stores.status_breakdown(status.stores),
         "needs_you": needs_you,
         "needs_you_rows": needs_you_rows,
@@ -82,6 +83,8 @@ def _status(args: argparse.Namespace) -> int:
     if status.attention:
         _say("Needs attention:")
         say_failures(DesktopSync.said_once(status.attention))
+    for line in status.held:
+        _say(line)
     if status.clock_message:
         _say(status.clock_message)
     # The failed orders and shipments are said above; the rest of Needs you (held orders,

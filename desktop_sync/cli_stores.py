@@ -66,6 +66,14 @@ def add_store_commands(commands: Any) -> None:
     listing.add_argument("--json", action="store_true")
     remove = actions.add_parser("remove", help="remove a store (its history is kept)")
     remove.add_argument("name", help="the store's name (see 'store list')")
+    here = actions.add_parser(
+        "sync-here", help="this computer syncs the store (another computer that did stops)"
+    )
+    here.add_argument("name", help="the store's name (see 'store list')")
+    moved = actions.add_parser(
+        "same-store", help="confirm that a WordPress site giving a new address is this store"
+    )
+    moved.add_argument("name", help="the store's name (see 'store list')")
 
 
 def _say(line: str, stream: TextIO | None = None) -> None:
@@ -137,7 +145,8 @@ def _orderdesk(args: argparse.Namespace) -> int:
 
 
 def _store(args: argparse.Namespace) -> int:
-    return {"add": _add, "list": _list, "remove": _remove}[args.action](args)
+    handlers = {"add": _add, "list": _list, "remove": _remove, "sync-here": _sync_here}
+    return {**handlers, "same-store": _same_store}[args.action](args)
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -198,6 +207,19 @@ def _remove(args: argparse.Namespace) -> int:
         return f'Removed "{store.label}" and its keys; its sync history is kept.'
 
     return _change("store remove", "remove the store", "Nothing was removed", remove)
+
+
+def _sync_here(args: argparse.Namespace) -> int:
+    return _choose("sync-here", "choose this computer", lambda app: app.sync_here(args.name))
+
+
+def _same_store(args: argparse.Namespace) -> int:
+    return _choose("same-store", "confirm the store", lambda app: app.same_store(args.name))
+
+
+def _choose(action: str, verb: str, act: Callable[[DesktopSync], str]) -> int:
+    """One of the merchant's choices about whose store it is (``app.store_choices``)."""
+    return _change(f"store {action}", verb, "Nothing was changed", act)
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -18,6 +18,7 @@ from desktop_sync.app.facade_types import CycleResult, FailureGroup, Health
 from desktop_sync.cli_common import (
     EXIT_CONFIG,
     EXIT_FAILURES,
+    EXIT_HELD,
     EXIT_OK,
     EXIT_ORDERDESK_AUTH,
     EXIT_ORDERDESK_OFFLINE,
@@ -78,6 +79,7 @@ _EXIT_FOR_HEALTH = {
     Health.STORE_AUTH: EXIT_STORE_AUTH,
     Health.ORDERDESK_OFFLINE: EXIT_ORDERDESK_OFFLINE,
     Health.STORE_OFFLINE: EXIT_STORE_OFFLINE,
+    Health.HELD: EXIT_HELD,
 }
 
 
@@ -240,8 +242,10 @@ def _run_cycles(
     finally:
         engine.close()
     _say("Stopped.", sys.stderr)
-    # Stopped on request, the run did what it was asked; a refused key ends it with its code.
-    return exit_code_for(last) if last is not None and last.health.needs_reconnect else EXIT_OK
+    # Stopped on request, the run did what it was asked; a refused key ends it with its code,
+    # and a store held for the merchant's choice (the others kept syncing) is said by its code.
+    ended = last is not None and (last.health.needs_reconnect or last.health is Health.HELD)
+    return exit_code_for(last) if last is not None and ended else EXIT_OK
 
 
 HANDLERS = {"sync": _sync, "run": _run}

@@ -115,6 +115,9 @@ class WooCommerceEmulator(Emulator):
         """Custom order number -> order id, as the Custom Order Numbers plugin keeps them."""
         self.rest_locked = False
         """A plugin (Disable REST API) refuses visitors everywhere but WooCommerce's routes."""
+        self.home_url = ""
+        """What WordPress says its home is (the index's ``home`` and ``url``, the system
+        status's ``home_url``); "" is the address it is served on."""
         self._keys = KeyCheck(self.consumer_key, self.consumer_secret)
         self._raw = threading.local()
         self.site_name = site_name
@@ -295,8 +298,8 @@ class WooCommerceEmulator(Emulator):
             {
                 "name": self.site_name,
                 "description": "Just another WordPress site",
-                "url": self.base_url,
-                "home": self.base_url,
+                "url": self.home_url or self.base_url,
+                "home": self.home_url or self.base_url,
                 "gmt_offset": f"{offset_hours:g}",
                 "timezone_string": "Europe/Berlin",
                 "namespaces": namespaces,
@@ -321,8 +324,8 @@ class WooCommerceEmulator(Emulator):
             200,
             {
                 "environment": {
-                    "home_url": self.base_url,
-                    "site_url": self.base_url,
+                    "home_url": self.home_url or self.base_url,
+                    "site_url": self.home_url or self.base_url,
                     "version": "10.3.0",
                 },
                 "settings": {"api_enabled": True, "currency": self.shop.currency},

@@ -19,8 +19,10 @@ from desktop_sync.connectors.retry import Backoff
 from desktop_sync.connectors.stores.base import StoreConnector, StoreOrder
 from desktop_sync.engine.context import utc_now
 from desktop_sync.engine.events import EventSink
+from desktop_sync.engine.identity import ThisComputer
 from desktop_sync.engine.mapping import map_order
 from desktop_sync.engine.sync import SyncEngine
+from desktop_sync.engine.whose_store import SavedIdentity
 from desktop_sync.state.journal import Journal
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 
@@ -74,6 +76,9 @@ def make_engine(
     source_name: str | None = None,
     store_id: str | None = None,
     order_statuses: Collection[str] | None = None,
+    identity: SavedIdentity | None = None,
+    on_identity: Callable[[str], None] | None = None,
+    this_computer: ThisComputer | None = None,
 ) -> SyncEngine:
     """``source_name``: the store's own in Order Desk (default: its platform's); ``store_id``:
     whose rows it keeps in the journal (default: the first store's)."""
@@ -92,6 +97,9 @@ def make_engine(
         on_close=client.close,
         clock=clock or utc_now,
         send_rule=send_rule_for(store.platform, order_statuses),
+        identity=identity,
+        on_identity=on_identity,
+        this_computer=this_computer,
     )
 
 

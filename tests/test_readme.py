@@ -54,6 +54,7 @@ def test_readme_exit_code_table_is_the_clis() -> None:
         str(cli.EXIT_ORDERDESK_OFFLINE): "orderdesk_offline",
         str(cli.EXIT_STORE_OFFLINE): "store_offline",
         str(cli.EXIT_WAITING): "waiting",
+        str(cli.EXIT_HELD): "held",
     }
     # Every health the engine reports has its row (paused is the window's own state, and so
     # is setup: the CLI says a setup it cannot start from as "cannot start").

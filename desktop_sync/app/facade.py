@@ -21,6 +21,7 @@ from typing import Any, Protocol, runtime_checkable
 from desktop_sync.app.facade_log import SyncLogReads
 from desktop_sync.app.facade_records import Backfill, JournalReader, Status
 from desktop_sync.app.facade_setup import SetupServices
+from desktop_sync.app.installation import this_computer
 from desktop_sync.app.lock import LOCK_FILE, ProfileBusy, ProfileLock
 from desktop_sync.app.logs import register_secrets
 from desktop_sync.app.notices import NOTICES_FILE, load_notices, record_cycle
@@ -35,6 +36,7 @@ from desktop_sync.app.profile import (
 )
 from desktop_sync.app.secrets import SecretStore, unavailable_message, usable_backend
 from desktop_sync.app.settings import Settings, load_settings, parse_start
+from desktop_sync.app.store_choices import held_stores, same_store, sync_here
 from desktop_sync.app.store_engines import EveryStore, StoreEngines, with_profile_counts
 from desktop_sync.app.store_results import (
     ProfileCycle,
@@ -274,6 +276,27 @@ class DesktopSync(SyncLogReads, OrderServices, SetupServices):
         self._profiles = None  # loaded again, without it
         return remove_store(name, secrets=SecretStore(), settings_file=settings_path(self._env))
 
+    def sync_here(self, store: str | None = None) -> str:
+        """Sync from this computer: this computer syncs the store (default: each store held
+        because another computer syncs it); the sentence to show (``app.store_choices``)."""
+        folder = data_dir(self._env)
+        return self._choose(store, True, lambda p: sync_here(p, data_folder=folder))
+
+    def same_store(self, store: str | None = None) -> str:
+        """The merchant confirms a moved WordPress site is their store (default: each store
+        held because it gives another address); the sentence to show."""
+        target = settings_path(self._env)
+        said = self._choose(store, False, lambda p: same_store(p, settings_file=target))
+        self._profiles = None  # loaded again, with what was confirmed
+        return said
+
+    def _choose(self, store: str | None, elsewhere: bool, act: Callable[[Profile], str]) -> str:
+        self._require_lock()
+        notices = data_dir(self._env) / NOTICES_FILE
+        in_use = self._in_use(store)
+        chosen = in_use if store else held_stores(notices, in_use, elsewhere)
+        return " ".join(act(profile) for profile in chosen) or "No store waits for this choice."
+
     # -- syncing -------------------------------------------------------------------------
 
     def engine(
@@ -298,7 +321,9 @@ class DesktopSync(SyncLogReads, OrderServices, SetupServices):
             stop=stop,
             journal_file=journal_path(self._env),
             clock=clock,
-            on_cycle=lambda result: record_cycle(notices, result),
+            on_cycle=lambda result: record_cycle(notices, result, store=chosen.store_name),
+            settings_file=settings_path(self._env),
+            this_computer=this_computer(data_dir(self._env), chosen.store_id),
         )
 
     def engine_factory(self, profile: Any, **options: Any) -> EveryStore:
@@ -416,6 +441,7 @@ class DesktopSync(SyncLogReads, OrderServices, SetupServices):
             last_event=last[0].message if last else None,
             attention=notices.attention,
             clock_message=notices.clock_message,
+            held=tuple(f"{store}: {sentence}" for store, sentence in notices.held),
             stores=parts,
         )
 

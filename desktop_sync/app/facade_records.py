@@ -62,6 +62,8 @@ class Status:
     as the last cycles found them (``CycleResult.attention``)."""
     clock_message: str = ""
     """The sentence about this PC's clock when the last reading found it off, else ""."""
+    held: tuple[str, ...] = ()
+    """Stores whose syncing waits for the merchant's choice: "<store>: <sentence>"."""
     stores: tuple[StoreStatus, ...] = ()
     """Each store's part (the fields above add them up; a mark is the earliest store's)."""
 

@@ -54,6 +54,7 @@ from desktop_sync.engine.events import (
     SyncEvent,
 )
 from desktop_sync.engine.send_rules import SendRule
+from desktop_sync.engine.whose_store import ANOTHER_COMPUTER
 from desktop_sync.errors import DesktopSyncError
 from desktop_sync.state.journal import Journal, JournalError
 from desktop_sync.state.month import DayTally
@@ -62,6 +63,7 @@ from desktop_sync.state.orders_view import OrderLine, OrdersQuery, OrderWord, Sh
 from desktop_sync.state.records import EventRow, JournalCounts, OrderRow, ShipmentRow
 
 __all__ = [
+    "ANOTHER_COMPUTER",
     "DEFAULT_ORDERDESK_API_URL",
     "HOME_ENV",
     "ONE_STORE",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_sync.app.settings import write_atomically
-from desktop_sync.engine.events import CycleResult, Failure
+from desktop_sync.engine.events import CycleResult, Failure, Health
 
 __all__ = ["NOTICES_FILE", "Notices", "load_notices", "record_cycle"]
 
@@ -32,6 +32,8 @@ class Notices:
     """Orders that need the merchant, newest last."""
     clock_message: str = ""
     """The sentence about this PC's clock when the last reading found it off, else ""."""
+    held: tuple[tuple[str, str], ...] = ()
+    """(store, sentence) of each store whose last cycle was held for the merchant's choice."""
 
 
 def load_notices(path: Path) -> Notices:
@@ -44,11 +46,20 @@ def load_notices(path: Path) -> Notices:
         if isinstance(item, dict) and item.get("reason")
     )
     clock = data.get("clock_message", "")
-    return Notices(attention, clock if isinstance(clock, str) else "")
+    held = data.get("held", {})
+    stores = held.items() if isinstance(held, dict) else ()
+    return Notices(
+        attention,
+        clock if isinstance(clock, str) else "",
+        tuple((str(store), sentence) for store, sentence in stores if isinstance(sentence, str)),
+    )
 
 
-def record_cycle(path: Path, result: CycleResult, *, now: datetime | None = None) -> None:
-    """Add the cycle's orders that need attention, and its clock reading when it made one.
+def record_cycle(
+    path: Path, result: CycleResult, *, now: datetime | None = None, store: str = ""
+) -> None:
+    """Add the cycle's orders that need attention, its clock reading when it made one, and
+    whether ``store``'s syncing waits for the merchant's choice (health ``held``).
     A file that cannot be written is logged, never raised: the cycle's own log has it all."""
     moment = now or datetime.now(UTC)
     data = _read(path)
@@ -68,6 +79,13 @@ def record_cycle(path: Path, result: CycleResult, *, now: datetime | None = None
                 }
             )
     data["attention"] = kept[-_MOST:]
+    saved = data.get("held")
+    held: dict[str, Any] = saved if isinstance(saved, dict) else {}
+    if result.health is Health.HELD:
+        held[store] = result.message
+    elif result.health is not Health.PAUSED:
+        held.pop(store, None)
+    data["held"] = held
     if result.clock_offset is not None:  # read this cycle: the clock's state is known now
         data["clock_message"] = result.clock_message
     try:

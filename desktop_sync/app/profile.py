@@ -298,9 +298,16 @@ def save_profile(profile: Profile, secrets: SecretStore, *, path: Path | None = 
     for name in stale - current_names - _store_secret_names(others):
         secrets.delete(name)
 
-    stores = tuple(profile.store if s.id == profile.store_id else s for s in previous.stores)
+    # What the platform calls the store is learned by its engine into the file: a profile
+    # read before that keeps it.
+    store = profile.store
+    if replaced and not store.identity:
+        store = dataclasses.replace(
+            store, identity=replaced[0].identity, seen_as=replaced[0].seen_as
+        )
+    stores = tuple(store if s.id == profile.store_id else s for s in previous.stores)
     if not replaced:
-        stores += (profile.store,)
+        stores += (store,)
     connection = {
         name: getattr(profile.settings, name) for name in CONNECTION_FIELDS if name != "stores"
     }

@@ -27,6 +27,7 @@ _SIDE_OF = {
     Health.ORDERDESK_OFFLINE: Side.ORDERDESK,
     Health.STORE_AUTH: Side.STORE,
     Health.STORE_OFFLINE: Side.STORE,
+    Health.HELD: Side.STORE,
 }
 
 

@@ -27,6 +27,8 @@ from desktop_sync.app.stores import (
     new_store_id,
     source_name_for_new_store,
 )
+from desktop_sync.connectors.stores.base import StoreIdentity
+from desktop_sync.engine.identity import platform_key
 from desktop_sync.errors import DesktopSyncError
 
 __all__ = ["StoreRefused", "add_store", "connect_orderdesk", "remove_store"]
@@ -117,7 +119,7 @@ def add_store(
             )
     store_key = clean_store_key(chosen, key)
     store_secret = clean_store_key(chosen, secret, secret=True)
-    (verify or verify_store)(chosen, address, store_key, store_secret)
+    found = (verify or verify_store)(chosen, address, store_key, store_secret)
 
     secrets.set(store_key_name(chosen, address), store_key)
     if store_secret:
@@ -134,6 +136,7 @@ def add_store(
         folder_id=folder_id,
         folder_name=folder_name,
         sync_since=(now or datetime.now(UTC)).astimezone(UTC).isoformat(),
+        identity=platform_key(chosen, found) if isinstance(found, StoreIdentity) else "",
     )
     save_settings(dataclasses.replace(saved, stores=(*saved.stores, added)), settings_file)
     return added

@@ -58,6 +58,12 @@ class StoreSettings:
     """Its folder for orders cancelled after the push; "": the profile's."""
     sync_since: str = ""
     """ISO 8601 UTC: the moment it was connected, or where its backfill starts."""
+    identity: str = ""
+    """What the platform calls the store (``engine.identity.platform_key``), written with
+    its orders in Order Desk; "" until first learned. Kept when its address changes."""
+    seen_as: str = ""
+    """The address a moved WooCommerce site now gives for itself, confirmed by the merchant
+    as the same store ("" when it never moved)."""
 
     @property
     def label(self) -> str:
@@ -87,6 +93,8 @@ class StoreSettings:
             "order_statuses": list(self.order_statuses),
             "cancel_folder_name": self.cancel_folder_name,
             "sync_since": self.sync_since,
+            "identity": self.identity,
+            "seen_as": self.seen_as,
         }
 
 
@@ -100,7 +108,7 @@ def store_from_json(data: Any) -> StoreSettings | None:
     if not isinstance(data, Mapping):
         return None
     texts: tuple[str, ...] = ("id", "name", "platform", "url", "source_name", "folder_name")
-    texts += ("cancel_folder_name", "sync_since")
+    texts += ("cancel_folder_name", "sync_since", "identity", "seen_as")
     values: dict[str, Any] = {}
     for name in texts:
         value = data.get(name, "")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_sync.app.credentials import clean_orderdesk_key, clean_store_key, clean_text
-from desktop_sync.app.paths import journal_path
+from desktop_sync.app.paths import journal_path, settings_path
 from desktop_sync.app.platforms import (
     PLATFORMS,
     Platform,
@@ -20,12 +21,15 @@ from desktop_sync.app.platforms import (
     source_name_for,
 )
 from desktop_sync.app.profile import Profile
+from desktop_sync.app.store_identity import remember_identity
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
 from desktop_sync.connectors.orderdesk.models import StoreInfo
 from desktop_sync.connectors.stores.base import StoreConnector, StoreIdentity
 from desktop_sync.engine.context import utc_now
 from desktop_sync.engine.events import CycleResult, EventSink
+from desktop_sync.engine.identity import ThisComputer
 from desktop_sync.engine.sync import SyncEngine
+from desktop_sync.engine.whose_store import SavedIdentity
 from desktop_sync.state.journal import Journal
 
 __all__ = [
@@ -91,8 +95,12 @@ def build_engine(
     journal_file: Path | None = None,
     clock: Callable[[], datetime] = utc_now,
     on_cycle: Callable[[CycleResult], None] | None = None,
+    settings_file: Path | None = None,
+    this_computer: ThisComputer | None = None,
 ) -> SyncEngine:
-    """A ready engine for ``profile``; call on the thread that will run it."""
+    """A ready engine for ``profile``; call on the thread that will run it. The store's
+    identity, first learned by the engine, is saved in ``settings_file`` (default: the
+    profile's); ``this_computer`` names the installation in every order sent."""
     journal = Journal(journal_file or journal_path(), store=profile.store_id)
     orderdesk = make_orderdesk_client(
         profile.orderdesk_store_id, profile.orderdesk_api_key, profile.orderdesk_api_url
@@ -123,4 +131,9 @@ def build_engine(
         source_name=profile.source_name or source_name_for(profile.store_platform),
         cancel_folder=profile.cancel_folder,
         on_cycle=on_cycle,
+        identity=SavedIdentity(profile.store.identity, profile.store.seen_as),
+        on_identity=functools.partial(
+            remember_identity, profile.store_id, settings_file=settings_file or settings_path()
+        ),
+        this_computer=this_computer,
     )

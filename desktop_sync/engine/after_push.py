@@ -25,7 +25,7 @@ from desktop_sync.connectors.orderdesk.models import Order
 from desktop_sync.connectors.stores.base import PaymentState, StoreAddress, StoreOrder
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level
-from desktop_sync.engine.identity import belongs_to, store_order_id_of
+from desktop_sync.engine.identity import store_order_id_of
 from desktop_sync.engine.mapping import MAX_NOTE_LENGTH, trim_text
 from desktop_sync.engine.pull_parts import is_split_of
 from desktop_sync.state.journal import OrderRow
@@ -282,7 +282,7 @@ class AfterPush:
             return [
                 order
                 for order in self.orderdesk.find_orders(row.order_number, self.source_name)
-                if belongs_to(order, store_key=self.ctx.store_key, source_name=self.source_name)
+                if self.ctx.ours(order, self.source_name)
                 and store_order_id_of(order) == row.store_order_id
             ]
         # A split keeps the original's date_added; the listing starts a day before the order

@@ -14,6 +14,7 @@ from typing import Protocol
 from desktop_sync.connectors.orderdesk.models import NewOrder, Order, StoreInfo
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.engine.events import Direction, EventSink, Level, Progress, Stage, SyncEvent
+from desktop_sync.engine.identity import ThisComputer, belongs_to
 from desktop_sync.state.journal import Cursor, Journal
 
 __all__ = ["EngineContext", "OrderDeskApi", "ServerClock", "utc_now"]
@@ -84,13 +85,28 @@ class EngineContext:
     stop: threading.Event = field(default_factory=threading.Event)
     retry_schedule: Backoff = RETRY_SCHEDULE
     store_key: str = ""
-    """Which store this is (``engine.identity.store_key_of``): part of every Order Desk match."""
+    """Which store this is (``engine.whose_store``), written with every order sent: part of
+    every Order Desk match."""
+    former_keys: frozenset[str] = frozenset()
+    """Other keys of this store, matched as its own (what earlier versions wrote: the typed
+    address; the address a moved WooCommerce site had)."""
+    this_computer: ThisComputer = field(default_factory=ThisComputer)
+    """The installation sending (one profile on one computer), named in every order sent."""
+    held: str = ""
+    """Why nothing more is synced for this store until the merchant chooses ("" when it
+    syncs): another computer was found sending its orders (``engine.whose_store``)."""
     source_name: str = ""
     """The Order Desk source name of this store's orders ("": its platform's)."""
     server_clock: ServerClock = field(default_factory=ServerClock)
 
     def now(self) -> datetime:
         return self.clock()
+
+    def ours(self, order: Order, source_name: str) -> bool:
+        """This store sent ``order`` (``engine.identity.belongs_to``, under any of its keys)."""
+        return belongs_to(
+            order, store_key=self.store_key, source_name=source_name, former=self.former_keys
+        )
 
     def server_now(self) -> datetime:
         """The servers' time where Order Desk has told it, else this computer's."""

@@ -54,6 +54,9 @@ class Health(enum.StrEnum):
     STORE_OFFLINE = "store_offline"
     FAILING = "failing"
     """Some orders or shipments keep failing; they wait for the merchant."""
+    HELD = "held"
+    """Nothing is synced for a store until the merchant chooses: another computer syncs it,
+    or it says it is not the store that was connected (the sentence says which, and how)."""
     SETUP = "setup"
     """Syncing could not start from the saved setup (a driver's word: the engine never runs
     then); the merchant must set up or reconnect."""

@@ -29,7 +29,7 @@ from desktop_sync.connectors.stores.base import (
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Level, PullResult
 from desktop_sync.engine.fulfil import Fulfiller, Tally, deleted_reason
-from desktop_sync.engine.identity import belongs_to, store_order_id_of
+from desktop_sync.engine.identity import store_order_id_of
 from desktop_sync.engine.mapping import default_source_name, store_line_id
 from desktop_sync.engine.pull_parts import (
     Lines,
@@ -40,6 +40,7 @@ from desktop_sync.engine.pull_parts import (
     plan_shipment,
 )
 from desktop_sync.engine.pull_window import HORIZON, Listing, PullWindow
+from desktop_sync.engine.whose_store import stop_if_sent_elsewhere
 from desktop_sync.state.journal import (
     Cursor,
     OrderRow,
@@ -169,6 +170,8 @@ class ShipmentPuller:
             if self.ctx.stop.is_set():
                 return False
             if order.source_name == self.source_name:
+                if self.ctx.ours(order, self.source_name):
+                    stop_if_sent_elsewhere(self.ctx, order)
                 listed.append(order)
         scan.listed = {o.id for o in listed}
         self._reopen_shipped(listed, scan)
@@ -210,7 +213,7 @@ class ShipmentPuller:
             for order in listed
             if order.shipments
             and claimed_store_order_id(order) not in scan.open_orders
-            and belongs_to(order, store_key=self.ctx.store_key, source_name=self.source_name)
+            and self.ctx.ours(order, self.source_name)
         ]
         # One look-up for the whole listing: most listed orders shipped long ago.
         known = journal.known_shipment_ids([s.id for o in candidates for s in o.shipments])
@@ -224,7 +227,7 @@ class ShipmentPuller:
     def _send_unsettled(self, order: Order) -> bool:
         """The order names one of this store's orders whose send the journal has not settled
         (its answer was lost, say): its shipments wait for the push to settle it."""
-        if not belongs_to(order, store_key=self.ctx.store_key, source_name=self.source_name):
+        if not self.ctx.ours(order, self.source_name):
             return False
         row = self.ctx.journal.get_order(store_order_id_of(order))
         return row is not None and row.state in (OrderState.PENDING, OrderState.SENDING)

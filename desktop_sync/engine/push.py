@@ -15,6 +15,7 @@ store, is never taken for this one.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import replace
@@ -35,7 +36,7 @@ from desktop_sync.connectors.stores.window import as_utc as _as_utc
 from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER, AfterPush, StoreFacts
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PushResult, Stage
-from desktop_sync.engine.identity import STORE_KEY, belongs_to, store_order_id_of
+from desktop_sync.engine.identity import STORE_KEY, store_order_id_of
 from desktop_sync.engine.mapping import UnmappableOrder, default_source_name, map_order
 from desktop_sync.engine.order_facts import (
     BEFORE_START,
@@ -44,6 +45,7 @@ from desktop_sync.engine.order_facts import (
     why_it_qualifies,
 )
 from desktop_sync.engine.send_rules import SendRule
+from desktop_sync.engine.whose_store import stop_if_sent_elsewhere
 from desktop_sync.state.journal import Cursor, OrderRow, OrderState
 from desktop_sync.state.order_facts import (
     OrderFacts,
@@ -54,6 +56,8 @@ from desktop_sync.state.order_facts import (
 )
 
 __all__ = ["OrderPusher"]
+
+log = logging.getLogger(__name__)
 
 CURSOR = Cursor.PUSH
 # The batch look-up searches Order Desk from a day before the oldest order in the batch: the
@@ -86,7 +90,6 @@ class OrderPusher:
         self.start_at = start_at
         self.source_name = ctx.source_name or default_source_name(store.display_name)
         self.send_rule = send_rule
-        self.store_key = ctx.store_key
         self._seen: dict[str, StoreOrder] = {}
         self._left_out: set[str] = set()
         self.after_push = AfterPush(
@@ -241,6 +244,7 @@ class OrderPusher:
             source_name=self.source_name, search_start_date=oldest - _LOOKUP_MARGIN
         ):
             if self._ours(order):
+                stop_if_sent_elsewhere(self.ctx, order)
                 key = store_order_id_of(order)
                 known = found.get(key)
                 found[key] = order.id if known is None else _oldest(known, order.id)
@@ -248,9 +252,13 @@ class OrderPusher:
 
     def _ours(self, order: Order, store_order_id: str | None = None) -> bool:
         """This store sent ``order`` (as ``store_order_id``, when given)."""
-        return belongs_to(order, store_key=self.store_key, source_name=self.source_name) and (
+        return self.ctx.ours(order, self.source_name) and (
             store_order_id is None or store_order_id_of(order) == store_order_id
         )
+
+    def _whose(self) -> dict[str, str]:
+        """What each order sent says of who sent it: the store, and this installation."""
+        return {STORE_KEY: self.ctx.store_key, **self.ctx.this_computer.written()}
 
     # -- sending one order ---------------------------------------------------------------
 
@@ -264,6 +272,8 @@ class OrderPusher:
                 for o in self.orderdesk.find_orders(number, self.source_name)
                 if self._ours(o, row.store_order_id)
             ]
+            for found in existing:
+                stop_if_sent_elsewhere(self.ctx, found)
             if existing:
                 oldest = min((o.id for o in existing), key=_id_order)
                 self._adopt(row, oldest, "found in Order Desk after an interrupted send")
@@ -301,7 +311,7 @@ class OrderPusher:
             return
         draft = replace(
             draft,
-            order_metadata={**draft.order_metadata, STORE_KEY: self.store_key},
+            order_metadata={**draft.order_metadata, **self._whose()},
         )
 
         journal.mark_sending(row.store_order_id)
@@ -348,6 +358,23 @@ class OrderPusher:
                 orderdesk_order_id=created.id,
             )
             tally.sent += 1
+            self._sent_alone(row, created.id)
+
+    def _sent_alone(self, row: OrderRow, created_id: str) -> None:
+        """With installations named, look once more after each send: a copy another computer
+        sent at the same moment stops this one (``StoreHeld``), so two computers syncing one
+        store double at most the order each had in flight. A look-up that fails is left to
+        the next batch's."""
+        if not self.ctx.this_computer.installation:
+            return
+        try:
+            copies = self.orderdesk.find_orders(row.order_number, self.source_name)
+        except (Transient, Rejected, Ambiguous, RateLimited) as exc:
+            log.debug("Order %s not looked up after sending: %s", row.order_number, exc)
+            return
+        for copy in copies:
+            if copy.id != created_id and self._ours(copy, row.store_order_id):
+                stop_if_sent_elsewhere(self.ctx, copy)
 
     def _resolve_duplicate(self, row: OrderRow, existing_id: str, tally: _Tally) -> None:
         """Order Desk refused the order as a copy of ``existing_id``: adopt it if it is this
@@ -359,6 +386,7 @@ class OrderPusher:
             tally.waiting += 1
             return
         if self._ours(existing, row.store_order_id):
+            stop_if_sent_elsewhere(self.ctx, existing)
             self._adopt(row, existing_id, "Order Desk already had it")
             tally.adopted += 1
             return

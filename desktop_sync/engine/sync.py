@@ -33,10 +33,11 @@ from desktop_sync.engine.events import (
     SyncEvent,
     said_once,
 )
-from desktop_sync.engine.identity import store_key_of
+from desktop_sync.engine.identity import ThisComputer
 from desktop_sync.engine.pull import ShipmentPuller
 from desktop_sync.engine.push import OrderPusher
 from desktop_sync.engine.send_rules import SendRule
+from desktop_sync.engine.whose_store import SavedIdentity, StoreHeld, StoreSelf
 from desktop_sync.state.journal import Journal, JournalError, OrderState, ShipmentState
 
 __all__ = ["CLOCK_TOLERANCE", "SyncEngine", "requeue_failed"]
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 
 CLOCK_TOLERANCE = timedelta(minutes=2)
 """A PC clock further than this from Order Desk's is reported to the merchant."""
+# A push that met one of these runs no pull.
+_NO_PULL = frozenset({Health.ORDERDESK_AUTH, Health.STORE_AUTH, Health.HELD})
 # The cycle's sentence names at most this many distinct reasons (the list has them all).
 _REASONS_TOLD = 3
 # Order Desk's clock is read again when the last reading is older than this.
@@ -78,22 +81,31 @@ class SyncEngine:
         source_name: str | None = None,
         cancel_folder: int | str | None = DEFAULT_CANCEL_FOLDER,
         on_cycle: Callable[[CycleResult], None] | None = None,
+        identity: SavedIdentity | None = None,
+        on_identity: Callable[[str], None] | None = None,
+        this_computer: ThisComputer | None = None,
     ) -> None:
-        """``store_key`` names the store in Order Desk (default: its platform and address);
+        """``store_key`` names the store in Order Desk until the store says what it is (default:
+        its platform and the address as typed; ``engine.whose_store``);
         ``send_rule`` says which store orders are sent (the platform's rule, or the merchant's
         choice of statuses: the wiring reads it from the registry);
         ``source_name`` is its orders' Order Desk source name (default: "Desktop Sync (...)"
         with the connector's ``display_name``); ``cancel_folder`` is the Order Desk folder
         (id or name) that orders cancelled in the store after the push are moved to;
-        ``on_cycle`` hears every cycle's result (the facade keeps what the merchant must see)."""
+        ``on_cycle`` hears every cycle's result (the facade keeps what the merchant must see);
+        ``identity`` is the store's as saved in its settings (``engine.whose_store``), and
+        ``on_identity`` hears it when first learned, to save it; ``this_computer`` names
+        this profile on this computer in every order sent."""
         self.ctx = EngineContext(
             journal,
             sink,
             clock,
             stop or threading.Event(),
-            store_key=store_key or store_key_of(store),
+            store_key=store_key or "",
             source_name=source_name or "",
+            this_computer=this_computer or ThisComputer(),
         )
+        self.whose = StoreSelf(self.ctx, store, identity or SavedIdentity(), on_identity)
         self.store = store
         self.orderdesk = orderdesk
         start = start_at or clock()
@@ -126,10 +138,17 @@ class SyncEngine:
 
     def push_orders(self) -> PushResult:
         self._read_server_clock()
+        self.whose.learn()  # nothing is sent under an identity the store did not give
         return self.pusher.push_orders()
 
     def pull_shipments(self) -> PullResult:
         self._read_server_clock()
+        try:
+            self.whose.learn()
+        except (ConnectorError, JournalError) as exc:
+            # The store is not reached: the pull matches on the keys known so far, and the
+            # fulfilments meet the same trouble and say so.
+            log.debug("The store's identity could not be read: %s", exc)
         return self.puller.pull_shipments()
 
     def stop(self) -> None:
@@ -205,12 +224,12 @@ class SyncEngine:
         if push:
             try:
                 push_result = self.push_orders()
-            except (ConnectorError, JournalError) as exc:
+            except (ConnectorError, JournalError, StoreHeld) as exc:
                 problems.append(self._trouble(exc, Direction.PUSH))
-        if pull and not any(h.needs_reconnect for h, _ in problems):
+        if pull and not any(h in _NO_PULL for h, _ in problems):
             try:
                 pull_result = self.pull_shipments()
-            except (ConnectorError, JournalError) as exc:
+            except (ConnectorError, JournalError, StoreHeld) as exc:
                 problems.append(self._trouble(exc, Direction.PULL))
         failed = (push_result.failed if push_result else ()) + (
             pull_result.failed if pull_result else ()
@@ -229,7 +248,9 @@ class SyncEngine:
 
     def _trouble(self, exc: Exception, direction: Direction) -> tuple[Health, str]:
         on_orderdesk = isinstance(exc, ConnectorError) and exc.service == ORDERDESK
-        if isinstance(exc, AuthError):
+        if isinstance(exc, StoreHeld):
+            health, message = Health.HELD, str(exc)
+        elif isinstance(exc, AuthError):
             health = Health.ORDERDESK_AUTH if on_orderdesk else Health.STORE_AUTH
             message = f"{exc} Syncing is stopped until you reconnect."
         elif isinstance(exc, (Transient, RateLimited)):
@@ -256,6 +277,7 @@ class SyncEngine:
         reason of this cycle said once (an error met on every order of a page is one
         sentence with its count, not one per order)."""
         for wanted in (
+            Health.HELD,
             Health.ORDERDESK_AUTH,
             Health.STORE_AUTH,
             Health.ORDERDESK_OFFLINE,

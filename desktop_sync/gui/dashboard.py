@@ -22,7 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_sync.app.facade_types import CycleResult, Failure, Health, JournalCounts, Progress
+from desktop_sync.app.facade_types import (
+    ANOTHER_COMPUTER,
+    CycleResult,
+    Failure,
+    Health,
+    JournalCounts,
+    Progress,
+)
 from desktop_sync.gui.log_model import readable_time
 from desktop_sync.gui.month_chart import MonthChart
 from desktop_sync.gui.needs_you import NeedsYouPanel
@@ -69,6 +76,7 @@ KEYS_FOR_THIS_SESSION = (
     "asks for them at the next start. Install a password store to keep them."
 )
 
+_SYNC_HERE = "Sync from this computer"
 # Card reasons are short and fixed, so they always fit their two reserved lines; the banner
 # above carries the whole sentence.
 _REASONS = {
@@ -76,6 +84,7 @@ _REASONS = {
     Health.STORE_AUTH: "Refused the key. Press Reconnect.",
     Health.ORDERDESK_OFFLINE: "Not answering. The app keeps retrying.",
     Health.STORE_OFFLINE: "Not answering. The app keeps retrying.",
+    Health.HELD: "Stopped. It waits for your choice.",
 }
 
 
@@ -213,6 +222,9 @@ class Dashboard(QWidget):
     sync_now_clicked = Signal()
     pause_toggled = Signal(bool)
     reconnect_clicked = Signal()
+    choose_clicked = Signal(bool)
+    """The merchant's choice for a held store: True "Sync from this computer" (another
+    computer syncs it), False "Same store" (its site gives another address)."""
     retry_requested = Signal(str)
     """An order number, or "" for every failed order."""
 
@@ -269,6 +281,12 @@ class Dashboard(QWidget):
         self.banner.setFixedHeight(max(lines, self.reconnect_button.sizeHint().height()) + 14)
         banner_layout.addWidget(self.banner_text, 1)
         banner_layout.addWidget(self.reconnect_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.choose_button = QPushButton(_SYNC_HERE)
+        self.choose_button.clicked.connect(
+            lambda: self.choose_clicked.emit(self.choose_button.text() == _SYNC_HERE)
+        )
+        self.choose_button.hide()
+        banner_layout.addWidget(self.choose_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
         self.orderdesk_card = _Card("Order Desk", orderdesk_subtitle, "", "Last order sent")
         self.store_card = _Card(store_title, store_subtitle, "", "Last tracking sent")
@@ -557,6 +575,11 @@ class Dashboard(QWidget):
         self.banner_text.setText(text)
         self.banner_text.setToolTip(self.clock_message)
         self.reconnect_button.setVisible(health is not None and health.needs_reconnect)
+        held = health is Health.HELD and self.last_result is not None
+        if held and self.last_result is not None:
+            elsewhere = ANOTHER_COMPUTER in self.last_result.message
+            self.choose_button.setText(_SYNC_HERE if elsewhere else "Same store")
+        self.choose_button.setVisible(held)
 
     def _banner(self, health: Health | None, pausing: bool) -> tuple[str, str]:
         if health is None:

@@ -31,7 +31,14 @@ from PySide6.QtWidgets import (
 
 from desktop_sync import APP_DISPLAY_NAME, __version__
 from desktop_sync.app.facade import DesktopSync, JournalReader
-from desktop_sync.app.facade_types import CycleResult, Health, Profile, SecretStore, Settings
+from desktop_sync.app.facade_types import (
+    CycleResult,
+    DesktopSyncError,
+    Health,
+    Profile,
+    SecretStore,
+    Settings,
+)
 from desktop_sync.gui.add_store import AddStoreWizard
 from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.dashboard import Dashboard
@@ -177,6 +184,7 @@ class MainWindow(QMainWindow):
         self.dashboard.pause_toggled.connect(self.set_paused)
         self.dashboard.retry_requested.connect(lambda number: self.controller.retry(number))
         self.dashboard.reconnect_clicked.connect(self.reconnect)
+        self.dashboard.choose_clicked.connect(self.choose_for_held_stores)
         if tray is not None:
             tray.notify_errors = settings.notify_errors
             tray.notify_shipments = settings.notify_shipments
@@ -446,6 +454,19 @@ class MainWindow(QMainWindow):
         if self.tray is not None:
             self.tray.notify_errors = settings.notify_errors
             self.tray.notify_shipments = settings.notify_shipments
+
+    def choose_for_held_stores(self, sync_here: bool) -> None:
+        """The banner's choice for the stores held for it ("Sync from this computer", or
+        "Same store"), through the facade; the engines are built again to sync with it."""
+        choose = getattr(self.reader, "sync_here" if sync_here else "same_store", None)
+        if not callable(choose) or self.profile is None:
+            return
+        try:
+            said = str(choose())
+        except DesktopSyncError as exc:
+            said = str(exc)
+        self.dashboard.banner_text.setText(said)
+        self.restart_sync(self.profile)
 
     def reconnect(self) -> None:
         """The wizard, filled with the current connection, to enter a new key."""

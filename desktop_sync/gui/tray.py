@@ -25,6 +25,7 @@ _HEALTH_WORDS = {
     Health.STORE_OFFLINE: "Your store cannot be reached",
     Health.FAILING: "Some orders need attention",
     Health.SETUP: "Syncing could not start",
+    Health.HELD: "A store waits for your choice",
 }
 
 

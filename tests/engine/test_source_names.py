@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_sync.engine.identity import STORE_KEY, store_key_of
+from desktop_sync.engine.identity import STORE_KEY
 from desktop_sync_sandbox.samples import generate_orders
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.harness import make_engine, minute_ago, orderdesk_emulator
@@ -58,8 +58,13 @@ def test_two_shops_numbering_alike_each_send_every_order_and_get_only_their_ship
             for number in ids_a:
                 (od_a,) = orderdesk.orders_with_source(number, SHOP_A)
                 (od_b,) = orderdesk.orders_with_source(number, SHOP_B)
-                assert od_a["order_metadata"][STORE_KEY] == store_key_of(store.connector())
-                assert od_b["order_metadata"][STORE_KEY] == store_key_of(second_store.connector())
+                assert (
+                    od_a["order_metadata"][STORE_KEY] == f"bigcommerce:{store.emulator.store_hash}"
+                )
+                assert (
+                    od_b["order_metadata"][STORE_KEY]
+                    == f"bigcommerce:{second_store.emulator.store_hash}"
+                )
 
             (od_b_100,) = orderdesk.orders_with_source("100", SHOP_B)
             orderdesk.add_shipment(od_b_100["id"], "1ZSHOPB0100")

@@ -12,7 +12,7 @@ import pytest
 from desktop_sync.app.platforms import source_name_for
 from desktop_sync.connectors.stores.base import StoreConnector
 from desktop_sync.engine.events import CycleResult
-from desktop_sync.engine.identity import STORE_KEY, store_key_of
+from desktop_sync.engine.identity import STORE_KEY
 from desktop_sync.state.states import OrderState
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.samples import generate_orders
@@ -72,8 +72,8 @@ def test_two_stores_numbering_alike_never_adopt_each_others_orders(
         for number in first_ids:
             owners = {o["order_metadata"][STORE_KEY] for o in orderdesk.orders_with_source(number)}
             assert owners == {
-                store_key_of(store.connector()),
-                store_key_of(second_store.connector()),
+                f"bigcommerce:{store.emulator.store_hash}",
+                f"bigcommerce:{second_store.emulator.store_hash}",
             }
     finally:
         orderdesk.stop()

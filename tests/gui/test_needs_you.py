@@ -57,28 +57,39 @@ def held_window(
     yield from window_on(profile, app, qtbot)
 
 
-def window_on(profile: Profile, app: DesktopSync, qtbot: QtBot) -> Iterator[MainWindow]:
+def window_on(
+    profile: Profile, app: DesktopSync, qtbot: QtBot, *, through_app: bool = False
+) -> Iterator[MainWindow]:
     """A window syncing ``profile`` through ``app`` (which holds the profile), with a tray;
-    its sync thread is stopped after the test."""
+    its sync thread is stopped after the test. ``through_app``: its engines are the facade's
+    (``engine_factory``), and a restart builds a new worker the same way."""
     app.use_profile(profile)
-    controller = SyncController(
-        profile, push_interval_seconds=3600, pull_interval_seconds=3600, run_at_start=False
-    )
+
+    def controller_for(chosen: Profile) -> SyncController:
+        return SyncController(
+            chosen,
+            push_interval_seconds=3600,
+            pull_interval_seconds=3600,
+            run_at_start=False,
+            engine_factory=app.engine_factory if through_app else None,
+        )
+
     window = MainWindow(
         app,
-        controller,
+        controller_for(profile),
         settings=Settings(),
         profile=profile,
         tray=SyncTray(),
         tray_available=lambda: False,
         end_app=lambda: None,
+        controller_factory=controller_for if through_app else None,
     )
     qtbot.addWidget(window)
     window.show()
-    controller.start()
+    window.controller.start()
     yield window
     window.log_model.stop_live()
-    assert controller.shutdown(), "a sync thread outlived its test"
+    assert window.controller.shutdown(), "a sync thread outlived its test"
 
 
 def _sync(window: MainWindow, qtbot: QtBot) -> None:

@@ -27,6 +27,7 @@ from desktop_sync.connectors.stores.http import HttpSettings
 from desktop_sync.engine.events import CycleResult, Health
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.state.journal import Journal
+from desktop_sync_sandbox.bigcommerce_shapes import store_data
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from tests.contract.kit import FAST_BACKOFF
 from tests.harness import minute_ago, orderdesk_client, orderdesk_emulator
@@ -34,7 +35,8 @@ from tests.reliability.rig import Clock, Rig
 
 CASES = sorted((Path(__file__).parent / "bad_inputs").glob("*.json"))
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "bigcommerce"
-STORE_API = "https://api.bigcommerce.com/stores/badinputs"
+STORE_HASH = "badinputs"
+STORE_API = f"https://api.bigcommerce.com/stores/{STORE_HASH}"
 START = datetime(2025, 7, 1, tzinfo=UTC)
 GOOD, BAD = ("1001", "1002"), "1500"
 FORBIDDEN = ("Traceback", "<html", "<script", "<b>")
@@ -146,6 +148,8 @@ def _store_router(case: dict[str, Any]) -> tuple[respx.MockRouter, dict[str, Any
         return httpx.Response(200, json=orders[oid].addresses)
 
     router = respx.MockRouter(base_url=STORE_API, assert_all_called=False)
+    # What the store says of itself, asked once before anything is sent (its identity).
+    router.get("/v2/store").mock(return_value=httpx.Response(200, json=store_data(STORE_HASH)))
     router.get("/v2/orders").mock(side_effect=listing)
     router.get(path__regex=r"/v2/orders/(?P<oid>\d+)$").mock(side_effect=one)
     router.get(path__regex=r"/v2/orders/(?P<oid>\d+)/products").mock(side_effect=products)

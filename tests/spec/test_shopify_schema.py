@@ -71,6 +71,7 @@ def traffic() -> Iterator[list[Sent]]:
         with connector:
             connector.backfill_notice(datetime.now(UTC) - timedelta(days=90))
             connector.verify()
+            assert connector.identify().own_id == "gid://shopify/Shop/548380009"
             assert len(list(connector.iter_orders(datetime.now(UTC) - timedelta(hours=1)))) == 3
             order = connector.get_order(big)
             lines = [FulfillmentLine(line.id, line.quantity) for line in order.lines]

@@ -52,12 +52,17 @@ class Capabilities:
 
 @dataclass(frozen=True)
 class StoreIdentity:
-    """What ``verify()`` learned: enough to show "Connected to <name>"."""
+    """What ``verify()`` (or ``identify()``) learned: enough to show "Connected to <name>",
+    and the platform's own name for the store."""
 
     name: str
     url: str = ""
     currency: str = ""
     timezone: str = ""
+    own_id: str = ""
+    """What the platform calls the store, whatever address reaches it: BigCommerce's store
+    hash, Shopify's shop id, the WordPress site's home address (no scheme, no ``www.``,
+    lower case). "" when the platform did not say."""
 
 
 @dataclass(frozen=True)
@@ -173,6 +178,10 @@ class StoreConnector(Protocol):
 
     def verify(self) -> StoreIdentity:
         """Check the credentials and permissions; raise ``AuthError`` with a readable reason."""
+        ...
+
+    def identify(self) -> StoreIdentity:
+        """What the store says of itself (one read, no check of the key's permissions)."""
         ...
 
     def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[StoreOrder]:

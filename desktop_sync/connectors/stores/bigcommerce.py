@@ -146,17 +146,26 @@ class BigCommerceConnector:
         ``Orders: modify`` scope is refused (403) before the order is looked up, one with it
         is told the order does not exist (404).
         """
-        store = self._json("GET", "/v2/store", scope="Information & Settings: read-only")
+        identity = self.identify()
         self._get("/v2/orders", {"limit": 1}, scope="Orders: modify")
+        self._probe_write()
+        return identity
+
+    def identify(self) -> StoreIdentity:
+        """``GET /v2/store``: its name, and its ``id``, the store hash (the permanent id the
+        API path also names), whatever domain the store has."""
+        store = self._json("GET", "/v2/store", scope="Information & Settings: read-only")
         if not isinstance(store, dict):
             raise garbled(SERVICE)
-        self._probe_write()
         timezone = store.get("timezone")
+        found = _API_PATH.search(self.api_url)
+        own = str(store.get("id") or (found.group(1) if found else "")).strip().lower()
         return StoreIdentity(
             name=str(store.get("name") or ""),
             url=str(store.get("secure_url") or store.get("domain") or ""),
             currency=str(store.get("currency") or ""),
             timezone=str(timezone.get("name") or "") if isinstance(timezone, dict) else "",
+            own_id=own,
         )
 
     def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[StoreOrder]:

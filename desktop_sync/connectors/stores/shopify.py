@@ -46,6 +46,7 @@ from desktop_sync.connectors.stores.shopify_parsing import (
 )
 from desktop_sync.connectors.stores.shopify_queries import (
     FULFILLMENT_CREATE,
+    IDENTIFY,
     ORDER,
     ORDER_LINE_ITEMS,
     ORDERS,
@@ -177,13 +178,14 @@ class ShopifyConnector:
         newest = ((data.get("orders") or {}).get("nodes") or [None])[0]
         if isinstance(newest, Mapping) and redacted(newest.get("shippingAddress")):
             raise AuthError(redacted_sentence(), service=SERVICE)
-        domain = str(shop.get("myshopifyDomain") or "")
-        return StoreIdentity(
-            name=str(shop.get("name") or domain),
-            url=f"https://{domain}" if domain else self.shop_url,
-            currency=str(shop.get("currencyCode") or ""),
-            timezone=str(shop.get("ianaTimezone") or ""),
-        )
+        return _identity_of(shop, self.shop_url)
+
+    def identify(self) -> StoreIdentity:
+        """The shop's ``id`` (its permanent id, whatever its domains) and name."""
+        shop = self.graphql.run(IDENTIFY).get("shop")
+        if not isinstance(shop, Mapping):
+            raise Transient("Shopify answered without the shop's details.", service=SERVICE)
+        return _identity_of(shop, self.shop_url)
 
     def granted_scopes(self) -> frozenset[str]:
         """The access scopes the shop granted this app (a write scope counts as its read
@@ -404,3 +406,14 @@ def from_credentials(url: str, key: str, secret: str, **options: Any) -> Shopify
     if secret.strip():
         return ShopifyConnector(url, client_id=key, client_secret=secret, **options)
     return ShopifyConnector(url, access_token=key, **options)
+
+
+def _identity_of(shop: Mapping[str, Any], shop_url: str) -> StoreIdentity:
+    domain = str(shop.get("myshopifyDomain") or "")
+    return StoreIdentity(
+        name=str(shop.get("name") or domain),
+        url=f"https://{domain}" if domain else shop_url,
+        currency=str(shop.get("currencyCode") or ""),
+        timezone=str(shop.get("ianaTimezone") or ""),
+        own_id=str(shop.get("id") or "").strip(),
+    )

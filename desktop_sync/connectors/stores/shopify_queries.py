@@ -10,6 +10,7 @@ __all__ = [
     "FULFILLMENT_LINE_ITEMS",
     "FULFILLMENT_ORDERS",
     "FULFILLMENT_ORDER_LINE_ITEMS",
+    "IDENTIFY",
     "LINE_ITEMS_PER_ORDER",
     "ORDER",
     "ORDERS",
@@ -24,11 +25,17 @@ LINE_ITEMS_PER_ORDER = 20
 # The newest order tells whether Shopify lets the app read customers' protected fields.
 VERIFY = """
 query VerifyShop {
-  shop { name myshopifyDomain currencyCode ianaTimezone }
+  shop { id name myshopifyDomain currencyCode ianaTimezone }
   currentAppInstallation { accessScopes { handle } }
   orders(first: 1, sortKey: CREATED_AT, reverse: true) {
     nodes { email shippingAddress { firstName lastName address1 zip city countryCodeV2 } }
   }
+}
+"""
+
+IDENTIFY = """
+query Shop {
+  shop { id name myshopifyDomain currencyCode ianaTimezone }
 }
 """
 

@@ -34,7 +34,7 @@ from desktop_sync.connectors.stores.woocommerce_orders import (
     records_meta,
 )
 from desktop_sync.connectors.stores.woocommerce_products import ProductShipping
-from desktop_sync.connectors.stores.woocommerce_site import SiteIndex, read_index
+from desktop_sync.connectors.stores.woocommerce_site import SiteIndex, home_address, read_index
 from desktop_sync.connectors.stores.woocommerce_tracking import (
     TrackingItems,
     TrackingPlugin,
@@ -143,12 +143,23 @@ class WooCommerceConnector:
         currency = ""
         if isinstance(sample, list) and sample and isinstance(sample[0], Mapping):
             currency = str(sample[0].get("currency") or "")
+        return self._identity(index, currency)
+
+    def identify(self) -> StoreIdentity:
+        """The site's REST index: its name and its own home address (``home``), normalised
+        (no scheme, no ``www.``, no trailing slash, lower case), whatever address was typed.
+        A site whose index is locked to visitors is known by the address it answers on."""
+        return self._identity(self._index(refresh=True), "")
+
+    def _identity(self, index: SiteIndex, currency: str) -> StoreIdentity:
         self.site_url = self._rest.site_url  # the site's canonical address, if it moved
+        home = index.home or self.site_url
         return StoreIdentity(
             name=index.name or self.site_url,
-            url=index.home or self.site_url,
+            url=home,
             currency=currency,
             timezone=index.timezone,
+            own_id=home_address(home),
         )
 
     def _index(self, *, refresh: bool = False) -> SiteIndex:

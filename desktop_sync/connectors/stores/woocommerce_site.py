@@ -19,7 +19,7 @@ from desktop_sync.connectors.stores.woocommerce_http import (
     normalise_site_url,
 )
 
-__all__ = ["SiteIndex", "read_index"]
+__all__ = ["SiteIndex", "home_address", "read_index"]
 
 log = logging.getLogger(__name__)
 
@@ -114,3 +114,15 @@ def _same_site(current: str, target: str) -> bool:
 
 def _bare(host: str | None) -> str:
     return (host or "").removeprefix("www.")
+
+
+def home_address(url: str) -> str:
+    """A WordPress home address as the site's identity: ``https://www.Shop.example/`` and
+    ``http://shop.example`` are one site (``shop.example``); a path (``/store``) stays."""
+    parts = urlsplit(url.strip() if "://" in url else f"https://{url.strip()}")
+    host = _bare((parts.hostname or "").lower())
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # not a number: the address as given
+        port = ""
+    return f"{host}{port}{parts.path.rstrip('/').lower()}"
