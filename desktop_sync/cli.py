@@ -419,7 +419,6 @@ def _run_cycles(
     """The scheduler, as the window runs it: orders on the push interval, shipments on the
     pull interval (both on ``interval`` when given)."""
     from desktop_sync.app.headless import run_on_schedule
-    from desktop_sync.app.store_engines import EveryStore
 
     engine = _build_engine(app, verbose=True, stop=stop)
     if engine is None:
@@ -441,7 +440,7 @@ def _run_cycles(
         )
         _say(f"{every}. Press Ctrl-C to stop.", sys.stderr)
         last = run_on_schedule(
-            EveryStore(engine),
+            engine.engines,  # each store its own entry in the scheduler
             push_seconds=push,
             pull_seconds=pull,
             stop=stop,

@@ -16,8 +16,8 @@ store, is never taken for this one.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from desktop_sync.connectors.errors import (
@@ -60,6 +60,9 @@ CURSOR = Cursor.PUSH
 # reference leaves open whether date filters are UTC or store-local (open question 5), and a
 # day covers every time zone.
 _LOOKUP_MARGIN = timedelta(days=1)
+# A push that gave way goes on with its batch's look-up for at most this long: about a
+# 2,000-order backfill at Order Desk's pace, as long as one push without turns would keep it.
+_LOOKUP_KEPT = timedelta(minutes=15)
 # While the store is read, the driver hears how far it got at most this often (seconds).
 _PROGRESS_EVERY = 0.25
 
@@ -89,6 +92,8 @@ class OrderPusher:
         self.store_key = ctx.store_key
         self._seen: dict[str, StoreOrder] = {}
         self._left_out: set[str] = set()
+        self._looked_up: _LookedUp | None = None
+        """After a push gave way: the orders it left due, and its batch's look-up."""
         self.after_push = AfterPush(
             ctx,
             orderdesk,
@@ -97,8 +102,12 @@ class OrderPusher:
             cancel_folder=cancel_folder,
         )
 
-    def push_orders(self) -> PushResult:
+    def push_orders(self, give_way: Callable[[], bool] | None = None) -> PushResult:
         """Collect new store orders into the journal, then send every order that is due.
+
+        ``give_way`` is asked after each order: True ends the push there (another store's
+        turn); the orders left stay due in the journal, counted in ``unsent``, and the next
+        push goes on with them.
 
         Raises ``AuthError`` (either side) and, when the store cannot be listed, ``Transient``;
         per-order failures are recorded and reported, never raised.
@@ -106,9 +115,10 @@ class OrderPusher:
         self._collect_new_orders()
         due = self.ctx.journal.orders_due(self.ctx.now())
         tally = _Tally()
+        looked_up, self._looked_up = self._looked_up, None
         if due and not self.ctx.stop.is_set():
             self.ctx.progress(Direction.PUSH, 0, len(due), Stage.CHECKING)
-            in_orderdesk = self._already_in_orderdesk(due)
+            in_orderdesk = self._in_orderdesk(due, looked_up)
             self.ctx.progress(Direction.PUSH, 0, len(due))
             for done, row in enumerate(due, start=1):
                 if self.ctx.stop.is_set():
@@ -121,6 +131,11 @@ class OrderPusher:
                     self.ctx.emit(Level.WARNING, Direction.PUSH, str(exc))
                     break
                 self.ctx.progress(Direction.PUSH, done, len(due))
+                if done < len(due) and give_way is not None and give_way():
+                    tally.unsent = len(due) - done
+                    left = frozenset(r.store_order_id for r in due[done:])
+                    self._looked_up = _LookedUp(left, in_orderdesk, self.ctx.now())
+                    break
         self._seen.clear()
         if not self.ctx.stop.is_set():
             tally.attention = self.after_push.tell()
@@ -232,6 +247,18 @@ class OrderPusher:
             "backfill from the day it was placed.",
             order_number=order.number,
         )
+
+    def _in_orderdesk(self, due: Sequence[OrderRow], looked_up: _LookedUp | None) -> dict[str, str]:
+        """What Order Desk already holds of ``due``. A push that goes on where it gave way
+        keeps its batch's look-up, as it would have without giving way (for as long as a
+        backfill at Order Desk's pace takes); an order not in that batch means a look-up."""
+        if (
+            looked_up is not None
+            and self.ctx.now() - looked_up.at < _LOOKUP_KEPT
+            and {row.store_order_id for row in due} <= looked_up.orders
+        ):
+            return looked_up.found
+        return self._already_in_orderdesk(due)
 
     def _already_in_orderdesk(self, due: Iterable[OrderRow]) -> dict[str, str]:
         """store order id -> Order Desk id of this store's orders since the oldest due order."""
@@ -432,6 +459,15 @@ class OrderPusher:
         )
 
 
+@dataclass(frozen=True)
+class _LookedUp:
+    """A push that gave way: the orders it left due, what its look-up found, and when."""
+
+    orders: frozenset[str]
+    found: dict[str, str]
+    at: datetime
+
+
 def _id_order(orderdesk_id: str) -> tuple[int, str]:
     return (int(orderdesk_id), "") if orderdesk_id.isdigit() else (0, orderdesk_id)
 
@@ -448,12 +484,13 @@ def _unchanged(row: OrderRow) -> OrderState:
 
 class _Tally:
     def __init__(self) -> None:
-        self.sent = self.adopted = self.skipped = self.waiting = 0
+        self.sent = self.adopted = self.skipped = self.waiting = self.unsent = 0
         self.failed: list[Failure] = []
         self.attention: tuple[Failure, ...] = ()
 
     def result(self) -> PushResult:
         return PushResult(
+            unsent=self.unsent,
             sent=self.sent,
             adopted=self.adopted,
             skipped=self.skipped,

@@ -47,7 +47,13 @@ class Engine(Protocol):
     @property
     def journal(self) -> Journal: ...
 
-    def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult: ...
+    def run_cycle(
+        self,
+        *,
+        push: bool = True,
+        pull: bool = True,
+        give_way: Callable[[], bool] | None = None,
+    ) -> CycleResult: ...
 
     def retry(self, order_number: str | None = None) -> int: ...
 
@@ -192,11 +198,17 @@ class _EngineOnDemand:
             raise RuntimeError("The sync engine has not started")
         return self.engine.journal
 
-    def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult:
+    def run_cycle(
+        self,
+        *,
+        push: bool = True,
+        pull: bool = True,
+        give_way: Callable[[], bool] | None = None,
+    ) -> CycleResult:
         problem = self.build()
         if problem is not None or self.engine is None:
             return problem or CycleResult(Health.SETUP, _startup_sentence(RuntimeError()))
-        return self.engine.run_cycle(push=push, pull=pull)
+        return self.engine.run_cycle(push=push, pull=pull, give_way=give_way)
 
     def retry(self, order_number: str | None = None) -> int:
         return 0 if self.engine is None else self.engine.retry(order_number)

@@ -1,0 +1,64 @@
+"""Issue 20, one Order Desk bucket shared fairly: a push gives way to another store between
+orders when asked, and the next push goes on where it stopped, over real sockets. No order
+is lost or sent twice by the turns, and a push that goes on keeps its batch's look-up (one
+list call for the whole backlog, as without turns) unless new orders joined the batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from desktop_sync.engine.sync import SyncEngine
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
+from tests.contract.kits.bigcommerce import BigCommerceKit
+from tests.engine.test_exactly_once import assert_each_order_once
+
+
+def every(n: int) -> Callable[[], bool]:
+    """A ``give_way`` that asks for a turn after every ``n`` orders."""
+    asked = [0]
+
+    def give_way() -> bool:
+        asked[0] += 1
+        return asked[0] % n == 0
+
+    return give_way
+
+
+def listings(orderdesk: OrderDeskEmulator) -> int:
+    return len([r for r in orderdesk.request_log if r[:2] == ("GET", "/api/v2/orders")])
+
+
+def test_a_push_that_gives_way_goes_on_next_time_and_sends_each_order_once(
+    engine: SyncEngine, store: BigCommerceKit, orderdesk: OrderDeskEmulator
+) -> None:
+    store.add_orders(generate_orders(25, seed=81))
+    first = engine.run_cycle(pull=False, give_way=every(10))
+    assert first.push is not None
+    assert (first.push.sent, first.push.unsent) == (10, 15)
+    assert len(orderdesk.orders()) == 10
+    assert engine.journal.counts().pending == 15
+
+    second = engine.run_cycle(pull=False, give_way=every(10))
+    assert second.push is not None and (second.push.sent, second.push.unsent) == (10, 5)
+    third = engine.run_cycle(pull=False, give_way=every(10))
+    assert third.push is not None and (third.push.sent, third.push.unsent) == (5, 0)
+    assert_each_order_once(orderdesk, 25)
+    assert listings(orderdesk) == 1  # the batch's look-up, kept while the push went on
+
+    fourth = engine.run_cycle(pull=False, give_way=every(10))
+    assert fourth.push is not None and (fourth.push.sent, fourth.push.unsent) == (0, 0)
+    assert_each_order_once(orderdesk, 25)
+
+
+def test_a_new_order_joining_the_batch_means_a_new_look_up(
+    engine: SyncEngine, store: BigCommerceKit, orderdesk: OrderDeskEmulator
+) -> None:
+    store.add_orders(generate_orders(12, seed=82))
+    first = engine.run_cycle(pull=False, give_way=every(5))
+    assert first.push is not None and first.push.unsent == 7
+    store.add_orders(generate_orders(1, seed=83))
+    done = engine.run_cycle(pull=False)
+    assert done.push is not None and (done.push.sent, done.push.unsent) == (8, 0)
+    assert listings(orderdesk) == 2
+    assert_each_order_once(orderdesk, 13)
