@@ -58,6 +58,8 @@ class ConnectedAgain:
 
 @dataclass(frozen=True)
 class Retried:
+    """``count`` failed orders and shipments made due again, in ``store`` ("": every store)."""
+
     store: str
     count: int
 

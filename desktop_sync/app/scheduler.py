@@ -208,8 +208,17 @@ class Scheduler:
     # -- requests (from any thread) ------------------------------------------------------
 
     def sync_now(self, store: str | None = None) -> None:
-        """Both directions now, paused or not (the merchant asked)."""
-        self._ask(lambda: self._mark_asked(store), turn=True)
+        """Both directions now, paused or not (the merchant asked): of ``store``, or of every
+        store but those paused on their own (every store, when all are paused)."""
+
+        def apply() -> None:
+            if store is None and not self.is_paused():
+                for _, each in self._chosen(None):
+                    each.asked = each.asked or not each.paused
+            else:
+                self._mark_asked(store)
+
+        self._ask(apply, turn=True)
 
     def set_paused(self, paused: bool, store: str | None = None) -> None:
         """Pause every store (None) or one: its running cycle stops after the order in flight.
@@ -245,10 +254,12 @@ class Scheduler:
         """Make one failed order (or all, for None) due again, then sync."""
 
         def apply() -> None:
-            for key, each in self._chosen(store):
+            total = 0
+            for _, each in self._chosen(store):
                 count = int(each.engine.retry(order_number))
-                self._on_event(Retried(key, count))
+                total += count
                 each.asked = each.asked or count > 0
+            self._on_event(Retried(store or "", total))
 
         self._ask(apply, turn=True)
 

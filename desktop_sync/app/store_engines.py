@@ -73,6 +73,11 @@ class EveryStore:
         self.engines = engines
 
     @property
+    def stores(self) -> tuple[tuple[str, SyncEngine], ...]:
+        """Each store's own engine, by name: a scheduler gives each its own entry."""
+        return self.engines.engines
+
+    @property
     def journal(self) -> Journal:
         """The journal (every store's rows; the log is the profile's)."""
         return self.engines.engines[0][1].journal

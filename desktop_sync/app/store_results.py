@@ -25,6 +25,7 @@ __all__ = [
 
 # The most urgent first: what the banner says when stores differ.
 _URGENCY = (
+    Health.SETUP,
     Health.ORDERDESK_AUTH,
     Health.STORE_AUTH,
     Health.ORDERDESK_OFFLINE,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from desktop_sync.app.scheduler import (
     CycleFinished,
     HealthChanged,
+    Retried,
     Scheduler,
     SchedulerEvent,
 )
@@ -146,6 +147,10 @@ def test_pause_one_store_the_others_go_on_and_resume_syncs_it_at_once() -> None:
     assert ("Wholesale", Health.PAUSED) in said
     assert ("Main", Health.PAUSED) not in said
 
+    made.sync_now()  # the stores that run; the one paused on its own stays paused
+    made.step()
+    assert len(engines["Main"].cycles) == 7
+    assert len(engines["Wholesale"].cycles) == 1
     made.set_paused(False, "Wholesale")
     made.step()
     assert engines["Wholesale"].cycles[-1] == (clock.seconds, True, True)
@@ -177,3 +182,15 @@ def test_pausing_a_store_stops_its_running_push_but_not_anothers() -> None:
     made.step()
     assert engines["Main"].backlog == 50
     assert made.interrupt.is_set()
+
+
+def test_the_profile_shows_the_most_urgent_store_a_broken_setup_first_and_retry_once() -> None:
+    clock, events = Clock(), []
+    made, engines = stores(clock, events, Main=0, Wholesale=0)
+    engines["Main"].answer = lambda: Health.SETUP
+    engines["Wholesale"].answer = lambda: Health.ORDERDESK_OFFLINE
+    made.step()
+    assert made.health is Health.SETUP
+    made.retry()
+    made.step()
+    assert [(e.store, e.count) for e in events if isinstance(e, Retried)] == [("", 0)]

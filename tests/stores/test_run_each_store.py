@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.headless import run_on_schedule
+from desktop_sync.connectors.orderdesk.client import OrderDeskClient
 from desktop_sync.engine.events import CycleResult, Health
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.samples import generate_orders
@@ -58,3 +59,21 @@ def test_a_store_whose_key_is_refused_waits_longer_alone_and_the_other_goes_on(
     assert len(orderdesk.orders()) == 2  # the other store's orders went on
     assert last is not None and last.health is Health.STORE_AUTH
     assert last.message.startswith("Wholesale: ")
+
+
+def test_every_store_of_a_profile_spends_the_one_order_desk_bucket(
+    orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceKit, woo: WooCommerceKit
+) -> None:
+    # Order Desk limits per Order Desk store (20 tokens, 3 a second): a bucket per store of
+    # the profile would spend two or three times that, and meet 429s.
+    save_stores(
+        orderdesk,
+        [("Main shop", bigcommerce, ""), ("Wholesale", woo, ""), ("Outlet", woo, "")],
+        since=minute_ago(),
+    )
+    with DesktopSync(driver="run") as app, app.engines() as engines:
+        clients = [engine.orderdesk for _, engine in engines.engines]
+        assert len(clients) == 3
+        assert all(isinstance(client, OrderDeskClient) for client in clients)
+        buckets = {id(client.limiter) for client in clients if isinstance(client, OrderDeskClient)}
+    assert len(buckets) == 1
