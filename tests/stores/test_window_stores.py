@@ -7,10 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop_sync.app.facade import DesktopSync
 from desktop_sync.engine.events import CycleResult, Health
+from desktop_sync.gui.store_cards import PAUSED_LINE, StoreCards, store_parts
+from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.samples import generate_orders
@@ -87,3 +91,32 @@ def test_pause_one_store_the_other_goes_on_and_resume_sends_the_rest(
 
 def sent(result: CycleResult) -> int:
     return result.push.sent if result.push is not None else 0
+
+
+def test_each_stores_card_pauses_that_store_and_the_tray_names_it(
+    qtbot: QtBot, window_app: DesktopSync, controller: SyncController
+) -> None:
+    tray = SyncTray()
+    controller.stores_paused.connect(tray.set_paused_stores)
+    finished: list[CycleResult] = []
+    controller.cycle_finished.connect(finished.append)
+    cards = StoreCards(lambda: store_parts(window_app))
+    qtbot.addWidget(cards)
+    cards.control = controller
+    controller.stores_paused.connect(cards.refresh)
+    controller.start()
+    qtbot.waitUntil(lambda: len(finished) >= 2, timeout=20_000)
+    cards.refresh()
+    assert [b.text() for b in cards.pause_buttons.values()] == ["Pause this store"] * 2
+
+    qtbot.mouseClick(cards.pause_buttons["Wholesale"], Qt.MouseButton.LeftButton)
+    assert controller.is_paused("Wholesale") and not controller.is_paused("Main shop")
+    qtbot.waitUntil(lambda: tray.status_line() == "Up to date · Wholesale paused", timeout=5_000)
+    assert cards.pause_buttons["Wholesale"].text() == "Resume this store"
+    assert cards.pause_buttons["Main shop"].text() == "Pause this store"
+    texts = [label.text() for card in cards.cards for label in card.findChildren(QLabel)]
+    assert texts.count(PAUSED_LINE) == 1
+
+    qtbot.mouseClick(cards.pause_buttons["Wholesale"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tray.status_line() == "Up to date", timeout=5_000)
+    assert not controller.is_paused("Wholesale")
