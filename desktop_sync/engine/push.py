@@ -63,6 +63,10 @@ _LOOKUP_MARGIN = timedelta(days=1)
 # A push that gave way goes on with its batch's look-up for at most this long: about a
 # 2,000-order backfill at Order Desk's pace, as long as one push without turns would keep it.
 _LOOKUP_KEPT = timedelta(minutes=15)
+# ... and lists the store again only this long after its last listing (the app's default push
+# interval): its orders wait behind its backlog (oldest first) anyway, and listing a backlog
+# again at every turn would spend the store's quota and Order Desk's time for nothing.
+_RELIST_AFTER = timedelta(minutes=2)
 # While the store is read, the driver hears how far it got at most this often (seconds).
 _PROGRESS_EVERY = 0.25
 
@@ -92,8 +96,8 @@ class OrderPusher:
         self.store_key = ctx.store_key
         self._seen: dict[str, StoreOrder] = {}
         self._left_out: set[str] = set()
-        self._looked_up: _LookedUp | None = None
-        """After a push gave way: the orders it left due, and its batch's look-up."""
+        self._carried: _GoOn | None = None
+        """After a push gave way: what the next push goes on with."""
         self.after_push = AfterPush(
             ctx,
             orderdesk,
@@ -112,13 +116,19 @@ class OrderPusher:
         Raises ``AuthError`` (either side) and, when the store cannot be listed, ``Transient``;
         per-order failures are recorded and reported, never raised.
         """
-        self._collect_new_orders()
+        carried, self._carried = self._carried, None
+        if carried is None or self.ctx.now() - carried.listed_at >= _RELIST_AFTER:
+            carried = None
+            self._seen.clear()
+            listed_at = self.ctx.now()
+            self._collect_new_orders()
+        else:
+            listed_at = carried.listed_at  # goes on where it gave way: the listing stands
         due = self.ctx.journal.orders_due(self.ctx.now())
         tally = _Tally()
-        looked_up, self._looked_up = self._looked_up, None
         if due and not self.ctx.stop.is_set():
             self.ctx.progress(Direction.PUSH, 0, len(due), Stage.CHECKING)
-            in_orderdesk = self._in_orderdesk(due, looked_up)
+            in_orderdesk, looked_at = self._in_orderdesk(due, carried)
             self.ctx.progress(Direction.PUSH, 0, len(due))
             for done, row in enumerate(due, start=1):
                 if self.ctx.stop.is_set():
@@ -134,9 +144,10 @@ class OrderPusher:
                 if done < len(due) and give_way is not None and give_way():
                     tally.unsent = len(due) - done
                     left = frozenset(r.store_order_id for r in due[done:])
-                    self._looked_up = _LookedUp(left, in_orderdesk, self.ctx.now())
+                    self._carried = _GoOn(left, in_orderdesk, looked_at, listed_at)
                     break
-        self._seen.clear()
+        if self._carried is None:
+            self._seen.clear()
         if not self.ctx.stop.is_set():
             tally.attention = self.after_push.tell()
         return tally.result()
@@ -248,17 +259,21 @@ class OrderPusher:
             order_number=order.number,
         )
 
-    def _in_orderdesk(self, due: Sequence[OrderRow], looked_up: _LookedUp | None) -> dict[str, str]:
-        """What Order Desk already holds of ``due``. A push that goes on where it gave way
-        keeps its batch's look-up, as it would have without giving way (for as long as a
-        backfill at Order Desk's pace takes); an order not in that batch means a look-up."""
+    def _in_orderdesk(
+        self, due: Sequence[OrderRow], carried: _GoOn | None
+    ) -> tuple[dict[str, str], datetime]:
+        """What Order Desk already holds of ``due``, and when it was looked up. A push that
+        goes on where it gave way keeps its batch's look-up, as it would have without giving
+        way (for as long as a backfill at Order Desk's pace takes); an order not in that
+        batch means a look-up."""
+        now = self.ctx.now()
         if (
-            looked_up is not None
-            and self.ctx.now() - looked_up.at < _LOOKUP_KEPT
-            and {row.store_order_id for row in due} <= looked_up.orders
+            carried is not None
+            and now - carried.looked_at < _LOOKUP_KEPT
+            and {row.store_order_id for row in due} <= carried.orders
         ):
-            return looked_up.found
-        return self._already_in_orderdesk(due)
+            return carried.found, carried.looked_at
+        return self._already_in_orderdesk(due), now
 
     def _already_in_orderdesk(self, due: Iterable[OrderRow]) -> dict[str, str]:
         """store order id -> Order Desk id of this store's orders since the oldest due order."""
@@ -460,12 +475,15 @@ class OrderPusher:
 
 
 @dataclass(frozen=True)
-class _LookedUp:
-    """A push that gave way: the orders it left due, what its look-up found, and when."""
+class _GoOn:
+    """What a push that gave way leaves the next: the orders it left due, what its batch's
+    look-up found in Order Desk and when, and when the store was last listed (the store's
+    copies of the orders stay in ``_seen``)."""
 
     orders: frozenset[str]
     found: dict[str, str]
-    at: datetime
+    looked_at: datetime
+    listed_at: datetime
 
 
 def _id_order(orderdesk_id: str) -> tuple[int, str]:
