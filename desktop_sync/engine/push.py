@@ -118,7 +118,6 @@ class OrderPusher:
         """
         carried, self._carried = self._carried, None
         if carried is None or self.ctx.now() - carried.listed_at >= _RELIST_AFTER:
-            carried = None
             self._seen.clear()
             listed_at = self.ctx.now()
             self._collect_new_orders()

@@ -84,3 +84,17 @@ def order_reads(store: BigCommerceKit) -> int:
     """Reads of one order (the listing carries every order the push sends)."""
     orders = f"/stores/{store.emulator.store_hash}/v2/orders/"
     return len([r for r in store.emulator.request_log if r[0] == "GET" and orders in r[1]])
+
+
+def test_listing_the_store_again_keeps_the_batchs_look_up_when_no_order_joined(
+    engine: SyncEngine, store: BigCommerceKit, orderdesk: OrderDeskEmulator, clock: Clock
+) -> None:
+    store.add_orders(generate_orders(10, seed=84))
+    first = engine.run_cycle(pull=False, give_way=every(4))
+    assert first.push is not None and first.push.unsent == 6
+    clock.skip(hours=3 / 60)
+    done = engine.run_cycle(pull=False)
+    assert done.push is not None and (done.push.sent, done.push.unsent) == (6, 0)
+    assert store_listings(store) == 2
+    assert listings(orderdesk) == 1
+    assert_each_order_once(orderdesk, 10)
