@@ -25,9 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 from desktop_sync.app.schedule_events import (
     ConnectedAgain,
@@ -38,11 +36,13 @@ from desktop_sync.app.schedule_events import (
     ScheduleChanged,
     SchedulerEvent,
 )
-from desktop_sync.app.sides import Side, SideTrouble, recovered_sides, side_of, side_troubles
+from desktop_sync.app.sides import Side, recovered_sides, side_troubles
 from desktop_sync.app.store_results import StoreCycle, combine_cycles, most_urgent
+from desktop_sync.app.store_schedule import LONGEST_WAIT, StoreEngine, StoreSchedule
 from desktop_sync.engine.events import CycleResult, Direction, Health, Level, SyncEvent
 
 __all__ = [
+    "LONGEST_WAIT",
     "ONE_STORE",
     "SLICE_SECONDS",
     "ConnectedAgain",
@@ -65,60 +65,13 @@ log = logging.getLogger(__name__)
 SHORTEST = 0.1
 """Seconds: the shortest interval (``run --interval`` takes fractions, for tests and demos)."""
 
-LONGEST_WAIT = timedelta(minutes=15)
-"""The wait between tries grows while a side cannot be reached, up to this (or the interval,
-when that is longer)."""
-
 SLICE_SECONDS = 8.0
 """How long a store's push runs before it gives way to a store that waits: 24 orders at Order
 Desk's 3 a second, so a quiet store's new order is sent within its push interval + 10 s."""
 
 
-class EventLog(Protocol):
-    def add_event(self, time: datetime, level: str, direction: str, message: str, /) -> object: ...
-
-
-class StoreEngine(Protocol):
-    """What the scheduler drives for one store: ``SyncEngine``, or a stand-in of its shape.
-    ``give_way`` (when given) is asked between orders: True ends the push there, with the
-    rest left due and counted in ``PushResult.unsent``."""
-
-    @property
-    def journal(self) -> EventLog: ...
-
-    def run_cycle(
-        self,
-        *,
-        push: bool = True,
-        pull: bool = True,
-        give_way: Callable[[], bool] | None = None,
-    ) -> CycleResult: ...
-
-    def retry(self, order_number: str | None = None) -> int: ...
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass
-class _Store:
-    engine: StoreEngine
-    next_push: datetime | None = None
-    next_pull: datetime | None = None
-    asked: bool = False
-    """Sync now (or Resume, or a retry): both directions at the next step, paused or not."""
-    paused: bool = False
-    more: bool = False
-    """Its last push gave way with orders still due: it goes on at the next turn."""
-    failures: int = 0
-    """Cycles in a row that found a side unreachable or refusing."""
-    health: Health | None = None
-    last_health: Health = Health.OK
-    """What the last cycle found, to show again when a pause ends."""
-    last_result: CycleResult | None = None
-    sides: dict[Side, SideTrouble | None] = field(default_factory=dict)
-    announced: tuple[datetime | None, datetime | None] | None = None
 
 
 class Scheduler:
@@ -144,7 +97,7 @@ class Scheduler:
         self._lock = threading.RLock()
         self._requests: list[Callable[[], None]] = []
         self._turn_asked = False
-        self._stores: dict[str, _Store] = {}
+        self._stores: dict[str, StoreSchedule] = {}
         self._running: str | None = None
         self._push = timedelta(seconds=max(SHORTEST, push_seconds))
         self._pull = timedelta(seconds=max(SHORTEST, pull_seconds))
@@ -157,7 +110,7 @@ class Scheduler:
     # -- set up (on the scheduler's thread) ----------------------------------------------
 
     def add_store(self, key: str, engine: StoreEngine) -> None:
-        store = _Store(engine, paused=self._paused)
+        store = StoreSchedule(engine, paused=self._paused)
         self._stores[key] = store
         now = self._clock()
         store.next_push = now if self._run_at_start else now + self._push
@@ -307,7 +260,7 @@ class Scheduler:
             if self._requests:
                 return 0.0
         now = self._clock()
-        if any(self._waits(store, now) for store in self._stores.values()):
+        if any(store.waits(now) for store in self._stores.values()):
             return 0.0
         times = [
             t
@@ -340,31 +293,19 @@ class Scheduler:
         for request in requests:
             request()
 
-    def _chosen(self, store: str | None) -> list[tuple[str, _Store]]:
+    def _chosen(self, store: str | None) -> list[tuple[str, StoreSchedule]]:
         return [(k, s) for k, s in self._stores.items() if store is None or k == store]
 
     def _mark_asked(self, store: str | None) -> None:
         for _, each in self._chosen(store):
             each.asked = True
 
-    def _due(self, store: _Store, now: datetime) -> tuple[bool, bool]:
-        """(push, pull): what of ``store`` is due now on its own."""
-        if store.asked:
-            return True, True
-        if store.paused:
-            return False, False
-        return _due(store.next_push, now), _due(store.next_pull, now)
-
-    def _waits(self, store: _Store, now: datetime) -> bool:
-        """``store`` would run now, were no other store running."""
-        return any(self._due(store, now)) or (store.more and not store.paused)
-
     def _next_turn(self, ran: set[str]) -> tuple[str, bool, bool] | None:
         """The store whose turn it is, and its directions; None when no store is due."""
         now = self._clock()
         waiting = [(k, s) for k, s in self._stores.items() if k not in ran]
         for key, store in waiting:
-            push, pull = self._due(store, now)
+            push, pull = store.due(now)
             if push or pull:
                 return key, push or (store.more and not store.paused), pull
         for key, store in waiting:
@@ -382,11 +323,11 @@ class Scheduler:
             with self._lock:
                 if self._turn_asked:
                     return True
-            return any(self._waits(s, now) for k, s in self._stores.items() if k != key)
+            return any(s.waits(now) for k, s in self._stores.items() if k != key)
 
         return give_way
 
-    def _cycle(self, key: str, store: _Store, *, push: bool, pull: bool) -> None:
+    def _cycle(self, key: str, store: StoreSchedule, *, push: bool, pull: bool) -> None:
         """One cycle; one the merchant did not ask for waits out the store's pause."""
         asked, store.asked = store.asked, False
         with self._lock:
@@ -416,7 +357,7 @@ class Scheduler:
         self._reschedule(store, result, push=push, pull=pull)
         self._announce(key, store)
 
-    def _finish(self, key: str, store: _Store, result: CycleResult) -> None:
+    def _finish(self, key: str, store: StoreSchedule, result: CycleResult) -> None:
         before, store.sides = store.sides, side_troubles(result, store.sides)
         back = recovered_sides(before, store.sides)
         if back:
@@ -432,26 +373,16 @@ class Scheduler:
             self._set_health(key, store, Health.PAUSED if store.paused else store.last_health)
 
     def _reschedule(
-        self, store: _Store, result: CycleResult | None, *, push: bool, pull: bool
+        self, store: StoreSchedule, result: CycleResult | None, *, push: bool, pull: bool
     ) -> None:
-        """The next times of the directions that just ran (or were skipped: ``result`` None)."""
-        if result is not None:
-            troubled = side_of(result.health) is not None
-            store.failures = store.failures + 1 if troubled else 0
-        now = self._clock()
-        if push:
-            store.next_push = now + self._backoff(self._push, store.failures)
-        if pull:
-            store.next_pull = now + self._backoff(self._pull, store.failures)
+        store.reschedule(
+            result,
+            self._clock(),
+            push=self._push if push else None,
+            pull=self._pull if pull else None,
+        )
 
-    @staticmethod
-    def _backoff(interval: timedelta, failures: int) -> timedelta:
-        if failures <= 1:
-            return interval
-        grown: timedelta = interval * (2 ** min(failures - 1, 10))
-        return min(grown, max(interval, LONGEST_WAIT))
-
-    def _say_connected_again(self, key: str, store: _Store, sides: list[Side]) -> None:
+    def _say_connected_again(self, key: str, store: StoreSchedule, sides: list[Side]) -> None:
         """A line in the log when a side answers again: the banner clearing alone is easy to
         miss."""
         names = " and ".join(side.words for side in sides)
@@ -467,7 +398,7 @@ class Scheduler:
             log.exception("The reconnection could not be logged")
         self._on_event(ConnectedAgain(key, tuple(sides), event))
 
-    def _set_health(self, key: str, store: _Store, health: Health) -> None:
+    def _set_health(self, key: str, store: StoreSchedule, health: Health) -> None:
         # Said under the lock: Pause and Resume (the GUI thread) and a cycle's end (the sync
         # thread) must reach the driver in the order they were decided.
         with self._lock:
@@ -475,13 +406,9 @@ class Scheduler:
                 store.health = health
                 self._on_event(HealthChanged(key, health))
 
-    def _announce(self, key: str, store: _Store) -> None:
+    def _announce(self, key: str, store: StoreSchedule) -> None:
         pausing = store.paused or self._stopped.is_set()
         times = (None, None) if pausing else (store.next_push, store.next_pull)
         if times != store.announced:
             store.announced = times
             self._on_event(ScheduleChanged(key, *times))
-
-
-def _due(moment: datetime | None, now: datetime) -> bool:
-    return moment is not None and moment <= now

@@ -42,21 +42,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class Engine(Protocol):
-    """What the worker drives: ``SyncEngine``, or a stand-in with the same shape."""
+class Engine(StoreEngine, Protocol):
+    """What the worker drives: ``SyncEngine``, or a stand-in with the same shape (the
+    scheduler's ``StoreEngine``, with its journal, that the worker closes)."""
 
     @property
     def journal(self) -> Journal: ...
-
-    def run_cycle(
-        self,
-        *,
-        push: bool = True,
-        pull: bool = True,
-        give_way: Callable[[], bool] | None = None,
-    ) -> CycleResult: ...
-
-    def retry(self, order_number: str | None = None) -> int: ...
 
     def close(self) -> None: ...
 
