@@ -6,7 +6,7 @@ while a side cannot be reached or refuses its key, and the "connected again" lin
 answers again; a store in trouble holds back no other.
 
 The stores share one Order Desk budget (one rate-limit bucket), so a store's push gives way
-once it has run ``slice_seconds`` while another store waits: a store whose interval has come
+once it has run ``slice_seconds`` (6 s) while another store waits: a store whose interval has come
 goes first, and a store with more to send comes back at once, the stores taking turns. A new
 order in a quiet store thus waits for one slice at most, not for another store's backfill.
 The journal keeps what a push left due, so a slice loses and doubles nothing.
@@ -65,9 +65,10 @@ log = logging.getLogger(__name__)
 SHORTEST = 0.1
 """Seconds: the shortest interval (``run --interval`` takes fractions, for tests and demos)."""
 
-SLICE_SECONDS = 8.0
-"""How long a store's push runs before it gives way to a store that waits: 24 orders at Order
-Desk's 3 a second, so a quiet store's new order is sent within its push interval + 10 s."""
+SLICE_SECONDS = 6.0
+"""How long a store's push runs before it gives way to a store that waits: 18 orders at Order
+Desk's 3 a second, so a quiet store's new order is sent within its push interval + 10 s (a
+turn costs no request: the push that goes on keeps its listing and its look-up)."""
 
 
 def utc_now() -> datetime:
