@@ -3,6 +3,7 @@ wired to it and to a store kit, each with its own journal (as on its own PC)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -52,14 +53,18 @@ def running(emulator: OrderDeskEmulator) -> Iterator[OrderDeskEmulator]:
 
 
 def orderdesk_client(
-    emulator: OrderDeskEmulator, *, timeout: float = 10.0, api_key: str | None = None
+    emulator: OrderDeskEmulator,
+    *,
+    timeout: float = 10.0,
+    api_key: str | None = None,
+    limiter: TokenBucket | None = None,
 ) -> OrderDeskClient:
     return OrderDeskClient(
         emulator.store_id,
         api_key or emulator.api_key,
         base_url=emulator.api_url,
         timeout=httpx.Timeout(timeout, connect=2.0),
-        limiter=TokenBucket(20, 3.0 * TIME_SCALE),
+        limiter=limiter or TokenBucket(20, 3.0 * TIME_SCALE),
         backoff=FAST_BACKOFF,
     )
 
@@ -79,10 +84,13 @@ def make_engine(
     identity: SavedIdentity | None = None,
     on_identity: Callable[[str], None] | None = None,
     this_computer: ThisComputer | None = None,
+    limiter: TokenBucket | None = None,
+    stop: threading.Event | None = None,
 ) -> SyncEngine:
     """``source_name``: the store's own in Order Desk (default: its platform's); ``store_id``:
-    whose rows it keeps in the journal (default: the first store's)."""
-    client = orderdesk_client(emulator, timeout=timeout)
+    whose rows it keeps in the journal (default: the first store's); ``limiter``: the bucket
+    its client spends (default: one of its own)."""
+    client = orderdesk_client(emulator, timeout=timeout, limiter=limiter)
     return SyncEngine(
         orderdesk=client,
         store=store,
@@ -94,6 +102,7 @@ def make_engine(
         overlap=timedelta(minutes=10),
         start_at=start_at,
         sink=sink,
+        stop=stop,
         on_close=client.close,
         clock=clock or utc_now,
         send_rule=send_rule_for(store.platform, order_statuses),

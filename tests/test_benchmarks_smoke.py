@@ -28,6 +28,7 @@ EXPECTED = {
         "engine_cpu_seconds_per_hour",
     },
     "mapping_journal": {"mapping_multiple", "journal_multiple"},
+    "stores_fair": {"efficiency", "rate_limited", "quiet_worst_seconds", "requests_per_order"},
     "orders_view": {"open_ms", "worst_filter_ms", "search_name_ms", "needs_me_ms"},
 }
 

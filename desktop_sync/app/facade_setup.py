@@ -33,7 +33,7 @@ from desktop_sync.app.facade_types import (
     StoreInfo,
 )
 from desktop_sync.app.headless import run_on_schedule
-from desktop_sync.app.store_engines import EveryStore, StoreEngines
+from desktop_sync.app.store_engines import StoreEngines
 from desktop_sync.connectors import waits
 from desktop_sync.engine import events
 from desktop_sync.engine.sync import SyncEngine
@@ -177,7 +177,7 @@ class SetupServices:
         """Every store's engines on the scheduler until stopped (``desktop-sync run``); the
         last cycle's result (``app.headless.run_on_schedule``)."""
         return run_on_schedule(
-            EveryStore(engines),
+            engines.engines,  # each store its own entry in the scheduler
             push_seconds=push_seconds,
             pull_seconds=pull_seconds,
             on_cycle=on_cycle,

@@ -37,6 +37,7 @@ from desktop_sync.app.settings import DEFAULT_ORDERDESK_API_URL, BadStartDate, S
 from desktop_sync.app.sides import Side, SideTrouble
 from desktop_sync.app.store_profile import Profile
 from desktop_sync.app.store_results import ProfileCycle, StoreBackfill, StoreCycle, StoreStatus
+from desktop_sync.app.store_schedule import StoreEngine
 from desktop_sync.app.stores import StoreSettings
 from desktop_sync.connectors.errors import ConnectorError
 from desktop_sync.connectors.orderdesk.models import Folder, StoreInfo
@@ -127,6 +128,7 @@ __all__ = [
     "Status",
     "StoreBackfill",
     "StoreCycle",
+    "StoreEngine",
     "StoreIdentity",
     "StoreInfo",
     "StoreNotFound",

@@ -1,14 +1,15 @@
-"""``desktop-sync run``: the scheduler on the command's own thread, until Ctrl-C, a refused
-key, or as many cycles as asked. The command only prints what it reports."""
+"""``desktop-sync run``: the scheduler on the command's own thread, each store its own entry,
+until Ctrl-C, a refused key, or as many cycles as asked. The command only prints what it
+reports."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from desktop_sync.app.scheduler import (
-    ONE_STORE,
+    SLICE_SECONDS,
     CycleFinished,
     Scheduler,
     SchedulerEvent,
@@ -21,7 +22,7 @@ __all__ = ["run_on_schedule"]
 
 
 def run_on_schedule(
-    engine: StoreEngine,
+    stores: Sequence[tuple[str, StoreEngine]],
     *,
     push_seconds: float,
     pull_seconds: float,
@@ -30,22 +31,32 @@ def run_on_schedule(
     most: int | None = None,
     clock: Callable[[], datetime] = utc_now,
     wait: Callable[[threading.Event, float], object] | None = None,
+    slice_seconds: float = SLICE_SECONDS,
 ) -> CycleResult | None:
-    """Push on the push interval and pull on the pull interval (each cycle reported to
-    ``on_cycle``) until ``stop`` is set, a side refuses its key, or ``most`` cycles ran;
-    the last cycle's result (None when none ran).
+    """Push each store (name, engine) on the push interval and pull it on the pull interval
+    until ``stop`` is set, every store's key is refused (Order Desk's refuses them all), or
+    every store ran ``most`` whole cycles (a push that gave way to another store is not one).
+    After each store's cycle ``on_cycle`` hears the profile's (every store's last, in one);
+    the last of those is returned (None when no cycle ran).
 
     ``wait(stop, seconds)`` waits between cycles (``stop.wait`` by default; a test passes one
     that moves its ``clock`` on instead)."""
     results: list[CycleResult] = []
+    whole: dict[str, int] = {name: 0 for name, _ in stores}
+    refused: dict[str, bool] = {}
 
     def said(event: SchedulerEvent) -> None:
         if not isinstance(event, CycleFinished):
             return
-        results.append(event.result)
-        on_cycle(event.result)
-        ended = event.result.health.needs_reconnect or (most is not None and len(results) >= most)
-        if ended or stop.is_set():
+        push = event.result.push
+        if push is None or not push.unsent:
+            whole[event.store] += 1
+        refused[event.store] = event.result.health.needs_reconnect
+        profile = scheduler.profile_result() or event.result
+        results.append(profile)
+        on_cycle(profile)
+        done = most is not None and min(whole.values()) >= most
+        if done or (len(refused) == len(whole) and all(refused.values())) or stop.is_set():
             scheduler.stop()
 
     def pause(seconds: float) -> None:
@@ -54,9 +65,14 @@ def run_on_schedule(
             scheduler.stop()
 
     scheduler = Scheduler(
-        push_seconds=push_seconds, pull_seconds=pull_seconds, on_event=said, clock=clock
+        push_seconds=push_seconds,
+        pull_seconds=pull_seconds,
+        on_event=said,
+        clock=clock,
+        slice_seconds=slice_seconds,
     )
-    scheduler.add_store(ONE_STORE, engine)
+    for name, engine in stores:
+        scheduler.add_store(name, engine)
     if not stop.is_set():
         scheduler.run(pause)
     return results[-1] if results else None

@@ -1,10 +1,19 @@
 """When each store syncs, for the window and for ``desktop-sync run`` alike (no Qt).
 
-Each store has one engine; the scheduler runs its push on the push interval and its pull on
-the pull interval, Sync now (paused or not), Pause and Resume, a growing wait while a side
-cannot be reached or refuses its key, and the "connected again" line when it answers again.
+Each store has one engine and its own entry: its push on the push interval and its pull on the
+pull interval, Sync now (paused or not), Pause and Resume (every store or one), a growing wait
+while a side cannot be reached or refuses its key, and the "connected again" line when it
+answers again; a store in trouble holds back no other.
+
+The stores share one Order Desk budget (one rate-limit bucket), so a store's push gives way
+once it has run ``slice_seconds`` (6 s) while another store waits: a store whose interval has come
+goes first, and a store with more to send comes back at once, the stores taking turns. A new
+order in a quiet store thus waits for one slice at most, not for another store's backfill.
+The journal keeps what a push left due, so a slice loses and doubles nothing.
+
 What happens reaches the driver as plain events through one callback; the window turns them
-into Qt signals, ``run`` into lines on the terminal.
+into Qt signals, ``run`` into lines on the terminal. The profile's health and last result (the
+banner's, the tray's, the exit code's) come from here too, one source for every driver.
 
 The scheduler runs on one thread (``run``: the sync thread, or the command's own); every
 request (``sync_now``, ``set_paused``, ``retry``, ``stop``...) may come from any thread and
@@ -16,15 +25,26 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
-from desktop_sync.app.sides import Side, SideTrouble, recovered_sides, side_of, side_troubles
+from desktop_sync.app.schedule_events import (
+    ConnectedAgain,
+    CycleFinished,
+    CycleStarted,
+    HealthChanged,
+    Retried,
+    ScheduleChanged,
+    SchedulerEvent,
+)
+from desktop_sync.app.sides import Side, recovered_sides, side_troubles
+from desktop_sync.app.store_results import StoreCycle, combine_cycles, most_urgent
+from desktop_sync.app.store_schedule import LONGEST_WAIT, StoreEngine, StoreSchedule
 from desktop_sync.engine.events import CycleResult, Direction, Health, Level, SyncEvent
 
 __all__ = [
+    "LONGEST_WAIT",
     "ONE_STORE",
+    "SLICE_SECONDS",
     "ConnectedAgain",
     "CycleFinished",
     "CycleStarted",
@@ -45,91 +65,14 @@ log = logging.getLogger(__name__)
 SHORTEST = 0.1
 """Seconds: the shortest interval (``run --interval`` takes fractions, for tests and demos)."""
 
-LONGEST_WAIT = timedelta(minutes=15)
-"""The wait between tries grows while a side cannot be reached, up to this (or the interval,
-when that is longer)."""
-
-
-class EventLog(Protocol):
-    def add_event(self, time: datetime, level: str, direction: str, message: str, /) -> object: ...
-
-
-class StoreEngine(Protocol):
-    """What the scheduler drives for one store: ``SyncEngine``, or a stand-in of its shape."""
-
-    @property
-    def journal(self) -> EventLog: ...
-
-    def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult: ...
-
-    def retry(self, order_number: str | None = None) -> int: ...
-
-
-@dataclass(frozen=True)
-class CycleStarted:
-    store: str
-
-
-@dataclass(frozen=True)
-class CycleFinished:
-    store: str
-    result: CycleResult
-
-
-@dataclass(frozen=True)
-class HealthChanged:
-    store: str
-    health: Health
-
-
-@dataclass(frozen=True)
-class ScheduleChanged:
-    """When each direction of ``store`` runs next (UTC); None while paused."""
-
-    store: str
-    next_push: datetime | None
-    next_pull: datetime | None
-
-
-@dataclass(frozen=True)
-class ConnectedAgain:
-    """A side that could not be reached (or refused) answers again; ``event`` is the log line,
-    already in the journal."""
-
-    store: str
-    sides: tuple[Side, ...]
-    event: SyncEvent
-
-
-@dataclass(frozen=True)
-class Retried:
-    store: str
-    count: int
-
-
-SchedulerEvent = (
-    CycleStarted | CycleFinished | HealthChanged | ScheduleChanged | ConnectedAgain | Retried
-)
+SLICE_SECONDS = 6.0
+"""How long a store's push runs before it gives way to a store that waits: 18 orders at Order
+Desk's 3 a second, so a quiet store's new order is sent within its push interval + 10 s (a
+turn costs no request: the push that goes on keeps its listing and its look-up)."""
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass
-class _Store:
-    engine: StoreEngine
-    next_push: datetime | None = None
-    next_pull: datetime | None = None
-    asked: bool = False
-    """Sync now (or Resume, or a retry): both directions at the next step, paused or not."""
-    failures: int = 0
-    """Cycles in a row that found a side unreachable or refusing."""
-    health: Health | None = None
-    last_health: Health = Health.OK
-    """What the last cycle found, to show again when a pause ends."""
-    sides: dict[Side, SideTrouble | None] = field(default_factory=dict)
-    announced: tuple[datetime | None, datetime | None] | None = None
 
 
 class Scheduler:
@@ -144,17 +87,22 @@ class Scheduler:
         paused: bool = False,
         run_at_start: bool = True,
         clock: Callable[[], datetime] = utc_now,
+        slice_seconds: float = SLICE_SECONDS,
     ) -> None:
         self.interrupt = threading.Event()
-        """What every engine watches: set by Pause and by stop (from any thread), so a running
-        cycle returns after the order in flight and the journal keeps the rest pending."""
+        """What every engine watches: set by stop and by pausing the store whose cycle runs
+        (from any thread), so that cycle returns after the order in flight and the journal
+        keeps the rest pending."""
         self._stopped = threading.Event()
         self._woken = threading.Event()
         self._lock = threading.RLock()
         self._requests: list[Callable[[], None]] = []
-        self._stores: dict[str, _Store] = {}
+        self._turn_asked = False
+        self._stores: dict[str, StoreSchedule] = {}
+        self._running: str | None = None
         self._push = timedelta(seconds=max(SHORTEST, push_seconds))
         self._pull = timedelta(seconds=max(SHORTEST, pull_seconds))
+        self._slice = timedelta(seconds=slice_seconds)
         self._paused = paused
         self._run_at_start = run_at_start
         self._on_event = on_event
@@ -163,34 +111,87 @@ class Scheduler:
     # -- set up (on the scheduler's thread) ----------------------------------------------
 
     def add_store(self, key: str, engine: StoreEngine) -> None:
-        store = _Store(engine)
+        store = StoreSchedule(engine, paused=self._paused)
         self._stores[key] = store
         now = self._clock()
         store.next_push = now if self._run_at_start else now + self._push
         store.next_pull = now if self._run_at_start else now + self._pull
-        if self._paused:
+        if store.paused:
             self._set_health(key, store, Health.PAUSED)
-        if self._paused or not self._run_at_start:
+        if store.paused or not self._run_at_start:
             self._announce(key, store)  # else the first cycle's end says when the next is
+
+    # -- what the window and ``run`` show (any thread) -----------------------------------
+
+    @property
+    def stores(self) -> tuple[str, ...]:
+        return tuple(self._stores)
+
+    def is_paused(self, store: str | None = None) -> bool:
+        """Whether ``store`` is paused (None: whether every store is)."""
+        with self._lock:
+            chosen = self._chosen(store)
+            return bool(chosen) and all(each.paused for _, each in chosen)
+
+    def paused_stores(self) -> tuple[str, ...]:
+        with self._lock:
+            return tuple(key for key, each in self._stores.items() if each.paused)
+
+    @property
+    def health(self) -> Health:
+        """The profile's: the most urgent of the stores that are not paused ("paused" only
+        when every store is)."""
+        with self._lock:
+            shown = [s.health for s in self._stores.values() if s.health is not None]
+            running = [h for h in shown if h is not Health.PAUSED]
+            if shown and not running:
+                return Health.PAUSED
+            return most_urgent(running)
+
+    def profile_result(self) -> CycleResult | None:
+        """Every store's last cycle in one (the most urgent health and sentence, named by its
+        store when there are several); None before any cycle ended."""
+        with self._lock:
+            cycles = [
+                StoreCycle(key, each.last_result)
+                for key, each in self._stores.items()
+                if each.last_result is not None
+            ]
+        return combine_cycles(cycles).result if cycles else None
 
     # -- requests (from any thread) ------------------------------------------------------
 
     def sync_now(self, store: str | None = None) -> None:
-        """Both directions now, paused or not (the merchant asked)."""
-        self._ask(lambda: self._mark_asked(store))
+        """Both directions now, paused or not (the merchant asked): of ``store``, or of every
+        store but those paused on their own (every store, when all are paused)."""
 
-    def set_paused(self, paused: bool) -> None:
-        """Pause: a running cycle stops after the order in flight. Resume: the state from before
-        the pause shows at once (even while a cycle runs), and both directions sync."""
+        def apply() -> None:
+            if store is None and not self.is_paused():
+                for _, each in self._chosen(None):
+                    each.asked = each.asked or not each.paused
+            else:
+                self._mark_asked(store)
+
+        self._ask(apply, turn=True)
+
+    def set_paused(self, paused: bool, store: str | None = None) -> None:
+        """Pause every store (None) or one: its running cycle stops after the order in flight.
+        Resume: the state from before the pause shows at once (even while a cycle runs), and
+        both directions sync."""
         with self._lock:
-            self._paused = paused
-            if paused:
+            if store is None:
+                self._paused = paused
+            chosen = self._chosen(store)
+            for _, each in chosen:
+                each.paused = paused
+            running = self._stores.get(self._running) if self._running is not None else None
+            if running is not None and running.paused:
                 self.interrupt.set()
             elif not self._stopped.is_set():
                 self.interrupt.clear()
-            for key, store in self._stores.items():
-                self._set_health(key, store, Health.PAUSED if paused else store.last_health)
-        self._ask(lambda: None if paused else self._mark_asked(None))
+            for key, each in chosen:
+                self._set_health(key, each, Health.PAUSED if paused else each.last_health)
+        self._ask(lambda: None if paused else self._mark_asked(store), turn=not paused)
 
     def set_intervals(self, push_seconds: float, pull_seconds: float) -> None:
         def apply() -> None:
@@ -207,12 +208,14 @@ class Scheduler:
         """Make one failed order (or all, for None) due again, then sync."""
 
         def apply() -> None:
-            for key, each in self._chosen(store):
+            total = 0
+            for _, each in self._chosen(store):
                 count = int(each.engine.retry(order_number))
-                self._on_event(Retried(key, count))
+                total += count
                 each.asked = each.asked or count > 0
+            self._on_event(Retried(store or "", total))
 
-        self._ask(apply)
+        self._ask(apply, turn=True)
 
     def stop(self) -> None:
         """End ``run`` as soon as the cycle in flight (if any) has returned."""
@@ -237,17 +240,19 @@ class Scheduler:
             pause(self.seconds_to_next())
 
     def step(self) -> None:
-        """Take the requests, then run every store's cycle that is due now."""
+        """Take the requests, then give each store that is due its turn, once: first the
+        stores asked for or whose interval has come, then those with more to send."""
         self._take_requests()
+        ran: set[str] = set()
+        while not self._stopped.is_set():
+            turn = self._next_turn(ran)
+            if turn is None:
+                break
+            key, push, pull = turn
+            ran.add(key)
+            self._cycle(key, self._stores[key], push=push, pull=pull)
+            self._take_requests()
         for key, store in list(self._stores.items()):
-            if self._stopped.is_set():
-                return
-            now = self._clock()
-            asked = store.asked
-            push = asked or (not self._paused and _due(store.next_push, now))
-            pull = asked or (not self._paused and _due(store.next_pull, now))
-            if push or pull:
-                self._cycle(key, store, push=push, pull=pull, asked=asked)
             self._announce(key, store)
 
     def seconds_to_next(self) -> float:
@@ -256,14 +261,14 @@ class Scheduler:
             if self._requests:
                 return 0.0
         now = self._clock()
+        if any(store.waits(now) for store in self._stores.values()):
+            return 0.0
         times = [
             t
             for store in self._stores.values()
             for t in (store.next_push, store.next_pull)
-            if t is not None and (store.asked or not self._paused)
+            if t is not None and not store.paused
         ]
-        if any(store.asked for store in self._stores.values()):
-            return 0.0
         if not times:
             return 3600.0
         return max(0.0, min((min(times) - now).total_seconds(), 3600.0))
@@ -274,36 +279,69 @@ class Scheduler:
         self._woken.wait(seconds)
         self._woken.clear()
 
-    def _ask(self, request: Callable[[], None]) -> None:
+    def _ask(self, request: Callable[[], None], *, turn: bool = False) -> None:
+        """``request`` on the scheduler's thread at its next step; ``turn``: it may make a
+        store due, so a running push gives way (after its slice)."""
         with self._lock:
             self._requests.append(request)
+            self._turn_asked = self._turn_asked or turn
         self._woken.set()
 
     def _take_requests(self) -> None:
         with self._lock:
             requests, self._requests = self._requests, []
+            self._turn_asked = False
         for request in requests:
             request()
 
-    def _chosen(self, store: str | None) -> list[tuple[str, _Store]]:
+    def _chosen(self, store: str | None) -> list[tuple[str, StoreSchedule]]:
         return [(k, s) for k, s in self._stores.items() if store is None or k == store]
 
     def _mark_asked(self, store: str | None) -> None:
         for _, each in self._chosen(store):
             each.asked = True
 
-    def _cycle(self, key: str, store: _Store, *, push: bool, pull: bool, asked: bool) -> None:
-        """One cycle; one the merchant did not ask for waits out a pause."""
-        store.asked = False
+    def _next_turn(self, ran: set[str]) -> tuple[str, bool, bool] | None:
+        """The store whose turn it is, and its directions; None when no store is due."""
+        now = self._clock()
+        waiting = [(k, s) for k, s in self._stores.items() if k not in ran]
+        for key, store in waiting:
+            push, pull = store.due(now)
+            if push or pull:
+                return key, push or (store.more and not store.paused), pull
+        for key, store in waiting:
+            if store.more and not store.paused:
+                return key, True, False
+        return None
+
+    def _give_way(self, key: str, started: datetime) -> Callable[[], bool]:
+        """For the engine of ``key``: True once its slice is over and another store waits."""
+
+        def give_way() -> bool:
+            now = self._clock()
+            if now - started < self._slice:
+                return False
+            with self._lock:
+                if self._turn_asked:
+                    return True
+            return any(s.waits(now) for k, s in self._stores.items() if k != key)
+
+        return give_way
+
+    def _cycle(self, key: str, store: StoreSchedule, *, push: bool, pull: bool) -> None:
+        """One cycle; one the merchant did not ask for waits out the store's pause."""
+        asked, store.asked = store.asked, False
         with self._lock:
-            if self.interrupt.is_set():
-                if not asked or self._stopped.is_set():
-                    self._reschedule(store, None, push=push, pull=pull)
-                    return
-                self.interrupt.clear()
+            if self._stopped.is_set() or (store.paused and not asked):
+                self._reschedule(store, None, push=push, pull=pull)
+                return
+            self.interrupt.clear()
+            self._running = key
         self._on_event(CycleStarted(key))
         try:
-            result = store.engine.run_cycle(push=push, pull=pull)
+            result = store.engine.run_cycle(
+                push=push, pull=pull, give_way=self._give_way(key, self._clock())
+            )
         except Exception as exc:  # the engine reports remote trouble itself; this is a bug
             log.exception("A sync cycle stopped unexpectedly")
             result = CycleResult(
@@ -312,42 +350,40 @@ class Scheduler:
                 "at the next sync; if this keeps happening, send the log file to support.",
                 finished_at=self._clock(),
             )
+        with self._lock:
+            self._running = None
+        if push:  # a pull alone leaves what the last push left
+            store.more = result.push is not None and result.push.unsent > 0
         self._finish(key, store, result)
         self._reschedule(store, result, push=push, pull=pull)
+        self._announce(key, store)
 
-    def _finish(self, key: str, store: _Store, result: CycleResult) -> None:
+    def _finish(self, key: str, store: StoreSchedule, result: CycleResult) -> None:
         before, store.sides = store.sides, side_troubles(result, store.sides)
         back = recovered_sides(before, store.sides)
         if back:
             self._say_connected_again(key, store, back)
-        self._on_event(CycleFinished(key, result))
         with self._lock:
             if result.health is not Health.PAUSED:
                 store.last_health = result.health
-            pausing = self._paused or (self.interrupt.is_set() and not self._stopped.is_set())
-            self._set_health(key, store, Health.PAUSED if pausing else store.last_health)
+                store.last_result = result
+            elif store.last_result is None:
+                store.last_result = result
+        self._on_event(CycleFinished(key, result))
+        with self._lock:
+            self._set_health(key, store, Health.PAUSED if store.paused else store.last_health)
 
     def _reschedule(
-        self, store: _Store, result: CycleResult | None, *, push: bool, pull: bool
+        self, store: StoreSchedule, result: CycleResult | None, *, push: bool, pull: bool
     ) -> None:
-        """The next times of the directions that just ran (or were skipped: ``result`` None)."""
-        if result is not None:
-            troubled = side_of(result.health) is not None
-            store.failures = store.failures + 1 if troubled else 0
-        now = self._clock()
-        if push:
-            store.next_push = now + self._backoff(self._push, store.failures)
-        if pull:
-            store.next_pull = now + self._backoff(self._pull, store.failures)
+        store.reschedule(
+            result,
+            self._clock(),
+            push=self._push if push else None,
+            pull=self._pull if pull else None,
+        )
 
-    @staticmethod
-    def _backoff(interval: timedelta, failures: int) -> timedelta:
-        if failures <= 1:
-            return interval
-        grown: timedelta = interval * (2 ** min(failures - 1, 10))
-        return min(grown, max(interval, LONGEST_WAIT))
-
-    def _say_connected_again(self, key: str, store: _Store, sides: list[Side]) -> None:
+    def _say_connected_again(self, key: str, store: StoreSchedule, sides: list[Side]) -> None:
         """A line in the log when a side answers again: the banner clearing alone is easy to
         miss."""
         names = " and ".join(side.words for side in sides)
@@ -363,7 +399,7 @@ class Scheduler:
             log.exception("The reconnection could not be logged")
         self._on_event(ConnectedAgain(key, tuple(sides), event))
 
-    def _set_health(self, key: str, store: _Store, health: Health) -> None:
+    def _set_health(self, key: str, store: StoreSchedule, health: Health) -> None:
         # Said under the lock: Pause and Resume (the GUI thread) and a cycle's end (the sync
         # thread) must reach the driver in the order they were decided.
         with self._lock:
@@ -371,13 +407,9 @@ class Scheduler:
                 store.health = health
                 self._on_event(HealthChanged(key, health))
 
-    def _announce(self, key: str, store: _Store) -> None:
-        pausing = self._paused or self.interrupt.is_set() or self._stopped.is_set()
+    def _announce(self, key: str, store: StoreSchedule) -> None:
+        pausing = store.paused or self._stopped.is_set()
         times = (None, None) if pausing else (store.next_push, store.next_pull)
         if times != store.announced:
             store.announced = times
             self._on_event(ScheduleChanged(key, *times))
-
-
-def _due(moment: datetime | None, now: datetime) -> bool:
-    return moment is not None and moment <= now

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from desktop_sync.app.store_results import (
     ProfileCycle,
@@ -34,12 +34,19 @@ class StoreEngines:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def run_cycle(self, *, push: bool = True, pull: bool = True) -> ProfileCycle:
+    def run_cycle(
+        self,
+        *,
+        push: bool = True,
+        pull: bool = True,
+        give_way: Callable[[], bool] | None = None,
+    ) -> ProfileCycle:
         cycles: list[StoreCycle] = []
         for name, engine in self.engines:
             if self._stop.is_set():
                 break
-            cycles.append(StoreCycle(name, engine.run_cycle(push=push, pull=pull)))
+            result = engine.run_cycle(push=push, pull=pull, give_way=give_way)
+            cycles.append(StoreCycle(name, result))
         return combine_cycles(cycles)
 
     def stop(self) -> None:
@@ -66,12 +73,23 @@ class EveryStore:
         self.engines = engines
 
     @property
+    def stores(self) -> tuple[tuple[str, SyncEngine], ...]:
+        """Each store's own engine, by name: a scheduler gives each its own entry."""
+        return self.engines.engines
+
+    @property
     def journal(self) -> Journal:
         """The journal (every store's rows; the log is the profile's)."""
         return self.engines.engines[0][1].journal
 
-    def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult:
-        return self.engines.run_cycle(push=push, pull=pull).result
+    def run_cycle(
+        self,
+        *,
+        push: bool = True,
+        pull: bool = True,
+        give_way: Callable[[], bool] | None = None,
+    ) -> CycleResult:
+        return self.engines.run_cycle(push=push, pull=pull, give_way=give_way).result
 
     def retry(self, order_number: str | None = None) -> int:
         return sum(engine.retry(order_number) for _, engine in self.engines.engines)

@@ -20,10 +20,12 @@ __all__ = [
     "StoreStatus",
     "combine_counts",
     "combine_cycles",
+    "most_urgent",
 ]
 
 # The most urgent first: what the banner says when stores differ.
 _URGENCY = (
+    Health.SETUP,
     Health.HELD,
     Health.ORDERDESK_AUTH,
     Health.STORE_AUTH,
@@ -119,6 +121,11 @@ def _with_store_named(cycle: StoreCycle, many: bool) -> CycleResult:
         pull=pull,
         troubles=tuple((h, f"{cycle.store}: {m}") for h, m in result.troubles),
     )
+
+
+def most_urgent(healths: Sequence[Health]) -> Health:
+    """The health the banner shows for these (OK for none)."""
+    return min(healths, key=_URGENCY.index, default=Health.OK)
 
 
 def combine_cycles(cycles: Sequence[StoreCycle]) -> ProfileCycle:

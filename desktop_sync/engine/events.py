@@ -167,6 +167,8 @@ class PushResult:
     """Orders left for a later attempt (backoff after a temporary error)."""
     attention: tuple[Failure, ...] = ()
     """Needs the merchant: e.g. cancelled in the store after it shipped from Order Desk."""
+    unsent: int = 0
+    """Orders left due when the push gave way to another store (sent at its next turn)."""
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from desktop_sync.connectors.errors import (
@@ -64,6 +64,13 @@ CURSOR = Cursor.PUSH
 # reference leaves open whether date filters are UTC or store-local (open question 5), and a
 # day covers every time zone.
 _LOOKUP_MARGIN = timedelta(days=1)
+# A push that gave way goes on with its batch's look-up for at most this long: about a
+# 2,000-order backfill at Order Desk's pace, as long as one push without turns would keep it.
+_LOOKUP_KEPT = timedelta(minutes=15)
+# ... and lists the store again only this long after its last listing (the app's default push
+# interval): its orders wait behind its backlog (oldest first) anyway, and listing a backlog
+# again at every turn would spend the store's quota and Order Desk's time for nothing.
+_RELIST_AFTER = timedelta(minutes=2)
 # While the store is read, the driver hears how far it got at most this often (seconds).
 _PROGRESS_EVERY = 0.25
 
@@ -92,6 +99,8 @@ class OrderPusher:
         self.send_rule = send_rule
         self._seen: dict[str, StoreOrder] = {}
         self._left_out: set[str] = set()
+        self._carried: _GoOn | None = None
+        """After a push gave way: what the next push goes on with."""
         self.after_push = AfterPush(
             ctx,
             orderdesk,
@@ -100,18 +109,28 @@ class OrderPusher:
             cancel_folder=cancel_folder,
         )
 
-    def push_orders(self) -> PushResult:
+    def push_orders(self, give_way: Callable[[], bool] | None = None) -> PushResult:
         """Collect new store orders into the journal, then send every order that is due.
+
+        ``give_way`` is asked after each order: True ends the push there (another store's
+        turn); the orders left stay due in the journal, counted in ``unsent``, and the next
+        push goes on with them.
 
         Raises ``AuthError`` (either side) and, when the store cannot be listed, ``Transient``;
         per-order failures are recorded and reported, never raised.
         """
-        self._collect_new_orders()
+        carried, self._carried = self._carried, None
+        if carried is None or self.ctx.now() - carried.listed_at >= _RELIST_AFTER:
+            self._seen.clear()
+            listed_at = self.ctx.now()
+            self._collect_new_orders()
+        else:
+            listed_at = carried.listed_at  # goes on where it gave way: the listing stands
         due = self.ctx.journal.orders_due(self.ctx.now())
         tally = _Tally()
         if due and not self.ctx.stop.is_set():
             self.ctx.progress(Direction.PUSH, 0, len(due), Stage.CHECKING)
-            in_orderdesk = self._already_in_orderdesk(due)
+            in_orderdesk, looked_at = self._in_orderdesk(due, carried)
             self.ctx.progress(Direction.PUSH, 0, len(due))
             for done, row in enumerate(due, start=1):
                 if self.ctx.stop.is_set():
@@ -124,7 +143,13 @@ class OrderPusher:
                     self.ctx.emit(Level.WARNING, Direction.PUSH, str(exc))
                     break
                 self.ctx.progress(Direction.PUSH, done, len(due))
-        self._seen.clear()
+                if done < len(due) and give_way is not None and give_way():
+                    tally.unsent = len(due) - done
+                    left = frozenset(r.store_order_id for r in due[done:])
+                    self._carried = _GoOn(left, in_orderdesk, looked_at, listed_at)
+                    break
+        if self._carried is None:
+            self._seen.clear()
         if not self.ctx.stop.is_set():
             tally.attention = self.after_push.tell()
         return tally.result()
@@ -235,6 +260,22 @@ class OrderPusher:
             "backfill from the day it was placed.",
             order_number=order.number,
         )
+
+    def _in_orderdesk(
+        self, due: Sequence[OrderRow], carried: _GoOn | None
+    ) -> tuple[dict[str, str], datetime]:
+        """What Order Desk already holds of ``due``, and when it was looked up. A push that
+        goes on where it gave way keeps its batch's look-up, as it would have without giving
+        way (for as long as a backfill at Order Desk's pace takes); an order not in that
+        batch means a look-up."""
+        now = self.ctx.now()
+        if (
+            carried is not None
+            and now - carried.looked_at < _LOOKUP_KEPT
+            and {row.store_order_id for row in due} <= carried.orders
+        ):
+            return carried.found, carried.looked_at
+        return self._already_in_orderdesk(due), now
 
     def _already_in_orderdesk(self, due: Iterable[OrderRow]) -> dict[str, str]:
         """store order id -> Order Desk id of this store's orders since the oldest due order."""
@@ -460,6 +501,18 @@ class OrderPusher:
         )
 
 
+@dataclass(frozen=True)
+class _GoOn:
+    """What a push that gave way leaves the next: the orders it left due, what its batch's
+    look-up found in Order Desk and when, and when the store was last listed (the store's
+    copies of the orders stay in ``_seen``)."""
+
+    orders: frozenset[str]
+    found: dict[str, str]
+    looked_at: datetime
+    listed_at: datetime
+
+
 def _id_order(orderdesk_id: str) -> tuple[int, str]:
     return (int(orderdesk_id), "") if orderdesk_id.isdigit() else (0, orderdesk_id)
 
@@ -476,12 +529,13 @@ def _unchanged(row: OrderRow) -> OrderState:
 
 class _Tally:
     def __init__(self) -> None:
-        self.sent = self.adopted = self.skipped = self.waiting = 0
+        self.sent = self.adopted = self.skipped = self.waiting = self.unsent = 0
         self.failed: list[Failure] = []
         self.attention: tuple[Failure, ...] = ()
 
     def result(self) -> PushResult:
         return PushResult(
+            unsent=self.unsent,
             sent=self.sent,
             adopted=self.adopted,
             skipped=self.skipped,

@@ -136,10 +136,10 @@ class SyncEngine:
         """How far this computer's clock is ahead of Order Desk's (None until read)."""
         return self.ctx.clock_offset()
 
-    def push_orders(self) -> PushResult:
+    def push_orders(self, give_way: Callable[[], bool] | None = None) -> PushResult:
         self._read_server_clock()
         self.whose.learn()  # nothing is sent under an identity the store did not give
-        return self.pusher.push_orders()
+        return self.pusher.push_orders(give_way)
 
     def pull_shipments(self) -> PullResult:
         self._read_server_clock()
@@ -204,26 +204,34 @@ class SyncEngine:
             self.clock_message = ""
             self.ctx.emit(Level.INFO, Direction.SYSTEM, "This computer's clock is right again.")
 
-    def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult:
+    def run_cycle(
+        self,
+        *,
+        push: bool = True,
+        pull: bool = True,
+        give_way: Callable[[], bool] | None = None,
+    ) -> CycleResult:
         """One push and one pull. Never raises for remote trouble: the result says what
         happened, and the log has it in words. Stopped midway, it returns ``Health.PAUSED``
-        at once; what was cut short is picked up by the next cycle."""
+        at once; what was cut short is picked up by the next cycle. ``give_way`` is asked
+        between orders: True ends the push there (another store's turn), the rest left due
+        and counted in ``PushResult.unsent``."""
         with stop_on(self.ctx.stop):
             try:
-                result = self._cycle(push=push, pull=pull)
+                result = self._cycle(push=push, pull=pull, give_way=give_way)
             except Cancelled as exc:
                 result = CycleResult(Health.PAUSED, str(exc), None, None, self.ctx.now())
         if self._on_cycle is not None:
             self._on_cycle(result)
         return result
 
-    def _cycle(self, *, push: bool, pull: bool) -> CycleResult:
+    def _cycle(self, *, push: bool, pull: bool, give_way: Callable[[], bool] | None) -> CycleResult:
         push_result: PushResult | None = None
         pull_result: PullResult | None = None
         problems: list[tuple[Health, str]] = []
         if push:
             try:
-                push_result = self.push_orders()
+                push_result = self.push_orders(give_way)
             except (ConnectorError, JournalError, StoreHeld) as exc:
                 problems.append(self._trouble(exc, Direction.PUSH))
         if pull and not any(h in _NO_PULL for h, _ in problems):

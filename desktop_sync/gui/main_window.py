@@ -257,6 +257,7 @@ class MainWindow(QMainWindow):
             if previous not in self.retired:
                 self.retired.append(previous)
         self.controller = controller
+        self.store_cards.control = controller  # each store's card pauses that store
         self._links = [
             (controller.event, self.log_model.refresh_soon),
             (controller.progress, self.dashboard.on_progress),
@@ -266,11 +267,13 @@ class MainWindow(QMainWindow):
             (controller.schedule_changed, self.dashboard.on_schedule_changed),
             (controller.cycle_started, self._cycle_started),
             (controller.cycle_finished, self.store_cards.refresh),
+            (controller.stores_paused, self.store_cards.refresh),
         ]
         if self.tray is not None:
             self._links += [
                 (controller.event, self.tray.on_event),
                 (controller.progress, self.tray.on_progress),
+                (controller.stores_paused, self.tray.set_paused_stores),
             ]
         for signal, slot in self._links:
             signal.connect(slot)

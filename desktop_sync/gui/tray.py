@@ -130,6 +130,8 @@ class SyncTray(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.health = Health.OK
+        self.paused_stores: tuple[str, ...] = ()
+        """Stores paused on their own while the others sync (named on the status line)."""
         self.syncing = False
         self.notify_errors = True
         self.notify_shipments = True
@@ -193,8 +195,21 @@ class SyncTray(QObject):
         self._progress = progress
         self._refresh()
 
+    def set_paused_stores(self, names: tuple[str, ...]) -> None:
+        """The stores paused on their own (the others sync): the status line names them."""
+        self.paused_stores = tuple(names)
+        self._refresh()
+
     def status_line(self) -> str:
-        """One line: "Up to date", "Sending 3 of 100 orders to Order Desk", "1 needs attention"."""
+        """One line: "Up to date", "Sending 3 of 100 orders to Order Desk", "1 needs attention";
+        with " · Wholesale paused" after it while a store is paused on its own."""
+        line = self._status()
+        if self.paused_stores and not self.pause_action.isChecked():
+            names = " and ".join(self.paused_stores)
+            line += f" · {names} paused"
+        return line
+
+    def _status(self) -> str:
         if self.pause_action.isChecked():
             return "Paused"
         if self.syncing and self._progress is not None:

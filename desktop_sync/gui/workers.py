@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -27,6 +27,7 @@ from desktop_sync.app.facade_types import (
     Retried,
     ScheduleChanged,
     SchedulerEvent,
+    StoreEngine,
     SyncEvent,
 )
 
@@ -44,15 +45,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class Engine(Protocol):
-    """What the worker drives: ``SyncEngine``, or a stand-in with the same shape."""
+class Engine(StoreEngine, Protocol):
+    """What the worker drives: ``SyncEngine``, or a stand-in with the same shape (the
+    scheduler's ``StoreEngine``, with its journal, that the worker closes)."""
 
     @property
     def journal(self) -> Journal: ...
-
-    def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult: ...
-
-    def retry(self, order_number: str | None = None) -> int: ...
 
     def close(self) -> None: ...
 
@@ -98,6 +96,8 @@ class SyncWorker(QObject):
     schedule_changed = Signal(object)
     """A ``Schedule``."""
     retried = Signal(int)
+    stores_paused = Signal(object)
+    """The names of the stores paused on their own (a tuple; empty when none, or all are)."""
     stopped = Signal()
 
     def __init__(
@@ -120,6 +120,8 @@ class SyncWorker(QObject):
             run_at_start=run_at_start,
         )
         self._factory = engine_factory
+        self._health: Health | None = None
+        self._schedules: dict[str, Schedule] = {}
 
     @Slot()
     def start(self) -> None:
@@ -134,7 +136,8 @@ class SyncWorker(QObject):
             if problem is not None:  # said now; Sync now (or the next due cycle) tries again
                 self.cycle_finished.emit(problem)
                 self.health_changed.emit(problem.health)
-            self.scheduler.add_store(ONE_STORE, engine)
+            for key, each in _entries(engine):
+                self.scheduler.add_store(key, each)
         self.scheduler.run()  # until stop(): the thread ends one way
         engine.close()
         self.stopped.emit()
@@ -153,19 +156,44 @@ class SyncWorker(QObject):
 
     def _said(self, said: SchedulerEvent) -> None:
         """A scheduler event as the signal the window listens to (from the sync thread, or
-        from the GUI thread for Pause and Resume, which show at once)."""
+        from the GUI thread for Pause and Resume, which show at once). The window shows the
+        profile: each store's event becomes the profile's health, last result and next
+        times, all read from the scheduler (one source)."""
         if isinstance(said, CycleStarted):
             self.cycle_started.emit()
         elif isinstance(said, CycleFinished):
-            self.cycle_finished.emit(said.result)
+            self.cycle_finished.emit(self.scheduler.profile_result() or said.result)
         elif isinstance(said, HealthChanged):
-            self.health_changed.emit(said.health)
+            health = self.scheduler.health
+            if health is not self._health:
+                self._health = health
+                self.health_changed.emit(health)
+            paused = self.scheduler.paused_stores()
+            self.stores_paused.emit(() if self.scheduler.is_paused() else paused)
         elif isinstance(said, ScheduleChanged):
-            self.schedule_changed.emit(Schedule(said.next_push, said.next_pull))
+            self._schedules[said.store] = Schedule(said.next_push, said.next_pull)
+            self.schedule_changed.emit(_soonest(self._schedules.values()))
         elif isinstance(said, ConnectedAgain):
             self.event.emit(said.event)
         elif isinstance(said, Retried):
             self.retried.emit(said.count)
+
+
+def _soonest(schedules: Iterable[Schedule]) -> Schedule:
+    """When the profile next pushes and pulls: the soonest of its stores'."""
+    pushes = [s.next_push for s in schedules if s.next_push is not None]
+    pulls = [s.next_pull for s in schedules if s.next_pull is not None]
+    return Schedule(min(pushes, default=None), min(pulls, default=None))
+
+
+def _entries(engine: _EngineOnDemand) -> list[tuple[str, StoreEngine]]:
+    """The scheduler's entries: each store's own engine when the profile has several (the
+    facade's ``EveryStore``), so each store keeps its own times, backoff and pause; else the
+    one engine, built again on demand while its setup is broken."""
+    stores = getattr(engine.engine, "stores", ())
+    if isinstance(stores, tuple) and len(stores) > 1:
+        return list(stores)
+    return [(ONE_STORE, engine)]
 
 
 class _EngineOnDemand:
@@ -193,11 +221,17 @@ class _EngineOnDemand:
             raise RuntimeError("The sync engine has not started")
         return self.engine.journal
 
-    def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult:
+    def run_cycle(
+        self,
+        *,
+        push: bool = True,
+        pull: bool = True,
+        give_way: Callable[[], bool] | None = None,
+    ) -> CycleResult:
         problem = self.build()
         if problem is not None or self.engine is None:
             return problem or CycleResult(Health.SETUP, _startup_sentence(RuntimeError()))
-        return self.engine.run_cycle(push=push, pull=pull)
+        return self.engine.run_cycle(push=push, pull=pull, give_way=give_way)
 
     def retry(self, order_number: str | None = None) -> int:
         return 0 if self.engine is None else self.engine.retry(order_number)
@@ -230,6 +264,8 @@ class SyncController(QObject):
     health_changed = Signal(object)
     schedule_changed = Signal(object)
     retried = Signal(int)
+    stores_paused = Signal(object)
+    """The names of the stores paused on their own (a tuple; empty when none, or all are)."""
     stopped = Signal()
     """The worker has stopped and its thread has ended (after ``stop``, or at once if it never
     ran)."""
@@ -250,6 +286,7 @@ class SyncController(QObject):
         self.paused = paused
         self.health: Health | None = None
         self.last_result: CycleResult | None = None
+        self.paused_stores: tuple[str, ...] = ()
         self.sync_thread = QThread()
         self.sync_thread.setObjectName("desktop-sync-worker")
         self.worker = SyncWorker(
@@ -272,6 +309,7 @@ class SyncController(QObject):
         self.worker.health_changed.connect(self._on_health, queued)
         self.worker.schedule_changed.connect(self.schedule_changed, queued)
         self.worker.retried.connect(self.retried, queued)
+        self.worker.stores_paused.connect(self._on_stores_paused, queued)
         self.worker.stopped.connect(self._on_stopped, queued)
         self.sync_thread.finished.connect(self._on_stopped, queued)
         self._stopped = False
@@ -284,11 +322,16 @@ class SyncController(QObject):
     def sync_now(self) -> None:
         self.scheduler.sync_now()
 
-    def set_paused(self, paused: bool) -> None:
-        """Pause: a running cycle stops after the order in flight (the rest stay pending).
-        Resume: what was shown before the pause shows at once, also during a cycle."""
-        self.paused = paused
-        self.scheduler.set_paused(paused)
+    def set_paused(self, paused: bool, store: str | None = None) -> None:
+        """Pause every store (None) or the one named: its running cycle stops after the order
+        in flight (the rest stay pending). Resume: what was shown before the pause shows at
+        once, also during a cycle."""
+        self.scheduler.set_paused(paused, store)
+        self.paused = self.scheduler.is_paused()
+
+    def is_paused(self, store: str) -> bool:
+        """Whether ``store`` is paused (on its own, or with every store)."""
+        return self.scheduler.is_paused(store)
 
     def set_intervals(self, push_seconds: int, pull_seconds: int) -> None:
         self.scheduler.set_intervals(push_seconds, pull_seconds)
@@ -345,6 +388,10 @@ class SyncController(QObject):
         self.running = False
         self.last_result = result
         self.cycle_finished.emit(result)
+
+    def _on_stores_paused(self, names: tuple[str, ...]) -> None:
+        self.paused_stores = names
+        self.stores_paused.emit(names)
 
     def _on_health(self, health: Health) -> None:
         self.health = health

@@ -12,6 +12,7 @@ import pytest
 
 from desktop_sync import cli
 from desktop_sync.app.headless import run_on_schedule
+from desktop_sync.app.scheduler import ONE_STORE
 from desktop_sync.app.settings import Settings, save_settings
 from desktop_sync.app.wiring import build_engine
 from desktop_sync.engine.events import CycleResult, Health
@@ -52,7 +53,7 @@ def test_run_pushes_on_the_push_interval_and_pulls_on_the_pull_interval(
     engine = build_engine(make_profile(orderdesk, store), stop=stop)
     try:
         last = run_on_schedule(
-            engine,
+            [(ONE_STORE, engine)],
             push_seconds=60,
             pull_seconds=300,
             stop=stop,
@@ -81,7 +82,7 @@ def test_run_ends_after_the_cycles_asked_for(
     engine = build_engine(make_profile(orderdesk, store), stop=stop)
     try:
         last = run_on_schedule(
-            engine,
+            [(ONE_STORE, engine)],
             push_seconds=0.1,
             pull_seconds=0.1,
             stop=stop,

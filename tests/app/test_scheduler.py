@@ -57,7 +57,9 @@ class Engine:
     during: Callable[[], None] | None = None
     failed: int = 0
 
-    def run_cycle(self, *, push: bool = True, pull: bool = True) -> CycleResult:
+    def run_cycle(
+        self, *, push: bool = True, pull: bool = True, give_way: Callable[[], bool] | None = None
+    ) -> CycleResult:
         self.cycles.append((self.clock.seconds, push, pull))
         if self.during is not None:
             self.during()

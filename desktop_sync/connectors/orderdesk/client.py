@@ -127,6 +127,12 @@ class OrderDeskClient:
         self.base_url = self.http.base_url
         self._base_path = urlsplit(self.base_url).path
 
+    @property
+    def limiter(self) -> TokenBucket:
+        """The bucket this client spends: the Order Desk store's one (``limiter_for``), which
+        every store of a profile shares, unless one was handed in."""
+        return self._limiter
+
     # -- lifecycle -------------------------------------------------------------------------
 
     @property
