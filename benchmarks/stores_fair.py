@@ -44,6 +44,7 @@ from desktop_sync.connectors.orderdesk.ratelimit import TokenBucket
 from desktop_sync.connectors.stores.base import StoreConnector
 from desktop_sync.connectors.stores.bigcommerce import BigCommerceConnector
 from desktop_sync.connectors.stores.woocommerce import WooCommerceConnector
+from desktop_sync.engine.identity import ThisComputer
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.state.journal import Journal
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
@@ -111,6 +112,9 @@ def _engine(
         stop=stop,
         on_close=client.close,
         source_name=f"Desktop Sync ({name})",  # each store its own, as ``store add`` gives
+        # Named as the app names every installation, so the look-ups for a second computer
+        # (issue 21 item 5) are in the figures.
+        this_computer=ThisComputer(installation="benchmark-installation", computer="Office PC"),
     )
 
 

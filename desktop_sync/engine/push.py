@@ -71,6 +71,11 @@ _LOOKUP_KEPT = timedelta(minutes=15)
 # interval): its orders wait behind its backlog (oldest first) anyway, and listing a backlog
 # again at every turn would spend the store's quota and Order Desk's time for nothing.
 _RELIST_AFTER = timedelta(minutes=2)
+# After a send, Order Desk is looked at once more for a copy another computer sent at the same
+# moment (two computers on one store): after the first send that follows each batch look-up,
+# and then at most this often. A look-up after every send would double what a backlog costs
+# (one request per order); this costs under half a percent of Order Desk's budget.
+_LOOK_AGAIN_EVERY = timedelta(minutes=2)
 # While the store is read, the driver hears how far it got at most this often (seconds).
 _PROGRESS_EVERY = 0.25
 
@@ -100,6 +105,8 @@ class OrderPusher:
         self._seen: dict[str, StoreOrder] = {}
         self._left_out: set[str] = set()
         self._carried: _GoOn | None = None
+        self._looked_at: datetime | None = None  # the batch look-up the sends rely on
+        self._looked_again: tuple[datetime | None, datetime] | None = None
         """After a push gave way: what the next push goes on with."""
         self.after_push = AfterPush(
             ctx,
@@ -131,6 +138,7 @@ class OrderPusher:
         if due and not self.ctx.stop.is_set():
             self.ctx.progress(Direction.PUSH, 0, len(due), Stage.CHECKING)
             in_orderdesk, looked_at = self._in_orderdesk(due, carried)
+            self._looked_at = looked_at
             self.ctx.progress(Direction.PUSH, 0, len(due))
             for done, row in enumerate(due, start=1):
                 if self.ctx.stop.is_set():
@@ -402,12 +410,19 @@ class OrderPusher:
             self._sent_alone(row, created.id)
 
     def _sent_alone(self, row: OrderRow, created_id: str) -> None:
-        """With installations named, look once more after each send: a copy another computer
-        sent at the same moment stops this one (``StoreHeld``), so two computers syncing one
-        store double at most the order each had in flight. A look-up that fails is left to
-        the next batch's."""
+        """With installations named, look at Order Desk once more after a send: a copy another
+        computer sent at the same moment stops this one (``StoreHeld``). Done after the first
+        send that follows each batch look-up, then at most every ``_LOOK_AGAIN_EVERY`` (after
+        every send it would double a backlog's cost); a copy sent in between is found by the
+        next batch look-up or the pull's listing. Two computers that start apart by a moment
+        double at most one order each. A look-up that fails is left to the next batch's."""
         if not self.ctx.this_computer.installation:
             return
+        now = self.ctx.now()
+        last = self._looked_again
+        if last is not None and last[0] == self._looked_at and now - last[1] < _LOOK_AGAIN_EVERY:
+            return
+        self._looked_again = (self._looked_at, now)
         try:
             copies = self.orderdesk.find_orders(row.order_number, self.source_name)
         except (Transient, Rejected, Ambiguous, RateLimited) as exc:

@@ -1,5 +1,6 @@
-"""``SyncEngine``: the one facade the GUI, the CLI and the tests drive. It runs a cycle (push,
-then pull), turns connector errors into one ``Health`` with a sentence, and retries on request."""
+"""``SyncEngine``: one store's sync. It runs a cycle (push, then pull), turns connector errors
+into one ``Health`` with a sentence, and retries on request. The window and the command line
+never hold one: they drive the facade (``app.facade.DesktopSync``), which builds one per store."""
 
 from __future__ import annotations
 
