@@ -14,15 +14,15 @@ from desktop_sync.engine.events import CycleResult, Direction, Health, Level, Pr
 from desktop_sync.gui.icons import health_icon
 from desktop_sync.gui.status import banner_sentence, plural, progress_text
 
-__all__ = ["Notice", "SyncTray", "cycle_notices", "health_tooltip"]
+__all__ = ["Notice", "SyncTray", "cycle_notices", "health_tooltip", "health_words"]
 
 _HEALTH_WORDS = {
     Health.OK: "In sync",
     Health.PAUSED: "Paused",
     Health.ORDERDESK_AUTH: "Order Desk needs you to reconnect",
-    Health.STORE_AUTH: "Your store needs you to reconnect",
+    Health.STORE_AUTH: "{store} needs you to reconnect",
     Health.ORDERDESK_OFFLINE: "Order Desk cannot be reached",
-    Health.STORE_OFFLINE: "Your store cannot be reached",
+    Health.STORE_OFFLINE: "{store} cannot be reached",
     Health.FAILING: "Some orders need attention",
     Health.SETUP: "Syncing could not start",
 }
@@ -37,8 +37,14 @@ class Notice:
     message: str
 
 
-def health_tooltip(health: Health, *, syncing: bool = False) -> str:
-    words = "Syncing..." if syncing and health is Health.OK else _HEALTH_WORDS[health]
+def health_words(health: Health, store: str = "") -> str:
+    """The health in words, naming the store a store's trouble is about ("Your store" when
+    no store is named)."""
+    return _HEALTH_WORDS[health].format(store=store.strip() or "Your store")
+
+
+def health_tooltip(health: Health, *, syncing: bool = False, store: str = "") -> str:
+    words = "Syncing..." if syncing and health is Health.OK else health_words(health, store)
     return f"{APP_DISPLAY_NAME}: {words}"
 
 
@@ -138,6 +144,8 @@ class SyncTray(QObject):
         self._shipped: list[str] = []
         self._progress: Progress | None = None
         self.failing = 0
+        self.store = ""
+        """The store the last cycle's result named (the one a store's trouble is about)."""
 
         self.menu = QMenu()
         self.status_action = QAction("Starting…", self)
@@ -205,7 +213,7 @@ class SyncTray(QObject):
             return f"{plural(self.failing, 'order')} {verb} attention"
         if self.health is Health.OK:
             return "Up to date"
-        return _HEALTH_WORDS[self.health]
+        return health_words(self.health, self.store)
 
     def set_syncing(self, syncing: bool) -> None:
         self.syncing = syncing
@@ -231,6 +239,8 @@ class SyncTray(QObject):
         )
         self._previous = result
         self._shipped = []
+        self.store = result.store
+        self._refresh()
         for notice in notices:
             self.notify(notice)
         return notices
