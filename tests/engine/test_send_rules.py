@@ -91,3 +91,17 @@ def test_the_settings_choice_replaces_the_platform_default_but_never_sends_a_ref
     assert "on-hold" in chosen.why_not_sent(_order("on-hold"))
     assert chosen.why_not_sent(_order("Processing")) == ""
     assert chosen.why_not_sent(_order("processing", PaymentState.REFUNDED))
+
+
+def test_a_shopify_payment_state_can_be_chosen_beside_its_fulfilment_states() -> None:
+    """Issue 22: Shopify statuses set to 'paid' held every order ('unfulfilled' is not 'paid'):
+    a payment choice is compared with the payment, a fulfilment choice with the status."""
+    paid_only = send_rule_for("shopify", ["payment:paid"])
+    assert paid_only.why_not_sent(_order("unfulfilled")) == ""
+    waiting = paid_only.why_not_sent(_order("unfulfilled", PaymentState.PENDING))
+    assert "its payment in the store is 'pending'" in waiting
+    assert paid_only.why_not_sent(_order("cancelled"))  # the platform's never-list still holds
+    both = send_rule_for("shopify", ["payment:paid", "payment:authorized", "unfulfilled"])
+    assert both.why_not_sent(_order("unfulfilled", PaymentState.AUTHORIZED)) == ""
+    assert "'fulfilled'" in both.why_not_sent(_order("fulfilled"))
+    assert both.why_not_sent(_order("unfulfilled", PaymentState.PENDING))
