@@ -163,7 +163,7 @@ class WooCommerceEmulator(Emulator):
 
     def add_order(self, sample: SampleOrder | None = None, *, status: str = "processing") -> int:
         """Create an order (the next seeded sample when none is given); return its id."""
-        if status not in ORDER_STATUSES:
+        if status not in (*ORDER_STATUSES, *self.custom_statuses):
             raise ValueError(f"unknown WooCommerce order status {status!r}")
         with self.lock:
             if sample is None:
@@ -174,7 +174,7 @@ class WooCommerceEmulator(Emulator):
     def add_priced_order(self, pricing: WooPricing, *, status: str = "processing") -> int:
         """An order with the given lines, coupons, fees, shipping and tax, priced the way
         WooCommerce prices it (``woocommerce_money``), for the first sample customer."""
-        if status not in ORDER_STATUSES:
+        if status not in (*ORDER_STATUSES, *self.custom_statuses):
             raise ValueError(f"unknown WooCommerce order status {status!r}")
         customer = generate_orders(1, seed=self._seed)[0].customer
         with self.lock:
