@@ -101,10 +101,20 @@ class StatusChoices:
         return sum(1 for order in self.recent if not rule.why_not_sent(order))
 
     def option_preview(self, value: str) -> str:
-        """What ticking ``value`` alone would send: "12 of the last 50"."""
+        """How many of the recent orders ticking ``value`` alone would send ("12"; "" with
+        no recent order): the number beside its checkbox (``counts_heading`` says of what)."""
+        return str(self.would_send([value])) if self.recent else ""
+
+    def counts_heading(self, store_name: str) -> str:
+        """The line above the checkboxes, saying what the number beside each one counts."""
         if not self.recent:
-            return ""
-        return f"{self.would_send([value])} of the last {len(self.recent)}"
+            return f"Send {store_name} orders in these statuses:"
+        total = len(self.recent)
+        orders = "order" if total == 1 else "orders"
+        return (
+            f"Send {store_name} orders in these statuses (beside each: how many of its last "
+            f"{total} {orders} it sends):"
+        )
 
     def preview(self, chosen: Collection[str]) -> str:
         """The sentence under the checkboxes, for the statuses ticked now."""

@@ -9,7 +9,7 @@ import functools
 import logging
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -104,7 +105,7 @@ class SettingsDialog(QDialog):
             | Qt.WindowType.WindowTitleHint
             | Qt.WindowType.WindowCloseButtonHint
         )
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(540)
 
         saved = self._saved
         self.push_minutes = _minutes_box(1, saved.push_interval_seconds)
@@ -202,10 +203,23 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
+        # Two tabs, so each store's statuses have room: how the app runs, and where each
+        # store's orders go.
+        self.tabs = QTabWidget()
+        for title, boxes in (
+            ("General", (sync_box, folder_box, notify_box, startup_box, connection_box)),
+            ("Stores", (self.stores_box,)),
+        ):
+            tab = QWidget()
+            tab_layout = QVBoxLayout(tab)
+            for box in boxes:
+                tab_layout.addWidget(box)
+            tab_layout.addStretch(1)
+            self.tabs.addTab(tab, title)
+        # Later, not now: boxes just added are shown by a queued call, and only then count.
+        self.stores_box.grew.connect(lambda: QTimer.singleShot(0, self._fit_height))
         layout = QVBoxLayout(self)
-        boxes = (sync_box, folder_box, self.stores_box, notify_box, startup_box, connection_box)
-        for box in boxes:
-            layout.addWidget(box)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.problem)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
@@ -227,7 +241,16 @@ class SettingsDialog(QDialog):
         # offers a maximize button for any window that can be resized (Openbox ignores the
         # flags above), and a form has no use for one.
         layout = self.layout()
-        needed = layout.totalHeightForWidth(self.width()) if layout is not None else -1
+        needed = -1
+        if layout is not None:
+            # Boxes just shown (a store's statuses) post their layouts' requests: take them
+            # now, so the sizes below count those boxes.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            layout.activate()
+            # The tabs report no height for a width: their pages' minimum counts too.
+            needed = max(
+                layout.totalHeightForWidth(self.width()), layout.totalMinimumSize().height()
+            )
         self.setFixedSize(self.width(), max(needed, self.height()))
 
     def _show_saved_folder(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_sync.app.status_choices import StatusChoices, StatusOption, saved_choices
@@ -33,6 +34,9 @@ def _unexpected(exc: Exception) -> str:
 class StatusBoxes(QWidget):
     """The checkboxes of one store's statuses; ``chosen()`` is what to save."""
 
+    answered = Signal()
+    """The store answered (or could not be reached): the boxes changed, and may need room."""
+
     def __init__(
         self, platform: str, saved: Sequence[str], store_name: str, parent: QWidget | None = None
     ) -> None:
@@ -50,6 +54,7 @@ class StatusBoxes(QWidget):
         self.busy = BusyIndicator()
         self.runner.busy_changed.connect(self.busy.set_running)
         self.reading = QLabel()
+        self.reading.setWordWrap(True)
         header = QHBoxLayout()
         header.addWidget(self.reading, 1)
         header.addWidget(self.busy)
@@ -89,16 +94,18 @@ class StatusBoxes(QWidget):
         assert isinstance(result, StatusChoices)
         self.choices = result
         self.loaded = result.reachable
-        self.reading.setText(f"Send {self.store_name} orders in these statuses:")
+        self.reading.setText(result.counts_heading(self.store_name))
         self._fill(editable=result.reachable)
         self.problem.setText(result.problem)
         self.problem.setVisible(bool(result.problem))
         self._update_preview()
+        self.answered.emit()
 
     def _failed(self, sentence: str) -> None:
         self.reading.setText(f"Send {self.store_name} orders in these statuses:")
         self.problem.setText(sentence)
         self.problem.setVisible(True)
+        self.answered.emit()
 
     def _fill(self, *, editable: bool) -> None:
         while self._list.count():
@@ -127,7 +134,7 @@ class StatusBoxes(QWidget):
 
     def _text(self, option: StatusOption) -> str:
         shown = self.choices.option_preview(option.value)
-        return f"{option.label}  ({shown})" if shown else option.label
+        return f"{option.label} ({shown})" if shown else option.label
 
     def _update_preview(self) -> None:
         self.preview.setText(self.choices.preview(self.chosen()))

@@ -43,14 +43,14 @@ class StorePage(QWidget):
         self.store = store
         self.profile = profile
         self.folder = QComboBox()
-        self.folder.setMinimumContentsLength(16)
+        self.folder.setMinimumContentsLength(22)
         self.cancel_folder = QComboBox()
         self.cancel_folder.setEditable(True)
-        self.cancel_folder.setMinimumContentsLength(16)
+        self.cancel_folder.setMinimumContentsLength(22)
         self.cancel_folder.setEditText(store.cancel_folder_name)
         line = self.cancel_folder.lineEdit()
         if line is not None:
-            line.setPlaceholderText(f"as above ({settings.cancel_folder_name})")
+            line.setPlaceholderText(f"as on General: {settings.cancel_folder_name}")
         self._profile_folder = settings.orderdesk_folder_name or "New"
         self._show_folders(())
         # The store's own choice, else the profile's (an earlier version's one field).
@@ -98,7 +98,7 @@ class StorePage(QWidget):
     def _show_folders(self, folders: Sequence[tuple[str, int]]) -> None:
         store = self.store
         self.folder.clear()
-        self.folder.addItem(f"as above ({self._profile_folder})", None)
+        self.folder.addItem(f"as on General: {self._profile_folder}", None)
         for name, folder_id in folders:
             self.folder.addItem(name, folder_id)
         if store.folder_id is None and not store.folder_name.strip():
@@ -130,6 +130,8 @@ class StoresBox(QGroupBox):
 
     remove_requested = Signal(object)
     """A ``StoreSettings`` the merchant asked to remove (the dialog confirms it)."""
+    grew = Signal()
+    """A store's statuses arrived: the dialog makes room for them."""
 
     def __init__(
         self,
@@ -143,6 +145,7 @@ class StoresBox(QGroupBox):
         self.store_pages: list[StorePage] = []
         for store in settings.stores:
             page = StorePage(store, settings, profile_of(store))
+            page.statuses.answered.connect(self.grew)
             self.store_pages.append(page)
             self.pages.addWidget(page)
             self.picker.addItem(store.label, store.id)
@@ -205,6 +208,6 @@ class StoresBox(QGroupBox):
         if only:
             self.only_store.setText(
                 f"{self.store_pages[0].store.label} is your only store, so it cannot be "
-                "removed: add another store first, or use Forget this store below to stop "
-                "syncing."
+                "removed: add another store first, or use Forget this store on the General "
+                "tab to stop syncing."
             )

@@ -45,8 +45,12 @@ def test_woocommerce_statuses_with_a_plugins_and_a_preview_through_the_send_rule
     assert labels["awaiting-shipment"] == "Awaiting shipment"
     assert labels["processing"] == "Processing"
     assert choices.reachable and len(choices.recent) == 9
-    assert choices.option_preview("processing") == "3 of the last 9"
-    assert choices.option_preview("awaiting-shipment") == "2 of the last 9"
+    assert choices.option_preview("processing") == "3"
+    assert choices.option_preview("awaiting-shipment") == "2"
+    assert choices.counts_heading("Shop Two") == (
+        "Send Shop Two orders in these statuses (beside each: how many of its last 9 orders "
+        "it sends):"
+    )
     assert choices.preview(["processing", "awaiting-shipment"]) == (
         "5 of the last 9 orders would be sent."
     )
@@ -92,8 +96,8 @@ def test_bigcommerce_shows_the_merchants_labels_and_counts_by_status_id() -> Non
         choices = read_status_choices("bigcommerce", store.api_url, store.access_token, "", ())
     labels = {o.value: o.label for o in choices.options}
     assert labels["awaiting fulfillment"] == "Ready to pack"
-    assert choices.option_preview("awaiting fulfillment") == "2 of the last 4"
-    assert choices.option_preview("awaiting payment") == "1 of the last 4"
+    assert choices.option_preview("awaiting fulfillment") == "2"
+    assert choices.option_preview("awaiting payment") == "1"
     # The default sends every status but unpaid and the like: 11, 11 and 2 (Shipped).
     assert choices.preview([]) == "3 of the last 4 orders would be sent with the default."
 
@@ -111,8 +115,8 @@ def test_shopify_payment_states_preview_by_payment() -> None:
     groups = {o.value: o.group for o in choices.options}
     assert groups["payment:paid"] == "Payment"
     assert groups["unfulfilled"] == "Fulfilment"
-    assert choices.option_preview("payment:paid") == "3 of the last 4"
-    assert choices.option_preview("unfulfilled") == "4 of the last 4"
+    assert choices.option_preview("payment:paid") == "3"
+    assert choices.option_preview("unfulfilled") == "4"
     assert choices.preview(["payment:paid", "unfulfilled"]) == (
         "3 of the last 4 orders would be sent."
     )

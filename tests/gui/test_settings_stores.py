@@ -79,8 +79,12 @@ def test_each_stores_statuses_are_checkboxes_with_a_preview_read_on_a_worker(
     dialog = _dialog(qtbot, app)
     page = _wholesale(qtbot, dialog)
     boxes = page.statuses.boxes
-    assert boxes["awaiting-shipment"].text() == "Awaiting shipment  (1 of the last 5)"
-    assert boxes["processing"].text() == "Processing  (2 of the last 5)"
+    assert boxes["awaiting-shipment"].text() == "Awaiting shipment (1)"
+    assert boxes["processing"].text() == "Processing (2)"
+    assert page.statuses.reading.text() == (
+        "Send Wholesale orders in these statuses (beside each: how many of its last 5 orders "
+        "it sends):"
+    )
     assert page.statuses.preview.text() == "3 of the last 5 orders would be sent with the default."
     # Nothing can be typed: only the store's own statuses can be ticked.
     assert page.statuses.findChildren(QLineEdit) == []
@@ -95,6 +99,8 @@ def test_the_checkboxes_are_reached_by_tab_and_ticked_by_space(
     page = _wholesale(qtbot, dialog)
     with qtbot.waitActive(dialog):
         dialog.activateWindow()
+    qtbot.keyClick(dialog.tabs, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.tabs.currentIndex() == 1  # Ctrl+Tab: the Stores tab
     page.folder.setFocus()
     target = page.statuses.boxes["processing"]
     for _ in range(40):
@@ -147,7 +153,7 @@ def test_a_store_that_cannot_be_reached_says_so_and_keeps_its_saved_choice(
     box.picker.setCurrentIndex(1)
     page = box.current_page()
     assert page is not None
-    qtbot.waitUntil(lambda: page.statuses.problem.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not page.statuses.problem.isHidden(), timeout=WAIT_MS)
     assert page.statuses.problem.text() == (
         "Wholesale could not be reached, so its statuses cannot be listed now; your saved "
         "choice is kept (reopen Settings to try again)."
@@ -194,5 +200,5 @@ def test_a_store_is_removed_after_one_sentence_its_keys_deleted_its_history_kept
     assert box.picker.count() == 1 and not box.remove_button.isEnabled()
     assert box.only_store.text() == (
         "Main shop is your only store, so it cannot be removed: add another store first, or "
-        "use Forget this store below to stop syncing."
+        "use Forget this store on the General tab to stop syncing."
     )
