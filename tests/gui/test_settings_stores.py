@@ -16,10 +16,14 @@ from pytestqt.qtbot import QtBot
 
 from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.paths import journal_path
+from desktop_sync.app.profile import Profile
 from desktop_sync.app.secrets import SecretStore, store_key_name
 from desktop_sync.app.settings import load_settings, save_settings
+from desktop_sync.gui.main_window import MainWindow
 from desktop_sync.gui.settings_dialog import SettingsDialog
 from desktop_sync.gui.store_cards import StoreCards, store_parts
+from desktop_sync.gui.tray import SyncTray
+from desktop_sync.gui.workers import SyncController
 from desktop_sync.state.journal import Journal
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from tests.contract.kits.bigcommerce import BigCommerceKit
@@ -202,3 +206,55 @@ def test_a_store_is_removed_after_one_sentence_its_keys_deleted_its_history_kept
         "Main shop is your only store, so it cannot be removed: add another store first, or "
         "use Forget this store on the General tab to stop syncing."
     )
+
+
+def test_removing_the_windows_own_store_drops_its_card_and_syncs_the_rest(
+    qtbot: QtBot, app: DesktopSync
+) -> None:
+    """The window's sync was built for the first store: removed, the sync starts again with
+    the store that is left, and the cards go (one store: the dashboard tells it)."""
+    main, wholesale = load_settings().stores
+    started: list[Profile] = []
+
+    def controller(profile: Profile) -> SyncController:
+        started.append(profile)
+        return SyncController(
+            profile,
+            push_interval_seconds=3600,
+            pull_interval_seconds=3600,
+            run_at_start=False,
+            engine_factory=app.engine_factory,
+        )
+
+    first = app.load_profiles()[0]
+    window = MainWindow(
+        app,
+        controller(first),
+        settings=load_settings(),
+        profile=first,
+        tray=SyncTray(),
+        tray_available=lambda: False,
+        end_app=lambda: None,
+        controller_factory=controller,
+    )
+    qtbot.addWidget(window)
+    window.show()
+    window.controller.start()
+    try:
+        assert len(window.store_cards.cards) == 2
+        window.open_settings()
+        dialog = next(d for d in window.dialogs if isinstance(d, SettingsDialog))
+        dialog.stores_box.remove_button.click()  # the first store, shown first
+        assert dialog.remove_box is not None
+        remove = next(b for b in dialog.remove_box.buttons() if b.text() == "Remove")
+        remove.click()
+        assert [s.id for s in load_settings().stores] == [wholesale.id]
+        assert window.store_cards.cards == []
+        qtbot.waitUntil(lambda: len(started) == 2, timeout=WAIT_MS)
+        assert started[1].store_id == wholesale.id
+        assert window.profile is not None and window.profile.store_id == wholesale.id
+        assert main.id not in {p.store_id for p in started[1:]}
+    finally:
+        window.log_model.stop_live()
+        for made in (window.controller, *window.retired):
+            assert made.shutdown(), "a sync thread outlived its test"
