@@ -20,7 +20,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
 
-from desktop_sync.app.platforms import find_platform, platform_display_name, send_rule_for
+from desktop_sync.app.platforms import (
+    chosen_statuses,
+    find_platform,
+    platform_display_name,
+    send_rule_for,
+)
 from desktop_sync.connectors.errors import ConnectorError
 from desktop_sync.connectors.stores.base import (
     PAYMENT_CHOICE,
@@ -135,11 +140,11 @@ class StatusChoices:
 
 
 def _options(
-    listed: Sequence[StatusChoice], saved: Collection[str], *, reachable: bool
+    platform: str, listed: Sequence[StatusChoice], saved: Collection[str], *, reachable: bool
 ) -> tuple[StatusOption, ...]:
     options = [StatusOption(c.value.strip().lower(), c.label, c.group) for c in listed]
     known = {option.value for option in options}
-    for value in saved:
+    for value in chosen_statuses(platform, saved):
         wanted = value.strip().lower()
         if wanted and wanted not in known:
             known.add(wanted)
@@ -151,7 +156,7 @@ def _options(
 
 def saved_choices(platform: str, saved: Collection[str], problem: str = "") -> StatusChoices:
     """The saved choice alone, as options (the store not asked, or not reachable)."""
-    return StatusChoices(platform, _options((), saved, reachable=False), (), problem)
+    return StatusChoices(platform, _options(platform, (), saved, reachable=False), (), problem)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -201,7 +206,7 @@ def read_status_choices(
         return saved_choices(platform, saved, _unreachable(name))
     finally:
         store.close()
-    return StatusChoices(platform, _options(listed, saved, reachable=True), recent)
+    return StatusChoices(platform, _options(platform, listed, saved, reachable=True), recent)
 
 
 def _unreachable(name: str) -> str:

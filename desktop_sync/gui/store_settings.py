@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_sync.app.platforms import chosen_statuses
 from desktop_sync.app.profile import Profile
 from desktop_sync.app.settings import Settings
 from desktop_sync.app.status_choices import read_status_choices
@@ -54,7 +55,7 @@ class StorePage(QWidget):
         self._profile_folder = settings.orderdesk_folder_name or "New"
         self._show_folders(())
         # The store's own choice, else the profile's (an earlier version's one field).
-        saved = store.order_statuses or settings.order_statuses
+        saved = chosen_statuses(store.platform, store.order_statuses or settings.order_statuses)
         self.statuses = StatusBoxes(store.platform, saved, store.label)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)

@@ -110,8 +110,10 @@ def test_shopify_payment_states_preview_by_payment() -> None:
         for sample in [*paid, *pending]:
             shop.add_order(sample)
         choices = read_status_choices(
-            "shopify", shop.api_url, shop.client_id, shop.client_secret, ()
+            "shopify", shop.api_url, shop.client_id, shop.client_secret, ("paid",)
         )
+    # 'paid', typed as a status before payment states could be chosen, is the payment state.
+    assert [o.value for o in choices.options if not o.listed] == []
     groups = {o.value: o.group for o in choices.options}
     assert groups["payment:paid"] == "Payment"
     assert groups["unfulfilled"] == "Fulfilment"

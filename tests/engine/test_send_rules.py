@@ -105,3 +105,14 @@ def test_a_shopify_payment_state_can_be_chosen_beside_its_fulfilment_states() ->
     assert both.why_not_sent(_order("unfulfilled", PaymentState.AUTHORIZED)) == ""
     assert "'fulfilled'" in both.why_not_sent(_order("fulfilled"))
     assert both.why_not_sent(_order("unfulfilled", PaymentState.PENDING))
+
+
+def test_a_shopify_payment_word_saved_as_a_status_is_read_as_the_payment_state() -> None:
+    """Issue 22 item 2: Shopify statuses set to 'paid' (typed before payment states could be
+    chosen) held every order forever, as 'unfulfilled' is not 'paid'. A Shopify status is its
+    fulfilment, so a payment word there can only mean the payment."""
+    rule = send_rule_for("shopify", ["Paid"])
+    assert rule.why_not_sent(_order("unfulfilled")) == ""
+    assert "payment" in rule.why_not_sent(_order("unfulfilled", PaymentState.PENDING))
+    # Elsewhere a status is a status: WooCommerce's 'pending' stays its own.
+    assert send_rule_for("woocommerce", ["pending"]).sent == {"pending"}
