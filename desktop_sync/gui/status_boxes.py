@@ -49,7 +49,7 @@ class StatusBoxes(QWidget):
         self.loaded = False
         self.runner = TaskRunner(self, describe=_unexpected)
         self.runner.succeeded.connect(self._show)
-        self.runner.failed.connect(self._failed)
+        self.runner.failed.connect(self.say_unavailable)
 
         self.busy = BusyIndicator()
         self.runner.busy_changed.connect(self.busy.set_running)
@@ -101,7 +101,8 @@ class StatusBoxes(QWidget):
         self._update_preview()
         self.answered.emit()
 
-    def _failed(self, sentence: str) -> None:
+    def say_unavailable(self, sentence: str) -> None:
+        """The statuses cannot be read (``sentence`` says why): the saved choice stays."""
         self.reading.setText(f"Send {self.store_name} orders in these statuses:")
         self.problem.setText(sentence)
         self.problem.setVisible(True)

@@ -72,7 +72,7 @@ class StorePage(QWidget):
             return
         profile = self.profile
         if profile is None:
-            self.statuses._failed(
+            self.statuses.say_unavailable(
                 f"The keys of {self.store.label} are not available, so its statuses cannot be "
                 "listed now; your saved choice is kept."
             )

@@ -258,3 +258,20 @@ def test_removing_the_windows_own_store_drops_its_card_and_syncs_the_rest(
         window.log_model.stop_live()
         for made in (window.controller, *window.retired):
             assert made.shutdown(), "a sync thread outlived its test"
+
+
+def test_a_store_whose_keys_are_not_at_hand_keeps_its_saved_choice(
+    qtbot: QtBot, app: DesktopSync
+) -> None:
+    """Its keys were kept for a past session only: nothing is asked, the choice stays."""
+    first = app.load_profiles()[0]
+    dialog = SettingsDialog(first, SecretStore(), profiles=(first,))
+    qtbot.addWidget(dialog)
+    dialog.stores_box.picker.setCurrentIndex(1)
+    page = dialog.stores_box.current_page()
+    assert page is not None and not page.statuses.runner.busy
+    assert page.statuses.problem.text() == (
+        "The keys of Wholesale are not available, so its statuses cannot be listed now; your "
+        "saved choice is kept."
+    )
+    assert page.statuses.chosen() == page.statuses.saved
