@@ -75,7 +75,7 @@ def cycle_notices(
     quiet = (Health.OK, Health.PAUSED, Health.FAILING)
     if errors and result.health not in quiet and result.health is not was:
         sentence = banner_sentence(result.message, needs_reconnect=result.health.needs_reconnect)
-        title = _HEALTH_WORDS[result.health]
+        title = health_words(result.health, result.store)
         if sentence.startswith(f"{title}: "):  # the title says it already
             rest = sentence[len(title) + 2 :]
             sentence = rest[:1].upper() + rest[1:]

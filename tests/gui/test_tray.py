@@ -181,3 +181,14 @@ def test_the_tray_names_the_store_that_needs_reconnecting(tray: SyncTray) -> Non
     tray.cycle_finished(CycleResult(Health.STORE_AUTH, "The key was refused."))
     tray.set_health(Health.STORE_AUTH)
     assert tray.status_action.text() == "Your store needs you to reconnect"
+
+
+def test_the_notice_of_a_store_refusing_its_key_names_the_store() -> None:
+    refused = CycleResult(
+        Health.STORE_AUTH, "Shop Two: Shopify refused the access token.", store="Shop Two"
+    )
+    (notice,) = cycle_notices(refused, None, errors=True, shipments=True)
+    assert notice.title == "Shop Two needs you to reconnect"
+    alone = CycleResult(Health.STORE_OFFLINE, "The store did not answer.")
+    (said,) = cycle_notices(alone, None, errors=True, shipments=True)
+    assert said.title == "Your store cannot be reached"
