@@ -20,12 +20,12 @@ from pathlib import Path
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.common import Report, parse_options
 from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.paths import journal_path
+from desktop_sync.gui.call_threads import calls_done
 from desktop_sync.gui.orders_tab import OrdersTab
 from desktop_sync.state.journal import Journal
 from desktop_sync.state.order_facts import ensure_tables
@@ -106,7 +106,7 @@ def _median(call: Callable[[], object], runs: int = RUNS) -> float:
     times = []
     for _ in range(runs):
         times.append(_ms(call))
-        QThreadPool.globalInstance().waitForDone()
+        calls_done(60.0)
         QApplication.processEvents()
     return statistics.median(times)
 

@@ -52,8 +52,7 @@ def open_facade(driver: str, verb: str, *, lock: bool = True) -> DesktopSync | N
     """The facade on this profile (holding its lock unless ``lock`` is False), or None after
     saying why it cannot be opened."""
     from desktop_sync.app.facade import DesktopSync
-    from desktop_sync.app.lock import ProfileBusy
-    from desktop_sync.app.paths import ProfileFolderUnusable
+    from desktop_sync.app.facade_types import ProfileBusy, ProfileFolderUnusable
 
     try:
         app = DesktopSync(driver=driver, lock=lock)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from desktop_sync.state.orders_view import OrderLine, OrdersQuery, OrderWord, Show
+from desktop_sync.app.facade_types import OrderLine, OrdersQuery, OrderWord, Show
 
 __all__ = ["HANDLERS", "add_commands", "as_json", "needs_you_report"]
 
@@ -80,13 +80,14 @@ def _every(page: Callable[..., list[OrderLine]], query: OrdersQuery) -> Iterator
 
 
 def _orders(args: argparse.Namespace) -> int:
-    from desktop_sync.app.settings import BadStartDate, parse_start
+    from desktop_sync.app.facade import DesktopSync
+    from desktop_sync.app.facade_types import BadStartDate
     from desktop_sync.cli_common import EXIT_CONFIG, EXIT_OK
     from desktop_sync.cli_common import open_facade as _open
     from desktop_sync.cli_common import say as _say
 
     try:
-        since = parse_start(args.since) if args.since else None
+        since = DesktopSync.parse_start(args.since) if args.since else None
     except BadStartDate as exc:
         _say(f"Cannot list orders: {exc}", sys.stderr)
         return EXIT_CONFIG

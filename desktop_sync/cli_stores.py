@@ -13,12 +13,11 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from desktop_sync.app.platforms import NAMES
-from desktop_sync.errors import DesktopSyncError
+from desktop_sync.app.facade_types import PLATFORM_NAMES, DesktopSyncError
 
 if TYPE_CHECKING:
     from desktop_sync.app.facade import DesktopSync
-    from desktop_sync.app.store_results import StoreCycle, StoreStatus
+    from desktop_sync.app.facade_types import StoreCycle, StoreStatus
 
 __all__ = [
     "HANDLERS",
@@ -59,7 +58,7 @@ def add_store_commands(commands: Any) -> None:
     add = actions.add_parser(
         "add", help="verify and add a store (keys from STORE_KEY/STORE_SECRET, else asked)"
     )
-    add.add_argument("--platform", required=True, choices=NAMES)
+    add.add_argument("--platform", required=True, choices=PLATFORM_NAMES)
     add.add_argument("--url", required=True, help="the store's address")
     add.add_argument("--name", default="", help="your name for it (default: its address)")
     add.add_argument("--folder", default="", help="its Order Desk folder (default: the profile's)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ import keyring
 import keyring.core
 import pytest
 
+from desktop_sync.gui.collector import collect_due
 from tests.memory_keyring import MemoryKeyring
 
 # Environment variables that override the saved profile (see desktop_sync/app/profile.py);
@@ -44,6 +46,15 @@ def isolated_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
 # Spec tests (marked ``spec``, see tests/specs.py) may skip on a clone without ../shared/specs,
 # never in CI: there a skipped one fails the run, whatever made it skip.
 _skipped_spec_tests: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_on_the_main_thread() -> Iterator[None]:
+    """Once a GUI test has left Python's collection to the GUI thread (``gui/collector.py``,
+    as the app does), what each test leaves is collected here, after it."""
+    yield
+    if not gc.isenabled():
+        collect_due()
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

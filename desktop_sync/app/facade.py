@@ -20,6 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from desktop_sync.app.facade_log import SyncLogReads
 from desktop_sync.app.facade_records import Backfill, JournalReader, Status
+from desktop_sync.app.facade_setup import SetupServices
 from desktop_sync.app.lock import LOCK_FILE, ProfileBusy, ProfileLock
 from desktop_sync.app.logs import register_secrets
 from desktop_sync.app.notices import NOTICES_FILE, load_notices, record_cycle
@@ -93,7 +94,7 @@ def _migrate_if_free(driver: str, env: Mapping[str, str]) -> list[str]:
         held.release()
 
 
-class DesktopSync(SyncLogReads, OrderServices):
+class DesktopSync(SyncLogReads, OrderServices, SetupServices):
     """One profile, driven by one window or one command at a time.
 
     ``driver`` says who drives it (``"window"`` or the command's name); it is what a second

@@ -11,7 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget, QWizard, QWizardPage
 
 from desktop_sync.app.facade import StoreSettings
-from desktop_sync.errors import DesktopSyncError
+from desktop_sync.app.facade_types import DesktopSyncError
 from desktop_sync.gui.wizard_store import StorePage
 
 __all__ = ["AddStoreWizard", "StoreAdder"]

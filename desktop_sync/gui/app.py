@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,18 +18,27 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_sync import APP_DISPLAY_NAME, APP_NAME, __version__
 from desktop_sync.app.facade import DesktopSync
-from desktop_sync.app.lock import WINDOW, ProfileBusy
-from desktop_sync.app.logs import register_secrets
-from desktop_sync.app.paths import HOME_ENV, ProfileFolderUnusable, check_profile_folders
-from desktop_sync.app.profile import Profile, ProfileIncomplete, load_profile
-from desktop_sync.app.secrets import KeyringUnavailable, MemorySecretStore, SecretStore
-from desktop_sync.app.settings import Settings, load_settings, save_settings
+from desktop_sync.app.facade_types import (
+    HOME_ENV,
+    WINDOW,
+    Journal,
+    JournalError,
+    KeyringUnavailable,
+    MemorySecretStore,
+    Profile,
+    ProfileBusy,
+    ProfileFolderUnusable,
+    ProfileIncomplete,
+    SecretStore,
+    Settings,
+)
+from desktop_sync.gui.call_threads import abandon_every_call, calls_done
+from desktop_sync.gui.collector import GuiThreadCollector
 from desktop_sync.gui.icons import app_icon
 from desktop_sync.gui.main_window import MainWindow
 from desktop_sync.gui.single_instance import SingleInstance
 from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
-from desktop_sync.state.journal import Journal, JournalError
 
 if TYPE_CHECKING:
     from desktop_sync.gui.wizard import FirstRunWizard
@@ -61,6 +71,8 @@ def application() -> QApplication:
     app.setDesktopFileName(APP_NAME)
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)
+    if app.findChild(GuiThreadCollector) is None:  # Qt objects are never freed on other threads
+        GuiThreadCollector(app)
     return app
 
 
@@ -93,7 +105,8 @@ def saved_connection(settings: Settings) -> Profile | None:
     return Profile(settings)
 
 
-# After Quit, how long the app still waits for the sync thread before leaving without it.
+# After Quit, how long the app still waits for the sync thread, and for background calls (an
+# export finishing its file), before leaving without them.
 _LAST_WAIT_MS = 1000
 
 
@@ -101,9 +114,16 @@ class GuiSession:
     """Everything one run of the GUI owns, built in order and torn down in reverse."""
 
     def __init__(
-        self, *, demo: bool = False, minimized: bool = False, platform: str = "bigcommerce"
+        self,
+        *,
+        demo: bool = False,
+        minimized: bool = False,
+        platform: str = "bigcommerce",
+        end_app: Callable[[], None] | None = None,
     ) -> None:
         self.demo = demo
+        self.end_app = end_app
+        """What the window's Quit calls last (default: ``QApplication.quit``)."""
         self.minimized = minimized
         self.demo_platform = platform
         self.app: DesktopSync | None = None
@@ -123,24 +143,22 @@ class GuiSession:
 
     def prepare_demo(self) -> None:
         """Start the sandbox with a throwaway profile home, so no real settings are touched."""
-        from desktop_sync.app.demo import start_demo
-
         self.demo_home = Path(tempfile.mkdtemp(prefix="desktop-sync-demo-"))
         os.environ[HOME_ENV] = str(self.demo_home)
-        self.sandbox, self.profile = start_demo(self.demo_platform)
-        self.secrets = MemorySecretStore()  # the demo's keys live in memory only
+        self.sandbox, self.profile = DesktopSync.start_demo(self.demo_platform)
+        self.secrets = DesktopSync.session_keys()  # the demo's keys live in memory only
         # The sandbox's whole connection (its keys aside) is saved in the throwaway home, as a
         # wizard would: Settings shows its real intervals, and a profile rebuilt from what
         # Settings saves still names both sandboxes.
         self.settings = self.profile.settings
-        save_settings(self.settings)
+        DesktopSync.save_settings(self.settings)
 
     def load(self) -> bool:
         """The saved profile, else the wizard; False when the merchant cancelled the setup."""
-        self.settings = load_settings()
+        self.settings = DesktopSync.load_settings()
         try:
-            self.secrets = SecretStore()
-            self.profile = load_profile(os.environ, secrets=self.secrets, settings=self.settings)
+            self.secrets = DesktopSync.keyring()
+            self.profile = DesktopSync.read_profile(secrets=self.secrets, settings=self.settings)
             return True
         except ProfileIncomplete as exc:
             log.info("Setup needed: %s", exc)
@@ -182,7 +200,7 @@ class GuiSession:
             return False
         self.profile = wizard.saved_profile
         self.secrets = wizard.secret_store
-        self.settings = load_settings()
+        self.settings = DesktopSync.load_settings()
         return True
 
     def claim(self) -> str | None:
@@ -214,7 +232,7 @@ class GuiSession:
         if self.app is not None:
             self.app.use_profile(profile)  # its keys never in a log, from here on
         else:
-            register_secrets(profile)
+            DesktopSync.register_secrets(profile)
         return SyncController(
             profile,
             push_interval_seconds=profile.push_interval_seconds,
@@ -237,6 +255,7 @@ class GuiSession:
             tray=self.tray,
             controller_factory=self.make_controller,
             backfill_notice=self.backfill_notice if self.app is not None else None,
+            end_app=self.end_app,
         )
         self.window = window
         if self.app is not None:  # what earlier cycles found, until this window's first cycle
@@ -294,7 +313,7 @@ class GuiSession:
 def run_gui(*, demo: bool = False, minimized: bool = False, platform: str = "bigcommerce") -> int:
     """Run the app until the merchant quits; the process exit code."""
     app = application()
-    problems = [] if demo else check_profile_folders()
+    problems = [] if demo else DesktopSync.check_profile_folders()
     if problems:  # said in a box: a window started from a menu has no terminal to say it in
         QMessageBox.critical(None, APP_DISPLAY_NAME, str(problems[0]))
         return 2
@@ -303,7 +322,10 @@ def run_gui(*, demo: bool = False, minimized: bool = False, platform: str = "big
     instance = SingleInstance()
     if not demo and not instance.start():
         return 0
-    session = GuiSession(demo=demo, minimized=minimized, platform=platform)
+    # Quit ends the event loop as it is: QApplication.quit() would first close every window,
+    # and an open Reconnect wizard asking "Discard this setup?" would cancel the quit, leaving
+    # a process with no window and no tray icon.
+    session = GuiSession(demo=demo, minimized=minimized, platform=platform, end_app=app.exit)
     code = 1
     try:
         if demo:
@@ -322,6 +344,10 @@ def run_gui(*, demo: bool = False, minimized: bool = False, platform: str = "big
         code = int(app.exec())
     finally:
         instance.close()
+        # Before the journal closes: a connection check still waiting on a server ends now and
+        # says nothing (its request's thread, a daemon, ends with the process).
+        abandon_every_call()
+        calls_done(_LAST_WAIT_MS / 1000)
         # Also on the way out of an exception: a running QThread must never be destroyed.
         leave(code, ended=session.close())
     return code

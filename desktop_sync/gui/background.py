@@ -1,15 +1,27 @@
 """The one way the GUI runs short background work (a connection check, a CSV export, a sandbox
-action): a call on Qt's thread pool whose result comes back as a signal on the GUI thread.
+action): a call on a plain Python thread (``call_threads``) whose outcome comes back as a signal
+on the GUI thread.
+
+No Qt object is touched off the GUI thread: a call's thread leaves its outcome in the inbox (a
+queue, and a byte on a socket pair to wake the GUI thread), and the GUI thread hands it to the
+runner, if that runner still exists and still waits for it. A call that outlives its window,
+or runs at Quit, so never reports on a deleted object.
 
 The long-running sync has its own worker thread (``workers.py``); everything else goes here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import queue
+import socket
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Signal
+
+from desktop_sync.gui.call_threads import CallThreads, Outcome
 
 __all__ = ["Describe", "TaskRunner"]
 
@@ -26,44 +38,59 @@ def _unexpected(exc: Exception) -> str:
     )
 
 
-class _Relay(QObject):
-    # Created on the GUI thread, so receivers there get the results as queued calls. Held by
-    # the runner and by each task, so a task that ends after its window closed still has it.
-    succeeded = Signal(int, object)
-    failed = Signal(int, str)
+class _Inbox(QObject):
+    """The one relay: it lives on the GUI thread as long as the application. ``post`` (from
+    any thread) is Qt-free; the GUI thread runs each posted report when the socket wakes it."""
 
+    def __init__(self) -> None:
+        super().__init__(QCoreApplication.instance())
+        self._reports: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._bell, self._ring = socket.socketpair()
+        self._bell.setblocking(False)
+        self._ring.setblocking(False)
+        self._notifier = QSocketNotifier(self._bell.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._deliver)
 
-class _Task(QRunnable):
-    def __init__(
-        self, call: Callable[[], object], ticket: int, relay: _Relay, describe: Describe
-    ) -> None:
-        super().__init__()
-        self._call = call
-        self._ticket = ticket
-        self._relay = relay
-        self._describe = describe
+    def post(self, report: Callable[[], None]) -> None:
+        self._reports.put(report)
+        # Full: the GUI thread is woken already. Closed: the app has ended.
+        with contextlib.suppress(OSError):
+            self._ring.send(b"\0")
 
-    def run(self) -> None:
-        try:
-            result = self._call()
-        except Exception as exc:
+    def _deliver(self) -> None:
+        with contextlib.suppress(OSError):  # raised once drained
+            while self._bell.recv(4096):
+                pass
+        while True:
             try:
-                sentence = self._describe(exc)
-            except Exception:
-                log.exception("A background task's error could not be described")
-                sentence = _unexpected(exc)
-            self._relay.failed.emit(self._ticket, sentence)
-        else:
-            self._relay.succeeded.emit(self._ticket, result)
+                report = self._reports.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                report()
+            except Exception:  # one report's trouble never holds back the others
+                log.exception("A background call's outcome could not be shown")
+
+
+_inbox: _Inbox | None = None
+
+
+def _the_inbox() -> _Inbox:
+    """The application's inbox, made on first use (on the GUI thread, by a runner)."""
+    global _inbox
+    if _inbox is None or not shiboken6.isValid(_inbox):
+        _inbox = _Inbox()
+    return _inbox
 
 
 class TaskRunner(QObject):
-    """Runs calls on a thread pool; each result arrives as ``succeeded`` (the value) or
+    """Runs calls on their own threads; each result arrives as ``succeeded`` (the value) or
     ``failed`` (a sentence from ``describe``) on the GUI thread.
 
-    ``latest_only`` (a connection check): starting again, or ``cancel()``, makes any call still
-    running report nowhere, since its answer belongs to values the merchant has since changed.
-    Otherwise (an export, a sandbox action) every call reports.
+    ``latest_only`` (a connection check): starting again, or ``cancel()``, stops any call still
+    running and makes it report nowhere, since its answer belongs to values the merchant has
+    since changed. Otherwise (an export, a sandbox action) every call reports; ``cancel()``
+    still stops them all. A runner deleted (with its window) stops its calls the same way.
     """
 
     succeeded = Signal(object)
@@ -76,15 +103,14 @@ class TaskRunner(QObject):
         *,
         describe: Describe = _unexpected,
         latest_only: bool = True,
-        pool: QThreadPool | None = None,
     ) -> None:
         super().__init__(parent)
-        self._pool = pool if pool is not None else QThreadPool.globalInstance()
         self._describe = describe
         self._latest_only = latest_only
-        self._relay = _Relay()
-        self._relay.succeeded.connect(self._on_succeeded)
-        self._relay.failed.connect(self._on_failed)
+        inbox = _the_inbox()
+        self._calls = CallThreads(lambda outcome: inbox.post(lambda: self._heard(outcome)))
+        # Not a method of this runner: it must run while the runner is being destroyed.
+        self.destroyed.connect(self._calls.close)
         self._ticket = 0
         self._running: set[int] = set()
 
@@ -97,14 +123,16 @@ class TaskRunner(QObject):
         self._ticket += 1
         if self._latest_only:
             self._running.clear()
+            self._calls.abandon()
         self._running.add(self._ticket)
-        self._pool.start(_Task(call, self._ticket, self._relay, self._describe))
+        self._calls.start(self._ticket, call)
         if not was_busy:
             self.busy_changed.emit(True)
 
     def cancel(self) -> None:
-        """Forget every call still running: they end, but report nowhere."""
+        """Stop every call still running: they end at their next wait, and report nowhere."""
         self._ticket += 1
+        self._calls.abandon()
         self._finish(None)
 
     def _finish(self, ticket: int | None) -> bool:
@@ -120,12 +148,18 @@ class TaskRunner(QObject):
             self.busy_changed.emit(False)
         return awaited
 
-    @Slot(int, object)
-    def _on_succeeded(self, ticket: int, result: object) -> None:
-        if self._finish(ticket):
-            self.succeeded.emit(result)
+    def _heard(self, outcome: Outcome) -> None:
+        """On the GUI thread: ``outcome`` reaches the merchant if this runner still waits."""
+        if not shiboken6.isValid(self) or not self._finish(outcome.ticket):
+            return
+        if outcome.error is None:
+            self.succeeded.emit(outcome.value)
+        else:
+            self.failed.emit(self._sentence(outcome.error))
 
-    @Slot(int, str)
-    def _on_failed(self, ticket: int, sentence: str) -> None:
-        if self._finish(ticket):
-            self.failed.emit(sentence)
+    def _sentence(self, exc: Exception) -> str:
+        try:
+            return self._describe(exc)
+        except Exception:
+            log.exception("A background task's error could not be described")
+            return _unexpected(exc)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_sync.engine.events import CycleResult, Failure, Health, Progress
+from desktop_sync.app.facade_types import CycleResult, Failure, Health, JournalCounts, Progress
 from desktop_sync.gui.dashboard_parts import (
     RED,
     STYLE,
@@ -40,7 +40,6 @@ from desktop_sync.gui.status import (
     sync_summary,
 )
 from desktop_sync.gui.workers import Schedule
-from desktop_sync.state.journal import JournalCounts
 
 if TYPE_CHECKING:
     from desktop_sync.app.facade import JournalReader

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_sync.engine.events import Health
+from desktop_sync.app.facade_types import Health, JournalCounts
 from desktop_sync.gui.log_model import readable_time
 from desktop_sync.gui.status import (
     Side,
@@ -29,7 +29,6 @@ from desktop_sync.gui.status import (
     until,
     what_happened,
 )
-from desktop_sync.state.journal import JournalCounts
 
 __all__ = [
     "RED",

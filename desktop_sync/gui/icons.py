@@ -9,7 +9,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from desktop_sync.engine.events import Health, Level
+from desktop_sync.app.facade_types import Health, Level
 
 __all__ = ["app_icon", "health_icon", "level_icon", "svg_bytes", "tray_icon"]
 

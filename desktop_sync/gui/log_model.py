@@ -20,10 +20,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from desktop_sync.engine.events import Direction, Level
+from desktop_sync.app.facade_types import Direction, EventRow, Level
 from desktop_sync.gui.icons import level_icon
 from desktop_sync.gui.status import banner_sentence
-from desktop_sync.state.records import EventRow
 
 if TYPE_CHECKING:
     from desktop_sync.app.facade import JournalReader

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_sync.engine.events import Level
+from desktop_sync.app.facade_types import EventRow, JournalError, Level
 from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.log_model import (
     MESSAGE,
@@ -35,8 +35,6 @@ from desktop_sync.gui.log_model import (
     level_label,
     readable_time,
 )
-from desktop_sync.state.journal import JournalError
-from desktop_sync.state.records import EventRow
 
 if TYPE_CHECKING:
     from desktop_sync.app.facade import JournalReader

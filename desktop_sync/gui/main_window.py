@@ -30,14 +30,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_sync import APP_DISPLAY_NAME, __version__
-from desktop_sync.app.facade import JournalReader
-from desktop_sync.app.logs import log_folder
-from desktop_sync.app.profile import Profile
-from desktop_sync.app.secrets import SecretStore
-from desktop_sync.app.settings import Settings, save_settings
-from desktop_sync.app.stores import StoreSettings
-from desktop_sync.engine.events import CycleResult, Health
-from desktop_sync.errors import DesktopSyncError
+from desktop_sync.app.facade import DesktopSync, JournalReader
+from desktop_sync.app.facade_types import (
+    CycleResult,
+    DesktopSyncError,
+    Health,
+    Profile,
+    SecretStore,
+    Settings,
+    StoreSettings,
+)
 from desktop_sync.gui.add_store import AddStoreWizard
 from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.dashboard import Dashboard
@@ -79,9 +81,7 @@ def store_words(profile: Profile | None) -> tuple[str, str, str]:
     if profile is None:
         return "", "Your store", ""
     try:
-        from desktop_sync.app.wiring import platform_info
-
-        title = platform_info(profile.store_platform).display_name
+        title = DesktopSync.platform_info(profile.store_platform).display_name
     except ValueError:
         title = profile.store_platform.capitalize() or "Your store"
     folder = profile.orderdesk_folder_name or str(profile.orderdesk_folder_id or "")
@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         tray: SyncTray | None = None,
         controller_factory: ControllerFactory | None = None,
         tray_available: Callable[[], bool] | None = None,
-        save: Callable[[Settings], None] = save_settings,
+        save: Callable[[Settings], None] = DesktopSync.save_settings,
         end_app: Callable[[], None] | None = None,
         backfill_notice: BackfillNotice | None = None,
     ) -> None:
@@ -212,13 +212,11 @@ class MainWindow(QMainWindow):
         when a side cannot be reached."""
         if profile is None:
             return
-        from desktop_sync.app.wiring import verify_orderdesk, verify_store
-
         self._names.start(
             functools.partial(
                 _named,
                 Side.ORDERDESK,
-                verify_orderdesk,
+                DesktopSync.verify_orderdesk,
                 profile.orderdesk_store_id,
                 profile.orderdesk_api_key,
                 profile.orderdesk_api_url,
@@ -228,7 +226,7 @@ class MainWindow(QMainWindow):
             functools.partial(
                 _named,
                 Side.STORE,
-                verify_store,
+                DesktopSync.verify_store,
                 profile.store_platform,
                 profile.store_url,
                 profile.store_key,
@@ -376,7 +374,7 @@ class MainWindow(QMainWindow):
     def open_log_folder(self) -> bool:
         """The folder of the app's log files, in the system's file manager (for support);
         without one, a box with the path to copy. The status bar names the path either way."""
-        folder = str(log_folder())
+        folder = str(DesktopSync.log_folder())
         opened = QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
         self.statusBar().showMessage(f"Log files: {folder}")
         if not opened:
@@ -401,7 +399,7 @@ class MainWindow(QMainWindow):
         return (
             f"<h3>{html.escape(APP_DISPLAY_NAME)}</h3><p>Version {html.escape(__version__)}</p>"
             f"<p>{html.escape(ABOUT_TEXT, quote=False)}</p>"
-            f"<p>Log files: {html.escape(str(log_folder()))}</p>"
+            f"<p>Log files: {html.escape(str(DesktopSync.log_folder()))}</p>"
         )
 
     def show_about(self) -> None:
@@ -561,6 +559,7 @@ class MainWindow(QMainWindow):
         if self.tray is not None:
             self.tray.hide()
         self.hide()
+        self._names.cancel()  # a look-up still waiting on a server ends now, unheard
         self.quitting.emit()
         self._detach()
         self.controller.stopped.connect(self._end)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QPoint, QRectF, QSize
 from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from desktop_sync.state.month import DayTally
+from desktop_sync.app.facade_types import DayTally
 
 __all__ = ["SENT_COLOUR", "SHIPPED_COLOUR", "MonthChart"]
 

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_sync.engine.events import Failure
-from desktop_sync.state.needs_you import Action, Look, NeedsYou, NeedsYouRow
+from desktop_sync.app.facade_types import Action, Failure, Look, NeedsYou, NeedsYouRow
 
 if TYPE_CHECKING:
     from desktop_sync.app.facade import JournalReader

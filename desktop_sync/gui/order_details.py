@@ -22,11 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_sync.app.facade_types import EventRow, OrderLine
 from desktop_sync.gui.log_model import readable_time, shown_message
 from desktop_sync.gui.order_links import orderdesk_order_url, store_admin_url
 from desktop_sync.gui.orders_model import tracking_text
-from desktop_sync.state.orders_view import OrderLine
-from desktop_sync.state.records import EventRow
 
 __all__ = ["OrderDetails", "StoreAddress"]
 

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from desktop_sync.app.backfill_preview import BackfillPreview
+from desktop_sync.app.facade_types import BackfillPreview
 from desktop_sync.gui.background import TaskRunner
 
 if TYPE_CHECKING:
-    from desktop_sync.app.order_services import OrdersReader
+    from desktop_sync.app.facade_types import OrdersReader
 
 __all__ = ["BackfillBar"]
 

@@ -21,12 +21,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from desktop_sync.app.facade_types import OrderLine, OrdersQuery, OrderWord
 from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.log_model import readable_time
-from desktop_sync.state.orders_view import OrderLine, OrdersQuery, OrderWord
 
 if TYPE_CHECKING:
-    from desktop_sync.app.order_services import OrdersReader
+    from desktop_sync.app.facade_types import OrdersReader
 
 __all__ = ["COLUMNS", "PAGE_SIZE", "OrdersModel", "tracking_text"]
 

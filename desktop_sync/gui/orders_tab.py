@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_sync.app.facade_types import OrdersQuery, Show
 from desktop_sync.gui.order_details import OrderDetails, StoreAddress
 from desktop_sync.gui.orders_backfill import BackfillBar
 from desktop_sync.gui.orders_model import OrdersModel
-from desktop_sync.state.orders_view import OrdersQuery, Show
 
 if TYPE_CHECKING:
-    from desktop_sync.app.order_services import OrdersReader
+    from desktop_sync.app.facade_types import OrdersReader
 
 __all__ = ["OrdersTab"]
 

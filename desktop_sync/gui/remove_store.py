@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
-from desktop_sync.app.stores import StoreSettings
+from desktop_sync.app.facade_types import StoreSettings
 
 __all__ = ["confirm_forget", "confirm_remove"]
 

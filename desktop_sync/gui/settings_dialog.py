@@ -28,14 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_sync.app.autostart import StartAtLogin, StartAtLoginFailed, launch_command
-from desktop_sync.app.profile import Profile, forget_profile
-from desktop_sync.app.secrets import KeyringUnavailable, SecretStore
-from desktop_sync.app.settings import Settings, load_settings, save_settings
-from desktop_sync.app.stores import StoreSettings
-from desktop_sync.app.wiring import verify_orderdesk
-from desktop_sync.connectors.orderdesk.models import StoreInfo
-from desktop_sync.errors import DesktopSyncError
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.facade_types import (
+    DesktopSyncError,
+    KeyringUnavailable,
+    Profile,
+    SecretStore,
+    Settings,
+    StartAtLogin,
+    StartAtLoginFailed,
+    StoreInfo,
+    StoreSettings,
+)
 from desktop_sync.gui.remove_store import confirm_forget, confirm_remove
 from desktop_sync.gui.store_settings import StoresBox
 from desktop_sync.gui.verify import ERROR_COLOR, BusyIndicator, VerifyRunner
@@ -88,13 +92,13 @@ class SettingsDialog(QDialog):
         remove_store: Callable[[str], object] | None = None,
     ) -> None:
         super().__init__(parent)
-        self._login = login_item or StartAtLogin()
+        self._login = login_item or DesktopSync.start_at_login()
         self._profile = profile
         self._profiles = tuple(profiles) or ((profile,) if profile is not None else ())
         self._remove_store = remove_store
         self.remove_box: QMessageBox | None = None
         self._secrets = secrets
-        self._saved = load_settings()
+        self._saved = DesktopSync.load_settings()
         self.forget_box: QMessageBox | None = None
         self.delete_history: QCheckBox | None = None
         self.setWindowTitle("Settings")
@@ -271,7 +275,7 @@ class SettingsDialog(QDialog):
         self.folder_status.setVisible(False)
         self.runner.start(
             functools.partial(
-                verify_orderdesk,
+                DesktopSync.verify_orderdesk,
                 profile.orderdesk_store_id,
                 profile.orderdesk_api_key,
                 profile.orderdesk_api_url,
@@ -321,7 +325,7 @@ class SettingsDialog(QDialog):
 
     def settings(self) -> Settings:
         """The saved settings (read now, so other changes are kept) with this dialog's values."""
-        current = load_settings()
+        current = DesktopSync.load_settings()
         folder_id = self.folder.currentData()
         chosen = {store.id: store for store in self.stores_box.stores()}
         # Each store's statuses are its own now (each page shows the profile's as its own).
@@ -353,7 +357,7 @@ class SettingsDialog(QDialog):
             wanted = self.start_at_login.isChecked()
             if wanted != self._login.is_enabled():
                 if wanted:
-                    self._login.enable(launch_command())
+                    self._login.enable(DesktopSync.launch_command())
                 else:
                     self._login.disable()
         except StartAtLoginFailed as error:
@@ -361,7 +365,7 @@ class SettingsDialog(QDialog):
             return
         new = self.settings()
         try:
-            save_settings(new)
+            DesktopSync.save_settings(new)
         except OSError as error:
             log.warning("The settings could not be saved: %s", error)
             self._problem(
@@ -410,8 +414,8 @@ class SettingsDialog(QDialog):
 
     def _forget(self, delete_history: bool) -> None:
         try:
-            secrets = self._secrets if self._secrets is not None else SecretStore()
-            forget_profile(secrets, keep_journal=not delete_history)
+            secrets = self._secrets if self._secrets is not None else DesktopSync.keyring()
+            DesktopSync.forget_profile(secrets, keep_journal=not delete_history)
         except KeyringUnavailable as error:
             self._problem(str(error))
             return

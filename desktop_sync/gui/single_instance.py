@@ -29,9 +29,9 @@ def instance_key(profile: Path | None = None, user: str | None = None) -> str:
     the user name is in the hash because Windows pipe names are shared by all users.
     """
     if profile is None:
-        from desktop_sync.app.paths import data_dir
+        from desktop_sync.app.facade import DesktopSync
 
-        profile = data_dir()
+        profile = DesktopSync.data_dir()
     try:
         who = user if user is not None else getpass.getuser()
     except (KeyError, OSError):  # no user name in this environment (some containers)

@@ -6,8 +6,16 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from desktop_sync.app.sides import Side, SideTrouble, recovered_sides, side_troubles
-from desktop_sync.engine.events import CycleResult, Direction, Health, Progress, Stage
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.facade_types import (
+    CycleResult,
+    Direction,
+    Health,
+    Progress,
+    Side,
+    SideTrouble,
+    Stage,
+)
 
 __all__ = [
     "Side",
@@ -24,6 +32,10 @@ __all__ = [
     "until",
     "what_happened",
 ]
+
+side_troubles = DesktopSync.side_troubles
+"""Each side's trouble after a cycle (``app.sides``, through the facade)."""
+recovered_sides = DesktopSync.recovered_sides
 
 
 def plural(count: int, word: str) -> str:

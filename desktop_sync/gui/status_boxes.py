@@ -1,5 +1,6 @@
 """One store's statuses as checkboxes, read from the store on a worker thread, each with a
-preview of what it would send among the store's recent orders (``app.status_choices``).
+preview of what it would send among the store's recent orders (``app.status_choices``,
+through the facade).
 
 Until the store answers, and when it cannot be reached, the saved choice is shown ticked and
 cannot be changed, so saving never loses it. No status can be typed: only the store's own
@@ -13,7 +14,8 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop_sync.app.status_choices import StatusChoices, StatusOption, saved_choices
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.facade_types import StatusChoices, StatusOption
 from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.verify import ERROR_COLOR, BusyIndicator
 from desktop_sync.gui.wizard_orderdesk import hint_label
@@ -44,7 +46,7 @@ class StatusBoxes(QWidget):
         self.platform = platform
         self.saved = tuple(saved)
         self.store_name = store_name
-        self.choices: StatusChoices = saved_choices(platform, self.saved)
+        self.choices: StatusChoices = DesktopSync.saved_status_choices(platform, self.saved)
         self.boxes: dict[str, QCheckBox] = {}
         self.loaded = False
         self.runner = TaskRunner(self, describe=_unexpected)

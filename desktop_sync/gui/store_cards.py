@@ -9,8 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop_sync.app.facade import StoreStatus
-from desktop_sync.app.platforms import find_platform
+from desktop_sync.app.facade import DesktopSync, StoreStatus
 
 __all__ = ["StoreCards", "store_card_lines", "store_parts"]
 
@@ -23,7 +22,7 @@ def store_parts(reader: object) -> tuple[StoreStatus, ...]:
 
 def store_card_lines(part: StoreStatus) -> tuple[str, str, str]:
     """(title, where, counts): what one store's card says."""
-    known = find_platform(part.platform)
+    known = DesktopSync.find_platform(part.platform)
     platform = known.display_name if known else part.platform
     where = f"{platform} · {part.url}\nOrder Desk folder: {part.folder}"
     counts = part.counts

@@ -24,12 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_sync.app.platforms import chosen_statuses
-from desktop_sync.app.profile import Profile
-from desktop_sync.app.settings import Settings
-from desktop_sync.app.status_choices import read_status_choices
-from desktop_sync.app.stores import StoreSettings
-from desktop_sync.connectors.orderdesk.models import StoreInfo
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.facade_types import Profile, Settings, StoreInfo, StoreSettings
 from desktop_sync.gui.status_boxes import StatusBoxes
 from desktop_sync.gui.wizard_orderdesk import hint_label
 
@@ -55,7 +51,9 @@ class StorePage(QWidget):
         self._profile_folder = settings.orderdesk_folder_name or "New"
         self._show_folders(())
         # The store's own choice, else the profile's (an earlier version's one field).
-        saved = chosen_statuses(store.platform, store.order_statuses or settings.order_statuses)
+        saved = DesktopSync.chosen_statuses(
+            store.platform, store.order_statuses or settings.order_statuses
+        )
         self.statuses = StatusBoxes(store.platform, saved, store.label)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -79,7 +77,7 @@ class StorePage(QWidget):
             return
         self.statuses.load(
             functools.partial(
-                read_status_choices,
+                DesktopSync.read_status_choices,
                 profile.store_platform,
                 profile.store_url,
                 profile.store_key,

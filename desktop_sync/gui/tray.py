@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop_sync import APP_DISPLAY_NAME
-from desktop_sync.engine.events import CycleResult, Direction, Health, Level, Progress, SyncEvent
+from desktop_sync.app.facade_types import CycleResult, Direction, Health, Level, Progress, SyncEvent
 from desktop_sync.gui.icons import health_icon
 from desktop_sync.gui.status import banner_sentence, plural, progress_text
 

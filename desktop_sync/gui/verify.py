@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
-from desktop_sync.connectors.errors import ConnectorError
+from desktop_sync.app.facade_types import ConnectorError
 from desktop_sync.gui.background import TaskRunner
 
 __all__ = [
@@ -47,8 +47,8 @@ def describe_check_error(exc: Exception) -> str:
 class VerifyRunner(TaskRunner):
     """One connection check at a time: a new check, or ``cancel()``, supersedes the last."""
 
-    def __init__(self, parent: QObject | None = None, *, pool: QThreadPool | None = None) -> None:
-        super().__init__(parent, describe=describe_check_error, latest_only=True, pool=pool)
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent, describe=describe_check_error, latest_only=True)
 
 
 class BusyIndicator(QWidget):

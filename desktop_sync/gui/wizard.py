@@ -24,14 +24,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_sync.app.profile import Profile, save_profile
-from desktop_sync.app.secrets import (
-    KeyringUnavailable,
-    MemorySecretStore,
-    SecretStore,
-    usable_backend,
-)
-from desktop_sync.app.settings import load_settings
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.facade_types import KeyringUnavailable, Profile, SecretStore
 from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.keyring_dialog import KeyringChoiceDialog
 from desktop_sync.gui.verify import ERROR_COLOR
@@ -86,7 +80,7 @@ def _no_password_store(secrets: SecretStore | None) -> bool:
     the system's is one."""
     if secrets is not None:
         return not secrets.usable
-    return not usable_backend()
+    return not DesktopSync.usable_backend()
 
 
 class FinishPage(QWizardPage):
@@ -351,7 +345,7 @@ class FirstRunWizard(QWizard):
         platform, url, key, secret = self.store_page.credentials()
         folder = self.folder_page.chosen_folder()
         # Reconnect keeps the intervals the merchant chose; a first run takes the saved defaults.
-        kept = self._prefill.settings if self._prefill is not None else load_settings()
+        kept = self._prefill.settings if self._prefill is not None else DesktopSync.load_settings()
         return Profile(
             orderdesk_store_id=store_id,
             orderdesk_api_key=api_key,
@@ -379,17 +373,17 @@ class FirstRunWizard(QWizard):
         if self.saved_profile is not None:
             return True
         if self._secrets is None:
-            if not usable_backend():
+            if not DesktopSync.usable_backend():
                 self._ask_about_keyring()
                 return False
             try:
-                self._secrets = SecretStore()
+                self._secrets = DesktopSync.keyring()
             except KeyringUnavailable:
                 self._ask_about_keyring()
                 return False
         profile = self.profile()
         try:
-            save_profile(profile, self._secrets)
+            DesktopSync.save_profile(profile, self._secrets)
         except KeyringUnavailable as error:
             log.warning("The keyring could not be used: %s", error)
             self._secrets = None
@@ -424,12 +418,12 @@ class FirstRunWizard(QWizard):
         dialog.open()
 
     def _session_only_from_the_start(self) -> None:
-        self._secrets = MemorySecretStore()
+        self._secrets = DesktopSync.session_keys()
         self.session_only = True
         self.orderdesk_page.show_notice(" ".join(filter(None, (self._notice, SESSION_ONLY))))
 
     def _keep_for_session(self) -> None:
-        self._secrets = MemorySecretStore()
+        self._secrets = DesktopSync.session_keys()
         self.session_only = True
         self.finish_page.show_problem("")
         if self.save():

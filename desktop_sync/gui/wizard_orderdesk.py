@@ -20,10 +20,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_sync.app.credentials import without_invisible
-from desktop_sync.app.settings import DEFAULT_ORDERDESK_API_URL
-from desktop_sync.app.wiring import verify_orderdesk
-from desktop_sync.connectors.orderdesk.models import Folder, StoreInfo
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.facade_types import DEFAULT_ORDERDESK_API_URL, Folder, StoreInfo
 from desktop_sync.gui.status import check_sentence
 from desktop_sync.gui.verify import VerifyRow, VerifyRunner
 
@@ -110,7 +108,7 @@ class SecretField(QWidget):
     def clean(self) -> None:
         """Show the key as it is used: the spaces and invisible characters a paste brings
         along (a web page's non-breaking space) are removed from the field itself."""
-        cleaned = without_invisible(self.edit.text())
+        cleaned = DesktopSync.without_invisible(self.edit.text())
         if cleaned != self.edit.text():
             self.edit.setText(cleaned)
 
@@ -209,7 +207,9 @@ class OrderDeskPage(QWizardPage):
             )
             return
         self.verify_row.show_busy()
-        self.runner.start(functools.partial(verify_orderdesk, store_id, api_key, api_url))
+        self.runner.start(
+            functools.partial(DesktopSync.verify_orderdesk, store_id, api_key, api_url)
+        )
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:

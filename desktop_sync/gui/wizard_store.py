@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_sync.app.wiring import PLATFORMS, PlatformInfo, verify_store
-from desktop_sync.connectors.stores.base import StoreIdentity
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.facade_types import PlatformInfo, StoreIdentity
 from desktop_sync.gui.status import check_sentence
 from desktop_sync.gui.verify import VerifyRow, VerifyRunner
 from desktop_sync.gui.wizard_orderdesk import SecretField, first_empty, hint_label, with_hint
@@ -49,7 +49,7 @@ class StorePage(QWizardPage):
         self._working: tuple[str, str, str, str] | None = None
 
         self.platform = QComboBox()
-        for info in PLATFORMS:
+        for info in DesktopSync.platforms():
             self.platform.addItem(info.display_name, info.name)
         self.url = QLineEdit()
         self.key = SecretField()
@@ -68,7 +68,10 @@ class StorePage(QWizardPage):
         # sideways when the platform changes.
         widest = max(
             self.url_label.fontMetrics().horizontalAdvance(text)
-            for text in ("Platform", *(words for info in PLATFORMS for words in _labels(info)))
+            for text in (
+                "Platform",
+                *(words for info in DesktopSync.platforms() for words in _labels(info)),
+            )
         )
         for label in (self.platform_label, self.url_label, self.key_label, self.secret_label):
             label.setMinimumWidth(widest + 2)
@@ -124,7 +127,7 @@ class StorePage(QWizardPage):
         self.verify()
 
     def platform_info(self) -> PlatformInfo:
-        return PLATFORMS[max(self.platform.currentIndex(), 0)]
+        return DesktopSync.platforms()[max(self.platform.currentIndex(), 0)]
 
     def select_platform(self, name: str) -> None:
         index = self.platform.findData(name)
@@ -153,7 +156,7 @@ class StorePage(QWizardPage):
             )
             return
         self.verify_row.show_busy()
-        self.runner.start(functools.partial(verify_store, platform, url, key, secret))
+        self.runner.start(functools.partial(DesktopSync.verify_store, platform, url, key, secret))
         self.completeChanged.emit()
 
     def keep_as_working(self) -> None:

@@ -13,22 +13,25 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
-from desktop_sync.app.scheduler import (
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.app.facade_types import (
     ONE_STORE,
     ConnectedAgain,
     CycleFinished,
+    CycleResult,
     CycleStarted,
+    EventSink,
+    Health,
     HealthChanged,
+    Progress,
     Retried,
     ScheduleChanged,
-    Scheduler,
     SchedulerEvent,
+    SyncEvent,
 )
-from desktop_sync.engine.events import CycleResult, EventSink, Health, Progress, SyncEvent
 
 if TYPE_CHECKING:
-    from desktop_sync.app.profile import Profile
-    from desktop_sync.state.journal import Journal
+    from desktop_sync.app.facade_types import Journal, Profile
 
 __all__ = [
     "Engine",
@@ -75,9 +78,7 @@ class Schedule:
 
 
 def _default_factory() -> EngineFactory:
-    from desktop_sync.app.wiring import build_engine  # the wiring imports every connector
-
-    return build_engine
+    return DesktopSync.build_engine
 
 
 class SyncWorker(QObject):
@@ -111,7 +112,7 @@ class SyncWorker(QObject):
     ) -> None:
         super().__init__()
         self.profile = profile
-        self.scheduler = Scheduler(
+        self.scheduler = DesktopSync.scheduler(
             push_seconds=push_interval_seconds,
             pull_seconds=pull_interval_seconds,
             on_event=self._said,

@@ -1,4 +1,4 @@
-"""GUI fixtures: the Order Desk and BigCommerce emulators on free ports; a drained thread pool."""
+"""GUI fixtures: the Order Desk and BigCommerce emulators on free ports; no call left running."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QThreadPool
+import shiboken6
+from pytestqt.qtbot import QtBot
 
 from desktop_sync.app.facade import DesktopSync
+from desktop_sync.gui.call_threads import calls_done
+from desktop_sync.gui.collector import GuiThreadCollector
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 
@@ -43,7 +46,7 @@ def bigcommerce() -> Iterator[BigCommerceEmulator]:
 
 
 def _drain() -> None:
-    assert QThreadPool.globalInstance().waitForDone(10_000), "a verify call is still running"
+    assert calls_done(10.0), "a verify call is still running"
 
 
 @pytest.fixture
@@ -67,6 +70,16 @@ def closed_port_url() -> str:
 
 @pytest.fixture(autouse=True)
 def drained_verify_pool(qtbot: object) -> Iterator[None]:
-    """Verify calls run on the global pool; none may outlive its test (or its emulator)."""
+    """Verify calls run on their own threads; none may outlive its test (or its emulator)."""
     yield
     _drain()
+
+
+@pytest.fixture(autouse=True)
+def collected_on_the_gui_thread(qtbot: QtBot) -> Iterator[None]:
+    """As in the app (``application()``): Python collects garbage on this, the GUI thread,
+    only; a widget collected on a check's thread crashed the suite."""
+    collector = GuiThreadCollector()
+    yield
+    collector.stop()
+    shiboken6.delete(collector)

@@ -4,7 +4,7 @@ pointed at its kit's emulator on 127.0.0.1, one Order Desk emulator for them all
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from desktop_sync.app.secrets import (
     SecretStore,
@@ -16,6 +16,7 @@ from desktop_sync.app.settings import Settings, save_settings
 from desktop_sync.app.stores import StoreSettings, new_store_id, source_name_for_new_store
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from tests.contract.kit import StoreKit
+from tests.contract.kits.bigcommerce import BigCommerceKit
 
 
 def save_stores(
@@ -58,3 +59,14 @@ def save_stores(
         )
     )
     return tuple(saved)
+
+
+def placed_earlier(kit: BigCommerceKit, order_ids: Sequence[str], by: timedelta) -> None:
+    """Make these BigCommerce orders placed (and last changed) ``by`` earlier: orders the store
+    held before the profile's start."""
+    with kit.emulator.lock:
+        for order_id in order_ids:
+            record = kit.emulator._orders[int(order_id)]
+            record.created -= by
+            record.modified -= by
+            kit.emulator._stamp(record)

@@ -1,0 +1,56 @@
+"""Issue 20's one rule for an order the app cannot read, end to end over real sockets: a new
+WooCommerce order whose shipping total a plugin garbled is never sent with made-up values; it
+fails with a sentence naming the order, is in Needs you with Retry, the orders beside it go
+out; once the store's copy reads again it is sent with its real values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from desktop_sync.state.needs_you import Action, needs_you
+from desktop_sync.state.states import OrderState
+from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
+from desktop_sync_sandbox.samples import generate_orders
+from tests.contract.kits.woocommerce import WooCommerceKit
+from tests.harness import Clock, make_engine, minute_ago
+
+
+def _shipping_total(woo: WooCommerceKit, order_id: str, value: str) -> None:
+    """What a plugin (or the merchant) writes in the order's shipping total; its modified
+    date moves, as any edit's does."""
+    with woo.emulator.lock:
+        order = woo.emulator.shop.orders[int(order_id)]
+        order["shipping_total"] = value
+        woo.emulator.shop.bump(order)
+
+
+def test_an_order_that_cannot_be_read_is_never_sent_and_is_listed_with_its_sentence(
+    woo: WooCommerceKit, orderdesk: OrderDeskEmulator, tmp_path: Path, clock: Clock
+) -> None:
+    bad, good = woo.add_orders(generate_orders(2, seed=2001))
+    real = woo.emulator.order(int(bad))["shipping_total"]
+    _shipping_total(woo, bad, "n/a")
+    engine = make_engine(
+        orderdesk, woo.connector(), tmp_path / "j.sqlite3", start_at=minute_ago(), clock=clock
+    )
+    try:
+        first = engine.run_cycle()
+        assert [o["source_id"] for o in orderdesk.orders()] == [good]
+        row = engine.journal.get_order(bad)
+        assert row is not None and row.state is OrderState.FAILED
+        assert f"order {bad} has data the app cannot read" in row.last_error
+        assert "shipping_total" in row.last_error and row.last_error.endswith("press Retry.")
+        assert [f.order_number for f in first.failures] == [bad]
+        (listed,) = needs_you(engine.journal).rows
+        assert listed.action is Action.RETRY and listed.order_numbers == (bad,)
+
+        _shipping_total(woo, bad, real)  # the merchant puts it right in WooCommerce
+        clock.skip(hours=0.1)
+        engine.run_cycle()
+        assert engine.journal.get_order(bad).state is OrderState.SENT  # type: ignore[union-attr]
+        assert needs_you(engine.journal).rows == ()
+    finally:
+        engine.close()
+    (sent,) = orderdesk.orders_with_source(bad)
+    assert Decimal(str(sent["shipping_total"])) == Decimal(real)
