@@ -28,6 +28,7 @@ from desktop_sync_sandbox.woocommerce_shop import (
     WooShop,
     parse_wp_date,
 )
+from desktop_sync_sandbox.woocommerce_statuses import order_totals
 
 __all__ = ["SentEmail", "WooCommerceEmulator", "status_for_payment"]
 
@@ -118,6 +119,12 @@ class WooCommerceEmulator(Emulator):
         self.home_url = ""
         """What WordPress says its home is (the index's ``home`` and ``url``, the system
         status's ``home_url``); "" is the address it is served on."""
+        self.custom_statuses: dict[str, str] = {}
+        """Order statuses a plugin registers (slug: name), as ``wc_get_order_statuses`` lists
+        them after WooCommerce's own: orders may be in them and ``status`` may name them."""
+        self.reports_refused = False
+        """The reports routes refuse the key (a security plugin, or a user without
+        ``view_woocommerce_reports``): 403 ``woocommerce_rest_cannot_view``."""
         self._keys = KeyCheck(self.consumer_key, self.consumer_secret)
         self._raw = threading.local()
         self.site_name = site_name
@@ -127,6 +134,7 @@ class WooCommerceEmulator(Emulator):
         self.route("GET", r"/wp-json", self._index)
         self.route("GET", rf"{_WC}/system_status", self._system_status)
         self.route("GET", rf"{_WC}/orders", self._list_orders)
+        self.route("GET", rf"{_WC}/reports/orders/totals", self._order_totals)
         self.route("GET", rf"{_WC}/orders/(?P<id>\d+)", self._get_order)
         for method in ("PUT", "POST", "PATCH"):
             self.route(method, rf"{_WC}/orders/(?P<id>\d+)", self._update_order)
@@ -158,7 +166,7 @@ class WooCommerceEmulator(Emulator):
 
     def add_order(self, sample: SampleOrder | None = None, *, status: str = "processing") -> int:
         """Create an order (the next seeded sample when none is given); return its id."""
-        if status not in ORDER_STATUSES:
+        if status not in (*ORDER_STATUSES, *self.custom_statuses):
             raise ValueError(f"unknown WooCommerce order status {status!r}")
         with self.lock:
             if sample is None:
@@ -169,7 +177,7 @@ class WooCommerceEmulator(Emulator):
     def add_priced_order(self, pricing: WooPricing, *, status: str = "processing") -> int:
         """An order with the given lines, coupons, fees, shipping and tax, priced the way
         WooCommerce prices it (``woocommerce_money``), for the first sample customer."""
-        if status not in ORDER_STATUSES:
+        if status not in (*ORDER_STATUSES, *self.custom_statuses):
             raise ValueError(f"unknown WooCommerce order status {status!r}")
         customer = generate_orders(1, seed=self._seed)[0].customer
         with self.lock:
@@ -333,6 +341,15 @@ class WooCommerceEmulator(Emulator):
             },
         )
 
+    def _order_totals(self, request: Request) -> Response:
+        if self.reports_refused:
+            return wp_error(
+                403, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources."
+            )
+        with self.lock:
+            statuses = [order["status"] for order in self.shop.orders.values()]
+        return json_response(200, order_totals(statuses, self.custom_statuses))
+
     def _list_orders(self, request: Request) -> Response:
         query = request.query
         try:
@@ -360,10 +377,9 @@ class WooCommerceEmulator(Emulator):
             return _invalid_param("order", "order is not one of asc and desc.", "rest_not_in_enum")
         statuses = [s for s in query.get("status", "any").split(",") if s]
         for status in statuses:
-            if status not in (*ORDER_STATUSES, "any"):
-                return _invalid_param(
-                    "status", f"status[0] is not one of any, {', '.join(ORDER_STATUSES)}."
-                )
+            known = (*ORDER_STATUSES, *self.custom_statuses, "any")
+            if status not in known:
+                return _invalid_param("status", f"status[0] is not one of {', '.join(known)}.")
         gmt = query.get("dates_are_gmt", "false").lower() in ("1", "true")
         bounds: dict[str, datetime] = {}
         for param in ("modified_after", "modified_before", "after", "before"):

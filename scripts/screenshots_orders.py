@@ -1,6 +1,6 @@
 """Screenshots of issue 22's views for the docs: the Orders tab, an order's details, Needs you
-with orders placed before setup (held), and the month's chart, over the demo sandbox after a
-few syncs. Saved to docs/screenshots/.
+with orders placed before setup (held), the month's chart, and Settings' status checkboxes
+with their previews, over the demo sandbox after a few syncs. Saved to docs/screenshots/.
 
 Run under a real X server with a window manager (see /work/shared/TESTING.md):
     Xvfb :57 -screen 0 1280x800x24 & export DISPLAY=:57; openbox &
@@ -21,11 +21,19 @@ os.environ["DESKTOP_SYNC_HOME"] = tempfile.mkdtemp(prefix="desktop-sync-shots-")
 
 from desktop_sync.gui.app import GuiSession  # noqa: E402
 from desktop_sync.gui.main_window import MainWindow  # noqa: E402
+from desktop_sync.gui.settings_dialog import SettingsDialog  # noqa: E402
 from desktop_sync.state.month import SENT_LINE  # noqa: E402
 from desktop_sync.state.orders_view import OrderWord  # noqa: E402
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator  # noqa: E402
 from desktop_sync_sandbox.demo import DemoSandbox  # noqa: E402
-from scripts.screenshots import grab, settle, sync_and_wait, take, wait_for  # noqa: E402
+from scripts.screenshots import (  # noqa: E402
+    grab,
+    settle,
+    sync_and_wait,
+    take,
+    wait_for,
+    wait_until,
+)
 
 
 def _placed_before_setup(store: BigCommerceEmulator, count: int) -> None:
@@ -82,6 +90,24 @@ def shots(session: GuiSession, out: Path) -> None:
     details.resize(700, 560)
     grab(details, out / "order-details.png")
     details.close()
+    settings_shot(window, sandbox.store, out)
+
+
+def settings_shot(window: MainWindow, store: BigCommerceEmulator, out: Path) -> None:
+    """Settings > Stores: the store's own statuses, each with what it would send."""
+    for status_id in (7, 7, 9, 2):  # a few orders in other statuses, so the numbers differ
+        store.add_order(status_id=status_id)
+    window.open_settings()
+    dialog = next(d for d in window.dialogs if isinstance(d, SettingsDialog))
+    dialog.tabs.setCurrentIndex(dialog.tabs.indexOf(dialog.stores_box.parentWidget()))
+    page = dialog.stores_box.current_page()
+    assert page is not None
+    wait_until(lambda: page.statuses.loaded, "the store's statuses")
+    for value in ("awaiting fulfillment", "awaiting shipment"):
+        page.statuses.boxes[value].setChecked(True)
+    page.statuses.boxes["awaiting fulfillment"].setFocus()
+    grab(dialog, out / "settings-statuses.png")
+    dialog.reject()
 
 
 def main(argv: list[str] | None = None) -> int:

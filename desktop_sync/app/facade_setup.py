@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from desktop_sync.app import autostart, credentials, logs, paths, sides
+from desktop_sync.app import autostart, credentials, logs, paths, sides, status_choices
 from desktop_sync.app import platforms as registry
 from desktop_sync.app import profile as profiles
 from desktop_sync.app import secrets as keyrings
@@ -99,6 +99,12 @@ class SetupServices:
 
     find_platform = staticmethod(registry.find_platform)
     platform_info = staticmethod(registry.get_platform)
+    chosen_statuses = staticmethod(registry.chosen_statuses)
+    """The statuses chosen as the send rule reads them (Shopify's bare 'paid' is a payment)."""
+    read_status_choices = staticmethod(status_choices.read_status_choices)
+    """A store's own statuses and its recent orders for Settings' checkboxes (network: run
+    it on a worker)."""
+    saved_status_choices = staticmethod(status_choices.saved_choices)
 
     @staticmethod
     def platforms() -> tuple[PlatformInfo, ...]:

@@ -35,6 +35,7 @@ from desktop_sync.app.scheduler import (
 from desktop_sync.app.secrets import KeyringUnavailable, MemorySecretStore, SecretStore
 from desktop_sync.app.settings import DEFAULT_ORDERDESK_API_URL, BadStartDate, Settings
 from desktop_sync.app.sides import Side, SideTrouble
+from desktop_sync.app.status_choices import StatusChoices, StatusOption
 from desktop_sync.app.store_profile import Profile
 from desktop_sync.app.store_results import ProfileCycle, StoreBackfill, StoreCycle, StoreStatus
 from desktop_sync.app.store_schedule import StoreEngine
@@ -126,6 +127,8 @@ __all__ = [
     "StartAtLogin",
     "StartAtLoginFailed",
     "Status",
+    "StatusChoices",
+    "StatusOption",
     "StoreBackfill",
     "StoreCycle",
     "StoreEngine",

@@ -34,6 +34,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from desktop_sync.connectors.stores.base import PAYMENT_CHOICE, PaymentState
 from desktop_sync.engine.mapping import MAX_SOURCE_NAME_LENGTH, default_source_name, trim_text
 from desktop_sync.engine.send_rules import SendRule
 from desktop_sync.errors import DesktopSyncError
@@ -46,6 +47,7 @@ __all__ = [
     "PLATFORMS",
     "Platform",
     "UnknownPlatform",
+    "chosen_statuses",
     "find_platform",
     "get_platform",
     "platform_display_name",
@@ -86,6 +88,9 @@ class Platform:
     secret_used: bool
     """Whether a secret means anything here (BigCommerce needs none)."""
     _factory: ConnectorFactory
+    status_is_fulfilment: bool = False
+    """The order's status is its fulfilment state only (Shopify): a payment word chosen as a
+    status ("paid") means that payment state."""
 
     @property
     def secret_optional(self) -> bool:
@@ -135,6 +140,7 @@ PLATFORMS: tuple[Platform, ...] = (
         "you pasted an access token.",
         secret_used=True,
         _factory=_shopify,
+        status_is_fulfilment=True,
     ),
     Platform(
         name="woocommerce",
@@ -219,12 +225,31 @@ def get_platform(name: str) -> Platform:
     return found
 
 
+_PAYMENT_WORDS = frozenset(state.value for state in PaymentState)
+
+
+def chosen_statuses(platform: str, statuses: Collection[str]) -> tuple[str, ...]:
+    """The merchant's statuses as the rule reads them: lower case, each once; where the status
+    is the fulfilment state only (Shopify), a payment word ("paid", saved before payment
+    states could be chosen) is that payment state (``payment:paid``)."""
+    entry = find_platform(platform)
+    payments = entry is not None and entry.status_is_fulfilment
+    chosen: dict[str, None] = {}
+    for status in statuses:
+        word = status.strip().lower()
+        if payments and word.replace(" ", "_") in _PAYMENT_WORDS:
+            word = PAYMENT_CHOICE + word.replace(" ", "_")
+        if word:
+            chosen.setdefault(word)
+    return tuple(chosen)
+
+
 def send_rule_for(platform: str, statuses: Collection[str] | None = None) -> SendRule:
     """The platform's rule (a cancelled-and-unpaid-only rule for a platform not listed), with
-    the merchant's ``statuses`` in place of its default when given."""
+    the merchant's ``statuses`` (``chosen_statuses``) in place of its default when given."""
     entry = find_platform(platform)
     rule = entry.send_rule if entry is not None else SendRule()
-    return rule.choosing(statuses) if statuses else rule
+    return rule.choosing(chosen_statuses(platform, statuses)) if statuses else rule
 
 
 def platform_display_name(platform: str) -> str:

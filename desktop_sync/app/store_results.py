@@ -105,7 +105,7 @@ def _with_store_named(cycle: StoreCycle, many: bool) -> CycleResult:
     """The store's result with its name before each sentence, when there are several."""
     result = cycle.result
     if not many:
-        return result
+        return dataclasses.replace(result, store=cycle.store)
     push = result.push and dataclasses.replace(
         result.push,
         failed=_named(cycle.store, result.push.failed, many),
@@ -120,6 +120,7 @@ def _with_store_named(cycle: StoreCycle, many: bool) -> CycleResult:
         push=push,
         pull=pull,
         troubles=tuple((h, f"{cycle.store}: {m}") for h, m in result.troubles),
+        store=cycle.store,
     )
 
 
@@ -147,6 +148,7 @@ def combine_cycles(cycles: Sequence[StoreCycle]) -> ProfileCycle:
         troubles=tuple(t for r in named for t in r.troubles),
         clock_offset=clock.clock_offset,
         clock_message=clock.clock_message,
+        store=cycles[named.index(worst)].store,
     )
     return ProfileCycle(combined, tuple(cycles))
 

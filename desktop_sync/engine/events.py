@@ -197,6 +197,9 @@ class CycleResult:
     Order Desk's clock could not be read."""
     clock_message: str = ""
     """A sentence for the dashboard and doctor when the PC's clock is off, else ""."""
+    store: str = ""
+    """The store whose result speaks for the profile's (its name, as the merchant chose it),
+    so the tray can say "Shop Two needs you to reconnect"; "" when no store named it."""
 
     @property
     def failures(self) -> tuple[Failure, ...]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from desktop_sync.connectors.stores.base import PaymentState, StoreOrder
+from desktop_sync.connectors.stores.base import PAYMENT_CHOICE, PaymentState, StoreOrder
 
 __all__ = ["NEVER_SENT_PAYMENTS", "SendRule"]
 
@@ -33,6 +33,9 @@ class SendRule:
     """When not empty, only orders in one of these statuses are sent (lower case)."""
     never: frozenset[str] = frozenset()
     """Statuses never sent, whatever ``sent`` says (lower case)."""
+    payments: frozenset[str] = frozenset()
+    """When not empty, only orders whose ``payment_state`` is one of these are sent (Shopify's
+    payment states chosen in Settings, ``PaymentState`` values)."""
 
     def why_not_sent(self, order: StoreOrder) -> str:
         """ "" when ``order`` is to be sent; else why not, as a log sentence."""
@@ -50,9 +53,22 @@ class SendRule:
                 f"Not sent yet: its status in the store is '{shown}'; "
                 "it is sent once it reaches a status chosen in Settings."
             )
+        if self.payments and order.payment_state.value not in self.payments:
+            shown = order.payment_state.value.replace("_", " ")
+            return (
+                f"Not sent yet: its payment in the store is '{shown}'; "
+                "it is sent once it reaches a payment state chosen in Settings."
+            )
         return ""
 
     def choosing(self, statuses: Collection[str]) -> SendRule:
-        """The rule with the merchant's own choice of statuses in place of the default."""
+        """The rule with the merchant's own choice of statuses in place of the default; a
+        choice of payment states (``payment:paid``) narrows it by payment, the default's
+        statuses kept when no status is chosen."""
         chosen = frozenset(s.strip().lower() for s in statuses if s.strip())
-        return SendRule(sent=chosen) if chosen else self
+        payments = frozenset(
+            c.removeprefix(PAYMENT_CHOICE) for c in chosen if c.startswith(PAYMENT_CHOICE)
+        )
+        sent = chosen - {PAYMENT_CHOICE + p for p in payments}
+        base = SendRule(sent=sent) if sent else self
+        return SendRule(base.sent, base.never, payments) if payments else base

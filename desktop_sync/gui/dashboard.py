@@ -3,46 +3,42 @@ banner, and the orders that need the merchant (with Retry)."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_sync.app.facade_types import (
-    ANOTHER_COMPUTER,
-    CycleResult,
-    Failure,
-    Health,
-    JournalCounts,
-    Progress,
+from desktop_sync.app.facade_types import CycleResult, Failure, Health, JournalCounts, Progress
+from desktop_sync.gui.dashboard_parts import (
+    RED,
+    STYLE,
+    SYNC_HERE,
+    Banner,
+    Counters,
+    SideCard,
+    banner_words,
+    latest,
+    needs_you_may_change,
+    room_for,
+    side_status,
 )
-from desktop_sync.gui.log_model import readable_time
 from desktop_sync.gui.month_chart import MonthChart
 from desktop_sync.gui.needs_you import NeedsYouPanel
 from desktop_sync.gui.status import (
     Side,
     SideTrouble,
-    ago,
-    banner_sentence,
     progress_text,
     side_troubles,
     sync_summary,
-    until,
-    what_happened,
 )
 from desktop_sync.gui.workers import Schedule
 
@@ -56,158 +52,10 @@ _CLOCK_MS = 15_000
 # Progress arrives per order; the line and the counters are redrawn together at most this often.
 _PROGRESS_MS = 200
 
-_GREEN, _GREY, _RED, _AMBER = "#15803d", "#6b7280", "#b91c1c", "#b45309"
-_STYLE = """
-QFrame#card { border: 1px solid palette(mid); border-radius: 8px; background: palette(base); }
-QFrame#banner { border: 1px solid #f59e0b; border-radius: 8px; background: #fef3c7; }
-QFrame#banner[severity="error"] { border-color: #dc2626; background: #fee2e2; }
-QFrame#banner[severity="ok"] { border-color: #86efac; background: #f0fdf4; }
-QFrame#banner[severity="quiet"] { border-color: palette(mid); background: palette(base); }
-QFrame#banner QLabel { color: #1f2937; }
-QLabel#number { font-size: 20pt; font-weight: 600; }
-QLabel#caption, QLabel#subtitle { color: #4b5563; }
-QLabel#keys { background: #fef3c7; border: 1px solid #f59e0b; border-radius: 6px;
-  padding: 4px 8px; color: #1f2937; }
-"""
-
-
 KEYS_FOR_THIS_SESSION = (
     "Your keys are kept for this session only: Desktop Sync forgets them when it quits and "
     "asks for them at the next start. Install a password store to keep them."
 )
-
-_SYNC_HERE = "Sync from this computer"
-# Card reasons are short and fixed, so they always fit their two reserved lines; the banner
-# above carries the whole sentence.
-_REASONS = {
-    Health.ORDERDESK_AUTH: "Refused the key. Press Reconnect.",
-    Health.STORE_AUTH: "Refused the key. Press Reconnect.",
-    Health.ORDERDESK_OFFLINE: "Not answering. The app keeps retrying.",
-    Health.STORE_OFFLINE: "Not answering. The app keeps retrying.",
-    Health.HELD: "Stopped. It waits for your choice.",
-}
-
-
-def side_status(
-    health: Health | None, trouble: SideTrouble | None, *, pausing: bool = False
-) -> tuple[str, str, str]:
-    """(word, colour, reason) for one side: the app's pause, else that side's own trouble."""
-    if pausing:
-        return "Pausing", _GREY, "Stopping after the order being sent."
-    if health is None:
-        return "Starting", _GREY, ""
-    if health is Health.PAUSED:
-        return "Paused", _GREY, "Press Resume to continue."
-    if health is Health.SETUP:  # neither side was reached: nothing about it is known
-        return "Not set up", _RED, "Check the setup. Press Reconnect."
-    if trouble is not None:
-        return "Error", _RED, _REASONS.get(trouble.health, "")
-    return "Enabled", _GREEN, ""
-
-
-def _lines(label: QLabel, count: int, *, fixed: bool = False) -> None:
-    """Reserve ``count`` lines for a wrapped label, so what it says never moves what is below;
-    ``fixed``: exactly that many, so it never grows either (its texts are written to fit)."""
-    label.setWordWrap(True)
-    height = label.fontMetrics().lineSpacing() * count + 2
-    if fixed:
-        label.setFixedHeight(height)
-    else:
-        label.setMinimumHeight(height)
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-
-
-class _Card(QFrame):
-    """One side of the connection: its name, where it is, its status and its sync times.
-
-    Every line has its fixed place (the reason two, the times three, the next check on the
-    last, blank when none is due), so both cards are of one height and never change it.
-    """
-
-    def __init__(self, title: str, subtitle: str, checked_words: str, sent_words: str) -> None:
-        super().__init__()
-        self.setObjectName("card")
-        self.title = QLabel()
-        self.set_title(title)
-        self.subtitle = QLabel(subtitle)
-        self.subtitle.setObjectName("subtitle")
-        self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status = QLabel()
-        self.reason = QLabel()
-        _lines(self.reason, 2, fixed=True)
-        self.times = QLabel()
-        self.times.setObjectName("subtitle")
-        _lines(self.times, 3, fixed=True)
-        self.checked_words = checked_words
-        self.sent_words = sent_words
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 10)
-        layout.setSpacing(3)
-        for widget in (self.title, self.subtitle, self.status, self.reason, self.times):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        # Never squeezed below what it needs: a taller attention panel takes from the log.
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumWidth(240)
-
-    def set_title(self, title: str) -> None:
-        self.title.setText(f"<b>{html.escape(title)}</b>")
-
-    def show_status(self, word: str, colour: str, reason: str) -> None:
-        self.status.setText(f"<span style='color:{colour}'>\u25cf</span> <b>{word}</b>")
-        self.reason.setText(reason)
-
-    def show_times(
-        self,
-        checked: datetime | None,
-        upcoming: datetime | None,
-        last_sent: datetime | None,
-        now: datetime,
-        *,
-        running: bool = False,
-    ) -> None:
-        first = f"Checked {ago(checked, now)}." if checked is not None else "Not checked yet."
-        if running:
-            first = "Checking now."
-        sent = readable_time(last_sent) if last_sent is not None else "none yet"
-        upcoming_line = (
-            f"Next check {until(upcoming, now)}." if upcoming is not None and not running else ""
-        )
-        self.times.setText(f"{first}\n{self.sent_words}: {sent}\n{upcoming_line}")
-        exact = [(w, t) for w, t in (("Checked", checked), (self.sent_words, last_sent)) if t]
-        self.times.setToolTip(
-            "\n".join(
-                f"{words}: {moment.astimezone():%Y-%m-%d %H:%M:%S}" for words, moment in exact
-            )
-        )
-
-
-class _Counter(QWidget):
-    def __init__(self, caption: str) -> None:
-        super().__init__()
-        self.number = QLabel("0")
-        self.number.setObjectName("number")
-        self.caption = QLabel(caption)
-        self.caption.setObjectName("caption")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 0, 4, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.number)
-        layout.addWidget(self.caption)
-
-    def set(self, value: int, colour: str | None = None) -> None:
-        self.number.setText(f"{value:,}")
-        self.number.setStyleSheet(f"color: {colour};" if colour else "")
-
-
-def _needs_change(before: JournalCounts, after: JournalCounts) -> bool:
-    """Whether Needs you may have changed: a progress step (five a second during a backlog)
-    reads it again only when an order failed or was held, never for each order sent."""
-    return (before.failed, before.skipped, before.shipments_failed) != (
-        after.failed,
-        after.skipped,
-        after.shipments_failed,
-    )
 
 
 class Dashboard(QWidget):
@@ -238,7 +86,7 @@ class Dashboard(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setStyleSheet(_STYLE)
+        self.setStyleSheet(STYLE)
         self._reader = reader
         self.health: Health | None = None
         self.paused = False
@@ -263,33 +111,17 @@ class Dashboard(QWidget):
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         """Now, for the relative times (tests move it)."""
 
-        self.banner = QFrame()
-        self.banner.setObjectName("banner")
-        self.banner_text = QLabel()
-        _lines(self.banner_text, 2)
-        self.banner_text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.banner_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.reconnect_button = QPushButton("Reconnect...")
-        self.reconnect_button.clicked.connect(self.reconnect_clicked)
-        keep = self.reconnect_button.sizePolicy()
-        keep.setRetainSizeWhenHidden(True)
-        self.reconnect_button.setSizePolicy(keep)
-        banner_layout = QHBoxLayout(self.banner)
-        banner_layout.setContentsMargins(12, 6, 12, 6)
-        # One height whatever it says (two lines of text), so nothing below it ever moves.
-        lines = self.banner_text.fontMetrics().lineSpacing() * 2 + 2
-        self.banner.setFixedHeight(max(lines, self.reconnect_button.sizeHint().height()) + 14)
-        banner_layout.addWidget(self.banner_text, 1)
-        banner_layout.addWidget(self.reconnect_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.choose_button = QPushButton(_SYNC_HERE)
+        self.banner = Banner()
+        self.banner_text = self.banner.text
+        self.reconnect_button = self.banner.reconnect_button
+        self.choose_button = self.banner.choose_button
         self.choose_button.clicked.connect(
-            lambda: self.choose_clicked.emit(self.choose_button.text() == _SYNC_HERE)
+            lambda: self.choose_clicked.emit(self.choose_button.text() == SYNC_HERE)
         )
-        self.choose_button.hide()
-        banner_layout.addWidget(self.choose_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.reconnect_button.clicked.connect(self.reconnect_clicked)
 
-        self.orderdesk_card = _Card("Order Desk", orderdesk_subtitle, "", "Last order sent")
-        self.store_card = _Card(store_title, store_subtitle, "", "Last tracking sent")
+        self.orderdesk_card = SideCard("Order Desk", orderdesk_subtitle, "", "Last order sent")
+        self.store_card = SideCard(store_title, store_subtitle, "", "Last tracking sent")
 
         self.sync_button = QPushButton("Sync now")
         self.sync_button.setDefault(True)
@@ -310,26 +142,10 @@ class Dashboard(QWidget):
         button_box.setMinimumWidth(150)
         button_box.setMaximumWidth(200)
 
-        self.sent = _Counter("Orders sent")
-        self.pending = _Counter("Waiting to send")
-        self.failed = _Counter("Need attention")
-        self.fulfilled = _Counter("Shipments sent to store")
-        self.activity = QLabel("Waiting for the first sync.")
-        self.activity.setObjectName("caption")
-        _lines(self.activity, 3, fixed=True)
-        self.activity.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.activity.setMinimumWidth(220)
-        counters_box = QFrame()
-        counters_box.setObjectName("card")
-        counters = QHBoxLayout(counters_box)
-        counters.setContentsMargins(12, 6, 12, 6)
-        counters.setSpacing(18)
-        for counter in (self.sent, self.pending, self.failed, self.fulfilled):
-            counters.addWidget(counter)
-        counters.addStretch(1)
-        counters.addWidget(self.activity, 1)
-        counters_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        counters_box = Counters()
+        self.sent, self.pending = counters_box.sent, counters_box.pending
+        self.failed, self.fulfilled = counters_box.failed, counters_box.fulfilled
+        self.activity = counters_box.activity
 
         self.needs_you = NeedsYouPanel(reader)
         self.needs_you.retry_requested.connect(self.retry_requested)
@@ -470,13 +286,13 @@ class Dashboard(QWidget):
         given, before = counts, self.counts
         self.counts = counts if counts is not None else self._reader.counts()
         counts = self.counts
-        if given is None or _needs_change(before, counts) or not self._needs_read:
+        if given is None or needs_you_may_change(before, counts) or not self._needs_read:
             self._needs_read = True
             self.needs_you.refresh(self.attention)
         self.sent.set(counts.sent)
         self.pending.set(counts.pending + counts.shipments_pending)
         problems = self.needs_attention
-        self.failed.set(problems, _RED if problems else None)
+        self.failed.set(problems, RED if problems else None)
         self.fulfilled.set(counts.fulfillments)
         self._fit_chart()
 
@@ -508,21 +324,7 @@ class Dashboard(QWidget):
             return
         own = chart.sizeHint().height() + layout.spacing()
         others = layout.sizeHint().height() - (own if chart.isVisibleTo(self) else 0)
-        chart.setVisible(self._room() >= others + own)
-
-    def _room(self) -> int:
-        """The height the dashboard may take: all of a splitter's but what the other panes
-        need at their smallest, else its own."""
-        holder = self.parentWidget()
-        if not isinstance(holder, QSplitter):
-            return self.height()
-        panes = (holder.widget(i) for i in range(holder.count()))
-        others = sum(
-            p.minimumHeight() or p.minimumSizeHint().height()  # as the splitter reads them
-            for p in panes
-            if p is not None and p is not self
-        )
-        return holder.height() - others - holder.handleWidth() * (holder.count() - 1)
+        chart.setVisible(room_for(self) >= others + own)
 
     def _show_progress(self) -> None:
         # The line and the counters from the same moment, so "24 of 150" and the counters agree.
@@ -568,46 +370,19 @@ class Dashboard(QWidget):
         shown = Health.PAUSED if self.paused and not self.running else health
         for card, side in ((self.orderdesk_card, Side.ORDERDESK), (self.store_card, Side.STORE)):
             card.show_status(*side_status(shown, self.sides.get(side), pausing=pausing))
-        severity, text = self._banner(shown, pausing)
-        self.banner.setProperty("severity", severity)
-        self.banner.style().unpolish(self.banner)
-        self.banner.style().polish(self.banner)
-        self.banner_text.setText(text)
-        self.banner_text.setToolTip(self.clock_message)
-        self.reconnect_button.setVisible(health is not None and health.needs_reconnect)
+        severity, text = banner_words(
+            shown,
+            pausing=pausing,
+            running=self.running,
+            clock_message=self.clock_message,
+            needs_attention=self.needs_attention,
+            message=self.last_result.message if self.last_result is not None else "",
+            sides=self.sides,
+        )
+        needs_reconnect = health is not None and health.needs_reconnect
+        self.banner.say(severity, text, self.clock_message, reconnect=needs_reconnect)
         held = health is Health.HELD and self.last_result is not None
-        if held and self.last_result is not None:
-            elsewhere = ANOTHER_COMPUTER in self.last_result.message
-            self.choose_button.setText(_SYNC_HERE if elsewhere else "Same store")
-        self.choose_button.setVisible(held)
-
-    def _banner(self, health: Health | None, pausing: bool) -> tuple[str, str]:
-        if health is None:
-            return "quiet", "Starting…"
-        if pausing:
-            return "quiet", "Pausing after the order being sent; the others stay waiting."
-        if health is Health.PAUSED:
-            return "quiet", "Syncing is paused. Press Resume to continue."
-        if health is Health.OK and self.clock_message:
-            return "warning", self.clock_message
-        if health is Health.OK and self.needs_attention and not self.running:
-            count = self.needs_attention
-            who = "1 order needs" if count == 1 else f"{count:,} orders need"
-            return "warning", f"Connected to both. {who} you: see Needs you below."
-        if health is Health.OK:
-            return "ok", "Connected to both; syncing now." if self.running else (
-                "Everything is in sync."
-            )
-        message = self.last_result.message if self.last_result is not None else ""
-        severity = "error" if health.needs_reconnect else "warning"
-        troubles = [t for t in (self.sides.get(side) for side in Side) if t is not None]
-        if len(troubles) > 1 and not any(t.health.needs_reconnect for t in troubles):
-            # Both sides down: say both, not only the one that happened to be more urgent.
-            both = " ".join(what_happened(t.message) for t in troubles)
-            return severity, f"{both} The app keeps retrying; nothing is lost."
-        if not message:
-            return severity, "Something needs your attention; see the log below."
-        return severity, banner_sentence(message, needs_reconnect=health.needs_reconnect)
+        self.banner.offer_choice(self.last_result.message if held and self.last_result else None)
 
     def _read_last_sent(self) -> None:
         """What was last sent each way, from the journal: the one source of truth, whatever
@@ -618,8 +393,8 @@ class Dashboard(QWidget):
     def _show_times(self) -> None:
         now = self.clock()
         # A side was checked at least when something last went to it.
-        push = _latest(self.last_push.finished_at if self.last_push else None, self.last_order_sent)
-        pull = _latest(
+        push = latest(self.last_push.finished_at if self.last_push else None, self.last_order_sent)
+        pull = latest(
             self.last_pull.finished_at if self.last_pull else None, self.last_tracking_sent
         )
         running = self.running
@@ -634,7 +409,7 @@ class Dashboard(QWidget):
         """Needs you's read has landed (it is read on a worker): its count on the counter
         and in the banner."""
         problems = self.needs_attention
-        self.failed.set(problems, _RED if problems else None)
+        self.failed.set(problems, RED if problems else None)
         self._show_health()
         self._fit_chart()  # the list may have appeared or gone: the chart makes room
 
@@ -645,8 +420,3 @@ class Dashboard(QWidget):
         if sentence:
             self.activity.setText(sentence)
             self.sync_now_clicked.emit()
-
-
-def _latest(*moments: datetime | None) -> datetime | None:
-    known = [m for m in moments if m is not None]
-    return max(known) if known else None

@@ -38,6 +38,7 @@ from desktop_sync.app.facade_types import (
     Profile,
     SecretStore,
     Settings,
+    StoreSettings,
 )
 from desktop_sync.gui.add_store import AddStoreWizard
 from desktop_sync.gui.background import TaskRunner
@@ -418,8 +419,15 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from desktop_sync.gui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.profile, self.secrets, self)
+        dialog = SettingsDialog(
+            self.profile,
+            self.secrets,
+            self,
+            profiles=self._store_profiles(),
+            remove_store=getattr(self.reader, "remove_store", None),
+        )
         dialog.settings_changed.connect(self.apply_settings)
+        dialog.store_removed.connect(self._store_removed)
         dialog.reconnect_requested.connect(self.reconnect)
         dialog.forgotten.connect(self._forgotten)
         self._keep(dialog)
@@ -439,18 +447,42 @@ class MainWindow(QMainWindow):
         if self.profile is not None:
             self.restart_sync(self.profile)  # the new engines include the new store
 
+    def _store_profiles(self) -> tuple[Profile, ...]:
+        """Every store's profile (its keys, to read its statuses); none when unreadable."""
+        try:
+            return tuple(getattr(self.reader, "profiles", ()))
+        except DesktopSyncError as exc:
+            log.warning("The stores' keys could not be read for Settings: %s", exc)
+            return ()
+
+    def _store_removed(self, store: object) -> None:
+        """A store removed in Settings: its card goes, and the sync goes on without it."""
+        self.store_cards.refresh()
+        profile = self.profile
+        if profile is not None and isinstance(store, StoreSettings):
+            if profile.store_id == store.id:
+                others = self._store_profiles()
+                profile = others[0] if others else None
+            if profile is not None:
+                self.restart_sync(profile)
+
     def apply_settings(self, settings: Settings) -> None:
         """Settings saved by the dialog: new intervals and notification switches apply now;
         a new choice of what is sent (statuses, the cancel folder) gets a new engine."""
         before = self.settings
         self.settings = settings
         profile = self.profile
-        engine_changed = (before.order_statuses, before.cancel_folder_name) != (
+        engine_changed = (before.order_statuses, before.cancel_folder_name, before.stores) != (
             settings.order_statuses,
             settings.cancel_folder_name,
+            settings.stores,
         )
         if profile is not None and engine_changed:
-            self.restart_sync(Profile(settings=settings, credentials=profile.credentials))
+            self.restart_sync(
+                Profile(
+                    settings=settings, credentials=profile.credentials, store_id=profile.store_id
+                )
+            )
         self.controller.set_intervals(
             settings.push_interval_seconds, settings.pull_interval_seconds
         )

@@ -1,13 +1,15 @@
-"""The Settings dialog: how often to sync, the Order Desk folder, notifications, and the
-connection itself (reconnect, or forget this store)."""
+"""The Settings dialog: how often to sync, the Order Desk folder, each store's folder and
+statuses (``store_settings``), notifications, and the connection itself (reconnect, remove a
+store, or forget them all)."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
 import logging
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,25 +20,28 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.facade_types import (
+    DesktopSyncError,
     KeyringUnavailable,
     Profile,
     SecretStore,
-    SendRule,
     Settings,
     StartAtLogin,
     StartAtLoginFailed,
     StoreInfo,
+    StoreSettings,
 )
+from desktop_sync.gui.remove_store import confirm_forget, confirm_remove
+from desktop_sync.gui.store_settings import StoresBox
 from desktop_sync.gui.verify import ERROR_COLOR, BusyIndicator, VerifyRunner
 from desktop_sync.gui.wizard_orderdesk import hint_label
 
@@ -45,25 +50,6 @@ __all__ = ["SettingsDialog"]
 log = logging.getLogger(__name__)
 
 _MAX_MINUTES = 24 * 60
-
-
-def default_statuses(rule: SendRule) -> str:
-    """The platform's own rule in words, for the statuses field when the merchant chose none."""
-    if rule.sent:
-        return ", ".join(sorted(rule.sent))
-    if rule.never:
-        return f"every status but {', '.join(sorted(rule.never))}"
-    return "every status"
-
-
-def chosen_statuses(text: str) -> tuple[str, ...]:
-    """The statuses typed in Settings (comma separated), lower case, each once, in order."""
-    seen: dict[str, None] = {}
-    for part in text.split(","):
-        status = part.strip().lower()
-        if status:
-            seen.setdefault(status)
-    return tuple(seen)
 
 
 def _minutes_box(minimum: int, value_seconds: int) -> QSpinBox:
@@ -82,7 +68,9 @@ def _minutes_box(minimum: int, value_seconds: int) -> QSpinBox:
 
 
 class SettingsDialog(QDialog):
-    """Edits the saved ``Settings``; ``profile`` supplies the credentials to list the folders.
+    """Edits the saved ``Settings``; ``profile`` supplies the credentials to list the folders,
+    ``profiles`` (one per store) each store's to read its statuses, and ``remove_store`` (the
+    facade's, by the store's name) removes a store.
 
     Without a profile (not connected, or the keyring is locked) the folder stays as saved.
     """
@@ -90,6 +78,8 @@ class SettingsDialog(QDialog):
     settings_changed = Signal(object)
     reconnect_requested = Signal()
     forgotten = Signal()
+    store_removed = Signal(object)
+    """The ``StoreSettings`` of a store just removed (the window drops its card)."""
 
     def __init__(
         self,
@@ -98,10 +88,15 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         login_item: StartAtLogin | None = None,
+        profiles: Sequence[Profile] = (),
+        remove_store: Callable[[str], object] | None = None,
     ) -> None:
         super().__init__(parent)
         self._login = login_item or DesktopSync.start_at_login()
         self._profile = profile
+        self._profiles = tuple(profiles) or ((profile,) if profile is not None else ())
+        self._remove_store = remove_store
+        self.remove_box: QMessageBox | None = None
         self._secrets = secrets
         self._saved = DesktopSync.load_settings()
         self.forget_box: QMessageBox | None = None
@@ -114,7 +109,7 @@ class SettingsDialog(QDialog):
             | Qt.WindowType.WindowTitleHint
             | Qt.WindowType.WindowCloseButtonHint
         )
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(540)
 
         saved = self._saved
         self.push_minutes = _minutes_box(1, saved.push_interval_seconds)
@@ -165,22 +160,9 @@ class SettingsDialog(QDialog):
         cancel_row.addRow("Orders cancelled in the store go to", self.cancel_folder)
         folder_layout.addLayout(cancel_row)
 
-        platform = DesktopSync.find_platform(saved.store_platform)
-        store_name = platform.display_name if platform is not None else "store"
-        rule = platform.send_rule if platform is not None else SendRule()
-        self.order_statuses = QLineEdit(", ".join(saved.order_statuses))
-        self.order_statuses.setPlaceholderText(f"{default_statuses(rule)} (the default)")
-        self.order_statuses.setClearButtonEnabled(True)
-        self.order_statuses.setMinimumWidth(220)
-        statuses_form = QFormLayout()
-        statuses_form.addRow(f"Send {store_name} orders in these statuses", self.order_statuses)
-        sync_layout.addLayout(statuses_form)
-        sync_layout.addWidget(
-            hint_label(
-                "Separate statuses with commas; leave empty for the default. Cancelled, "
-                "declined and refunded orders are never sent."
-            )
-        )
+        self.stores_box = StoresBox(saved, self._profile_of)
+        self.stores_box.remove_requested.connect(self._confirm_remove)
+        self.stores_box.setVisible(bool(saved.stores))
 
         self.notify_errors = QCheckBox("Tell me when something goes wrong")
         self.notify_errors.setChecked(saved.notify_errors)
@@ -225,9 +207,23 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
+        # Two tabs, so each store's statuses have room: how the app runs, and where each
+        # store's orders go.
+        self.tabs = QTabWidget()
+        for title, boxes in (
+            ("General", (sync_box, folder_box, notify_box, startup_box, connection_box)),
+            ("Stores", (self.stores_box,)),
+        ):
+            tab = QWidget()
+            tab_layout = QVBoxLayout(tab)
+            for box in boxes:
+                tab_layout.addWidget(box)
+            tab_layout.addStretch(1)
+            self.tabs.addTab(tab, title)
+        # Later, not now: boxes just added are shown by a queued call, and only then count.
+        self.stores_box.grew.connect(lambda: QTimer.singleShot(0, self._fit_height))
         layout = QVBoxLayout(self)
-        for box in (sync_box, folder_box, notify_box, startup_box, connection_box):
-            layout.addWidget(box)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.problem)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
@@ -237,6 +233,7 @@ class SettingsDialog(QDialog):
         self.runner.failed.connect(self._folders_failed)
         self.runner.busy_changed.connect(self.folder_busy.set_running)
         self.load_folders()
+        self.stores_box.start()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -248,7 +245,16 @@ class SettingsDialog(QDialog):
         # offers a maximize button for any window that can be resized (Openbox ignores the
         # flags above), and a form has no use for one.
         layout = self.layout()
-        needed = layout.totalHeightForWidth(self.width()) if layout is not None else -1
+        needed = -1
+        if layout is not None:
+            # Boxes just shown (a store's statuses) post their layouts' requests: take them
+            # now, so the sizes below count those boxes.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            layout.activate()
+            # The tabs report no height for a width: their pages' minimum counts too.
+            needed = max(
+                layout.totalHeightForWidth(self.width()), layout.totalMinimumSize().height()
+            )
         self.setFixedSize(self.width(), max(needed, self.height()))
 
     def _show_saved_folder(self) -> None:
@@ -288,6 +294,7 @@ class SettingsDialog(QDialog):
         self.folder.clear()
         for folder in info.folders:
             self.folder.addItem(folder.name, folder.id)
+        self.stores_box.set_folders(info)
         cancel_name = self.cancel_folder.currentText()
         self.cancel_folder.clear()
         self.cancel_folder.addItems([folder.name for folder in info.folders])
@@ -320,6 +327,9 @@ class SettingsDialog(QDialog):
         """The saved settings (read now, so other changes are kept) with this dialog's values."""
         current = DesktopSync.load_settings()
         folder_id = self.folder.currentData()
+        chosen = {store.id: store for store in self.stores_box.stores()}
+        # Each store's statuses are its own now (each page shows the profile's as its own).
+        statuses = () if chosen else current.order_statuses
         return dataclasses.replace(
             current,
             push_interval_seconds=self._seconds(self.push_minutes, current.push_interval_seconds),
@@ -329,7 +339,8 @@ class SettingsDialog(QDialog):
             orderdesk_folder_name=self.folder.currentText() or current.orderdesk_folder_name,
             cancel_folder_name=self.cancel_folder.currentText().strip()
             or current.cancel_folder_name,
-            order_statuses=chosen_statuses(self.order_statuses.text()),
+            order_statuses=statuses,
+            stores=tuple(chosen.get(store.id, store) for store in current.stores),
             notify_errors=self.notify_errors.isChecked(),
             notify_shipments=self.notify_shipments.isChecked(),
             start_minimized=self.start_minimized.isChecked(),
@@ -376,32 +387,30 @@ class SettingsDialog(QDialog):
         self.reconnect_requested.emit()
         self.reject()
 
+    def _profile_of(self, store: StoreSettings) -> Profile | None:
+        return next((p for p in self._profiles if p.store_id == store.id), None)
+
+    def _confirm_remove(self, store: object) -> None:
+        assert isinstance(store, StoreSettings)
+        self.remove_box = confirm_remove(self, store, self._remove)
+
+    def _remove(self, store: StoreSettings) -> None:
+        if self._remove_store is None:
+            self._problem("Stores can be removed only while Desktop Sync is connected.")
+            return
+        try:
+            self._remove_store(store.label)
+        except (DesktopSyncError, OSError) as error:
+            log.warning("The store could not be removed: %s", error)
+            self._problem(f"{store.label} could not be removed: {error}")
+            return
+        self.stores_box.drop(store.id)
+        self._problem("")
+        self.store_removed.emit(store)
+
     def _confirm_forget(self) -> None:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Forget this store?")
-        box.setText("Forget this store and stop syncing?")
-        box.setInformativeText(
-            "Desktop Sync removes your saved keys and settings from this computer. Orders "
-            "already in Order Desk and tracking already in your store stay as they are."
-        )
         # Held on self: the message box does not keep the Python wrapper alive.
-        history = QCheckBox("Also delete the sync history")
-        self.delete_history = history
-        history.setToolTip(
-            "Keep the history if you may connect this store again: it stops orders from being "
-            "sent twice."
-        )
-        box.setCheckBox(history)
-        forget = box.addButton("Forget", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.buttonClicked.connect(
-            lambda button: self._forget(history.isChecked()) if button is forget else None
-        )
-        self.forget_box = box
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.open()
+        self.forget_box, self.delete_history = confirm_forget(self, self._forget)
 
     def _forget(self, delete_history: bool) -> None:
         try:

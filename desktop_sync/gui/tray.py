@@ -14,15 +14,15 @@ from desktop_sync.app.facade_types import CycleResult, Direction, Health, Level,
 from desktop_sync.gui.icons import health_icon
 from desktop_sync.gui.status import banner_sentence, plural, progress_text
 
-__all__ = ["Notice", "SyncTray", "cycle_notices", "health_tooltip"]
+__all__ = ["Notice", "SyncTray", "cycle_notices", "health_tooltip", "health_words"]
 
 _HEALTH_WORDS = {
     Health.OK: "In sync",
     Health.PAUSED: "Paused",
     Health.ORDERDESK_AUTH: "Order Desk needs you to reconnect",
-    Health.STORE_AUTH: "Your store needs you to reconnect",
+    Health.STORE_AUTH: "{store} needs you to reconnect",
     Health.ORDERDESK_OFFLINE: "Order Desk cannot be reached",
-    Health.STORE_OFFLINE: "Your store cannot be reached",
+    Health.STORE_OFFLINE: "{store} cannot be reached",
     Health.FAILING: "Some orders need attention",
     Health.SETUP: "Syncing could not start",
     Health.HELD: "A store waits for your choice",
@@ -38,8 +38,14 @@ class Notice:
     message: str
 
 
-def health_tooltip(health: Health, *, syncing: bool = False) -> str:
-    words = "Syncing..." if syncing and health is Health.OK else _HEALTH_WORDS[health]
+def health_words(health: Health, store: str = "") -> str:
+    """The health in words, naming the store a store's trouble is about ("Your store" when
+    no store is named)."""
+    return _HEALTH_WORDS[health].format(store=store.strip() or "Your store")
+
+
+def health_tooltip(health: Health, *, syncing: bool = False, store: str = "") -> str:
+    words = "Syncing..." if syncing and health is Health.OK else health_words(health, store)
     return f"{APP_DISPLAY_NAME}: {words}"
 
 
@@ -70,7 +76,7 @@ def cycle_notices(
     quiet = (Health.OK, Health.PAUSED, Health.FAILING)
     if errors and result.health not in quiet and result.health is not was:
         sentence = banner_sentence(result.message, needs_reconnect=result.health.needs_reconnect)
-        title = _HEALTH_WORDS[result.health]
+        title = health_words(result.health, result.store)
         if sentence.startswith(f"{title}: "):  # the title says it already
             rest = sentence[len(title) + 2 :]
             sentence = rest[:1].upper() + rest[1:]
@@ -141,6 +147,8 @@ class SyncTray(QObject):
         self._shipped: list[str] = []
         self._progress: Progress | None = None
         self.failing = 0
+        self.store = ""
+        """The store the last cycle's result named (the one a store's trouble is about)."""
 
         self.menu = QMenu()
         self.status_action = QAction("Starting…", self)
@@ -221,7 +229,7 @@ class SyncTray(QObject):
             return f"{plural(self.failing, 'order')} {verb} attention"
         if self.health is Health.OK:
             return "Up to date"
-        return _HEALTH_WORDS[self.health]
+        return health_words(self.health, self.store)
 
     def set_syncing(self, syncing: bool) -> None:
         self.syncing = syncing
@@ -247,6 +255,8 @@ class SyncTray(QObject):
         )
         self._previous = result
         self._shipped = []
+        self.store = result.store
+        self._refresh()
         for notice in notices:
             self.notify(notice)
         return notices

@@ -3,6 +3,7 @@ counts added up; every failure listed with its store; one store's result as it w
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 from desktop_sync.app.store_results import StoreCycle, combine_counts, combine_cycles
@@ -40,13 +41,16 @@ def test_the_most_urgent_store_speaks_for_the_profile_and_is_named() -> None:
     assert result.pull == PullResult(fulfillments_created=1)
     assert result.finished_at == LATE
     assert result.troubles == ((Health.STORE_OFFLINE, f"Wholesale: {OFFLINE}"),)
+    assert result.store == "Wholesale"  # the tray names it: "Wholesale cannot be reached"
     assert [c.store for c in combined.stores] == ["Main shop", "Wholesale"]
     assert combined.stores[1].result is offline  # each store's own, unprefixed
 
 
 def test_one_stores_cycle_is_the_profiles_as_it_was() -> None:
     alone = CycleResult(Health.FAILING, "1 order could not be sent.", PushResult(sent=1), None)
-    assert combine_cycles([StoreCycle("Main shop", alone)]).result == alone
+    assert combine_cycles([StoreCycle("Main shop", alone)]).result == dataclasses.replace(
+        alone, store="Main shop"
+    )
     assert combine_cycles([]).result == CycleResult(Health.OK)
 
 

@@ -53,7 +53,7 @@ def test_a_held_order_that_qualifies_after_the_setting_changed_does_not_blame_th
     start = datetime.now(UTC) - timedelta(minutes=1)
     path = tmp_path / "j.sqlite3"
     (order_id,) = shopify.add_orders(generate_orders(1, seed=11))
-    held = _engine(orderdesk, shopify.connector(), path, start_at=start, statuses=("paid",))
+    held = _engine(orderdesk, shopify.connector(), path, start_at=start, statuses=("fulfilled",))
     try:
         held.run_cycle()
         assert held.journal.get_order(order_id).state is OrderState.SKIPPED  # type: ignore[union-attr]
@@ -133,7 +133,11 @@ def test_send_anyway_sends_an_order_held_by_the_statuses_chosen(
     start = datetime.now(UTC) - timedelta(minutes=1)
     (order_id,) = shopify.add_orders(generate_orders(1, seed=41))
     engine = _engine(
-        orderdesk, shopify.connector(), tmp_path / "j.sqlite3", start_at=start, statuses=("paid",)
+        orderdesk,
+        shopify.connector(),
+        tmp_path / "j.sqlite3",
+        start_at=start,
+        statuses=("fulfilled",),
     )
     try:
         engine.run_cycle()

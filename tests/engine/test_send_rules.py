@@ -91,3 +91,28 @@ def test_the_settings_choice_replaces_the_platform_default_but_never_sends_a_ref
     assert "on-hold" in chosen.why_not_sent(_order("on-hold"))
     assert chosen.why_not_sent(_order("Processing")) == ""
     assert chosen.why_not_sent(_order("processing", PaymentState.REFUNDED))
+
+
+def test_a_shopify_payment_state_can_be_chosen_beside_its_fulfilment_states() -> None:
+    """Issue 22: Shopify statuses set to 'paid' held every order ('unfulfilled' is not 'paid'):
+    a payment choice is compared with the payment, a fulfilment choice with the status."""
+    paid_only = send_rule_for("shopify", ["payment:paid"])
+    assert paid_only.why_not_sent(_order("unfulfilled")) == ""
+    waiting = paid_only.why_not_sent(_order("unfulfilled", PaymentState.PENDING))
+    assert "its payment in the store is 'pending'" in waiting
+    assert paid_only.why_not_sent(_order("cancelled"))  # the platform's never-list still holds
+    both = send_rule_for("shopify", ["payment:paid", "payment:authorized", "unfulfilled"])
+    assert both.why_not_sent(_order("unfulfilled", PaymentState.AUTHORIZED)) == ""
+    assert "'fulfilled'" in both.why_not_sent(_order("fulfilled"))
+    assert both.why_not_sent(_order("unfulfilled", PaymentState.PENDING))
+
+
+def test_a_shopify_payment_word_saved_as_a_status_is_read_as_the_payment_state() -> None:
+    """Issue 22 item 2: Shopify statuses set to 'paid' (typed before payment states could be
+    chosen) held every order forever, as 'unfulfilled' is not 'paid'. A Shopify status is its
+    fulfilment, so a payment word there can only mean the payment."""
+    rule = send_rule_for("shopify", ["Paid"])
+    assert rule.why_not_sent(_order("unfulfilled")) == ""
+    assert "payment" in rule.why_not_sent(_order("unfulfilled", PaymentState.PENDING))
+    # Elsewhere a status is a status: WooCommerce's 'pending' stays its own.
+    assert send_rule_for("woocommerce", ["pending"]).sent == {"pending"}

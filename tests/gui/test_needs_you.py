@@ -1,7 +1,9 @@
-"""Issue 22, item 2: Needs you. The issue's case: Shopify statuses set to 'paid', a new order
-is held, and the dashboard said "Everything is in sync", Waiting 0, Need attention 0. Now it
-is listed with Send anyway, counted on the dashboard and in the tray, and Send anyway sends
-it. Against the Shopify and Order Desk emulators over real sockets."""
+"""Issue 22, item 2: Needs you. The issue's case: Shopify statuses chosen that a new order is
+not in (the issue had 'paid', which now means the payment state; 'fulfilled' holds an
+unfulfilled order the same way), the order is held, and the dashboard said "Everything is in
+sync", Waiting 0, Need attention 0. Now it is listed with Send anyway, counted on the
+dashboard and in the tray, and Send anyway sends it. Against the Shopify and Order Desk
+emulators over real sockets."""
 
 from __future__ import annotations
 
@@ -52,7 +54,7 @@ def held_window(
         store_key=shopify.emulator.client_id,
         store_secret=shopify.emulator.client_secret,
         sync_since=datetime.now(UTC) - timedelta(minutes=1),
-        order_statuses=("paid",),
+        order_statuses=("fulfilled",),
     )
     yield from window_on(profile, app, qtbot)
 

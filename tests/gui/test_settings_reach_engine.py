@@ -21,7 +21,7 @@ from desktop_sync.app.wiring import build_engine
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync.gui.app import saved_connection
 from desktop_sync.gui.main_window import MainWindow
-from desktop_sync.gui.settings_dialog import SettingsDialog, chosen_statuses, default_statuses
+from desktop_sync.gui.settings_dialog import SettingsDialog
 from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
 from desktop_sync.state.journal import Journal
@@ -108,18 +108,23 @@ def test_statuses_and_cancel_folder_chosen_in_settings_are_saved_and_reach_the_e
     offered = [dialog.cancel_folder.itemText(i) for i in range(dialog.cancel_folder.count())]
     assert "Prepared" in offered
     dialog.cancel_folder.setCurrentIndex(offered.index("Prepared"))
-    dialog.order_statuses.setText("Awaiting Fulfillment, awaiting shipment, ")
+    page = dialog.stores_box.current_page()
+    assert page is not None
+    qtbot.waitUntil(lambda: page.statuses.loaded, timeout=WAIT_MS)
+    page.statuses.boxes["awaiting fulfillment"].setChecked(True)
+    page.statuses.boxes["awaiting shipment"].setChecked(True)
     with qtbot.waitSignal(dialog.settings_changed, timeout=WAIT_MS):
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
 
     saved = load_settings()
     assert saved.cancel_folder_name == "Prepared"
-    assert saved.order_statuses == ("awaiting fulfillment", "awaiting shipment")
+    assert set(saved.stores[0].order_statuses) == {"awaiting fulfillment", "awaiting shipment"}
     qtbot.waitUntil(lambda: len(built) == 2, timeout=WAIT_MS)
     pusher = built[1].pusher
     assert pusher.after_push.cancel_folder == "Prepared"
     assert pusher.send_rule.sent == {"awaiting fulfillment", "awaiting shipment"}
-    assert window.profile is not None and window.profile.order_statuses == saved.order_statuses
+    assert window.profile is not None
+    assert window.profile.order_statuses == saved.stores[0].order_statuses
 
 
 def test_settings_shows_the_platform_default_and_only_intervals_keep_the_engine(
@@ -127,9 +132,12 @@ def test_settings_shows_the_platform_default_and_only_intervals_keep_the_engine(
 ) -> None:
     qtbot.waitUntil(lambda: len(built) == 1, timeout=WAIT_MS)
     dialog = _dialog(window)
-    assert dialog.order_statuses.text() == ""
-    assert "every status but" in dialog.order_statuses.placeholderText()
-    assert "cancelled" in dialog.order_statuses.placeholderText()
+    page = dialog.stores_box.current_page()
+    assert page is not None
+    qtbot.waitUntil(lambda: page.statuses.loaded, timeout=WAIT_MS)
+    assert not any(box.isChecked() for box in page.statuses.boxes.values())
+    assert "every status but" in page.statuses.default_hint.text()
+    assert "cancelled" in page.statuses.default_hint.text()
     dialog.push_minutes.setValue(9)
     with qtbot.waitSignal(dialog.settings_changed, timeout=WAIT_MS):
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
@@ -147,11 +155,6 @@ def test_the_saved_connection_keeps_the_choice_of_statuses_and_cancel_folder() -
     assert profile is not None
     assert profile.order_statuses == ("processing",)
     assert profile.cancel_folder == "Stopped"
-
-
-def test_statuses_are_read_as_the_merchant_types_them() -> None:
-    assert chosen_statuses(" Processing, on-hold,,processing ") == ("processing", "on-hold")
-    assert default_statuses(get_platform("woocommerce").send_rule) == "on-hold, processing"
 
 
 def test_the_saved_connection_is_the_first_store_as_saved_its_id_and_source_name_kept() -> None:

@@ -56,7 +56,10 @@ def test_saving_a_changed_setting_in_the_demo_keeps_syncing(demo: GuiSession, qt
     before = window.controller
     window.open_settings()
     dialog = next(d for d in window.dialogs if isinstance(d, SettingsDialog))
-    dialog.order_statuses.setText("pending")
+    page = dialog.stores_box.current_page()
+    assert page is not None
+    qtbot.waitUntil(lambda: page.statuses.loaded, timeout=WAIT_MS)
+    page.statuses.boxes["pending"].setChecked(True)
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     qtbot.waitUntil(lambda: window.controller is not before, timeout=WAIT_MS)
     result = first_cycle(qtbot, window)

@@ -159,3 +159,36 @@ def test_the_shipment_notice_names_the_orders(tray: SyncTray) -> None:
     (notice,) = tray.cycle_finished(_shipped(2))
     assert notice.title == "Orders 1042 and 1043 shipped"
     assert notice.message == "Tracking for orders 1042 and 1043 was sent to your store."
+
+
+def test_the_tray_names_the_store_that_needs_reconnecting(tray: SyncTray) -> None:
+    """Issue 20: with several stores, "Your store needs you to reconnect" does not say which."""
+    refused = CycleResult(
+        Health.STORE_AUTH, "Shop Two: BigCommerce refused the access token.", store="Shop Two"
+    )
+    tray.cycle_finished(refused)
+    tray.set_health(Health.STORE_AUTH)
+    assert tray.status_action.text() == "Shop Two needs you to reconnect"
+    assert tray.icon.toolTip() == "Desktop Sync for Order Desk: Shop Two needs you to reconnect"
+    tray.cycle_finished(
+        CycleResult(Health.STORE_OFFLINE, "Wholesale: no answer.", store="Wholesale")
+    )
+    tray.set_health(Health.STORE_OFFLINE)
+    assert tray.status_action.text() == "Wholesale cannot be reached"
+    # Order Desk's own trouble is not a store's; a result naming no store says "Your store".
+    tray.set_health(Health.ORDERDESK_AUTH)
+    assert tray.status_action.text() == "Order Desk needs you to reconnect"
+    tray.cycle_finished(CycleResult(Health.STORE_AUTH, "The key was refused."))
+    tray.set_health(Health.STORE_AUTH)
+    assert tray.status_action.text() == "Your store needs you to reconnect"
+
+
+def test_the_notice_of_a_store_refusing_its_key_names_the_store() -> None:
+    refused = CycleResult(
+        Health.STORE_AUTH, "Shop Two: Shopify refused the access token.", store="Shop Two"
+    )
+    (notice,) = cycle_notices(refused, None, errors=True, shipments=True)
+    assert notice.title == "Shop Two needs you to reconnect"
+    alone = CycleResult(Health.STORE_OFFLINE, "The store did not answer.")
+    (said,) = cycle_notices(alone, None, errors=True, shipments=True)
+    assert said.title == "Your store cannot be reached"

@@ -15,9 +15,11 @@ from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 __all__ = [
+    "PAYMENT_CHOICE",
     "Capabilities",
     "FulfillmentLine",
     "PaymentState",
+    "StatusChoice",
     "StoreAddress",
     "StoreConnector",
     "StoreFulfillment",
@@ -26,6 +28,10 @@ __all__ = [
     "StoreOrder",
     "Tracking",
 ]
+
+PAYMENT_CHOICE = "payment:"
+"""The start of a chosen status that is a payment state (``payment:paid``): a send rule
+compares the rest with ``StoreOrder.payment_state``, the other choices with ``status``."""
 
 
 class PaymentState(enum.Enum):
@@ -142,6 +148,19 @@ class StoreOrder:
     """Why the platform's data for this order cannot be read, in the merchant's words ("" when
     it was read). A connector yields such an order rather than stopping the scan on it, and
     the engine fails just this order with the reason."""
+
+
+@dataclass(frozen=True)
+class StatusChoice:
+    """One status a merchant may choose to send, as the store lists it."""
+
+    value: str
+    """What the send rule compares, lower case: ``StoreOrder.status`` (the platform's fixed
+    name), or ``PAYMENT_CHOICE`` and a ``PaymentState`` value."""
+    label: str
+    """The store's own name for it (the merchant's, where they may rename statuses)."""
+    group: str = "Order status"
+    """The heading it is shown under ("Order status", "Payment", "Fulfilment")."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from desktop_sync.connectors.stores.answers import garbled, read_json
 from desktop_sync.connectors.stores.base import (
     Capabilities,
     FulfillmentLine,
+    StatusChoice,
     StoreFulfillment,
     StoreIdentity,
     StoreOrder,
@@ -230,6 +231,13 @@ class BigCommerceConnector:
             if name:
                 labels[name] = str(status.get("custom_label") or name)
         return labels
+
+    def status_choices(self) -> tuple[StatusChoice, ...]:
+        """Every order status, its merchant's label shown, its system name chosen (rules go
+        by the id, so a renamed status is still what it was)."""
+        return tuple(
+            StatusChoice(name.lower(), label) for name, label in self.status_labels().items()
+        )
 
     def get_order(self, order_id: str) -> StoreOrder:
         raw = self._json("GET", f"/v2/orders/{_order_path_id(order_id)}", params=_INCLUDE)

@@ -12,6 +12,7 @@ from desktop_sync.connectors.errors import AuthError, ConnectorError, Rejected, 
 from desktop_sync.connectors.stores.base import (
     Capabilities,
     FulfillmentLine,
+    StatusChoice,
     StoreFulfillment,
     StoreIdentity,
     StoreOrder,
@@ -68,6 +69,7 @@ from desktop_sync.connectors.stores.shopify_scopes import (
     no_order_sentence,
     reaches_past_recent_orders,
 )
+from desktop_sync.connectors.stores.shopify_statuses import STATUS_CHOICES
 from desktop_sync.connectors.stores.shopify_transport import (
     SERVICE,
     SHOPIFY_API_VERSION,
@@ -241,6 +243,10 @@ class ShopifyConnector:
                 # Shopify's own filter let an unreadable order in; its dates may be none.
                 if window.holds(order.updated_at) or order.problem:
                     yield order
+
+    def status_choices(self) -> tuple[StatusChoice, ...]:
+        """Shopify's payment and fulfilment states (its schema's; no request made)."""
+        return STATUS_CHOICES
 
     def get_order(self, order_id: str) -> StoreOrder:
         data = self.graphql.run(ORDER, {"id": order_gid(order_id)})

@@ -14,6 +14,7 @@ from desktop_sync.connectors.errors import Ambiguous, Rejected, Transient
 from desktop_sync.connectors.stores.base import (
     Capabilities,
     FulfillmentLine,
+    StatusChoice,
     StoreFulfillment,
     StoreIdentity,
     StoreOrder,
@@ -35,6 +36,7 @@ from desktop_sync.connectors.stores.woocommerce_orders import (
 )
 from desktop_sync.connectors.stores.woocommerce_products import ProductShipping
 from desktop_sync.connectors.stores.woocommerce_site import SiteIndex, home_address, read_index
+from desktop_sync.connectors.stores.woocommerce_statuses import read_statuses
 from desktop_sync.connectors.stores.woocommerce_tracking import (
     TrackingItems,
     TrackingPlugin,
@@ -249,6 +251,10 @@ class WooCommerceConnector:
             ships = self._products.shipping_of(raws)
             for raw in raws:
                 yield _read_order(raw, ships), str(headers["total"])
+
+    def status_choices(self) -> tuple[StatusChoice, ...]:
+        """The site's order statuses, a plugin's included (``woocommerce_statuses``)."""
+        return read_statuses(self._rest)
 
     def get_order(self, order_id: str) -> StoreOrder:
         return self._parse(self._order_json(order_id))
