@@ -89,6 +89,8 @@ class OrderPusher:
         self.store_key = ctx.store_key
         self._seen: dict[str, StoreOrder] = {}
         self._left_out: set[str] = set()
+        self._unreadable: dict[str, Failure] = {}
+        """Sent orders the store could not read this cycle: the merchant's to look at."""
         self.after_push = AfterPush(
             ctx,
             orderdesk,
@@ -123,7 +125,7 @@ class OrderPusher:
                 self.ctx.progress(Direction.PUSH, done, len(due))
         self._seen.clear()
         if not self.ctx.stop.is_set():
-            tally.attention = self.after_push.tell()
+            tally.attention = (*self._unreadable.values(), *self.after_push.tell())
         return tally.result()
 
     # -- collecting ----------------------------------------------------------------------
@@ -137,6 +139,8 @@ class OrderPusher:
         change stamped after the servers' present is an outlier and never moves the mark.
         """
         journal = self.ctx.journal
+        said = {o: f.reason for o, f in self._unreadable.items()}
+        self._unreadable.clear()
         mark, first = self.ctx.mark_or_start(CURSOR, self.start_at)
         since = mark if first else mark - self.overlap
         send_from = self._send_from(mark, first)
@@ -165,6 +169,9 @@ class OrderPusher:
                 self._leave_out(order, send_from)
                 continue
             self._seen[order.id] = order
+            if known is not None and known.state is OrderState.SENT and order.problem:
+                self._unreadable_after_send(order, said)  # its empty fields are made up, not news
+                continue
             if known is not None and known.state is OrderState.SENT:
                 journal.note_store_facts(order.id, StoreFacts.of(order).to_json())
                 note_order(journal, self._facts(order, ""))
@@ -216,6 +223,18 @@ class OrderPusher:
                 start = min(start, began)
             journal.backfill_start(start)
         return start
+
+    def _unreadable_after_send(self, order: StoreOrder, said: dict[str, str]) -> None:
+        """A sent order the store can no longer read: nothing it seems to say (no address,
+        not cancelled) is passed on to Order Desk; the merchant is told (in the log once)."""
+        check = order.problem.removesuffix(", then press Retry.").rstrip(".")
+        reason = (
+            f"{check}. It is in Order Desk already: until it can be read again, no change to "
+            "it (a cancel, a refund, a new address) is passed on."
+        )
+        self._unreadable[order.id] = Failure(order.number, reason)
+        if said.get(order.id) != reason:
+            self.ctx.emit(Level.WARNING, Direction.PUSH, reason, order_number=order.number)
 
     def _leave_out(self, order: StoreOrder, send_from: datetime) -> None:
         """An order placed before the start is sent only by a backfill that covers it."""
