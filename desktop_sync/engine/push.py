@@ -335,12 +335,8 @@ class OrderPusher:
         except Ambiguous as exc:
             # Keep "sending": the next attempt looks the order up before anything else.
             self._retry_later(row, str(exc), state=OrderState.SENDING)
-            self.ctx.emit(
-                Level.WARNING,
-                Direction.PUSH,
-                f"{exc} The app will check Order Desk before sending it again.",
-                order_number=number,
-            )
+            # Its sentence already says Order Desk is checked before sending it again.
+            self.ctx.emit(Level.WARNING, Direction.PUSH, str(exc), order_number=number)
             tally.waiting += 1
         except (Transient, RateLimited, AuthError) as exc:
             # Nothing reached Order Desk: back to pending.
