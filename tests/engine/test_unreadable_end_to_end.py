@@ -7,6 +7,7 @@ changed to (none)", no "Reinstated") and is listed for the merchant."""
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from desktop_sync.state.needs_you import Action, Look, needs_you
 from desktop_sync.state.states import OrderState
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.samples import generate_orders
+from desktop_sync_sandbox.woocommerce_shop import parse_wp_date
 from tests.contract.kits.woocommerce import WooCommerceKit
 from tests.engine.test_after_push import _history
 from tests.harness import Clock, make_engine, minute_ago
@@ -22,11 +24,19 @@ from tests.harness import Clock, make_engine, minute_ago
 
 def _shipping_total(woo: WooCommerceKit, order_id: str, value: str) -> None:
     """What a plugin (or the merchant) writes in the order's shipping total; its modified
-    date moves, as any edit's does."""
+    date moves, as any edit's does. WordPress keeps whole seconds, so the edit waits for the
+    shop's clock to pass the order's last one (two edits in one second leave one date)."""
+    shop = woo.emulator.shop
     with woo.emulator.lock:
-        order = woo.emulator.shop.orders[int(order_id)]
+        last = parse_wp_date(shop.orders[int(order_id)]["date_modified_gmt"])
+    deadline = time.monotonic() + 5
+    while shop.now_gmt() <= last:
+        assert time.monotonic() < deadline, "the shop's clock did not move on"
+        time.sleep(0.05)
+    with woo.emulator.lock:
+        order = shop.orders[int(order_id)]
         order["shipping_total"] = value
-        woo.emulator.shop.bump(order)
+        shop.bump(order)
 
 
 def _cancel(woo: WooCommerceKit, order_id: str) -> None:
