@@ -1,9 +1,12 @@
-"""What a backfill from a date would send, counted before anything is sent: the store's
+"""What a backfill from a date would send, counted before anything is sent: each store's
 orders placed since then that the app has not sent or queued, by the same rule the push
-applies (statuses chosen in Settings, never a cancelled or unpaid order)."""
+applies (statuses chosen in Settings, never a cancelled or unpaid order). The stores counted
+are the stores the backfill moves (every store, or the one named), each read against its own
+rows of the journal."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +29,8 @@ class BackfillPreview:
     """Orders placed since then that the send rule holds back (status, cancelled, unpaid)."""
     notice: str = ""
     """What the store says of how far back it shows orders ("" when all of them)."""
+    stores: tuple[tuple[str, int], ...] = ()
+    """Each store's name and how many of its orders would be sent, in the profile's order."""
 
     def sentence(self) -> str:
         day = f"{self.since.astimezone():%Y-%m-%d}"
@@ -35,7 +40,11 @@ class BackfillPreview:
             said = f"1 order placed since {day} would be sent"
         else:
             said = f"{self.to_send:,} orders placed since {day} would be sent"
-        extra = [f"{self.already:,} already in Order Desk or waiting"] if self.already else []
+        extra = [", ".join(f"{name} {n:,}" for name, n in self.stores)] if self.to_send else []
+        if len(self.stores) < 2:  # one store: its count is the whole
+            extra = []
+        if self.already:
+            extra.append(f"{self.already:,} already in Order Desk or waiting")
         if self.held:
             extra.append(f"{self.held:,} held by their status")
         return f"{said}{' (' + '; '.join(extra) + ')' if extra else ''}." + (
@@ -48,10 +57,24 @@ def _utc(moment: datetime) -> datetime:
 
 
 def preview_backfill(
-    profile: Profile, journal_file: Path, since: datetime, notice: str = ""
+    profiles: Sequence[Profile], journal_file: Path, since: datetime, notice: str = ""
 ) -> BackfillPreview:
-    """Count by listing the store's orders changed since ``since`` (one listing, no order
-    read one by one). Runs on a worker thread: its own journal connection and connector."""
+    """Count, store by store, by listing each store's orders changed since ``since`` (one
+    listing a store, no order read one by one). Runs on a worker thread: its own journal
+    connection and connectors."""
+    counts = [_count(profile, journal_file, since) for profile in profiles]
+    return BackfillPreview(
+        since,
+        to_send=sum(c[0] for c in counts),
+        already=sum(c[1] for c in counts),
+        held=sum(c[2] for c in counts),
+        notice=notice,
+        stores=tuple((p.store_name, c[0]) for p, c in zip(profiles, counts, strict=True)),
+    )
+
+
+def _count(profile: Profile, journal_file: Path, since: datetime) -> tuple[int, int, int]:
+    """(to send, already sent or queued, held) of one store's orders placed since then."""
     from desktop_sync.app.wiring import make_store_connector  # imports every connector
 
     rule = send_rule_for(profile.store_platform, profile.order_statuses or None)
@@ -61,7 +84,7 @@ def preview_backfill(
     seen: set[str] = set()
     to_send = already = held = 0
     try:
-        with Journal(journal_file) as journal:
+        with Journal(journal_file, store=profile.store_id) as journal:
             for order in store.iter_orders(since, None):
                 if order.id in seen or _utc(order.created_at) < since:
                     continue
@@ -75,4 +98,4 @@ def preview_backfill(
                     to_send += 1
     finally:
         store.close()
-    return BackfillPreview(since, to_send, already, held, notice)
+    return to_send, already, held

@@ -106,7 +106,9 @@ class OrdersReader(Protocol):
 
     def dismiss(self, keys: Iterable[str]) -> None: ...
 
-    def preview_backfill(self, since: datetime | str) -> BackfillPreview: ...
+    def preview_backfill(
+        self, since: datetime | str, *, store: str | None = None
+    ) -> BackfillPreview: ...
 
     def backfill(self, since: datetime | str) -> object: ...
 
@@ -128,7 +130,13 @@ class OrderServices:
     def _require_lock(self) -> None:
         raise NotImplementedError
 
-    def backfill_notice(self, since: datetime | str) -> str:
+    def backfill_notice(self, since: datetime | str, *, store: str | None = None) -> str:
+        raise NotImplementedError
+
+    def _in_use(self, store: str | None) -> tuple[Profile, ...]:
+        raise NotImplementedError
+
+    def load_profiles(self, *, store: str | None = None) -> tuple[Profile, ...]:
         raise NotImplementedError
 
     def stores(self, store: str | None = None) -> tuple[StoreSettings, ...]:
@@ -213,13 +221,21 @@ class OrderServices:
         """Orders sent and shipments sent to the store per day, oldest day first."""
         return per_day(self.journal, now or utc_now(), days)
 
-    def preview_backfill(self, since: datetime | str) -> BackfillPreview:
-        """What "Also send orders placed since" would send, before anything is sent. It
-        lists the store's orders, so the window calls it on a worker thread; the store's
-        errors (offline, refused key) are raised with their sentence."""
+    def preview_backfill(
+        self, since: datetime | str, *, store: str | None = None
+    ) -> BackfillPreview:
+        """What "Also send orders placed since" (``backfill``) would send, before anything
+        is sent: of the same stores, every one or ``store``. It lists each store's orders,
+        so the window calls it on a worker thread; a store's errors (offline, refused key)
+        are raised with their sentence."""
         moment = parse_start(since) if isinstance(since, str) else since
-        notice = self.backfill_notice(moment)
-        return preview_backfill(self.profile, journal_path(self._env), moment, notice)
+        wanted = [s.id for s in self.stores(store)]
+        profiles = {p.store_id: p for p in self._in_use(store)}
+        if any(i not in profiles for i in wanted):  # the window's own profile alone
+            profiles = {p.store_id: p for p in self.load_profiles(store=store)}
+        notice = self.backfill_notice(moment, store=store)
+        in_order = [profiles[i] for i in wanted if i in profiles]
+        return preview_backfill(in_order, journal_path(self._env), moment, notice)
 
     # -- actions -------------------------------------------------------------------------
 

@@ -301,7 +301,7 @@ def maybe_saved(service: str, what: str, cause: str) -> Ambiguous:
     """The ``Ambiguous`` of a write that was sent and then went unconfirmed (``cause``)."""
     return Ambiguous(
         f"{service} {cause} after {what} was sent, so it may or may not have been saved; "
-        "Desktop Sync will check before sending it again.",
+        f"Desktop Sync will check {service} before sending it again.",
         service=service,
     )
 

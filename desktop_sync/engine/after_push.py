@@ -285,8 +285,8 @@ class AfterPush:
                 if self.ctx.ours(order, self.source_name)
                 and store_order_id_of(order) == row.store_order_id
             ]
-        # A split keeps the original's date_added; the listing starts a day before the order
-        # was placed in the store (Order Desk may read dates as UTC or as store-local time).
+        # A split is dated like the original or later (when split); the listing starts a day
+        # before the order was placed (Order Desk may read dates as UTC or store-local time).
         since = min(original.date_added or row.store_created_at, row.store_created_at)
         splits = [
             order

@@ -2,11 +2,15 @@
 of their shipments covers (sync rule 3; pure, no I/O).
 
 A sent order's parts are the Order Desk order the journal recorded when it was sent, and the
-orders Order Desk split off it. A split copies the original's ``date_added`` and
-``order_metadata`` (the store's identity included) and keeps its ``source_id``, perhaps with a
-suffix; an order that only claims the same store order id (another store of the same
-platform numbering from 100 too, a copy made by hand) is not a part, and the pull leaves it
-alone.
+orders Order Desk split off it. A split copies the original's ``order_metadata`` (the store's
+identity and the store order id) and keeps its ``source_name`` and ``source_id``, perhaps with a
+suffix ("100-1"); a part is known by those alone. Its ``date_added`` is not read: Order Desk
+does not say whether a part keeps the original's or is dated when split. An order that only
+claims the same number (another store of the same platform numbering from 100 too, one typed
+by hand without this app's metadata) is not a part, and the pull leaves it alone. An order
+sent before the store's identity was written names no store, and another store's such order
+100 can carry the very same metadata: its parts are known by the original's date too, as the
+release that sent it read splits.
 
 A shipment naming items covers those. One naming none covers every line of its part not yet
 covered; only when nothing is left is it another tracking number for the part's last
@@ -20,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from desktop_sync.connectors.orderdesk.models import Order
+from desktop_sync.engine.identity import STORE_KEY
 from desktop_sync.engine.mapping import STORE_ORDER_ID_KEY
 from desktop_sync.state.states import ShipmentKind
 
@@ -35,15 +40,21 @@ def claimed_store_order_id(order: Order) -> str:
 
 
 def is_split_of(candidate: Order, original: Order) -> bool:
-    """True when ``candidate`` is an order Order Desk split off ``original``."""
+    """True when ``candidate`` is an order Order Desk split off ``original``: it carries
+    what a split copies (whatever date Order Desk gives it), and ``original`` names a store
+    order this app sent."""
     return (
         candidate.id != original.id
+        and bool(claimed_store_order_id(original))
         and candidate.source_name == original.source_name
         and candidate.source_id.startswith(original.source_id)
-        and candidate.date_added is not None
-        and candidate.date_added == original.date_added
         and dict(candidate.order_metadata) == dict(original.order_metadata)
+        and (bool(original.order_metadata.get(STORE_KEY)) or _dated_alike(candidate, original))
     )
+
+
+def _dated_alike(candidate: Order, original: Order) -> bool:
+    return candidate.date_added is not None and candidate.date_added == original.date_added
 
 
 def lines_left(whole: Lines, covered: Mapping[str, int]) -> Lines:

@@ -105,9 +105,11 @@ class OrderPusher:
         self._seen: dict[str, StoreOrder] = {}
         self._left_out: set[str] = set()
         self._carried: _GoOn | None = None
+        """After a push gave way: what the next push goes on with."""
         self._looked_at: datetime | None = None  # the batch look-up the sends rely on
         self._looked_again: tuple[datetime | None, datetime] | None = None
-        """After a push gave way: what the next push goes on with."""
+        self._unreadable: dict[str, Failure] = {}
+        """Sent orders the store could not read this cycle: the merchant's to look at."""
         self.after_push = AfterPush(
             ctx,
             orderdesk,
@@ -159,7 +161,7 @@ class OrderPusher:
         if self._carried is None:
             self._seen.clear()
         if not self.ctx.stop.is_set():
-            tally.attention = self.after_push.tell()
+            tally.attention = (*self._unreadable.values(), *self.after_push.tell())
         return tally.result()
 
     # -- collecting ----------------------------------------------------------------------
@@ -173,6 +175,8 @@ class OrderPusher:
         change stamped after the servers' present is an outlier and never moves the mark.
         """
         journal = self.ctx.journal
+        said = {o: f.reason for o, f in self._unreadable.items()}
+        self._unreadable.clear()
         mark, first = self.ctx.mark_or_start(CURSOR, self.start_at)
         since = mark if first else mark - self.overlap
         send_from = self._send_from(mark, first)
@@ -201,6 +205,9 @@ class OrderPusher:
                 self._leave_out(order, send_from)
                 continue
             self._seen[order.id] = order
+            if known is not None and known.state is OrderState.SENT and order.problem:
+                self._unreadable_after_send(order, said)  # its empty fields are made up, not news
+                continue
             if known is not None and known.state is OrderState.SENT:
                 journal.note_store_facts(order.id, StoreFacts.of(order).to_json())
                 note_order(journal, self._facts(order, ""))
@@ -252,6 +259,18 @@ class OrderPusher:
                 start = min(start, began)
             journal.backfill_start(start)
         return start
+
+    def _unreadable_after_send(self, order: StoreOrder, said: dict[str, str]) -> None:
+        """A sent order the store can no longer read: nothing it seems to say (no address,
+        not cancelled) is passed on to Order Desk; the merchant is told (in the log once)."""
+        check = order.problem.removesuffix(", then press Retry.").rstrip(".")
+        reason = (
+            f"{check}. It is in Order Desk already: until it can be read again, no change to "
+            "it (a cancel, a refund, a new address) is passed on."
+        )
+        self._unreadable[order.id] = Failure(order.number, reason)
+        if said.get(order.id) != reason:
+            self.ctx.emit(Level.WARNING, Direction.PUSH, reason, order_number=order.number)
 
     def _leave_out(self, order: StoreOrder, send_from: datetime) -> None:
         """An order placed before the start is sent only by a backfill that covers it."""
@@ -375,12 +394,8 @@ class OrderPusher:
         except Ambiguous as exc:
             # Keep "sending": the next attempt looks the order up before anything else.
             self._retry_later(row, str(exc), state=OrderState.SENDING)
-            self.ctx.emit(
-                Level.WARNING,
-                Direction.PUSH,
-                f"{exc} The app will check Order Desk before sending it again.",
-                order_number=number,
-            )
+            # Its sentence already says Order Desk is checked before sending it again.
+            self.ctx.emit(Level.WARNING, Direction.PUSH, str(exc), order_number=number)
             tally.waiting += 1
         except (Transient, RateLimited, AuthError) as exc:
             # Nothing reached Order Desk: back to pending.

@@ -326,7 +326,7 @@ def test_create_order_that_may_have_been_saved_is_ambiguous_and_not_retried(
         client.create_order(new_order())
     assert route.call_count == 1
     assert fake_time.backoff_sleeps == []
-    assert "check before sending it again" in str(caught.value)
+    assert "will check Order Desk before sending it again" in str(caught.value)
     assert "<" not in str(caught.value)
 
 

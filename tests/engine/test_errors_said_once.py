@@ -13,6 +13,7 @@ from desktop_sync import cli
 from desktop_sync.engine.events import Failure, said_once
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.samples import SampleOrder, generate_orders
+from desktop_sync_sandbox.server import Fault
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.harness import make_engine, minute_ago, point_cli_at
 
@@ -86,3 +87,21 @@ def test_the_cli_summary_says_a_repeated_reason_once(
     assert cli.main(["status"]) == cli.EXIT_OK
     said = capsys.readouterr().out
     assert said.count(REASON) == 1 and "(21 orders)" in said, said
+
+
+def test_an_order_whose_answer_was_lost_says_once_that_order_desk_is_checked_first(
+    store: BigCommerceKit, orderdesk: OrderDeskEmulator, tmp_path: Path
+) -> None:
+    store.add_orders(generate_orders(1, seed=7))
+    orderdesk.faults.inject(Fault.DROP_AFTER, 1, method="POST", path="/orders$")
+    engine = make_engine(
+        orderdesk, store.connector(), tmp_path / "j.sqlite3", start_at=minute_ago()
+    )
+    try:
+        engine.run_cycle()
+        messages = [e.message for e in engine.journal.events_page(0, 50)]
+    finally:
+        engine.close()
+    (line,) = [m for m in messages if "may or may not have been saved" in m]
+    assert line.count("before sending it again") == 1, line
+    assert line.endswith("Desktop Sync will check Order Desk before sending it again."), line

@@ -50,23 +50,47 @@ def _order(order_id: str, source_id: str, **changes: Any) -> Order:
         "customer": Address(),
         "items": (),
         "shipments": (),
-        "order_metadata": {"store_order_id": "100", "store_identity": "shop-a"},
+        "order_metadata": {"store_order_id": "100", "store_key": "bigcommerce:shop-a"},
     }
     fields.update(changes)
     return Order(**fields)
 
 
-def test_a_split_keeps_the_original_date_metadata_and_number() -> None:
+def test_a_split_keeps_the_original_metadata_and_number_whatever_its_date() -> None:
     original = _order("1", "100")
     assert is_split_of(_order("2", "100"), original)
     assert is_split_of(_order("3", "100-1"), original)  # a suffixed source_id
+    # Order Desk may date the part when it was split, or not say when (no date is copied
+    # for sure): what a split copies is the store's identity and the store order id.
+    split_later = datetime(2026, 11, 3, 9, tzinfo=UTC)
+    assert is_split_of(_order("4", "100-1", date_added=split_later), original)
+    assert is_split_of(_order("5", "100", date_added=None), original)
 
 
-def test_another_stores_order_with_the_same_number_is_not_a_split() -> None:
+def test_another_stores_or_another_orders_order_is_not_a_split() -> None:
     original = _order("1", "100")
-    other_store = {"store_order_id": "100", "store_identity": "shop-b"}
+    other_store = {"store_order_id": "100", "store_key": "bigcommerce:shop-b"}
     assert not is_split_of(_order("2", "100", order_metadata=other_store), original)
-    later = datetime(2026, 11, 3, 9, tzinfo=UTC)
-    assert not is_split_of(_order("2", "100", date_added=later), original)
+    other_order = {"store_order_id": "1001", "store_key": "bigcommerce:shop-a"}
+    assert not is_split_of(_order("2", "1001", order_metadata=other_order), original)
+    assert not is_split_of(_order("2", "100", order_metadata={}), original)  # typed by hand
+    assert not is_split_of(_order("2", "100", source_name="Another app"), original)
     assert not is_split_of(_order("2", "101"), original)
     assert not is_split_of(original, original)
+
+
+def test_an_order_without_this_apps_metadata_has_no_splits() -> None:
+    """Two orders that both lack the store order id (not sent by this app) are not parts of
+    one another, however alike."""
+    original = _order("1", "100", order_metadata={})
+    assert not is_split_of(_order("2", "100-1", order_metadata={}), original)
+
+
+def test_a_part_of_an_order_sent_before_the_stores_identity_was_written_keeps_its_date() -> None:
+    """Such an order names no store: another store's order 100 of that release carries the
+    same metadata, so only a part dated like the original is taken for one."""
+    unnamed = {"store_order_id": "100"}
+    original = _order("1", "100", order_metadata=unnamed)
+    assert is_split_of(_order("2", "100-1", order_metadata=unnamed), original)
+    later = datetime(2026, 11, 3, 9, tzinfo=UTC)
+    assert not is_split_of(_order("3", "100", order_metadata=unnamed, date_added=later), original)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from desktop_sync.app.platforms import source_name_for
+from desktop_sync.engine.identity import STORE_KEY
 from desktop_sync.engine.sync import SyncEngine
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.samples import generate_orders
@@ -165,6 +166,33 @@ def test_a_split_whose_new_order_gets_a_suffixed_source_id_still_ships_its_own_l
     }
 
 
+@pytest.mark.parametrize("suffix", ["", "-1"])
+def test_a_split_part_dated_when_it_was_split_ships_its_own_lines(
+    store: BigCommerceKit,
+    orderdesk: OrderDeskEmulator,
+    engine: SyncEngine,
+    clock: Clock,
+    suffix: str,
+) -> None:
+    """Order Desk may give a split-off part the date of the split, not the original's: the
+    part's tracking still reaches the store, never 'left alone' as another app's order."""
+    orderdesk.split_suffix = suffix
+    orderdesk.book.split_date_added = "split"
+    sid, od = _multi_line(store, orderdesk, engine, seed=27)
+    clock.skip(hours=0.5)
+    moved = od["order_items"][:1]
+    part = orderdesk.split_order(od["id"], [moved[0]["id"]])
+    assert orderdesk.get(part)["date_added"] != od["date_added"]
+    orderdesk.add_shipment(part, "1ZSPLITLATER1")
+    for _ in range(2):
+        clock.skip(hours=0.1)
+        engine.run_cycle()
+    log = [e.message for e in engine.journal.events_page(0, 100)]
+    made = {f["tracking_numbers"][0]: f["lines"] for f in store.fulfillments(sid)}
+    assert made == {"1ZSPLITLATER1": _lines(moved)}
+    assert not any("did not send" in m for m in log), log
+
+
 def _lines(items: list[dict[str, Any]]) -> dict[str, int]:
     return {i["metadata"]["store_line_id"]: i["quantity"] for i in items}
 
@@ -303,23 +331,31 @@ def test_two_split_parts_shipped_under_one_tracking_number_are_both_fulfilled(
 # -- issue 12, item 1 (pull side): whose order it is ---------------------------------------
 
 
+@pytest.mark.parametrize("sent_by", ["this_release", "a_release_before_store_identity"])
 def test_another_stores_order_with_the_same_number_is_never_fulfilled_from_this_one(
-    store: BigCommerceKit, orderdesk: OrderDeskEmulator, engine: SyncEngine
+    store: BigCommerceKit, orderdesk: OrderDeskEmulator, engine: SyncEngine, sent_by: str
 ) -> None:
     ((sid, od),) = _pushed(store, orderdesk, engine, 1, seed=36)
-    ours = orderdesk.get(od["id"])
-    placed = datetime.fromisoformat(ours["date_added"]) + timedelta(hours=1)
     # A second store of the same platform, numbering from 100 too, feeds this Order Desk
-    # account through its own profile: its order carries the same number and store order id.
+    # account through its own profile: its order carries the same number and store order id,
+    # and its own store's identity; or, both sent before the identity was written, none.
     with orderdesk.lock:
         orderdesk.book.reject_duplicates = False
+        metadata = orderdesk.book.orders[od["id"]]["order_metadata"]
+        if sent_by == "this_release":
+            theirs_metadata = {**metadata, STORE_KEY: "bigcommerce:api.example/stores/other"}
+        else:
+            del metadata[STORE_KEY]
+            theirs_metadata = dict(metadata)
+    ours = orderdesk.get(od["id"])
+    placed = datetime.fromisoformat(ours["date_added"]) + timedelta(hours=1)
     theirs = orderdesk.create_order(
         {
             "source_id": ours["source_id"],
             "source_name": ours["source_name"],
             "date_added": placed.strftime("%Y-%m-%d %H:%M:%S"),
             "shipping": {"first_name": "Other", "last_name": "Customer"},
-            "order_metadata": ours["order_metadata"],
+            "order_metadata": theirs_metadata,
             "order_items": [
                 {k: i[k] for k in ("name", "code", "price", "quantity", "metadata")}
                 for i in ours["order_items"]

@@ -143,11 +143,6 @@ def test_a_shipment_on_a_recent_order_is_found_in_the_next_cycle(
 def test_a_split_part_of_the_old_order_ships_within_the_hour_and_is_never_called_another_s(
     store: BigCommerceKit, orderdesk: OrderDeskEmulator, tmp_path: Path, clock: Clock
 ) -> None:
-    if orderdesk.book.split_date_added == "split":
-        pytest.skip(
-            "pull_parts.is_split_of knows a part by the original's date_added: a part dated "
-            "when split is not taken for one under any listing (not this item's change)"
-        )
     engine, old, old_id, _ = _scene(store, orderdesk, tmp_path / "j.sqlite3", clock)
     try:
         items = [i["id"] for i in orderdesk.get(old_id)["order_items"]]

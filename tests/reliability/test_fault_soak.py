@@ -93,9 +93,7 @@ def run_soak(
         # The log tells the story in sentences a merchant can act on.
         text = "\n".join(journal_messages)
         assert "Will retry." in text
-        assert "will check Order Desk before sending it again" in text.replace(
-            "The app will check", "will check"
-        )
+        assert "Desktop Sync will check Order Desk before sending it again." in text
         assert "Not sent again: found in Order Desk after an interrupted send." in text
         assert any("The app keeps retrying; nothing is lost." in m for m in messages)
         for message in [*journal_messages, *messages]:

@@ -3,7 +3,7 @@ and backfill on every store or on one, each result with its per-store breakdown.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,7 +16,7 @@ from desktop_sync_sandbox.samples import generate_orders
 from tests.contract.kits.bigcommerce import BigCommerceKit
 from tests.contract.kits.woocommerce import WooCommerceKit
 from tests.harness import minute_ago
-from tests.stores.profile import save_stores
+from tests.stores.profile import placed_earlier, save_stores
 
 
 def test_one_sync_runs_every_store_and_says_what_each_did(
@@ -168,3 +168,33 @@ def test_a_profile_of_one_store_whose_keys_are_for_this_session_only_logs_no_sto
         finally:
             engine.engines.close()
     assert "is synced" not in caplog.text
+
+
+def test_the_backfill_preview_counts_what_send_them_sends_in_every_store(
+    orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceKit, woo: WooCommerceKit
+) -> None:
+    """The window's "Also send orders placed since" shows a count before Send them: with two
+    stores it is each store's, and together exactly what the backfill then sends."""
+    hour = timedelta(hours=1)
+    placed_earlier(bigcommerce, bigcommerce.add_orders(generate_orders(2, seed=95)), hour)
+    older = woo.add_orders(generate_orders(3, seed=96))
+    save_stores(
+        orderdesk, [("Main shop", bigcommerce, ""), ("Wholesale", woo, "")], since=minute_ago()
+    )
+    since = minute_ago() - 2 * hour
+    with DesktopSync(driver="window") as app:
+        app.sync_once()  # the Wholesale orders (placed now) go out; Main shop's are older
+        preview = app.preview_backfill(since)
+        app.backfill(since)
+        sent = app.sync_once()
+    assert len(older) == 3 and len(orderdesk.orders()) == 5
+    assert [(s.store, s.result.push.sent) for s in sent.stores] == [  # type: ignore[union-attr]
+        ("Main shop", 2),
+        ("Wholesale", 0),
+    ]
+    assert (preview.to_send, preview.already) == (2, 3), preview.sentence()
+    assert preview.stores == (("Main shop", 2), ("Wholesale", 0))
+    assert preview.sentence().startswith(
+        "2 orders placed since " + f"{since.astimezone():%Y-%m-%d} would be sent "
+        "(Main shop 2, Wholesale 0; 3 already in Order Desk or waiting)."
+    ), preview.sentence()
