@@ -169,9 +169,6 @@ class NeedsYouPanel(QFrame):
         row = self._selected()
         if row is None:
             return
-        if row.action is Action.RETRY and row.count == 1 and row.store_order_ids:
-            self.retry_requested.emit(row.order_numbers[0])
-            return
         if row.action is Action.RETRY:
             count = self._reader.retry_orders(
                 row.store_order_ids,

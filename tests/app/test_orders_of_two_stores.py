@@ -16,7 +16,7 @@ from desktop_sync.gui.needs_you import NeedsYouPanel
 from desktop_sync.state.journal import Journal
 from desktop_sync.state.order_facts import OrderFacts, note_before_start
 from desktop_sync.state.orders_view import OrdersQuery, PageKey, orders_page, timeline
-from desktop_sync.state.states import ShipmentState
+from desktop_sync.state.states import OrderState, ShipmentState
 from tests.shipments import add_shipment
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -47,6 +47,32 @@ def test_a_failed_shipment_is_retried_in_its_own_store(qtbot: QtBot) -> None:
             panel.act_button.click()
         shipment = app.journal.for_store("b7").get_shipment("s-100-1ZB7")
         assert shipment is not None and shipment.state == ShipmentState.PENDING
+
+
+def test_retry_of_one_failed_order_retries_it_in_its_own_store_alone(qtbot: QtBot) -> None:
+    """Both stores' order 100 failed; Retry on the second store's row makes that one due
+    again, and leaves the first store's as it was (a retry by number would take both)."""
+    with Journal(journal_path()) as journal:
+        for store in STORES:
+            mine = journal.for_store(store)
+            mine.record_order_seen("100", "100", T0, T0)
+            mine.mark_failed("100", f"Order Desk refused the order ({store}).")
+    with DesktopSync(driver="test") as app:
+        panel = NeedsYouPanel(app)
+        qtbot.addWidget(panel)
+        panel.refresh()
+        qtbot.waitUntil(lambda: panel.list.topLevelItemCount() == 2, timeout=5000)
+        (second,) = [
+            panel.list.topLevelItem(i)
+            for i in range(2)
+            if "(b7)" in panel.list.topLevelItem(i).text(1)
+        ]
+        panel.list.setCurrentItem(second)
+        with qtbot.waitSignal(panel.acted, timeout=5000):
+            panel.act_button.click()
+        states = {s: app.journal.for_store(s).get_order("100") for s in STORES}
+        assert states["b7"] is not None and states["b7"].state is OrderState.PENDING
+        assert states["1"] is not None and states["1"].state is OrderState.FAILED
 
 
 def test_an_orders_timeline_is_its_own_stores() -> None:

@@ -52,11 +52,11 @@ def _drain() -> None:
 
 @pytest.fixture
 def reader() -> Iterator[DesktopSync]:
-    """The facade on the test's profile, as the window reads through it (opened to read
-    only: the tests' engines and journals are free to write beside it). It keeps the test's
-    environment: a window's timer that reads after the test has put the environment back
-    must still read the test's journal, never the real profile's."""
-    with DesktopSync(driver="test", lock=False, env=dict(os.environ)) as app:
+    """The facade on the test's profile, holding its lock as the window's does (Needs you's
+    Retry and Send anyway write through it); the tests' engines and journals write beside it.
+    It keeps the test's environment: a window's timer that reads after the test has put the
+    environment back must still read the test's journal, never the real profile's."""
+    with DesktopSync(driver="test", env=dict(os.environ)) as app:
         yield app
 
 
