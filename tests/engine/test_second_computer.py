@@ -123,12 +123,15 @@ def test_two_computers_starting_together_double_at_most_the_order_each_had_in_fl
     assert Health.HELD in {r.health for r in last.values()}
     copies = _copies(orderdesk)
     assert sum(n - 1 for n in copies.values()) <= 2  # one in flight per computer at most
-    # The merchant chooses the office: it sends what is left; the laptop stays stopped.
+    # The merchant chooses the office: it sends what is left and the next new order, each
+    # carrying the choice; the laptop, whichever of the two was stopped, stops when it sees
+    # one (the choice reaches the other computer through the orders the chosen one sends).
     later = datetime.now(UTC) + timedelta(seconds=1)
     chosen = ThisComputer(OFFICE.installation, OFFICE.computer, int(later.timestamp()))
+    store.add_orders(generate_orders(1, seed=2156))
     (office,) = _cycles(orderdesk, store, tmp_path / "a1.db", start, chosen)
     assert office.health is Health.OK, office.message
     (laptop,) = _cycles(orderdesk, store, tmp_path / "b2.db", start, LAPTOP)
     assert laptop.health is Health.HELD
     copies = _copies(orderdesk)
-    assert len(copies) == 100 and sum(n - 1 for n in copies.values()) <= 2
+    assert len(copies) == 101 and sum(n - 1 for n in copies.values()) <= 2
