@@ -94,6 +94,20 @@ def window_on(
     assert window.controller.shutdown(), "a sync thread outlived its test"
 
 
+def press_the_first_rows_button(window: MainWindow, qtbot: QtBot, button: str, reason: str) -> None:
+    """Keyboard only: into the list, pick the first row (its button and reason as given),
+    press its button, and wait for the cycle it starts."""
+    dashboard = window.dashboard
+    window.activateWindow()
+    dashboard.failed_list.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(dashboard.failed_list, Qt.Key.Key_Home)
+    assert dashboard.retry_button.text() == button
+    assert reason in dashboard.failed_detail.text()
+    with qtbot.waitSignal(window.controller.cycle_finished, timeout=WAIT_MS):
+        dashboard.retry_button.setFocus()
+        qtbot.keyClick(dashboard.retry_button, Qt.Key.Key_Space)
+
+
 def _sync(window: MainWindow, qtbot: QtBot) -> None:
     with qtbot.waitSignal(window.controller.cycle_finished, timeout=WAIT_MS):
         window.sync_now()
@@ -117,15 +131,9 @@ def test_a_held_order_is_in_needs_you_and_the_dashboard_does_not_say_in_sync(
     assert window.tray is not None and window.tray.status_line() == "1 order needs attention"
     assert dashboard.needs_attention == window.reader.needs_you().count == 1
 
-    # Keyboard only: into the list, pick the row, press its button.
-    window.activateWindow()
-    dashboard.failed_list.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.keyClick(dashboard.failed_list, Qt.Key.Key_Home)
-    assert dashboard.retry_button.text() == "Send anyway"
-    assert "its status in the store is 'unfulfilled'" in dashboard.failed_detail.text()
-    with qtbot.waitSignal(window.controller.cycle_finished, timeout=WAIT_MS):
-        dashboard.retry_button.setFocus()
-        qtbot.keyClick(dashboard.retry_button, Qt.Key.Key_Space)
+    press_the_first_rows_button(
+        window, qtbot, "Send anyway", "its status in the store is 'unfulfilled'"
+    )
     qtbot.waitUntil(lambda: len(orderdesk.orders()) == 1, timeout=WAIT_MS)
     needs_you_read(qtbot, dashboard)
     assert dashboard.needs_attention == 0 and dashboard.failed_box.isHidden()
