@@ -1,22 +1,38 @@
 """The month at a glance: orders sent to Order Desk and shipments sent back to the store per
-day (local days), read from the journal's log and shipments."""
+day (this computer's days), store by store.
+
+Orders sent are counted from the push's log line: each store's engine writes it with its store
+(the events' ``store`` column, schema 4; a single-store journal's lines became the first
+store's), once per order it sent. Shipments are the store-keyed shipments sent back, by the
+time they were. Both are counted in SQLite, a row per store and day, so a busy month costs the
+reader a few dozen rows, not one per order.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from desktop_sync.state.journal import Journal
 from desktop_sync.state.order_facts import ensure_tables
-from desktop_sync.state.records import iso, parse_time
+from desktop_sync.state.records import iso
 from desktop_sync.state.states import ShipmentState
 
-__all__ = ["SENT_LINE", "DayTally", "per_day"]
+__all__ = ["SENT_LINE", "DayTally", "Month", "StoreDay", "per_day"]
 
 SENT_LINE = "Sent to Order Desk."
 """The push's log line for an order sent (engine/push.py)."""
+
+
+@dataclass(frozen=True)
+class StoreDay:
+    """One store's part of a day."""
+
+    store: str
+    """The journal's store id (the facade puts the merchant's name for it)."""
+    sent: int = 0
+    shipped: int = 0
 
 
 @dataclass(frozen=True)
@@ -24,36 +40,68 @@ class DayTally:
     day: date
     """A day on this computer's calendar."""
     sent: int
+    """Every store's."""
     shipped: int
+    stores: tuple[StoreDay, ...] = ()
+    """Each store's part, one per ``Month.stores`` and in that order, with nothing or not."""
 
 
-def per_day(journal: Journal, now: datetime, days: int = 30) -> list[DayTally]:
-    """One tally per day for the ``days`` days up to ``now``'s day, oldest first."""
-    ensure_tables(journal)
+@dataclass(frozen=True)
+class Month:
+    days: tuple[DayTally, ...] = ()
+    """Oldest first, the last one today."""
+    stores: tuple[str, ...] = ()
+    """A series each: the stores asked for, then any other that sent or shipped this month
+    (one since removed from the profile)."""
+
+    def named(self, names: Mapping[str, str]) -> Month:
+        """The same month with each store id that ``names`` knows as its name."""
+
+        def name(store: str) -> str:
+            return names.get(store, store)
+
+        return Month(
+            tuple(
+                replace(d, stores=tuple(replace(s, store=name(s.store)) for s in d.stores))
+                for d in self.days
+            ),
+            tuple(name(s) for s in self.stores),
+        )
+
+
+_SENT = (
+    "SELECT store, date(time, 'localtime'), COUNT(*) FROM events "
+    "WHERE time >= ? AND message = ? GROUP BY 1, 2"
+)
+_SHIPPED = (
+    "SELECT store, date(updated_at, 'localtime'), COUNT(*) FROM shipments "
+    "WHERE state = ? AND updated_at >= ? GROUP BY 1, 2"
+)
+
+
+def per_day(journal: Journal, now: datetime, days: int = 30, stores: Sequence[str] = ()) -> Month:
+    """The ``days`` days up to ``now``'s day, each with every store's part (``stores`` first,
+    in that order)."""
+    ensure_tables(journal)  # its indexes: the events and the shipments by time
     today = now.astimezone().date()
     first = today - timedelta(days=days - 1)
-    start = datetime.combine(first, datetime.min.time()).astimezone()
-    sent = _by_day(
-        journal.read(
-            "SELECT time FROM events WHERE time >= ? AND message = ?", (iso(start), SENT_LINE)
+    start = iso(datetime.combine(first, datetime.min.time()).astimezone())
+    sent = _tally(journal.read(_SENT, (start, SENT_LINE)))
+    shipped = _tally(journal.read(_SHIPPED, (ShipmentState.DONE.value, start)))
+    seen = sorted({store for store, _ in (*sent, *shipped)} - set(stores))
+    series = (*dict.fromkeys(stores), *seen)
+    tallies = []
+    for day in (first + timedelta(days=i) for i in range(days)):
+        parts = tuple(StoreDay(s, sent.get((s, day), 0), shipped.get((s, day), 0)) for s in series)
+        tallies.append(
+            DayTally(day, sum(p.sent for p in parts), sum(p.shipped for p in parts), parts)
         )
-    )
-    shipped = _by_day(
-        journal.read(
-            "SELECT updated_at FROM shipments WHERE state = ? AND updated_at >= ?",
-            (ShipmentState.DONE.value, iso(start)),
-        )
-    )
-    return [
-        DayTally(day, sent[day], shipped[day])
-        for day in (first + timedelta(days=i) for i in range(days))
-    ]
+    return Month(tuple(tallies), series)
 
 
-def _by_day(rows: Sequence[Sequence[object]]) -> Counter[date]:
-    tally: Counter[date] = Counter()
-    for row in rows:
-        moment = parse_time(str(row[0]))
-        if moment is not None:
-            tally[moment.astimezone().date()] += 1
-    return tally
+def _tally(rows: Iterable[Sequence[object]]) -> dict[tuple[str, date], int]:
+    return {
+        (str(store), date.fromisoformat(day)): int(str(n))
+        for store, day, n in rows
+        if isinstance(day, str)  # NULL: a time SQLite could not read
+    }
