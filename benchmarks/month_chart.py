@@ -170,6 +170,8 @@ def run(count: int, report: Report) -> None:
         goal=f"<= {GUI_SHARE_GOAL_MS:g} ms",
         met=share <= GUI_SHARE_GOAL_MS,
     )
+    started = statistics.median(r[0] for r in runs)
+    report.add("month_start_ms", "of which: starting the read's thread", started, "ms")
     painted = statistics.median(r[2] for r in runs)
     report.add("month_paint_ms", "GUI thread: paint the chart (as at any repaint)", painted, "ms")
     stall = statistics.median(r[3] for r in runs)

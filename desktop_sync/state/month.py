@@ -1,9 +1,10 @@
 """The month at a glance: orders sent to Order Desk and shipments sent back to the store per
 day (this computer's days), store by store.
 
-Orders sent are counted from the push's log line: each store's engine writes it with its store
-(the events' ``store`` column, schema 4; a single-store journal's lines became the first
-store's), once per order it sent. Shipments are the store-keyed shipments sent back, by the
+Orders sent are counted from the push's log lines: each store's engine writes them with its
+store (the events' ``store`` column, schema 4; a single-store journal's lines became the first
+store's), one per order it sent (``SENT_LINE``, or ``FOUND_AFTER_INTERRUPTION`` when the
+answer to the send was lost). Shipments are the store-keyed shipments sent back, by the
 time they were. Both are counted in SQLite, a row per store and day, so a busy month costs the
 reader a few dozen rows, not one per order; the sent lines have an index of their own (made on
 first use, as ``order_facts`` makes its own), so the count reads them alone, not every line of
@@ -22,10 +23,14 @@ from desktop_sync.state.order_facts import ensure_tables
 from desktop_sync.state.records import iso
 from desktop_sync.state.states import ShipmentState
 
-__all__ = ["SENT_LINE", "DayTally", "Month", "StoreDay", "per_day"]
+__all__ = ["FOUND_AFTER_INTERRUPTION", "SENT_LINE", "DayTally", "Month", "StoreDay", "per_day"]
 
 SENT_LINE = "Sent to Order Desk."
 """The push's log line for an order sent (engine/push.py)."""
+FOUND_AFTER_INTERRUPTION = "Not sent again: found in Order Desk after an interrupted send."
+"""The push's line for an order whose send reached Order Desk but whose answer was lost: it
+was sent from here, that once (the line for an order already in Order Desk, sent by another
+computer or an earlier install, is not counted)."""
 
 
 @dataclass(frozen=True)
@@ -72,11 +77,13 @@ class Month:
         )
 
 
-_SENT_INDEX = "events_sent_by_time"
+_SENT_INDEX = "events_sent_lines_by_time"
 # The line as a literal, not a parameter: SQLite uses a partial index only for a query whose
 # WHERE says what the index's does. Grouped by day first: grouped by store first, SQLite
 # would rather walk an index that starts with the store than the one by time.
-_SENT_WHERE = "message = '" + SENT_LINE.replace("'", "''") + "'"
+_SENT_WHERE = "message IN ({})".format(
+    ", ".join("'" + line.replace("'", "''") + "'" for line in (SENT_LINE, FOUND_AFTER_INTERRUPTION))
+)
 # The message in it too, so the count reads the index alone (SQLite checks the WHERE on it).
 _SENT_INDEX_MADE = (
     f"CREATE INDEX IF NOT EXISTS {_SENT_INDEX} ON events (time, store, message) WHERE {_SENT_WHERE}"

@@ -38,6 +38,8 @@ def test_two_stores_sending_on_the_same_day_are_two_series(journal: Journal) -> 
     _sent(journal, "b7", now - timedelta(days=2), 1)
     _sent(journal, "b7", now - timedelta(days=40), 5)  # before the month
     journal.add_event(now, "info", "push", "Not sent: something else.")
+    # Sent by another computer or an earlier install, not from here:
+    journal.add_event(now, "info", "push", "Not sent again: already in Order Desk.")
     add_shipment(journal.for_store("1"), "100", "100", "1ZA")
     add_shipment(journal.for_store("b7"), "100", "100", "1ZB")
     add_shipment(journal.for_store("b7"), "101", "101", "1ZC")
@@ -110,7 +112,7 @@ def test_each_count_reads_its_own_index_not_the_whole_month(journal: Journal) ->
         )
     }
     assert list(plans.values()) == [
-        "SEARCH events USING COVERING INDEX events_sent_by_time (time>?) "
+        "SEARCH events USING COVERING INDEX events_sent_lines_by_time (time>?) "
         "USE TEMP B-TREE FOR GROUP BY",
         "SEARCH shipments USING INDEX shipments_done_by_time (state=? AND updated_at>?) "
         "USE TEMP B-TREE FOR GROUP BY",
