@@ -10,6 +10,7 @@ window's; a read started later replaces one still running, whose answer is then 
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from desktop_sync.app.facade import JournalReader
 
 __all__ = ["SENT_COLOUR", "SHIPPED_COLOUR", "STORE_COLOURS", "MonthChart"]
+
+log = logging.getLogger(__name__)
 
 SENT_COLOUR = QColor("#2563eb")
 SHIPPED_COLOUR = QColor("#16a34a")
@@ -73,6 +76,7 @@ class MonthChart(QWidget):
         self._reader = reader
         self._reading = TaskRunner(self, describe=str, latest_only=True)
         self._reading.succeeded.connect(self._landed)
+        self._reading.failed.connect(self._not_read)
         self.month = Month()
         self.last_good: datetime | None = None
         self.chosen: int | None = None
@@ -109,6 +113,9 @@ class MonthChart(QWidget):
         """Read the month again, on a worker; it is drawn when it lands. A read that fails
         (the journal busy or damaged: the log says so) leaves the chart as it was."""
         self._reading.start(self._reader.month_apart)
+
+    def _not_read(self, sentence: str) -> None:
+        log.warning("The month's chart could not be read: %s", sentence)
 
     def _landed(self, month: object) -> None:
         if isinstance(month, Month):

@@ -20,7 +20,7 @@ from desktop_sync.app.stores import StoreSettings
 from desktop_sync.engine.events import CycleResult, Health
 from desktop_sync.gui.call_threads import calls_done
 from desktop_sync.gui.dashboard import Dashboard
-from desktop_sync.state.journal import Journal
+from desktop_sync.state.journal import Journal, JournalError
 from desktop_sync.state.month import SENT_LINE, Month, per_day
 from tests.shipments import add_shipment
 
@@ -197,3 +197,28 @@ def test_the_days_by_keyboard(qtbot: QtBot, reader: DesktopSync) -> None:
     qtbot.keyClick(chart, Qt.Key.Key_Left)  # already the first day: stays
     assert chart.chosen == 0
     assert not chart.grab().isNull()  # the chosen day drawn with its mark
+
+
+class _Failing(DesktopSync):
+    """The facade whose month reads fail after the first (the journal locked by a repair)."""
+
+    reads: int
+
+    def month_apart(self, now: datetime | None = None, days: int = 30) -> Month:
+        self.reads += 1
+        if self.reads > 1:
+            raise JournalError("The sync journal could not be read: database is locked.")
+        return super().month_apart(now, days)
+
+
+def test_a_read_that_fails_leaves_the_chart_as_it_was_and_says_why_in_the_log(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    _sent("1", 0, 2)
+    with _Failing(driver="test", lock=False) as reader:
+        reader.reads = 0
+        dashboard = _shown(qtbot, reader)
+        dashboard.on_cycle_finished(CycleResult(Health.OK, finished_at=datetime.now(UTC)))
+        qtbot.waitUntil(lambda: "database is locked" in caplog.text, timeout=10_000)
+        assert reader.reads == 2
+        assert dashboard.month_chart.days[-1].sent == 2
