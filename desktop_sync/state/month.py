@@ -51,7 +51,8 @@ class DayTally:
     """Every store's."""
     shipped: int
     stores: tuple[StoreDay, ...] = ()
-    """Each store's part, one per ``Month.stores`` and in that order, with nothing or not."""
+    """Each store's part, one per ``Month.stores`` in that order (a store with nothing that
+    day too)."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Month:
 
 
 _SENT_INDEX = "events_sent_lines_by_time"
-# The line as a literal, not a parameter: SQLite uses a partial index only for a query whose
+# The lines as literals, not parameters: SQLite uses a partial index only for a query whose
 # WHERE says what the index's does. Grouped by day first: grouped by store first, SQLite
 # would rather walk an index that starts with the store than the one by time.
 _SENT_WHERE = "message IN ({})".format(
