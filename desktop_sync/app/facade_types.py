@@ -59,7 +59,7 @@ from desktop_sync.engine.send_rules import SendRule
 from desktop_sync.engine.whose_store import ANOTHER_COMPUTER
 from desktop_sync.errors import DesktopSyncError
 from desktop_sync.state.journal import Journal, JournalError
-from desktop_sync.state.month import DayTally
+from desktop_sync.state.month import DayTally, Month, StoreDay
 from desktop_sync.state.needs_you import Action, Look, NeedsYou, NeedsYouRow
 from desktop_sync.state.orders_view import OrderLine, OrdersQuery, OrderWord, Show
 from desktop_sync.state.records import EventRow, JournalCounts, OrderRow, ShipmentRow
@@ -98,6 +98,7 @@ __all__ = [
     "Level",
     "Look",
     "MemorySecretStore",
+    "Month",
     "NeedsYou",
     "NeedsYouRow",
     "OrderLine",
@@ -131,6 +132,7 @@ __all__ = [
     "StatusOption",
     "StoreBackfill",
     "StoreCycle",
+    "StoreDay",
     "StoreEngine",
     "StoreIdentity",
     "StoreInfo",

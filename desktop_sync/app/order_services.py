@@ -21,7 +21,7 @@ from desktop_sync.app.stores import StoreSettings
 from desktop_sync.engine.events import Direction, Failure, Level, said_once
 from desktop_sync.state import order_facts
 from desktop_sync.state.journal import Journal
-from desktop_sync.state.month import DayTally, per_day
+from desktop_sync.state.month import Month, per_day
 from desktop_sync.state.needs_you import Action, Look, NeedsYou, NeedsYouRow, needs_you
 from desktop_sync.state.orders_view import (
     OrderLine,
@@ -91,7 +91,9 @@ class OrdersReader(Protocol):
 
     def needs_you_apart(self, looks: Sequence[Look] = ()) -> NeedsYou: ...
 
-    def month(self, now: datetime | None = None, days: int = 30) -> list[DayTally]: ...
+    def month(self, now: datetime | None = None, days: int = 30) -> Month: ...
+
+    def month_apart(self, now: datetime | None = None, days: int = 30) -> Month: ...
 
     def retry_orders(
         self,
@@ -217,9 +219,21 @@ class OrderServices:
         listed = needs_you(journal, list(dict.fromkeys([*saved, *looks])))
         return NeedsYou(_failed_alike_once(listed.rows))
 
-    def month(self, now: datetime | None = None, days: int = 30) -> list[DayTally]:
-        """Orders sent and shipments sent to the store per day, oldest day first."""
-        return per_day(self.journal, now or utc_now(), days)
+    def month(self, now: datetime | None = None, days: int = 30) -> Month:
+        """Orders sent and shipments sent to the store per day, oldest day first, store by
+        store (each named as the merchant named it; a removed store by its id)."""
+        return self._month_of(self.journal, now, days)
+
+    def month_apart(self, now: datetime | None = None, days: int = 30) -> Month:
+        """``month`` on a journal connection of its own, for a worker thread: the dashboard
+        reads it there at each cycle's end, so the window never waits for it."""
+        with Journal(journal_path(self._env)) as journal:
+            return self._month_of(journal, now, days)
+
+    def _month_of(self, journal: Journal, now: datetime | None, days: int) -> Month:
+        stores = self.stores()
+        month = per_day(journal, now or utc_now(), days, [s.id for s in stores])
+        return month.named({s.id: s.label for s in stores})
 
     def preview_backfill(
         self, since: datetime | str, *, store: str | None = None

@@ -178,7 +178,7 @@ class Dashboard(QWidget):
         layout.addLayout(top)
         layout.addWidget(counters_box)
         layout.addWidget(self.keys_note)
-        self.month_chart = MonthChart()
+        self.month_chart = MonthChart(reader)
         self.month_chart.hide()  # until the dashboard knows its height (``_fit_chart``)
         layout.addWidget(self.month_chart)
         # Last: it only ever pushes the log down, never a control the merchant aims at.
@@ -196,7 +196,7 @@ class Dashboard(QWidget):
         self._show_health()
         self._show_times()
         self.refresh_counts()
-        self.month_chart.set_days(reader.month())
+        self.month_chart.refresh()
 
     # -- slots for the controller's signals ----------------------------------------------
 
@@ -229,7 +229,7 @@ class Dashboard(QWidget):
         self.sync_button.setEnabled(True)
         self.sync_button.setText("Sync now")
         self.refresh_counts()
-        self.month_chart.set_days(self._reader.month())
+        self.month_chart.refresh()
         self.activity.setText(self._after_cycle_text(result))
         self._show_times()
         self._show_health()

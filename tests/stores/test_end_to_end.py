@@ -120,6 +120,11 @@ def test_four_stores_in_one_profile_each_send_every_order_once_and_get_only_thei
         again = app.sync_once()
         assert again.result.push is not None and again.result.push.sent == 0
         assert again.result.pull is not None and again.result.pull.fulfillments_created == 0
+        # The month's chart: each store's own orders and shipments, today (issue 22).
+        today = app.month().days[-1]
+        assert [(s.store, s.sent, s.shipped) for s in today.stores] == [
+            (name, len(ids), 1) for name, ids in placed.items()
+        ]
 
     for name, ids in placed.items():
         made = {i: kits[name].fulfillments(i) for i in ids}
