@@ -38,6 +38,7 @@ from desktop_sync.app.secrets import SecretStore, unavailable_message, usable_ba
 from desktop_sync.app.settings import Settings, load_settings, parse_start
 from desktop_sync.app.store_choices import held_stores, same_store, sync_here
 from desktop_sync.app.store_engines import EveryStore, StoreEngines, with_profile_counts
+from desktop_sync.app.store_pauses import pause_store
 from desktop_sync.app.store_results import (
     ProfileCycle,
     StoreStatus,
@@ -275,6 +276,12 @@ class DesktopSync(SyncLogReads, OrderServices, SetupServices):
         self._require_lock()
         self._profiles = None  # loaded again, without it
         return remove_store(name, secrets=SecretStore(), settings_file=settings_path(self._env))
+
+    def pause_store(self, name: str, paused: bool) -> str:
+        """Pause (or resume) one store on its own, kept in its settings for the next run of
+        the window or of ``run``; the sentence to show (``app.store_pauses``)."""
+        self._require_lock()
+        return pause_store(name, paused, settings_file=settings_path(self._env))
 
     def sync_here(self, store: str | None = None) -> str:
         """Sync from this computer: this computer syncs the store (default: each store held
