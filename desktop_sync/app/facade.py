@@ -286,8 +286,10 @@ class DesktopSync(SyncLogReads, OrderServices, SetupServices):
     def sync_here(self, store: str | None = None) -> str:
         """Sync from this computer: this computer syncs the store (default: each store held
         because another computer syncs it); the sentence to show (``app.store_choices``)."""
-        folder = data_dir(self._env)
-        return self._choose(store, True, lambda p: sync_here(p, data_folder=folder))
+        folder, target = data_dir(self._env), settings_path(self._env)
+        return self._choose(
+            store, True, lambda p: sync_here(p, data_folder=folder, settings_file=target)
+        )
 
     def same_store(self, store: str | None = None) -> str:
         """The merchant confirms a moved WordPress site is their store (default: each store
