@@ -93,8 +93,10 @@ class Syncing(FacadeCore):
         clock: Callable[[], datetime] = utc_now,
     ) -> StoreEngines:
         """One ready engine per store in use (``store``: that one alone), driven as one;
-        build them on the thread that runs them."""
+        build them on the thread that runs them. As Sync now in the window, a store paused on
+        its own is left out, unless every store in use is paused (or it is the one named)."""
         profiles = self.load_profiles(store=store) if store is not None else self.profiles
+        profiles = tuple(p for p in profiles if not p.store.paused) or profiles
         engines = self._engines(profiles, sink=sink, stop=stop, clock=clock)
         self._profile = profiles[0]
         return engines

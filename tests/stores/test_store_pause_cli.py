@@ -77,3 +77,22 @@ def test_pausing_a_store_the_profile_does_not_have_says_which_it_has(
     assert cli.main(["store", "pause", "Outlet"]) == 2
     err = capsys.readouterr().err
     assert 'no store called "Outlet"' in err and '"Main shop"' in err
+
+
+def test_sync_leaves_a_paused_store_alone_unless_it_is_named(
+    orderdesk: OrderDeskEmulator,
+    bigcommerce: BigCommerceKit,
+    woo: WooCommerceKit,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # As Sync now in the window: every store but those paused on their own; named, it syncs.
+    stores = [("Main shop", bigcommerce, ""), ("Wholesale", woo, "")]
+    save_stores(orderdesk, stores, since=minute_ago())
+    assert cli.main(["store", "pause", "Wholesale"]) == 0
+    main = bigcommerce.add_orders(generate_orders(2, seed=3104))
+    woo.add_orders(generate_orders(3, seed=3105))
+    assert cli.main(["sync"]) == 0
+    assert len(orderdesk.orders()) == len(main)
+    assert cli.main(["sync", "--store", "Wholesale"]) == 0
+    assert len(orderdesk.orders()) == 5
+    assert load_settings().stores[1].paused  # syncing it once did not resume it
