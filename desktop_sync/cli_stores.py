@@ -72,11 +72,11 @@ def add_store_commands(commands: Any) -> None:
     )
     here.add_argument("name", help="the store's name (see 'store list')")
     pause = actions.add_parser(
-        "pause", help="pause one store on its own (kept until you resume it)"
+        "pause", help="pause one store on its own, or every store (kept until you resume)"
     )
-    pause.add_argument("name", help="the store's name (see 'store list')")
-    resume = actions.add_parser("resume", help="resume a store paused on its own")
-    resume.add_argument("name", help="the store's name (see 'store list')")
+    pause.add_argument("name", nargs="?", help="the store's name (none: every store)")
+    resume = actions.add_parser("resume", help="resume one store, or every store")
+    resume.add_argument("name", nargs="?", help="the store's name (none: every store)")
     moved = actions.add_parser(
         "same-store", help="confirm that a WordPress site giving a new address is this store"
     )
@@ -218,7 +218,8 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def _pause(args: argparse.Namespace) -> int:
-    """``store pause NAME`` / ``store resume NAME``: no key is needed, so no keyring."""
+    """``store pause [NAME]`` / ``store resume [NAME]`` (no name: every store, as the
+    window's Pause and Resume): no key is needed, so no keyring."""
     paused = args.action == "pause"
     app = _open(f"store {args.action}", f"{args.action} the store")
     if app is None:

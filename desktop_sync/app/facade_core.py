@@ -175,6 +175,12 @@ class FacadeCore:
         return (find_store(stores, store),) if store is not None else stores
 
     @property
+    def all_paused(self) -> bool:
+        """Every store is paused (the window's Pause, or ``store pause``), as saved: kept
+        across restarts until the merchant resumes."""
+        return load_settings(settings_path(self._env), warn=lambda _: None).paused
+
+    @property
     def profile(self) -> Profile:
         """The profile in use, loaded on first need."""
         return self._profile if self._profile is not None else self.load_profile()

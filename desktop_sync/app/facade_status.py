@@ -62,6 +62,7 @@ class JournalServices(FacadeCore):
             clock_message=notices.clock_message,
             held=tuple(f"{store}: {sentence}" for store, sentence in notices.held),
             stores=parts,
+            paused=self.all_paused,
         )
 
     def retry(self, order_number: str | None = None, *, store: str | None = None) -> int:

@@ -14,7 +14,7 @@ from desktop_sync.app.profile import (
 )
 from desktop_sync.app.secrets import SecretStore, unavailable_message, usable_backend
 from desktop_sync.app.store_choices import held_stores, same_store, sync_here
-from desktop_sync.app.store_pauses import pause_store
+from desktop_sync.app.store_pauses import pause_every_store, pause_store
 from desktop_sync.app.store_setup import add_store, connect_orderdesk, remove_store
 from desktop_sync.app.stores import StoreSettings
 
@@ -78,11 +78,15 @@ class StoreChoices(FacadeCore):
         self._profiles = None  # loaded again, without it
         return remove_store(name, secrets=SecretStore(), settings_file=settings_path(self._env))
 
-    def pause_store(self, name: str, paused: bool) -> str:
-        """Pause (or resume) one store on its own, kept in its settings for the next run of
-        the window or of ``run``; the sentence to show (``app.store_pauses``)."""
+    def pause_store(self, name: str | None, paused: bool) -> str:
+        """Pause (or resume) one store on its own, or every store (``name`` None, as the
+        window's Pause), kept in the settings for the next run of the window or of ``run``;
+        the sentence to show (``app.store_pauses``)."""
         self._require_lock()
-        return pause_store(name, paused, settings_file=settings_path(self._env))
+        target = settings_path(self._env)
+        if name is None:
+            return pause_every_store(paused, settings_file=target)
+        return pause_store(name, paused, settings_file=target)
 
     def sync_here(self, store: str | None = None) -> str:
         """Sync from this computer: this computer syncs the store (default: each store held

@@ -1,17 +1,19 @@
-"""Each store's own pause ("Pause this store"), remembered in its settings: a store the
-merchant paused stays paused after a restart, in the window and for ``desktop-sync run``, until
-they resume it (no Qt)."""
+"""Pause, remembered: each store's own ("Pause this store"), in its settings, and the Pause of
+every store (the window's, ``Settings.paused``). A store or a profile the merchant paused stays
+paused after a restart, in the window and for ``desktop-sync run``, until they resume it, as
+Dropbox and Maestral keep theirs (no Qt)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Protocol
 
 from desktop_sync.app.profile import StoreNotFound, find_store
-from desktop_sync.app.settings import change_store, load_settings
+from desktop_sync.app.settings import change_store, load_settings, save_settings
 from desktop_sync.app.stores import StoreSettings
 
-__all__ = ["PauseMemory", "SavedPauses", "pause_store"]
+__all__ = ["PauseMemory", "SavedPauses", "pause_every_store", "pause_store"]
 
 
 class PauseMemory(Protocol):
@@ -57,3 +59,19 @@ def pause_store(name: str, paused: bool, *, settings_file: Path) -> str:
             f'(desktop-sync store resume "{store.label}", or its card in the window).'
         )
     return f'Resumed "{store.label}": it syncs again from the next sync.'
+
+
+def pause_every_store(paused: bool, *, settings_file: Path) -> str:
+    """Pause (or resume) every store, as the window's Pause and Resume; a Resume also ends
+    each store's own pause, as it does in the window. The sentence to show."""
+    saved = load_settings(settings_file)
+    save_settings(dataclasses.replace(saved, paused=paused), settings_file)
+    if paused:
+        return (
+            "Paused every store: nothing is synced, here or in the window, until you resume "
+            "(desktop-sync store resume)."
+        )
+    for store in saved.stores:
+        if store.paused:
+            change_store(store.id, settings_file, paused=False)
+    return "Resumed every store: they sync again from the next sync."

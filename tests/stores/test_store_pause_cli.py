@@ -23,16 +23,22 @@ def _status(capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, object]]:
     return {s["store"]: s for s in json.loads(capsys.readouterr().out)["stores"]}
 
 
+def _two_stores_one_paused(
+    orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceKit, woo: WooCommerceKit
+) -> None:
+    """A profile of Main shop and Wholesale, Wholesale paused from the command line."""
+    stores = [("Main shop", bigcommerce, ""), ("Wholesale", woo, "")]
+    save_stores(orderdesk, stores, since=minute_ago())
+    assert cli.main(["store", "pause", "wholesale"]) == 0
+
+
 def test_a_store_paused_from_the_command_line_is_said_and_left_alone_by_run(
     orderdesk: OrderDeskEmulator,
     bigcommerce: BigCommerceKit,
     woo: WooCommerceKit,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    save_stores(
-        orderdesk, [("Main shop", bigcommerce, ""), ("Wholesale", woo, "")], since=minute_ago()
-    )
-    assert cli.main(["store", "pause", "wholesale"]) == 0
+    _two_stores_one_paused(orderdesk, bigcommerce, woo)
     assert capsys.readouterr().out.startswith('Paused "Wholesale": ')
     assert [s.paused for s in load_settings().stores] == [False, True]
     shown = _status(capsys)
@@ -86,9 +92,7 @@ def test_sync_leaves_a_paused_store_alone_unless_it_is_named(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # As Sync now in the window: every store but those paused on their own; named, it syncs.
-    stores = [("Main shop", bigcommerce, ""), ("Wholesale", woo, "")]
-    save_stores(orderdesk, stores, since=minute_ago())
-    assert cli.main(["store", "pause", "Wholesale"]) == 0
+    _two_stores_one_paused(orderdesk, bigcommerce, woo)
     main = bigcommerce.add_orders(generate_orders(2, seed=3104))
     woo.add_orders(generate_orders(3, seed=3105))
     assert cli.main(["sync"]) == 0
@@ -96,3 +100,32 @@ def test_sync_leaves_a_paused_store_alone_unless_it_is_named(
     assert cli.main(["sync", "--store", "Wholesale"]) == 0
     assert len(orderdesk.orders()) == 5
     assert load_settings().stores[1].paused  # syncing it once did not resume it
+
+
+def test_pause_of_every_store_holds_for_run_and_status_until_resumed(
+    orderdesk: OrderDeskEmulator,
+    bigcommerce: BigCommerceKit,
+    woo: WooCommerceKit,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The window's Pause (Settings.paused) is kept across a restart, as Dropbox and Maestral
+    # keep theirs; the command line reads and sets the same setting.
+    _two_stores_one_paused(orderdesk, bigcommerce, woo)
+    assert cli.main(["store", "pause"]) == 0  # no name: every store, as the window's Pause
+    assert capsys.readouterr().out.splitlines()[-1].startswith("Paused every store: ")
+    assert load_settings().paused
+    assert cli.main(["status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["paused"] is True
+    assert cli.main(["status"]) == 0
+    assert "Syncing is paused for every store" in capsys.readouterr().out
+    bigcommerce.add_orders(generate_orders(1, seed=3106))
+    assert cli.main(["run", "--cycles", "1"]) == 0
+    assert "Every store is paused" in capsys.readouterr().err
+    assert orderdesk.orders() == []
+
+    assert cli.main(["store", "resume"]) == 0  # as the window's Resume: every store syncs
+    assert capsys.readouterr().out.startswith("Resumed every store: ")
+    assert not load_settings().paused
+    assert [s.paused for s in load_settings().stores] == [False, False]
+    assert cli.main(["run", "--cycles", "1", "--interval", "0.1"]) == 0
+    assert len(orderdesk.orders()) == 1
