@@ -37,7 +37,7 @@ from desktop_sync.app.schedule_events import (
     SchedulerEvent,
 )
 from desktop_sync.app.sides import Side, recovered_sides, side_troubles
-from desktop_sync.app.store_pauses import PauseMemory
+from desktop_sync.app.store_pauses import ONE_STORE, PauseMemory
 from desktop_sync.app.store_results import StoreCycle, combine_cycles, most_urgent
 from desktop_sync.app.store_schedule import LONGEST_WAIT, StoreEngine, StoreSchedule
 from desktop_sync.engine.events import CycleResult, Direction, Health, Level, SyncEvent
@@ -57,9 +57,6 @@ __all__ = [
     "StoreEngine",
     "utc_now",
 ]
-
-ONE_STORE = "store"
-"""The key of a profile's one store (until a profile holds several)."""
 
 log = logging.getLogger(__name__)
 

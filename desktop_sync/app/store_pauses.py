@@ -13,7 +13,10 @@ from desktop_sync.app.profile import StoreNotFound, find_store
 from desktop_sync.app.settings import change_store, load_settings, save_settings
 from desktop_sync.app.stores import StoreSettings
 
-__all__ = ["PauseMemory", "SavedPauses", "pause_every_store", "pause_store"]
+__all__ = ["ONE_STORE", "PauseMemory", "SavedPauses", "pause_every_store", "pause_store"]
+
+ONE_STORE = "store"
+"""The scheduler's key of a profile's one store (the window drives it without its name)."""
 
 
 class PauseMemory(Protocol):
@@ -26,7 +29,7 @@ class PauseMemory(Protocol):
 
 class SavedPauses:
     """The pauses kept in the profile's settings file; a store is named as the scheduler
-    names it (its name, or its id)."""
+    names it: its name, its id, or ``ONE_STORE`` for a profile's only store."""
 
     def __init__(self, settings_file: Path) -> None:
         self.settings_file = settings_file
@@ -42,6 +45,8 @@ class SavedPauses:
 
     def _find(self, store: str) -> StoreSettings | None:
         saved = load_settings(self.settings_file, warn=lambda _: None)
+        if store == ONE_STORE and len(saved.stores) == 1:
+            return saved.stores[0]
         try:
             return find_store(saved.stores, store)
         except StoreNotFound:  # the profile's one store of an older shape, or one removed

@@ -9,7 +9,7 @@ import dataclasses
 
 from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.paths import settings_path
-from desktop_sync.app.scheduler import Scheduler, SchedulerEvent
+from desktop_sync.app.scheduler import ONE_STORE, Scheduler, SchedulerEvent
 from desktop_sync.app.settings import Settings, change_store, load_settings, save_settings
 from desktop_sync.app.store_identity import remember_identity
 from desktop_sync.app.stores import StoreSettings
@@ -88,3 +88,19 @@ def test_a_window_saving_the_settings_it_read_earlier_keeps_what_the_app_learned
     assert _saved("a1").held_by == "OFFICE"
     assert _saved("a1").identity == "bigcommerce:abc123"  # it was lost before
     assert not load_settings().notify_shipments
+
+
+def test_a_profiles_only_store_paused_on_its_own_starts_paused_in_the_window_as_in_run() -> None:
+    # Paused while the profile had two stores, then the other removed: the window drives the
+    # one store under its own key (no card), and starts it paused as run does; Resume ends it.
+    save_settings(
+        Settings(orderdesk_store_id="1", stores=(dataclasses.replace(MAIN, paused=True),))
+    )
+    clock, events = Clock(), []
+    made = DesktopSync.scheduler(
+        push_seconds=60, pull_seconds=300, on_event=events.append, clock=clock
+    )
+    made.add_store(ONE_STORE, Store(clock))
+    assert made.is_paused() and made.health is Health.PAUSED
+    made.set_paused(False)
+    assert not _saved("a1").paused
