@@ -52,6 +52,7 @@ def _status(args: argparse.Namespace) -> int:
         ],
         "clock_message": status.clock_message,
         "held": list(status.held),
+        "paused": status.paused,
         "stores": cli_stores.status_breakdown(status.stores),
         "needs_you": needs_you,
         "needs_you_rows": needs_you_rows,
@@ -83,6 +84,11 @@ def _status(args: argparse.Namespace) -> int:
     if status.attention:
         _say("Needs attention:")
         say_failures(DesktopSync.said_once(status.attention))
+    if status.paused:
+        _say(
+            "Syncing is paused for every store: resume with 'desktop-sync store resume' or "
+            "Resume in the window."
+        )
     for line in status.held:
         _say(line)
     if status.clock_message:

@@ -1,5 +1,6 @@
 """The CLI's store commands: ``orderdesk connect``, ``store add``, ``store list``, ``store
-remove``, and the ``--store NAME`` that narrows ``sync``, ``run``, ``status``, ``retry`` and
+remove``, ``store pause`` / ``resume`` (one store on its own, as its card in the window), and
+the ``--store NAME`` that narrows ``sync``, ``run``, ``status``, ``retry`` and
 ``backfill`` to one store. Keys come from the environment when set, else are asked for
 without echo; each is verified before it is saved, and with no usable keyring nothing is."""
 
@@ -70,6 +71,12 @@ def add_store_commands(commands: Any) -> None:
         "sync-here", help="this computer syncs the store (another computer that did stops)"
     )
     here.add_argument("name", help="the store's name (see 'store list')")
+    pause = actions.add_parser(
+        "pause", help="pause one store on its own, or every store (kept until you resume)"
+    )
+    pause.add_argument("name", nargs="?", help="the store's name (none: every store)")
+    resume = actions.add_parser("resume", help="resume one store, or every store")
+    resume.add_argument("name", nargs="?", help="the store's name (none: every store)")
     moved = actions.add_parser(
         "same-store", help="confirm that a WordPress site giving a new address is this store"
     )
@@ -146,6 +153,7 @@ def _orderdesk(args: argparse.Namespace) -> int:
 
 def _store(args: argparse.Namespace) -> int:
     handlers = {"add": _add, "list": _list, "remove": _remove, "sync-here": _sync_here}
+    handlers |= {"pause": _pause, "resume": _pause}
     return {**handlers, "same-store": _same_store}[args.action](args)
 
 
@@ -209,6 +217,23 @@ def _remove(args: argparse.Namespace) -> int:
     return _change("store remove", "remove the store", "Nothing was removed", remove)
 
 
+def _pause(args: argparse.Namespace) -> int:
+    """``store pause [NAME]`` / ``store resume [NAME]`` (no name: every store, as the
+    window's Pause and Resume): no key is needed, so no keyring."""
+    paused = args.action == "pause"
+    app = _open(f"store {args.action}", f"{args.action} the store")
+    if app is None:
+        return EXIT_CONFIG
+    with app:
+        try:
+            done = app.pause_store(args.name, paused)
+        except DesktopSyncError as exc:
+            _say(f"Nothing was changed: {exc}", sys.stderr)
+            return EXIT_CONFIG
+    _say(done)
+    return EXIT_OK
+
+
 def _sync_here(args: argparse.Namespace) -> int:
     return _choose("sync-here", "choose this computer", lambda app: app.sync_here(args.name))
 
@@ -253,6 +278,7 @@ def status_breakdown(stores: tuple[StoreStatus, ...]) -> list[dict[str, Any]]:
             "shipments_failed": part.counts.shipments_failed,
             "orders_checked_until": _iso(part.orders_checked_until),
             "shipments_checked_until": _iso(part.shipments_checked_until),
+            "paused": part.paused,
         }
         for part in stores
     ]
@@ -265,11 +291,13 @@ def _iso(moment: Any) -> str | None:
 def status_lines(stores: tuple[StoreStatus, ...]) -> list[str]:
     """One line per store under the totals, when the profile has more than one."""
     if len(stores) < 2:
-        return []
+        return [
+            f"  {part.store}: paused (desktop-sync store resume)" for part in stores if part.paused
+        ]
     return [
-        f"  {part.store}: sent {part.counts.sent}, waiting {part.counts.pending}, "
-        f"failed {part.counts.failed}; fulfillments {part.counts.fulfillments}, "
-        f"failed {part.counts.shipments_failed}"
+        f"  {part.store}: {'paused; ' if part.paused else ''}sent {part.counts.sent}, "
+        f"waiting {part.counts.pending}, failed {part.counts.failed}; fulfillments "
+        f"{part.counts.fulfillments}, failed {part.counts.shipments_failed}"
         for part in stores
     ]
 

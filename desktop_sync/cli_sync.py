@@ -212,6 +212,20 @@ def _run_cycles(
 ) -> int:
     """The scheduler, as the window runs it: orders on the push interval, shipments on the
     pull interval (both on ``interval`` when given)."""
+    if app.all_paused:  # the window's Pause, or 'store pause': kept until resumed
+        _say(
+            "Every store is paused, so there is nothing to sync. Resume with "
+            "'desktop-sync store resume', or Resume in the window.",
+            sys.stderr,
+        )
+        return EXIT_OK
+    paused = [p.store_name for p in app.profiles if p.store.paused]
+    for name in paused:
+        resume = f'desktop-sync store resume "{name}"'
+        _say(f"{name} is paused: not synced until you resume it ({resume}).", sys.stderr)
+    if len(paused) == len(app.profiles):
+        _say("Every store is paused, so there is nothing to sync.", sys.stderr)
+        return EXIT_OK
     engine = _build_engine(app, verbose=True, stop=stop)
     if engine is None:
         return EXIT_CONFIG

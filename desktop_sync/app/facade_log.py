@@ -3,9 +3,10 @@ part of the facade (``app.facade.DesktopSync``), on the profile's journal."""
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Generator, Sequence
 from datetime import datetime
 
+from desktop_sync.app.facade_core import FacadeCore
 from desktop_sync.app.paths import journal_path
 from desktop_sync.engine.events import Level
 from desktop_sync.state.journal import Journal
@@ -17,14 +18,8 @@ _SENT = "Sent to Order Desk."
 """The push's log line for an order sent (engine/push.py), which ``last_sent`` looks for."""
 
 
-class SyncLogReads:
+class SyncLogReads(FacadeCore):
     """The log of every store of the profile, newest first, read through the facade."""
-
-    _env: Mapping[str, str]
-
-    @property
-    def journal(self) -> Journal:
-        raise NotImplementedError
 
     def events_page(
         self,

@@ -66,6 +66,8 @@ class Status:
     """Stores whose syncing waits for the merchant's choice: "<store>: <sentence>"."""
     stores: tuple[StoreStatus, ...] = ()
     """Each store's part (the fields above add them up; a mark is the earliest store's)."""
+    paused: bool = False
+    """Every store is paused (the window's Pause, or ``store pause``), kept until resumed."""
 
 
 @dataclass(frozen=True)

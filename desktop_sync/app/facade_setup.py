@@ -34,6 +34,7 @@ from desktop_sync.app.facade_types import (
 )
 from desktop_sync.app.headless import run_on_schedule
 from desktop_sync.app.store_engines import StoreEngines
+from desktop_sync.app.store_pauses import SavedPauses
 from desktop_sync.connectors import waits
 from desktop_sync.engine import events
 from desktop_sync.engine.sync import SyncEngine
@@ -167,9 +168,12 @@ class SetupServices:
 
         return build_engine(profile, sink=sink, **options)
 
-    scheduler = Scheduler
-    """The Qt-free scheduler: every store's push and pull on their intervals, Sync now,
-    Pause, backoff and "connected again" (``app.scheduler``)."""
+    @staticmethod
+    def scheduler(**options: Any) -> Scheduler:
+        """The Qt-free scheduler (``app.scheduler``, with its options): every store's push
+        and pull on their intervals, Sync now, Pause, backoff and "connected again"; each
+        store's own pause is kept in its settings, so it stays paused after a restart."""
+        return Scheduler(pauses=SavedPauses(paths.settings_path()), **options)
 
     @staticmethod
     def run_on_schedule(
@@ -187,5 +191,6 @@ class SetupServices:
             push_seconds=push_seconds,
             pull_seconds=pull_seconds,
             on_cycle=on_cycle,
+            pauses=SavedPauses(paths.settings_path()),
             **options,
         )

@@ -16,6 +16,7 @@ from desktop_sync.app.scheduler import (
     StoreEngine,
     utc_now,
 )
+from desktop_sync.app.store_pauses import PauseMemory
 from desktop_sync.engine.events import CycleResult
 
 __all__ = ["run_on_schedule"]
@@ -32,6 +33,7 @@ def run_on_schedule(
     clock: Callable[[], datetime] = utc_now,
     wait: Callable[[threading.Event, float], object] | None = None,
     slice_seconds: float = SLICE_SECONDS,
+    pauses: PauseMemory | None = None,
 ) -> CycleResult | None:
     """Push each store (name, engine) on the push interval and pull it on the pull interval
     until ``stop`` is set, every store's key is refused (Order Desk's refuses them all), or
@@ -40,7 +42,8 @@ def run_on_schedule(
     the last of those is returned (None when no cycle ran).
 
     ``wait(stop, seconds)`` waits between cycles (``stop.wait`` by default; a test passes one
-    that moves its ``clock`` on instead)."""
+    that moves its ``clock`` on instead). A store paused on its own in ``pauses`` is left
+    alone (and not waited for); with every store paused, nothing runs (None)."""
     results: list[CycleResult] = []
     whole: dict[str, int] = {name: 0 for name, _ in stores}
     refused: dict[str, bool] = {}
@@ -70,10 +73,13 @@ def run_on_schedule(
         on_event=said,
         clock=clock,
         slice_seconds=slice_seconds,
+        pauses=pauses,
     )
     for name, engine in stores:
         scheduler.add_store(name, engine)
-    if not stop.is_set():
+    for name in scheduler.paused_stores():
+        whole.pop(name, None)
+    if whole and not stop.is_set():
         scheduler.run(pause)
     return results[-1] if results else None
 

@@ -7,18 +7,21 @@ journal, the saved settings and the saved notices, never a connection.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from desktop_sync.app.backfill_preview import BackfillPreview, preview_backfill
+from desktop_sync.app.facade_core import FacadeCore, start_of
 from desktop_sync.app.notices import NOTICES_FILE, load_notices
 from desktop_sync.app.paths import data_dir, journal_path
 from desktop_sync.app.profile import Profile
 from desktop_sync.app.settings import parse_start
 from desktop_sync.app.stores import StoreSettings
 from desktop_sync.engine.events import Direction, Failure, Level, said_once
+from desktop_sync.errors import DesktopSyncError
 from desktop_sync.state import order_facts
 from desktop_sync.state.journal import Journal
 from desktop_sync.state.month import Month, per_day
@@ -35,6 +38,8 @@ from desktop_sync.state.orders_view import (
 from desktop_sync.state.records import EventRow, utc_now
 
 __all__ = ["OrderServices", "OrdersReader"]
+
+log = logging.getLogger(__name__)
 
 
 def _failed_alike_once(rows: Sequence[NeedsYouRow]) -> tuple[NeedsYouRow, ...]:
@@ -115,34 +120,16 @@ class OrdersReader(Protocol):
     def backfill(self, since: datetime | str) -> object: ...
 
 
-class OrderServices:
-    """Mixed into ``DesktopSync``: it supplies ``journal``, ``_env`` and ``_require_lock``."""
+@runtime_checkable
+class _LimitedHistory(Protocol):
+    """A store that shows an app only part of its past (Shopify: 60 days without
+    ``read_all_orders``) and can say so before a backfill."""
 
-    _env: Mapping[str, str]
-    _profile: Profile | None
+    def backfill_notice(self, since: datetime) -> str: ...
 
-    @property
-    def journal(self) -> Journal:
-        raise NotImplementedError
 
-    @property
-    def profile(self) -> Profile:
-        raise NotImplementedError
-
-    def _require_lock(self) -> None:
-        raise NotImplementedError
-
-    def backfill_notice(self, since: datetime | str, *, store: str | None = None) -> str:
-        raise NotImplementedError
-
-    def _in_use(self, store: str | None) -> tuple[Profile, ...]:
-        raise NotImplementedError
-
-    def load_profiles(self, *, store: str | None = None) -> tuple[Profile, ...]:
-        raise NotImplementedError
-
-    def stores(self, store: str | None = None) -> tuple[StoreSettings, ...]:
-        raise NotImplementedError
+class OrderServices(FacadeCore):
+    """The orders view, Needs you and its actions, and what to say before a backfill."""
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -320,3 +307,47 @@ class OrderServices:
         self._require_lock()
         for key in keys:
             order_facts.dismiss(self.journal, key)
+
+    # -- before a backfill ---------------------------------------------------------------
+
+    def backfill_notice(self, since: datetime | str, *, store: str | None = None) -> str:
+        """What the merchant must hear before a backfill from ``since`` of every store in
+        use (``store``: that one): each store's sentence (see ``store_backfill_notice``),
+        named by its store when there are several."""
+        try:
+            profiles = self._in_use(store)
+        except DesktopSyncError as exc:
+            log.info("The stores were not asked about their order history: %s", exc)
+            return ""
+        notices = [(p.store_name, self.store_backfill_notice(since, p)) for p in profiles]
+        if len(profiles) == 1:
+            return notices[0][1]
+        return " ".join(f"{name}: {text}" for name, text in notices if text)
+
+    def store_backfill_notice(self, since: datetime | str, profile: Profile | None = None) -> str:
+        """What the merchant must hear before a backfill from ``since``: "" when the store
+        will show every order from then on, else its sentence (Shopify's 60 days without
+        ``read_all_orders``). It asks the store, so the window calls it on a worker thread.
+
+        A store that cannot be asked (not set up, offline) holds no backfill back: the answer
+        is then "" and the log says why; the scan itself logs the limit when it meets it.
+        ``BadStartDate`` for a date that is not one, as ``backfill`` does.
+        """
+        from desktop_sync.app.wiring import make_store_connector
+
+        moment = start_of(since)
+        try:
+            profile = profile or self.profile
+            store = make_store_connector(
+                profile.store_platform, profile.store_url, profile.store_key, profile.store_secret
+            )
+        except DesktopSyncError as exc:
+            log.info("The store was not asked about its order history: %s", exc)
+            return ""
+        try:
+            return store.backfill_notice(moment) if isinstance(store, _LimitedHistory) else ""
+        except DesktopSyncError as exc:
+            log.info("The store could not say how far back it shows orders: %s", exc)
+            return ""
+        finally:
+            store.close()

@@ -37,6 +37,7 @@ from desktop_sync.app.schedule_events import (
     SchedulerEvent,
 )
 from desktop_sync.app.sides import Side, recovered_sides, side_troubles
+from desktop_sync.app.store_pauses import ONE_STORE, PauseMemory
 from desktop_sync.app.store_results import StoreCycle, combine_cycles, most_urgent
 from desktop_sync.app.store_schedule import LONGEST_WAIT, StoreEngine, StoreSchedule
 from desktop_sync.engine.events import CycleResult, Direction, Health, Level, SyncEvent
@@ -56,9 +57,6 @@ __all__ = [
     "StoreEngine",
     "utc_now",
 ]
-
-ONE_STORE = "store"
-"""The key of a profile's one store (until a profile holds several)."""
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +86,10 @@ class Scheduler:
         run_at_start: bool = True,
         clock: Callable[[], datetime] = utc_now,
         slice_seconds: float = SLICE_SECONDS,
+        pauses: PauseMemory | None = None,
     ) -> None:
+        """``pauses`` keeps each store's own pause between runs (``app.store_pauses``): a
+        store paused there starts paused; none: every store starts as ``paused`` says."""
         self.interrupt = threading.Event()
         """What every engine watches: set by stop and by pausing the store whose cycle runs
         (from any thread), so that cycle returns after the order in flight and the journal
@@ -107,11 +108,13 @@ class Scheduler:
         self._run_at_start = run_at_start
         self._on_event = on_event
         self._clock = clock
+        self._pauses = pauses
 
     # -- set up (on the scheduler's thread) ----------------------------------------------
 
     def add_store(self, key: str, engine: StoreEngine) -> None:
-        store = StoreSchedule(engine, paused=self._paused)
+        own = self._pauses is not None and self._pauses.is_paused(key)
+        store = StoreSchedule(engine, paused=self._paused or own)
         self._stores[key] = store
         now = self._clock()
         store.next_push = now if self._run_at_start else now + self._push
@@ -177,7 +180,8 @@ class Scheduler:
     def set_paused(self, paused: bool, store: str | None = None) -> None:
         """Pause every store (None) or one: its running cycle stops after the order in flight.
         Resume: the state from before the pause shows at once (even while a cycle runs), and
-        both directions sync."""
+        both directions sync. A store's own pause, and any Resume, is remembered for the next
+        run; Pause of every store is the driver's to keep (the window's setting)."""
         with self._lock:
             if store is None:
                 self._paused = paused
@@ -191,6 +195,9 @@ class Scheduler:
                 self.interrupt.clear()
             for key, each in chosen:
                 self._set_health(key, each, Health.PAUSED if paused else each.last_health)
+        if self._pauses is not None and (store is not None or not paused):
+            for key, _ in chosen:
+                self._pauses.remember(key, paused)
         self._ask(lambda: None if paused else self._mark_asked(store), turn=not paused)
 
     def set_intervals(self, push_seconds: float, pull_seconds: float) -> None:

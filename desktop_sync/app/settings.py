@@ -22,9 +22,11 @@ __all__ = [
     "DEFAULT_ORDERDESK_API_URL",
     "EARLIEST_START",
     "MAXIMUMS",
+    "REMEMBERED_STORE_FIELDS",
     "SCHEMA_VERSION",
     "BadStartDate",
     "Settings",
+    "change_store",
     "load_settings",
     "parse_start",
     "save_settings",
@@ -281,9 +283,53 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+REMEMBERED_STORE_FIELDS = ("identity", "seen_as", "paused", "held", "held_by", "held_since")
+"""What the app remembers of each store as it syncs (what the platform calls it, its own
+pause, a hold for another computer), each written only by ``change_store``. A window or a
+dialog saves the settings it read when it opened: these fields of a store already in the
+file are kept as the file has them, so no older copy undoes a pause or a hold."""
+
+
 def save_settings(settings: Settings, path: Path | None = None) -> None:
-    """Write ``settings`` so that a crash leaves either the old file or the new one, never half."""
+    """Write ``settings`` so that a crash leaves either the old file or the new one, never
+    half; each saved store keeps what the file remembers of it (``REMEMBERED_STORE_FIELDS``)."""
     target = path if path is not None else settings_path()
+    if target.exists():
+        saved = {store.id: store for store in load_settings(target, warn=lambda _: None).stores}
+        settings = dataclasses.replace(
+            settings, stores=tuple(_remembered(s, saved.get(s.id)) for s in settings.stores)
+        )
+    _write(settings, target)
+
+
+def change_store(store_id: str, path: Path | None = None, **changes: Any) -> bool:
+    """Change what the app remembers of one store (``REMEMBERED_STORE_FIELDS``) in the saved
+    file, the rest as the file has it; False when the profile has no such store."""
+    unknown = set(changes) - set(REMEMBERED_STORE_FIELDS)
+    if unknown:
+        raise TypeError(f"change_store cannot change {', '.join(sorted(unknown))}")
+    target = path if path is not None else settings_path()
+    saved = load_settings(target)
+    if not any(store.id == store_id for store in saved.stores):
+        return False
+    stores = tuple(
+        dataclasses.replace(store, **changes) if store.id == store_id else store
+        for store in saved.stores
+    )
+    if stores != saved.stores:
+        _write(dataclasses.replace(saved, stores=stores), target)
+    return True
+
+
+def _remembered(store: StoreSettings, saved: StoreSettings | None) -> StoreSettings:
+    if saved is None:
+        return store
+    return dataclasses.replace(
+        store, **{name: getattr(saved, name) for name in REMEMBERED_STORE_FIELDS}
+    )
+
+
+def _write(settings: Settings, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(settings.to_json(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     write_atomically(target, text)

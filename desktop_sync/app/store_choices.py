@@ -10,6 +10,7 @@ from pathlib import Path
 from desktop_sync.app.installation import choose_this_computer
 from desktop_sync.app.notices import load_notices
 from desktop_sync.app.profile import Profile
+from desktop_sync.app.store_hold import release_hold
 from desktop_sync.app.store_identity import confirm_same_store
 from desktop_sync.connectors.stores.base import StoreIdentity
 from desktop_sync.engine.whose_store import ANOTHER_COMPUTER
@@ -30,9 +31,11 @@ def held_stores(
     )
 
 
-def sync_here(profile: Profile, *, data_folder: Path) -> str:
-    """This computer syncs the store of ``profile`` from now on; the sentence to show."""
+def sync_here(profile: Profile, *, data_folder: Path, settings_file: Path) -> str:
+    """This computer syncs the store of ``profile`` from now on (its saved hold, if any, is
+    released); the sentence to show."""
     choose_this_computer(data_folder, profile.store_id)
+    release_hold(profile.store_id, settings_file=settings_file)
     return (
         f'This computer now syncs "{profile.store_name}"; another computer that synced it '
         "stops when it sees the orders this one sends."

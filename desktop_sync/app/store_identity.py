@@ -4,12 +4,11 @@ another address is the store that was connected, moved (``seen_as``)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
 from desktop_sync.app.profile import find_store
-from desktop_sync.app.settings import load_settings, save_settings
+from desktop_sync.app.settings import change_store, load_settings
 from desktop_sync.app.stores import StoreSettings
 from desktop_sync.connectors.stores.base import StoreIdentity
 from desktop_sync.engine.identity import comparable, platform_key
@@ -28,12 +27,8 @@ def remember_identity(store_id: str, identity: str, *, settings_file: Path) -> N
     """Save what the platform calls the store, learned by its engine; never over an identity
     already saved (a moved store keeps its own)."""
     saved = load_settings(settings_file)
-    stores = tuple(
-        dataclasses.replace(s, identity=identity) if s.id == store_id and not s.identity else s
-        for s in saved.stores
-    )
-    if stores != saved.stores:
-        save_settings(dataclasses.replace(saved, stores=stores), settings_file)
+    if any(s.id == store_id and not s.identity for s in saved.stores):
+        change_store(store_id, settings_file, identity=identity)
 
 
 def confirm_same_store(
@@ -56,9 +51,7 @@ def confirm_same_store(
             f'"{store.label}" now reaches another store (its platform\'s own id changed); '
             "add that store as a new store instead."
         )
-    moved = dataclasses.replace(store, seen_as=learned)
-    stores = tuple(moved if s.id == store.id else s for s in saved.stores)
-    save_settings(dataclasses.replace(saved, stores=stores), settings_file)
+    change_store(store.id, settings_file, seen_as=learned)
     return (
         f'"{store.label}" is now synced at {learned.partition(":")[2]}, as the same store: '
         "orders it sent before are not sent again."

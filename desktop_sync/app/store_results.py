@@ -67,6 +67,8 @@ class StoreStatus:
     failed_shipments: tuple[ShipmentRow, ...]
     orders_checked_until: datetime | None
     shipments_checked_until: datetime | None
+    paused: bool = False
+    """Paused on its own (kept in its settings until the merchant resumes it)."""
 
 
 @dataclass(frozen=True)

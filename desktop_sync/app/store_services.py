@@ -35,6 +35,7 @@ def store_status(journal: Journal, store: StoreSettings, default_folder: str) ->
         failed_shipments=tuple(own.shipments_in_state(ShipmentState.FAILED)),
         orders_checked_until=own.get_cursor(Cursor.PUSH),
         shipments_checked_until=own.get_cursor(Cursor.PULL),
+        paused=store.paused,
     )
 
 

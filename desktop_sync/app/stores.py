@@ -64,6 +64,16 @@ class StoreSettings:
     seen_as: str = ""
     """The address a moved WooCommerce site now gives for itself, confirmed by the merchant
     as the same store ("" when it never moved)."""
+    paused: bool = False
+    """Paused on its own ("Pause this store", ``desktop-sync store pause``): it syncs again
+    only when the merchant resumes it, also after a restart."""
+    held: str = ""
+    """Why nothing is synced for it: another computer sends its orders (the sentence, "" when
+    it syncs); kept until the merchant chooses this computer (``app.store_hold``)."""
+    held_by: str = ""
+    """The name of the other computer that syncs it ("" when it gave none)."""
+    held_since: str = ""
+    """ISO 8601 UTC: when this computer found the other one syncing it."""
 
     @property
     def label(self) -> str:
@@ -95,6 +105,10 @@ class StoreSettings:
             "sync_since": self.sync_since,
             "identity": self.identity,
             "seen_as": self.seen_as,
+            "paused": self.paused,
+            "held": self.held,
+            "held_by": self.held_by,
+            "held_since": self.held_since,
         }
 
 
@@ -109,6 +123,7 @@ def store_from_json(data: Any) -> StoreSettings | None:
         return None
     texts: tuple[str, ...] = ("id", "name", "platform", "url", "source_name", "folder_name")
     texts += ("cancel_folder_name", "sync_since", "identity", "seen_as")
+    texts += ("held", "held_by", "held_since")
     values: dict[str, Any] = {}
     for name in texts:
         value = data.get(name, "")
@@ -116,6 +131,9 @@ def store_from_json(data: Any) -> StoreSettings | None:
             return None
         values[name] = value.strip()
     folder_id = data.get("folder_id")
+    paused = data.get("paused", False)
+    if not isinstance(paused, bool):
+        return None
     statuses = data.get("order_statuses", [])
     if folder_id is not None and not _is_int(folder_id):
         return None
@@ -124,7 +142,9 @@ def store_from_json(data: Any) -> StoreSettings | None:
     if not values["id"]:
         return None
     values["platform"] = values["platform"].lower()
-    return StoreSettings(folder_id=folder_id, order_statuses=tuple(statuses), **values)
+    return StoreSettings(
+        folder_id=folder_id, order_statuses=tuple(statuses), paused=paused, **values
+    )
 
 
 def stores_to_json(stores: Iterable[StoreSettings]) -> list[dict[str, Any]]:

@@ -21,6 +21,8 @@ from desktop_sync.app.platforms import (
     source_name_for,
 )
 from desktop_sync.app.profile import Profile
+from desktop_sync.app.settings import load_settings
+from desktop_sync.app.store_hold import held_for_another, release_hold, remembering_holds
 from desktop_sync.app.store_identity import remember_identity
 from desktop_sync.connectors.orderdesk.client import OrderDeskClient
 from desktop_sync.connectors.orderdesk.models import StoreInfo
@@ -100,7 +102,15 @@ def build_engine(
 ) -> SyncEngine:
     """A ready engine for ``profile``; call on the thread that will run it. The store's
     identity, first learned by the engine, is saved in ``settings_file`` (default: the
-    profile's); ``this_computer`` names the installation in every order sent."""
+    profile's), and so is a hold for another computer, which the engine starts with (see
+    ``app.store_hold``); ``this_computer`` names the installation in every order sent."""
+    settings_file = settings_file or settings_path()
+    # The hold as the file has it now: a profile read earlier (the window's) may predate it.
+    saved = load_settings(settings_file, warn=lambda _: None).stores
+    kept = next((s for s in saved if s.id == profile.store_id), profile.store)
+    held = held_for_another(kept, this_computer.chosen if this_computer else 0)
+    if kept.held and not held:  # the merchant chose this computer since
+        release_hold(profile.store_id, settings_file=settings_file)
     journal = Journal(journal_file or journal_path(), store=profile.store_id)
     orderdesk = make_orderdesk_client(
         profile.orderdesk_store_id, profile.orderdesk_api_key, profile.orderdesk_api_url
@@ -116,7 +126,7 @@ def build_engine(
         orderdesk.close()
         journal.close()
         raise
-    return SyncEngine(
+    engine = SyncEngine(
         orderdesk=orderdesk,
         store=store,
         journal=journal,
@@ -130,10 +140,12 @@ def build_engine(
         send_rule=send_rule_for(profile.store_platform, profile.order_statuses or None),
         source_name=profile.source_name or source_name_for(profile.store_platform),
         cancel_folder=profile.cancel_folder,
-        on_cycle=on_cycle,
+        on_cycle=remembering_holds(profile.store_id, settings_file, on_cycle),
         identity=SavedIdentity(profile.store.identity, profile.store.seen_as),
         on_identity=functools.partial(
-            remember_identity, profile.store_id, settings_file=settings_file or settings_path()
+            remember_identity, profile.store_id, settings_file=settings_file
         ),
         this_computer=this_computer,
     )
+    engine.ctx.held = held
+    return engine

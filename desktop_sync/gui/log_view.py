@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import closing
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,11 +35,17 @@ from desktop_sync.gui.log_model import (
     level_label,
     readable_time,
 )
+from desktop_sync.gui.order_links import (
+    OpensInOrderDesk,
+    open_in_orderdesk,
+    orderdesk_folder_of,
+    say_in_window,
+)
 
 if TYPE_CHECKING:
     from desktop_sync.app.facade import JournalReader
 
-__all__ = ["LEVEL_CHOICES", "CsvExport", "LogView", "empty_text", "orderdesk_order_url"]
+__all__ = ["LEVEL_CHOICES", "CsvExport", "LogView", "empty_text"]
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +54,6 @@ LEVEL_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Warnings and errors", (Level.WARNING.value, Level.ERROR.value)),
     ("Errors only", (Level.ERROR.value,)),
 )
-
-
-def orderdesk_order_url(orderdesk_order_id: str) -> QUrl:
-    # A guess: Order Desk documents no deep link, but its web app shows an order at this path.
-    return QUrl(f"https://app.orderdesk.me/orders/view/{orderdesk_order_id}")
 
 
 def row_text(event: EventRow) -> str:
@@ -138,8 +139,9 @@ class LogView(QWidget):
     def __init__(self, model: SyncLogModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.order_link: Callable[[str], QUrl] | None = orderdesk_order_url
-        """Builds the Order Desk page of an order; None hides "Open in Order Desk" (demo)."""
+        self.order_link: OpensInOrderDesk | None = open_in_orderdesk
+        """Opens an order's folder in Order Desk (``gui.order_links``); None hides "Open in
+        Order Desk" (demo)."""
         self.export_folder = Path.home()
         """Where the next export dialog opens: the folder of the last export."""
 
@@ -216,7 +218,10 @@ class LogView(QWidget):
     def open_in_orderdesk(self, event: EventRow) -> bool:
         if not event.orderdesk_order_id or self.order_link is None:
             return False
-        return QDesktopServices.openUrl(self.order_link(event.orderdesk_order_id))
+        number, orderdesk_id = event.order_number, event.orderdesk_order_id
+        folder = orderdesk_folder_of(self.model.reader, number, orderdesk_id)
+        say_in_window(self, self.order_link(orderdesk_id, folder))
+        return True
 
     def actions_for(self, event: EventRow) -> list[QAction]:
         """The row's menu; built per row so disabled entries say why they are off."""

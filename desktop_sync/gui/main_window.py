@@ -47,7 +47,6 @@ from desktop_sync.gui.icons import app_icon
 from desktop_sync.gui.log_model import SyncLogModel
 from desktop_sync.gui.log_view import LogView
 from desktop_sync.gui.orders_tab import OrdersTab
-from desktop_sync.gui.status import Side
 from desktop_sync.gui.store_cards import StoreCards, store_parts
 from desktop_sync.gui.tray import SyncTray
 from desktop_sync.gui.workers import SyncController
@@ -70,20 +69,23 @@ QUIT_DEADLINE_MS = 2500
 """Quit ends the app by then even when the sync thread is still in a slow call."""
 
 
-def _named(side: Side, look_up: Callable[..., object], *args: str) -> tuple[Side, str]:
-    """``(side, name)`` from a verify call's answer (a StoreInfo or a StoreIdentity)."""
-    answer = look_up(*args)
-    return side, str(getattr(answer, "name", "") or "").strip()
+def _orderdesk_name(store_id: str, api_key: str, api_url: str) -> str:
+    """The Order Desk store's name, as Order Desk gives it."""
+    return DesktopSync.verify_orderdesk(store_id, api_key, api_url).name.strip()
 
 
 def store_words(profile: Profile | None) -> tuple[str, str, str]:
-    """(Order Desk subtitle, store title, store subtitle) for the dashboard cards."""
+    """(Order Desk subtitle, store title, store subtitle) for the dashboard cards. The store
+    is named by the merchant's name for it (``Profile.store_name``), as everywhere in the
+    window, never by the name its platform gives the shop."""
     if profile is None:
         return "", "Your store", ""
     try:
-        title = DesktopSync.platform_info(profile.store_platform).display_name
+        platform = DesktopSync.platform_info(profile.store_platform).display_name
     except ValueError:
-        title = profile.store_platform.capitalize() or "Your store"
+        platform = profile.store_platform.capitalize()
+    name = profile.store_name
+    title = f"{platform}: {name}" if platform and name else (name or platform or "Your store")
     folder = profile.orderdesk_folder_name or str(profile.orderdesk_folder_id or "")
     orderdesk = f"Store ID {profile.orderdesk_store_id}" + (f", folder {folder}" if folder else "")
     return orderdesk, title, profile.store_url
@@ -209,42 +211,23 @@ class MainWindow(QMainWindow):
     # -- names ---------------------------------------------------------------------------
 
     def look_up_names(self, profile: Profile | None) -> None:
-        """The names of the Order Desk store and of the shop, for the cards' titles (ids and
-        addresses say little at a glance); off the GUI thread, and quietly kept as they are
-        when a side cannot be reached."""
+        """The name of the Order Desk store, for its card's title (an id says little at a
+        glance); off the GUI thread, and quietly kept as it is when Order Desk cannot be
+        reached. The store's card has the merchant's own name for it already."""
         if profile is None:
             return
         self._names.start(
             functools.partial(
-                _named,
-                Side.ORDERDESK,
-                DesktopSync.verify_orderdesk,
+                _orderdesk_name,
                 profile.orderdesk_store_id,
                 profile.orderdesk_api_key,
                 profile.orderdesk_api_url,
             )
         )
-        self._names.start(
-            functools.partial(
-                _named,
-                Side.STORE,
-                DesktopSync.verify_store,
-                profile.store_platform,
-                profile.store_url,
-                profile.store_key,
-                profile.store_secret,
-            )
-        )
 
-    def _name_found(self, found: object) -> None:
-        assert isinstance(found, tuple)
-        side, name = found
-        if not name:
-            return
-        if side is Side.ORDERDESK:
+    def _name_found(self, name: object) -> None:
+        if isinstance(name, str) and name:
             self.dashboard.orderdesk_card.set_title(f"Order Desk: {name}")
-        else:
-            self.dashboard.store_card.set_title(f"{store_words(self.profile)[1]}: {name}")
 
     # -- the controller ------------------------------------------------------------------
 

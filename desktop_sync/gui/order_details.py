@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_sync.app.facade_types import EventRow, OrderLine
 from desktop_sync.gui.log_model import readable_time, shown_message
-from desktop_sync.gui.order_links import orderdesk_order_url, store_admin_url
+from desktop_sync.gui.order_links import open_in_orderdesk, store_admin_url
 from desktop_sync.gui.orders_model import tracking_text
 
 __all__ = ["OrderDetails", "StoreAddress"]
@@ -54,10 +54,8 @@ class OrderDetails(QDialog):
         self.setWindowTitle(f"Order {line.number}")
         self.resize(640, 480)
         self._opener = opener
-        orderdesk_api, store_url = addresses
-        self.orderdesk_url = (
-            orderdesk_order_url(line.orderdesk_ids[0], orderdesk_api) if line.orderdesk_ids else ""
-        )
+        self._orderdesk_api, store_url = addresses
+        self._line = line
         self.store_url = store_admin_url(line.platform, store_url, line.store_order_id)
 
         title = QLabel(
@@ -95,9 +93,16 @@ class OrderDetails(QDialog):
             self.timeline.addTopLevelItem(QTreeWidgetItem(["", "Nothing logged yet."]))
 
         self.orderdesk_button = QPushButton("Open in &Order Desk")
-        self.orderdesk_button.setEnabled(bool(self.orderdesk_url))
-        self.orderdesk_button.setToolTip(self.orderdesk_url or "Not in Order Desk yet")
-        self.orderdesk_button.clicked.connect(lambda: self._open(self.orderdesk_url))
+        self.orderdesk_button.setEnabled(bool(line.orderdesk_ids))
+        self.orderdesk_button.setToolTip(
+            "Opens its Order Desk folder and copies its Order Desk order id for the search."
+            if line.orderdesk_ids
+            else "Not in Order Desk yet"
+        )
+        self.orderdesk_button.clicked.connect(self._open_in_orderdesk)
+        self.said = QLabel()
+        """What "Open in Order Desk" did, in one sentence."""
+        self.said.setWordWrap(True)
         self.store_button = QPushButton("Open in the &store's admin")
         self.store_button.setEnabled(bool(self.store_url))
         self.store_button.setToolTip(
@@ -114,7 +119,17 @@ class OrderDetails(QDialog):
         layout.addLayout(facts)
         layout.addWidget(QLabel("<b>Timeline</b>"))
         layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.said)
         layout.addWidget(buttons)
+
+    def _open_in_orderdesk(self) -> None:
+        line = self._line
+        if line.orderdesk_ids:
+            self.said.setText(
+                open_in_orderdesk(
+                    line.orderdesk_ids[0], line.folder, self._orderdesk_api, opener=self._opener
+                )
+            )
 
     def _open(self, url: str) -> None:
         if url:

@@ -346,6 +346,10 @@ class FirstRunWizard(QWizard):
         folder = self.folder_page.chosen_folder()
         # Reconnect keeps the intervals the merchant chose; a first run takes the saved defaults.
         kept = self._prefill.settings if self._prefill is not None else DesktopSync.load_settings()
+        # The merchant's name for the store: the one saved, else the name the shop gave when
+        # it was verified (shown by that one name everywhere, Settings included).
+        named = self._prefill.store.name.strip() if self._prefill is not None else ""
+        identity = self.store_page.identity
         return Profile(
             orderdesk_store_id=store_id,
             orderdesk_api_key=api_key,
@@ -354,6 +358,7 @@ class FirstRunWizard(QWizard):
             orderdesk_folder_name=folder.name if folder else "New",
             store_platform=platform,
             store_url=url,
+            store_name=named or (identity.name.strip() if identity is not None else ""),
             store_key=key,
             store_secret=secret,
             push_interval_seconds=kept.push_interval_seconds,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
 from desktop_sync.app.facade import DesktopSync
@@ -22,6 +23,7 @@ from desktop_sync.gui.log_model import (
 )
 from desktop_sync.gui.log_view import LogView
 from desktop_sync.state.journal import Journal
+from desktop_sync.state.order_facts import OrderFacts, note_folder, note_order
 
 pytestmark = pytest.mark.gui
 
@@ -163,7 +165,7 @@ class _UrlCatcher(QObject):
 
 
 def test_row_actions_copy_and_open_the_order_in_order_desk(
-    model: SyncLogModel, qtbot: QtBot
+    model: SyncLogModel, journal: Journal, qtbot: QtBot
 ) -> None:
     view = LogView(model)
     qtbot.addWidget(view)
@@ -179,13 +181,26 @@ def test_row_actions_copy_and_open_the_order_in_order_desk(
     assert QGuiApplication.clipboard().text() == "#00999"
     actions["Copy row"].trigger()
     assert "Event number 999: sent to Order Desk." in QGuiApplication.clipboard().text()
+    # Order Desk: the order's folder (no page of one order is known to exist), its id copied
+    # for Order Desk's search, and the window says so.
+    journal.record_order_seen("999", "00999", START, START)
+    journal.mark_sent("999", "900999")
+    note_order(journal, OrderFacts("999", "00999", START, platform="bigcommerce"))
+    note_folder(journal, "999", "4321")
+    window = QMainWindow()
+    window.setCentralWidget(view)
+    qtbot.addWidget(window)
     catcher = _UrlCatcher()
     QDesktopServices.setUrlHandler("https", catcher, "open")
     try:
         actions["Open in Order Desk"].trigger()
     finally:
         QDesktopServices.unsetUrlHandler("https")
-    assert [u.toString() for u in catcher.urls] == ["https://app.orderdesk.me/orders/view/900999"]
+    assert [u.toString() for u in catcher.urls] == ["https://app.orderdesk.me/orders?folder=4321"]
+    assert QGuiApplication.clipboard().text() == "900999"
+    assert window.statusBar().currentMessage() == (
+        "Order Desk order 900999 copied: paste it into Order Desk's search."
+    )
 
 
 def test_export_writes_every_matching_event_off_the_gui_thread(

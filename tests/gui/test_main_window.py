@@ -333,6 +333,9 @@ def test_the_cards_name_the_order_desk_store_and_the_shop(
     qtbot.waitUntil(lambda: ":" in dashboard.orderdesk_card.title.text(), timeout=10_000)
     qtbot.waitUntil(lambda: ":" in dashboard.store_card.title.text(), timeout=10_000)
     assert dashboard.orderdesk_card.title.text().startswith("<b>Order Desk: ")
-    assert dashboard.store_card.title.text() == "<b>BigCommerce: Sandbox Store</b>"
+    # The store by the merchant's name for it (its address until they name it), as Settings
+    # and every other place name it; not "Sandbox Store", the name the platform gives it.
+    assert window.profile is not None
+    assert dashboard.store_card.title.text() == f"<b>BigCommerce: {window.profile.store_name}</b>"
     # The ids and the address stay, under the names.
     assert dashboard.orderdesk_card.subtitle.text().startswith("Store ID ")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
 
-from desktop_sync.gui.order_links import orderdesk_order_url, store_admin_url
+from desktop_sync.gui.order_links import open_in_orderdesk, orderdesk_folder_url, store_admin_url
 
 
 @pytest.mark.parametrize(
@@ -50,9 +53,24 @@ def test_store_admin_url_per_platform(
     assert store_admin_url(platform, store_url, order_id) == url
 
 
-def test_orderdesk_url_is_the_order_on_the_server_the_profile_uses() -> None:
-    assert orderdesk_order_url("12345") == "https://app.orderdesk.me/orders/view/12345"
+def test_order_desk_opens_at_the_orders_folder_on_the_server_the_profile_uses() -> None:
+    # No public source shows a page of one order; a folder's page is attested
+    # (app.orderdesk.me/orders?folder=ID), so that is where the browser goes.
+    assert orderdesk_folder_url("4321") == "https://app.orderdesk.me/orders?folder=4321"
     assert (
-        orderdesk_order_url("9", "http://127.0.0.1:5000/api/v2")
-        == "http://127.0.0.1:5000/orders/view/9"
+        orderdesk_folder_url("9", "http://127.0.0.1:5000/api/v2")
+        == "http://127.0.0.1:5000/orders?folder=9"
     )
+
+
+@pytest.mark.parametrize("folder", ["", "New", "Prepared orders", "12a"])
+def test_without_a_folder_id_order_desk_opens_at_its_orders_page(folder: str) -> None:
+    assert orderdesk_folder_url(folder) == "https://app.orderdesk.me/orders"
+
+
+def test_open_in_order_desk_opens_the_folder_and_copies_the_order_id(qtbot: QtBot) -> None:
+    opened: list[QUrl] = []
+    said = open_in_orderdesk("123456", "4321", opener=lambda url: opened.append(url) or True)
+    assert [url.toString() for url in opened] == ["https://app.orderdesk.me/orders?folder=4321"]
+    assert QGuiApplication.clipboard().text() == "123456"
+    assert said == "Order Desk order 123456 copied: paste it into Order Desk's search."

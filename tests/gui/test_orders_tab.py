@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_sync.app.facade import DesktopSync
 from desktop_sync.app.paths import journal_path
 from desktop_sync.gui.orders_tab import OrdersTab
 from desktop_sync.state.journal import Journal
-from desktop_sync.state.order_facts import Hold, OrderFacts, note_order
+from desktop_sync.state.order_facts import Hold, OrderFacts, note_folder, note_order
 from tests.shipments import add_shipment
 
 pytestmark = pytest.mark.gui
@@ -48,6 +49,7 @@ def filled() -> Iterator[Journal]:
             journal.mark_sent(_add(journal, n, f"Customer {n}"), f"OD{n}")
         special = _add(journal, 500, "Zoë Müller")
         journal.mark_sent(special, "OD500")
+        note_folder(journal, special, "4321")
         add_shipment(journal, special, "1500", "1ZTRACK500", orderdesk_id="OD500", done=False)
         journal.add_event(T0, "info", "push", "Sent to Order Desk.", order_number="1500")
         journal.mark_skipped(_add(journal, 501, "Held Person", Hold.STATUS), "Not sent yet: x.")
@@ -103,9 +105,13 @@ def test_search_filter_and_details_from_the_keyboard(
     details.orderdesk_button.click()
     details.store_button.click()
     assert [u.toString() for u in opened] == [
-        "http://127.0.0.1:9/orders/view/OD500",
+        "http://127.0.0.1:9/orders?folder=4321",  # its folder: no page of one order is known
         "https://admin.shopify.com/store/my-shop/orders/500",
     ]
+    assert QGuiApplication.clipboard().text() == "OD500"
+    assert (
+        details.said.text() == "Order Desk order OD500 copied: paste it into Order Desk's search."
+    )
     details.close()
 
     # Tracking finds it too; the filter box moves with the arrow keys.

@@ -235,6 +235,10 @@ def test_finish_saves_secrets_in_the_keyring_and_none_in_any_file(
     assert loaded.orderdesk_api_key == ORDERDESK_API_KEY
     assert loaded.orderdesk_folder_id == orderdesk.folder_ids()["New"]
     assert loaded.store_platform == "bigcommerce" and loaded.store_key == BIGCOMMERCE_TOKEN
+    # One name everywhere (the card, Settings, the tray): the name the shop gave at setup is
+    # saved as the merchant's, never looked up again apart.
+    assert loaded.store_name == "Sandbox Store"
+    assert [s.name for s in load_settings().stores] == ["Sandbox Store"]
     # "New orders from now on": the first scan starts at the moment of connection.
     assert loaded.sync_since is not None
     assert abs((datetime.now(UTC) - loaded.sync_since).total_seconds()) < 120

@@ -120,3 +120,51 @@ def test_each_stores_card_pauses_that_store_and_the_tray_names_it(
     qtbot.mouseClick(cards.pause_buttons["Wholesale"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tray.status_line() == "Up to date", timeout=5_000)
     assert not controller.is_paused("Wholesale")
+
+
+def test_a_store_paused_on_its_card_is_still_paused_after_the_app_restarts(
+    qtbot: QtBot,
+    window_app: DesktopSync,
+    orderdesk: OrderDeskEmulator,
+    bigcommerce: BigCommerceKit,
+    woo: WooCommerceKit,
+) -> None:
+    def started() -> tuple[SyncController, SyncTray, StoreCards, list[CycleResult]]:
+        made = SyncController(
+            window_app.load_profile(),
+            push_interval_seconds=3600,
+            pull_interval_seconds=3600,
+            engine_factory=window_app.engine_factory,
+        )
+        tray, cards, finished = SyncTray(), StoreCards(lambda: store_parts(window_app)), []
+        qtbot.addWidget(cards)
+        cards.control = made
+        made.stores_paused.connect(tray.set_paused_stores)
+        made.stores_paused.connect(cards.refresh)
+        made.cycle_finished.connect(finished.append)
+        made.start()
+        return made, tray, cards, finished
+
+    first, _, cards, finished = started()
+    qtbot.waitUntil(lambda: len(finished) >= 2, timeout=20_000)
+    cards.refresh()
+    qtbot.mouseClick(cards.pause_buttons["Wholesale"], Qt.MouseButton.LeftButton)
+    assert first.is_paused("Wholesale")
+    assert first.shutdown(), "the sync thread outlived its test"
+
+    main = bigcommerce.add_orders(generate_orders(2, seed=97))
+    woo.add_orders(generate_orders(3, seed=98))
+    again, tray, cards, finished = started()
+    try:
+        qtbot.waitUntil(
+            lambda: tray.status_line() == "Up to date · Wholesale paused", timeout=20_000
+        )
+        assert again.is_paused("Wholesale") and not again.is_paused("Main shop")
+        assert cards.pause_buttons["Wholesale"].text() == "Resume this store"
+        shown = window_app.status().stores
+        assert [(s.store, s.paused) for s in shown] == [("Main shop", False), ("Wholesale", True)]
+        qtbot.waitUntil(lambda: len(orderdesk.orders()) == len(main), timeout=20_000)
+        qtbot.waitUntil(lambda: not again.running, timeout=20_000)
+        assert len(orderdesk.orders()) == len(main)  # Wholesale sent nothing while paused
+    finally:
+        assert again.shutdown(), "the sync thread outlived its test"
