@@ -22,7 +22,14 @@ from desktop_sync.engine.events import Direction, Failure, Level, said_once
 from desktop_sync.state import order_facts
 from desktop_sync.state.journal import Journal
 from desktop_sync.state.month import DayTally, per_day
-from desktop_sync.state.needs_you import Action, Look, NeedsYou, NeedsYouRow, needs_you
+from desktop_sync.state.needs_you import (
+    Action,
+    Look,
+    NeedsYou,
+    NeedsYouRow,
+    needs_you,
+    orders_said,
+)
 from desktop_sync.state.orders_view import (
     OrderLine,
     OrdersQuery,
@@ -51,11 +58,13 @@ def _failed_alike_once(rows: Sequence[NeedsYouRow]) -> tuple[NeedsYouRow, ...]:
     for group in said_once(Failure(r.order_numbers[0], r.reason) for r in alone):
         members = [by_number[number].pop(0) for number in group.order_numbers]
         first = members[0]
+        title, said = orders_said(len(members), first.order_numbers[0], "failed", group.reason)
         merged[id(first)] = (
             first
             if len(members) == 1
             else NeedsYouRow(
-                title=f"{len(members):,} orders failed. {group.reason}",
+                title=title,
+                said=said,
                 reason=group.reason,
                 action=Action.RETRY,
                 button="Retry",

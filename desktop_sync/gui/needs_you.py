@@ -42,10 +42,11 @@ def _first_column(row: NeedsYouRow) -> str:
 
 
 def _second_column(row: NeedsYouRow) -> str:
+    """The row's words without the orders the first column names (its button says the
+    action): one order's own reason, or what is said of several."""
     if row.count == 1:
         return row.reason or row.title
-    words = row.title.split(" ", 2)[2] if row.title[0].isdigit() else row.title
-    return f"{words}: {row.button}" if row.button else words
+    return row.said or row.title
 
 
 class NeedsYouPanel(QFrame):
