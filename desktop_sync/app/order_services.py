@@ -7,10 +7,12 @@ journal, the saved settings and the saved notices, never a connection.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import copy
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, Self
 
 from desktop_sync.app.backfill_preview import BackfillPreview, preview_backfill
 from desktop_sync.app.notices import NOTICES_FILE, load_notices
@@ -28,6 +30,7 @@ from desktop_sync.state.needs_you import (
     NeedsYou,
     NeedsYouRow,
     needs_you,
+    order_key,
     orders_said,
 )
 from desktop_sync.state.orders_view import (
@@ -115,11 +118,15 @@ class OrdersReader(Protocol):
 
     def dismiss(self, keys: Iterable[str]) -> None: ...
 
+    def dismiss_order(self, line: OrderLine) -> None: ...
+
     def preview_backfill(
         self, since: datetime | str, *, store: str | None = None
     ) -> BackfillPreview: ...
 
     def backfill(self, since: datetime | str) -> object: ...
+
+    def apart(self) -> AbstractContextManager[OrdersReader]: ...
 
 
 class OrderServices:
@@ -127,6 +134,19 @@ class OrderServices:
 
     _env: Mapping[str, str]
     _profile: Profile | None
+    _journal: Journal | None
+
+    @contextmanager
+    def apart(self) -> Iterator[Self]:
+        """These services on a journal connection of their own, for a worker thread (an
+        action on one order from its details): the window's connection is never shared
+        between threads. The connection is closed at the end."""
+        view = copy.copy(self)
+        view._journal = Journal(journal_path(self._env))
+        try:
+            yield view
+        finally:
+            view._journal.close()
 
     @property
     def journal(self) -> Journal:
@@ -315,3 +335,10 @@ class OrderServices:
         self._require_lock()
         for key in keys:
             order_facts.dismiss(self.journal, key)
+
+    def dismiss_order(self, line: OrderLine) -> None:
+        """Needs you no longer lists this one order (Dismiss in its details)."""
+        key = order_key(
+            line.store_id, line.store_order_id, line.reason, before_start=line.before_start
+        )
+        self.dismiss([key])

@@ -18,7 +18,7 @@ from desktop_sync.state.orders_filters import SOURCES, OrdersQuery, Show, where
 from desktop_sync.state.orders_view import OrderWord
 from desktop_sync.state.states import OrderState, ShipmentState
 
-__all__ = ["Action", "Look", "NeedsYou", "NeedsYouRow", "needs_you", "orders_said"]
+__all__ = ["Action", "Look", "NeedsYou", "NeedsYouRow", "needs_you", "order_key", "orders_said"]
 
 # At most this many failed shipments are listed.
 _READ_AT_MOST = 2000
@@ -78,6 +78,13 @@ class NeedsYou:
     def count(self) -> int:
         """Orders, shipments and notices in the list (a collapsed row counts each)."""
         return sum(row.count for row in self.rows)
+
+
+def order_key(store: str, store_order_id: str, reason: str, *, before_start: bool) -> str:
+    """What Dismiss records for one order (``orders_filters`` reads the same words): its
+    store, its id and why it is listed, so the same order listed again for another reason
+    is shown again."""
+    return f"order:{store}:{store_order_id}:{BEFORE_START if before_start else reason}"
 
 
 def _dismissed(journal: Journal, keys: Iterable[str]) -> set[str]:
@@ -181,7 +188,6 @@ def _order_rows(journal: Journal) -> list[NeedsYouRow]:
     rows = []
     for group in _order_groups(journal):
         title, said, action, button = _orders_title(group)
-        why = BEFORE_START if group.before_start else group.reason
         rows.append(
             NeedsYouRow(
                 title=title,
@@ -193,7 +199,7 @@ def _order_rows(journal: Journal) -> list[NeedsYouRow]:
                 store_order_ids=group.store_order_ids,
                 stores=group.stores,
                 keys=tuple(
-                    f"order:{store}:{i}:{why}"
+                    order_key(store, i, group.reason, before_start=group.before_start)
                     for store, i in zip(group.stores, group.store_order_ids, strict=True)
                 ),
             )
