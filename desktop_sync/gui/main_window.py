@@ -152,6 +152,9 @@ class MainWindow(QMainWindow):
 
         self.orders_tab = OrdersTab(reader, self._store_addresses)
         self.orders_tab.backfill_bar.backfilled.connect(self.sync_now)
+        # An action in an order's details: Needs you and the counts are read again, and a
+        # Retry or Send anyway syncs now, as the same action in Needs you does.
+        self.orders_tab.order_acted.connect(self.dashboard.needs_you.acted)
         # The log and the orders side by side as tabs (Ctrl+1 / Ctrl+2, or Ctrl+Tab).
         self.tabs = QTabWidget()
         self.tabs.addTab(self.log_view, "&Log")
