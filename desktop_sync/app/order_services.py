@@ -36,6 +36,7 @@ from desktop_sync.state.needs_you import (
 from desktop_sync.state.orders_view import (
     OrderLine,
     OrdersQuery,
+    OrderWord,
     PageKey,
     count_orders,
     find_orders,
@@ -61,7 +62,9 @@ def _failed_alike_once(rows: Sequence[NeedsYouRow]) -> tuple[NeedsYouRow, ...]:
     for group in said_once(Failure(r.order_numbers[0], r.reason) for r in alone):
         members = [by_number[number].pop(0) for number in group.order_numbers]
         first = members[0]
-        title, said = orders_said(len(members), first.order_numbers[0], "failed", group.reason)
+        title, said = orders_said(
+            len(members), first.order_numbers[0], OrderWord.FAILED, group.reason
+        )
         merged[id(first)] = (
             first
             if len(members) == 1

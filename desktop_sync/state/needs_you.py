@@ -150,10 +150,11 @@ _NOT_SENT_YET = "Not sent yet: "
 _OF_SEVERAL = (("its ", "their "), ("it is sent once it reaches", "they are sent once they reach"))
 
 
-def orders_said(count: int, first: str, word: str, reason: str) -> tuple[str, str]:
-    """What Needs you says of ``count`` orders (the first numbered ``first``) that ``word``
-    ("held", "failed") for ``reason``: the whole sentence ("2 orders held, not sent yet: their
-    payment ...") and the same without the orders it names ("Held, not sent yet: ...").
+def orders_said(count: int, first: str, word: OrderWord, reason: str) -> tuple[str, str]:
+    """What Needs you says of ``count`` orders (the first numbered ``first``) that are
+    ``word`` (held or failed) for ``reason``: the whole sentence ("2 orders held, not sent
+    yet: their payment ...") and the same without the orders it names ("Held, not sent yet:
+    ...").
     The window's list, the tray and ``desktop-sync status`` all say these words."""
     who = f"{count:,} orders" if count > 1 else f"Order {first}"
     reason = reason.strip()
@@ -162,9 +163,9 @@ def orders_said(count: int, first: str, word: str, reason: str) -> tuple[str, st
         if count > 1:
             for one, several in _OF_SEVERAL:
                 rest = rest.replace(one, several)
-        what = f"{word}, not sent yet: {rest}"
+        what = f"{word.value}, not sent yet: {rest}"
     else:
-        what = f"{word}. {reason}" if reason else f"{word}."
+        what = f"{word.value}. {reason}" if reason else f"{word.value}."
     return f"{who} {what}", what[:1].upper() + what[1:]
 
 
@@ -175,11 +176,8 @@ def _orders_title(group: _OrderGroup) -> tuple[str, str, Action, str]:
         placed = "placed before setup, not sent" if many else "was placed before setup, not sent"
         button = "Send them" if many else "Send it"
         return f"{who} {placed}", "Placed before setup, not sent", Action.SEND_ANYWAY, button
-    held = group.state is OrderWord.HELD
-    title, said = orders_said(
-        len(group.numbers), group.numbers[0], "held" if held else "failed", group.reason
-    )
-    if held:
+    title, said = orders_said(len(group.numbers), group.numbers[0], group.state, group.reason)
+    if group.state is OrderWord.HELD:
         return title, said, Action.SEND_ANYWAY, "Send anyway"
     return title, said, Action.RETRY, "Retry"
 
