@@ -38,7 +38,7 @@ from desktop_sync.gui.orders_model import tracking_text
 if TYPE_CHECKING:
     from desktop_sync.app.facade_types import OrdersReader
 
-__all__ = ["OrderDetails", "StoreAddress"]
+__all__ = ["OrderDetails", "StoreAddress", "store_status_words"]
 
 StoreAddress = tuple[str, str]
 """(Order Desk's API address, the store's address) from the profile, for the links."""
@@ -49,6 +49,20 @@ def _selectable(text: str) -> QLabel:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setWordWrap(True)
     return label
+
+
+def store_status_words(line: OrderLine) -> str:
+    """The store's status as last read, with when: the sync reads it each time it reads the
+    order, so after the app fulfils the order it is out of date until the next read."""
+    if line.status_read is None:
+        return line.store_status
+    read = readable_time(line.status_read)
+    if line.shipped_at is not None and line.status_read < line.shipped_at:
+        return (
+            f"{line.store_status} when read {read}, before this app fulfilled it "
+            f"({readable_time(line.shipped_at)}); read again at the next check"
+        )
+    return f"{line.store_status} (read {read})"
 
 
 class _Act(enum.Enum):
@@ -242,7 +256,7 @@ class OrderDetails(QDialog):
         facts.addRow("Customer", _selectable(line.customer or "Not known yet"))
         facts.addRow("Total", _selectable(f"{line.total} {line.currency}".strip() or "-"))
         if line.store_status:
-            facts.addRow("Status in the store", _selectable(line.store_status))
+            facts.addRow("Status in the store", _selectable(store_status_words(line)))
         facts.addRow("Store's order id", _selectable(line.store_order_id))
         facts.addRow(
             "Order Desk order id",
