@@ -90,6 +90,8 @@ class OrdersReader(Protocol):
 
     def store_names(self) -> list[str]: ...
 
+    def store_labels(self) -> dict[str, str]: ...
+
     def orders_page(
         self, query: OrdersQuery, limit: int, *, after: PageKey | None = None
     ) -> list[OrderLine]: ...
@@ -179,6 +181,10 @@ class OrderServices:
     def store_names(self) -> list[str]:
         """The profile's stores by name, as the orders view's store filter lists them."""
         return [store.label for store in self.stores()]
+
+    def store_labels(self) -> dict[str, str]:
+        """The profile's stores' names by their journal id (the log's Store column)."""
+        return {store.id: store.label for store in self.stores()}
 
     def _by_id(self) -> dict[str, StoreSettings]:
         """The profile's stores by their journal id (as saved, or as the environment says)."""

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMNS",
     "PAGE_SIZE",
+    "STORE",
     "SyncLogModel",
     "direction_label",
     "level_label",
@@ -28,8 +29,9 @@ __all__ = [
     "shown_message",
 ]
 
-COLUMNS = ("Time", "Level", "Direction", "Order", "Message")
-TIME, LEVEL, DIRECTION, ORDER, MESSAGE = range(len(COLUMNS))
+COLUMNS = ("Time", "Level", "Direction", "Order", "Store", "Message")
+TIME, LEVEL, DIRECTION, ORDER, STORE, MESSAGE = range(len(COLUMNS))
+"""The Store column is hidden by the window while the profile has one store."""
 PAGE_SIZE = 200
 # A live refresh pulls at most this many new rows per tick so one tick never stalls the GUI;
 # the rest arrive on the next ticks.
@@ -104,6 +106,8 @@ class SyncLogModel(PagedTableModel[EventRow]):
         # busy sync asks for hundreds of cells, and local-time formatting is not cheap.
         self._times: dict[int, str] = {}
         self._messages: dict[int, str] = {}
+        self.store_names: dict[str, str] = reader.store_labels()
+        """Each store's name by its journal id (``stores_changed`` reads them again)."""
         self._now = datetime.now().astimezone()
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
@@ -130,7 +134,9 @@ class SyncLogModel(PagedTableModel[EventRow]):
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             local = event.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            store = self.store_of(event)
             order = f" Order {event.order_number}." if event.order_number else ""
+            order += f" Store: {store}." if store and len(self.store_names) > 1 else ""
             return f"{local} ({level_label(event.level)}).{order}\n{shown_message(event.message)}"
         if role == Qt.ItemDataRole.UserRole:
             return event
@@ -153,6 +159,16 @@ class SyncLogModel(PagedTableModel[EventRow]):
 
     def event_at(self, row: int) -> EventRow:
         return self._rows[row]
+
+    def stores_changed(self) -> None:
+        """A store was added, renamed or removed: its name in the Store column."""
+        self.store_names = self._reader.store_labels()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, STORE), self.index(len(self._rows) - 1, STORE))
+
+    def store_of(self, event: EventRow) -> str:
+        """The name of the store whose sync wrote the line (a removed store's: its id)."""
+        return self.store_names.get(event.store, event.store)
 
     def set_filter(
         self, text: str | None = None, levels: Iterable[str] | None = None, *, now: bool = False
@@ -254,6 +270,8 @@ class SyncLogModel(PagedTableModel[EventRow]):
             return direction_label(event.direction)
         if column == ORDER:
             return event.order_number
+        if column == STORE:
+            return self.store_of(event)
         # One line in the table; the tooltip carries the whole message.
         text = self._messages.get(event.id)
         if text is None:

@@ -44,7 +44,7 @@ from desktop_sync.gui.add_store import AddStoreWizard
 from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.dashboard import Dashboard
 from desktop_sync.gui.icons import app_icon
-from desktop_sync.gui.log_model import SyncLogModel
+from desktop_sync.gui.log_model import STORE, SyncLogModel
 from desktop_sync.gui.log_view import LogView
 from desktop_sync.gui.orders_tab import OrdersTab
 from desktop_sync.gui.status import Side
@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
             lambda path, rows: self.statusBar().showMessage(f"Saved {rows:,} log lines to {path}.")
         )
         self.log_view.export_failed.connect(self._export_failed)
+        self._show_store_column()
 
         self.orders_tab = OrdersTab(reader, self._store_addresses)
         self.orders_tab.backfill_bar.backfilled.connect(self.sync_now)
@@ -445,8 +446,17 @@ class MainWindow(QMainWindow):
         wizard.open()
         return wizard
 
+    def _show_store_column(self) -> None:
+        """The log's Store column names each line's store while there are several."""
+        self.log_view.table.setColumnHidden(STORE, len(self.log_model.store_names) < 2)
+
+    def _stores_changed(self) -> None:
+        self.log_model.stores_changed()
+        self._show_store_column()
+
     def _store_added(self, _store: object) -> None:
         self.store_cards.refresh()
+        self._stores_changed()
         if self.profile is not None:
             self.restart_sync(self.profile)  # the new engines include the new store
 
@@ -461,6 +471,7 @@ class MainWindow(QMainWindow):
     def _store_removed(self, store: object) -> None:
         """A store removed in Settings: its card goes, and the sync goes on without it."""
         self.store_cards.refresh()
+        self._stores_changed()
         profile = self.profile
         if profile is not None and isinstance(store, StoreSettings):
             if profile.store_id == store.id:
@@ -474,6 +485,8 @@ class MainWindow(QMainWindow):
         a new choice of what is sent (statuses, the cancel folder) gets a new engine."""
         before = self.settings
         self.settings = settings
+        if before.stores != settings.stores:
+            self._stores_changed()  # a store renamed
         profile = self.profile
         engine_changed = (before.order_statuses, before.cancel_folder_name, before.stores) != (
             settings.order_statuses,
