@@ -81,7 +81,7 @@ def _status(args: argparse.Namespace) -> int:
             f"{item['reason']}"
         )
     if status.attention:
-        _say("Needs attention:")
+        _say("Needs you, to look at:")
         say_failures(DesktopSync.said_once(status.attention))
     for line in status.held:
         _say(line)

@@ -24,6 +24,7 @@ __all__ = [
     "STORE",
     "SyncLogModel",
     "direction_label",
+    "exact_time",
     "level_label",
     "readable_time",
     "shown_message",
@@ -64,8 +65,17 @@ def shown_message(message: str) -> str:
     return banner_sentence(message, needs_reconnect="until you reconnect" in message)
 
 
+def exact_time(moment: datetime) -> str:
+    """A moment in full, in the window's one family of dates: "Dec 7 2026, 17:07:08"
+    (tooltips, and wherever the year matters)."""
+    local = moment.astimezone()
+    return f"{local.strftime('%b')} {local.day} {local.year}, {local.strftime('%H:%M:%S')}"
+
+
 def readable_time(moment: datetime, *, now: datetime | None = None) -> str:
-    """Local time, short for today and yesterday, with the date otherwise."""
+    """Local time, short for today and yesterday, with the date otherwise: the window's one
+    way of saying a moment ("Today 17:07:08", "Yesterday 09:12:00", "Nov 30, 17:07:08");
+    ``exact_time`` in full."""
     local = moment.astimezone()
     today = (now or datetime.now().astimezone()).astimezone().date()
     clock = local.strftime("%H:%M:%S")
@@ -133,7 +143,7 @@ class SyncLogModel(PagedTableModel[EventRow]):
             colour = _LEVEL_COLOURS.get(event.level)
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            local = event.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            local = exact_time(event.time)
             store = self.store_of(event)
             order = f" Order {event.order_number}." if event.order_number else ""
             order += f" Store: {store}." if store and len(self.store_names) > 1 else ""

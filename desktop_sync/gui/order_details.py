@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop_sync.app.facade_types import EventRow, OrderLine, OrdersQuery, OrderWord, Show
 from desktop_sync.gui.background import TaskRunner
-from desktop_sync.gui.log_model import readable_time, shown_message
+from desktop_sync.gui.log_model import exact_time, readable_time, shown_message
 from desktop_sync.gui.order_links import orderdesk_order_url, store_admin_url
 from desktop_sync.gui.orders_model import tracking_text
 
@@ -252,7 +252,7 @@ class OrderDetails(QDialog):
 
     def _fill_facts(self, line: OrderLine) -> None:
         facts = self.facts
-        facts.addRow("Placed", _selectable(line.placed.astimezone().strftime("%Y-%m-%d %H:%M")))
+        facts.addRow("Placed", _selectable(exact_time(line.placed)))
         facts.addRow("Customer", _selectable(line.customer or "Not known yet"))
         facts.addRow("Total", _selectable(f"{line.total} {line.currency}".strip() or "-"))
         if line.store_status:

@@ -1,4 +1,4 @@
-"""The Orders tab beside the log: every store order in a table, with filters (needs me,
+"""The Orders tab beside the log: every store order in a table, with filters (needs you,
 waiting, sent, shipped, by store) and a search (number, name, tracking). Enter or a
 double-click opens the order's details. Usable from the keyboard alone: Ctrl+F searches,
 the arrows move, Enter opens."""
@@ -34,7 +34,7 @@ __all__ = ["OrdersTab"]
 
 _SHOWS = (
     ("All orders", Show.ALL),
-    ("Needs me", Show.NEEDS_ME),
+    ("Needs you", Show.NEEDS_ME),
     ("Waiting", Show.WAITING),
     ("Sent", Show.SENT),
     ("Shipped", Show.SHIPPED),
@@ -126,7 +126,7 @@ class OrdersTab(QWidget):
         self._show_count(self.model.total)
 
     def show_only(self, show: Show) -> None:
-        """Switch the filter (the dashboard's Needs you opens the tab on "Needs me")."""
+        """Switch the filter (the dashboard's Needs you opens the tab on "Needs you")."""
         self.show_box.setCurrentIndex(self.show_box.findData(show))
 
     def open_row(self, row: int) -> OrderDetails:
