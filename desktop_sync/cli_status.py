@@ -82,7 +82,7 @@ def _status(args: argparse.Namespace) -> int:
             f"{item['reason']}"
         )
     if status.attention:
-        _say("Needs attention:")
+        _say("Needs you, to look at:")
         say_failures(DesktopSync.said_once(status.attention))
     if status.paused:
         _say(

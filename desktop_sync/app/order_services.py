@@ -7,11 +7,13 @@ journal, the saved settings and the saved notices, never a connection.
 
 from __future__ import annotations
 
+import copy
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Protocol, Self, runtime_checkable
 
 from desktop_sync.app.backfill_preview import BackfillPreview, preview_backfill
 from desktop_sync.app.facade_core import FacadeCore, start_of
@@ -25,10 +27,19 @@ from desktop_sync.errors import DesktopSyncError
 from desktop_sync.state import order_facts
 from desktop_sync.state.journal import Journal
 from desktop_sync.state.month import Month, per_day
-from desktop_sync.state.needs_you import Action, Look, NeedsYou, NeedsYouRow, needs_you
+from desktop_sync.state.needs_you import (
+    Action,
+    Look,
+    NeedsYou,
+    NeedsYouRow,
+    needs_you,
+    order_key,
+    orders_said,
+)
 from desktop_sync.state.orders_view import (
     OrderLine,
     OrdersQuery,
+    OrderWord,
     PageKey,
     count_orders,
     find_orders,
@@ -56,11 +67,15 @@ def _failed_alike_once(rows: Sequence[NeedsYouRow]) -> tuple[NeedsYouRow, ...]:
     for group in said_once(Failure(r.order_numbers[0], r.reason) for r in alone):
         members = [by_number[number].pop(0) for number in group.order_numbers]
         first = members[0]
+        title, said = orders_said(
+            len(members), first.order_numbers[0], OrderWord.FAILED, group.reason
+        )
         merged[id(first)] = (
             first
             if len(members) == 1
             else NeedsYouRow(
-                title=f"{len(members):,} orders failed. {group.reason}",
+                title=title,
+                said=said,
                 reason=group.reason,
                 action=Action.RETRY,
                 button="Retry",
@@ -79,6 +94,8 @@ class OrdersReader(Protocol):
     """The order services the window's widgets use (``JournalReader`` includes them)."""
 
     def store_names(self) -> list[str]: ...
+
+    def store_labels(self) -> dict[str, str]: ...
 
     def orders_page(
         self, query: OrdersQuery, limit: int, *, after: PageKey | None = None
@@ -113,11 +130,15 @@ class OrdersReader(Protocol):
 
     def dismiss(self, keys: Iterable[str]) -> None: ...
 
+    def dismiss_order(self, line: OrderLine) -> None: ...
+
     def preview_backfill(
         self, since: datetime | str, *, store: str | None = None
     ) -> BackfillPreview: ...
 
     def backfill(self, since: datetime | str) -> object: ...
+
+    def apart(self) -> AbstractContextManager[OrdersReader]: ...
 
 
 @runtime_checkable
@@ -131,11 +152,27 @@ class _LimitedHistory(Protocol):
 class OrderServices(FacadeCore):
     """The orders view, Needs you and its actions, and what to say before a backfill."""
 
+    @contextmanager
+    def apart(self) -> Iterator[Self]:
+        """These services on a journal connection of their own, for a worker thread (an
+        action on one order from its details): the window's connection is never shared
+        between threads. The connection is closed at the end."""
+        view = copy.copy(self)
+        view._journal = Journal(journal_path(self._env))
+        try:
+            yield view
+        finally:
+            view._journal.close()
+
     # -- reads ---------------------------------------------------------------------------
 
     def store_names(self) -> list[str]:
         """The profile's stores by name, as the orders view's store filter lists them."""
         return [store.label for store in self.stores()]
+
+    def store_labels(self) -> dict[str, str]:
+        """The profile's stores' names by their journal id (the log's Store column)."""
+        return {store.id: store.label for store in self.stores()}
 
     def _by_id(self) -> dict[str, StoreSettings]:
         """The profile's stores by their journal id (as saved, or as the environment says)."""
@@ -307,6 +344,13 @@ class OrderServices(FacadeCore):
         self._require_lock()
         for key in keys:
             order_facts.dismiss(self.journal, key)
+
+    def dismiss_order(self, line: OrderLine) -> None:
+        """Needs you no longer lists this one order (Dismiss in its details)."""
+        key = order_key(
+            line.store_id, line.store_order_id, line.reason, before_start=line.before_start
+        )
+        self.dismiss([key])
 
     # -- before a backfill ---------------------------------------------------------------
 

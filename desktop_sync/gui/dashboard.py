@@ -277,7 +277,7 @@ class Dashboard(QWidget):
 
     @property
     def needs_attention(self) -> int:
-        """The "Need attention" count: everything in Needs you (failed and held orders,
+        """The "Needs you" count: everything in Needs you (failed and held orders,
         failed shipments, the orders the cycles said need the merchant)."""
         return self.needs_you.count
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_sync.app.facade_types import ANOTHER_COMPUTER, Health, JournalCounts
-from desktop_sync.gui.log_model import readable_time
+from desktop_sync.gui.log_model import exact_time, readable_time
 from desktop_sync.gui.status import (
     Side,
     SideTrouble,
@@ -159,9 +159,7 @@ class SideCard(QFrame):
         self.times.setText(f"{first}\n{self.sent_words}: {sent}\n{upcoming_line}")
         exact = [(w, t) for w, t in (("Checked", checked), (self.sent_words, last_sent)) if t]
         self.times.setToolTip(
-            "\n".join(
-                f"{words}: {moment.astimezone():%Y-%m-%d %H:%M:%S}" for words, moment in exact
-            )
+            "\n".join(f"{words}: {exact_time(moment)}" for words, moment in exact)
         )
 
 
@@ -272,7 +270,7 @@ class Counters(QFrame):
         self.setObjectName("card")
         self.sent = Counter("Orders sent")
         self.pending = Counter("Waiting to send")
-        self.failed = Counter("Need attention")
+        self.failed = Counter("Needs you")
         self.fulfilled = Counter("Shipments sent to store")
         self.activity = QLabel("Waiting for the first sync.")
         self.activity.setObjectName("caption")

@@ -21,15 +21,18 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMNS",
     "PAGE_SIZE",
+    "STORE",
     "SyncLogModel",
     "direction_label",
+    "exact_time",
     "level_label",
     "readable_time",
     "shown_message",
 ]
 
-COLUMNS = ("Time", "Level", "Direction", "Order", "Message")
-TIME, LEVEL, DIRECTION, ORDER, MESSAGE = range(len(COLUMNS))
+COLUMNS = ("Time", "Level", "Direction", "Order", "Store", "Message")
+TIME, LEVEL, DIRECTION, ORDER, STORE, MESSAGE = range(len(COLUMNS))
+"""The Store column is hidden by the window while the profile has one store."""
 PAGE_SIZE = 200
 # A live refresh pulls at most this many new rows per tick so one tick never stalls the GUI;
 # the rest arrive on the next ticks.
@@ -62,8 +65,17 @@ def shown_message(message: str) -> str:
     return banner_sentence(message, needs_reconnect="until you reconnect" in message)
 
 
+def exact_time(moment: datetime) -> str:
+    """A moment in full, in the window's one family of dates: "Dec 7 2026, 17:07:08"
+    (tooltips, and wherever the year matters)."""
+    local = moment.astimezone()
+    return f"{local.strftime('%b')} {local.day} {local.year}, {local.strftime('%H:%M:%S')}"
+
+
 def readable_time(moment: datetime, *, now: datetime | None = None) -> str:
-    """Local time, short for today and yesterday, with the date otherwise."""
+    """Local time, short for today and yesterday, with the date otherwise: the window's one
+    way of saying a moment ("Today 17:07:08", "Yesterday 09:12:00", "Nov 30, 17:07:08");
+    ``exact_time`` in full."""
     local = moment.astimezone()
     today = (now or datetime.now().astimezone()).astimezone().date()
     clock = local.strftime("%H:%M:%S")
@@ -104,6 +116,8 @@ class SyncLogModel(PagedTableModel[EventRow]):
         # busy sync asks for hundreds of cells, and local-time formatting is not cheap.
         self._times: dict[int, str] = {}
         self._messages: dict[int, str] = {}
+        self.store_names: dict[str, str] = reader.store_labels()
+        """Each store's name by its journal id (``stores_changed`` reads them again)."""
         self._now = datetime.now().astimezone()
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
@@ -129,8 +143,10 @@ class SyncLogModel(PagedTableModel[EventRow]):
             colour = _LEVEL_COLOURS.get(event.level)
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            local = event.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            local = exact_time(event.time)
+            store = self.store_of(event)
             order = f" Order {event.order_number}." if event.order_number else ""
+            order += f" Store: {store}." if store and len(self.store_names) > 1 else ""
             return f"{local} ({level_label(event.level)}).{order}\n{shown_message(event.message)}"
         if role == Qt.ItemDataRole.UserRole:
             return event
@@ -153,6 +169,16 @@ class SyncLogModel(PagedTableModel[EventRow]):
 
     def event_at(self, row: int) -> EventRow:
         return self._rows[row]
+
+    def stores_changed(self) -> None:
+        """A store was added, renamed or removed: its name in the Store column."""
+        self.store_names = self._reader.store_labels()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, STORE), self.index(len(self._rows) - 1, STORE))
+
+    def store_of(self, event: EventRow) -> str:
+        """The name of the store whose sync wrote the line (a removed store's: its id)."""
+        return self.store_names.get(event.store, event.store)
 
     def set_filter(
         self, text: str | None = None, levels: Iterable[str] | None = None, *, now: bool = False
@@ -254,6 +280,8 @@ class SyncLogModel(PagedTableModel[EventRow]):
             return direction_label(event.direction)
         if column == ORDER:
             return event.order_number
+        if column == STORE:
+            return self.store_of(event)
         # One line in the table; the tooltip carries the whole message.
         text = self._messages.get(event.id)
         if text is None:

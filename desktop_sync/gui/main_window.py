@@ -16,7 +16,6 @@ from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
     QKeySequence,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -44,11 +42,12 @@ from desktop_sync.gui.add_store import AddStoreWizard
 from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.dashboard import Dashboard
 from desktop_sync.gui.icons import app_icon
-from desktop_sync.gui.log_model import SyncLogModel
+from desktop_sync.gui.log_model import STORE, SyncLogModel
 from desktop_sync.gui.log_view import LogView
 from desktop_sync.gui.orders_tab import OrdersTab
 from desktop_sync.gui.store_cards import StoreCards, store_parts
 from desktop_sync.gui.tray import SyncTray
+from desktop_sync.gui.window_tabs import WindowTabs
 from desktop_sync.gui.workers import SyncController
 
 if TYPE_CHECKING:
@@ -151,31 +150,24 @@ class MainWindow(QMainWindow):
             lambda path, rows: self.statusBar().showMessage(f"Saved {rows:,} log lines to {path}.")
         )
         self.log_view.export_failed.connect(self._export_failed)
+        self._show_store_column()
 
         self.orders_tab = OrdersTab(reader, self._store_addresses)
         self.orders_tab.backfill_bar.backfilled.connect(self.sync_now)
-        # The log and the orders side by side as tabs (Ctrl+1 / Ctrl+2, or Ctrl+Tab).
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.log_view, "&Log")
-        self.tabs.addTab(self.orders_tab, "&Orders")
-        # No taller at its smallest than the log alone was: the dashboard above keeps its room.
-        self.tabs.setMinimumHeight(self.log_view.minimumSizeHint().height())
-        for number, page in ((1, self.log_view), (2, self.orders_tab)):
-            QShortcut(
-                QKeySequence(f"Ctrl+{number}"),
-                self,
-                lambda page=page: self.tabs.setCurrentWidget(page),
-            )
-
+        # An action in an order's details: Needs you and the counts are read again, and a
+        # Retry or Send anyway syncs now, as the same action in Needs you does.
+        self.orders_tab.order_acted.connect(self.dashboard.needs_you.acted)
+        # A card per store (hidden with one store: the dashboard's card tells it).
+        self.store_cards = StoreCards(lambda: store_parts(reader))
+        # The log, the orders and the stores as tabs below the dashboard; they take the
+        # window's height, and the orders keep room for their rows at the smallest.
+        self.tabs = WindowTabs(self.log_view, self.orders_tab, self.store_cards, self)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.dashboard)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        # A card per store between the dashboard and the log (hidden with one store).
-        self.store_cards = StoreCards(lambda: store_parts(reader))
-        splitter.insertWidget(1, self.store_cards)
         central = QWidget()
         self._layout = QVBoxLayout(central)
         self._layout.setContentsMargins(12, 10, 12, 6)
@@ -425,8 +417,18 @@ class MainWindow(QMainWindow):
         wizard.open()
         return wizard
 
+    def _show_store_column(self) -> None:
+        """The log's Store column names each line's store while there are several."""
+        self.log_view.table.setColumnHidden(STORE, len(self.log_model.store_names) < 2)
+
+    def _stores_changed(self) -> None:
+        self.log_model.stores_changed()
+        self._show_store_column()
+        self.tabs.stores_changed()
+
     def _store_added(self, _store: object) -> None:
         self.store_cards.refresh()
+        self._stores_changed()
         if self.profile is not None:
             self.restart_sync(self.profile)  # the new engines include the new store
 
@@ -441,6 +443,7 @@ class MainWindow(QMainWindow):
     def _store_removed(self, store: object) -> None:
         """A store removed in Settings: its card goes, and the sync goes on without it."""
         self.store_cards.refresh()
+        self._stores_changed()
         profile = self.profile
         if profile is not None and isinstance(store, StoreSettings):
             if profile.store_id == store.id:
@@ -454,6 +457,8 @@ class MainWindow(QMainWindow):
         a new choice of what is sent (statuses, the cancel folder) gets a new engine."""
         before = self.settings
         self.settings = settings
+        if before.stores != settings.stores:
+            self._stores_changed()  # a store renamed
         profile = self.profile
         engine_changed = (before.order_statuses, before.cancel_folder_name, before.stores) != (
             settings.order_statuses,

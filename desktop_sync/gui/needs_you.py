@@ -29,7 +29,10 @@ from desktop_sync.gui.background import TaskRunner
 if TYPE_CHECKING:
     from desktop_sync.app.facade import JournalReader
 
-__all__ = ["NeedsYouPanel"]
+__all__ = ["SHOWN_ROWS", "NeedsYouPanel"]
+
+SHOWN_ROWS = 2
+"""The rows Needs you shows at once; with several stores, more left the orders no room."""
 
 _HINT = (
     "Select a row to read the whole reason. Fix it in your store or in Order Desk, then press "
@@ -42,10 +45,11 @@ def _first_column(row: NeedsYouRow) -> str:
 
 
 def _second_column(row: NeedsYouRow) -> str:
+    """The row's words without the orders the first column names (its button says the
+    action): one order's own reason, or what is said of several."""
     if row.count == 1:
         return row.reason or row.title
-    words = row.title.split(" ", 2)[2] if row.title[0].isdigit() else row.title
-    return f"{words}: {row.button}" if row.button else words
+    return row.said or row.title
 
 
 class NeedsYouPanel(QFrame):
@@ -97,7 +101,7 @@ class NeedsYouPanel(QFrame):
         for button in (self.act_button, self.dismiss_button, self.retry_all_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setContentsMargins(12, 6, 12, 6)
         layout.addLayout(buttons)
         layout.addWidget(self.list)
         layout.addWidget(self.detail)
@@ -138,8 +142,9 @@ class NeedsYouPanel(QFrame):
                 item.setSelected(True)
         count = self.listed.count
         self.title.setText(f"<b>Needs you ({count:,})</b>")
-        # As tall as its rows, up to four: the log below keeps the rest.
-        rows = max(1, min(4, self.list.topLevelItemCount()))
+        # As tall as its rows, up to ``SHOWN_ROWS`` (more scroll; the title counts them all):
+        # the orders and the log below keep the rest.
+        rows = max(1, min(SHOWN_ROWS, self.list.topLevelItemCount()))
         row_height = self.list.sizeHintForRow(0) if self.list.topLevelItemCount() else 20
         frame = self.list.frameWidth() * 2 + self.list.header().sizeHint().height()
         self.list.setFixedHeight(frame + rows * max(row_height, 18) + 2)

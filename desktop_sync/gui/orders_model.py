@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop_sync.app.facade_types import OrderLine, OrdersQuery, OrderWord
 from desktop_sync.gui.background import TaskRunner
-from desktop_sync.gui.log_model import readable_time
+from desktop_sync.gui.log_model import exact_time, readable_time
 from desktop_sync.gui.paged_model import Index, PagedTableModel
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ class OrdersModel(PagedTableModel[OrderLine]):
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == PLACED:
-                return line.placed.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+                return exact_time(line.placed)
             if column == STATE and line.reason:
                 return line.reason
             return self._cells_of(index.row())[column] or None

@@ -1,4 +1,4 @@
-"""The Orders tab beside the log: every store order in a table, with filters (needs me,
+"""The Orders tab beside the log: every store order in a table, with filters (needs you,
 waiting, sent, shipped, by store) and a search (number, name, tracking). Enter or a
 double-click opens the order's details. Usable from the keyboard alone: Ctrl+F searches,
 the arrows move, Enter opens."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,7 @@ __all__ = ["OrdersTab"]
 
 _SHOWS = (
     ("All orders", Show.ALL),
-    ("Needs me", Show.NEEDS_ME),
+    ("Needs you", Show.NEEDS_ME),
     ("Waiting", Show.WAITING),
     ("Sent", Show.SENT),
     ("Shipped", Show.SHIPPED),
@@ -46,6 +46,10 @@ _WIDTHS = (100, 60, 130, 150, 90, 90, 100, 100, 230)
 
 
 class OrdersTab(QWidget):
+    order_acted = Signal(str)
+    """An action in an order's details changed the journal (its sentence; "" for Dismiss):
+    the list is read again here, and the window redraws Needs you and syncs."""
+
     def __init__(
         self,
         reader: OrdersReader,
@@ -122,7 +126,7 @@ class OrdersTab(QWidget):
         self._show_count(self.model.total)
 
     def show_only(self, show: Show) -> None:
-        """Switch the filter (the dashboard's Needs you opens the tab on "Needs me")."""
+        """Switch the filter (the dashboard's Needs you opens the tab on "Needs you")."""
         self.show_box.setCurrentIndex(self.show_box.findData(show))
 
     def open_row(self, row: int) -> OrderDetails:
@@ -130,14 +134,19 @@ class OrdersTab(QWidget):
         line = self.model.line_at(row)
         timeline = self._reader.order_timeline(line.number, store=line.store_id)
         self.details = OrderDetails(
-            line, timeline, self._addresses(), opener=self._opener, parent=self
+            line, timeline, self._addresses(), reader=self._reader, opener=self._opener, parent=self
         )
+        self.details.acted.connect(self._acted)
         self.details.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.details.show()
         return self.details
 
     def refresh(self) -> None:
         self.model.refresh()
+
+    def _acted(self, sentence: str) -> None:
+        self.model.refresh()
+        self.order_acted.emit(sentence)
 
     def _query(self, *, now: bool) -> None:
         self.model.set_query(

@@ -23,7 +23,7 @@ _HEALTH_WORDS = {
     Health.STORE_AUTH: "{store} needs you to reconnect",
     Health.ORDERDESK_OFFLINE: "Order Desk cannot be reached",
     Health.STORE_OFFLINE: "{store} cannot be reached",
-    Health.FAILING: "Some orders need attention",
+    Health.FAILING: "Some orders need you",
     Health.SETUP: "Syncing could not start",
     Health.HELD: "A store waits for your choice",
 }
@@ -209,7 +209,7 @@ class SyncTray(QObject):
         self._refresh()
 
     def status_line(self) -> str:
-        """One line: "Up to date", "Sending 3 of 100 orders to Order Desk", "1 needs attention";
+        """One line: "Up to date", "Sending 3 of 100 orders to Order Desk", "1 order needs you";
         with " · Wholesale paused" after it while a store is paused on its own."""
         line = self._status()
         if self.paused_stores and not self.pause_action.isChecked():
@@ -226,7 +226,7 @@ class SyncTray(QObject):
             return "Syncing..."
         if self.health in (Health.OK, Health.FAILING) and self.failing:
             verb = "needs" if self.failing == 1 else "need"
-            return f"{plural(self.failing, 'order')} {verb} attention"
+            return f"{plural(self.failing, 'order')} {verb} you"
         if self.health is Health.OK:
             return "Up to date"
         return health_words(self.health, self.store)

@@ -87,7 +87,7 @@ class JournalEvents(JournalPart):
             where += (" AND " if where else " WHERE ") + "id <= ?"
             params.append(max_id)
         rows = self._query(
-            "SELECT id, time, level, direction, order_number, orderdesk_order_id, message "
+            "SELECT id, time, level, direction, order_number, orderdesk_order_id, message, store "
             f"FROM events{where} ORDER BY id DESC LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
@@ -96,7 +96,7 @@ class JournalEvents(JournalPart):
     def events_after(self, event_id: int, limit: int = 1000) -> list[EventRow]:
         """Events newer than ``event_id``, oldest first (for live tails)."""
         rows = self._query(
-            "SELECT id, time, level, direction, order_number, orderdesk_order_id, message "
+            "SELECT id, time, level, direction, order_number, orderdesk_order_id, message, store "
             "FROM events WHERE id > ? ORDER BY id LIMIT ?",
             (event_id, limit),
         )

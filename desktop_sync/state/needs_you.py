@@ -18,7 +18,7 @@ from desktop_sync.state.orders_filters import SOURCES, OrdersQuery, Show, where
 from desktop_sync.state.orders_view import OrderWord
 from desktop_sync.state.states import OrderState, ShipmentState
 
-__all__ = ["Action", "Look", "NeedsYou", "NeedsYouRow", "needs_you"]
+__all__ = ["Action", "Look", "NeedsYou", "NeedsYouRow", "needs_you", "order_key", "orders_said"]
 
 # At most this many failed shipments are listed.
 _READ_AT_MOST = 2000
@@ -61,6 +61,9 @@ class NeedsYouRow:
     """The store id of each of ``shipment_ids``."""
     keys: tuple[str, ...] = ()
     """What Dismiss records, one per order, shipment or notice in the row."""
+    said: str = ""
+    """The title without the orders it names ("Held, not sent yet: their payment ..."), for
+    a list whose first column names them; "" when the title is all there is."""
 
     @property
     def count(self) -> int:
@@ -75,6 +78,13 @@ class NeedsYou:
     def count(self) -> int:
         """Orders, shipments and notices in the list (a collapsed row counts each)."""
         return sum(row.count for row in self.rows)
+
+
+def order_key(store: str, store_order_id: str, reason: str, *, before_start: bool) -> str:
+    """What Dismiss records for one order (``orders_filters`` reads the same words): its
+    store, its id and why it is listed, so the same order listed again for another reason
+    is shown again."""
+    return f"order:{store}:{store_order_id}:{BEFORE_START if before_start else reason}"
 
 
 def _dismissed(journal: Journal, keys: Iterable[str]) -> set[str]:
@@ -134,25 +144,52 @@ def _order_groups(journal: Journal) -> list[_OrderGroup]:
     return groups
 
 
-def _orders_title(group: _OrderGroup) -> tuple[str, Action, str]:
+# A held order's reason names one order ("its status ... it is sent once it reaches"); said
+# of several, the same words in the plural.
+_NOT_SENT_YET = "Not sent yet: "
+_OF_SEVERAL = (("its ", "their "), ("it is sent once it reaches", "they are sent once they reach"))
+
+
+def orders_said(count: int, first: str, word: OrderWord, reason: str) -> tuple[str, str]:
+    """What Needs you says of ``count`` orders (the first numbered ``first``) that are
+    ``word`` (held or failed) for ``reason``: the whole sentence ("2 orders held, not sent
+    yet: their payment ...") and the same without the orders it names ("Held, not sent yet:
+    ...").
+    The window's list, the tray and ``desktop-sync status`` all say these words."""
+    who = f"{count:,} orders" if count > 1 else f"Order {first}"
+    reason = reason.strip()
+    if reason.startswith(_NOT_SENT_YET):
+        rest = reason.removeprefix(_NOT_SENT_YET)
+        if count > 1:
+            for one, several in _OF_SEVERAL:
+                rest = rest.replace(one, several)
+        what = f"{word.value}, not sent yet: {rest}"
+    else:
+        what = f"{word.value}. {reason}" if reason else f"{word.value}."
+    return f"{who} {what}", what[:1].upper() + what[1:]
+
+
+def _orders_title(group: _OrderGroup) -> tuple[str, str, Action, str]:
     many = len(group.numbers) > 1
-    who = f"{len(group.numbers):,} orders" if many else f"Order {group.numbers[0]}"
     if group.before_start:
+        who = f"{len(group.numbers):,} orders" if many else f"Order {group.numbers[0]}"
         placed = "placed before setup, not sent" if many else "was placed before setup, not sent"
-        return f"{who} {placed}", Action.SEND_ANYWAY, "Send them" if many else "Send it"
+        button = "Send them" if many else "Send it"
+        return f"{who} {placed}", "Placed before setup, not sent", Action.SEND_ANYWAY, button
+    title, said = orders_said(len(group.numbers), group.numbers[0], group.state, group.reason)
     if group.state is OrderWord.HELD:
-        return f"{who} held. {group.reason}", Action.SEND_ANYWAY, "Send anyway"
-    return f"{who} failed. {group.reason}", Action.RETRY, "Retry"
+        return title, said, Action.SEND_ANYWAY, "Send anyway"
+    return title, said, Action.RETRY, "Retry"
 
 
 def _order_rows(journal: Journal) -> list[NeedsYouRow]:
     rows = []
     for group in _order_groups(journal):
-        title, action, button = _orders_title(group)
-        why = BEFORE_START if group.before_start else group.reason
+        title, said, action, button = _orders_title(group)
         rows.append(
             NeedsYouRow(
                 title=title,
+                said=said,
                 reason=group.reason,
                 action=action,
                 button=button,
@@ -160,7 +197,7 @@ def _order_rows(journal: Journal) -> list[NeedsYouRow]:
                 store_order_ids=group.store_order_ids,
                 stores=group.stores,
                 keys=tuple(
-                    f"order:{store}:{i}:{why}"
+                    order_key(store, i, group.reason, before_start=group.before_start)
                     for store, i in zip(group.stores, group.store_order_ids, strict=True)
                 ),
             )
@@ -190,6 +227,7 @@ def _shipment_rows(journal: Journal) -> list[NeedsYouRow]:
         rows.append(
             NeedsYouRow(
                 title=f"{who} not sent to the store. {error}",
+                said=f"Not sent to the store. {error}",
                 reason=error,
                 action=Action.RETRY,
                 button="Retry",
@@ -208,6 +246,7 @@ def _look_rows(journal: Journal, looks: Sequence[Look]) -> list[NeedsYouRow]:
     return [
         NeedsYouRow(
             title=f"Order {look.order_number}: {look.reason}",
+            said=look.reason,
             reason=look.reason,
             action=Action.NONE,
             button="",

@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS order_facts (
     folder           TEXT NOT NULL DEFAULT '',
     before_start     INTEGER NOT NULL DEFAULT 0,
     send_anyway      INTEGER NOT NULL DEFAULT 0,
-    updated_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL, -- when the store's facts were last read
     PRIMARY KEY (store, store_order_id)
 );
 DROP INDEX IF EXISTS order_facts_before_start;
@@ -243,9 +243,9 @@ def send_anyway(journal: Journal, store_order_id: str) -> None:
     ensure_tables(journal)
     with journal.write() as conn:
         conn.execute(
-            "UPDATE order_facts SET send_anyway = 1, before_start = 0, updated_at = ? "
+            "UPDATE order_facts SET send_anyway = 1, before_start = 0 "
             "WHERE store = ? AND store_order_id = ?",
-            (iso(utc_now()), journal.store, store_order_id),
+            (journal.store, store_order_id),
         )
 
 

@@ -93,7 +93,7 @@ SOURCES = (
         "o.orderdesk_order_id, o.last_error, o.shipped_at, o.facts_seen, o.store, "
         "COALESCE(f.platform, ''), COALESCE(f.customer, ''), COALESCE(f.total, ''), "
         "COALESCE(f.currency, ''), COALESCE(f.folder, ''), COALESCE(f.hold, ''), "
-        "COALESCE(f.store_status, ''), 0",
+        "COALESCE(f.store_status, ''), 0, COALESCE(f.updated_at, '')",
         tables="orders o LEFT JOIN order_facts f "
         "ON f.store = o.store AND f.store_order_id = o.store_order_id",
         bare="orders o",
@@ -120,7 +120,7 @@ SOURCES = (
     Source(
         columns=f"f.store_order_id, f.order_number, f.placed, 'skipped', NULL, "
         f"{_BEFORE_START_REASON}, NULL, '', f.store, f.platform, f.customer, f.total, "
-        "f.currency, f.folder, f.hold, f.store_status, 1",
+        "f.currency, f.folder, f.hold, f.store_status, 1, f.updated_at",
         tables="order_facts f",
         bare="order_facts f",
         table="order_facts",

@@ -85,6 +85,10 @@ class OrderLine:
     fulfilled: bool
     """Every line shipped and the store told."""
     store_status: str = ""
+    status_read: datetime | None = None
+    """When ``store_status`` was read: the last time the sync read the order from the store."""
+    shipped_at: datetime | None = None
+    """When the app told the store the last line had shipped (``fulfilled``)."""
     before_start: bool = False
     store_id: str = ""
     """The store's id in the journal, which the actions on the order take."""
@@ -239,6 +243,8 @@ def _line(
         tracking=tracking,
         fulfilled=shipped,
         store_status=str(row[15]),
+        status_read=parse_time(str(row[17] or "")),
+        shipped_at=parse_time(str(row[6] or "")),
         before_start=bool(row[16]),
         store_id=str(row[8]),
         key=PageKey(*_row_key(row)),

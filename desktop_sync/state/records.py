@@ -88,6 +88,8 @@ class EventRow:
     order_number: str
     orderdesk_order_id: str
     message: str
+    store: str = ""
+    """The store whose sync wrote it: its id in the journal (events carry it since schema 4)."""
 
 
 @dataclass(frozen=True)
@@ -152,4 +154,7 @@ def shipment_from(row: sqlite3.Row) -> ShipmentRow:
 
 
 def event_from(row: sqlite3.Row) -> EventRow:
-    return EventRow(row[0], parse_time(row[1]) or utc_now(), row[2], row[3], row[4], row[5], row[6])
+    store = str(row[7] or "") if len(row) > 7 else ""
+    return EventRow(
+        row[0], parse_time(row[1]) or utc_now(), row[2], row[3], row[4], row[5], row[6], store
+    )

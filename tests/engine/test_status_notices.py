@@ -59,6 +59,6 @@ def test_status_and_doctor_show_a_clock_that_is_off_and_an_order_that_needs_atte
     assert report["needs_attention"] == [{"order_number": order_id, "reason": reason}]
     assert report["clock_message"] == told.clock_message
     text = _said(["status"], capsys)
-    assert "Needs attention:" in text and reason in text and told.clock_message in text
+    assert "Needs you, to look at:" in text and reason in text and told.clock_message in text
     doctor = _said(["doctor"], capsys)
     assert told.clock_message in doctor and TRACKING in doctor

@@ -82,7 +82,7 @@ def test_an_order_cancelled_after_it_shipped_needs_attention_in_the_panel_count_
     assert _attention_rows(dashboard) == [("1001", SHIPPED.reason)]
     assert dashboard.failed.number.text() == "1"
     assert window.tray is not None
-    assert window.tray.status_line() == "1 order needs attention"
+    assert window.tray.status_line() == "1 order needs you"
     # Said once by the engine, it stays listed on the next cycles, once.
     _sync(window, qtbot)
     assert _attention_rows(dashboard) == [("1001", SHIPPED.reason)]

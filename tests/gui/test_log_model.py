@@ -136,14 +136,21 @@ def test_cells_are_readable_with_level_icon_and_full_message_tooltip(
 ) -> None:
     row = 9  # event 990: an error
     cells = [model.index(row, c).data() for c in range(len(COLUMNS))]
-    assert cells[1:] == ["Error", "Shipments", "#00990", "Event number 990: sent to Order Desk."]
+    store = model.store_of(model.event_at(row))  # the Store column: hidden with one store
+    assert cells[1:] == [
+        "Error",
+        "Shipments",
+        "#00990",
+        store,
+        "Event number 990: sent to Order Desk.",
+    ]
     local = (START + timedelta(seconds=990)).astimezone()
     assert cells[0] == f"{local:%b} {local.day} {local.year}, {local:%H:%M:%S}"
     assert not model.index(row, 1).data(Qt.ItemDataRole.DecorationRole).isNull()
-    tooltip = model.index(row, 4).data(Qt.ItemDataRole.ToolTipRole)
+    tooltip = model.index(row, 5).data(Qt.ItemDataRole.ToolTipRole)
     assert "Event number 990: sent to Order Desk." in tooltip
     assert "Order #00990" in tooltip
-    assert model.headerData(4, Qt.Orientation.Horizontal) == "Message"
+    assert model.headerData(5, Qt.Orientation.Horizontal) == "Message"
 
 
 def test_readable_time_names_today_and_yesterday() -> None:

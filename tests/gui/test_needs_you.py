@@ -128,7 +128,7 @@ def test_a_held_order_is_in_needs_you_and_the_dashboard_does_not_say_in_sync(
     )
     assert dashboard.failed.number.text() == "1"
     assert not dashboard.failed_box.isHidden()
-    assert window.tray is not None and window.tray.status_line() == "1 order needs attention"
+    assert window.tray is not None and window.tray.status_line() == "1 order needs you"
     assert dashboard.needs_attention == window.reader.needs_you().count == 1
 
     press_the_first_rows_button(

@@ -121,7 +121,7 @@ def test_search_filter_and_details_from_the_keyboard(
     widget.search.clear()
     widget.show_box.setFocus()
     with qtbot.waitSignal(widget.model.query_applied, timeout=5000):
-        qtbot.keyClick(widget.show_box, Qt.Key.Key_Down)  # "Needs me"
+        qtbot.keyClick(widget.show_box, Qt.Key.Key_Down)  # "Needs you"
     assert [widget.model.line_at(r).number for r in range(widget.model.rowCount())] == ["1501"]
     qtbot.waitUntil(lambda: widget.count.text() == "1 order")
 

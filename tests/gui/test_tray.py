@@ -148,7 +148,7 @@ def test_the_menu_and_tooltip_say_what_is_happening(tray: SyncTray) -> None:
     )
     tray.failing = 1
     tray.set_syncing(False)
-    assert tray.status_action.text() == "1 order needs attention"
+    assert tray.status_action.text() == "1 order needs you"
 
 
 def test_the_shipment_notice_names_the_orders(tray: SyncTray) -> None:
