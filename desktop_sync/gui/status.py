@@ -71,10 +71,16 @@ def until(moment: datetime, now: datetime) -> str:
 
 
 def sync_summary(
-    result: CycleResult, last_push: CycleResult | None, last_pull: CycleResult | None
+    result: CycleResult,
+    last_push: CycleResult | None,
+    last_pull: CycleResult | None,
+    *,
+    waiting: int | None = None,
 ) -> str:
     """The "Last sync" line: both directions, each from the latest cycle that ran it, and a
-    cycle that stopped on a problem says so instead of "finished"."""
+    cycle that stopped on a problem says so instead of "finished". ``waiting``: the orders the
+    journal holds unsent (a cycle counts only those it tried, not those waiting for a later
+    try)."""
     # The banner above says the whole sentence; this line only says where to read it.
     if result.health is Health.SETUP:
         return "Syncing could not start; see the message above."
@@ -85,8 +91,9 @@ def sync_summary(
         push = last_push.push
         sent = push.sent + push.adopted
         words = plural(sent, "order") + " sent" if sent else "no new orders"
-        if push.waiting:
-            words += f", {push.waiting:,} waiting"
+        left = push.waiting if waiting is None else waiting
+        if left:
+            words += f", {left:,} waiting"
         parts.append(words)
     if last_pull is not None and last_pull.pull is not None:
         pull = last_pull.pull
