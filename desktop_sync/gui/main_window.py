@@ -291,6 +291,7 @@ class MainWindow(QMainWindow):
         self._links = []
 
     def _cycle_started(self) -> None:
+        self.orders_tab.backfill_bar.on_cycle_started()
         if self.tray is not None:
             self.tray.set_syncing(True)
 
@@ -298,6 +299,7 @@ class MainWindow(QMainWindow):
         self.log_model.flush()
         self.dashboard.on_cycle_finished(result)
         self.orders_tab.refresh()
+        self.orders_tab.backfill_bar.on_cycle_finished(result)
         if self.tray is not None:
             self.tray.failing = self.dashboard.needs_attention
             self.tray.set_syncing(False)
