@@ -105,6 +105,12 @@ class Dashboard(QWidget):
         self.retrying = False
         """Orders were left for a next try after a refused or unanswered send, and still wait."""
         self.standing = standing(Facts(None))
+        self._at_start: JournalCounts | None = None
+        """The journal's counts as the running cycle started: what it did is the difference
+        (the profile's result adds every store's last cycle, another store's too)."""
+        self._done: tuple[int | None, int | None] = (None, None)
+        """Orders sent by the latest cycle that ran the push, shipments by the latest that ran
+        the pull, from the journal (None: not measured, the result's counts say it)."""
         self.schedule = Schedule(None, None)
         self.counts = JournalCounts()
         self._progress: Progress | None = None
@@ -209,6 +215,7 @@ class Dashboard(QWidget):
 
     def on_cycle_started(self) -> None:
         self.running = True
+        self._at_start = self._reader.counts()
         self.sync_button.setEnabled(False)
         self.sync_button.setText("Syncing...")
         self.activity.setText("Syncing...")
@@ -234,6 +241,7 @@ class Dashboard(QWidget):
         self.sync_button.setEnabled(True)
         self.sync_button.setText("Sync now")
         self.refresh_counts()
+        self._measure(result)
         self._judge(result)
         self.month_chart.set_days(self._reader.month())
         self.activity.setText(self._after_cycle_text(result))
@@ -349,7 +357,27 @@ class Dashboard(QWidget):
     def _after_cycle_text(self, result: CycleResult) -> str:
         if self.paused:
             return self._paused_text()
-        return sync_summary(result, self.last_push, self.last_pull, waiting=self.counts.pending)
+        sent, shipped = self._done
+        return sync_summary(
+            result,
+            self.last_push,
+            self.last_pull,
+            waiting=self.counts.pending,
+            sent=sent,
+            shipped=shipped,
+        )
+
+    def _measure(self, result: CycleResult) -> None:
+        before, now = self._at_start, self.counts
+        self._at_start = None
+        if before is None:
+            return
+        sent, shipped = self._done
+        if result.push is not None:
+            sent = max(0, now.sent - before.sent)
+        if result.pull is not None:
+            shipped = max(0, now.fulfillments - before.fulfillments)
+        self._done = (sent, shipped)
 
     def _judge(self, result: CycleResult) -> None:
         """Whether orders wait for a next try after an error, and whether this cycle did its

@@ -10,7 +10,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_sync import APP_DISPLAY_NAME
-from desktop_sync.engine.events import CycleResult, Health
+from desktop_sync.app.facade import DesktopSync
+from desktop_sync.engine.events import CycleResult, Health, PullResult, PushResult
+from desktop_sync.gui.dashboard import Dashboard
 from desktop_sync.gui.icons import health_icon
 from desktop_sync.gui.main_window import MainWindow
 from desktop_sync.gui.tray import SyncTray
@@ -21,6 +23,7 @@ from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.server import Fault
 from tests.gui.conftest import needs_you_read
 from tests.gui.test_main_window import WindowMaker, ended, journal, make_window
+from tests.shipments import add_shipment
 
 __all__ = ["ended", "journal", "make_window"]  # fixtures, used by name
 
@@ -123,3 +126,24 @@ def test_a_store_left_paused_after_resuming_another_is_said_by_the_banner_and_th
     window.controller.stores_paused.emit(())
     assert dashboard.banner_text.text() == "Everything is in sync."
     assert tray.status_line() == "Up to date"
+
+
+def test_the_summary_says_the_shipments_of_this_sync_not_another_stores_last(
+    qtbot: QtBot, reader: DesktopSync, journal: Journal
+) -> None:
+    # Shot 46: "Last sync: No new orders; 1 shipment sent to the store." after a cycle that
+    # sent none: the profile's result adds every store's last cycle, so store A's shipment
+    # stayed in it through store B's cycles. The journal says what this sync did.
+    dashboard = Dashboard(reader)
+    qtbot.addWidget(dashboard)
+    now = datetime.now(UTC)
+    with_a_shipment = CycleResult(
+        Health.OK, push=PushResult(), pull=PullResult(fulfillments_created=1), finished_at=now
+    )
+    dashboard.on_cycle_started()  # store A's turn: order 1042 shipped
+    add_shipment(journal, "1042", "1042", "1ZSHIPPED")
+    dashboard.on_cycle_finished(with_a_shipment)
+    assert dashboard.activity.text() == "Last sync: No new orders; 1 shipment sent to the store."
+    dashboard.on_cycle_started()  # store B's turn: nothing; the profile's result is the same
+    dashboard.on_cycle_finished(with_a_shipment)
+    assert dashboard.activity.text() == "Last sync: No new orders; no new shipments."
