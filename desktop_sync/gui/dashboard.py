@@ -32,7 +32,7 @@ from desktop_sync.gui.dashboard_parts import (
 )
 from desktop_sync.gui.month_chart import MonthChart
 from desktop_sync.gui.needs_you import NeedsYouPanel
-from desktop_sync.gui.standing import Facts, standing
+from desktop_sync.gui.standing import Facts, SyncRecord, standing
 from desktop_sync.gui.status import (
     Side,
     SideTrouble,
@@ -102,15 +102,9 @@ class Dashboard(QWidget):
         self.sides: dict[Side, SideTrouble | None] = {}
         self.paused_stores: tuple[str, ...] = ()
         """The stores paused on their own while the others sync."""
-        self.retrying = False
-        """Orders were left for a next try after a refused or unanswered send, and still wait."""
+        self.record = SyncRecord()
+        """What the syncs did, from the journal: what the summary and the banner say."""
         self.standing = standing(Facts(None))
-        self._at_start: JournalCounts | None = None
-        """The journal's counts as the running cycle started: what it did is the difference
-        (the profile's result adds every store's last cycle, another store's too)."""
-        self._done: tuple[int | None, int | None] = (None, None)
-        """Orders sent by the latest cycle that ran the push, shipments by the latest that ran
-        the pull, from the journal (None: not measured, the result's counts say it)."""
         self.schedule = Schedule(None, None)
         self.counts = JournalCounts()
         self._progress: Progress | None = None
@@ -215,7 +209,7 @@ class Dashboard(QWidget):
 
     def on_cycle_started(self) -> None:
         self.running = True
-        self._at_start = self._reader.counts()
+        self.record.started(self._reader.counts())
         self.sync_button.setEnabled(False)
         self.sync_button.setText("Syncing...")
         self.activity.setText("Syncing...")
@@ -241,8 +235,8 @@ class Dashboard(QWidget):
         self.sync_button.setEnabled(True)
         self.sync_button.setText("Sync now")
         self.refresh_counts()
-        self._measure(result)
-        self._judge(result)
+        if self.record.finished(result, self.counts) and result.finished_at is not None:
+            self.month_chart.set_last_good(result.finished_at)  # a cycle that did its work
         self.month_chart.set_days(self._reader.month())
         self.activity.setText(self._after_cycle_text(result))
         self._show_times()
@@ -357,38 +351,14 @@ class Dashboard(QWidget):
     def _after_cycle_text(self, result: CycleResult) -> str:
         if self.paused:
             return self._paused_text()
-        sent, shipped = self._done
         return sync_summary(
             result,
             self.last_push,
             self.last_pull,
             waiting=self.counts.pending,
-            sent=sent,
-            shipped=shipped,
+            sent=self.record.sent,
+            shipped=self.record.shipped,
         )
-
-    def _measure(self, result: CycleResult) -> None:
-        before, now = self._at_start, self.counts
-        self._at_start = None
-        if before is None:
-            return
-        sent, shipped = self._done
-        if result.push is not None:
-            sent = max(0, now.sent - before.sent)
-        if result.pull is not None:
-            shipped = max(0, now.fulfillments - before.fulfillments)
-        self._done = (sent, shipped)
-
-    def _judge(self, result: CycleResult) -> None:
-        """Whether orders wait for a next try after an error, and whether this cycle did its
-        work: only then does the last good sync move."""
-        left = result.push is not None and result.push.waiting > 0
-        left = left or (result.pull is not None and result.pull.waiting > 0)
-        waiting = self.counts.pending + self.counts.shipments_pending
-        self.retrying = waiting > 0 and (self.retrying or left)
-        good = result.health is Health.OK and not result.failures and not self.retrying
-        if good and result.finished_at is not None:
-            self.month_chart.set_last_good(result.finished_at)
 
     def _add_attention(self, attention: tuple[Failure, ...]) -> None:
         known = {(f.order_number, f.reason) for f in self.attention}
@@ -428,7 +398,7 @@ class Dashboard(QWidget):
                 paused_stores=self.paused_stores,
                 needs_attention=self.needs_attention,
                 waiting=self.counts.pending + self.counts.shipments_pending,
-                retrying=self.retrying,
+                retrying=self.record.retrying,
                 clock_message=self.clock_message,
                 message=self.last_result.message if self.last_result is not None else "",
                 store=self.last_result.store if self.last_result is not None else "",

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from desktop_sync.app.facade_types import Health
+from desktop_sync.app.facade_types import CycleResult, Health, JournalCounts
 from desktop_sync.gui.status import Side, SideTrouble, banner_sentence, plural, what_happened
 
-__all__ = ["Facts", "Standing", "health_words", "standing"]
+__all__ = ["Facts", "Standing", "SyncRecord", "health_words", "standing"]
 
 _HEALTH_WORDS = {
     Health.OK: "In sync",
@@ -64,6 +64,38 @@ class Standing:
     """One sentence: what happened, and what to do."""
     line: str
     """The same, short: the tray's menu line and tooltip."""
+
+
+class SyncRecord:
+    """What the syncs did, from the journal's counts at each cycle's start and end: the
+    profile's result adds every store's last cycle (another store's too), and a cycle counts
+    only the orders it tried, not those waiting for a later try."""
+
+    def __init__(self) -> None:
+        self.retrying = False
+        """Orders were left for a next try after a refused or unanswered send, and still
+        wait."""
+        self.sent: int | None = None
+        """Orders sent by the latest cycle that ran the push (None: not measured)."""
+        self.shipped: int | None = None
+        """Shipments sent to the store by the latest cycle that ran the pull."""
+        self._at_start: JournalCounts | None = None
+
+    def started(self, counts: JournalCounts) -> None:
+        self._at_start = counts
+
+    def finished(self, result: CycleResult, counts: JournalCounts) -> bool:
+        """Take in a cycle's end; True when it did its work (the last good sync moves):
+        both sides answered, nothing failed, and no order waits for a next try."""
+        before, self._at_start = self._at_start, None
+        if before is not None and result.push is not None:
+            self.sent = max(0, counts.sent - before.sent)
+        if before is not None and result.pull is not None:
+            self.shipped = max(0, counts.fulfillments - before.fulfillments)
+        left = result.push is not None and result.push.waiting > 0
+        left = left or (result.pull is not None and result.pull.waiting > 0)
+        self.retrying = counts.pending + counts.shipments_pending > 0 and (self.retrying or left)
+        return result.health is Health.OK and not result.failures and not self.retrying
 
 
 def standing(facts: Facts) -> Standing:
