@@ -140,8 +140,8 @@ def _connected(facts: Facts) -> Standing:
         return Standing(
             Health.FAILING,
             "warning",
-            f"{waiting} could not be sent yet (the log below says why); the app tries again "
-            "by itself, and Sync now tries at once.",
+            f"{waiting} could not be sent yet (the log below says why); the app tries them "
+            "again by itself; nothing is lost.",
             f"{waiting} {verb} to be sent",
         )
     if facts.waiting and not facts.paused_stores:
