@@ -148,7 +148,7 @@ def _connected(facts: Facts) -> Standing:
         return Standing(
             Health.OK,
             "quiet",
-            f"{waiting} {verb} to be sent; they go at the next sync, or press Sync now.",
+            f"{waiting} {verb} to be sent; the app sends them by itself, nothing is lost.",
             f"{waiting} {verb} to be sent",
         )
     return Standing(Health.OK, "ok", "Everything is in sync.", "Up to date")
@@ -167,7 +167,7 @@ def _with_paused_stores(said: Standing, names: tuple[str, ...]) -> Standing:
         said.picture,
         "quiet",
         f"{joined} {'is' if one else 'are'} paused: {'its' if one else 'their'} orders wait "
-        f"until you press Resume this store on {'its' if one else 'their'} card.",
+        f"until you press Resume this store on {'its card' if one else 'their cards'}.",
         line,
     )
 
