@@ -178,7 +178,9 @@ class OrderPusher:
         said = {o: f.reason for o, f in self._unreadable.items()}
         self._unreadable.clear()
         mark, first = self.ctx.mark_or_start(CURSOR, self.start_at)
-        since = mark if first else mark - self.overlap
+        # The first scan too reads the overlap before the mark: orders placed just before
+        # setup are listed at once as placed before it, not only by the second scan.
+        since = mark - self.overlap
         send_from = self._send_from(mark, first)
         newest: datetime | None = None
         # A change stamped after the servers' present (a wrong store clock, an import tool)

@@ -25,7 +25,6 @@ from desktop_sync.gui.dashboard_parts import (
     Banner,
     Counters,
     SideCard,
-    banner_words,
     latest,
     needs_you_may_change,
     room_for,
@@ -33,6 +32,7 @@ from desktop_sync.gui.dashboard_parts import (
 )
 from desktop_sync.gui.month_chart import MonthChart
 from desktop_sync.gui.needs_you import NeedsYouPanel
+from desktop_sync.gui.standing import Facts, SyncRecord, standing
 from desktop_sync.gui.status import (
     Side,
     SideTrouble,
@@ -75,6 +75,8 @@ class Dashboard(QWidget):
     computer syncs it), False "Same store" (its site gives another address)."""
     retry_requested = Signal(str)
     """An order number, or "" for every failed order."""
+    standing_changed = Signal(object)
+    """The ``Standing`` the banner says, for the tray to say the same."""
 
     def __init__(
         self,
@@ -98,6 +100,11 @@ class Dashboard(QWidget):
         self.last_order_sent: datetime | None = None
         self.last_tracking_sent: datetime | None = None
         self.sides: dict[Side, SideTrouble | None] = {}
+        self.paused_stores: tuple[str, ...] = ()
+        """The stores paused on their own while the others sync."""
+        self.record = SyncRecord()
+        """What the syncs did, from the journal: what the summary and the banner say."""
+        self.standing = standing(Facts(None))
         self.schedule = Schedule(None, None)
         self.counts = JournalCounts()
         self._progress: Progress | None = None
@@ -202,6 +209,7 @@ class Dashboard(QWidget):
 
     def on_cycle_started(self) -> None:
         self.running = True
+        self.record.started(self._reader.counts())
         self.sync_button.setEnabled(False)
         self.sync_button.setText("Syncing...")
         self.activity.setText("Syncing...")
@@ -219,8 +227,6 @@ class Dashboard(QWidget):
             self.last_pull = result
         self._read_last_sent()  # also what a cycle cut short by a pause sent
         self.sides = side_troubles(result, self.sides)
-        if result.health is Health.OK and result.finished_at is not None:
-            self.month_chart.set_last_good(result.finished_at)
         self._add_attention(result.attention)
         if result.clock_offset is not None:  # read this cycle: the clock's state is known now
             self.clock_message = result.clock_message
@@ -229,6 +235,8 @@ class Dashboard(QWidget):
         self.sync_button.setEnabled(True)
         self.sync_button.setText("Sync now")
         self.refresh_counts()
+        if self.record.finished(result, self.counts) and result.finished_at is not None:
+            self.month_chart.set_last_good(result.finished_at)  # a cycle that did its work
         self.month_chart.refresh()
         self.activity.setText(self._after_cycle_text(result))
         self._show_times()
@@ -262,6 +270,11 @@ class Dashboard(QWidget):
                 if self.running
                 else self._paused_text()
             )
+
+    def set_paused_stores(self, names: tuple[str, ...]) -> None:
+        """The stores paused on their own (the others sync): the banner names them."""
+        self.paused_stores = tuple(names)
+        self._show_health()
 
     def say_keys_are_for_this_session(self) -> None:
         """The keys live in memory only: said for as long as the window is open."""
@@ -338,7 +351,14 @@ class Dashboard(QWidget):
     def _after_cycle_text(self, result: CycleResult) -> str:
         if self.paused:
             return self._paused_text()
-        return sync_summary(result, self.last_push, self.last_pull)
+        return sync_summary(
+            result,
+            self.last_push,
+            self.last_pull,
+            waiting=self.counts.pending,
+            sent=self.record.sent,
+            shipped=self.record.shipped,
+        )
 
     def _add_attention(self, attention: tuple[Failure, ...]) -> None:
         known = {(f.order_number, f.reason) for f in self.attention}
@@ -370,17 +390,26 @@ class Dashboard(QWidget):
         shown = Health.PAUSED if self.paused and not self.running else health
         for card, side in ((self.orderdesk_card, Side.ORDERDESK), (self.store_card, Side.STORE)):
             card.show_status(*side_status(shown, self.sides.get(side), pausing=pausing))
-        severity, text = banner_words(
-            shown,
-            pausing=pausing,
-            running=self.running,
-            clock_message=self.clock_message,
-            needs_attention=self.needs_attention,
-            message=self.last_result.message if self.last_result is not None else "",
-            sides=self.sides,
+        said = standing(
+            Facts(
+                shown,
+                paused=self.paused,
+                running=self.running,
+                paused_stores=self.paused_stores,
+                needs_attention=self.needs_attention,
+                waiting=self.counts.pending + self.counts.shipments_pending,
+                retrying=self.record.retrying,
+                clock_message=self.clock_message,
+                message=self.last_result.message if self.last_result is not None else "",
+                store=self.last_result.store if self.last_result is not None else "",
+                sides=self.sides,
+            )
         )
         needs_reconnect = health is not None and health.needs_reconnect
-        self.banner.say(severity, text, self.clock_message, reconnect=needs_reconnect)
+        self.banner.say(said.severity, said.banner, self.clock_message, reconnect=needs_reconnect)
+        if said != self.standing:
+            self.standing = said
+            self.standing_changed.emit(said)
         held = health is Health.HELD and self.last_result is not None
         self.banner.offer_choice(self.last_result.message if held and self.last_result else None)
 

@@ -4,7 +4,6 @@ counter, and the banner's sentence for the app's health."""
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 from datetime import datetime
 
 from PySide6.QtCore import Qt
@@ -21,14 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop_sync.app.facade_types import ANOTHER_COMPUTER, Health, JournalCounts
 from desktop_sync.gui.log_model import exact_time, readable_time
-from desktop_sync.gui.status import (
-    Side,
-    SideTrouble,
-    ago,
-    banner_sentence,
-    until,
-    what_happened,
-)
+from desktop_sync.gui.status import SideTrouble, ago, until
 
 __all__ = [
     "RED",
@@ -37,7 +29,6 @@ __all__ = [
     "Counter",
     "Counters",
     "SideCard",
-    "banner_words",
     "latest",
     "needs_you_may_change",
     "reserve_lines",
@@ -179,41 +170,6 @@ class Counter(QWidget):
     def set(self, value: int, colour: str | None = None) -> None:
         self.number.setText(f"{value:,}")
         self.number.setStyleSheet(f"color: {colour};" if colour else "")
-
-
-def banner_words(
-    health: Health | None,
-    *,
-    pausing: bool,
-    running: bool,
-    clock_message: str,
-    needs_attention: int,
-    message: str,
-    sides: Mapping[Side, SideTrouble | None],
-) -> tuple[str, str]:
-    """(severity, sentence) of the banner: the app's health in one sentence."""
-    if health is None:
-        return "quiet", "Starting…"
-    if pausing:
-        return "quiet", "Pausing after the order being sent; the others stay waiting."
-    if health is Health.PAUSED:
-        return "quiet", "Syncing is paused. Press Resume to continue."
-    if health is Health.OK and clock_message:
-        return "warning", clock_message
-    if health is Health.OK and needs_attention and not running:
-        who = "1 order needs" if needs_attention == 1 else f"{needs_attention:,} orders need"
-        return "warning", f"Connected to both. {who} you: see Needs you below."
-    if health is Health.OK:
-        return "ok", "Connected to both; syncing now." if running else "Everything is in sync."
-    severity = "error" if health.needs_reconnect else "warning"
-    troubles = [t for t in (sides.get(side) for side in Side) if t is not None]
-    if len(troubles) > 1 and not any(t.health.needs_reconnect for t in troubles):
-        # Both sides down: say both, not only the one that happened to be more urgent.
-        both = " ".join(what_happened(t.message) for t in troubles)
-        return severity, f"{both} The app keeps retrying; nothing is lost."
-    if not message:
-        return severity, "Something needs your attention; see the log below."
-    return severity, banner_sentence(message, needs_reconnect=health.needs_reconnect)
 
 
 SYNC_HERE = "Sync from this computer"

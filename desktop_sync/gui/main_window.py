@@ -189,7 +189,10 @@ class MainWindow(QMainWindow):
             tray.quit_requested.connect(self.quit_app)
             tray.set_paused(settings.paused)
             self.dashboard.needs_you.listed_changed.connect(self._needs_listed)
+            self.dashboard.standing_changed.connect(tray.set_standing)  # one source for both
         self.dashboard.set_paused(settings.paused)
+        if tray is not None:
+            tray.set_standing(self.dashboard.standing)
         self._attach(controller)
         self._names = TaskRunner(self, describe=lambda exc: "", latest_only=False)
         self._names.succeeded.connect(self._name_found)
@@ -244,6 +247,7 @@ class MainWindow(QMainWindow):
             (controller.cycle_started, self._cycle_started),
             (controller.cycle_finished, self.store_cards.refresh),
             (controller.stores_paused, self.store_cards.refresh),
+            (controller.stores_paused, self.dashboard.set_paused_stores),
         ]
         if self.tray is not None:
             self._links += [
@@ -262,6 +266,7 @@ class MainWindow(QMainWindow):
         self._links = []
 
     def _cycle_started(self) -> None:
+        self.orders_tab.backfill_bar.on_cycle_started()
         if self.tray is not None:
             self.tray.set_syncing(True)
 
@@ -269,6 +274,7 @@ class MainWindow(QMainWindow):
         self.log_model.flush()
         self.dashboard.on_cycle_finished(result)
         self.orders_tab.refresh()
+        self.orders_tab.backfill_bar.on_cycle_finished(result)
         if self.tray is not None:
             self.tray.failing = self.dashboard.needs_attention
             self.tray.set_syncing(False)

@@ -8,16 +8,20 @@ import functools
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from desktop_sync.app.facade_types import BackfillPreview
+from desktop_sync.app.facade_types import BackfillPreview, CycleResult
 from desktop_sync.gui.background import TaskRunner
 
 if TYPE_CHECKING:
     from desktop_sync.app.facade_types import OrdersReader
 
 __all__ = ["BackfillBar"]
+
+
+# The backfill's result is said once: it goes at the next sync, or after this long.
+_RESULT_MS = 60_000
 
 
 def _problem(exc: Exception) -> str:
@@ -60,6 +64,37 @@ class BackfillBar(QWidget):
         self._runner.succeeded.connect(self._previewed)
         self._runner.failed.connect(self._failed)
         self._runner.busy_changed.connect(lambda busy: self.check_button.setEnabled(not busy))
+        self._stage = ""
+        """"asked" (Send pressed, its sync not started), "sending" (its sync runs), "said"
+        (its result is shown) or ""."""
+        self._result_shown = QTimer(self)
+        self._result_shown.setSingleShot(True)
+        self._result_shown.setInterval(_RESULT_MS)
+        self._result_shown.timeout.connect(self._result_said)
+
+    def on_cycle_started(self) -> None:
+        if self._stage == "said":
+            self._result_said()
+        elif self._stage == "asked":
+            self._stage = "sending"
+
+    def on_cycle_finished(self, result: CycleResult) -> None:
+        """The sync that sent the backfill ended: its result, said once."""
+        if self._stage != "sending":
+            return
+        push = result.push
+        if push is None:
+            self.said.setText("The sync stopped before sending them; they go at the next sync.")
+        else:
+            sent, left = push.sent + push.adopted, push.waiting + len(push.failed) + push.unsent
+            words = f"{sent:,} {'order' if sent == 1 else 'orders'} sent to Order Desk"
+            self.said.setText(
+                f"Done: {words}."
+                if not left
+                else f"{words}; {left:,} could not be sent yet (the banner above says why)."
+            )
+        self._stage = "said"
+        self._result_shown.start()
 
     @property
     def since(self) -> datetime:
@@ -68,6 +103,8 @@ class BackfillBar(QWidget):
         return datetime.combine(date(day.year(), day.month(), day.day()), time()).astimezone()
 
     def check(self) -> None:
+        self._stage = ""  # the merchant moved on: what is said now is this check's
+        self._result_shown.stop()
         self.preview = None
         self.send_button.setEnabled(False)
         self.said.setText("Asking the store...")
@@ -84,6 +121,7 @@ class BackfillBar(QWidget):
         )
         self.preview = None
         self.send_button.setEnabled(False)
+        self._stage = "asked"
         self.backfilled.emit()
 
     def _previewed(self, preview: object) -> None:
@@ -96,6 +134,11 @@ class BackfillBar(QWidget):
     def _failed(self, sentence: str) -> None:
         self.preview = None
         self.said.setText(sentence)
+
+    def _result_said(self) -> None:
+        self._stage = ""
+        self._result_shown.stop()
+        self.said.clear()
 
     def _date_changed(self) -> None:
         self._runner.cancel()

@@ -71,10 +71,18 @@ def until(moment: datetime, now: datetime) -> str:
 
 
 def sync_summary(
-    result: CycleResult, last_push: CycleResult | None, last_pull: CycleResult | None
+    result: CycleResult,
+    last_push: CycleResult | None,
+    last_pull: CycleResult | None,
+    *,
+    waiting: int | None = None,
+    sent: int | None = None,
+    shipped: int | None = None,
 ) -> str:
     """The "Last sync" line: both directions, each from the latest cycle that ran it, and a
-    cycle that stopped on a problem says so instead of "finished"."""
+    cycle that stopped on a problem says so instead of "finished". ``waiting``: the orders the
+    journal holds unsent (a cycle counts only those it tried, not those waiting for a later
+    try); ``sent`` and ``shipped``: what those cycles did, from the journal, when measured."""
     # The banner above says the whole sentence; this line only says where to read it.
     if result.health is Health.SETUP:
         return "Syncing could not start; see the message above."
@@ -83,14 +91,15 @@ def sync_summary(
     parts: list[str] = []
     if last_push is not None and last_push.push is not None:
         push = last_push.push
-        sent = push.sent + push.adopted
+        sent = push.sent + push.adopted if sent is None else sent
         words = plural(sent, "order") + " sent" if sent else "no new orders"
-        if push.waiting:
-            words += f", {push.waiting:,} waiting"
+        left = push.waiting if waiting is None else waiting
+        if left:
+            words += f", {left:,} waiting"
         parts.append(words)
     if last_pull is not None and last_pull.pull is not None:
         pull = last_pull.pull
-        shipped = pull.fulfillments_created + pull.tracking_added
+        shipped = pull.fulfillments_created + pull.tracking_added if shipped is None else shipped
         parts.append(
             plural(shipped, "shipment") + " sent to the store" if shipped else "no new shipments"
         )

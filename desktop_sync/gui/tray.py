@@ -12,21 +12,10 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from desktop_sync import APP_DISPLAY_NAME
 from desktop_sync.app.facade_types import CycleResult, Direction, Health, Level, Progress, SyncEvent
 from desktop_sync.gui.icons import health_icon
-from desktop_sync.gui.status import banner_sentence, plural, progress_text
+from desktop_sync.gui.standing import Facts, Standing, health_words, standing
+from desktop_sync.gui.status import banner_sentence, progress_text
 
 __all__ = ["Notice", "SyncTray", "cycle_notices", "health_tooltip", "health_words"]
-
-_HEALTH_WORDS = {
-    Health.OK: "In sync",
-    Health.PAUSED: "Paused",
-    Health.ORDERDESK_AUTH: "Order Desk needs you to reconnect",
-    Health.STORE_AUTH: "{store} needs you to reconnect",
-    Health.ORDERDESK_OFFLINE: "Order Desk cannot be reached",
-    Health.STORE_OFFLINE: "{store} cannot be reached",
-    Health.FAILING: "Some orders need you",
-    Health.SETUP: "Syncing could not start",
-    Health.HELD: "A store waits for your choice",
-}
 
 
 @dataclass(frozen=True)
@@ -36,12 +25,6 @@ class Notice:
     kind: str
     title: str
     message: str
-
-
-def health_words(health: Health, store: str = "") -> str:
-    """The health in words, naming the store a store's trouble is about ("Your store" when
-    no store is named)."""
-    return _HEALTH_WORDS[health].format(store=store.strip() or "Your store")
 
 
 def health_tooltip(health: Health, *, syncing: bool = False, store: str = "") -> str:
@@ -103,6 +86,8 @@ def cycle_notices(
                 )
             )
     if shipments and result.pull is not None:
+        # Named from this cycle's own events: the profile's result adds every store's last
+        # cycle, so its count may be another store's, told already.
         shipped = result.pull.fulfillments_created + result.pull.tracking_added
         if shipped and shipped_orders:
             word = "Order" if len(shipped_orders) == 1 else "Orders"
@@ -112,14 +97,6 @@ def cycle_notices(
                     f"{word} {_numbers(shipped_orders)} shipped",
                     f"Tracking for {word.lower()} {_numbers(shipped_orders)} was sent to your "
                     "store.",
-                )
-            )
-        elif shipped:
-            notices.append(
-                Notice(
-                    "shipments",
-                    f"{_plural(shipped, 'order')} shipped",
-                    f"{_plural(shipped, 'order')} shipped: tracking sent to your store.",
                 )
             )
     return notices
@@ -136,6 +113,10 @@ class SyncTray(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.health = Health.OK
+        self.paused = False
+        self.standing: Standing | None = None
+        """What the dashboard says (its banner's ``Standing``): the picture, the tooltip and
+        the menu line say the same; None without a dashboard (the tray's own facts then)."""
         self.paused_stores: tuple[str, ...] = ()
         """Stores paused on their own while the others sync (named on the status line)."""
         self.syncing = False
@@ -159,8 +140,8 @@ class SyncTray(QObject):
         self.sync_now_action = QAction("Sync now", self)
         self.sync_now_action.triggered.connect(self.sync_now_requested)
         self.pause_action = QAction("Pause syncing", self)
-        self.pause_action.setCheckable(True)
-        self.pause_action.toggled.connect(self._pause_toggled)
+        """Says what it does ("Pause syncing" or "Resume syncing"), never ticked."""
+        self.pause_action.triggered.connect(self._pause_triggered)
         self.quit_action = QAction("Quit", self)
         self.quit_action.triggered.connect(self.quit_requested)
         self.menu.addAction(self.status_action)
@@ -190,7 +171,7 @@ class SyncTray(QObject):
 
     def set_health(self, health: Health) -> None:
         self.health = health
-        self._blocked_set_paused(health is Health.PAUSED)
+        self._mirror_paused(health is Health.PAUSED)
         self._refresh()
 
     def on_event(self, event: SyncEvent) -> None:
@@ -208,28 +189,34 @@ class SyncTray(QObject):
         self.paused_stores = tuple(names)
         self._refresh()
 
-    def status_line(self) -> str:
-        """One line: "Up to date", "Sending 3 of 100 orders to Order Desk", "1 order needs you";
-        with " · Wholesale paused" after it while a store is paused on its own."""
-        line = self._status()
-        if self.paused_stores and not self.pause_action.isChecked():
-            names = " and ".join(self.paused_stores)
-            line += f" · {names} paused"
-        return line
+    def set_standing(self, said: Standing) -> None:
+        """What the dashboard's banner says now: the tray says the same."""
+        self.standing = said
+        self._refresh()
 
-    def _status(self) -> str:
-        if self.pause_action.isChecked():
-            return "Paused"
-        if self.syncing and self._progress is not None:
-            return progress_text(self._progress)
-        if self.syncing:
-            return "Syncing..."
-        if self.health in (Health.OK, Health.FAILING) and self.failing:
-            verb = "needs" if self.failing == 1 else "need"
-            return f"{plural(self.failing, 'order')} {verb} you"
-        if self.health is Health.OK:
-            return "Up to date"
-        return health_words(self.health, self.store)
+    def status_line(self) -> str:
+        """One line: "Up to date", "Sending 3 of 100 orders to Order Desk", "1 order needs
+        you"; with " · Wholesale paused" after it while a store is paused on its own."""
+        said = self._said()
+        if self.syncing and self._progress is not None and said.picture is not Health.PAUSED:
+            line = progress_text(self._progress)
+            if self.paused_stores:
+                line += f" · {' and '.join(self.paused_stores)} paused"
+            return line
+        return said.line
+
+    def _said(self) -> Standing:
+        if self.standing is not None:
+            return self.standing
+        facts = Facts(
+            self.health,
+            paused=self.paused,
+            running=self.syncing,
+            paused_stores=self.paused_stores,
+            needs_attention=self.failing,
+            store=self.store,
+        )
+        return standing(facts)
 
     def set_syncing(self, syncing: bool) -> None:
         self.syncing = syncing
@@ -241,7 +228,7 @@ class SyncTray(QObject):
 
     def set_paused(self, paused: bool) -> None:
         """Mirror a pause made elsewhere (the dashboard) without echoing it back."""
-        self._blocked_set_paused(paused)
+        self._mirror_paused(paused)
         self._refresh()
 
     def cycle_finished(self, result: CycleResult) -> list[Notice]:
@@ -271,19 +258,16 @@ class SyncTray(QObject):
         if self.icon.isVisible() and QSystemTrayIcon.supportsMessages():
             self.icon.showMessage(notice.title, notice.message, icon, 10_000)
 
-    def _blocked_set_paused(self, paused: bool) -> None:
-        blocked = self.pause_action.blockSignals(True)
-        self.pause_action.setChecked(paused)
+    def _mirror_paused(self, paused: bool) -> None:
+        self.paused = paused
         self.pause_action.setText("Resume syncing" if paused else "Pause syncing")
-        self.pause_action.blockSignals(blocked)
 
-    def _pause_toggled(self, paused: bool) -> None:
-        self.pause_action.setText("Resume syncing" if paused else "Pause syncing")
-        self.pause_toggled.emit(paused)
+    def _pause_triggered(self) -> None:
+        self._mirror_paused(not self.paused)
+        self.pause_toggled.emit(self.paused)
 
     def _refresh(self) -> None:
-        health = Health.PAUSED if self.pause_action.isChecked() else self.health
-        self.icon.setIcon(health_icon(health, syncing=self.syncing))
+        self.icon.setIcon(health_icon(self._said().picture, syncing=self.syncing))
         line = self.status_line()
         self.status_action.setText(line)
         self.icon.setToolTip(f"{APP_DISPLAY_NAME}: {line}")

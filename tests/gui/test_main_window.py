@@ -182,7 +182,7 @@ def test_pausing_on_the_dashboard_pauses_the_tray_and_is_remembered(
         qtbot.mouseClick(window.dashboard.pause_button, Qt.MouseButton.LeftButton)
     assert health.args == [Health.PAUSED]
     assert window.dashboard.pause_button.text() == "Resume"
-    assert window.tray is not None and window.tray.pause_action.isChecked()
+    assert window.tray is not None and window.tray.paused
     assert load_settings().paused
     assert window.dashboard.orderdesk_card.status.text().endswith("<b>Paused</b>")
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from pytestqt.qtbot import QtBot
 
+from desktop_sync.app.store_results import StoreCycle, combine_cycles
 from desktop_sync.engine.events import (
     CycleResult,
     Direction,
@@ -63,7 +64,7 @@ def test_status_picture_and_tooltip_follow_health_and_syncing(tray: SyncTray) ->
     assert tray.icon.toolTip() == "Desktop Sync for Order Desk: Order Desk needs you to reconnect"
     error = tray.icon.icon().cacheKey()
     tray.set_health(Health.PAUSED)
-    assert tray.pause_action.isChecked()
+    assert tray.paused
     assert tray.pause_action.text() == "Resume syncing"
     paused = tray.icon.icon().cacheKey()
     assert len({before, syncing, error, paused}) == 4
@@ -73,7 +74,7 @@ def test_a_pause_made_elsewhere_is_mirrored_without_echo(tray: SyncTray, qtbot: 
     echoed: list[bool] = []
     tray.pause_toggled.connect(echoed.append)
     tray.set_paused(True)
-    assert tray.pause_action.isChecked()
+    assert tray.paused and tray.pause_action.text() == "Resume syncing"
     assert echoed == []
 
 
@@ -89,14 +90,17 @@ def _shipped(n: int) -> CycleResult:
 
 
 def test_one_summary_per_cycle_for_shipped_orders() -> None:
-    notices = cycle_notices(_shipped(3), None, errors=True, shipments=True)
+    three = ("1001", "1002", "1003")
+    notices = cycle_notices(_shipped(3), None, errors=True, shipments=True, shipped_orders=three)
     assert [(n.kind, n.message) for n in notices] == [
-        ("shipments", "3 orders shipped: tracking sent to your store.")
+        ("shipments", "Tracking for orders 1001, 1002 and 1003 was sent to your store.")
     ]
-    one = cycle_notices(_shipped(1), None, errors=True, shipments=True)
-    assert one[0].message == "1 order shipped: tracking sent to your store."
+    one = cycle_notices(_shipped(1), None, errors=True, shipments=True, shipped_orders=("7",))
+    assert one[0].message == "Tracking for order 7 was sent to your store."
     assert cycle_notices(_shipped(0), None, errors=True, shipments=True) == []
     assert cycle_notices(_shipped(3), None, errors=True, shipments=False) == []
+    # A count with no shipment of this cycle behind it is another store's, told already.
+    assert cycle_notices(_shipped(3), None, errors=True, shipments=True) == []
 
 
 def test_an_auth_failure_is_told_once_not_every_cycle() -> None:
@@ -131,10 +135,32 @@ def test_more_failing_orders_are_told_with_the_first_reason() -> None:
 
 def test_tray_records_what_it_told(tray: SyncTray) -> None:
     tray.notify_shipments = True
-    tray.cycle_finished(_shipped(2))
+    tray.set_syncing(True)
+    tray.on_event(SyncEvent(NOW, Level.INFO, Direction.PULL, "Tracking sent.", "1042"))
+    tray.cycle_finished(_shipped(1))
     tray.notify_shipments = False
-    tray.cycle_finished(_shipped(5))
-    assert [n.message for n in tray.shown] == ["2 orders shipped: tracking sent to your store."]
+    tray.set_syncing(True)
+    tray.on_event(SyncEvent(NOW, Level.INFO, Direction.PULL, "Tracking sent.", "1043"))
+    tray.cycle_finished(_shipped(1))
+    assert [n.message for n in tray.shown] == ["Tracking for order 1042 was sent to your store."]
+
+
+def test_one_shipment_of_two_stores_is_told_once(tray: SyncTray) -> None:
+    # Shots 46, 47: "1 order shipped: tracking sent to your store." with no new shipment. The
+    # window is told the profile's result (every store's last cycle added up, as the worker
+    # emits it), so after store A's cycle shipped order 1042, store B's next cycle still
+    # carried A's count.
+    shipped_a = StoreCycle("a", _shipped(1))
+    quiet_b = StoreCycle("b", CycleResult(Health.OK, pull=PullResult(), finished_at=NOW))
+    tray.set_syncing(True)  # store A's turn: one shipment, its event said
+    tray.on_event(SyncEvent(NOW, Level.INFO, Direction.PULL, "Tracking sent.", "1042"))
+    tray.set_syncing(False)
+    tray.cycle_finished(combine_cycles([shipped_a]).result)
+    for _ in range(2):  # store B's turns, then A's again with nothing new: nothing shipped
+        tray.set_syncing(True)
+        tray.set_syncing(False)
+        tray.cycle_finished(combine_cycles([shipped_a, quiet_b]).result)
+    assert [n.title for n in tray.shown] == ["Order 1042 shipped"]
 
 
 def test_the_menu_and_tooltip_say_what_is_happening(tray: SyncTray) -> None:
