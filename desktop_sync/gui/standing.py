@@ -175,6 +175,9 @@ def _with_paused_stores(said: Standing, names: tuple[str, ...]) -> Standing:
 def _trouble(facts: Facts, health: Health) -> Standing:
     severity = "error" if health.needs_reconnect else "warning"
     line = health_words(health, facts.store)
+    if health is Health.FAILING and facts.needs_attention:  # the count, not "Some orders"
+        count = facts.needs_attention
+        line = f"{plural(count, 'order')} {'needs' if count == 1 else 'need'} you"
     troubles = [t for t in (facts.sides.get(side) for side in Side) if t is not None]
     if len(troubles) > 1 and not any(t.health.needs_reconnect for t in troubles):
         # Both sides down: say both, not only the one that happened to be more urgent.

@@ -95,7 +95,7 @@ def test_the_tray_picture_tooltip_and_line_say_what_the_banner_says(
     journal: Journal,
     qtbot: QtBot,
 ) -> None:
-    # Shots 10b, 12: the menu said "8 orders need attention" under the green "all good" tick
+    # Shots 10b, 12: the menu said "8 orders need you" under the green "all good" tick
     # (the picture followed the health alone).
     placed = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     for n in range(8):  # held: placed before setup (as in the shots), nothing failed
@@ -109,8 +109,8 @@ def test_the_tray_picture_tooltip_and_line_say_what_the_banner_says(
     assert (
         dashboard.banner_text.text() == "Connected to both. 8 orders need you: see Needs you below."
     )
-    assert tray.status_line() == "8 orders need attention"
-    assert tray.icon.toolTip() == f"{APP_DISPLAY_NAME}: 8 orders need attention"
+    assert tray.status_line() == "8 orders need you"
+    assert tray.icon.toolTip() == f"{APP_DISPLAY_NAME}: 8 orders need you"
     assert _picture(tray) == health_icon(Health.FAILING).cacheKey()
     assert _picture(tray) != health_icon(Health.OK).cacheKey()
 

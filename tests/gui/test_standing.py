@@ -22,7 +22,7 @@ def test_a_store_paused_on_its_own_is_said_after_what_needs_the_merchant() -> No
     )
     needs = standing(Facts(Health.OK, paused_stores=paused, needs_attention=2))
     assert needs.banner == "Connected to both. 2 orders need you: see Needs you below."
-    assert needs.line == "2 orders need attention · Wholesale and Retail paused"
+    assert needs.line == "2 orders need you · Wholesale and Retail paused"
     assert needs.picture is Health.FAILING
 
 
