@@ -130,7 +130,7 @@ class ShipmentPuller:
                 else:
                     self.fulfiller.fulfil(row, tally)
             except RateLimited as exc:
-                self.fulfiller.retry_later(row, str(exc))
+                self.fulfiller.wait_as_asked(row, exc)
                 tally.waiting += 1
                 self.ctx.emit(Level.WARNING, Direction.PULL, str(exc))
                 break

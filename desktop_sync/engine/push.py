@@ -148,7 +148,7 @@ class OrderPusher:
                 try:
                     self._push_one(row, in_orderdesk, tally)
                 except RateLimited as exc:
-                    self._retry_later(row, str(exc), state=OrderState.PENDING)
+                    self._wait_as_asked(row, exc)
                     tally.waiting += 1
                     self.ctx.emit(Level.WARNING, Direction.PUSH, str(exc))
                     break
@@ -397,8 +397,8 @@ class OrderPusher:
             # Its sentence already says Order Desk is checked before sending it again.
             self.ctx.emit(Level.WARNING, Direction.PUSH, str(exc), order_number=number)
             tally.waiting += 1
-        except (Transient, RateLimited, AuthError) as exc:
-            # Nothing reached Order Desk: back to pending.
+        except (Transient, AuthError) as exc:
+            # Nothing reached Order Desk: back to pending. (A rate limit is the push loop's.)
             self._retry_later(row, str(exc), state=OrderState.PENDING)
             if not isinstance(exc, Transient):
                 raise
@@ -524,6 +524,18 @@ class OrderPusher:
         self.ctx.journal.mark_failed(row.store_order_id, reason)
         self.ctx.emit(Level.ERROR, Direction.PUSH, reason, order_number=row.order_number)
         tally.failed.append(Failure(row.order_number, reason))
+
+    def _wait_as_asked(self, row: OrderRow, exc: RateLimited) -> None:
+        """A rate limit refused a request of this order's turn unprocessed (its look-up, its
+        store copy or its send): the order is left as it was before the turn, its state and
+        its attempts, and is due again once the wait the server asked for is over."""
+        self.ctx.journal.mark_order_retry(
+            row.store_order_id,
+            str(exc),
+            self.ctx.after_rate_limit(exc),
+            state=_unchanged(row),
+            attempts=row.attempts,
+        )
 
     def _retry_later(self, row: OrderRow, error: str, *, state: OrderState) -> None:
         self.ctx.journal.mark_order_retry(
