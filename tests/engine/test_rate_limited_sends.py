@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from desktop_sync.engine.events import Health
 from desktop_sync.state.journal import OrderState
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.samples import generate_orders
@@ -88,3 +89,28 @@ def burst_after_the_batch_look_up(orderdesk: OrderDeskEmulator) -> None:
         orderdesk.faults.inject(Fault.RATE_LIMIT, BURST)
 
     orderdesk.after_list_page = once
+
+
+def test_a_cycle_cut_short_by_a_rate_limit_says_the_wait_asked_for_and_no_other_trouble(
+    store: BigCommerceKit, orderdesk: OrderDeskEmulator, tmp_path: Path
+) -> None:
+    # What the scheduler waits on instead of its back-off (``CycleResult.rate_limited``).
+    orderdesk.injected_retry_after = ASKED
+    orderdesk.faults.inject(Fault.RATE_LIMIT, BURST, method="GET", path="/test$")
+    engine = make_engine(
+        orderdesk, store.connector(), tmp_path / "j.sqlite3", start_at=minute_ago()
+    )
+    try:
+        limited = engine.run_cycle()
+        assert limited.health is Health.ORDERDESK_OFFLINE
+        assert limited.rate_limited == ASKED
+        orderdesk.faults.inject(Fault.RATE_LIMIT, BURST, method="GET")
+        store.emulator.faults.inject(Fault.SERVER_ERROR, 20)  # the store is down as well
+        both = engine.run_cycle()
+        assert {health for health, _ in both.troubles} == {
+            Health.STORE_OFFLINE,
+            Health.ORDERDESK_OFFLINE,
+        }
+        assert both.rate_limited is None  # a side that cannot be reached: the back-off
+    finally:
+        engine.close()
