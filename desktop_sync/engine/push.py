@@ -353,6 +353,7 @@ class OrderPusher:
             return
         try:
             order = self._seen.get(row.store_order_id) or self.store.get_order(row.store_order_id)
+            order = self.store.ready_to_send(order)
         except Rejected as exc:
             self._fail(row, f"The store no longer has this order ({exc.reason}).", tally)
             return
