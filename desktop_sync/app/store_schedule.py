@@ -16,6 +16,9 @@ __all__ = ["LONGEST_WAIT", "EventLog", "StoreEngine", "StoreSchedule"]
 LONGEST_WAIT = timedelta(minutes=15)
 """The wait between tries grows while a side cannot be reached, up to this (or the interval,
 when that is longer)."""
+_FIRST_LIMITED_WAIT = timedelta(seconds=1)
+"""While a rate limit goes on, the wait between tries grows from this (at least what the
+server asked for), up to the interval."""
 
 
 class EventLog(Protocol):
@@ -53,6 +56,8 @@ class StoreSchedule:
     """Its last push gave way with orders still due: it goes on at the next turn."""
     failures: int = 0
     """Cycles in a row that found a side unreachable or refusing."""
+    limited: int = 0
+    """Cycles in a row that a rate limit cut short (the side answered: no failure)."""
     health: Health | None = None
     last_health: Health = Health.OK
     """What the last cycle found, to show again when a pause ends."""
@@ -81,14 +86,24 @@ class StoreSchedule:
         pull: timedelta | None,
     ) -> None:
         """The next times of the directions that just ran (each given its interval), or were
-        skipped (``result`` None)."""
+        skipped (``result`` None). After a cycle a rate limit cut short, the wait the server
+        asked for (growing while the limit goes on, up to the interval), not the back-off of
+        a side that cannot be reached."""
+        asked = None if result is None else result.rate_limited
         if result is not None:
-            troubled = side_of(result.health) is not None
+            troubled = side_of(result.health) is not None and asked is None
             self.failures = self.failures + 1 if troubled else 0
+            self.limited = self.limited + 1 if asked is not None else 0
         if push is not None:
-            self.next_push = now + _backoff(push, self.failures)
+            self.next_push = now + self._wait(push, asked)
         if pull is not None:
-            self.next_pull = now + _backoff(pull, self.failures)
+            self.next_pull = now + self._wait(pull, asked)
+
+    def _wait(self, interval: timedelta, asked: float | None) -> timedelta:
+        if asked is None:
+            return _backoff(interval, self.failures)
+        grown: timedelta = _FIRST_LIMITED_WAIT * (2 ** min(self.limited - 1, 10))
+        return max(timedelta(seconds=asked), min(grown, interval))
 
 
 def _backoff(interval: timedelta, failures: int) -> timedelta:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from desktop_sync.connectors.errors import RateLimited
 from desktop_sync.connectors.orderdesk.models import NewOrder, Order, StoreInfo
 from desktop_sync.connectors.retry import Backoff
 from desktop_sync.engine.events import Direction, EventSink, Level, Progress, Stage, SyncEvent
@@ -119,6 +120,12 @@ class EngineContext:
 
     def next_attempt(self, attempts: int) -> datetime:
         return self.now() + timedelta(seconds=self.retry_schedule.delay(max(1, attempts)))
+
+    def after_rate_limit(self, exc: RateLimited) -> datetime:
+        """When a request a rate limit refused may be made again: once the wait the server
+        asked for is over (a rate limit is no failure of the order or shipment, so it does
+        not grow the retry schedule)."""
+        return self.now() + timedelta(seconds=max(0.0, exc.retry_after))
 
     def mark_or_start(self, cursor: Cursor, start_at: datetime) -> tuple[datetime, bool]:
         """The cursor's mark, no later than the servers' now, and whether this is the first

@@ -197,6 +197,10 @@ class CycleResult:
     Order Desk's clock could not be read."""
     clock_message: str = ""
     """A sentence for the dashboard and doctor when the PC's clock is off, else ""."""
+    rate_limited: float | None = None
+    """Seconds a side asked the app to wait (a 429's ``Retry-After``) when a rate limit was
+    all that cut this cycle short; None otherwise. A rate limit is no failure: the scheduler
+    tries again after that wait, not after the back-off of a side it cannot reach."""
     store: str = ""
     """The store whose result speaks for the profile's (its name, as the merchant chose it),
     so the tray can say "Shop Two needs you to reconnect"; "" when no store named it."""

@@ -183,6 +183,14 @@ class Fulfiller:
             orderdesk_order_id=row.orderdesk_order_id,
         )
 
+    def wait_as_asked(self, row: ShipmentRow, exc: RateLimited) -> None:
+        """A rate limit refused a request of this shipment's turn: due again once the wait
+        the server asked for is over (its attempts kept: one may have reached the store
+        before, so it is looked for before it is created)."""
+        self.ctx.journal.mark_shipment_retry(
+            row.shipment_id, str(exc), self.ctx.after_rate_limit(exc)
+        )
+
     def retry_later(self, row: ShipmentRow, error: str) -> None:
         self.ctx.journal.mark_shipment_retry(
             row.shipment_id, error, self.ctx.next_attempt(row.attempts + 1)

@@ -11,34 +11,34 @@ What a shipment covers is decided by ``pull_parts.plan_shipment``. A shipment de
 Order Desk before its fulfillment was made is dropped, once its order was read without it
 (absence from a listing is no proof); one corrected in place is sent with its new tracking.
 A shipment on an order whose send is not settled yet waits for the push. The store side,
-never twice, is ``engine.fulfil``.
+never twice, is ``engine.fulfil``; the journal's side, ``pull_record`` (with the store lines
+each shipment covers, ``pull_lines``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from desktop_sync.connectors.errors import Ambiguous, RateLimited, Rejected, Transient
-from desktop_sync.connectors.orderdesk.models import Order, OrderItem, Shipment
+from desktop_sync.connectors.orderdesk.models import Order
 from desktop_sync.connectors.stores.base import (
     StoreConnector,
 )
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Level, PullResult
-from desktop_sync.engine.fulfil import Fulfiller, Tally, deleted_reason
+from desktop_sync.engine.fulfil import Fulfiller, Tally
 from desktop_sync.engine.identity import store_order_id_of
-from desktop_sync.engine.mapping import default_source_name, store_line_id
+from desktop_sync.engine.mapping import default_source_name
+from desktop_sync.engine.pull_lines import Unmatched
 from desktop_sync.engine.pull_parts import (
-    Lines,
     add_lines,
     claimed_store_order_id,
     is_split_of,
     lines_left,
-    plan_shipment,
 )
+from desktop_sync.engine.pull_record import LIVE, ShipmentRecords
 from desktop_sync.engine.pull_window import HORIZON, Listing, PullWindow
 from desktop_sync.engine.whose_store import stop_if_sent_elsewhere
 from desktop_sync.state.journal import (
@@ -53,16 +53,10 @@ from desktop_sync.state.journal import (
 __all__ = ["HORIZON", "ShipmentPuller"]
 
 CURSOR = Cursor.PULL
-_LIVE = (ShipmentState.PENDING, ShipmentState.CREATING)
-LEFT_ALONE = "Not an order this app sent."
-
-
-class _Unmatched(Exception):
-    """An Order Desk item that matches no store line."""
 
 
 @dataclass
-class _Scan:
+class Scan:
     """One complete listing: the open orders it covered and the shipments Order Desk has."""
 
     open_orders: dict[str, OrderRow] = field(default_factory=dict)
@@ -82,7 +76,7 @@ class _Scan:
         return row.store_order_id in self.open_orders and row.shipment_id not in self.present
 
 
-class ShipmentPuller:
+class ShipmentPuller(ShipmentRecords):
     def __init__(
         self,
         ctx: EngineContext,
@@ -130,7 +124,7 @@ class ShipmentPuller:
                 else:
                     self.fulfiller.fulfil(row, tally)
             except RateLimited as exc:
-                self.fulfiller.retry_later(row, str(exc))
+                self.fulfiller.wait_as_asked(row, exc)
                 tally.waiting += 1
                 self.ctx.emit(Level.WARNING, Direction.PULL, str(exc))
                 break
@@ -141,11 +135,11 @@ class ShipmentPuller:
 
     # -- finding shipments ---------------------------------------------------------------
 
-    def _scan(self) -> _Scan | None:
+    def _scan(self) -> Scan | None:
         journal = self.ctx.journal
         # The servers' time, not this PC's: the mark never runs ahead of Order Desk's clock.
         now = self.ctx.server_now()
-        scan = _Scan()
+        scan = Scan()
         listing = self.window.plan(now)
         scan.open_orders = dict(listing.covered)
         scan.elsewhere = frozenset(listing.elsewhere)
@@ -161,7 +155,7 @@ class ShipmentPuller:
         journal.set_cursor(CURSOR, now, int(self.overlap.total_seconds()))
         return scan
 
-    def _list(self, scan: _Scan, listing: Listing) -> bool:
+    def _list(self, scan: Scan, listing: Listing) -> bool:
         """List this source's orders the listing covers; False when stopped."""
         listed: list[Order] = []
         for order in self.orderdesk.iter_orders(
@@ -203,7 +197,10 @@ class ShipmentPuller:
         scan.present = {s.id for parts in scan.parts.values() for o in parts for s in o.shipments}
         return True
 
-    def _reopen_shipped(self, listed: list[Order], scan: _Scan) -> None:
+    def _record_parts(self, row: OrderRow, scan: Scan) -> int:
+        return sum(self._record_part(row, part) for part in scan.parts.get(row.store_order_id, []))
+
+    def _reopen_shipped(self, listed: list[Order], scan: Scan) -> None:
         """A sent order that had fully shipped is looked at again when Order Desk has a
         shipment on it (or on a part of it) that the journal has not seen: another tracking
         number entered after the first one reached the store."""
@@ -232,161 +229,21 @@ class ShipmentPuller:
         row = self.ctx.journal.get_order(store_order_id_of(order))
         return row is not None and row.state in (OrderState.PENDING, OrderState.SENDING)
 
-    def _leave_alone(self, order: Order) -> None:
-        """Shipments on an Order Desk order this journal did not send: recorded once, skipped."""
-        known = self.ctx.journal.known_shipment_ids([s.id for s in order.shipments])
-        new = [s for s in order.shipments if s.id not in known]
-        if not new:
-            return
-        for shipment in new:
-            self._record_row(
-                order,
-                shipment,
-                "",
-                order.source_id,
-                (),
-                ShipmentKind.FULFIL,
-                state=ShipmentState.SKIPPED,
-                reason=LEFT_ALONE,
-            )
-        self.ctx.emit(
-            Level.WARNING,
-            Direction.PULL,
-            "A shipment was added to an Order Desk order this app did not send; it was left alone.",
-            order_number=order.source_id,
-            orderdesk_order_id=order.id,
-        )
-
-    def _record_parts(self, row: OrderRow, scan: _Scan) -> int:
-        return sum(self._record_part(row, part) for part in scan.parts.get(row.store_order_id, []))
-
-    def _record_part(self, row: OrderRow, part: Order) -> int:
-        """Record the part's new shipments with the lines each covers; how many were new."""
-        journal = self.ctx.journal
-        known = {r.shipment_id: r for r in journal.shipments_of_orderdesk_order(part.id)}
-        if not part.shipments and not known:
-            return 0
-        # Left alone while the journal did not know the order as sent (its send unsettled,
-        # or the journal rebuilt): it is this store's order after all, so they are planned now.
-        reopened = [i for i, r in known.items() if _left_alone(r)]
-        if reopened:
-            journal.forget_shipments(reopened)
-            known = {i: r for i, r in known.items() if i not in reopened}
-        present = {s.id: s for s in part.shipments}
-        self._take_corrections(row, known, present)
-        new = sorted(
-            (s for s in part.shipments if s.id not in known),
-            key=lambda s: (s.date_added is None, s.date_added, s.id),
-        )
-        if not new:
-            return 0
-        covered: Counter[str] = Counter()
-        fulfilled: list[Lines] = []
-        for earlier in known.values():
-            # A fulfillment in the store covers its lines; one not made yet only while its
-            # shipment is still in Order Desk, and a failed one not at all.
-            counts = earlier.state == ShipmentState.DONE or (
-                earlier.state in _LIVE and earlier.shipment_id in present
-            )
-            if earlier.kind == ShipmentKind.FULFIL and counts:
-                add_lines(covered, earlier.lines)
-                fulfilled.append(earlier.lines)
-        count = 0
-        for shipment in new:
-            try:
-                named = (
-                    self._explicit_lines(part, shipment, row.store_order_id)
-                    if shipment.order_items
-                    else None
-                )
-                whole = self._all_lines(part, row.store_order_id) if named is None else ()
-            except _Unmatched as exc:
-                self._record_unmatched(part, shipment, row, str(exc))
-                continue
-            plan = plan_shipment(named, whole, covered, fulfilled)
-            if plan is None:
-                self._record_row(
-                    part,
-                    shipment,
-                    row.store_order_id,
-                    row.order_number,
-                    (),
-                    ShipmentKind.FULFIL,
-                    state=ShipmentState.SKIPPED,
-                    reason="Nothing on this Order Desk order is left to ship.",
-                )
-                continue
-            if plan.kind == ShipmentKind.FULFIL:
-                fulfilled.append(plan.lines)
-            self._record_row(
-                part, shipment, row.store_order_id, row.order_number, plan.lines, plan.kind
-            )
-            count += 1
-        return count
-
-    def _take_corrections(
-        self, row: OrderRow, known: dict[str, ShipmentRow], present: dict[str, Shipment]
-    ) -> None:
-        """A shipment whose tracking was corrected in Order Desk before it reached the store
-        is sent with the corrected number; a failed one deleted there no longer counts as a
-        failure (its replacement, if any, is a new shipment)."""
-        for shipment_id, earlier in known.items():
-            now = present.get(shipment_id)
-            if now is None and earlier.state is ShipmentState.FAILED:
-                # Read with its order, and gone: its failure is no longer the merchant's to fix.
-                self.fulfiller.settle(
-                    earlier, ShipmentState.SKIPPED, Level.INFO, deleted_reason(earlier)
-                )
-                continue
-            if now is None or earlier.state not in (ShipmentState.FAILED, ShipmentState.PENDING):
-                continue
-            if now.tracking_number == earlier.tracking_number:
-                continue
-            self.ctx.journal.correct_shipment_tracking(
-                shipment_id, now.tracking_number, now.carrier_code, now.tracking_url
-            )
-            self.ctx.emit(
-                Level.INFO,
-                Direction.PULL,
-                f"Tracking corrected in Order Desk to {now.tracking_number}; it will be sent.",
-                order_number=row.order_number,
-                orderdesk_order_id=earlier.orderdesk_order_id,
-            )
-
-    def _record_unmatched(self, order: Order, shipment: Shipment, row: OrderRow, why: str) -> None:
-        self._record_row(
-            order,
-            shipment,
-            row.store_order_id,
-            row.order_number,
-            (),
-            ShipmentKind.FULFIL,
-            state=ShipmentState.FAILED,
-            reason=why,
-        )
-        self.ctx.emit(
-            Level.ERROR,
-            Direction.PULL,
-            why,
-            order_number=row.order_number,
-            orderdesk_order_id=order.id,
-        )
-
-    def _close_shipped(self, scan: _Scan) -> None:
+    def _close_shipped(self, scan: Scan) -> None:
         """Orders whose every part is fully covered by fulfillments in the store are no
         longer looked for."""
         journal = self.ctx.journal
         for store_order_id, parts in scan.parts.items():
             try:
                 shipped = all(self._part_shipped(part, store_order_id) for part in parts)
-            except (_Unmatched, Rejected, Transient, Ambiguous, RateLimited):
+            except (Unmatched, Rejected, Transient, Ambiguous, RateLimited):
                 shipped = False
             if shipped:
                 journal.mark_order_shipped(store_order_id)
 
     def _part_shipped(self, part: Order, store_order_id: str) -> bool:
         rows = self.ctx.journal.shipments_of_orderdesk_order(part.id)
-        if any(r.state in (*_LIVE, ShipmentState.FAILED) for r in rows):
+        if any(r.state in (*LIVE, ShipmentState.FAILED) for r in rows):
             return False
         if not any(i.delivery_type != "noship" and i.quantity > 0 for i in part.items):
             return True
@@ -398,84 +255,9 @@ class ShipmentPuller:
                 add_lines(covered, r.lines)
         return not lines_left(self._all_lines(part, store_order_id), covered)
 
-    def _record_row(
-        self,
-        order: Order,
-        shipment: Shipment,
-        store_order_id: str,
-        number: str,
-        lines: Sequence[tuple[str, int]],
-        kind: ShipmentKind,
-        *,
-        state: ShipmentState = ShipmentState.PENDING,
-        reason: str = "",
-    ) -> None:
-        self.ctx.journal.record_shipment(
-            shipment_id=shipment.id,
-            orderdesk_order_id=order.id,
-            store_order_id=store_order_id,
-            order_number=number,
-            tracking_number=shipment.tracking_number,
-            carrier=shipment.carrier_code,
-            tracking_url=shipment.tracking_url,
-            shipment_method=shipment.shipment_method,
-            lines=lines,
-            kind=kind,
-            state=state,
-            reason=reason,
-        )
-
-    def _all_lines(self, order: Order, store_order_id: str) -> tuple[tuple[str, int], ...]:
-        items = [i for i in order.items if i.delivery_type != "noship" and i.quantity > 0]
-        return self._to_store_lines(order, [(i, i.quantity) for i in items], store_order_id)
-
-    def _explicit_lines(
-        self, order: Order, shipment: Shipment, store_order_id: str
-    ) -> tuple[tuple[str, int], ...]:
-        by_id = {i.id: i for i in order.items}
-        by_code = {i.code: i for i in order.items if i.code}
-        picked: list[tuple[OrderItem, int]] = []
-        for part in shipment.order_items:
-            item = by_id.get(part.item_id) or by_code.get(part.code)
-            if item is None:
-                raise _Unmatched(
-                    f"The Order Desk shipment names an item ({part.item_id or part.code}) that "
-                    "is not on the order; add the tracking in the store by hand."
-                )
-            picked.append((item, part.quantity))
-        return self._to_store_lines(order, picked, store_order_id)
-
-    def _to_store_lines(
-        self, order: Order, items: Sequence[tuple[OrderItem, int]], store_order_id: str
-    ) -> tuple[tuple[str, int], ...]:
-        lines: dict[str, int] = {}
-        for item, quantity in items:
-            line_id = store_line_id(item.metadata)
-            if line_id is None:
-                candidates = self._lines_by_sku(store_order_id).get(item.code) or []
-                if not item.code or not candidates:
-                    raise _Unmatched(
-                        f"The Order Desk item '{item.name}' (SKU {item.code or 'none'}) matches "
-                        "no line of the store order; add its tracking in the store by hand."
-                    )
-                line_id = candidates[0]
-            lines[line_id] = lines.get(line_id, 0) + quantity
-        if not lines:
-            raise _Unmatched("The Order Desk order has no items to ship.")
-        return tuple(lines.items())
-
-    def _lines_by_sku(self, store_order_id: str) -> dict[str, list[str]]:
-        """SKU -> store line ids, read from the store once per order per cycle."""
-        if store_order_id not in self._store_lines:
-            by_sku: dict[str, list[str]] = {}
-            for line in self.store.get_order(store_order_id).lines:
-                by_sku.setdefault(line.sku, []).append(line.id)
-            self._store_lines[store_order_id] = by_sku
-        return self._store_lines[store_order_id]
-
     # -- deleted or not ------------------------------------------------------------------
 
-    def _deleted(self, row: ShipmentRow, scan: _Scan) -> bool | None:
+    def _deleted(self, row: ShipmentRow, scan: Scan) -> bool | None:
         """Whether the shipment was deleted in Order Desk, read from its order: the listing
         shows the order's shipments when it held the order, else the order is read itself
         (absence from a listing is no proof). None when Order Desk could not be asked."""
@@ -488,7 +270,3 @@ class ShipmentPuller:
         except (Transient, Ambiguous):
             return None
         return all(s.id != row.shipment_id for s in order.shipments)
-
-
-def _left_alone(row: ShipmentRow) -> bool:
-    return row.state is ShipmentState.SKIPPED and not row.store_order_id

@@ -230,16 +230,19 @@ class SyncEngine:
         push_result: PushResult | None = None
         pull_result: PullResult | None = None
         problems: list[tuple[Health, str]] = []
+        waits: list[float] = []  # what each rate limit that stopped a direction asked for
         if push:
             try:
                 push_result = self.push_orders(give_way)
             except (ConnectorError, JournalError, StoreHeld) as exc:
                 problems.append(self._trouble(exc, Direction.PUSH))
+                waits.extend([exc.retry_after] if isinstance(exc, RateLimited) else [])
         if pull and not any(h in _NO_PULL for h, _ in problems):
             try:
                 pull_result = self.pull_shipments()
             except (ConnectorError, JournalError, StoreHeld) as exc:
                 problems.append(self._trouble(exc, Direction.PULL))
+                waits.extend([exc.retry_after] if isinstance(exc, RateLimited) else [])
         failed = (push_result.failed if push_result else ()) + (
             pull_result.failed if pull_result else ()
         )
@@ -253,6 +256,7 @@ class SyncEngine:
             troubles=tuple(problems),
             clock_offset=self.clock_offset,
             clock_message=self.clock_message,
+            rate_limited=max(waits) if waits and len(waits) == len(problems) else None,
         )
 
     def _trouble(self, exc: Exception, direction: Direction) -> tuple[Health, str]:

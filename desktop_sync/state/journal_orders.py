@@ -179,11 +179,25 @@ class JournalOrders(RowStates):
         return [order_from(r) for r in rows]
 
     def mark_order_retry(
-        self, store_order_id: str, error: str, next_attempt_at: datetime, *, state: OrderState
+        self,
+        store_order_id: str,
+        error: str,
+        next_attempt_at: datetime,
+        *,
+        state: OrderState,
+        attempts: int | None = None,
     ) -> None:
         """A temporary failure: try again at ``next_attempt_at``. ``state`` stays ``sending``
-        when the outcome is unknown, so the next attempt looks the order up first."""
-        self._set_order(store_order_id, state=state, error=error, next_attempt_at=next_attempt_at)
+        when the outcome is unknown, so the next attempt looks the order up first.
+        ``attempts`` (when given) is the count to keep: a rate limit refused the request
+        unprocessed, so the send it was counted as did not happen."""
+        self._set_order(
+            store_order_id,
+            state=state,
+            error=error,
+            next_attempt_at=next_attempt_at,
+            attempts=attempts,
+        )
 
     def mark_failed(self, store_order_id: str, reason: str) -> None:
         self._set_order(store_order_id, state=OrderState.FAILED, error=reason)
@@ -233,6 +247,7 @@ class JournalOrders(RowStates):
         error: str | None = None,
         next_attempt_at: datetime | None = None,
         bump_attempts: bool = False,
+        attempts: int | None = None,
     ) -> None:
         self._set_state(
             _ORDERS,
@@ -242,4 +257,5 @@ class JournalOrders(RowStates):
             error,
             next_attempt_at,
             bump_attempts,
+            attempts,
         )

@@ -37,20 +37,24 @@ class RowStates(JournalPart):
         error: str | None,
         next_attempt_at: datetime | None,
         bump_attempts: bool,
+        attempts: int | None = None,
     ) -> None:
         """One row's state, with its link on the other side (kept when None), its last error
-        (kept when None), when to try next, and one more attempt when asked."""
+        (kept when None), when to try next, and one more attempt when asked (or ``attempts``
+        when given: a request refused unprocessed takes back the attempt it was counted as)."""
         with self._tx() as conn:
             conn.execute(
                 f"UPDATE {table.name} SET state = ?, "
                 f"{table.link} = COALESCE(?, {table.link}), "
                 "last_error = COALESCE(?, last_error), next_attempt_at = ?, "
-                f"attempts = attempts + ?, updated_at = ? WHERE store = ? AND {table.key} = ?",
+                f"attempts = COALESCE(?, attempts + ?), updated_at = ? "
+                f"WHERE store = ? AND {table.key} = ?",
                 (
                     state,
                     link,
                     error,
                     iso(next_attempt_at),
+                    attempts,
                     int(bump_attempts),
                     iso(utc_now()),
                     self.store,

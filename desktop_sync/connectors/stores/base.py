@@ -148,6 +148,10 @@ class StoreOrder:
     """Why the platform's data for this order cannot be read, in the merchant's words ("" when
     it was read). A connector yields such an order rather than stopping the scan on it, and
     the engine fails just this order with the reason."""
+    shipping_read: bool = True
+    """False when whether each line ships (``StoreLine.requires_shipping``) is not read yet:
+    a WooCommerce listing leaves that (a read per product) to the orders that are sent;
+    ``StoreConnector.ready_to_send`` reads it."""
 
 
 @dataclass(frozen=True)
@@ -204,7 +208,8 @@ class StoreConnector(Protocol):
         ...
 
     def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[StoreOrder]:
-        """Orders modified in [since, until] (UTC), each fully populated, in no promised order
+        """Orders modified in [since, until] (UTC), each fully populated (but for whether each
+        line ships, which a listing may leave to ``ready_to_send``), in no promised order
         (the engine reads the whole window before it moves its mark).
 
         May yield an order more than once (pages shifting under a scan); the caller dedupes.
@@ -215,6 +220,11 @@ class StoreConnector(Protocol):
 
     def get_order(self, order_id: str) -> StoreOrder:
         """One order by the platform's id."""
+        ...
+
+    def ready_to_send(self, order: StoreOrder) -> StoreOrder:
+        """``order`` (as ``iter_orders`` yielded it) with all that sending it needs: whether
+        each line ships, where the listing left it unread (``shipping_read``)."""
         ...
 
     def list_fulfillments(self, order_id: str) -> list[StoreFulfillment]:

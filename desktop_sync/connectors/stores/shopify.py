@@ -248,6 +248,10 @@ class ShopifyConnector:
         """Shopify's payment and fulfilment states (its schema's; no request made)."""
         return STATUS_CHOICES
 
+    def ready_to_send(self, order: StoreOrder) -> StoreOrder:
+        """A listed order has all that sending it needs already."""
+        return order
+
     def get_order(self, order_id: str) -> StoreOrder:
         data = self.graphql.run(ORDER, {"id": order_gid(order_id)})
         node = data.get("order")

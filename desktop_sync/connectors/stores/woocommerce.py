@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -119,6 +120,8 @@ class WooCommerceConnector:
         self._site: SiteIndex | None = None
         self._trackings = TrackingItems(self._rest)
         self._products = ProductShipping(self._rest)
+        self._unread: dict[str, Mapping[str, Any]] = {}
+        """The latest listing's orders whose lines' shipping was left unread, as listed."""
 
     def close(self) -> None:
         self._rest.close()
@@ -183,6 +186,7 @@ class WooCommerceConnector:
         """
         window = ScanWindow.of(since, until or self._now())
         seen: set[tuple[str, datetime]] = set()
+        self._unread = {}
         for _ in range(1 + self.max_rescans):
             totals: set[str] = set()
             found: list[StoreOrder] = []
@@ -248,9 +252,13 @@ class WooCommerceConnector:
             counted=lambda: _int_header(headers["pages"]),
         )
         for raws in pages:
-            ships = self._products.shipping_of(raws)
             for raw in raws:
-                yield _read_order(raw, ships), str(headers["total"])
+                # Whether each line ships costs a read per product: left to the orders sent.
+                order = _read_order(raw, self._products.as_read)
+                if not self._products.all_read(raw):
+                    order = replace(order, shipping_read=False)
+                    self._unread[order.id] = raw
+                yield order, str(headers["total"])
 
     def status_choices(self) -> tuple[StatusChoice, ...]:
         """The site's order statuses, a plugin's included (``woocommerce_statuses``)."""
@@ -258,6 +266,17 @@ class WooCommerceConnector:
 
     def get_order(self, order_id: str) -> StoreOrder:
         return self._parse(self._order_json(order_id))
+
+    def ready_to_send(self, order: StoreOrder) -> StoreOrder:
+        """The listed order with whether each line ships read (its products, once each for
+        a session); an order listed before the latest listing is read again."""
+        if order.shipping_read:
+            return order
+        raw = self._unread.get(order.id)
+        ready = self._parse(raw) if raw is not None else None
+        if ready is None or ready.updated_at != order.updated_at:
+            return self.get_order(order.id)
+        return ready
 
     def _parse(self, raw: Mapping[str, Any]) -> StoreOrder:
         return _read_order(raw, self._products.shipping_of([raw]))

@@ -1,5 +1,6 @@
 """Which WooCommerce order lines are goods to ship: the lines do not say, their products do
-(``virtual``, ``downloadable``), so the products are read, once each for a session."""
+(``virtual``, ``downloadable``), so the products are read, once each for a session, for the
+orders that need it (one read, sent, fulfilled), not for every order a listing holds."""
 
 from __future__ import annotations
 
@@ -51,11 +52,16 @@ class ProductShipping:
             for missing in wanted - self._ships.keys():
                 self._ships[missing] = True
 
-        def ships(item: Mapping[str, Any]) -> bool:
-            key = _int_id(item.get("variation_id")) or _int_id(item.get("product_id"))
-            return self._ships.get(key, True)
+        return self.as_read
 
-        return ships
+    def as_read(self, item: Mapping[str, Any]) -> bool:
+        """Whether the line ships, as far as its product was read (unread: it ships)."""
+        return self._ships.get(_key(item), True)
+
+    def all_read(self, order: Mapping[str, Any]) -> bool:
+        """Whether the product of every line of ``order`` was read this session."""
+        items = order.get("line_items") or ()
+        return all(_key(i) in self._ships for i in items if isinstance(i, Mapping) and _key(i))
 
     def _read(self, path: str, ids: set[int]) -> None:
         ordered = sorted(ids)
@@ -67,6 +73,10 @@ class ProductShipping:
                     virtual = product.get("virtual") is True
                     downloadable = product.get("downloadable") is True
                     self._ships[_int_id(product.get("id"))] = not (virtual or downloadable)
+
+
+def _key(item: Mapping[str, Any]) -> int:
+    return _int_id(item.get("variation_id")) or _int_id(item.get("product_id"))
 
 
 def _int_id(value: Any) -> int:
