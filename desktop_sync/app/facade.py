@@ -21,6 +21,8 @@ from typing import Any, Protocol, runtime_checkable
 from desktop_sync.app.facade_log import SyncLogReads
 from desktop_sync.app.facade_records import Backfill, JournalReader, Status
 from desktop_sync.app.facade_setup import SetupServices
+from desktop_sync.app.facade_types import Folder, StoreInfo
+from desktop_sync.app.folders import orderdesk_account, remember_folders
 from desktop_sync.app.installation import this_computer
 from desktop_sync.app.lock import LOCK_FILE, ProfileBusy, ProfileLock
 from desktop_sync.app.logs import register_secrets
@@ -268,7 +270,28 @@ class DesktopSync(SyncLogReads, OrderServices, SetupServices):
             settings_file=settings_path(self._env),
             verify=_already_verified if verified else None,
             kept=self.journal.stores(),
+            # The window chose the folder from the list it just read (and kept): no new read.
+            orderdesk_folders=self._remembered_folders if verified else self._listed_folders,
         )
+
+    def orderdesk_folders(self) -> StoreInfo:
+        """Order Desk's folders, read now with the profile's account and kept in the
+        settings, where they name the folders kept by id (network: the window runs it on a
+        worker). Raises the connection's typed errors, or ``FolderNotInOrderDesk`` when no
+        Order Desk account is connected."""
+        from desktop_sync.app.wiring import verify_orderdesk  # the wiring loads every connector
+
+        target = settings_path(self._env)
+        info = verify_orderdesk(*orderdesk_account(self._env, target, SecretStore()))
+        remember_folders(info, target)
+        return info
+
+    def _listed_folders(self) -> tuple[Folder, ...]:
+        return self.orderdesk_folders().folders
+
+    def _remembered_folders(self) -> tuple[Folder, ...]:
+        saved = load_settings(settings_path(self._env), warn=lambda _: None)
+        return tuple(Folder(folder_id, name) for folder_id, name in saved.orderdesk_folders)
 
     def remove_store(self, name: str) -> StoreSettings:
         """Remove a store and its keys; its journal rows are kept (``app.store_setup``)."""
@@ -406,13 +429,8 @@ class DesktopSync(SyncLogReads, OrderServices, SetupServices):
         return self._journal
 
     def _store_statuses(self, store: str | None = None) -> tuple[StoreStatus, ...]:
-        folder = load_settings(settings_path(self._env), warn=lambda _: None)
-        default = (
-            str(folder.orderdesk_folder_id)
-            if folder.orderdesk_folder_id is not None
-            else folder.orderdesk_folder_name
-        )
-        return tuple(store_status(self.journal, s, default) for s in self.stores(store))
+        saved = load_settings(settings_path(self._env), warn=lambda _: None)
+        return tuple(store_status(self.journal, s, saved) for s in self.stores(store))
 
     def counts(self) -> JournalCounts:
         """Every store's journal counts, added up."""

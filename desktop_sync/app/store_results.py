@@ -62,11 +62,14 @@ class StoreStatus:
     platform: str
     url: str
     folder: str
+    """Its Order Desk folder by name (Order Desk's, as last read, when it is kept by id)."""
     counts: JournalCounts
     failed_orders: tuple[OrderRow, ...]
     failed_shipments: tuple[ShipmentRow, ...]
     orders_checked_until: datetime | None
     shipments_checked_until: datetime | None
+    folder_id: int | None = None
+    """The Order Desk id of ``folder`` when known."""
 
 
 @dataclass(frozen=True)
