@@ -121,6 +121,7 @@ def build_engine(
         store=store,
         journal=journal,
         folder=profile.folder,
+        folder_name=profile.orderdesk_folder_name,
         overlap=timedelta(minutes=profile.overlap_minutes),
         start_at=profile.sync_since,
         sink=sink,

@@ -25,6 +25,7 @@ from desktop_sync.connectors.errors import (
     Ambiguous,
     AuthError,
     Cancelled,
+    ConnectorError,
     DuplicateOrder,
     RateLimited,
     Rejected,
@@ -40,10 +41,10 @@ from desktop_sync.engine.identity import STORE_KEY, store_order_id_of
 from desktop_sync.engine.mapping import UnmappableOrder, default_source_name, map_order
 from desktop_sync.engine.order_facts import (
     BEFORE_START,
-    folder_words,
     order_facts_of,
     why_it_qualifies,
 )
+from desktop_sync.engine.push_folder import ChosenFolder, FolderGone
 from desktop_sync.engine.send_rules import SendRule
 from desktop_sync.engine.whose_store import stop_if_sent_elsewhere
 from desktop_sync.state.journal import Cursor, OrderRow, OrderState
@@ -88,6 +89,7 @@ class OrderPusher:
         store: StoreConnector,
         *,
         folder: int | str | None,
+        folder_name: str = "",
         overlap: timedelta,
         start_at: datetime,
         send_rule: SendRule,
@@ -97,7 +99,7 @@ class OrderPusher:
         self.orderdesk = orderdesk
         self.store = store
         self.folder = folder
-        self._folder_id: int | None = folder if isinstance(folder, int) else None
+        self.chosen_folder = ChosenFolder(orderdesk, folder, ctx.now, folder_name)
         self.overlap = overlap
         self.start_at = start_at
         self.source_name = ctx.source_name or default_source_name(store.display_name)
@@ -372,7 +374,7 @@ class OrderPusher:
                 platform=self.store.platform,
                 store_name=self.store.display_name,
                 source_name=self.source_name,
-                folder_id=self._folder(),
+                folder_id=self.chosen_folder.folder_id(),
             )
         except UnmappableOrder as exc:
             self._fail(row, exc.reason, tally)
@@ -410,10 +412,10 @@ class OrderPusher:
             else:
                 self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
         except Rejected as exc:
-            self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
+            self._refused(row, exc, tally)
         else:
             journal.mark_sent(row.store_order_id, created.id, StoreFacts.of(order).to_json())
-            note_folder(journal, row.store_order_id, folder_words(self.folder, created.folder_id))
+            note_folder(journal, row.store_order_id, self.chosen_folder.words(created.folder_id))
             self.ctx.emit(
                 Level.INFO,
                 Direction.PUSH,
@@ -423,6 +425,19 @@ class OrderPusher:
             )
             tally.sent += 1
             self._sent_alone(row, created.id)
+            self.chosen_folder.filed_in(created.folder_id)  # elsewhere: is the folder gone?
+
+    def _refused(self, row: OrderRow, exc: Rejected, tally: _Tally) -> None:
+        """Order Desk refused the order: failed, unless its folder is gone (then it waits,
+        and ``FolderGone`` stops the store's sends) or the look at the folders fails."""
+        try:
+            self.chosen_folder.refused()
+        except (FolderGone, ConnectorError):
+            self.ctx.journal.mark_order_retry(
+                row.store_order_id, row.last_error, self.ctx.now(), state=OrderState.PENDING
+            )
+            raise
+        self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
 
     def _sent_alone(self, row: OrderRow, created_id: str) -> None:
         """With installations named, look at Order Desk once more after a send: a copy another
@@ -480,23 +495,6 @@ class OrderPusher:
         if rule.sent and sends_anyway(self.ctx.journal, order.id):
             rule = replace(rule, sent=frozenset())
         return rule.why_not_sent(order)
-
-    def _folder(self) -> int | None:
-        """The chosen folder's id; a name is looked up once in Order Desk's folder list."""
-        if self._folder_id is None and isinstance(self.folder, str) and self.folder:
-            name = self.folder
-            match = self.orderdesk.store().folder_named(name)
-            if match is None:
-                self.folder = None  # warn once, then use Order Desk's first folder
-                self.ctx.emit(
-                    Level.WARNING,
-                    Direction.PUSH,
-                    f"Order Desk has no folder named '{name}'; new orders go to its "
-                    "first folder. Choose a folder in Settings.",
-                )
-            else:
-                self._folder_id = match.id
-        return self._folder_id
 
     def _adopt(self, row: OrderRow, orderdesk_order_id: str, why: str) -> None:
         """Link the order to its Order Desk copy, writing down what that copy holds and

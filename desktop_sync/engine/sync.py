@@ -71,6 +71,7 @@ class SyncEngine:
         store: StoreConnector,
         journal: Journal,
         folder: int | str | None,
+        folder_name: str = "",
         send_rule: SendRule,
         overlap: timedelta = timedelta(minutes=10),
         start_at: datetime | None = None,
@@ -86,7 +87,10 @@ class SyncEngine:
         on_identity: Callable[[str], None] | None = None,
         this_computer: ThisComputer | None = None,
     ) -> None:
-        """``store_key`` names the store in Order Desk until the store says what it is (default:
+        """``folder`` (an id or a name) is the Order Desk folder new orders go to, checked
+        against Order Desk's list (``engine.push_folder``), and ``folder_name`` how the
+        merchant knows it;
+        ``store_key`` names the store in Order Desk until the store says what it is (default:
         its platform and the address as typed; ``engine.whose_store``);
         ``send_rule`` says which store orders are sent (the platform's rule, or the merchant's
         choice of statuses: the wiring reads it from the registry);
@@ -115,6 +119,7 @@ class SyncEngine:
             orderdesk,
             store,
             folder=folder,
+            folder_name=folder_name,
             overlap=overlap,
             start_at=start,
             send_rule=send_rule,
