@@ -37,6 +37,7 @@ from desktop_sync.engine.events import (
 from desktop_sync.engine.identity import ThisComputer
 from desktop_sync.engine.pull import ShipmentPuller
 from desktop_sync.engine.push import OrderPusher
+from desktop_sync.engine.push_folder import FolderGone
 from desktop_sync.engine.send_rules import SendRule
 from desktop_sync.engine.whose_store import SavedIdentity, StoreHeld, StoreSelf
 from desktop_sync.state.journal import Journal, JournalError, OrderState, ShipmentState
@@ -235,12 +236,15 @@ class SyncEngine:
         push_result: PushResult | None = None
         pull_result: PullResult | None = None
         problems: list[tuple[Health, str]] = []
+        folder_gone = False
         if push:
             try:
                 push_result = self.push_orders(give_way)
             except (ConnectorError, JournalError, StoreHeld) as exc:
                 problems.append(self._trouble(exc, Direction.PUSH))
-        if pull and not any(h in _NO_PULL for h, _ in problems):
+                # Only the new orders wait for a folder: shipments of those sent still go.
+                folder_gone = isinstance(exc, FolderGone)
+        if pull and (folder_gone or not any(h in _NO_PULL for h, _ in problems)):
             try:
                 pull_result = self.pull_shipments()
             except (ConnectorError, JournalError, StoreHeld) as exc:

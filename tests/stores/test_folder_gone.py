@@ -87,3 +87,20 @@ def test_an_engine_started_after_the_deletion_sends_nothing_and_another_folder_w
         app.load_profiles()  # as the window does once Settings are saved
         assert app.sync_once().result.health is Health.OK
     assert sorted(o["folder_id"] for o in orderdesk.orders()) == [closed, closed]
+
+
+def test_shipments_of_orders_already_sent_still_reach_the_store_while_the_folder_is_gone(
+    orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceKit
+) -> None:
+    _in_prepared(orderdesk, bigcommerce)
+    (placed,) = bigcommerce.add_orders(generate_orders(1, seed=94))
+    with DesktopSync(driver="sync") as app:
+        assert app.sync_once().result.health is Health.OK
+        orderdesk.delete_folder("Prepared")
+        (sent,) = orderdesk.orders()
+        orderdesk.add_shipment(sent["id"], "1ZGONE0001")
+        bigcommerce.add_orders(generate_orders(1, seed=95))
+        held = app.sync_once().result
+    assert (held.health, held.message) == (Health.HELD, GONE)
+    assert held.pull is not None and held.pull.fulfillments_created == 1
+    assert [f["tracking_numbers"] for f in bigcommerce.fulfillments(placed)] == [["1ZGONE0001"]]
