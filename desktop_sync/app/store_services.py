@@ -18,14 +18,23 @@ __all__ = ["backfill_stores", "folder_of", "retry_stores", "store_status"]
 
 def folder_of(store: StoreSettings, settings: Settings) -> tuple[str, int | None]:
     """The store's Order Desk folder (its own, else the profile's) by name, and its id when
-    known: a folder kept by its id is named as Order Desk's folder list, last read, names it."""
+    known: a folder kept by its id is named as Order Desk's folder list, last read, names it,
+    and one that list does not have (deleted in Order Desk) says so."""
     if store.folder_id is not None or store.folder_name.strip():
         folder_id, name = store.folder_id, store.folder_name.strip()
     else:
         folder_id, name = settings.orderdesk_folder_id, settings.orderdesk_folder_name.strip()
+    names = settings.folder_names
     if folder_id is not None:
-        name = settings.folder_names.get(folder_id, name or str(folder_id))
+        name = names.get(folder_id, name or str(folder_id))
+    listed = folder_id in names if folder_id is not None else _named_in(name, names)
+    if names and name and not listed:  # Order Desk's list, as last read, does not have it
+        name = f"{name} (not in Order Desk)"
     return name or "New", folder_id
+
+
+def _named_in(name: str, names: dict[int, str]) -> bool:
+    return not name or name.casefold() in {listed.casefold() for listed in names.values()}
 
 
 def store_status(journal: Journal, store: StoreSettings, settings: Settings) -> StoreStatus:

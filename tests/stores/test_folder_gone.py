@@ -104,3 +104,16 @@ def test_shipments_of_orders_already_sent_still_reach_the_store_while_the_folder
     assert (held.health, held.message) == (Health.HELD, GONE)
     assert held.pull is not None and held.pull.fulfillments_created == 1
     assert [f["tracking_numbers"] for f in bigcommerce.fulfillments(placed)] == [["1ZGONE0001"]]
+
+
+def test_the_stores_folder_says_when_order_desks_list_no_longer_has_it(
+    orderdesk: OrderDeskEmulator, bigcommerce: BigCommerceKit
+) -> None:
+    """Audit 2, shots 31 and 37: the card kept saying "Order Desk folder: Bogus folder"."""
+    _in_prepared(orderdesk, bigcommerce)
+    with DesktopSync(driver="window") as app:
+        app.orderdesk_folders()
+        assert [p.folder for p in app.status().stores] == ["Prepared"]
+        orderdesk.delete_folder("Prepared")
+        app.orderdesk_folders()  # read again (Settings, Add a store)
+        assert [p.folder for p in app.status().stores] == ["Prepared (not in Order Desk)"]
