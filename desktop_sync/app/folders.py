@@ -8,6 +8,7 @@ import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 
+from desktop_sync.app.paths import settings_path
 from desktop_sync.app.secrets import SecretStore, orderdesk_api_key_name
 from desktop_sync.app.settings import DEFAULT_ORDERDESK_API_URL, load_settings, save_settings
 from desktop_sync.connectors.orderdesk.models import Folder, StoreInfo
@@ -44,11 +45,15 @@ def orderdesk_account(
 
 def remember_folders(info: StoreInfo, settings_file: Path | None = None) -> None:
     """Keep Order Desk's folder list, just read, in the settings (written only when it
-    changed)."""
-    saved = load_settings(settings_file)
+    changed, and never into a profile without a settings file: one set up by the environment
+    alone stays so)."""
+    target = settings_file if settings_file is not None else settings_path()
+    if not target.exists():
+        return
+    saved = load_settings(target)
     listed = tuple((folder.id, folder.name) for folder in info.folders)
     if listed and listed != saved.orderdesk_folders:
-        save_settings(dataclasses.replace(saved, orderdesk_folders=listed), settings_file)
+        save_settings(dataclasses.replace(saved, orderdesk_folders=listed), target)
 
 
 def listed_folder(wanted: str, folders: tuple[Folder, ...]) -> Folder:

@@ -31,7 +31,7 @@ from desktop_sync.connectors.errors import (
     Rejected,
     Transient,
 )
-from desktop_sync.connectors.orderdesk.models import Order
+from desktop_sync.connectors.orderdesk.models import Order, StoreInfo
 from desktop_sync.connectors.stores.base import StoreConnector, StoreOrder
 from desktop_sync.connectors.stores.window import as_utc as _as_utc
 from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER, AfterPush, StoreFacts
@@ -90,6 +90,7 @@ class OrderPusher:
         *,
         folder: int | str | None,
         folder_name: str = "",
+        on_folders: Callable[[StoreInfo], None] | None = None,
         overlap: timedelta,
         start_at: datetime,
         send_rule: SendRule,
@@ -99,7 +100,7 @@ class OrderPusher:
         self.orderdesk = orderdesk
         self.store = store
         self.folder = folder
-        self.chosen_folder = ChosenFolder(orderdesk, folder, ctx.now, folder_name)
+        self.chosen_folder = ChosenFolder(orderdesk, folder, ctx.now, folder_name, on_folders)
         self.overlap = overlap
         self.start_at = start_at
         self.source_name = ctx.source_name or default_source_name(store.display_name)

@@ -6,8 +6,9 @@ with a sentence (``FolderGone``), never sends them elsewhere while the window na
 What Order Desk does with an order for a folder it no longer has is not documented: it may
 refuse the order, or file it in its first folder. Either way the check after it finds the
 folder gone; the check before the first send keeps an engine started after the deletion from
-sending any order at all. A folder chosen by name (an older version's setting, or
-``ORDERDESK_FOLDER``) is looked up the same way.
+sending any order at all. A folder list that cannot be read is no sign of a deleted folder:
+the push waits for the next sync (``Transient``). A folder chosen by name (an older version's
+setting, or ``ORDERDESK_FOLDER``) is looked up the same way.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from desktop_sync.connectors.orderdesk.models import Folder
+from desktop_sync.connectors.errors import ORDERDESK, Transient
+from desktop_sync.connectors.orderdesk.models import Folder, StoreInfo
 from desktop_sync.engine.context import OrderDeskApi
 from desktop_sync.engine.order_facts import folder_words
 from desktop_sync.engine.whose_store import StoreHeld
@@ -41,9 +43,13 @@ class ChosenFolder:
         chosen: int | str | None,
         now: Callable[[], datetime],
         name: str = "",
+        on_listed: Callable[[StoreInfo], None] | None = None,
     ) -> None:
         self.orderdesk = orderdesk
         self.now = now
+        self.on_listed = on_listed
+        """Hears Order Desk's folder list each time it is read (the app keeps it, to name
+        folders and to say on the store's card when its folder is gone)."""
         self.chosen: int | str | None = chosen if chosen != "" else None
         self.name = name.strip() or (chosen if isinstance(chosen, str) else "")
         """How the merchant knows the folder (the settings' name for an id)."""
@@ -85,6 +91,14 @@ class ChosenFolder:
     def _look(self) -> None:
         self._listed = None
         info = self.orderdesk.store()
+        if self.on_listed is not None:
+            self.on_listed(info)
+        if not info.folders:  # every Order Desk store has one: the reply was unreadable
+            raise Transient(
+                "Order Desk answered without its folder list, so no order is sent to a folder "
+                "it may not have. The app will try again at the next sync.",
+                service=ORDERDESK,
+            )
         chosen = self.chosen
         found = info.folder_by_id(chosen) if isinstance(chosen, int) else None
         if isinstance(chosen, str):

@@ -18,6 +18,7 @@ from desktop_sync.connectors.errors import (
     RateLimited,
     Transient,
 )
+from desktop_sync.connectors.orderdesk.models import StoreInfo
 from desktop_sync.connectors.stores.base import StoreConnector
 from desktop_sync.connectors.waits import stop_on
 from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER
@@ -73,6 +74,7 @@ class SyncEngine:
         journal: Journal,
         folder: int | str | None,
         folder_name: str = "",
+        on_folders: Callable[[StoreInfo], None] | None = None,
         send_rule: SendRule,
         overlap: timedelta = timedelta(minutes=10),
         start_at: datetime | None = None,
@@ -90,7 +92,7 @@ class SyncEngine:
     ) -> None:
         """``folder`` (an id or a name) is the Order Desk folder new orders go to, checked
         against Order Desk's list (``engine.push_folder``), and ``folder_name`` how the
-        merchant knows it;
+        merchant knows it; ``on_folders`` hears Order Desk's folder list when it is read;
         ``store_key`` names the store in Order Desk until the store says what it is (default:
         its platform and the address as typed; ``engine.whose_store``);
         ``send_rule`` says which store orders are sent (the platform's rule, or the merchant's
@@ -121,6 +123,7 @@ class SyncEngine:
             store,
             folder=folder,
             folder_name=folder_name,
+            on_folders=on_folders,
             overlap=overlap,
             start_at=start,
             send_rule=send_rule,

@@ -7,7 +7,7 @@ import pytest
 
 from desktop_sync.app.folders import FolderNotInOrderDesk, listed_folder, remember_folders
 from desktop_sync.app.paths import settings_path
-from desktop_sync.app.settings import load_settings
+from desktop_sync.app.settings import Settings, load_settings, save_settings
 from desktop_sync.connectors.orderdesk.models import Folder, StoreInfo
 from desktop_sync.state.order_facts import folder_shown
 
@@ -32,6 +32,9 @@ def test_a_folder_is_shown_by_its_name_with_its_id_kept(
 
 
 def test_the_folder_list_is_remembered_in_the_settings_and_read_back() -> None:
+    remember_folders(StoreInfo("1", "Shop", "UTC", FOLDERS), settings_path())
+    assert not settings_path().exists()  # a profile set up by the environment stays so
+    save_settings(Settings())
     remember_folders(StoreInfo("1", "Shop", "UTC", FOLDERS), settings_path())
     assert load_settings().folder_names == {21654: "New", 21655: "Prepared"}
 

@@ -60,8 +60,10 @@ def test_a_folder_deleted_while_syncing_holds_the_store_with_a_sentence(
         counts = app.counts()
         assert (counts.failed, counts.pending) == (0, 3 - len(sent_since))
         folders = {line.folder for line in app.orders_page(OrdersQuery(), 10) if line.folder}
-        new = orderdesk.folder_ids()["New"]
-        assert folders == ({"Prepared"} if unknown_folder == "refuse" else {"Prepared", str(new)})
+        assert folders == ({"Prepared"} if unknown_folder == "refuse" else {"Prepared", "New"})
+
+        # The engine's look at Order Desk's folders is kept: the card says it, unasked.
+        assert [p.folder for p in app.status().stores] == ["Prepared (not in Order Desk)"]
 
         again = engines.run_cycle().result  # still gone: still held, still nothing sent
         assert (again.health, again.message) == (Health.HELD, GONE)
