@@ -42,6 +42,7 @@ def as_json(line: OrderLine) -> dict[str, Any]:
         "reason": line.reason,
         "orderdesk_ids": list(line.orderdesk_ids),
         "folder": line.folder,
+        "folder_id": line.folder_id,
         "tracking": [
             {"number": t.number, "carrier": t.carrier, "url": t.url, "in_store": t.in_store}
             for t in line.tracking

@@ -188,13 +188,14 @@ def _list(args: argparse.Namespace) -> int:
     except DesktopSyncError as exc:
         _say(f"Cannot list the stores: {exc}", sys.stderr)
         return EXIT_CONFIG
-    folders = {part.store: part.folder for part in profile.stores}
+    folders = {part.store: (part.folder, part.folder_id) for part in profile.stores}
     listed = [
         {
             "name": store.label,
             "platform": store.platform,
             "url": store.url,
-            "folder": folders.get(store.label, ""),
+            "folder": folders.get(store.label, ("", None))[0],
+            "folder_id": folders.get(store.label, ("", None))[1],
             "source_name": store.order_desk_source_name,
         }
         for store in stores
@@ -269,6 +270,7 @@ def status_breakdown(stores: tuple[StoreStatus, ...]) -> list[dict[str, Any]]:
             "platform": part.platform,
             "url": part.url,
             "folder": part.folder,
+            "folder_id": part.folder_id,
             "orders_sent": part.counts.sent,
             "orders_waiting": part.counts.pending,
             "orders_failed": part.counts.failed,

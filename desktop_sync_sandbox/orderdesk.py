@@ -219,6 +219,12 @@ class OrderDeskEmulator(Emulator):
                 and (source_name is None or o["source_name"] == source_name)
             ]
 
+    def delete_folder(self, name: str) -> None:
+        """The merchant deletes a folder in Order Desk: ``GET /store`` no longer lists it, and
+        an order sent to it is refused or filed in the first folder (``unknown_folder``)."""
+        with self.lock:
+            del self.book.folders[self.book.folder_named(name)]
+
     def folder_ids(self) -> dict[str, int]:
         """Folder name -> id."""
         return {name: folder_id for folder_id, name in self.book.folders.items()}

@@ -96,6 +96,10 @@ class OrderBook:
         # shipment: whether a shipment moves it is unknown, so both readings are emulated.
         self.shipment_moves_date_updated = shipment_moves_date_updated
         self.duplicate_message = duplicate_message
+        # What Order Desk does with an order for a folder id it does not have (one deleted
+        # since) is not documented: refuse the order ("refuse"), or file it in the first
+        # folder as it does when no folder is given ("first"). Both are emulated.
+        self.unknown_folder = "refuse"
         # Which date Order Desk keeps is not documented either: the order date a client sends
         # ("sent") or the moment the order reached it ("received"); and whether a split-off
         # order keeps the original's date_added ("original") or is dated when split ("split").
@@ -130,6 +134,14 @@ class OrderBook:
         if folder_id not in self.folders:
             raise OrderRejected(f"Folder {folder_id} does not exist in this store.")
         return folder_id
+
+    def _folder_for_new(self, value: Any) -> int:
+        try:
+            return self.folder_id(value)
+        except OrderRejected:
+            if self.unknown_folder == "first" and str(value).strip().isdigit():
+                return next(iter(self.folders))
+            raise
 
     def folder_named(self, name: str) -> int:
         for folder_id, folder_name in self.folders.items():
@@ -232,7 +244,7 @@ class OrderBook:
         if previous is not None:
             folder_id = int(previous["folder_id"])  # a PUT keeps the folder (reference §4.5)
         elif payload.get("folder_id") not in (None, "", 0):
-            folder_id = self.folder_id(payload.get("folder_id"))
+            folder_id = self._folder_for_new(payload.get("folder_id"))
         else:
             folder_id = next(iter(self.folders))
         now = self.now_text()

@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from desktop_sync.app import autostart, credentials, logs, paths, sides, status_choices
+from desktop_sync.app import autostart, credentials, folders, logs, paths, sides, status_choices
 from desktop_sync.app import platforms as registry
 from desktop_sync.app import profile as profiles
 from desktop_sync.app import secrets as keyrings
@@ -61,6 +61,9 @@ class SetupServices:
     # -- settings and keys ----------------------------------------------------------------
 
     load_settings = staticmethod(saved.load_settings)
+    remember_folders = staticmethod(folders.remember_folders)
+    """Keep Order Desk's folder list, just read (a ``StoreInfo``), in the settings: it names
+    the folders kept by id in the window and the command line."""
     save_settings = staticmethod(saved.save_settings)
     save_profile = staticmethod(profiles.save_profile)
     forget_profile = staticmethod(profiles.forget_profile)

@@ -25,13 +25,8 @@ class JournalServices(FacadeCore):
     """Status, counts, failures, Retry and backfill of every store, or one."""
 
     def _store_statuses(self, store: str | None = None) -> tuple[StoreStatus, ...]:
-        folder = load_settings(settings_path(self._env), warn=lambda _: None)
-        default = (
-            str(folder.orderdesk_folder_id)
-            if folder.orderdesk_folder_id is not None
-            else folder.orderdesk_folder_name
-        )
-        return tuple(store_status(self.journal, s, default) for s in self.stores(store))
+        saved = load_settings(settings_path(self._env), warn=lambda _: None)
+        return tuple(store_status(self.journal, s, saved) for s in self.stores(store))
 
     def counts(self) -> JournalCounts:
         """Every store's journal counts, added up."""

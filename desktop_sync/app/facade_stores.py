@@ -7,12 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from desktop_sync.app.facade_core import FacadeCore
+from desktop_sync.app.facade_types import Folder, StoreInfo
+from desktop_sync.app.folders import orderdesk_account, remember_folders
 from desktop_sync.app.notices import NOTICES_FILE
 from desktop_sync.app.paths import data_dir, settings_path
 from desktop_sync.app.profile import (
     Profile,
 )
 from desktop_sync.app.secrets import SecretStore, unavailable_message, usable_backend
+from desktop_sync.app.settings import load_settings
 from desktop_sync.app.store_choices import held_stores, same_store, sync_here
 from desktop_sync.app.store_pauses import pause_every_store, pause_store
 from desktop_sync.app.store_setup import add_store, connect_orderdesk, remove_store
@@ -70,7 +73,28 @@ class StoreChoices(FacadeCore):
             settings_file=settings_path(self._env),
             verify=_already_verified if verified else None,
             kept=self.journal.stores(),
+            # The window chose the folder from the list it just read (and kept): no new read.
+            orderdesk_folders=self._remembered_folders if verified else self._listed_folders,
         )
+
+    def orderdesk_folders(self) -> StoreInfo:
+        """Order Desk's folders, read now with the profile's account and kept in the
+        settings, where they name the folders kept by id (network: the window runs it on a
+        worker). Raises the connection's typed errors, or ``FolderNotInOrderDesk`` when no
+        Order Desk account is connected."""
+        from desktop_sync.app.wiring import verify_orderdesk  # the wiring loads every connector
+
+        target = settings_path(self._env)
+        info = verify_orderdesk(*orderdesk_account(self._env, target, SecretStore()))
+        remember_folders(info, target)
+        return info
+
+    def _listed_folders(self) -> tuple[Folder, ...]:
+        return self.orderdesk_folders().folders
+
+    def _remembered_folders(self) -> tuple[Folder, ...]:
+        saved = load_settings(settings_path(self._env), warn=lambda _: None)
+        return tuple(Folder(folder_id, name) for folder_id, name in saved.orderdesk_folders)
 
     def remove_store(self, name: str) -> StoreSettings:
         """Remove a store and its keys; its journal rows are kept (``app.store_setup``)."""

@@ -18,9 +18,9 @@ from typing import Protocol, Self, runtime_checkable
 from desktop_sync.app.backfill_preview import BackfillPreview, preview_backfill
 from desktop_sync.app.facade_core import FacadeCore, start_of
 from desktop_sync.app.notices import NOTICES_FILE, load_notices
-from desktop_sync.app.paths import data_dir, journal_path
+from desktop_sync.app.paths import data_dir, journal_path, settings_path
 from desktop_sync.app.profile import Profile
-from desktop_sync.app.settings import parse_start
+from desktop_sync.app.settings import load_settings, parse_start
 from desktop_sync.app.stores import StoreSettings
 from desktop_sync.engine.events import Direction, Failure, Level, said_once
 from desktop_sync.errors import DesktopSyncError
@@ -190,13 +190,17 @@ class OrderServices(FacadeCore):
 
     def _named(self, lines: Iterable[OrderLine]) -> list[OrderLine]:
         """``lines`` with each store's name and platform in place of its journal id (a
-        removed store's orders keep its id)."""
+        removed store's orders keep its id), and each folder kept by its id named as Order
+        Desk's folder list (as last read, in the settings) names it."""
         stores = self._by_id()
+        folders = load_settings(settings_path(self._env), warn=lambda _: None).folder_names
         named = []
         for line in lines:
             store = stores.get(line.store)
             if store is not None:
                 line = replace(line, store=store.label, platform=line.platform or store.platform)
+            if line.folder_id is not None and line.folder_id in folders:
+                line = replace(line, folder=folders[line.folder_id])
             named.append(line)
         return named
 

@@ -105,6 +105,9 @@ class Settings:
     orderdesk_folder_name: str = "New"
     cancel_folder_name: str = DEFAULT_CANCEL_FOLDER
     """The Order Desk folder an order cancelled in the store after the push is moved to."""
+    orderdesk_folders: tuple[tuple[int, str], ...] = ()
+    """Order Desk's folders (id, name) as last read from it: how a folder kept by its id is
+    named in the window and the command line, without asking Order Desk again per row."""
     stores: tuple[StoreSettings, ...] = ()
     """The profile's stores, in the order the merchant added them (``app.stores``)."""
     push_interval_seconds: int = 120
@@ -123,6 +126,11 @@ class Settings:
     def woocommerce_statuses(self) -> tuple[str, ...]:
         """The older name of ``order_statuses`` (the window still reads it)."""
         return self.order_statuses
+
+    @property
+    def folder_names(self) -> dict[int, str]:
+        """Order Desk's folder names by id, as last read."""
+        return dict(self.orderdesk_folders)
 
     @property
     def first_store(self) -> StoreSettings:
@@ -145,6 +153,7 @@ class Settings:
     def to_json(self) -> dict[str, Any]:
         data = {spec.name: getattr(self, spec.name) for spec in dataclasses.fields(self)}
         data["order_statuses"] = list(self.order_statuses)
+        data["orderdesk_folders"] = [list(pair) for pair in self.orderdesk_folders]
         data["stores"] = [store.to_json() for store in self.stores]
         data["schema_version"] = SCHEMA_VERSION
         return data
@@ -263,6 +272,11 @@ _NOT_BLANK = frozenset({"cancel_folder_name"})
 def _checked(name: str, value: Any, default: Any) -> Any:
     if name == "orderdesk_folder_id":
         return value if value is None or _is_int(value) else _INVALID
+    if name == "orderdesk_folders":
+        pairs = value if isinstance(value, list) else None
+        if pairs is not None and all(_is_folder(pair) for pair in pairs):
+            return tuple((pair[0], pair[1]) for pair in pairs)
+        return _INVALID
     if name == "order_statuses":
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
@@ -277,6 +291,12 @@ def _checked(name: str, value: Any, default: Any) -> Any:
     if isinstance(default, str):
         return value if isinstance(value, str) else _INVALID
     return _INVALID
+
+
+def _is_folder(pair: Any) -> bool:
+    return (
+        isinstance(pair, list) and len(pair) == 2 and _is_int(pair[0]) and isinstance(pair[1], str)
+    )
 
 
 def _is_int(value: Any) -> bool:

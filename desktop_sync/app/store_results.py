@@ -62,6 +62,7 @@ class StoreStatus:
     platform: str
     url: str
     folder: str
+    """Its Order Desk folder by name (Order Desk's, as last read, when it is kept by id)."""
     counts: JournalCounts
     failed_orders: tuple[OrderRow, ...]
     failed_shipments: tuple[ShipmentRow, ...]
@@ -69,6 +70,8 @@ class StoreStatus:
     shipments_checked_until: datetime | None
     paused: bool = False
     """Paused on its own (kept in its settings until the merchant resumes it)."""
+    folder_id: int | None = None
+    """The Order Desk id of ``folder`` when known."""
 
 
 @dataclass(frozen=True)

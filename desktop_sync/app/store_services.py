@@ -6,30 +6,47 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from desktop_sync.app.settings import BadStartDate, parse_start
+from desktop_sync.app.settings import BadStartDate, Settings, parse_start
 from desktop_sync.app.store_results import StoreBackfill, StoreStatus
 from desktop_sync.app.stores import StoreSettings
 from desktop_sync.engine.context import EngineContext
 from desktop_sync.engine.sync import requeue_failed
 from desktop_sync.state.journal import Cursor, Journal, OrderState, ShipmentState
 
-__all__ = ["backfill_stores", "retry_stores", "store_status"]
+__all__ = ["backfill_stores", "folder_of", "retry_stores", "store_status"]
 
 
-def _folder(store: StoreSettings, default: str) -> str:
-    if store.folder_id is not None:
-        return str(store.folder_id)
-    return store.folder_name.strip() or default
+def folder_of(store: StoreSettings, settings: Settings) -> tuple[str, int | None]:
+    """The store's Order Desk folder (its own, else the profile's) by name, and its id when
+    known: a folder kept by its id is named as Order Desk's folder list, last read, names it,
+    and one that list does not have (deleted in Order Desk) says so."""
+    if store.folder_id is not None or store.folder_name.strip():
+        folder_id, name = store.folder_id, store.folder_name.strip()
+    else:
+        folder_id, name = settings.orderdesk_folder_id, settings.orderdesk_folder_name.strip()
+    names = settings.folder_names
+    if folder_id is not None:
+        name = names.get(folder_id, name or str(folder_id))
+    listed = folder_id in names if folder_id is not None else _named_in(name, names)
+    if names and name and not listed:  # Order Desk's list, as last read, does not have it
+        name = f"{name} (not in Order Desk)"
+    return name or "New", folder_id
 
 
-def store_status(journal: Journal, store: StoreSettings, default_folder: str) -> StoreStatus:
-    """One store's part of the status, from its own rows."""
+def _named_in(name: str, names: dict[int, str]) -> bool:
+    return not name or name.casefold() in {listed.casefold() for listed in names.values()}
+
+
+def store_status(journal: Journal, store: StoreSettings, settings: Settings) -> StoreStatus:
+    """One store's part of the status, from its own rows; ``settings``: the profile's."""
     own = journal.for_store(store.id)
+    folder, folder_id = folder_of(store, settings)
     return StoreStatus(
         store=store.label,
         platform=store.platform,
         url=store.url,
-        folder=_folder(store, default_folder),
+        folder=folder,
+        folder_id=folder_id,
         counts=own.counts(),
         failed_orders=tuple(own.orders_in_state(OrderState.FAILED)),
         failed_shipments=tuple(own.shipments_in_state(ShipmentState.FAILED)),

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_sync.app.credentials import clean_orderdesk_key, clean_store_key, clean_text
+from desktop_sync.app.folders import listed_folder
 from desktop_sync.app.platforms import NAMES, find_platform
 from desktop_sync.app.profile import find_store
 from desktop_sync.app.secrets import (
@@ -27,6 +28,7 @@ from desktop_sync.app.stores import (
     new_store_id,
     source_name_for_new_store,
 )
+from desktop_sync.connectors.orderdesk.models import Folder, StoreInfo
 from desktop_sync.connectors.stores.base import StoreIdentity
 from desktop_sync.engine.identity import platform_key
 from desktop_sync.errors import DesktopSyncError
@@ -38,11 +40,6 @@ class StoreRefused(DesktopSyncError):
     """A store that cannot be added as asked; the sentence says why and what to do."""
 
     title = "Store not added"
-
-
-def _folder(value: str) -> tuple[int | None, str]:
-    text = value.strip()
-    return (int(text), "") if text.isdigit() else (None, text)
 
 
 def connect_orderdesk(
@@ -64,15 +61,20 @@ def connect_orderdesk(
     store_id = clean_text(store_id)
     key = clean_orderdesk_key(api_key)
     url = clean_text(api_url) or saved.orderdesk_api_url or DEFAULT_ORDERDESK_API_URL
-    (verify or verify_orderdesk)(store_id, key, url)
+    found = (verify or verify_orderdesk)(store_id, key, url)
+    chosen: Folder | None = None
+    if isinstance(found, StoreInfo) and folder.strip():
+        chosen = listed_folder(folder, found.folders)  # nothing saved when Order Desk has none
     secrets.set(orderdesk_api_key_name(store_id), key)
     if saved.orderdesk_store_id.strip() and saved.orderdesk_store_id.strip() != store_id:
         secrets.delete(orderdesk_api_key_name(saved.orderdesk_store_id))
     changed = dataclasses.replace(saved, orderdesk_store_id=store_id, orderdesk_api_url=url)
-    if folder.strip():
-        folder_id, folder_name = _folder(folder)
+    if isinstance(found, StoreInfo) and found.folders:
+        listed = tuple((each.id, each.name) for each in found.folders)
+        changed = dataclasses.replace(changed, orderdesk_folders=listed)
+    if chosen is not None:
         changed = dataclasses.replace(
-            changed, orderdesk_folder_id=folder_id, orderdesk_folder_name=folder_name or "New"
+            changed, orderdesk_folder_id=chosen.id, orderdesk_folder_name=chosen.name
         )
     save_settings(changed, settings_file)
 
@@ -90,12 +92,14 @@ def add_store(
     now: datetime | None = None,
     verify: Callable[[str, str, str, str], Any] | None = None,
     kept: Iterable[str] = (),
+    orderdesk_folders: Callable[[], tuple[Folder, ...]],
 ) -> StoreSettings:
     """Add a store to the profile: its keys verified with the store, then saved in the
     keyring, then the store in the settings, sending its orders from now on. Raises
     ``StoreRefused`` (an unknown platform, a name or address the profile already has), the
-    verification's typed error, or ``KeyringUnavailable``; nothing is saved then. ``kept``:
-    the stores with rows in the journal, whose ids it never takes."""
+    verification's typed error, ``FolderNotInOrderDesk`` (a ``folder``, id or name, that
+    ``orderdesk_folders`` does not list), or ``KeyringUnavailable``; nothing is saved then.
+    ``kept``: the stores with rows in the journal, whose ids it never takes."""
     from desktop_sync.app.wiring import verify_store  # the wiring loads every connector
 
     chosen = platform.strip().lower()
@@ -117,6 +121,7 @@ def add_store(
             raise StoreRefused(
                 f'The store at {address} is already in this profile, as "{store.label}".'
             )
+    own_folder = _own_folder(folder, orderdesk_folders)
     store_key = clean_store_key(chosen, key)
     store_secret = clean_store_key(chosen, secret, secret=True)
     found = (verify or verify_store)(chosen, address, store_key, store_secret)
@@ -126,20 +131,24 @@ def add_store(
         secrets.set(store_secret_name(chosen, address), store_secret)
     else:
         secrets.delete(store_secret_name(chosen, address))
-    folder_id, folder_name = _folder(folder)
     added = StoreSettings(
         id=new_store_id(saved.stores, kept),
         name=label,
         platform=chosen,
         url=address,
         source_name=source_name_for_new_store(label, chosen, saved.stores),
-        folder_id=folder_id,
-        folder_name=folder_name,
+        folder_id=own_folder.id if own_folder is not None else None,
+        folder_name=own_folder.name if own_folder is not None else "",
         sync_since=(now or datetime.now(UTC)).astimezone(UTC).isoformat(),
         identity=platform_key(chosen, found) if isinstance(found, StoreIdentity) else "",
     )
     save_settings(dataclasses.replace(saved, stores=(*saved.stores, added)), settings_file)
     return added
+
+
+def _own_folder(wanted: str, orderdesk_folders: Callable[[], tuple[Folder, ...]]) -> Folder | None:
+    """The store's own folder (None: the profile's), one Order Desk lists."""
+    return listed_folder(wanted, orderdesk_folders()) if wanted.strip() else None
 
 
 def remove_store(name: str, *, secrets: SecretStore, settings_file: Path) -> StoreSettings:

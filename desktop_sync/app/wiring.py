@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_sync.app.credentials import clean_orderdesk_key, clean_store_key, clean_text
+from desktop_sync.app.folders import remember_folders
 from desktop_sync.app.paths import journal_path, settings_path
 from desktop_sync.app.platforms import (
     PLATFORMS,
@@ -51,6 +53,9 @@ PlatformInfo = Platform
 """What the wizard shows for one platform (the registry's entry, under its older name)."""
 
 
+log = logging.getLogger(__name__)
+
+
 def platform_info(name: str) -> Platform:
     return get_platform(name)
 
@@ -87,6 +92,15 @@ def verify_store(platform: str, url: str, key: str, secret: str = "") -> StoreId
         return connector.verify()
     finally:
         connector.close()
+
+
+def _keep_folders(info: StoreInfo, *, settings_file: Path) -> None:
+    """Keep the folder list the engine read; a settings file that cannot be written only
+    leaves the names as they were (the engine goes on)."""
+    try:
+        remember_folders(info, settings_file)
+    except OSError as exc:
+        log.warning("Order Desk's folder names could not be kept: %s", exc)
 
 
 def build_engine(
@@ -131,6 +145,8 @@ def build_engine(
         store=store,
         journal=journal,
         folder=profile.folder,
+        folder_name=profile.orderdesk_folder_name,
+        on_folders=functools.partial(_keep_folders, settings_file=settings_file or settings_path()),
         overlap=timedelta(minutes=profile.overlap_minutes),
         start_at=profile.sync_since,
         sink=sink,

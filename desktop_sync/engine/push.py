@@ -27,19 +27,21 @@ from desktop_sync.connectors.errors import (
     Ambiguous,
     AuthError,
     Cancelled,
+    ConnectorError,
     DuplicateOrder,
     RateLimited,
     Rejected,
     Transient,
 )
+from desktop_sync.connectors.orderdesk.models import StoreInfo
 from desktop_sync.connectors.stores.base import StoreConnector, StoreOrder
 from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER, AfterPush, StoreFacts
 from desktop_sync.engine.context import EngineContext, OrderDeskApi
 from desktop_sync.engine.events import Direction, Failure, Level, PushResult, Stage
 from desktop_sync.engine.identity import STORE_KEY
 from desktop_sync.engine.mapping import UnmappableOrder, default_source_name, map_order
-from desktop_sync.engine.order_facts import folder_words
 from desktop_sync.engine.push_collect import NewOrders
+from desktop_sync.engine.push_folder import ChosenFolder, FolderGone
 from desktop_sync.engine.push_lookups import GoOn, OrderDeskLookups, oldest_of
 from desktop_sync.engine.push_outcomes import PushOutcomes, PushTally, unchanged_state
 from desktop_sync.engine.send_rules import SendRule
@@ -63,6 +65,8 @@ class OrderPusher(NewOrders, OrderDeskLookups, PushOutcomes):
         store: StoreConnector,
         *,
         folder: int | str | None,
+        folder_name: str = "",
+        on_folders: Callable[[StoreInfo], None] | None = None,
         overlap: timedelta,
         start_at: datetime,
         send_rule: SendRule,
@@ -72,7 +76,7 @@ class OrderPusher(NewOrders, OrderDeskLookups, PushOutcomes):
         self.orderdesk = orderdesk
         self.store = store
         self.folder = folder
-        self._folder_id: int | None = folder if isinstance(folder, int) else None
+        self.chosen_folder = ChosenFolder(orderdesk, folder, ctx.now, folder_name, on_folders)
         self.overlap = overlap
         self.start_at = start_at
         self.source_name = ctx.source_name or default_source_name(store.display_name)
@@ -188,7 +192,7 @@ class OrderPusher(NewOrders, OrderDeskLookups, PushOutcomes):
                 platform=self.store.platform,
                 store_name=self.store.display_name,
                 source_name=self.source_name,
-                folder_id=self._folder(),
+                folder_id=self.chosen_folder.folder_id(),
             )
         except UnmappableOrder as exc:
             self._fail(row, exc.reason, tally)
@@ -226,10 +230,10 @@ class OrderPusher(NewOrders, OrderDeskLookups, PushOutcomes):
             else:
                 self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
         except Rejected as exc:
-            self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
+            self._refused(row, exc, tally)
         else:
             journal.mark_sent(row.store_order_id, created.id, StoreFacts.of(order).to_json())
-            note_folder(journal, row.store_order_id, folder_words(self.folder, created.folder_id))
+            note_folder(journal, row.store_order_id, self.chosen_folder.words(created.folder_id))
             self.ctx.emit(
                 Level.INFO,
                 Direction.PUSH,
@@ -239,6 +243,19 @@ class OrderPusher(NewOrders, OrderDeskLookups, PushOutcomes):
             )
             tally.sent += 1
             self._sent_alone(row, created.id)
+            self.chosen_folder.filed_in(created.folder_id)  # elsewhere: is the folder gone?
+
+    def _refused(self, row: OrderRow, exc: Rejected, tally: PushTally) -> None:
+        """Order Desk refused the order: failed, unless its folder is gone (then it waits,
+        and ``FolderGone`` stops the store's sends) or the look at the folders fails."""
+        try:
+            self.chosen_folder.refused()
+        except (FolderGone, ConnectorError):
+            self.ctx.journal.mark_order_retry(
+                row.store_order_id, row.last_error, self.ctx.now(), state=OrderState.PENDING
+            )
+            raise
+        self._fail(row, f"Order Desk refused the order: {exc.reason}", tally)
 
     def _resolve_duplicate(self, row: OrderRow, existing_id: str, tally: PushTally) -> None:
         """Order Desk refused the order as a copy of ``existing_id``: adopt it if it is this
@@ -262,20 +279,3 @@ class OrderPusher(NewOrders, OrderDeskLookups, PushOutcomes):
             "order numbers for your account, or remove the other order, then press Retry.",
             tally,
         )
-
-    def _folder(self) -> int | None:
-        """The chosen folder's id; a name is looked up once in Order Desk's folder list."""
-        if self._folder_id is None and isinstance(self.folder, str) and self.folder:
-            name = self.folder
-            match = self.orderdesk.store().folder_named(name)
-            if match is None:
-                self.folder = None  # warn once, then use Order Desk's first folder
-                self.ctx.emit(
-                    Level.WARNING,
-                    Direction.PUSH,
-                    f"Order Desk has no folder named '{name}'; new orders go to its "
-                    "first folder. Choose a folder in Settings.",
-                )
-            else:
-                self._folder_id = match.id
-        return self._folder_id

@@ -18,6 +18,7 @@ from desktop_sync.connectors.errors import (
     RateLimited,
     Transient,
 )
+from desktop_sync.connectors.orderdesk.models import StoreInfo
 from desktop_sync.connectors.stores.base import StoreConnector
 from desktop_sync.connectors.waits import stop_on
 from desktop_sync.engine.after_push import DEFAULT_CANCEL_FOLDER
@@ -37,6 +38,7 @@ from desktop_sync.engine.events import (
 from desktop_sync.engine.identity import ThisComputer
 from desktop_sync.engine.pull import ShipmentPuller
 from desktop_sync.engine.push import OrderPusher
+from desktop_sync.engine.push_folder import FolderGone
 from desktop_sync.engine.send_rules import SendRule
 from desktop_sync.engine.whose_store import SavedIdentity, StoreHeld, StoreSelf
 from desktop_sync.state.journal import Journal, JournalError, OrderState, ShipmentState
@@ -71,6 +73,8 @@ class SyncEngine:
         store: StoreConnector,
         journal: Journal,
         folder: int | str | None,
+        folder_name: str = "",
+        on_folders: Callable[[StoreInfo], None] | None = None,
         send_rule: SendRule,
         overlap: timedelta = timedelta(minutes=10),
         start_at: datetime | None = None,
@@ -86,7 +90,10 @@ class SyncEngine:
         on_identity: Callable[[str], None] | None = None,
         this_computer: ThisComputer | None = None,
     ) -> None:
-        """``store_key`` names the store in Order Desk until the store says what it is (default:
+        """``folder`` (an id or a name) is the Order Desk folder new orders go to, checked
+        against Order Desk's list (``engine.push_folder``), and ``folder_name`` how the
+        merchant knows it; ``on_folders`` hears Order Desk's folder list when it is read;
+        ``store_key`` names the store in Order Desk until the store says what it is (default:
         its platform and the address as typed; ``engine.whose_store``);
         ``send_rule`` says which store orders are sent (the platform's rule, or the merchant's
         choice of statuses: the wiring reads it from the registry);
@@ -115,6 +122,8 @@ class SyncEngine:
             orderdesk,
             store,
             folder=folder,
+            folder_name=folder_name,
+            on_folders=on_folders,
             overlap=overlap,
             start_at=start,
             send_rule=send_rule,
@@ -231,13 +240,16 @@ class SyncEngine:
         pull_result: PullResult | None = None
         problems: list[tuple[Health, str]] = []
         waits: list[float] = []  # what each rate limit that stopped a direction asked for
+        folder_gone = False
         if push:
             try:
                 push_result = self.push_orders(give_way)
             except (ConnectorError, JournalError, StoreHeld) as exc:
                 problems.append(self._trouble(exc, Direction.PUSH))
                 waits.extend([exc.retry_after] if isinstance(exc, RateLimited) else [])
-        if pull and not any(h in _NO_PULL for h, _ in problems):
+                # Only the new orders wait for a folder: shipments of those sent still go.
+                folder_gone = isinstance(exc, FolderGone)
+        if pull and (folder_gone or not any(h in _NO_PULL for h, _ in problems)):
             try:
                 pull_result = self.pull_shipments()
             except (ConnectorError, JournalError, StoreHeld) as exc:

@@ -212,10 +212,16 @@ class Banner(QFrame):
     def offer_choice(self, held: str | None) -> None:
         """A store held for the merchant's choice (its sentence), or None: the button that
         chooses ("Sync from this computer" when another computer syncs it, else "Same
-        store")."""
-        if held is not None:
-            self.choose_button.setText(SYNC_HERE if ANOTHER_COMPUTER in held else "Same store")
-        self.choose_button.setVisible(held is not None)
+        store" when its site gives another address); none for a hold no button answers (a
+        folder Order Desk no longer has: its sentence says where to choose another)."""
+        choice = None
+        if held is not None and ANOTHER_COMPUTER in held:
+            choice = SYNC_HERE
+        elif held is not None and "same-store" in held:
+            choice = "Same store"
+        if choice is not None:
+            self.choose_button.setText(choice)
+        self.choose_button.setVisible(choice is not None)
 
 
 class Counters(QFrame):

@@ -7,7 +7,7 @@ import functools
 import html
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal, SignalInstance
 from PySide6.QtGui import (
@@ -38,7 +38,7 @@ from desktop_sync.app.facade_types import (
     Settings,
     StoreSettings,
 )
-from desktop_sync.gui.add_store import AddStoreWizard
+from desktop_sync.gui.add_store import AddStoreWizard, StoreAdder
 from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.dashboard import Dashboard
 from desktop_sync.gui.icons import app_icon
@@ -417,7 +417,7 @@ class MainWindow(QMainWindow):
     def add_store(self) -> AddStoreWizard:
         """*Add a store*: the wizard's store page for one more store, synced with the others
         from then on."""
-        wizard = AddStoreWizard(getattr(self.reader, "add_store"), self)  # noqa: B009
+        wizard = AddStoreWizard(cast(StoreAdder, self.reader), self)
         wizard.added.connect(self._store_added)
         self._keep(wizard)
         wizard.open()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Signal
@@ -31,6 +32,8 @@ from desktop_sync.gui.wizard_orderdesk import hint_label
 
 __all__ = ["StorePage", "StoresBox"]
 
+log = logging.getLogger(__name__)
+
 
 class StorePage(QWidget):
     """One store's folder, statuses and cancel folder."""
@@ -48,8 +51,17 @@ class StorePage(QWidget):
         line = self.cancel_folder.lineEdit()
         if line is not None:
             line.setPlaceholderText(f"as on General: {settings.cancel_folder_name}")
-        self._profile_folder = settings.orderdesk_folder_name or "New"
-        self._show_folders(())
+        self._profile_id = settings.orderdesk_folder_id
+        self._profile_folder = (
+            settings.folder_names.get(settings.orderdesk_folder_id or 0)
+            or settings.orderdesk_folder_name
+            or "New"
+        )
+        self.folder_note = hint_label()
+        """Says when the saved folder is not one Order Desk lists (deleted there)."""
+        self.folder_note.setVisible(False)
+        self._show_folders((), listed=False)
+        self.folder.currentIndexChanged.connect(self._say_if_gone)
         # The store's own choice, else the profile's (an earlier version's one field).
         saved = DesktopSync.chosen_statuses(
             store.platform, store.order_statuses or settings.order_statuses
@@ -58,6 +70,7 @@ class StorePage(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("Its new orders go to the folder", self.folder)
+        form.addRow("", self.folder_note)
         form.addRow("Its orders cancelled later go to", self.cancel_folder)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -88,37 +101,68 @@ class StorePage(QWidget):
         )
 
     def set_folders(self, info: StoreInfo) -> None:
-        self._show_folders([(folder.name, folder.id) for folder in info.folders])
+        profile_folder = info.folder_by_id(self._profile_id) if self._profile_id else None
+        if profile_folder is not None:
+            self._profile_folder = profile_folder.name
+        self._show_folders([(folder.name, folder.id) for folder in info.folders], listed=True)
         cancel = self.cancel_folder.currentText()
         self.cancel_folder.clear()
         self.cancel_folder.addItems([folder.name for folder in info.folders])
         self.cancel_folder.setEditText(cancel)
 
-    def _show_folders(self, folders: Sequence[tuple[str, int]]) -> None:
+    def _show_folders(self, folders: Sequence[tuple[str, int]], *, listed: bool) -> None:
+        """The profile's folder first, then Order Desk's (``listed``: as Order Desk lists
+        them now); a saved folder Order Desk does not list is kept, marked and said."""
         store = self.store
+        self.folder.blockSignals(True)
         self.folder.clear()
-        self.folder.addItem(f"as on General: {self._profile_folder}", None)
+        self.folder.addItem(f"the same folder as {self._profile_folder}", None)
         for name, folder_id in folders:
             self.folder.addItem(name, folder_id)
-        if store.folder_id is None and not store.folder_name.strip():
-            return
-        index = self.folder.findData(store.folder_id) if store.folder_id is not None else -1
-        if index < 0:
-            index = self.folder.findText(store.folder_name.strip())
-        if index < 0:  # not listed (yet, or renamed in Order Desk): kept as saved
-            self.folder.addItem(store.folder_name.strip() or "New", store.folder_id)
-            index = self.folder.count() - 1
+        saved = store.folder_name.strip()
+        self._gone = ""
+        self._unlisted = False
+        index = 0
+        if store.folder_id is not None or saved:
+            index = self.folder.findData(store.folder_id) if store.folder_id is not None else -1
+            if index < 0 and store.folder_id is None:
+                index = self.folder.findText(saved)
+            if index < 0:  # kept as saved: not read yet, or no longer in Order Desk
+                shown = saved or str(store.folder_id)
+                self._gone = shown if listed else ""
+                mark = " (not in Order Desk)" if listed else ""
+                self.folder.addItem(f"{shown}{mark}", store.folder_id)
+                self._unlisted = True
+                index = self.folder.count() - 1
         self.folder.setCurrentIndex(index)
+        self.folder.blockSignals(False)
+        self._say_if_gone()
+
+    def _say_if_gone(self) -> None:
+        last = self.folder.currentIndex() == self.folder.count() - 1
+        gone = self._unlisted and bool(self._gone) and last
+        self.folder_note.setVisible(gone)
+        if gone:
+            self.folder_note.setText(
+                f'Order Desk has no folder "{self._gone}", so {self.store.label}\'s new orders '
+                "are not sent: choose one of its folders here, then Save."
+            )
 
     def chosen(self) -> StoreSettings:
-        """The store with this page's choices."""
+        """The store with this page's choices (a folder kept as saved stays as it was)."""
         index = self.folder.currentIndex()
-        own = index > 0
-        folder_id = self.folder.currentData() if own else None
+        if self._unlisted and index == self.folder.count() - 1:
+            folder_id, folder_name = self.store.folder_id, self.store.folder_name
+        elif index > 0:
+            data = self.folder.currentData()
+            folder_id = data if isinstance(data, int) else None
+            folder_name = self.folder.currentText()
+        else:
+            folder_id, folder_name = None, ""
         return dataclasses.replace(
             self.store,
-            folder_id=folder_id if isinstance(folder_id, int) else None,
-            folder_name=self.folder.currentText() if own else "",
+            folder_id=folder_id,
+            folder_name=folder_name,
             order_statuses=self.statuses.chosen(),
             cancel_folder_name=self.cancel_folder.currentText().strip(),
         )
@@ -173,6 +217,12 @@ class StoresBox(QGroupBox):
         return self.store_pages[index] if 0 <= index < len(self.store_pages) else None
 
     def set_folders(self, info: StoreInfo) -> None:
+        """Order Desk's folders, just read: each page lists them, and the settings keep them
+        (they name the folders kept by id)."""
+        try:
+            DesktopSync.remember_folders(info)
+        except OSError as error:  # only the names are missing; the choice is unaffected
+            log.warning("Order Desk's folder names could not be kept: %s", error)
         for page in self.store_pages:
             page.set_folders(info)
 

@@ -402,6 +402,12 @@ class FirstRunWizard(QWizard):
                 "again."
             )
             return False
+        info = self.orderdesk_page.store_info
+        if info is not None:
+            try:  # the folder, kept by its id, is then shown by its name
+                DesktopSync.remember_folders(info)
+            except OSError as error:  # only the names are missing: the profile is saved
+                log.warning("Order Desk's folder names could not be kept: %s", error)
         self.saved_profile = profile
         self.profile_saved.emit(profile)
         return True

@@ -26,6 +26,7 @@ from desktop_sync.gui.status import check_sentence
 from desktop_sync.gui.verify import VerifyRow, VerifyRunner
 
 __all__ = [
+    "FolderList",
     "FolderPage",
     "OrderDeskPage",
     "SecretField",
@@ -252,6 +253,47 @@ class OrderDeskPage(QWizardPage):
         self.advanced.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
 
 
+class FolderList(QListWidget):
+    """Order Desk's own folders, as ``GET /store`` lists them, to choose from: nothing can be
+    typed, so no folder Order Desk does not have can be chosen. With ``same_as`` the first row
+    is "the same folder as <the profile's folder>" (``chosen_folder`` is None for it)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumHeight(120)
+        # Roomy rows, easy to click; the list is only as tall as a dozen of them.
+        self.setStyleSheet("QListWidget::item { padding: 6px 4px; }")
+        self.setMaximumHeight(320)
+
+    def show_folders(
+        self, folders: Sequence[Folder], preferred: Folder | None, *, same_as: str = ""
+    ) -> None:
+        """List ``folders`` (after the same-as row when ``same_as``) and select ``preferred``,
+        else the first row."""
+        self.blockSignals(True)
+        self.clear()
+        if same_as:
+            self.addItem(QListWidgetItem(f"the same folder as {same_as}"))
+        for folder in folders:
+            item = QListWidgetItem(folder.name)
+            item.setData(Qt.ItemDataRole.UserRole, folder.id)
+            self.addItem(item)
+        self.blockSignals(False)
+        ids = [folder.id for folder in folders]
+        if preferred is not None and preferred.id in ids:
+            self.setCurrentRow(ids.index(preferred.id) + (1 if same_as else 0))
+        elif self.count():
+            self.setCurrentRow(0)
+
+    def chosen_folder(self) -> Folder | None:
+        """The folder chosen from Order Desk's list; None for the same-as row or none."""
+        item = self.currentItem()
+        folder_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if item is None or folder_id is None:
+            return None
+        return Folder(id=int(folder_id), name=item.text())
+
+
 class FolderPage(QWizardPage):
     """The Order Desk folder new orders go into, from the verified store's folder list."""
 
@@ -262,11 +304,7 @@ class FolderPage(QWizardPage):
         """A folder id or name to select when listed (a previous choice); else "New"."""
         self.setTitle("Order Desk folder")
         self.setSubTitle("New orders from your store go into this Order Desk folder.")
-        self.folders = QListWidget()
-        self.folders.setMinimumHeight(120)
-        # Roomy rows, easy to click; the list is only as tall as a dozen of them.
-        self.folders.setStyleSheet("QListWidget::item { padding: 6px 4px; }")
-        self.folders.setMaximumHeight(320)
+        self.folders = FolderList()
         self.folders.currentItemChanged.connect(self._chosen)
         self.empty_note = QLabel(
             "Order Desk did not list any folders for this store. Add a folder in Order Desk, "
@@ -284,18 +322,8 @@ class FolderPage(QWizardPage):
     def initializePage(self) -> None:
         info = self._orderdesk.store_info
         folders = info.folders if info is not None else ()
-        self.folders.blockSignals(True)
-        self.folders.clear()
-        for folder in folders:
-            item = QListWidgetItem(folder.name)
-            item.setData(Qt.ItemDataRole.UserRole, folder.id)
-            self.folders.addItem(item)
-        self.folders.blockSignals(False)
+        self.folders.show_folders(folders, self._preselect(info) if info is not None else None)
         self.empty_note.setVisible(not folders)
-        choice = self._preselect(info) if info is not None else None
-        if choice is not None:
-            index = [f.id for f in folders].index(choice.id)
-            self.folders.setCurrentRow(index)
         self.completeChanged.emit()
 
     def _preselect(self, info: StoreInfo) -> Folder | None:
@@ -311,10 +339,7 @@ class FolderPage(QWizardPage):
         return preferred
 
     def chosen_folder(self) -> Folder | None:
-        item = self.folders.currentItem()
-        if item is None:
-            return None
-        return Folder(id=int(item.data(Qt.ItemDataRole.UserRole)), name=item.text())
+        return self.folders.chosen_folder()
 
     def isComplete(self) -> bool:
         return self.chosen_folder() is not None

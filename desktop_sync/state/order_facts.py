@@ -12,8 +12,10 @@ writing the same facts again changes nothing.
 from __future__ import annotations
 
 import enum
+import re
 import unicodedata
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +29,7 @@ __all__ = [
     "dismiss",
     "ensure_tables",
     "folded",
+    "folder_shown",
     "note_before_start",
     "note_folder",
     "note_order",
@@ -152,6 +155,29 @@ class OrderFacts:
 def folded(text: str) -> str:
     """``text`` as searches compare it: composed and case folded ("MÜLLER" finds "müller")."""
     return unicodedata.normalize("NFC", text).casefold()
+
+
+# What the push writes of the folder an order went to: its id ("21654"), or the name chosen
+# with the id after it ("New (21654)"), or a name alone.
+_NAME_AND_ID = re.compile(r"^(?P<name>.*\S)\s+\((?P<id>\d+)\)$")
+
+
+def folder_shown(written: str, names: Mapping[int, str]) -> tuple[str, int | None]:
+    """The folder an order went to as the merchant reads it, and its Order Desk id when
+    known: "21654" is "New" when Order Desk's folder list (``names``, as last read) says so;
+    the name in Order Desk's list wins over a name written before (a folder renamed since)."""
+    text = written.strip()
+    folder_id: int | None = None
+    name = text
+    if text.isdigit():
+        folder_id, name = int(text), text
+    else:
+        both = _NAME_AND_ID.match(text)
+        if both is not None:
+            folder_id, name = int(both["id"]), both["name"]
+    if folder_id is not None:
+        name = names.get(folder_id, name)
+    return name, folder_id
 
 
 def ensure_tables(journal: Journal) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from desktop_sync.state.journal import Journal
-from desktop_sync.state.order_facts import Hold, ensure_tables
+from desktop_sync.state.order_facts import Hold, ensure_tables, folder_shown
 from desktop_sync.state.orders_filters import SOURCES, OrdersQuery, Show, page_order, where
 from desktop_sync.state.records import EventRow, event_from, parse_time, utc_now
 from desktop_sync.state.states import OrderState, ShipmentState
@@ -92,6 +92,8 @@ class OrderLine:
     before_start: bool = False
     store_id: str = ""
     """The store's id in the journal, which the actions on the order take."""
+    folder_id: int | None = None
+    """The Order Desk id of ``folder`` when known (``folder`` is its name)."""
     key: PageKey = field(default=PageKey("", "", ""), compare=False)
 
     @property
@@ -227,6 +229,7 @@ def _line(
     )
     shipped = row[6] is not None
     word = _word(row, shipped, any(t.in_store for t in tracking))
+    folder, folder_id = folder_shown(str(row[13]), {})  # named by the facade
     return OrderLine(
         store=str(row[8]),
         platform=str(row[9]) or default_platform,
@@ -239,7 +242,8 @@ def _line(
         state=word,
         reason=str(row[5] or "") if word in (OrderWord.HELD, OrderWord.FAILED) else "",
         orderdesk_ids=tuple(orderdesk_ids),
-        folder=str(row[13]),
+        folder=folder,
+        folder_id=folder_id,
         tracking=tracking,
         fulfilled=shipped,
         store_status=str(row[15]),

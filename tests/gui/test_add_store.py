@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import keyring
 import keyring.backends.fail
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from desktop_sync.app.facade import DesktopSync
@@ -39,7 +41,9 @@ def kits() -> Iterator[tuple[BigCommerceKit, WooCommerceKit]]:
         kit.stop()
 
 
-def _filled(qtbot: QtBot, wizard: AddStoreWizard, woo: WooCommerceKit) -> None:
+def _filled(
+    qtbot: QtBot, wizard: AddStoreWizard, woo: WooCommerceKit, folder: str = "Prepared"
+) -> None:
     page = wizard.store_page
     env = woo.env()
     page.select_platform("woocommerce")
@@ -51,7 +55,9 @@ def _filled(qtbot: QtBot, wizard: AddStoreWizard, woo: WooCommerceKit) -> None:
     assert page.isComplete(), page.verify_row.status.text()
     wizard.next()
     wizard.name_page.name.setText("Wholesale")
-    wizard.name_page.folder.setText("Prepared")
+    folders = wizard.name_page.folders
+    qtbot.waitUntil(lambda: folders.count() > 1, timeout=WAIT_MS)  # read from Order Desk
+    folders.setCurrentItem(folders.findItems(folder, Qt.MatchFlag.MatchExactly)[0])
 
 
 def test_a_second_store_is_verified_then_added_and_gets_its_card(
@@ -64,7 +70,7 @@ def test_a_second_store_is_verified_then_added_and_gets_its_card(
         qtbot.addWidget(cards)
         assert cards.cards == [] and cards.isHidden()  # one store: the dashboard tells it
 
-        wizard = AddStoreWizard(app.add_store)
+        wizard = AddStoreWizard(app)
         qtbot.addWidget(wizard)
         wizard.show()
         _filled(qtbot, wizard, woo)
@@ -77,6 +83,7 @@ def test_a_second_store_is_verified_then_added_and_gets_its_card(
             "woocommerce",
             "Prepared",
         )
+        assert wholesale.folder_id == orderdesk.folder_ids()["Prepared"]
         assert wholesale.order_desk_source_name == "Desktop Sync (Wholesale)"
         cards.refresh()
         assert len(cards.cards) == 2 and not cards.isHidden()
@@ -89,13 +96,35 @@ def test_a_second_store_is_verified_then_added_and_gets_its_card(
         assert [p.store_name for p in app.load_profiles()] == ["Main shop", "Wholesale"]
 
 
+def test_the_folder_is_chosen_from_order_desks_folders_and_none_can_be_typed(
+    qtbot: QtBot, orderdesk: OrderDeskEmulator, kits: tuple[BigCommerceKit, WooCommerceKit]
+) -> None:
+    """Audit 2, shot 26: "Bogus folder" could be typed, saved, then ignored. The name page
+    lists Order Desk's own folders (read on a worker), the profile's first."""
+    bigcommerce, woo = kits
+    save_stores(orderdesk, [("Main shop", bigcommerce, "")], since=minute_ago())
+    with DesktopSync(driver="window") as app:
+        wizard = AddStoreWizard(app)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        _filled(qtbot, wizard, woo, folder="the same folder as New")
+        page = wizard.name_page
+        listed = [page.folders.item(i).text() for i in range(page.folders.count())]
+        assert listed == ["the same folder as New", *orderdesk.folder_ids()]
+        assert [edit for edit in page.findChildren(QLineEdit)] == [page.name]  # nothing typed
+        with qtbot.waitSignal(wizard.added, timeout=WAIT_MS):
+            wizard.accept()
+        _, wholesale = load_settings().stores
+        assert (wholesale.folder_id, wholesale.folder_name) == (None, "")  # the profile's
+
+
 def test_with_no_usable_keyring_nothing_is_added_and_the_page_says_so(
     qtbot: QtBot, orderdesk: OrderDeskEmulator, kits: tuple[BigCommerceKit, WooCommerceKit]
 ) -> None:
     bigcommerce, woo = kits
     save_stores(orderdesk, [("Main shop", bigcommerce, "")], since=minute_ago())
     with DesktopSync(driver="window") as app:
-        wizard = AddStoreWizard(app.add_store)
+        wizard = AddStoreWizard(app)
         qtbot.addWidget(wizard)
         wizard.show()
         _filled(qtbot, wizard, woo)

@@ -144,6 +144,38 @@ def test_each_stores_folder_statuses_and_cancel_folder_are_saved_as_its_own(
     assert profiles[0].orderdesk_folder_name == "New"
 
 
+def test_the_folder_is_one_of_order_desks_and_a_folder_it_no_longer_has_is_said(
+    qtbot: QtBot, app: DesktopSync, orderdesk: OrderDeskEmulator
+) -> None:
+    """Audit 2, shot 37: a store's folder "Bogus folder" showed as if it were used. Only
+    Order Desk's folders are listed, first "the same folder as New"; a saved folder Order Desk
+    does not have is marked and said, in one sentence with what to do."""
+    settings = load_settings()
+    main, wholesale = settings.stores
+    gone = dataclasses.replace(wholesale, folder_name="Bogus folder")
+    save_settings(dataclasses.replace(settings, stores=(main, gone)))
+    dialog = _dialog(qtbot, app)
+    page = _wholesale(qtbot, dialog)
+    qtbot.waitUntil(lambda: page.folder.findText("Prepared") >= 0, timeout=WAIT_MS)
+    listed = [page.folder.itemText(i) for i in range(page.folder.count())]
+    assert listed == [
+        "the same folder as New",
+        *orderdesk.folder_ids(),
+        "Bogus folder (not in Order Desk)",
+    ]
+    assert page.folder.currentText() == "Bogus folder (not in Order Desk)"
+    assert not page.folder.isEditable()
+    assert page.folder_note.isVisibleTo(page)
+    assert page.folder_note.text() == (
+        'Order Desk has no folder "Bogus folder", so Wholesale\'s new orders are not sent: '
+        "choose one of its folders here, then Save."
+    )
+    # Read from Order Desk, the list is kept: folders kept by id are shown by name.
+    assert load_settings().folder_names == {v: k for k, v in orderdesk.folder_ids().items()}
+    page.folder.setCurrentIndex(page.folder.findText("Closed"))
+    assert not page.folder_note.isVisibleTo(page)
+
+
 def test_a_store_that_cannot_be_reached_says_so_and_keeps_its_saved_choice(
     qtbot: QtBot, app: DesktopSync, kits: tuple[BigCommerceKit, WooCommerceKit]
 ) -> None:

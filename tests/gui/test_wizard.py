@@ -234,6 +234,8 @@ def test_finish_saves_secrets_in_the_keyring_and_none_in_any_file(
     loaded = load_profile({})
     assert loaded.orderdesk_api_key == ORDERDESK_API_KEY
     assert loaded.orderdesk_folder_id == orderdesk.folder_ids()["New"]
+    # Order Desk's folder list is kept: the folder, kept by its id, is shown as "New".
+    assert load_settings().folder_names == {v: k for k, v in orderdesk.folder_ids().items()}
     assert loaded.store_platform == "bigcommerce" and loaded.store_key == BIGCOMMERCE_TOKEN
     # One name everywhere (the card, Settings, the tray): the name the shop gave at setup is
     # saved as the merchant's, never looked up again apart.

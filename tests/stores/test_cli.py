@@ -62,8 +62,17 @@ def test_orderdesk_connect_verifies_the_key_before_saving_it(
 
 
 def test_store_add_verifies_then_saves_and_refuses_a_wrong_key_with_exit_2(
-    woo: WooCommerceKit, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    orderdesk: OrderDeskEmulator,
+    woo: WooCommerceKit,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    # Order Desk connected first: the store's folder is checked against Order Desk's list.
+    monkeypatch.setenv("ORDERDESK_API_URL", orderdesk.api_url)
+    monkeypatch.setenv("ORDERDESK_API_KEY", orderdesk.api_key)
+    assert cli.main(["orderdesk", "connect", "--store-id", orderdesk.store_id]) == 0
+    monkeypatch.delenv("ORDERDESK_API_KEY")
+    connected = settings_path().read_text(encoding="utf-8")
     env = woo.env()
     monkeypatch.setenv("STORE_KEY", env["STORE_KEY"])
     monkeypatch.setenv("STORE_SECRET", "cs_wrong0123456789")
@@ -72,7 +81,8 @@ def test_store_add_verifies_then_saves_and_refuses_a_wrong_key_with_exit_2(
     err = capsys.readouterr().err
     assert err.startswith("The store was not added, nothing was saved: ")
     assert err.strip().endswith(".")
-    assert not settings_path().exists() and _passwords() == {}
+    assert settings_path().read_text(encoding="utf-8") == connected
+    assert [name for (_, name) in _passwords()] == [f"orderdesk_api_key:{orderdesk.store_id}"]
 
     monkeypatch.setenv("STORE_SECRET", env["STORE_SECRET"])
     assert cli.main([*add, "--name", "Wholesale", "--folder", "Prepared"]) == 0
