@@ -30,6 +30,7 @@ EXPECTED = {
     "mapping_journal": {"mapping_multiple", "journal_multiple"},
     "stores_fair": {"efficiency", "rate_limited", "quiet_worst_seconds", "requests_per_order"},
     "orders_view": {"open_ms", "worst_filter_ms", "search_name_ms", "needs_me_ms"},
+    "gui_stall": {"longest_late_ms", "control_longest_late_ms", "excess_longest_ms"},
 }
 
 
