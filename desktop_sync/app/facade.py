@@ -11,12 +11,13 @@ no connection.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from desktop_sync.app.facade_log import SyncLogReads
 from desktop_sync.app.facade_records import Backfill, JournalReader, Status
@@ -66,6 +67,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+Read = TypeVar("Read")
+"""What a read made ``apart`` gives back."""
 
 
 @runtime_checkable
@@ -415,8 +418,21 @@ class DesktopSync(SyncLogReads, OrderServices, SetupServices):
         return tuple(store_status(self.journal, s, default) for s in self.stores(store))
 
     def counts(self) -> JournalCounts:
-        """Every store's journal counts, added up."""
-        return combine_counts([part.counts for part in self._store_statuses()])
+        """Every store's journal counts, added up (counted in SQLite: no row is listed)."""
+        return combine_counts([self.journal.for_store(s.id).counts() for s in self.stores()])
+
+    def apart(self, read: Callable[[DesktopSync], Read]) -> Read:
+        """``read`` given this facade on a journal connection of its own, for a worker thread:
+        the window's reads that take a while over a big journal (the counters, every store's
+        status) run there, and the window never stands still meanwhile. Reads only: the copy
+        holds no lock, so anything that writes raises ``NotLocked``."""
+        twin = copy.copy(self)
+        twin._lock = None
+        twin._journal = None
+        try:
+            return read(twin)
+        finally:
+            twin.close()
 
     def failures(self) -> tuple[tuple[OrderRow, ...], tuple[ShipmentRow, ...]]:
         """The failed orders and the failed shipments of every store, each waiting for the

@@ -13,17 +13,19 @@ The long-running sync has its own worker thread (``workers.py``); everything els
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import queue
 import socket
 from collections.abc import Callable
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Signal
 
 from desktop_sync.gui.call_threads import CallThreads, Outcome
 
-__all__ = ["Describe", "TaskRunner"]
+__all__ = ["Describe", "ReadApart", "TaskRunner"]
 
 log = logging.getLogger(__name__)
 
@@ -163,3 +165,54 @@ class TaskRunner(QObject):
         except Exception:
             log.exception("A background task's error could not be described")
             return _unexpected(exc)
+
+
+class ReadApart(QObject):
+    """One read of the journal that takes a while over a big journal (the counters, every
+    store's status), made on a call thread through the facade's ``apart`` (a journal
+    connection of its own) so the GUI thread never waits on it; ``landed`` carries its answer
+    on the GUI thread. Asked again while it reads, it reads once more when that read lands
+    (so the last answer is never older than the last ask, and a stream of asks still lands).
+    A reader without ``apart`` (a stand-in) is read at once, here."""
+
+    landed = Signal(object)
+
+    def __init__(
+        self, reader: object, read: Callable[[Any], object], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._reader = reader
+        self._read = read
+        self._again = False
+        self._calls = TaskRunner(self, describe=self._unread, latest_only=True)
+        self._calls.succeeded.connect(self._heard)
+        self._calls.failed.connect(self._heard)
+
+    @property
+    def reading(self) -> bool:
+        return self._calls.busy
+
+    def start(self) -> None:
+        apart = getattr(self._reader, "apart", None)
+        if not callable(apart):
+            self.landed.emit(self._read(self._reader))
+        elif self._calls.busy:
+            self._again = True
+        else:
+            self._calls.start(functools.partial(apart, self._read))
+
+    def cancel(self) -> None:
+        """What is being read is already out of date: it lands nowhere."""
+        self._again = False
+        self._calls.cancel()
+
+    def _heard(self, answer: object) -> None:
+        if not isinstance(answer, str):  # a failed read's sentence is logged, not shown
+            self.landed.emit(answer)
+        if self._again:
+            self._again = False
+            self.start()
+
+    def _unread(self, exc: Exception) -> str:
+        log.warning("A journal read for the window failed: %s", exc)
+        return str(exc)

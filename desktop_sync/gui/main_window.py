@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         # A card per store between the dashboard and the log (hidden with one store).
-        self.store_cards = StoreCards(lambda: store_parts(reader))
+        self.store_cards = StoreCards(lambda: store_parts(reader), reader=reader)
         splitter.insertWidget(1, self.store_cards)
         central = QWidget()
         self._layout = QVBoxLayout(central)
@@ -267,8 +267,8 @@ class MainWindow(QMainWindow):
             (controller.health_changed, self._health_changed),
             (controller.schedule_changed, self.dashboard.on_schedule_changed),
             (controller.cycle_started, self._cycle_started),
-            (controller.cycle_finished, self.store_cards.refresh),
-            (controller.stores_paused, self.store_cards.refresh),
+            (controller.cycle_finished, self.store_cards.refresh_soon),
+            (controller.stores_paused, self.store_cards.refresh_soon),
         ]
         if self.tray is not None:
             self._links += [
