@@ -67,6 +67,8 @@ class NeedsYouPanel(QFrame):
         self._reading = TaskRunner(self, describe=str, latest_only=True)
         self._reading.succeeded.connect(self._show)
         self._reading.failed.connect(self._not_read)
+        self._again: list[Look] | None = None
+        """Asked again while a read runs: what to read once it lands."""
         self.title = QLabel()
         self.list = QTreeWidget()
         self.list.setHeaderLabels(["Orders", "What needs you"])
@@ -118,13 +120,23 @@ class NeedsYouPanel(QFrame):
         ``attention`` are what this window's cycles said needs a look (also saved, so the
         count is the one ``desktop-sync status`` shows)."""
         looks = [Look(f.order_number, f.reason) for f in attention]
+        if self._reading.busy:  # once more when it lands: a burst of asks is two reads
+            self._again = looks
+            return
         self._reading.start(functools.partial(self._reader.needs_you_apart, looks))
+
+    def _read_again(self) -> None:
+        looks, self._again = self._again, None
+        if looks is not None:
+            self._reading.start(functools.partial(self._reader.needs_you_apart, looks))
 
     def _not_read(self, sentence: str) -> None:
         """The journal could not be read (the sentence says why): the list stays as it was."""
+        self._read_again()
         self.detail.setText(sentence)
 
     def _show(self, listed: object) -> None:
+        self._read_again()
         if not isinstance(listed, NeedsYou):
             return
         selected = self._selected()
