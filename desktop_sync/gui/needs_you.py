@@ -8,7 +8,7 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -48,6 +48,10 @@ def _second_column(row: NeedsYouRow) -> str:
     return f"{words}: {row.button}" if row.button else words
 
 
+READ_SPACING_MS = 500
+"""Needs you is read at most this often; an ask in between is read when it ends."""
+
+
 class NeedsYouPanel(QFrame):
     """Reads the list through the facade on a worker thread (``reader.needs_you_apart``:
     thousands of held orders never hold the window up); actions go through the facade too."""
@@ -68,7 +72,11 @@ class NeedsYouPanel(QFrame):
         self._reading.succeeded.connect(self._show)
         self._reading.failed.connect(self._not_read)
         self._again: list[Look] | None = None
-        """Asked again while a read runs: what to read once it lands."""
+        """What to read next: asked while a read ran, or within ``READ_SPACING_MS`` of one."""
+        self._spacing = QTimer(self)
+        self._spacing.setSingleShot(True)
+        self._spacing.setInterval(READ_SPACING_MS)
+        self._spacing.timeout.connect(self._read_again)
         self.title = QLabel()
         self.list = QTreeWidget()
         self.list.setHeaderLabels(["Orders", "What needs you"])
@@ -113,22 +121,24 @@ class NeedsYouPanel(QFrame):
     @property
     def reading(self) -> bool:
         """A read of the list is on its way."""
-        return self._reading.busy
+        return self._reading.busy or self._again is not None
 
     def refresh(self, attention: Sequence[Failure] = ()) -> None:
         """Read the list again, on a worker (``listed_changed`` says when it has landed);
         ``attention`` are what this window's cycles said needs a look (also saved, so the
         count is the one ``desktop-sync status`` shows)."""
-        looks = [Look(f.order_number, f.reason) for f in attention]
-        if self._reading.busy:  # once more when it lands: a burst of asks is two reads
-            self._again = looks
-            return
-        self._reading.start(functools.partial(self._reader.needs_you_apart, looks))
+        self._again = [Look(f.order_number, f.reason) for f in attention]
+        self._read_again()
 
     def _read_again(self) -> None:
+        """Read what was asked last, unless a read runs or ran just now: then once it lands,
+        or its spacing ends (a burst of asks, a held order at each progress step of a
+        backlog, is one read, not one thread and a read of every row per ask)."""
+        if self._again is None or self._reading.busy or self._spacing.isActive():
+            return
         looks, self._again = self._again, None
-        if looks is not None:
-            self._reading.start(functools.partial(self._reader.needs_you_apart, looks))
+        self._spacing.start()
+        self._reading.start(functools.partial(self._reader.needs_you_apart, looks))
 
     def _not_read(self, sentence: str) -> None:
         """The journal could not be read (the sentence says why): the list stays as it was."""

@@ -69,14 +69,14 @@ class _Gated(DesktopSync):
         return super().needs_you_apart(looks)
 
 
-def test_a_burst_of_refreshes_while_needs_you_reads_makes_one_more_read_with_the_latest(
+def test_a_burst_of_refreshes_makes_at_most_two_reads_the_last_with_the_latest(
     qtbot: QtBot,
 ) -> None:
     """A progress step re-reads Needs you whenever an order failed or was held: 450 times
     in a 2,000-order sync (benchmarks/gui_stall.py), each a new thread started by the window
     (up to 47 ms of its time under load) and a read of thousands of rows, most of them
-    dropped unread by the next. Asked again while it reads, the list is read once more when
-    the read lands, with what was asked last."""
+    dropped unread by the next. Asked again while it reads (or within half a second of a
+    read), the list is read once more after it, with what was asked last."""
     with _Gated(driver="test", lock=False) as reader:
         reader.gate, reader.asked = threading.Event(), []
         reader.gate.set()  # the first read, as the dashboard opens
@@ -92,4 +92,5 @@ def test_a_burst_of_refreshes_while_needs_you_reads_makes_one_more_read_with_the
         qtbot.waitUntil(lambda: bool(reader.asked), timeout=10_000)
         reader.gate.set()
         qtbot.waitUntil(lambda: not dashboard.needs_you.reading, timeout=10_000)
-        assert [looks[-1].order_number for looks in reader.asked] == ["0", "9"]
+        read = [looks[-1].order_number for looks in reader.asked]
+        assert len(read) <= 2 and read[-1] == "9", read
