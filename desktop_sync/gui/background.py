@@ -18,7 +18,6 @@ import logging
 import queue
 import socket
 from collections.abc import Callable
-from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Signal
@@ -171,19 +170,21 @@ class ReadApart(QObject):
     """One read of the journal that takes a while over a big journal (the counters, every
     store's status), made on a call thread through the facade's ``apart`` (a journal
     connection of its own) so the GUI thread never waits on it; ``landed`` carries its answer
-    on the GUI thread. Asked again while it reads, it reads once more when that read lands
-    (so the last answer is never older than the last ask, and a stream of asks still lands).
-    A reader without ``apart`` (a stand-in) is read at once, here."""
+    on the GUI thread. Asked again while it reads, it reads once more when that read lands,
+    with the last ask's arguments (so the last answer is never older than the last ask, and a
+    stream of asks still lands). A reader without ``apart`` (a stand-in) is read at once,
+    here. ``read(reader, *args)`` must hold no Qt object: it runs, and is let go, on the
+    call's thread."""
 
     landed = Signal(object)
 
     def __init__(
-        self, reader: object, read: Callable[[Any], object], parent: QObject | None = None
+        self, reader: object, read: Callable[..., object], parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self._reader = reader
         self._read = read
-        self._again = False
+        self._again: tuple[object, ...] | None = None
         self._calls = TaskRunner(self, describe=self._unread, latest_only=True)
         self._calls.succeeded.connect(self._heard)
         self._calls.failed.connect(self._heard)
@@ -192,27 +193,31 @@ class ReadApart(QObject):
     def reading(self) -> bool:
         return self._calls.busy
 
-    def start(self) -> None:
+    def start(self, *args: object) -> None:
         apart = getattr(self._reader, "apart", None)
         if not callable(apart):
-            self.landed.emit(self._read(self._reader))
+            self.landed.emit(self._read(self._reader, *args))
         elif self._calls.busy:
-            self._again = True
+            self._again = args
         else:
-            self._calls.start(functools.partial(apart, self._read))
+            self._calls.start(functools.partial(apart, functools.partial(_given, self._read, args)))
 
     def cancel(self) -> None:
         """What is being read is already out of date: it lands nowhere."""
-        self._again = False
+        self._again = None
         self._calls.cancel()
 
     def _heard(self, answer: object) -> None:
         if not isinstance(answer, str):  # a failed read's sentence is logged, not shown
             self.landed.emit(answer)
-        if self._again:
-            self._again = False
-            self.start()
+        again, self._again = self._again, None
+        if again is not None:
+            self.start(*again)
 
     def _unread(self, exc: Exception) -> str:
         log.warning("A journal read for the window failed: %s", exc)
         return str(exc)
+
+
+def _given(read: Callable[..., object], args: tuple[object, ...], reader: object) -> object:
+    return read(reader, *args)

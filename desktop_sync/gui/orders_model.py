@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_sync.app.facade_types import OrderLine, OrdersQuery, OrderWord
-from desktop_sync.gui.background import TaskRunner
+from desktop_sync.gui.background import ReadApart, TaskRunner
 from desktop_sync.gui.log_model import readable_time
 from desktop_sync.gui.paged_model import Index, PagedTableModel
 
@@ -36,6 +36,13 @@ STORE, NUMBER, PLACED, CUSTOMER, TOTAL, STATE, ORDERDESK, FOLDER, TRACKING, FULF
     len(COLUMNS)
 )
 PAGE_SIZE = 200
+
+
+def _first_page(
+    reader: OrdersReader, query: OrdersQuery, limit: int
+) -> tuple[OrdersQuery, list[OrderLine]]:
+    return query, reader.orders_page(query, limit)
+
 
 _STATE_COLOURS = {
     OrderWord.FAILED: QColor("#b91c1c"),
@@ -88,6 +95,9 @@ class OrdersModel(PagedTableModel[OrderLine]):
         # Counted on a worker: the table shows its first page at once, the count follows.
         self._counter = TaskRunner(self, describe=lambda exc: str(exc), latest_only=True)
         self._counter.succeeded.connect(self._counted)
+        # After a sync: the first page read again on a worker, shown when it lands.
+        self._fresh = ReadApart(reader, _first_page, self)
+        self._fresh.landed.connect(self._fresh_page)
         self._load_first_page()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -129,13 +139,26 @@ class OrdersModel(PagedTableModel[OrderLine]):
         self._read_afresh()
 
     def refresh(self) -> None:
-        """Read the first page again (after a sync), keeping the filter."""
-        self._read_afresh()
+        """Read the first page again (after a sync), keeping the filter: on a worker thread
+        (over 100,000 orders it takes a while), shown when it lands."""
+        self._fresh.start(self._query, self._page_size + 1)
 
     # -- internals -----------------------------------------------------------------------
 
     def _read_afresh(self) -> None:
+        self._fresh.cancel()  # read before this: older
         super()._read_afresh()
+        self.query_applied.emit()
+
+    def _fresh_page(self, landed: object) -> None:
+        query, rows = landed if isinstance(landed, tuple) else (None, [])
+        if query != self._query:
+            return  # the filter changed meanwhile: its own page is shown
+        self.beginResetModel()
+        self._forget()
+        self._show_page(rows)
+        self.endResetModel()
+        self._counter.start(functools.partial(self._reader.count_orders_apart, self._query))
         self.query_applied.emit()
 
     def _read_page(self, after: OrderLine | None, limit: int) -> list[OrderLine]:

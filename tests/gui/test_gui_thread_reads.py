@@ -2,7 +2,8 @@
 orders the dashboard's counts took 100-200 ms and every store's status (the store cards)
 110 ms, read on the GUI thread at each progress step without counts (reading the store,
 checking Order Desk) and at every cycle's end (``benchmarks/gui_stall.py`` listed them).
-They are read on worker threads now, each on a journal connection of its own, and shown when
+The Orders tab read its first page again there too (23-39 ms). They are read on worker
+threads now, each on a journal connection of its own, and shown when
 they land. The window's signals are emitted here as its controller relays the worker's."""
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from desktop_sync.engine.events import (
 from desktop_sync.gui.main_window import MainWindow
 from desktop_sync.gui.workers import SyncController
 from desktop_sync.state.journal import Journal
+from desktop_sync.state.orders_view import OrderLine, OrdersQuery, PageKey
 from desktop_sync.state.records import JournalCounts
 
 pytestmark = pytest.mark.gui
@@ -49,6 +51,12 @@ class _Watched(DesktopSync):
     def status(self, *, store: str | None = None) -> Status:
         self.reads.append(("status", threading.current_thread()))
         return super().status(store=store)
+
+    def orders_page(
+        self, query: OrdersQuery, limit: int, *, after: PageKey | None = None
+    ) -> list[OrderLine]:
+        self.reads.append(("orders_page", threading.current_thread()))
+        return super().orders_page(query, limit, after=after)
 
     def on_the_gui_thread(self) -> list[str]:
         return [name for name, thread in self.reads if thread is threading.main_thread()]
@@ -120,3 +128,20 @@ def test_the_store_cards_read_every_stores_status_off_the_gui_thread(
     made.controller.stores_paused.emit(())
     qtbot.waitUntil(lambda: sum(n == "status" for n, _ in reader.reads) >= 1, timeout=10_000)
     assert "status" not in reader.on_the_gui_thread()
+
+
+def test_the_orders_tab_reads_its_page_again_off_the_gui_thread_after_a_cycle(
+    window: tuple[MainWindow, _Watched], qtbot: QtBot
+) -> None:
+    made, reader = window
+    model = made.orders_tab.model
+    assert model.rowCount() == 6
+    _orders(30, 2)  # what the cycle recorded
+    made.controller.cycle_finished.emit(
+        CycleResult(Health.OK, push=PushResult(sent=0), finished_at=datetime.now(UTC))
+    )
+    qtbot.waitUntil(lambda: model.rowCount() == 10, timeout=10_000)
+    assert model.line_at(0).number == "1033"  # the newest placed first
+    qtbot.waitUntil(lambda: model.total == 10, timeout=10_000)
+    assert ("orders_page", threading.main_thread()) not in reader.reads
+    assert any(name == "orders_page" for name, _ in reader.reads)
