@@ -13,7 +13,6 @@ The long-running sync has its own worker thread (``workers.py``); everything els
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import queue
 import socket
@@ -24,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Signal
 
 from desktop_sync.gui.call_threads import CallThreads, Outcome
 
-__all__ = ["Describe", "ReadApart", "TaskRunner"]
+__all__ = ["Describe", "TaskRunner", "gui_thread_inbox"]
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +75,9 @@ class _Inbox(QObject):
 _inbox: _Inbox | None = None
 
 
-def _the_inbox() -> _Inbox:
-    """The application's inbox, made on first use (on the GUI thread, by a runner)."""
+def gui_thread_inbox() -> _Inbox:
+    """The application's inbox, made on first use (on the GUI thread, by a runner); its
+    ``post`` may be called from any thread."""
     global _inbox
     if _inbox is None or not shiboken6.isValid(_inbox):
         _inbox = _Inbox()
@@ -108,7 +108,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._describe = describe
         self._latest_only = latest_only
-        inbox = _the_inbox()
+        inbox = gui_thread_inbox()
         self._calls = CallThreads(lambda outcome: inbox.post(lambda: self._heard(outcome)))
         # Not a method of this runner: it must run while the runner is being destroyed.
         self.destroyed.connect(self._calls.close)
@@ -164,60 +164,3 @@ class TaskRunner(QObject):
         except Exception:
             log.exception("A background task's error could not be described")
             return _unexpected(exc)
-
-
-class ReadApart(QObject):
-    """One read of the journal that takes a while over a big journal (the counters, every
-    store's status), made on a call thread through the facade's ``apart`` (a journal
-    connection of its own) so the GUI thread never waits on it; ``landed`` carries its answer
-    on the GUI thread. Asked again while it reads, it reads once more when that read lands,
-    with the last ask's arguments (so the last answer is never older than the last ask, and a
-    stream of asks still lands). A reader without ``apart`` (a stand-in) is read at once,
-    here. ``read(reader, *args)`` must hold no Qt object: it runs, and is let go, on the
-    call's thread."""
-
-    landed = Signal(object)
-
-    def __init__(
-        self, reader: object, read: Callable[..., object], parent: QObject | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._reader = reader
-        self._read = read
-        self._again: tuple[object, ...] | None = None
-        self._calls = TaskRunner(self, describe=self._unread, latest_only=True)
-        self._calls.succeeded.connect(self._heard)
-        self._calls.failed.connect(self._heard)
-
-    @property
-    def reading(self) -> bool:
-        return self._calls.busy
-
-    def start(self, *args: object) -> None:
-        apart = getattr(self._reader, "apart", None)
-        if not callable(apart):
-            self.landed.emit(self._read(self._reader, *args))
-        elif self._calls.busy:
-            self._again = args
-        else:
-            self._calls.start(functools.partial(apart, functools.partial(_given, self._read, args)))
-
-    def cancel(self) -> None:
-        """What is being read is already out of date: it lands nowhere."""
-        self._again = None
-        self._calls.cancel()
-
-    def _heard(self, answer: object) -> None:
-        if not isinstance(answer, str):  # a failed read's sentence is logged, not shown
-            self.landed.emit(answer)
-        again, self._again = self._again, None
-        if again is not None:
-            self.start(*again)
-
-    def _unread(self, exc: Exception) -> str:
-        log.warning("A journal read for the window failed: %s", exc)
-        return str(exc)
-
-
-def _given(read: Callable[..., object], args: tuple[object, ...], reader: object) -> object:
-    return read(reader, *args)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_sync.app.facade_types import CycleResult, Failure, Health, JournalCounts, Progress
-from desktop_sync.gui.background import ReadApart
 from desktop_sync.gui.dashboard_parts import (
     RED,
     STYLE,
@@ -34,6 +33,7 @@ from desktop_sync.gui.dashboard_parts import (
 )
 from desktop_sync.gui.month_chart import MonthChart
 from desktop_sync.gui.needs_you import NeedsYouPanel
+from desktop_sync.gui.read_apart import ReadApart
 from desktop_sync.gui.status import (
     Side,
     SideTrouble,

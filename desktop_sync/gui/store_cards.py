@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_sync.app.facade import DesktopSync, StoreStatus
-from desktop_sync.gui.background import ReadApart
+from desktop_sync.gui.read_apart import ReadApart
 
 __all__ = ["PAUSED_LINE", "PausesStores", "StoreCards", "store_card_lines", "store_parts"]
 

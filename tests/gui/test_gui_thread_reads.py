@@ -145,3 +145,34 @@ def test_the_orders_tab_reads_its_page_again_off_the_gui_thread_after_a_cycle(
     qtbot.waitUntil(lambda: model.total == 10, timeout=10_000)
     assert ("orders_page", threading.main_thread()) not in reader.reads
     assert any(name == "orders_page" for name, _ in reader.reads)
+
+
+def test_the_windows_reads_start_no_thread_from_the_gui_thread(
+    window: tuple[MainWindow, _Watched], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each read had a thread of its own, and ``Thread.start`` waits for the thread to begin:
+    20-70 ms of the GUI thread under load, hundreds of times in a sync. The reads go to one
+    reading thread, already there, in turn."""
+    made, _reader = window
+    dashboard = made.dashboard
+    qtbot.waitUntil(lambda: not dashboard.needs_you.reading, timeout=10_000)
+    started_here: list[str] = []
+    start = threading.Thread.start
+
+    def noted(thread: threading.Thread) -> None:
+        if threading.current_thread() is threading.main_thread():
+            started_here.append(thread.name)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", noted)
+    made.controller.cycle_started.emit()
+    made.controller.progress.emit(Progress(Direction.PUSH, 4, 0, Stage.READING))
+    _orders(40, 1)
+    made.controller.cycle_finished.emit(
+        CycleResult(Health.OK, push=PushResult(sent=0), finished_at=datetime.now(UTC))
+    )
+    qtbot.waitUntil(lambda: dashboard.pending.number.text() == "4", timeout=10_000)
+    qtbot.waitUntil(lambda: made.orders_tab.model.rowCount() == 8, timeout=10_000)
+    qtbot.waitUntil(lambda: not dashboard.needs_you.reading, timeout=10_000)
+    assert dashboard.failed.number.text() == "4"
+    assert [n for n in started_here if n != "desktop-sync-reads"] == []
