@@ -11,6 +11,7 @@ caller's.
 from __future__ import annotations
 
 import functools
+import gc
 import inspect
 import threading
 import time
@@ -59,6 +60,7 @@ class SlotClock:
         self.timed: dict[str, Timed] = {}
         self._gui = threading.get_ident()
         self._undo: list[tuple[type, str, Any]] = []
+        self._collecting = 0.0
         self.on = False
         """Calls count only while on (the window's start-up is not the sync's doing)."""
 
@@ -72,7 +74,20 @@ class SlotClock:
                 self._undo.append((cls, name, value))
                 setattr(cls, name, self._timed(f"{cls.__name__}.{name}", value))
 
+    def watch_collections(self) -> None:
+        """Python's garbage collections count too, under the name ``gc (generation N)``: one
+        runs between any two calls and stops every thread."""
+        gc.callbacks.append(self._collection)
+
+    def _collection(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._collecting = time.perf_counter()
+        elif self.on and threading.get_ident() == self._gui:
+            self._note(f"gc (generation {info.get('generation')})", self._collecting)
+
     def unwrap(self) -> None:
+        if self._collection in gc.callbacks:
+            gc.callbacks.remove(self._collection)
         for cls, name, value in reversed(self._undo):
             setattr(cls, name, value)
         self._undo.clear()

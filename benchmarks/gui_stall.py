@@ -122,6 +122,7 @@ def clock_the_window() -> SlotClock:
         ]
     )
     clock.wrap([c for c in DesktopSync.__mro__ if c is not object], public_only=True)
+    clock.watch_collections()
     return clock
 
 
