@@ -31,9 +31,10 @@ sys.path.insert(0, str(ROOT))
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from benchmarks.gui_heartbeat import Heartbeat  # noqa: E402
 from desktop_sync.app.facade import DesktopSync  # noqa: E402
 from desktop_sync.app.paths import journal_path  # noqa: E402
 from desktop_sync.app.platforms import send_rule_for  # noqa: E402
@@ -154,30 +155,6 @@ class _FirstPaint(QObject):
 IDLE_CONTROL_MS = 5_000
 
 
-class Heartbeat(QObject):
-    """A 5 ms timer on the GUI thread; a long gap between beats is a stall the merchant feels."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gaps: list[float] = []
-        self._last = time.perf_counter()
-        self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.timeout.connect(self._beat)
-
-    def start(self) -> None:
-        self._last = time.perf_counter()
-        self._timer.start(HEARTBEAT_MS)
-
-    def stop(self) -> None:
-        self._timer.stop()
-
-    def _beat(self) -> None:
-        now = time.perf_counter()
-        self.gaps.append((now - self._last) * 1000)
-        self._last = now
-
-
 def measure(journal_file: Path, profile: Profile, scale: float) -> dict[str, Any]:
     loop = QEventLoop()
     painted = _FirstPaint(loop)
@@ -204,7 +181,7 @@ def measure(journal_file: Path, profile: Profile, scale: float) -> dict[str, Any
 
     # Control, same run: the heartbeat with the window open and nothing syncing. On a loaded
     # machine the OS alone delays the GUI thread; the sync's own cost is the difference.
-    idle = Heartbeat()
+    idle = Heartbeat(HEARTBEAT_MS)
     idle_loop = QEventLoop()
     idle.start()
     QTimer.singleShot(IDLE_CONTROL_MS, idle_loop.quit)
@@ -212,7 +189,7 @@ def measure(journal_file: Path, profile: Profile, scale: float) -> dict[str, Any
     idle.stop()
 
     controller.start()
-    heartbeat = Heartbeat()
+    heartbeat = Heartbeat(HEARTBEAT_MS)
     finished: list[CycleResult] = []
     done = QEventLoop()
     controller.cycle_finished.connect(lambda result: (finished.append(result), done.quit()))
@@ -229,8 +206,8 @@ def measure(journal_file: Path, profile: Profile, scale: float) -> dict[str, Any
     rows_loaded = window.log_model.rowCount()
     window.quit_app()
     reader.close()
-    gaps = sorted(heartbeat.gaps) or [0.0]
-    idle_gaps = sorted(idle.gaps) or [0.0]
+    gaps = sorted(late + HEARTBEAT_MS for late in heartbeat.late) or [0.0]
+    idle_gaps = sorted(late + HEARTBEAT_MS for late in idle.late) or [0.0]
     push = finished[0].push
     return {
         "idle_longest_stall_ms": round(max(idle_gaps[-1] - HEARTBEAT_MS, 0.0), 1),

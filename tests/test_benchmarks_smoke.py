@@ -31,6 +31,7 @@ EXPECTED = {
     "stores_fair": {"efficiency", "rate_limited", "quiet_worst_seconds", "requests_per_order"},
     "orders_view": {"open_ms", "worst_filter_ms", "search_name_ms", "needs_me_ms"},
     "month_chart": {"month_worker_ms", "month_gui_thread_ms", "month_stall_ms"},
+    "gui_stall": {"longest_late_ms", "control_longest_late_ms", "excess_longest_ms"},
 }
 
 

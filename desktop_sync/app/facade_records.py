@@ -3,10 +3,10 @@ status, a backfill's outcome, and the reads the window's dashboard and log make.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from desktop_sync.app.order_services import OrdersReader
 from desktop_sync.app.store_results import StoreBackfill, StoreStatus
@@ -15,12 +15,16 @@ from desktop_sync.state.records import EventRow, JournalCounts, OrderRow, Shipme
 
 __all__ = ["Backfill", "JournalReader", "Status"]
 
+Read = TypeVar("Read")
+
 
 class JournalReader(OrdersReader, Protocol):
     """The reads the window's dashboard and sync log make, all through the facade (which
     offers them): the widgets never hold the journal itself."""
 
     def counts(self) -> JournalCounts: ...
+
+    def read_apart(self, read: Callable[[Any], Read]) -> Read: ...
 
     def failures(self) -> tuple[tuple[OrderRow, ...], tuple[ShipmentRow, ...]]: ...
 

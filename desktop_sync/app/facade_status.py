@@ -3,8 +3,10 @@ counts, Retry and backfill. They need no connection."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Self, TypeVar
 
 from desktop_sync.app.facade_core import FacadeCore, start_of
 from desktop_sync.app.facade_records import Backfill, Status
@@ -20,6 +22,9 @@ from desktop_sync.state.records import JournalCounts, OrderRow, ShipmentRow
 
 __all__ = ["JournalServices"]
 
+Read = TypeVar("Read")
+"""What a read made ``read_apart`` gives back."""
+
 
 class JournalServices(FacadeCore):
     """Status, counts, failures, Retry and backfill of every store, or one."""
@@ -29,8 +34,21 @@ class JournalServices(FacadeCore):
         return tuple(store_status(self.journal, s, saved) for s in self.stores(store))
 
     def counts(self) -> JournalCounts:
-        """Every store's journal counts, added up."""
-        return combine_counts([part.counts for part in self._store_statuses()])
+        """Every store's journal counts, added up (counted in SQLite: no row is listed)."""
+        return combine_counts([self.journal.for_store(s.id).counts() for s in self.stores()])
+
+    def read_apart(self, read: Callable[[Self], Read]) -> Read:
+        """``read`` given this facade on a journal connection of its own, for a worker thread:
+        the window's reads that take a while over a big journal (the counters, every store's
+        status) run there, and the window never stands still meanwhile. Reads only: the copy
+        holds no lock, so anything that writes raises ``NotLocked``."""
+        twin = copy.copy(self)
+        twin._lock = None
+        twin._journal = None
+        try:
+            return read(twin)
+        finally:
+            twin.close()
 
     def failures(self) -> tuple[tuple[OrderRow, ...], tuple[ShipmentRow, ...]]:
         """The failed orders and the failed shipments of every store, each waiting for the

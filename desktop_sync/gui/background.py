@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Signal
 
 from desktop_sync.gui.call_threads import CallThreads, Outcome
 
-__all__ = ["Describe", "TaskRunner"]
+__all__ = ["Describe", "TaskRunner", "gui_thread_inbox"]
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,9 @@ class _Inbox(QObject):
 _inbox: _Inbox | None = None
 
 
-def _the_inbox() -> _Inbox:
-    """The application's inbox, made on first use (on the GUI thread, by a runner)."""
+def gui_thread_inbox() -> _Inbox:
+    """The application's inbox, made on first use (on the GUI thread, by a runner); its
+    ``post`` may be called from any thread."""
     global _inbox
     if _inbox is None or not shiboken6.isValid(_inbox):
         _inbox = _Inbox()
@@ -107,7 +108,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._describe = describe
         self._latest_only = latest_only
-        inbox = _the_inbox()
+        inbox = gui_thread_inbox()
         self._calls = CallThreads(lambda outcome: inbox.post(lambda: self._heard(outcome)))
         # Not a method of this runner: it must run while the runner is being destroyed.
         self.destroyed.connect(self._calls.close)

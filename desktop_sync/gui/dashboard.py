@@ -32,6 +32,7 @@ from desktop_sync.gui.dashboard_parts import (
 )
 from desktop_sync.gui.month_chart import MonthChart
 from desktop_sync.gui.needs_you import NeedsYouPanel
+from desktop_sync.gui.read_apart import ReadApart
 from desktop_sync.gui.standing import Facts, SyncRecord, standing
 from desktop_sync.gui.status import (
     Side,
@@ -114,6 +115,8 @@ class Dashboard(QWidget):
         self.clock_message = ""
         """The sentence about this PC's clock when the last reading found it off, else ""."""
         self._needs_read = False
+        self._counting = ReadApart(reader, lambda apart: apart.counts(), self)
+        self._counting.landed.connect(self._counts_landed)
         self._watched: QWidget | None = None
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         """Now, for the relative times (tests move it)."""
@@ -202,7 +205,7 @@ class Dashboard(QWidget):
         self._read_last_sent()
         self._show_health()
         self._show_times()
-        self.refresh_counts()
+        self.refresh_counts(reader.counts())  # before the window shows: read here, at once
         self.month_chart.refresh()
 
     # -- slots for the controller's signals ----------------------------------------------
@@ -294,12 +297,26 @@ class Dashboard(QWidget):
         failed shipments, the orders the cycles said need the merchant)."""
         return self.needs_you.count
 
+    @property
+    def counting(self) -> bool:
+        """The counters are being read (on a worker thread)."""
+        return self._counting.reading
+
     def refresh_counts(self, counts: JournalCounts | None = None) -> None:
-        """The counters, from ``counts`` (a progress step's) or else read through the reader."""
-        given, before = counts, self.counts
-        self.counts = counts if counts is not None else self._reader.counts()
-        counts = self.counts
-        if given is None or needs_you_may_change(before, counts) or not self._needs_read:
+        """The counters, from ``counts`` (a progress step's); else read on a worker thread
+        (over a big journal the count takes a while) and shown when they land, with Needs
+        you read again meanwhile."""
+        if counts is None:
+            self._needs_read = True
+            self.needs_you.refresh(self.attention)
+            self._counting.start()
+            return
+        self._counting.cancel()  # a step's counts are newer than a read still running
+        self._show_counts(counts)
+
+    def _show_counts(self, counts: JournalCounts) -> None:
+        before, self.counts = self.counts, counts
+        if needs_you_may_change(before, counts) or not self._needs_read:
             self._needs_read = True
             self.needs_you.refresh(self.attention)
         self.sent.set(counts.sent)
@@ -308,6 +325,13 @@ class Dashboard(QWidget):
         self.failed.set(problems, RED if problems else None)
         self.fulfilled.set(counts.fulfillments)
         self._fit_chart()
+
+    def _counts_landed(self, counts: object) -> None:
+        if not isinstance(counts, JournalCounts):
+            return
+        self._show_counts(counts)
+        if self.paused and not self.running and self.activity.text().startswith("Paused"):
+            self.activity.setText(self._paused_text())  # how many wait, as now counted
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

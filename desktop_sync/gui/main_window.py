@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         # Retry or Send anyway syncs now, as the same action in Needs you does.
         self.orders_tab.order_acted.connect(self.dashboard.needs_you.acted)
         # A card per store (hidden with one store: the dashboard's card tells it).
-        self.store_cards = StoreCards(lambda: store_parts(reader))
+        self.store_cards = StoreCards(lambda: store_parts(reader), reader=reader)
         # The log, the orders and the stores as tabs below the dashboard; they take the
         # window's height, and the orders keep room for their rows at the smallest.
         self.tabs = WindowTabs(self.log_view, self.orders_tab, self.store_cards, self)
@@ -245,8 +245,8 @@ class MainWindow(QMainWindow):
             (controller.health_changed, self._health_changed),
             (controller.schedule_changed, self.dashboard.on_schedule_changed),
             (controller.cycle_started, self._cycle_started),
-            (controller.cycle_finished, self.store_cards.refresh),
-            (controller.stores_paused, self.store_cards.refresh),
+            (controller.cycle_finished, self.store_cards.refresh_soon),
+            (controller.stores_paused, self.store_cards.refresh_soon),
             (controller.stores_paused, self.dashboard.set_paused_stores),
         ]
         if self.tray is not None:

@@ -4,11 +4,10 @@ reason, with the row's action (Retry, Send anyway, Send them) and Dismiss."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_sync.app.facade_types import Action, Failure, Look, NeedsYou, NeedsYouRow
-from desktop_sync.gui.background import TaskRunner
+from desktop_sync.gui.read_apart import ReadApart
 
 if TYPE_CHECKING:
     from desktop_sync.app.facade import JournalReader
@@ -52,6 +51,14 @@ def _second_column(row: NeedsYouRow) -> str:
     return row.said or row.title
 
 
+def _needs_you_apart(reader: JournalReader, looks: list[Look]) -> NeedsYou:
+    return reader.needs_you_apart(looks)
+
+
+READ_SPACING_MS = 500
+"""Needs you is read at most this often; an ask in between is read when it ends."""
+
+
 class NeedsYouPanel(QFrame):
     """Reads the list through the facade on a worker thread (``reader.needs_you_apart``:
     thousands of held orders never hold the window up); actions go through the facade too."""
@@ -68,9 +75,15 @@ class NeedsYouPanel(QFrame):
         self.setObjectName("card")
         self._reader = reader
         self.listed = NeedsYou(())
-        self._reading = TaskRunner(self, describe=str, latest_only=True)
-        self._reading.succeeded.connect(self._show)
+        self._reading = ReadApart(reader, _needs_you_apart, self)
+        self._reading.landed.connect(self._show)
         self._reading.failed.connect(self._not_read)
+        self._again: list[Look] | None = None
+        """What to read next: asked while a read ran, or within ``READ_SPACING_MS`` of one."""
+        self._spacing = QTimer(self)
+        self._spacing.setSingleShot(True)
+        self._spacing.setInterval(READ_SPACING_MS)
+        self._spacing.timeout.connect(self._read_again)
         self.title = QLabel()
         self.list = QTreeWidget()
         self.list.setHeaderLabels(["Orders", "What needs you"])
@@ -115,20 +128,32 @@ class NeedsYouPanel(QFrame):
     @property
     def reading(self) -> bool:
         """A read of the list is on its way."""
-        return self._reading.busy
+        return self._reading.reading or self._again is not None
 
     def refresh(self, attention: Sequence[Failure] = ()) -> None:
         """Read the list again, on a worker (``listed_changed`` says when it has landed);
         ``attention`` are what this window's cycles said needs a look (also saved, so the
         count is the one ``desktop-sync status`` shows)."""
-        looks = [Look(f.order_number, f.reason) for f in attention]
-        self._reading.start(functools.partial(self._reader.needs_you_apart, looks))
+        self._again = [Look(f.order_number, f.reason) for f in attention]
+        self._read_again()
+
+    def _read_again(self) -> None:
+        """Read what was asked last, unless a read runs or ran just now: then once it lands,
+        or its spacing ends (a burst of asks, a held order at each progress step of a
+        backlog, is one read, not one thread and a read of every row per ask)."""
+        if self._again is None or self._reading.reading or self._spacing.isActive():
+            return
+        looks, self._again = self._again, None
+        self._spacing.start()
+        self._reading.start(looks)
 
     def _not_read(self, sentence: str) -> None:
         """The journal could not be read (the sentence says why): the list stays as it was."""
+        self._read_again()
         self.detail.setText(sentence)
 
     def _show(self, listed: object) -> None:
+        self._read_again()
         if not isinstance(listed, NeedsYou):
             return
         selected = self._selected()

@@ -4,16 +4,15 @@ ten. Filters and the search run in the journal; typing waits for a pause (deboun
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_sync.app.facade_types import OrderLine, OrdersQuery, OrderWord
-from desktop_sync.gui.background import TaskRunner
 from desktop_sync.gui.log_model import exact_time, readable_time
 from desktop_sync.gui.paged_model import Index, PagedTableModel
+from desktop_sync.gui.read_apart import ReadApart
 
 if TYPE_CHECKING:
     from desktop_sync.app.facade_types import OrdersReader
@@ -36,6 +35,17 @@ STORE, NUMBER, PLACED, CUSTOMER, TOTAL, STATE, ORDERDESK, FOLDER, TRACKING, FULF
     len(COLUMNS)
 )
 PAGE_SIZE = 200
+
+
+def _first_page(
+    reader: OrdersReader, query: OrdersQuery, limit: int
+) -> tuple[OrdersQuery, list[OrderLine]]:
+    return query, reader.orders_page(query, limit)
+
+
+def _count(reader: OrdersReader, query: OrdersQuery) -> tuple[OrdersQuery, int]:
+    return query, reader.count_orders_apart(query)
+
 
 _STATE_COLOURS = {
     OrderWord.FAILED: QColor("#b91c1c"),
@@ -85,9 +95,13 @@ class OrdersModel(PagedTableModel[OrderLine]):
         # page holds 200 orders and only a few dozen are ever on screen.
         self._cells: dict[int, tuple[str, ...]] = {}
         self.total = 0
-        # Counted on a worker: the table shows its first page at once, the count follows.
-        self._counter = TaskRunner(self, describe=lambda exc: str(exc), latest_only=True)
-        self._counter.succeeded.connect(self._counted)
+        # Counted on the reading thread: the table shows its first page at once, the count
+        # follows.
+        self._counter = ReadApart(reader, _count, self)
+        self._counter.landed.connect(self._counted)
+        # After a sync: the first page read again on a worker, shown when it lands.
+        self._fresh = ReadApart(reader, _first_page, self)
+        self._fresh.landed.connect(self._fresh_page)
         self._load_first_page()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -129,13 +143,26 @@ class OrdersModel(PagedTableModel[OrderLine]):
         self._read_afresh()
 
     def refresh(self) -> None:
-        """Read the first page again (after a sync), keeping the filter."""
-        self._read_afresh()
+        """Read the first page again (after a sync), keeping the filter: on a worker thread
+        (over 100,000 orders it takes a while), shown when it lands."""
+        self._fresh.start(self._query, self._page_size + 1)
 
     # -- internals -----------------------------------------------------------------------
 
     def _read_afresh(self) -> None:
+        self._fresh.cancel()  # read before this: older
         super()._read_afresh()
+        self.query_applied.emit()
+
+    def _fresh_page(self, landed: object) -> None:
+        query, rows = landed if isinstance(landed, tuple) else (None, [])
+        if query != self._query:
+            return  # the filter changed meanwhile: its own page is shown
+        self.beginResetModel()
+        self._forget()
+        self._show_page(rows)
+        self.endResetModel()
+        self._counter.start(self._query)
         self.query_applied.emit()
 
     def _read_page(self, after: OrderLine | None, limit: int) -> list[OrderLine]:
@@ -153,8 +180,11 @@ class OrdersModel(PagedTableModel[OrderLine]):
 
     def _load_first_page(self) -> None:
         super()._load_first_page()
-        self._counter.start(functools.partial(self._reader.count_orders_apart, self._query))
+        self._counter.start(self._query)
 
-    def _counted(self, total: object) -> None:
-        self.total = total if isinstance(total, int) else 0
+    def _counted(self, counted: object) -> None:
+        query, total = counted if isinstance(counted, tuple) else (None, 0)
+        if query != self._query:
+            return  # counted for a filter since changed: its own count follows
+        self.total = total
         self.counted.emit(self.total)

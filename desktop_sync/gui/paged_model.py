@@ -126,11 +126,16 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
 
     def _load_first_page(self) -> None:
         self._forget()
-        self._exhausted = False
-        self._rows = self._page(None)
+        self._show_page(self._read_page(None, self._page_size + 1))
+
+    def _show_page(self, rows: list[Row]) -> None:
+        """The first page, read with one row more than a page (inside a model reset)."""
+        self._rows = self._trimmed(rows)
 
     def _page(self, after: Row | None) -> list[Row]:
+        return self._trimmed(self._read_page(after, self._page_size + 1))
+
+    def _trimmed(self, rows: list[Row]) -> list[Row]:
         # One row more than a page says whether to offer another fetch, without a COUNT.
-        rows = self._read_page(after, self._page_size + 1)
         self._exhausted = len(rows) <= self._page_size
         return rows[: self._page_size]

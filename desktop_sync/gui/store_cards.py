@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_sync.app.facade import DesktopSync, StoreStatus
+from desktop_sync.gui.read_apart import ReadApart
 
 __all__ = ["PAUSED_LINE", "PausesStores", "StoreCards", "store_card_lines", "store_parts"]
 
@@ -50,10 +51,18 @@ class StoreCards(QWidget):
     ``control`` (set by the window) pauses and resumes one store."""
 
     def __init__(
-        self, read: Callable[[], tuple[StoreStatus, ...]], parent: QWidget | None = None
+        self,
+        read: Callable[[], tuple[StoreStatus, ...]],
+        parent: QWidget | None = None,
+        *,
+        reader: object = None,
     ) -> None:
         super().__init__(parent)
         self._read = read
+        # The window's reads after each cycle: every store's status on a worker thread.
+        self._reading = ReadApart(reader, store_parts, self) if reader is not None else None
+        if self._reading is not None:
+            self._reading.landed.connect(self._show)
         self.control: PausesStores | None = None
         self._row = QHBoxLayout(self)
         self._row.setContentsMargins(0, 0, 0, 0)
@@ -63,9 +72,21 @@ class StoreCards(QWidget):
         self.refresh()
 
     def refresh(self, *_: object) -> None:
-        """Read every store's status again and show it (after each cycle, after a change, when
-        a store is paused or resumed)."""
-        parts = self._read()
+        """Read every store's status again and show it (after a change of stores)."""
+        if self._reading is not None:
+            self._reading.cancel()  # what it reads is older than this
+        self._show(self._read())
+
+    def refresh_soon(self, *_: object) -> None:
+        """``refresh``, read on a worker thread when a ``reader`` was given (after each cycle,
+        when a store is paused or resumed: over a big journal the statuses take a while)."""
+        if self._reading is None:
+            self.refresh()
+        else:
+            self._reading.start()
+
+    def _show(self, parts: object) -> None:
+        assert isinstance(parts, tuple)
         for card in self.cards:
             self._row.removeWidget(card)
             card.deleteLater()

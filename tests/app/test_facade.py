@@ -157,3 +157,22 @@ def test_before_the_first_scan_a_backfill_is_weighed_against_the_saved_start() -
         assert (later.moved, later.starts_at) == (False, datetime(2024, 1, 1, tzinfo=UTC))
         assert app.journal.get_cursor("push") is None  # the first scan starts at the saved start
         assert app.backfill("2023-01-01").moved
+
+
+def test_counts_count_and_list_no_failed_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22: the counters' read listed every failed order and shipment (the status's
+    parts) only to count them: 100 ms over a journal with 6,666 orders in Needs you, on the
+    window's thread at each cycle's end. It counts in SQLite alone now."""
+    with DesktopSync(driver="status", lock=False) as app:
+        _with_history(app)
+        listed: list[str] = []
+
+        def listing(self: Journal, state: str) -> list[object]:
+            listed.append(state)
+            return []
+
+        monkeypatch.setattr(Journal, "orders_in_state", listing)
+        monkeypatch.setattr(Journal, "shipments_in_state", listing)
+        counts = app.counts()
+        assert (counts.sent, counts.failed, counts.skipped, counts.pending) == (1, 1, 1, 0)
+        assert listed == []

@@ -86,6 +86,11 @@ def collected_on_the_gui_thread(qtbot: QtBot) -> Iterator[None]:
     shiboken6.delete(collector)
 
 
+def counters_read(qtbot: QtBot, dashboard: Dashboard) -> None:
+    """Wait until the counters' read (made on a worker thread) has landed on the dashboard."""
+    qtbot.waitUntil(lambda: not dashboard.counting, timeout=10_000)
+
+
 def needs_you_read(qtbot: QtBot, dashboard: Dashboard) -> None:
     """Wait until Needs you's read (made on a worker thread) has landed on the dashboard."""
     qtbot.waitUntil(lambda: not dashboard.needs_you.reading, timeout=10_000)

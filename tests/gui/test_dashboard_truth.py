@@ -27,6 +27,7 @@ from desktop_sync.state.journal import Journal
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.server import Fault
+from tests.gui.conftest import counters_read
 from tests.gui.test_main_window import WindowMaker, _log_orders, ended, journal, make_window
 from tests.gui.test_workers import make_profile
 
@@ -72,6 +73,7 @@ def test_pause_during_a_burst_stops_after_the_order_in_flight_and_says_so(
     waiting = journal.counts().pending
     assert waiting == 30 - in_orderdesk > 0
     qtbot.waitUntil(lambda: window.controller.health is Health.PAUSED, timeout=WAIT_MS)
+    counters_read(qtbot, dashboard)
     assert dashboard.activity.text() == (
         f"Paused: {waiting} orders wait to send. Press Resume to send them."
     )

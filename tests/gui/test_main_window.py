@@ -29,7 +29,7 @@ from desktop_sync.state.journal import Journal
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.demo import DemoSandbox
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
-from tests.gui.conftest import needs_you_read
+from tests.gui.conftest import counters_read, needs_you_read
 from tests.gui.test_workers import make_profile
 
 pytestmark = pytest.mark.gui
@@ -112,6 +112,7 @@ def test_sync_now_shows_the_pushed_orders_in_the_log_and_the_counters(
     with qtbot.waitSignal(window.controller.cycle_finished, timeout=20_000):
         pass
     assert _log_orders(window, "Sent to Order Desk.") == numbers
+    counters_read(qtbot, dashboard)
     assert dashboard.sent.number.text() == "4"
     assert dashboard.failed.number.text() == "0"
     assert dashboard.sync_button.isEnabled()
@@ -152,6 +153,7 @@ def test_a_failed_order_is_listed_with_its_reason_and_retry_sends_it(
         qtbot.mouseClick(dashboard.retry_button, Qt.MouseButton.LeftButton)
     assert [o["source_id"] for o in orderdesk.orders()] == [str(order_id)]
     needs_you_read(qtbot, dashboard)
+    counters_read(qtbot, dashboard)
     assert dashboard.failed_box.isHidden()
     assert dashboard.sent.number.text() == "1"
 
@@ -279,6 +281,7 @@ def test_demo_session_syncs_the_sandbox_and_close_stops_everything(qtbot: QtBot)
         with qtbot.waitSignal(window.controller.cycle_finished, timeout=20_000) as finished:
             pass
         assert finished.args[0].push.sent == sandbox.initial_orders
+        counters_read(qtbot, window.dashboard)
         assert window.dashboard.sent.number.text() == str(sandbox.initial_orders)
     finally:
         session.close()

@@ -15,6 +15,7 @@ from desktop_sync.engine.sync import SyncEngine
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.server import Fault
+from tests.gui.conftest import counters_read
 from tests.gui.test_main_window import WindowMaker, ended, journal, make_window
 
 __all__ = ["ended", "journal", "make_window"]  # fixtures, used by name
@@ -65,6 +66,7 @@ def test_resume_during_a_running_sync_no_longer_says_paused(
     with qtbot.waitSignal(window.controller.cycle_finished, timeout=WAIT_MS):
         pass
     assert window.dashboard.health is Health.OK
+    counters_read(qtbot, window.dashboard)
     assert window.dashboard.sent.number.text() == "2"
 
 
