@@ -117,6 +117,8 @@ class Dashboard(QWidget):
         self._needs_read = False
         self._counting = ReadApart(reader, lambda apart: apart.counts(), self)
         self._counting.landed.connect(self._counts_landed)
+        self._finished: list[CycleResult] = []
+        """Cycles' ends waiting for the counts read after them."""
         self._watched: QWidget | None = None
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         """Now, for the relative times (tests move it)."""
@@ -212,7 +214,7 @@ class Dashboard(QWidget):
 
     def on_cycle_started(self) -> None:
         self.running = True
-        self.record.started(self._reader.counts())
+        self.record.started(self.counts)  # as last shown: no read on the GUI thread
         self.sync_button.setEnabled(False)
         self.sync_button.setText("Syncing...")
         self.activity.setText("Syncing...")
@@ -237,11 +239,24 @@ class Dashboard(QWidget):
         self.health = Health.PAUSED if self.paused else result.health
         self.sync_button.setEnabled(True)
         self.sync_button.setText("Sync now")
+        # What this cycle did is told once its end's counts land (read on the reading thread;
+        # a read begun before the end would count what was then, so it lands nowhere).
+        if result.push is None and result.pull is None:
+            self._take_in(result)  # nothing ran: nothing to count first
+        else:
+            self._finished.append(result)
+            self._counting.cancel()
         self.refresh_counts()
+        self.month_chart.refresh()
+        self._show_times()
+        self._show_health()
+
+    def _take_in(self, result: CycleResult) -> None:
+        """The cycle's end, with the counts read after it."""
         if self.record.finished(result, self.counts) and result.finished_at is not None:
             self.month_chart.set_last_good(result.finished_at)  # a cycle that did its work
-        self.month_chart.refresh()
-        self.activity.setText(self._after_cycle_text(result))
+        if not self.running:
+            self.activity.setText(self._after_cycle_text(result))
         self._show_times()
         self._show_health()
 
@@ -325,6 +340,9 @@ class Dashboard(QWidget):
         self.failed.set(problems, RED if problems else None)
         self.fulfilled.set(counts.fulfillments)
         self._fit_chart()
+        finished, self._finished = self._finished, []
+        for result in finished:
+            self._take_in(result)
 
     def _counts_landed(self, counts: object) -> None:
         if not isinstance(counts, JournalCounts):

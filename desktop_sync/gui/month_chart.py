@@ -5,8 +5,9 @@ paler; the legend names the stores. Hovering a day says its figures, store by st
 the line above the bars says the last good sync's exact time. With the keyboard focus, the
 arrow keys (and Home, End) go from day to day and say each one.
 
-The month is read through the facade on a worker thread (``reader.month_apart``), never the
-window's; a read started later replaces one still running, whose answer is then dropped."""
+The month is read through the facade on the window's reading thread (``gui.read_apart``,
+``reader.month_apart``), never the GUI thread; a read asked later replaces one still running,
+whose answer is then dropped."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from desktop_sync.app.facade_types import DayTally, Month
-from desktop_sync.gui.background import TaskRunner
+from desktop_sync.gui.read_apart import ReadApart
 
 if TYPE_CHECKING:
     from desktop_sync.app.facade import JournalReader
@@ -74,8 +75,8 @@ class MonthChart(QWidget):
     def __init__(self, reader: JournalReader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._reader = reader
-        self._reading = TaskRunner(self, describe=str, latest_only=True)
-        self._reading.succeeded.connect(self._landed)
+        self._reading = ReadApart(reader, _month_of, self)
+        self._reading.landed.connect(self._landed)
         self._reading.failed.connect(self._not_read)
         self.month = Month()
         self.last_good: datetime | None = None
@@ -107,12 +108,13 @@ class MonthChart(QWidget):
     @property
     def reading(self) -> bool:
         """A read of the month is on its way."""
-        return self._reading.busy
+        return self._reading.reading
 
     def refresh(self) -> None:
         """Read the month again, on a worker; it is drawn when it lands. A read that fails
         (the journal busy or damaged: the log says so) leaves the chart as it was."""
-        self._reading.start(self._reader.month_apart)
+        self._reading.cancel()  # older news: it lands nowhere
+        self._reading.start()
 
     def _not_read(self, sentence: str) -> None:
         log.warning("The month's chart could not be read: %s", sentence)
@@ -310,3 +312,8 @@ class MonthChart(QWidget):
         painter.drawText(
             int(plot.center().x() - metrics.horizontalAdvance(peak) / 2), int(axis), peak
         )
+
+
+def _month_of(reader: JournalReader) -> Month:
+    """The month's read, as the reading thread makes it."""
+    return reader.month_apart()

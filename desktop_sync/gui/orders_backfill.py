@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime, time
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QTimer, Signal
@@ -18,6 +19,16 @@ if TYPE_CHECKING:
     from desktop_sync.app.facade_types import OrdersReader
 
 __all__ = ["BackfillBar"]
+
+
+class _Stage(Enum):
+    """Where the bar's sentence is: nothing said, Send them pressed, its sync running, its
+    result said."""
+
+    QUIET = "quiet"
+    ASKED = "asked"
+    SYNCING = "syncing"
+    SAID = "said"
 
 
 # The backfill's result is said once: it goes at the next sync, or after this long.
@@ -64,7 +75,7 @@ class BackfillBar(QWidget):
         self._runner.succeeded.connect(self._previewed)
         self._runner.failed.connect(self._failed)
         self._runner.busy_changed.connect(lambda busy: self.check_button.setEnabled(not busy))
-        self._stage = ""
+        self._stage = _Stage.QUIET
         """"asked" (Send pressed, its sync not started), "sending" (its sync runs), "said"
         (its result is shown) or ""."""
         self._result_shown = QTimer(self)
@@ -73,14 +84,14 @@ class BackfillBar(QWidget):
         self._result_shown.timeout.connect(self._result_said)
 
     def on_cycle_started(self) -> None:
-        if self._stage == "said":
+        if self._stage is _Stage.SAID:
             self._result_said()
-        elif self._stage == "asked":
-            self._stage = "sending"
+        elif self._stage is _Stage.ASKED:
+            self._stage = _Stage.SYNCING
 
     def on_cycle_finished(self, result: CycleResult) -> None:
         """The sync that sent the backfill ended: its result, said once."""
-        if self._stage != "sending":
+        if self._stage is not _Stage.SYNCING:
             return
         push = result.push
         if push is None:
@@ -93,7 +104,7 @@ class BackfillBar(QWidget):
                 if not left
                 else f"{words}; {left:,} could not be sent yet (the banner above says why)."
             )
-        self._stage = "said"
+        self._stage = _Stage.SAID
         self._result_shown.start()
 
     @property
@@ -103,7 +114,7 @@ class BackfillBar(QWidget):
         return datetime.combine(date(day.year(), day.month(), day.day()), time()).astimezone()
 
     def check(self) -> None:
-        self._stage = ""  # the merchant moved on: what is said now is this check's
+        self._stage = _Stage.QUIET  # the merchant moved on: what is said now is this check's
         self._result_shown.stop()
         self.preview = None
         self.send_button.setEnabled(False)
@@ -121,7 +132,7 @@ class BackfillBar(QWidget):
         )
         self.preview = None
         self.send_button.setEnabled(False)
-        self._stage = "asked"
+        self._stage = _Stage.ASKED
         self.backfilled.emit()
 
     def _previewed(self, preview: object) -> None:
@@ -136,7 +147,7 @@ class BackfillBar(QWidget):
         self.said.setText(sentence)
 
     def _result_said(self) -> None:
-        self._stage = ""
+        self._stage = _Stage.QUIET
         self._result_shown.stop()
         self.said.clear()
 

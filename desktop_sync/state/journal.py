@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
@@ -71,7 +72,7 @@ class Journal(JournalOrders, JournalShipments, JournalCursors, JournalEvents):
                 self.path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
             add_text_search(self._conn)
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            _write_ahead(self._conn, timeout)
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self.previous_schema = migrate(self._conn)
@@ -178,3 +179,18 @@ class Journal(JournalOrders, JournalShipments, JournalCursors, JournalEvents):
             + shipments.get(ShipmentState.CREATING, 0),
             shipments_failed=shipments.get(ShipmentState.FAILED, 0),
         )
+
+
+def _write_ahead(conn: sqlite3.Connection, timeout: float) -> None:
+    """Put the journal in WAL mode. On a journal just made, another connection opening it at
+    the same moment (the window and its reading thread on a first start) may hold it while
+    it changes mode, and SQLite answers "locked" at once, without its busy wait: wait here."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)

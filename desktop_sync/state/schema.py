@@ -132,14 +132,22 @@ def migrate(conn: sqlite3.Connection) -> int:
             f"This journal was written by a newer version of the app (schema {before}); "
             "update the app before opening it."
         )
+    stepped = False
     for version in range(before, SCHEMA_VERSION):
         statements = [s.strip() for s in _MIGRATIONS[version].split(";") if s.strip()]
         with conn:
-            conn.execute("BEGIN")
+            # Another connection opening the same new journal at the same moment (the window
+            # and its reading thread) may have taken this step while this one waited for the
+            # write lock: the version read under the lock says.
+            conn.execute("BEGIN IMMEDIATE")
+            (now,) = conn.execute("PRAGMA user_version").fetchone()
+            if now > version:
+                continue
             for statement in statements:
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
-    if before < SCHEMA_VERSION:
+            stepped = True
+    if stepped:
         # Rebuilt tables leave their old pages free and the schema spread over several: pack
         # the file once, so it is as small, and its first page as whole, as a fresh one.
         conn.execute("VACUUM")

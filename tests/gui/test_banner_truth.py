@@ -21,7 +21,7 @@ from desktop_sync.state.order_facts import Hold, OrderFacts, note_before_start
 from desktop_sync_sandbox.bigcommerce import BigCommerceEmulator
 from desktop_sync_sandbox.orderdesk import OrderDeskEmulator
 from desktop_sync_sandbox.server import Fault
-from tests.gui.conftest import needs_you_read
+from tests.gui.conftest import counters_read, needs_you_read
 from tests.gui.test_main_window import WindowMaker, ended, journal, make_window
 from tests.shipments import add_shipment
 
@@ -65,6 +65,7 @@ def test_orders_left_unsent_after_order_desk_errors_are_not_everything_in_sync(
     dashboard, tray = window.dashboard, _tray(window)
     for _ in range(2):
         result = _sync(window, qtbot)
+        counters_read(qtbot, dashboard)  # the cycle's end is told with the counts after it
         assert result.health is Health.OK  # both sides answered; the sends did not go
         assert dashboard.pending.number.text() == "2"
         banner = dashboard.banner_text.text()
@@ -82,6 +83,7 @@ def test_orders_left_unsent_after_order_desk_errors_are_not_everything_in_sync(
         due = datetime.now(UTC) - timedelta(seconds=1)
         journal.mark_order_retry(order_id, row.last_error, due, state=row.state)
     _sync(window, qtbot)
+    counters_read(qtbot, dashboard)
     assert len(orderdesk.orders()) == 2
     assert dashboard.banner_text.text() == "Everything is in sync."
     assert dashboard.activity.text() == "Last sync: 2 orders sent; no new shipments."
@@ -157,7 +159,9 @@ def test_the_summary_says_the_shipments_of_this_sync_not_another_stores_last(
     dashboard.on_cycle_started()  # store A's turn: order 1042 shipped
     add_shipment(journal, "1042", "1042", "1ZSHIPPED")
     dashboard.on_cycle_finished(with_a_shipment)
+    counters_read(qtbot, dashboard)
     assert dashboard.activity.text() == "Last sync: No new orders; 1 shipment sent to the store."
     dashboard.on_cycle_started()  # store B's turn: nothing; the profile's result is the same
     dashboard.on_cycle_finished(with_a_shipment)
+    counters_read(qtbot, dashboard)
     assert dashboard.activity.text() == "Last sync: No new orders; no new shipments."

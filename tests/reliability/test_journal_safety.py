@@ -212,3 +212,35 @@ def test_full_disk_is_reported_by_the_cycle_and_nothing_is_lost_once_space_is_fr
             engine.close()
         tally = rig.tally()
         assert (tally.duplicates, tally.losses) == (0, 0), tally
+
+
+def test_two_connections_opening_a_new_journal_at_once_both_open_it(tmp_path: Path) -> None:
+    """The window and its reading thread open the same journal at the same moment on a first
+    start: each migration step is taken by one of them; the other sees it done ("table orders
+    already exists" before, which the window said as a damaged journal)."""
+    import threading
+
+    for attempt in range(20):
+        path = tmp_path / f"journal-{attempt}.sqlite3"
+        errors: list[BaseException] = []
+        ready = threading.Barrier(3)  # the three open at the same moment
+
+        def open_it(
+            path: Path = path,
+            errors: list[BaseException] = errors,
+            ready: threading.Barrier = ready,
+        ) -> None:
+            ready.wait()
+            try:
+                Journal(path).close()
+            except BaseException as exc:  # the test names what went wrong
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_it) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert errors == []
+        with Journal(path) as journal:
+            assert journal.counts().sent == 0
