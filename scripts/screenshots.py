@@ -83,7 +83,7 @@ def grab(widget: QWidget, target: Path) -> None:
     settle()
     if not widget.grab().save(str(target)):
         raise SystemExit(f"Could not write {target}")
-    print(f"saved {target.relative_to(ROOT)}")
+    print(f"saved {target}")
 
 
 def verified(start: Callable[[], None], succeeded: SignalInstance, what: str) -> None:

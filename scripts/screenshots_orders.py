@@ -11,6 +11,7 @@ Run under a real X server with a window manager (see /work/shared/TESTING.md):
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -83,10 +84,20 @@ def _month_of_history(window: MainWindow, store: str = "", busier: int = 0) -> N
             "VALUES (?, ?, ?, 'sent', ?, ?, ?, ?, ?, ?)",
             orders,
         )
+        # The log is read newest first by its row id: the past weeks' lines take ids below
+        # today's (oldest lowest), so the cards' "Last order sent" stays today's.
+        events.sort()
         conn.executemany(
-            "INSERT INTO events (time, level, direction, order_number, message, store) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            events,
+            "INSERT INTO events (id, time, level, direction, order_number, message, store) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (row_id, *event)
+                for row_id, event in zip(
+                    range(_lowest_event_id(conn) - len(events), _lowest_event_id(conn)),
+                    events,
+                    strict=True,
+                )
+            ],
         )
         conn.executemany(
             "INSERT INTO shipments (store, shipment_id, orderdesk_order_id, store_order_id, "
@@ -94,6 +105,11 @@ def _month_of_history(window: MainWindow, store: str = "", busier: int = 0) -> N
             "VALUES (?, ?, ?, ?, ?, ?, 'UPS', '[]', 'fulfil', 'done', ?, ?)",
             shipments,
         )
+
+
+def _lowest_event_id(conn: sqlite3.Connection) -> int:
+    (lowest,) = conn.execute("SELECT MIN(id) FROM events").fetchone()
+    return min(int(lowest or 1), 1)
 
 
 def shots(session: GuiSession, out: Path) -> None:
