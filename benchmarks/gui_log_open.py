@@ -56,6 +56,19 @@ HEARTBEAT_MS = 5
 STORE_ID, API_KEY, TOKEN = "100001", "bench-key-1", "bench-token-1"
 
 
+def bench_profile(orderdesk_url: str, store_url: str) -> Profile:
+    """The profile the benchmarks sync with, over the emulators at these addresses."""
+    return Profile(
+        orderdesk_store_id=STORE_ID,
+        orderdesk_api_key=API_KEY,
+        orderdesk_api_url=orderdesk_url,
+        store_platform="bigcommerce",
+        store_url=store_url,
+        store_key=TOKEN,
+        sync_since=datetime.now(UTC) - timedelta(minutes=10),
+    )
+
+
 def load_events(path: Path, count: int) -> None:
     """``count`` log lines in one transaction (the journal's own add_event commits per line)."""
     Journal(path).close()  # creates and migrates the schema
@@ -292,15 +305,7 @@ def run(events: int, orders: int, scale: float, held: int = 0) -> dict[str, Any]
         if not ours.poll(120):
             raise SystemExit("The emulators did not start")
         orderdesk_url, store_url = ours.recv()
-        profile = Profile(
-            orderdesk_store_id=STORE_ID,
-            orderdesk_api_key=API_KEY,
-            orderdesk_api_url=orderdesk_url,
-            store_platform="bigcommerce",
-            store_url=store_url,
-            store_key=TOKEN,
-            sync_since=datetime.now(UTC) - timedelta(minutes=10),
-        )
+        profile = bench_profile(orderdesk_url, store_url)
         results = measure(journal_file, profile, scale)
     finally:
         ours.send("stop")

@@ -28,7 +28,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +40,7 @@ from PySide6.QtWidgets import QApplication
 from benchmarks.common import Options, Report, parse_options
 from benchmarks.gui_heartbeat import Heartbeat, p99
 from benchmarks.gui_log_open import (
-    API_KEY,
-    STORE_ID,
-    TOKEN,
+    bench_profile,
     fast_engine_factory,
     load_events,
     serve_emulators,
@@ -212,15 +209,7 @@ def run(options: Options) -> Report:
         if not ours.poll(120) or not ctl.poll(120) or ctl.recv() != "ready":
             raise SystemExit("The emulators or the control did not start")
         orderdesk_url, store_url = ours.recv()
-        profile = Profile(
-            orderdesk_store_id=STORE_ID,
-            orderdesk_api_key=API_KEY,
-            orderdesk_api_url=orderdesk_url,
-            store_platform="bigcommerce",
-            store_url=store_url,
-            store_key=TOKEN,
-            sync_since=datetime.now(UTC) - timedelta(minutes=10),
-        )
+        profile = bench_profile(orderdesk_url, store_url)
         clock = clock_the_window()
         try:
             measured = sync_beside_the_window(profile, options.scale, clock, ctl)
